@@ -1,0 +1,101 @@
+/// The business calendar of a workflow: which weekdays are worked and which dates are holidays.
+///
+/// Business time is elapsed time restricted to business days: a business day counts as
+/// 24 hours of business time, so `1bd` from Friday 10:00 ends on Monday 10:00 (when the
+/// weekend is not worked). Day boundaries are in UTC.
+public struct BusinessCalendar: Hashable, Sendable {
+    /// `workdays[i]` is true when ISO weekday `i` (0 = Monday … 6 = Sunday) is worked.
+    public var workdays: [Bool]
+    /// Holidays by day number (days since 1970-01-01), with an optional name.
+    public var holidays: [Int: String]
+
+    /// Monday to Friday, no holidays: the default of LANGUAGE.md.
+    public static let standard = BusinessCalendar(
+        workdays: [true, true, true, true, true, false, false], holidays: [:])
+
+    public init(workdays: [Bool], holidays: [Int: String]) {
+        self.workdays = workdays.count == 7 ? workdays : BusinessCalendar.standard.workdays
+        self.holidays = holidays
+    }
+
+    /// True when the calendar has at least one working weekday (else no business time exists).
+    public var hasWorkdays: Bool { workdays.contains(true) }
+
+    /// Whether the day (days since the epoch) is a business day.
+    public func isBusinessDay(_ day: Int) -> Bool {
+        workdays[CivilDate.weekday(ofDay: day)] && holidays[day] == nil
+    }
+
+    /// The first business day on or after `day`; `day` itself when the calendar has no workdays.
+    public func nextBusinessDay(onOrAfter day: Int) -> Int {
+        guard hasWorkdays else { return day }
+        var d = day
+        // At most 7 weekdays plus the holidays can be skipped in a row.
+        var guardCount = 0
+        while !isBusinessDay(d) && guardCount < 7 + holidays.count + 1 {
+            d += 1
+            guardCount += 1
+        }
+        return d
+    }
+
+    /// The business day that is `n` business days after business day `day` (n ≥ 0; n = 0 is `day`).
+    public func addBusinessDays(_ n: Int, to day: Int) -> Int {
+        guard hasWorkdays else { return day + n }
+        var d = nextBusinessDay(onOrAfter: day)
+        var left = n
+        while left > 0 {
+            d = nextBusinessDay(onOrAfter: d + 1)
+            left -= 1
+        }
+        return d
+    }
+
+    /// Business seconds between two instants (0 when `to <= from`).
+    public func businessDuration(from: Double, to: Double) -> Double {
+        guard to > from else { return 0 }
+        guard hasWorkdays else { return to - from }
+        let d0 = Int((from / secondsPerDay).rounded(.down))
+        let d1 = Int((to / secondsPerDay).rounded(.down))
+        if d0 == d1 { return isBusinessDay(d0) ? to - from : 0 }
+        var total = 0.0
+        if isBusinessDay(d0) { total += Double(d0 + 1) * secondsPerDay - from }
+        if isBusinessDay(d1) { total += to - Double(d1) * secondsPerDay }
+        var d = d0 + 1
+        // Count whole days in between; spans in history are short enough that a loop is fine,
+        // but skip whole weeks when no holiday falls inside them.
+        let perWeek = workdays.filter { $0 }.count
+        while d < d1 {
+            if d + 7 <= d1 && !holidays.keys.contains(where: { $0 >= d && $0 < d + 7 }) {
+                total += Double(perWeek) * secondsPerDay
+                d += 7
+            } else {
+                if isBusinessDay(d) { total += secondsPerDay }
+                d += 1
+            }
+        }
+        return total
+    }
+
+    /// The instant reached after `seconds` of business time from `t`.
+    ///
+    /// Time that starts on a non-business day begins at the start of the next business day.
+    public func advance(_ t: Double, byBusinessSeconds seconds: Double) -> Double {
+        guard hasWorkdays else { return t + seconds }
+        var remaining = max(0, seconds)
+        var day = Int((t / secondsPerDay).rounded(.down))
+        var cursor = t
+        if !isBusinessDay(day) {
+            day = nextBusinessDay(onOrAfter: day)
+            cursor = Double(day) * secondsPerDay
+        }
+        while true {
+            let endOfDay = Double(day + 1) * secondsPerDay
+            let available = endOfDay - cursor
+            if remaining <= available { return cursor + remaining }
+            remaining -= available
+            day = nextBusinessDay(onOrAfter: day + 1)
+            cursor = Double(day) * secondsPerDay
+        }
+    }
+}

@@ -1,0 +1,3 @@
+import Foundation
+import StagecraftCore
+exit(0)
