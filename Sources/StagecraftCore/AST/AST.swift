@@ -1,0 +1,336 @@
+/// The syntax tree of a `.flow` file.
+///
+/// Every node carries its byte range. The tree keeps statements in source order, so
+/// the formatter can reproduce them; `Semantics/` builds the resolved model from it.
+
+/// A name written in the source: a node, owner or param ID, or a keyword-like word.
+public struct Identifier: Hashable, Sendable {
+    public var name: String
+    public var range: SourceRange
+
+    public init(name: String, range: SourceRange) {
+        self.name = name
+        self.range = range
+    }
+}
+
+/// A string literal with its escapes decoded.
+public struct StringLiteral: Hashable, Sendable {
+    public var value: String
+    public var range: SourceRange
+}
+
+/// A plain number such as `3` or `2.5`.
+public struct NumberLiteral: Hashable, Sendable {
+    public var value: Double
+    public var range: SourceRange
+}
+
+/// A duration such as `5bd` or `30m`.
+public struct DurationLiteral: Hashable, Sendable {
+    public var value: Duration
+    public var range: SourceRange
+}
+
+/// A percentage such as `20%`; `value` is the number written (20, not 0.2).
+public struct PercentLiteral: Hashable, Sendable {
+    public var value: Double
+    public var range: SourceRange
+}
+
+/// A calendar date such as `2026-12-25`; `date` is nil when it names no real day.
+public struct DateLiteral: Hashable, Sendable {
+    public var text: String
+    public var date: CivilDate?
+    public var range: SourceRange
+}
+
+/// A parsed file: at most one workflow.
+public struct FlowFile: Hashable, Sendable {
+    public var workflow: Workflow?
+    public var range: SourceRange
+}
+
+/// `workflow "Title" { … }`.
+public struct Workflow: Hashable, Sendable {
+    public var title: StringLiteral?
+    public var members: [WorkflowMember]
+    public var range: SourceRange
+    /// The range of the `workflow` keyword.
+    public var keywordRange: SourceRange
+}
+
+/// A statement directly inside a workflow.
+public enum WorkflowMember: Hashable, Sendable {
+    case description(StringLiteral, range: SourceRange)
+    case deadline(DurationLiteral, range: SourceRange)
+    case calendar(CalendarDecl)
+    case param(ParamDecl)
+    case owner(OwnerDecl)
+    case node(NodeDecl)
+
+    public var range: SourceRange {
+        switch self {
+        case .description(_, let r), .deadline(_, let r): return r
+        case .calendar(let c): return c.range
+        case .param(let p): return p.range
+        case .owner(let o): return o.range
+        case .node(let n): return n.range
+        }
+    }
+}
+
+/// `calendar { workdays …; holiday DATE ["name"] … }`.
+public struct CalendarDecl: Hashable, Sendable {
+    public var items: [CalendarItem]
+    public var range: SourceRange
+}
+
+/// A statement inside a calendar block.
+public enum CalendarItem: Hashable, Sendable {
+    case workdays([Identifier], range: SourceRange)
+    case holiday(DateLiteral, name: StringLiteral?, range: SourceRange)
+
+    public var range: SourceRange {
+        switch self {
+        case .workdays(_, let r), .holiday(_, _, let r): return r
+        }
+    }
+}
+
+/// The type named in a param declaration.
+public enum ParamType: String, Hashable, Sendable, CaseIterable {
+    case string, number, bool
+}
+
+/// `param NAME: TYPE [= VALUE]`.
+public struct ParamDecl: Hashable, Sendable {
+    public var name: Identifier
+    /// The type as written; `type` is nil when the name is not a known type.
+    public var typeName: Identifier
+    public var type: ParamType?
+    /// The default value, a literal expression.
+    public var value: Expr
+    public var range: SourceRange
+}
+
+/// `owner ID ["Title"] [{ … }]`.
+public struct OwnerDecl: Hashable, Sendable {
+    public var id: Identifier
+    public var title: StringLiteral?
+    public var items: [OwnerItem]
+    /// Whether the declaration has a `{ … }` body (even an empty one).
+    public var hasBody: Bool
+    public var range: SourceRange
+}
+
+/// A statement inside an owner body.
+public enum OwnerItem: Hashable, Sendable {
+    case capacity(NumberLiteral, range: SourceRange)
+    case members([StringLiteral], range: SourceRange)
+    case contact(StringLiteral, range: SourceRange)
+
+    public var range: SourceRange {
+        switch self {
+        case .capacity(_, let r), .members(_, let r), .contact(_, let r): return r
+        }
+    }
+}
+
+/// Stage or gate.
+public enum NodeKind: String, Hashable, Sendable {
+    case stage, gate
+}
+
+/// `stage ID ["Title"] { … }` or `gate ID ["Title"] { … }`.
+public struct NodeDecl: Hashable, Sendable {
+    public var kind: NodeKind
+    public var id: Identifier
+    public var title: StringLiteral?
+    public var statements: [NodeStatement]
+    public var range: SourceRange
+    public var keywordRange: SourceRange
+}
+
+/// A statement in a stage or gate body, with the range of the whole statement.
+public struct NodeStatement: Hashable, Sendable {
+    public var kind: NodeStatementKind
+    public var range: SourceRange
+    /// The range of the leading keyword (`after`, `sla`, …).
+    public var keywordRange: SourceRange
+}
+
+/// The statements of stage and gate bodies.
+public enum NodeStatementKind: Hashable, Sendable {
+    case after([Identifier])
+    case when(Expr)
+    case sla(DurationLiteral)
+    case estimate(Estimate)
+    case matches([StringLiteral])
+    case checklist(Checklist)
+    case owner(Identifier)
+    case approvers([Identifier])
+    case quorum(Quorum)
+    case reject(PercentLiteral)
+    case onReject(Identifier)
+
+    /// The keyword that introduces the statement.
+    public var keyword: String {
+        switch self {
+        case .after: return "after"
+        case .when: return "when"
+        case .sla: return "sla"
+        case .estimate: return "estimate"
+        case .matches: return "matches"
+        case .checklist: return "checklist"
+        case .owner: return "owner"
+        case .approvers: return "approvers"
+        case .quorum: return "quorum"
+        case .reject: return "reject"
+        case .onReject: return "on reject"
+        }
+    }
+}
+
+/// `estimate LOW..HIGH` (uniform) or `estimate OPT LIKELY PESS` (PERT).
+public enum Estimate: Hashable, Sendable {
+    case range(low: DurationLiteral, high: DurationLiteral)
+    case pert(optimistic: DurationLiteral, likely: DurationLiteral, pessimistic: DurationLiteral)
+
+    /// The highest value the estimate allows.
+    public var high: DurationLiteral {
+        switch self {
+        case .range(_, let h): return h
+        case .pert(_, _, let p): return p
+        }
+    }
+
+    /// Every duration written, in order.
+    public var durations: [DurationLiteral] {
+        switch self {
+        case .range(let l, let h): return [l, h]
+        case .pert(let o, let m, let p): return [o, m, p]
+        }
+    }
+}
+
+/// `quorum N` or `quorum all`.
+public enum Quorum: Hashable, Sendable {
+    case count(NumberLiteral)
+    case all(SourceRange)
+}
+
+/// `checklist { "item" [by OWNER] … }`.
+public struct Checklist: Hashable, Sendable {
+    public var items: [ChecklistItem]
+    public var range: SourceRange
+}
+
+/// One checklist line.
+public struct ChecklistItem: Hashable, Sendable {
+    public var text: StringLiteral
+    public var by: Identifier?
+    public var range: SourceRange
+}
+
+/// The binary operators of `when` expressions.
+public enum BinaryOperator: String, Hashable, Sendable {
+    case or, and
+    case equal = "=="
+    case notEqual = "!="
+    case less = "<"
+    case lessEqual = "<="
+    case greater = ">"
+    case greaterEqual = ">="
+
+    /// Whether the operator compares two values (as opposed to combining conditions).
+    public var isComparison: Bool { self != .or && self != .and }
+
+    /// Binding strength: `or` < `and` < comparison.
+    public var precedence: Int {
+        switch self {
+        case .or: return 1
+        case .and: return 2
+        default: return 4
+        }
+    }
+}
+
+/// A `when` condition.
+public indirect enum Expr: Hashable, Sendable {
+    case string(StringLiteral)
+    case number(NumberLiteral)
+    case bool(Bool, SourceRange)
+    case name(Identifier)
+    case paren(Expr, SourceRange)
+    case not(Expr, SourceRange)
+    case binary(BinaryOperator, Expr, Expr, SourceRange)
+    case isIn(Expr, [Expr], SourceRange)
+    /// Stands in for an expression that did not parse.
+    case invalid(SourceRange)
+
+    public var range: SourceRange {
+        switch self {
+        case .string(let s): return s.range
+        case .number(let n): return n.range
+        case .bool(_, let r), .paren(_, let r), .not(_, let r), .binary(_, _, _, let r),
+             .isIn(_, _, let r), .invalid(let r):
+            return r
+        case .name(let i): return i.range
+        }
+    }
+}
+
+extension NodeDecl {
+    /// Every statement of one kind, extracted by `pick`.
+    public func all<T>(_ pick: (NodeStatementKind) -> T?) -> [T] {
+        statements.compactMap { pick($0.kind) }
+    }
+
+    /// The first statement of one kind, extracted by `pick`.
+    public func first<T>(_ pick: (NodeStatementKind) -> T?) -> T? {
+        for s in statements { if let v = pick(s.kind) { return v } }
+        return nil
+    }
+
+    public var after: [Identifier] { all { if case .after(let l) = $0 { return l } else { return nil } }.flatMap { $0 } }
+    public var condition: Expr? { first { if case .when(let e) = $0 { return e } else { return nil } } }
+    public var sla: DurationLiteral? { first { if case .sla(let d) = $0 { return d } else { return nil } } }
+    public var estimate: Estimate? { first { if case .estimate(let e) = $0 { return e } else { return nil } } }
+    public var matches: [StringLiteral] { all { if case .matches(let l) = $0 { return l } else { return nil } }.flatMap { $0 } }
+    public var checklists: [Checklist] { all { if case .checklist(let c) = $0 { return c } else { return nil } } }
+    public var owner: Identifier? { first { if case .owner(let o) = $0 { return o } else { return nil } } }
+    public var approvers: [Identifier] { all { if case .approvers(let l) = $0 { return l } else { return nil } }.flatMap { $0 } }
+    public var quorum: Quorum? { first { if case .quorum(let q) = $0 { return q } else { return nil } } }
+    public var reject: PercentLiteral? { first { if case .reject(let p) = $0 { return p } else { return nil } } }
+    public var onReject: Identifier? { first { if case .onReject(let t) = $0 { return t } else { return nil } } }
+}
+
+extension Workflow {
+    public var nodes: [NodeDecl] { members.compactMap { if case .node(let n) = $0 { return n } else { return nil } } }
+    public var owners: [OwnerDecl] { members.compactMap { if case .owner(let o) = $0 { return o } else { return nil } } }
+    public var params: [ParamDecl] { members.compactMap { if case .param(let p) = $0 { return p } else { return nil } } }
+    public var calendars: [CalendarDecl] { members.compactMap { if case .calendar(let c) = $0 { return c } else { return nil } } }
+    public var deadline: DurationLiteral? {
+        for m in members { if case .deadline(let d, _) = m { return d } }
+        return nil
+    }
+    public var descriptionText: StringLiteral? {
+        for m in members { if case .description(let d, _) = m { return d } }
+        return nil
+    }
+}
+
+extension OwnerDecl {
+    public var capacity: NumberLiteral? {
+        for i in items { if case .capacity(let c, _) = i { return c } }
+        return nil
+    }
+    public var members: [StringLiteral] {
+        items.flatMap { if case .members(let m, _) = $0 { return m } else { return [] } }
+    }
+    public var contact: StringLiteral? {
+        for i in items { if case .contact(let c, _) = i { return c } }
+        return nil
+    }
+}

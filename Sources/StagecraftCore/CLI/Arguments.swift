@@ -1,0 +1,95 @@
+/// A usage error: bad flags or values. Exit code 2.
+public struct UsageError: Error, Sendable {
+    public var message: String
+    public var help: String?
+
+    public init(_ message: String, help: String? = nil) {
+        self.message = message
+        self.help = help
+    }
+}
+
+/// An I/O or input error: unreadable file, unreadable history. Exit code 2.
+public struct InputError: Error, Sendable {
+    public var message: String
+
+    public init(_ message: String) {
+        self.message = message
+    }
+}
+
+/// The flags and positional arguments of one subcommand invocation.
+///
+/// Accepts `--name value`, `--name=value`, repeated options, and `--` to end flags.
+/// A lone `-` is a positional argument (standard input).
+public struct ParsedArguments: Sendable {
+    public var positional: [String] = []
+    public var flags: Set<String> = []
+    public var options: [String: [String]] = [:]
+
+    /// The last value of an option.
+    public func value(_ name: String) -> String? { options[name]?.last }
+
+    /// Every value of a repeatable option, in order.
+    public func values(_ name: String) -> [String] { options[name] ?? [] }
+
+    public func has(_ flag: String) -> Bool { flags.contains(flag) }
+
+    /// An integer option within a range.
+    public func int(_ name: String, default def: Int, range: ClosedRange<Int>) throws -> Int {
+        guard let s = value(name) else { return def }
+        guard let v = Int(s), range.contains(v) else {
+            throw UsageError("--\(name) takes a whole number from \(range.lowerBound) to \(range.upperBound), not '\(s)'")
+        }
+        return v
+    }
+
+    /// Parses `arguments` against the flags (no value) and options (with a value) a command knows.
+    public static func parse(_ arguments: [String], flags: [String], options: [String],
+                             aliases: [String: String] = [:]) throws -> ParsedArguments {
+        var result = ParsedArguments()
+        var i = 0
+        var onlyPositional = false
+        while i < arguments.count {
+            let arg = arguments[i]
+            i += 1
+            if onlyPositional || arg == "-" || !arg.hasPrefix("-") {
+                result.positional.append(arg)
+                continue
+            }
+            if arg == "--" {
+                onlyPositional = true
+                continue
+            }
+            var name = String(arg.drop(while: { $0 == "-" }))
+            var inlineValue: String?
+            if let eq = name.firstIndex(of: "=") {
+                inlineValue = String(name[name.index(after: eq)...])
+                name = String(name[..<eq])
+            }
+            if arg.hasPrefix("-") && !arg.hasPrefix("--") && name.count == 1, let long = aliases[name] {
+                name = long
+            } else if let long = aliases[name] {
+                name = long
+            }
+            if flags.contains(name) {
+                if inlineValue != nil { throw UsageError("--\(name) takes no value") }
+                result.flags.insert(name)
+            } else if options.contains(name) {
+                let value: String
+                if let v = inlineValue {
+                    value = v
+                } else {
+                    guard i < arguments.count else { throw UsageError("--\(name) needs a value") }
+                    value = arguments[i]
+                    i += 1
+                }
+                result.options[name, default: []].append(value)
+            } else {
+                let suggestion = closestName(to: name, in: flags + options)
+                throw UsageError("unknown option '\(arg)'", help: suggestion.map { "did you mean '--\($0)'?" })
+            }
+        }
+        return result
+    }
+}

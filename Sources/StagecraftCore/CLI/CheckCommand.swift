@@ -1,0 +1,34 @@
+/// `stagecraft check PATH… [--format text|json|sarif|github] [--strict] [--max-warnings N]`.
+enum CheckCommand {
+    static func run(_ arguments: [String], environment: CommandEnvironment, output: inout CommandOutput) throws {
+        let args = try ParsedArguments.parse(arguments, flags: ["strict"],
+                                             options: ["format", "max-warnings", "stdin-filename", "print-config"])
+        let format = args.value("format") ?? "text"
+        guard ["text", "json", "sarif", "github"].contains(format) else {
+            throw UsageError("unknown format '\(format)'", help: "use text, json, sarif or github")
+        }
+        let maxWarnings = try args.value("max-warnings").map { _ in try args.int("max-warnings", default: 0, range: 0...Int(Int32.max)) }
+        guard !args.positional.isEmpty else {
+            throw UsageError("check needs at least one PATH", help: "stagecraft check workflows")
+        }
+        let paths = try Files.flowFiles(args.positional)
+        var results: [CheckResult] = []
+        for path in paths {
+            let name = path == "-" ? (args.value("stdin-filename") ?? "<stdin>") : path
+            let bytes = path == "-" ? environment.readStandardInput() : try Files.read(path)
+            results.append(Checker.check(SourceFile(path: name, bytes: bytes)))
+        }
+        switch format {
+        case "json":
+            output.stdout += DiagnosticFormatter.json(results)
+        default:
+            output.stdout += DiagnosticFormatter.text(results, color: environment.useColor)
+            output.stdout += DiagnosticFormatter.summary(results)
+        }
+        let errors = results.reduce(0) { $0 + $1.errorCount }
+        let warnings = results.reduce(0) { $0 + $1.warningCount }
+        if errors > 0 || (args.has("strict") && warnings > 0) || (maxWarnings.map { warnings > $0 } ?? false) {
+            output.exitCode = 1
+        }
+    }
+}

@@ -1,0 +1,111 @@
+import Foundation
+
+/// What a command can read from and write to; the executable passes the real process
+/// streams, tests pass in-memory ones.
+public struct CommandEnvironment: Sendable {
+    /// Reads all of standard input.
+    public var readStandardInput: @Sendable () -> [UInt8]
+    public var stdoutIsTerminal: Bool
+    public var stderrIsTerminal: Bool
+    public var variables: [String: String]
+
+    public init(readStandardInput: @escaping @Sendable () -> [UInt8] = { [] }, stdoutIsTerminal: Bool = false,
+                stderrIsTerminal: Bool = false, variables: [String: String] = [:]) {
+        self.readStandardInput = readStandardInput
+        self.stdoutIsTerminal = stdoutIsTerminal
+        self.stderrIsTerminal = stderrIsTerminal
+        self.variables = variables
+    }
+
+    /// Colour only when stdout is a terminal and NO_COLOR is unset.
+    public var useColor: Bool { stdoutIsTerminal && variables["NO_COLOR"] == nil }
+}
+
+/// What a command produced: its exit code and its two output streams.
+public struct CommandOutput: Sendable {
+    public var exitCode: Int32 = 0
+    public var stdout = ""
+    public var stderr = ""
+
+    public init() {}
+}
+
+/// File-system helpers shared by the subcommands.
+public enum Files {
+    /// Reads a whole file; throws an `InputError` naming it when it cannot.
+    public static func read(_ path: String) throws -> [UInt8] {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw InputError("\(path): no such file or directory")
+        }
+        if isDirectory.boolValue { throw InputError("\(path): is a directory") }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw InputError("\(path): cannot read the file")
+        }
+        return [UInt8](data)
+    }
+
+    /// Expands PATH arguments: a file as is, a directory into every `*.flow` below it
+    /// (sorted, skipping hidden folders and `.build`), `-` as standard input.
+    public static func flowFiles(_ paths: [String]) throws -> [String] {
+        var out: [String] = []
+        for path in paths {
+            if path == "-" {
+                out.append(path)
+                continue
+            }
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+                throw InputError("\(path): no such file or directory")
+            }
+            if !isDirectory.boolValue {
+                out.append(path)
+                continue
+            }
+            out += walk(path).sorted()
+        }
+        return out
+    }
+
+    private static func walk(_ directory: String) -> [String] {
+        var found: [String] = []
+        var stack = [directory]
+        let fm = FileManager.default
+        while let dir = stack.popLast() {
+            guard let entries = try? fm.contentsOfDirectory(atPath: dir) else { continue }
+            for name in entries.sorted() {
+                if name.hasPrefix(".") { continue }
+                let full = dir.hasSuffix("/") ? dir + name : dir + "/" + name
+                var isDir: ObjCBool = false
+                guard fm.fileExists(atPath: full, isDirectory: &isDir) else { continue }
+                if isDir.boolValue {
+                    if name == ".build" { continue }
+                    stack.append(full)
+                } else if name.hasSuffix(".flow") {
+                    found.append(full)
+                }
+            }
+        }
+        return found
+    }
+
+    /// Writes a file atomically: a temporary file in the same folder, renamed into place,
+    /// keeping the permissions of the file it replaces.
+    public static func writeAtomically(_ bytes: [UInt8], to path: String) throws {
+        let url = URL(fileURLWithPath: path)
+        let dir = url.deletingLastPathComponent().path
+        let temp = dir + "/.\(url.lastPathComponent).stagecraft-\(ProcessInfo.processInfo.processIdentifier).tmp"
+        let fm = FileManager.default
+        let attributes = try? fm.attributesOfItem(atPath: path)
+        guard fm.createFile(atPath: temp, contents: Data(bytes)) else {
+            throw InputError("\(path): cannot write a temporary file in \(dir)")
+        }
+        if let perms = attributes?[.posixPermissions] {
+            try? fm.setAttributes([.posixPermissions: perms], ofItemAtPath: temp)
+        }
+        if rename(temp, path) != 0 {
+            try? fm.removeItem(atPath: temp)
+            throw InputError("\(path): cannot replace the file")
+        }
+    }
+}

@@ -1,0 +1,106 @@
+/// The `stagecraft` command line: parses the subcommand and runs it.
+///
+/// The executable target only forwards `CommandLine.arguments` and the process streams
+/// here; everything else lives in the library so it can be tested.
+public enum StagecraftCommand {
+    public static let version = "0.1.0"
+
+    /// The subcommands, with their one-line summaries, in `--help` order.
+    static let subcommands: [(name: String, summary: String)] = [
+        ("check", "Lex, parse and validate .flow files"),
+        ("fmt", "Rewrite .flow files in the canonical layout"),
+        ("explain", "Describe a rule, with a wrong and a right example"),
+        ("graph", "Print the process as a Mermaid or Graphviz graph"),
+        ("checklist", "Print the launch plan as a checklist or calendar"),
+        ("replay", "Run the process against recorded history"),
+        ("history", "Inspect an event log, or draft a .flow file from it"),
+        ("simulate", "Forecast the completion date by Monte Carlo simulation"),
+        ("report", "Write a self-contained HTML report"),
+    ]
+
+    /// Runs one invocation; `arguments` excludes the program name.
+    public static func run(_ arguments: [String], environment: CommandEnvironment) -> CommandOutput {
+        var output = CommandOutput()
+        guard let first = arguments.first else {
+            output.stderr = usage()
+            output.exitCode = 2
+            return output
+        }
+        let rest = Array(arguments.dropFirst())
+        do {
+            switch first {
+            case "--version", "version":
+                output.stdout = "stagecraft \(version)\n"
+            case "--help", "-h", "help":
+                if let topic = rest.first {
+                    guard let text = help(for: topic) else {
+                        throw UsageError("unknown subcommand '\(topic)'",
+                                         help: closestName(to: topic, in: subcommands.map(\.name)).map { "did you mean '\($0)'?" })
+                    }
+                    output.stdout = text
+                } else {
+                    output.stdout = usage()
+                }
+            case "check":
+                if rest.contains("--help") || rest.contains("-h") { output.stdout = help(for: first) ?? ""; break }
+                try CheckCommand.run(rest, environment: environment, output: &output)
+            default:
+                if subcommands.contains(where: { $0.name == first }) {
+                    if rest.contains("--help") || rest.contains("-h") { output.stdout = help(for: first) ?? ""; break }
+                    guard let command = extraCommands[first] else {
+                        throw UsageError("'\(first)' is not available in this build")
+                    }
+                    try command(rest, environment, &output)
+                } else {
+                    throw UsageError("unknown subcommand '\(first)'",
+                                     help: closestName(to: first, in: subcommands.map(\.name)).map { "did you mean '\($0)'?" } ?? "stagecraft --help lists the subcommands")
+                }
+            }
+        } catch let e as UsageError {
+            output.stderr += "stagecraft: error: \(e.message)\n" + (e.help.map { "help: \($0)\n" } ?? "")
+            output.exitCode = 2
+        } catch let e as InputError {
+            output.stderr += "stagecraft: error: \(e.message)\n"
+            output.exitCode = 2
+        } catch {
+            output.stderr += "stagecraft: error: \(error)\n"
+            output.exitCode = 2
+        }
+        return output
+    }
+
+    typealias Command = @Sendable ([String], CommandEnvironment, inout CommandOutput) throws -> Void
+
+    /// Subcommands other than `check`, registered by name.
+    static let extraCommands: [String: Command] = [:]
+
+    static func usage() -> String {
+        var s = """
+        stagecraft \(version): process-as-code for product operations
+
+        Usage: stagecraft SUBCOMMAND [options]
+
+        Subcommands:
+
+        """
+        for c in subcommands { s += "  " + c.name.padding(10) + c.summary + "\n" }
+        s += """
+
+        Run 'stagecraft help SUBCOMMAND' for a subcommand's options.
+        Exit codes: 0 success; 1 the input has errors (or --strict findings); 2 usage or I/O error.
+
+        """
+        return s
+    }
+
+    static func help(for command: String) -> String? {
+        helpTexts[command]
+    }
+}
+
+extension String {
+    /// The string padded with spaces to at least `width` characters.
+    func padding(_ width: Int) -> String {
+        count >= width ? self + " " : self + String(repeating: " ", count: width - count)
+    }
+}

@@ -1,0 +1,816 @@
+/// The result of parsing one file: a tree (always), the comments and the diagnostics.
+public struct ParsedFile: Sendable {
+    public var source: SourceFile
+    public var tree: FlowFile
+    public var comments: [Token]
+    /// Lexical and syntax diagnostics, at most one per line and at most
+    /// `Parser.maxErrors` in all.
+    public var diagnostics: [Diagnostic]
+
+    /// Whether the file has any lexical or syntax error.
+    public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
+}
+
+/// A recursive-descent parser for `.flow` files.
+///
+/// It never throws: it returns a tree and a list of diagnostics. After an error it
+/// recovers at the next statement or closing brace, reports at most one error per line,
+/// and stops reporting after `maxErrors`.
+public struct Parser {
+    /// Errors reported per file at most.
+    public static let maxErrors = 50
+    /// How deeply `when` expressions may nest before the parser gives up on them.
+    public static let maxExpressionDepth = 64
+
+    let source: SourceFile
+    let tokens: [Token]
+    var position = 0
+    var diagnostics: [Diagnostic] = []
+    var errorLines: Set<Int> = []
+    var errorCount = 0
+    var depth = 0
+
+    /// Lexes and parses a file.
+    public static func parse(_ source: SourceFile) -> ParsedFile {
+        let lexed = Lexer.lex(source)
+        var parser = Parser(source: source, tokens: lexed.tokens)
+        for d in lexed.diagnostics { parser.report(d) }
+        let tree = parser.parseFile()
+        let sorted = parser.diagnostics.sorted { $0.range.start < $1.range.start }
+        return ParsedFile(source: source, tree: tree, comments: lexed.comments, diagnostics: sorted)
+    }
+
+    init(source: SourceFile, tokens: [Token]) {
+        self.source = source
+        self.tokens = tokens
+    }
+
+    // MARK: - Diagnostics
+
+    mutating func report(_ d: Diagnostic) {
+        guard errorCount < Parser.maxErrors else { return }
+        // One error per line keeps cascades out of the output.
+        let line = source.lineIndex(of: d.range.start)
+        guard !errorLines.contains(line) else { return }
+        errorLines.insert(line)
+        errorCount += 1
+        diagnostics.append(d)
+        if errorCount == Parser.maxErrors {
+            diagnostics.append(Diagnostic(rule: "syntax", severity: .note,
+                                          message: "too many errors; stopped reporting after \(Parser.maxErrors)",
+                                          range: d.range))
+        }
+    }
+
+    mutating func error(_ message: String, at range: SourceRange, help: String? = nil) {
+        report(Diagnostic(rule: "syntax", severity: .error, message: message, range: range, help: help))
+    }
+
+    // MARK: - Token access
+
+    var current: Token { tokens[position] }
+    var kind: TokenKind { tokens[position].kind }
+
+    func peek(_ k: Int = 1) -> Token {
+        let i = position + k
+        return i < tokens.count ? tokens[i] : tokens[tokens.count - 1]
+    }
+
+    func text(_ t: Token) -> String { source.text(of: t.range) }
+
+    func isKeyword(_ keyword: Keyword, _ t: Token? = nil) -> Bool {
+        let t = t ?? current
+        guard t.kind == .identifier else { return false }
+        let utf8 = keyword.rawValue.utf8
+        guard t.range.end - t.range.start == utf8.count else { return false }
+        var i = t.range.start
+        for c in utf8 {
+            if source.bytes[i] != c { return false }
+            i += 1
+        }
+        return true
+    }
+
+    @discardableResult
+    mutating func advance() -> Token {
+        let t = tokens[position]
+        if position < tokens.count - 1 { position += 1 }
+        return t
+    }
+
+    mutating func skipNewlines() {
+        while kind == .newline || kind == .semicolon { advance() }
+    }
+
+    /// The offset just past the previous token.
+    var previousEnd: Int { position > 0 ? tokens[position - 1].range.end : 0 }
+
+    /// A description of the current token for messages.
+    func describeCurrent() -> String {
+        switch kind {
+        case .identifier: return "'\(text(current))'"
+        case .newline, .endOfFile, .invalid: return kind.displayName
+        case .string, .number, .percent, .duration, .date: return "\(kind.displayName) \(text(current))"
+        default: return kind.displayName
+        }
+    }
+
+    // MARK: - Recovery
+
+    /// Skips to the end of the current statement: the next line end or `;` at this
+    /// brace depth, or before the `}` that closes the enclosing block.
+    mutating func recoverToStatementEnd() {
+        var braces = 0
+        while kind != .endOfFile {
+            switch kind {
+            case .leftBrace:
+                braces += 1
+            case .rightBrace:
+                if braces == 0 { return }
+                braces -= 1
+                if braces == 0 {
+                    advance()
+                    return
+                }
+            case .newline, .semicolon:
+                if braces == 0 { return }
+            default:
+                break
+            }
+            advance()
+        }
+    }
+
+    /// After a statement: a line end, `;`, a closing brace or the end of the file must follow.
+    mutating func expectStatementEnd() {
+        switch kind {
+        case .newline, .semicolon, .rightBrace, .endOfFile:
+            return
+        default:
+            error("expected end of statement, found \(describeCurrent())", at: current.range,
+                  help: "put each statement on its own line, or separate them with ';'")
+            recoverToStatementEnd()
+        }
+    }
+
+    // MARK: - Literals
+
+    mutating func expectIdentifier(_ what: String) -> Identifier? {
+        guard kind == .identifier else {
+            error("expected \(what), found \(describeCurrent())", at: current.range)
+            return nil
+        }
+        let t = advance()
+        return Identifier(name: text(t), range: t.range)
+    }
+
+    mutating func parseStringLiteral() -> StringLiteral {
+        let t = advance()
+        return StringLiteral(value: Lexer.stringValue(source.bytes[t.range.start..<t.range.end]), range: t.range)
+    }
+
+    mutating func expectString(_ what: String) -> StringLiteral? {
+        guard kind == .string else {
+            error("expected \(what), found \(describeCurrent())", at: current.range,
+                  help: kind == .identifier ? "put the text in double quotes" : nil)
+            return nil
+        }
+        return parseStringLiteral()
+    }
+
+    mutating func parseNumberLiteral() -> NumberLiteral {
+        let t = advance()
+        return NumberLiteral(value: Double(text(t)) ?? 0, range: t.range)
+    }
+
+    mutating func expectDuration(_ what: String) -> DurationLiteral? {
+        guard kind == .duration else {
+            let help: String?
+            if kind == .number {
+                help = "add a unit: m, h, d, w or bd, as in \(text(current))bd"
+            } else {
+                help = nil
+            }
+            error("expected \(what), found \(describeCurrent())", at: current.range, help: help)
+            return nil
+        }
+        let t = advance()
+        let s = text(t)
+        let unitStart = s.firstIndex(where: { $0.isLetter }) ?? s.endIndex
+        let amount = Double(s[s.startIndex..<unitStart]) ?? 0
+        let unit = DurationUnit(rawValue: String(s[unitStart...])) ?? .days
+        return DurationLiteral(value: Duration(amount: amount, unit: unit), range: t.range)
+    }
+
+    /// A comma-separated list that continues onto the next line after a trailing comma.
+    mutating func parseList<T>(_ element: (inout Parser) -> T?) -> [T]? {
+        var items: [T] = []
+        guard let first = element(&self) else { return nil }
+        items.append(first)
+        while kind == .comma {
+            advance()
+            while kind == .newline { advance() }
+            guard let next = element(&self) else { return nil }
+            items.append(next)
+        }
+        return items
+    }
+
+    // MARK: - File and workflow
+
+    mutating func parseFile() -> FlowFile {
+        var workflow: Workflow?
+        skipNewlines()
+        while kind != .endOfFile {
+            if isKeyword(.workflow) {
+                let w = parseWorkflow()
+                if workflow == nil {
+                    workflow = w
+                } else if let w {
+                    error("a file holds at most one workflow", at: w.keywordRange,
+                          help: "move this workflow into a file of its own")
+                }
+            } else if kind == .identifier && text(current) == "import" {
+                error("'import' is not supported yet", at: current.range,
+                      help: "declare the owners and calendar in this file for now")
+                recoverToStatementEnd()
+            } else {
+                error("expected 'workflow', found \(describeCurrent())", at: current.range,
+                      help: "a .flow file holds one block: workflow \"Title\" { … }")
+                if kind == .rightBrace { advance() } else { recoverToStatementEnd() }
+            }
+            skipNewlines()
+        }
+        return FlowFile(workflow: workflow, range: SourceRange(0, source.bytes.count))
+    }
+
+    /// Parses `{`, then statements with `body` until the matching `}`. Returns the end offset.
+    mutating func parseBlock(_ what: String, _ statement: (inout Parser) -> Void) -> Int {
+        guard kind == .leftBrace else {
+            error("expected '{' to open the \(what) body, found \(describeCurrent())", at: current.range)
+            recoverToStatementEnd()
+            return previousEnd
+        }
+        let open = advance()
+        skipNewlines()
+        while kind != .rightBrace {
+            if kind == .endOfFile {
+                error("missing '}' to close the \(what) body", at: current.range,
+                      help: "the body opened at line \(source.location(of: open.range.start).line) needs a closing '}'")
+                return previousEnd
+            }
+            let before = position
+            statement(&self)
+            if position == before {
+                // Guarantee progress whatever the statement parser did.
+                advance()
+            }
+            skipNewlines()
+        }
+        return advance().range.end
+    }
+
+    mutating func parseWorkflow() -> Workflow? {
+        let keyword = advance()
+        var title: StringLiteral?
+        if kind == .string {
+            title = parseStringLiteral()
+        } else {
+            error("expected the workflow's title in double quotes, found \(describeCurrent())", at: current.range,
+                  help: "write workflow \"Product launch\" { … }")
+            if kind == .identifier { advance() }
+        }
+        var members: [WorkflowMember] = []
+        let end = parseBlock("workflow") { p in
+            if let m = p.parseWorkflowMember() { members.append(m) }
+        }
+        return Workflow(title: title, members: members, range: SourceRange(keyword.range.start, end),
+                        keywordRange: keyword.range)
+    }
+
+    static let workflowStatements = ["description", "deadline", "calendar", "param", "owner", "stage", "gate"]
+
+    mutating func parseWorkflowMember() -> WorkflowMember? {
+        guard kind == .identifier else {
+            error("expected a declaration (stage, gate, owner, param, calendar, deadline or description), found \(describeCurrent())",
+                  at: current.range)
+            recoverToStatementEnd()
+            return nil
+        }
+        let start = current.range.start
+        let word = text(current)
+        switch word {
+        case "description":
+            advance()
+            guard let s = expectString("the description in double quotes") else { recoverToStatementEnd(); return nil }
+            expectStatementEnd()
+            return .description(s, range: SourceRange(start, s.range.end))
+        case "deadline":
+            advance()
+            guard let d = expectDuration("a duration such as 30bd") else { recoverToStatementEnd(); return nil }
+            expectStatementEnd()
+            return .deadline(d, range: SourceRange(start, d.range.end))
+        case "calendar":
+            return parseCalendar()
+        case "param":
+            return parseParam()
+        case "owner":
+            return parseOwner()
+        case "stage", "gate":
+            return parseNode()
+        default:
+            let suggestion = closestName(to: word, in: Parser.workflowStatements)
+            error("unknown declaration '\(word)' in a workflow", at: current.range,
+                  help: suggestion.map { "did you mean '\($0)'?" } ?? "a workflow holds description, deadline, calendar, param, owner, stage and gate")
+            recoverToStatementEnd()
+            return nil
+        }
+    }
+
+    mutating func parseCalendar() -> WorkflowMember? {
+        let keyword = advance()
+        var items: [CalendarItem] = []
+        let end = parseBlock("calendar") { p in
+            if let item = p.parseCalendarItem() { items.append(item) }
+        }
+        return .calendar(CalendarDecl(items: items, range: SourceRange(keyword.range.start, end)))
+    }
+
+    mutating func parseCalendarItem() -> CalendarItem? {
+        let start = current.range.start
+        if isKeyword(.workdays) {
+            advance()
+            var days: [Identifier] = []
+            while kind == .identifier {
+                let t = advance()
+                days.append(Identifier(name: text(t), range: t.range))
+            }
+            if days.isEmpty {
+                error("expected weekday names after 'workdays', found \(describeCurrent())", at: current.range,
+                      help: "write workdays mon tue wed thu fri")
+                recoverToStatementEnd()
+                return nil
+            }
+            expectStatementEnd()
+            return .workdays(days, range: SourceRange(start, days[days.count - 1].range.end))
+        }
+        if isKeyword(.holiday) {
+            advance()
+            guard kind == .date else {
+                error("expected a date (YYYY-MM-DD) after 'holiday', found \(describeCurrent())", at: current.range)
+                recoverToStatementEnd()
+                return nil
+            }
+            let t = advance()
+            let literal = DateLiteral(text: text(t), date: CivilDate.parse(text(t)), range: t.range)
+            var name: StringLiteral?
+            if kind == .string { name = parseStringLiteral() }
+            expectStatementEnd()
+            return .holiday(literal, name: name, range: SourceRange(start, name?.range.end ?? t.range.end))
+        }
+        let word = kind == .identifier ? text(current) : ""
+        let suggestion = closestName(to: word, in: ["workdays", "holiday"])
+        error("expected 'workdays' or 'holiday' in a calendar, found \(describeCurrent())", at: current.range,
+              help: suggestion.map { "did you mean '\($0)'?" })
+        recoverToStatementEnd()
+        return nil
+    }
+
+    mutating func parseParam() -> WorkflowMember? {
+        let keyword = advance()
+        guard let name = expectIdentifier("a param name") else { recoverToStatementEnd(); return nil }
+        guard kind == .colon else {
+            error("expected ':' and a type after the param name, found \(describeCurrent())", at: current.range,
+                  help: "write param \(name.name): string = \"value\" (types: string, number, bool)")
+            recoverToStatementEnd()
+            return nil
+        }
+        advance()
+        guard let typeName = expectIdentifier("a type (string, number or bool)") else { recoverToStatementEnd(); return nil }
+        let type = ParamType(rawValue: typeName.name)
+        if type == nil {
+            let suggestion = closestName(to: typeName.name, in: ParamType.allCases.map(\.rawValue))
+            report(Diagnostic(rule: "type-mismatch", severity: .error,
+                              message: "unknown type '\(typeName.name)'", range: typeName.range,
+                              help: suggestion.map { "did you mean '\($0)'?" } ?? "the types are string, number and bool"))
+        }
+        guard kind == .equal else {
+            error("expected '=' and the param's default value, found \(describeCurrent())", at: current.range,
+                  help: "write param \(name.name): \(typeName.name) = VALUE; set another value with --set \(name.name)=VALUE")
+            recoverToStatementEnd()
+            return nil
+        }
+        advance()
+        guard let value = parseLiteralValue() else { recoverToStatementEnd(); return nil }
+        let end = value.range.end
+        expectStatementEnd()
+        return .param(ParamDecl(name: name, typeName: typeName, type: type, value: value,
+                                range: SourceRange(keyword.range.start, end)))
+    }
+
+    /// A literal value: string, number or `true`/`false`.
+    mutating func parseLiteralValue() -> Expr? {
+        switch kind {
+        case .string: return .string(parseStringLiteral())
+        case .number: return .number(parseNumberLiteral())
+        case .identifier where isKeyword(.true): return .bool(true, advance().range)
+        case .identifier where isKeyword(.false): return .bool(false, advance().range)
+        default:
+            error("expected a value (a string, a number, true or false), found \(describeCurrent())", at: current.range)
+            return nil
+        }
+    }
+
+    mutating func parseOwner() -> WorkflowMember? {
+        let keyword = advance()
+        guard let id = expectIdentifier("an owner ID") else { recoverToStatementEnd(); return nil }
+        var title: StringLiteral?
+        if kind == .string { title = parseStringLiteral() }
+        var items: [OwnerItem] = []
+        var end = title?.range.end ?? id.range.end
+        var hasBody = false
+        if kind == .leftBrace {
+            hasBody = true
+            end = parseBlock("owner") { p in
+                if let item = p.parseOwnerItem() { items.append(item) }
+            }
+        } else {
+            expectStatementEnd()
+        }
+        return .owner(OwnerDecl(id: id, title: title, items: items, hasBody: hasBody,
+                                range: SourceRange(keyword.range.start, end)))
+    }
+
+    mutating func parseOwnerItem() -> OwnerItem? {
+        let start = current.range.start
+        let word = kind == .identifier ? text(current) : ""
+        switch word {
+        case "capacity":
+            advance()
+            guard kind == .number else {
+                error("expected a whole number after 'capacity', found \(describeCurrent())", at: current.range)
+                recoverToStatementEnd()
+                return nil
+            }
+            let n = parseNumberLiteral()
+            expectStatementEnd()
+            return .capacity(n, range: SourceRange(start, n.range.end))
+        case "members":
+            advance()
+            guard let list = parseList({ p in p.expectString("a member name in double quotes") }) else {
+                recoverToStatementEnd()
+                return nil
+            }
+            expectStatementEnd()
+            return .members(list, range: SourceRange(start, list[list.count - 1].range.end))
+        case "contact":
+            advance()
+            guard let s = expectString("the contact in double quotes") else { recoverToStatementEnd(); return nil }
+            expectStatementEnd()
+            return .contact(s, range: SourceRange(start, s.range.end))
+        default:
+            let suggestion = closestName(to: word, in: ["capacity", "members", "contact"])
+            error("expected 'capacity', 'members' or 'contact' in an owner, found \(describeCurrent())", at: current.range,
+                  help: suggestion.map { "did you mean '\($0)'?" })
+            recoverToStatementEnd()
+            return nil
+        }
+    }
+
+    static let stageStatements = ["after", "when", "sla", "estimate", "matches", "checklist", "owner"]
+    static let gateStatements = ["after", "when", "sla", "estimate", "matches", "checklist", "approvers", "quorum", "reject", "on"]
+
+    mutating func parseNode() -> WorkflowMember? {
+        let keyword = advance()
+        let nodeKind: NodeKind = isKeyword(.gate, keyword) ? .gate : .stage
+        guard let id = expectIdentifier("the \(nodeKind.rawValue)'s ID") else { recoverToStatementEnd(); return nil }
+        var title: StringLiteral?
+        if kind == .string { title = parseStringLiteral() }
+        var statements: [NodeStatement] = []
+        let end = parseBlock(nodeKind.rawValue) { p in
+            if let s = p.parseNodeStatement(nodeKind) { statements.append(s) }
+        }
+        return .node(NodeDecl(kind: nodeKind, id: id, title: title, statements: statements,
+                              range: SourceRange(keyword.range.start, end), keywordRange: keyword.range))
+    }
+
+    mutating func parseNodeStatement(_ nodeKind: NodeKind) -> NodeStatement? {
+        guard kind == .identifier else {
+            error("expected a statement in the \(nodeKind.rawValue), found \(describeCurrent())", at: current.range)
+            recoverToStatementEnd()
+            return nil
+        }
+        let keywordToken = current
+        let word = text(current)
+        let allowed = nodeKind == .stage ? Parser.stageStatements : Parser.gateStatements
+        let other = nodeKind == .stage ? Parser.gateStatements : Parser.stageStatements
+        if !allowed.contains(word) {
+            if other.contains(word) {
+                let hint = nodeKind == .stage
+                    ? "'\(word)' belongs in a gate; a stage has one 'owner'"
+                    : "'\(word)' belongs in a stage; a gate names its 'approvers'"
+                error("'\(word)' is not allowed in a \(nodeKind.rawValue)", at: keywordToken.range, help: hint)
+            } else {
+                let suggestion = closestName(to: word, in: allowed)
+                error("unknown statement '\(word)' in a \(nodeKind.rawValue)", at: keywordToken.range,
+                      help: suggestion.map { "did you mean '\($0)'?" })
+            }
+            recoverToStatementEnd()
+            return nil
+        }
+        advance()
+        let result: NodeStatementKind?
+        switch word {
+        case "after":
+            result = parseList({ p in p.expectIdentifier("a stage or gate ID") }).map { .after($0) }
+        case "when":
+            result = parseExpression().map { .when($0) }
+        case "sla":
+            result = expectDuration("a duration such as 5bd").map { .sla($0) }
+        case "estimate":
+            result = parseEstimate().map { .estimate($0) }
+        case "matches":
+            result = parseList({ p in p.expectString("an activity name in double quotes") }).map { .matches($0) }
+        case "checklist":
+            result = parseChecklist(keywordToken).map { .checklist($0) }
+        case "owner":
+            result = expectIdentifier("an owner ID").map { .owner($0) }
+        case "approvers":
+            result = parseList({ p in p.expectIdentifier("an owner ID") }).map { .approvers($0) }
+        case "quorum":
+            if isKeyword(.all) {
+                result = .quorum(.all(advance().range))
+            } else if kind == .number {
+                result = .quorum(.count(parseNumberLiteral()))
+            } else {
+                error("expected a number or 'all' after 'quorum', found \(describeCurrent())", at: current.range)
+                result = nil
+            }
+        case "reject":
+            if kind == .percent {
+                let t = advance()
+                let s = text(t)
+                result = .reject(PercentLiteral(value: Double(s.dropLast()) ?? 0, range: t.range))
+            } else {
+                error("expected a percentage after 'reject', found \(describeCurrent())", at: current.range,
+                      help: "write the chance that a review sends work back as a percentage, as in reject 20%")
+                result = nil
+            }
+        case "on":
+            if isKeyword(.reject) {
+                advance()
+                if kind == .arrow {
+                    advance()
+                    result = expectIdentifier("the ID of the node that reworks").map { .onReject($0) }
+                } else {
+                    error("expected '->' after 'on reject', found \(describeCurrent())", at: current.range,
+                          help: "write on reject -> build")
+                    result = nil
+                }
+            } else {
+                error("expected 'reject' after 'on', found \(describeCurrent())", at: current.range,
+                      help: "write on reject -> build")
+                result = nil
+            }
+        default:
+            result = nil
+        }
+        guard let statement = result else {
+            recoverToStatementEnd()
+            return nil
+        }
+        let end = previousEnd
+        expectStatementEnd()
+        return NodeStatement(kind: statement, range: SourceRange(keywordToken.range.start, end),
+                             keywordRange: keywordToken.range)
+    }
+
+    mutating func parseEstimate() -> Estimate? {
+        guard let first = expectDuration("a duration such as 2bd") else { return nil }
+        if kind == .dotDot {
+            advance()
+            guard let high = expectDuration("the high end of the range") else { return nil }
+            return .range(low: first, high: high)
+        }
+        if kind == .duration {
+            guard let likely = expectDuration("the most likely duration"),
+                  let pessimistic = expectDuration("the pessimistic duration") else {
+                return nil
+            }
+            return .pert(optimistic: first, likely: likely, pessimistic: pessimistic)
+        }
+        error("expected '..' or two more durations after the first estimate, found \(describeCurrent())",
+              at: current.range, help: "write estimate 2bd..5bd (a range) or estimate 2bd 3bd 6bd (optimistic, likely, pessimistic)")
+        return nil
+    }
+
+    mutating func parseChecklist(_ keyword: Token) -> Checklist? {
+        var items: [ChecklistItem] = []
+        let end = parseBlock("checklist") { p in
+            guard let text = p.expectString("a checklist item in double quotes") else {
+                p.recoverToStatementEnd()
+                return
+            }
+            var by: Identifier?
+            if p.isKeyword(.by) {
+                p.advance()
+                guard let owner = p.expectIdentifier("an owner ID after 'by'") else {
+                    p.recoverToStatementEnd()
+                    return
+                }
+                by = owner
+            }
+            items.append(ChecklistItem(text: text, by: by, range: SourceRange(text.range.start, by?.range.end ?? text.range.end)))
+            p.expectStatementEnd()
+        }
+        return Checklist(items: items, range: SourceRange(keyword.range.start, end))
+    }
+
+    // MARK: - Expressions
+
+    /// `or` < `and` < `not` < comparison < primary.
+    mutating func parseExpression() -> Expr? {
+        parseOr()
+    }
+
+    mutating func enter() -> Bool {
+        depth += 1
+        if depth > Parser.maxExpressionDepth {
+            error("condition nested too deeply (more than \(Parser.maxExpressionDepth) levels)", at: current.range,
+                  help: "split the condition or remove redundant parentheses")
+            return false
+        }
+        return true
+    }
+
+    mutating func parseOr() -> Expr? {
+        guard enter() else { depth -= 1; return nil }
+        defer { depth -= 1 }
+        guard var lhs = parseAnd() else { return nil }
+        while isKeyword(.or) {
+            advance()
+            skipLineBreaksInExpression()
+            guard let rhs = parseAnd() else { return nil }
+            lhs = .binary(.or, lhs, rhs, lhs.range.union(rhs.range))
+        }
+        return lhs
+    }
+
+    mutating func parseAnd() -> Expr? {
+        guard var lhs = parseNot() else { return nil }
+        while isKeyword(.and) {
+            advance()
+            skipLineBreaksInExpression()
+            guard let rhs = parseNot() else { return nil }
+            lhs = .binary(.and, lhs, rhs, lhs.range.union(rhs.range))
+        }
+        return lhs
+    }
+
+    mutating func parseNot() -> Expr? {
+        if isKeyword(.not) {
+            let t = advance()
+            guard enter() else { depth -= 1; return nil }
+            defer { depth -= 1 }
+            guard let operand = parseNot() else { return nil }
+            return .not(operand, t.range.union(operand.range))
+        }
+        return parseComparison()
+    }
+
+    /// Inside parentheses or brackets a line break does not end the statement.
+    mutating func skipLineBreaksInExpression() {
+        if openGroups > 0 { while kind == .newline { advance() } }
+    }
+
+    var openGroups = 0
+
+    static func comparisonOperator(_ kind: TokenKind) -> BinaryOperator? {
+        switch kind {
+        case .equalEqual: return .equal
+        case .bangEqual: return .notEqual
+        case .less: return .less
+        case .lessEqual: return .lessEqual
+        case .greater: return .greater
+        case .greaterEqual: return .greaterEqual
+        default: return nil
+        }
+    }
+
+    mutating func parseComparison() -> Expr? {
+        guard let lhs = parsePrimary() else { return nil }
+        if let op = Parser.comparisonOperator(kind) {
+            advance()
+            skipLineBreaksInExpression()
+            guard let rhs = parsePrimary() else { return nil }
+            let result = Expr.binary(op, lhs, rhs, lhs.range.union(rhs.range))
+            if Parser.comparisonOperator(kind) != nil || isKeyword(.in) {
+                error("comparisons cannot be chained", at: current.range,
+                      help: "combine two comparisons with 'and'")
+                return nil
+            }
+            return result
+        }
+        if isKeyword(.in) {
+            advance()
+            guard kind == .leftBracket else {
+                error("expected '[' after 'in', found \(describeCurrent())", at: current.range,
+                      help: "write region in [\"EU\", \"UK\"]")
+                return nil
+            }
+            advance()
+            openGroups += 1
+            defer { openGroups -= 1 }
+            while kind == .newline { advance() }
+            var values: [Expr] = []
+            while kind != .rightBracket {
+                guard let v = parsePrimary() else { return nil }
+                values.append(v)
+                while kind == .newline { advance() }
+                if kind == .comma {
+                    advance()
+                    while kind == .newline { advance() }
+                } else if kind != .rightBracket {
+                    error("expected ',' or ']' in the list, found \(describeCurrent())", at: current.range)
+                    return nil
+                }
+            }
+            let close = advance()
+            return .isIn(lhs, values, lhs.range.union(close.range))
+        }
+        return lhs
+    }
+
+    mutating func parsePrimary() -> Expr? {
+        switch kind {
+        case .string:
+            return .string(parseStringLiteral())
+        case .number:
+            return .number(parseNumberLiteral())
+        case .identifier:
+            if isKeyword(.true) { return .bool(true, advance().range) }
+            if isKeyword(.false) { return .bool(false, advance().range) }
+            if isKeyword(.and) || isKeyword(.or) || isKeyword(.in) {
+                error("expected a value before '\(text(current))'", at: current.range)
+                return nil
+            }
+            let t = advance()
+            return .name(Identifier(name: text(t), range: t.range))
+        case .leftParen:
+            let open = advance()
+            guard enter() else { depth -= 1; return nil }
+            defer { depth -= 1 }
+            openGroups += 1
+            while kind == .newline { advance() }
+            let inner = parseOr()
+            while kind == .newline { advance() }
+            openGroups -= 1
+            guard let inner else { return nil }
+            guard kind == .rightParen else {
+                error("expected ')' to close the '(' at column \(source.location(of: open.range.start).column), found \(describeCurrent())",
+                      at: current.range)
+                return nil
+            }
+            let close = advance()
+            return .paren(inner, open.range.union(close.range))
+        case .duration, .percent, .date:
+            error("\(kind.displayName)s cannot appear in a condition", at: current.range,
+                  help: "conditions compare params with strings, numbers and true/false")
+            return nil
+        default:
+            error("expected a condition, found \(describeCurrent())", at: current.range)
+            return nil
+        }
+    }
+}
+
+/// The candidate closest to `name` by edit distance, when it is close enough to be a
+/// plausible typo (at most a third of the longer name, and at most 3 edits).
+public func closestName(to name: String, in candidates: [String]) -> String? {
+    guard !name.isEmpty else { return nil }
+    var best: (String, Int)?
+    let a = Array(name.lowercased().unicodeScalars)
+    for c in candidates where c != name {
+        let d = editDistance(a, Array(c.lowercased().unicodeScalars))
+        let limit = min(3, max(1, max(a.count, c.unicodeScalars.count) / 3))
+        if d <= limit && d < (best?.1 ?? Int.max) { best = (c, d) }
+    }
+    return best?.0
+}
+
+/// Levenshtein distance between two scalar arrays.
+func editDistance(_ a: [Unicode.Scalar], _ b: [Unicode.Scalar]) -> Int {
+    if a.isEmpty { return b.count }
+    if b.isEmpty { return a.count }
+    var previous = Array(0...b.count)
+    var row = [Int](repeating: 0, count: b.count + 1)
+    for i in 1...a.count {
+        row[0] = i
+        for j in 1...b.count {
+            let cost = a[i - 1] == b[j - 1] ? 0 : 1
+            row[j] = min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + cost)
+        }
+        swap(&previous, &row)
+    }
+    return previous[b.count]
+}

@@ -1,0 +1,91 @@
+/// `invalid-duration`: durations must be positive and estimates ordered.
+public struct InvalidDurationRule: Rule {
+    public init() {}
+
+    public static let description = RuleDescription(
+        id: "invalid-duration", severity: .error,
+        summary: "A duration is zero or negative, an estimate's low end exceeds its high end, or a unit is unknown.",
+        rationale: "Schedules, SLA clocks and forecasts are computed from these numbers; a zero SLA is always broken and a reversed range cannot be sampled.",
+        triggering: [
+            RuleExample("""
+            workflow "Launch" {
+              owner pm
+              stage prd { owner pm; sla ↓0bd }
+            }
+            """),
+            RuleExample("""
+            workflow "Launch" {
+              owner pm
+              stage prd { owner pm; sla 10bd; estimate ↓8bd..3bd }
+            }
+            """),
+            RuleExample("""
+            workflow "Launch" {
+              deadline ↓-5bd
+              owner pm
+              stage prd { owner pm; sla 5bd; estimate 2bd ↓1bd 4bd }
+            }
+            """),
+        ],
+        nonTriggering: [
+            RuleExample("""
+            workflow "Launch" {
+              deadline 20bd
+              owner pm
+              stage prd { owner pm; sla 5bd; estimate 2bd 3bd 4bd }
+              stage build { after prd; owner pm; sla 10bd; estimate 3bd..8bd }
+            }
+            """),
+        ])
+
+    public func check(_ context: RuleContext) -> [Diagnostic] {
+        guard let workflow = context.parsed.tree.workflow else { return [] }
+        var out: [Diagnostic] = []
+        func positive(_ d: DurationLiteral, _ what: String) {
+            if d.value.amount <= 0 {
+                out.append(diagnostic("\(what) must be longer than zero, but is \(d.value)", at: d.range,
+                                      help: "write a positive duration such as 5bd"))
+            }
+        }
+        if let d = workflow.deadline { positive(d, "the deadline") }
+        for node in workflow.nodes {
+            for statement in node.statements {
+                switch statement.kind {
+                case .sla(let d):
+                    positive(d, "the SLA")
+                case .estimate(let e):
+                    for d in e.durations { positive(d, "an estimate") }
+                    let values = e.durations.map { $0.value.seconds }
+                    switch e {
+                    case .range(let low, let high):
+                        if low.value.amount > 0 && compare(low, high) == .greater {
+                            out.append(diagnostic("the estimate's low end \(low.value) exceeds its high end \(high.value)",
+                                                  at: low.range.union(high.range), help: "write the range low..high, as in \(high.value)..\(low.value)"))
+                        }
+                    case .pert(let o, let m, let p):
+                        if values.allSatisfy({ $0 > 0 }) {
+                            if compare(o, m) == .greater {
+                                out.append(diagnostic("the most likely estimate \(m.value) is below the optimistic \(o.value)",
+                                                      at: m.range, help: "write estimate OPTIMISTIC LIKELY PESSIMISTIC, in increasing order"))
+                            } else if compare(m, p) == .greater {
+                                out.append(diagnostic("the pessimistic estimate \(p.value) is below the most likely \(m.value)",
+                                                      at: p.range, help: "write estimate OPTIMISTIC LIKELY PESSIMISTIC, in increasing order"))
+                            }
+                        }
+                    }
+                default:
+                    break
+                }
+            }
+        }
+        return out
+    }
+
+    enum Order { case less, equal, greater }
+
+    /// Compares two durations; `bd` and elapsed units compare by their nominal seconds.
+    func compare(_ a: DurationLiteral, _ b: DurationLiteral) -> Order {
+        let x = a.value.seconds, y = b.value.seconds
+        return x < y ? .less : (x > y ? .greater : .equal)
+    }
+}

@@ -1,0 +1,133 @@
+/// `invalid-value`: numbers, percentages, dates and weekday names must make sense.
+public struct InvalidValueRule: Rule {
+    public init() {}
+
+    public static let description = RuleDescription(
+        id: "invalid-value", severity: .error,
+        summary: "A value is out of range: capacity or quorum not a positive whole number, a percentage over 100, a date that does not exist, an unknown weekday, or a statement given twice.",
+        rationale: "Impossible values make schedules and forecasts meaningless; catching them in review is cheaper than explaining a wrong launch date.",
+        triggering: [
+            RuleExample("""
+            workflow "Launch" {
+              owner pm { capacity ↓0 }
+              owner sec
+              stage build { owner pm; sla 5bd }
+              gate review { after build; approvers sec; sla 1bd; reject ↓120% }
+            }
+            """),
+            RuleExample("""
+            workflow "Launch" {
+              calendar {
+                workdays mon ↓tues
+                holiday ↓2026-02-30
+              }
+              owner pm
+              stage prd { owner pm; sla 5bd; ↓sla 6bd }
+            }
+            """),
+        ],
+        nonTriggering: [
+            RuleExample("""
+            workflow "Launch" {
+              calendar {
+                workdays mon tue wed thu
+                holiday 2026-12-25 "Christmas"
+              }
+              owner pm { capacity 2 }
+              owner sec
+              stage build { owner pm; sla 5bd }
+              gate review { after build; approvers sec; sla 1bd; reject 20%; quorum 1 }
+            }
+            """),
+        ])
+
+    public func check(_ context: RuleContext) -> [Diagnostic] {
+        guard let workflow = context.parsed.tree.workflow else { return [] }
+        var out: [Diagnostic] = []
+        func wholePositive(_ n: NumberLiteral, _ what: String) {
+            if n.value < 1 || n.value != n.value.rounded() || n.value > 1_000_000 {
+                out.append(diagnostic("\(what) must be a whole number from 1 up, but is \(formatNumber(n.value))", at: n.range))
+            }
+        }
+        var seenWorkflowStatements: [String: SourceRange] = [:]
+        func once(_ keyword: String, _ range: SourceRange) {
+            if let first = seenWorkflowStatements[keyword] {
+                out.append(diagnostic("'\(keyword)' is given twice", at: range,
+                                      help: "keep one; the first is at line \(context.line(of: first.start))"))
+            } else {
+                seenWorkflowStatements[keyword] = range
+            }
+        }
+        for member in workflow.members {
+            switch member {
+            case .description(_, let r): once("description", r)
+            case .deadline(_, let r): once("deadline", r)
+            case .calendar(let c):
+                once("calendar", c.range)
+                var holidays: [Int: SourceRange] = [:]
+                for item in c.items {
+                    switch item {
+                    case .workdays(let days, _):
+                        var seen = Set<String>()
+                        for d in days {
+                            if !WorkflowModel.weekdayNames.contains(d.name) {
+                                let s = closestName(to: d.name, in: WorkflowModel.weekdayNames)
+                                out.append(diagnostic("unknown weekday '\(d.name)'", at: d.range,
+                                                      help: s.map { "did you mean '\($0)'?" } ?? "the weekdays are mon tue wed thu fri sat sun"))
+                            } else if !seen.insert(d.name).inserted {
+                                out.append(diagnostic("weekday '\(d.name)' is listed twice", at: d.range))
+                            }
+                        }
+                    case .holiday(let date, _, _):
+                        if let day = date.date?.dayNumber {
+                            if holidays[day] != nil {
+                                out.append(diagnostic("holiday \(date.text) is declared twice", at: date.range))
+                            }
+                            holidays[day] = date.range
+                        } else {
+                            out.append(diagnostic("\(date.text) is not a calendar date", at: date.range,
+                                                  help: "write a real date as YYYY-MM-DD"))
+                        }
+                    }
+                }
+            case .owner(let o):
+                var seen: [String: SourceRange] = [:]
+                for item in o.items {
+                    let key: String
+                    switch item {
+                    case .capacity(let n, _): wholePositive(n, "capacity"); key = "capacity"
+                    case .members: key = "members"
+                    case .contact: key = "contact"
+                    }
+                    if key != "members", let first = seen[key] {
+                        out.append(diagnostic("'\(key)' is given twice", at: item.range,
+                                              help: "keep one; the first is at line \(context.line(of: first.start))"))
+                    }
+                    seen[key] = seen[key] ?? item.range
+                }
+            case .node(let node):
+                var seen: [String: SourceRange] = [:]
+                for s in node.statements {
+                    let key = s.kind.keyword
+                    let repeatable = ["after", "matches", "checklist", "approvers"].contains(key)
+                    if !repeatable, let first = seen[key] {
+                        out.append(diagnostic("'\(key)' is given twice in '\(node.id.name)'", at: s.keywordRange,
+                                              help: "keep one; the first is at line \(context.line(of: first.start))"))
+                    }
+                    seen[key] = seen[key] ?? s.range
+                    switch s.kind {
+                    case .quorum(.count(let n)): wholePositive(n, "quorum")
+                    case .reject(let p):
+                        if p.value < 0 || p.value > 100 {
+                            out.append(diagnostic("a rejection chance must be between 0% and 100%, but is \(formatNumber(p.value))%", at: p.range))
+                        }
+                    default: break
+                    }
+                }
+            case .param:
+                break
+            }
+        }
+        return out
+    }
+}

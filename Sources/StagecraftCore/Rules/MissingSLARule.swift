@@ -1,0 +1,33 @@
+/// `missing-sla`: every stage and gate should have an SLA.
+public struct MissingSLARule: Rule {
+    public init() {}
+
+    public static let description = RuleDescription(
+        id: "missing-sla", severity: .warning,
+        summary: "A stage or gate has no `sla`.",
+        rationale: "Without an SLA nobody knows when a stage is late; schedules cannot place it and replay cannot report breaches.",
+        triggering: [
+            RuleExample("""
+            workflow "Launch" {
+              owner pm
+              stage ↓prd { owner pm }
+            }
+            """),
+        ],
+        nonTriggering: [
+            RuleExample("""
+            workflow "Launch" {
+              owner pm
+              stage prd { owner pm; sla 5bd }
+            }
+            """),
+        ])
+
+    public func check(_ context: RuleContext) -> [Diagnostic] {
+        guard let model = context.model else { return [] }
+        return model.nodes.filter { $0.sla == nil }.map {
+            diagnostic("\($0.kind.rawValue) '\($0.id.name)' has no SLA", at: $0.id.range,
+                       help: "add 'sla DURATION', e.g. sla 5bd, so lateness can be measured")
+        }
+    }
+}

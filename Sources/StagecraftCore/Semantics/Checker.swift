@@ -1,0 +1,61 @@
+/// The effective severity of each rule: defaults, changed by configuration.
+public struct RuleSettings: Sendable, Equatable {
+    /// Rule ID → severity, or nil for `off`. Rules not listed keep their default.
+    public var overrides: [String: Severity?]
+
+    public init(overrides: [String: Severity?] = [:]) {
+        self.overrides = overrides
+    }
+
+    public static let defaults = RuleSettings()
+
+    /// The severity of a rule, or nil when it is off.
+    public func severity(of rule: String) -> Severity? {
+        if let o = overrides[rule] { return o }
+        return RuleRegistry.descriptions[rule]?.severity ?? .error
+    }
+
+    public func isOff(_ rule: String) -> Bool { severity(of: rule) == nil }
+}
+
+/// The outcome of checking one file.
+public struct CheckResult: Sendable {
+    public var parsed: ParsedFile
+    /// Every diagnostic, sorted by position, with configured severities.
+    public var diagnostics: [Diagnostic]
+    public var model: WorkflowModel?
+
+    public var source: SourceFile { parsed.source }
+    public var errorCount: Int { diagnostics.filter { $0.severity == .error }.count }
+    public var warningCount: Int { diagnostics.filter { $0.severity == .warning }.count }
+}
+
+/// Runs the whole front end on one file: lex, parse, resolve, every rule, suppressions.
+public enum Checker {
+    /// Checks one source file.
+    public static func check(_ source: SourceFile, settings: RuleSettings = .defaults) -> CheckResult {
+        let parsed = Parser.parse(source)
+        let model = parsed.tree.workflow.map { WorkflowModel($0) }
+        let context = RuleContext(parsed: parsed, model: model)
+        var diagnostics = parsed.diagnostics
+        let suppressionRules: Set<String> = [InvalidSuppressionRule.description.id, UnusedSuppressionRule.description.id]
+        for rule in RuleRegistry.all where !suppressionRules.contains(rule.description.id) {
+            diagnostics += rule.init().check(context)
+        }
+        let (suppressions, problems) = Suppression.parse(parsed)
+        let applied = Suppression.apply(suppressions, to: diagnostics, source: source, isOff: settings.isOff)
+        diagnostics = applied.kept + problems + applied.unused
+        // Configured severities; `off` drops the diagnostic. Syntax errors always stay errors.
+        diagnostics = diagnostics.compactMap { d in
+            if d.rule == SyntaxRule.description.id || d.severity == .note { return d }
+            guard let s = settings.severity(of: d.rule) else { return nil }
+            var d = d
+            d.severity = s
+            return d
+        }
+        diagnostics.sort { a, b in
+            (a.range.start, a.range.end, a.rule, a.message) < (b.range.start, b.range.end, b.rule, b.message)
+        }
+        return CheckResult(parsed: parsed, diagnostics: diagnostics, model: model)
+    }
+}

@@ -1,0 +1,330 @@
+/// The resolved view of a workflow: symbol tables, the calendar and the dependency graph.
+///
+/// Building the model never reports anything; the rules under `Rules/` read it (and the
+/// syntax tree) and report. Where an ID is declared twice, the first declaration wins.
+public struct WorkflowModel: Sendable {
+    public let workflow: Workflow
+    /// Owners, nodes and params with unique IDs, in declaration order.
+    public let owners: [OwnerDecl]
+    public let nodes: [NodeDecl]
+    public let params: [ParamDecl]
+    public let ownerIndex: [String: Int]
+    public let nodeIndex: [String: Int]
+    public let paramIndex: [String: Int]
+    /// The business calendar (Mon–Fri, no holidays, unless declared).
+    public let calendar: BusinessCalendar
+    public let deadline: Duration?
+    /// Resolved `after` edges, deduplicated, unknown IDs dropped.
+    public let graph: DependencyGraph
+
+    public init(_ workflow: Workflow) {
+        self.workflow = workflow
+        var owners: [OwnerDecl] = []
+        var ownerIndex: [String: Int] = [:]
+        var nodes: [NodeDecl] = []
+        var nodeIndex: [String: Int] = [:]
+        var params: [ParamDecl] = []
+        var paramIndex: [String: Int] = [:]
+        for member in workflow.members {
+            switch member {
+            case .owner(let o) where ownerIndex[o.id.name] == nil:
+                ownerIndex[o.id.name] = owners.count
+                owners.append(o)
+            case .node(let n) where nodeIndex[n.id.name] == nil:
+                nodeIndex[n.id.name] = nodes.count
+                nodes.append(n)
+            case .param(let p) where paramIndex[p.name.name] == nil:
+                paramIndex[p.name.name] = params.count
+                params.append(p)
+            default:
+                break
+            }
+        }
+        self.owners = owners
+        self.nodes = nodes
+        self.params = params
+        self.ownerIndex = ownerIndex
+        self.nodeIndex = nodeIndex
+        self.paramIndex = paramIndex
+        self.calendar = WorkflowModel.calendar(of: workflow)
+        self.deadline = workflow.deadline.map(\.value)
+        let predecessors = nodes.map { node -> [Int] in
+            var seen = Set<Int>()
+            return node.after.compactMap { ref in
+                guard let i = nodeIndex[ref.name], seen.insert(i).inserted else { return nil }
+                return i
+            }
+        }
+        self.graph = DependencyGraph(predecessors: predecessors)
+    }
+
+    /// The calendar a workflow declares; weekday names that are not known are ignored
+    /// (the `invalid-value` rule reports them).
+    static func calendar(of workflow: Workflow) -> BusinessCalendar {
+        var calendar = BusinessCalendar.standard
+        for decl in workflow.calendars {
+            for item in decl.items {
+                switch item {
+                case .workdays(let days, _):
+                    var workdays = [Bool](repeating: false, count: 7)
+                    for d in days {
+                        if let i = weekdayNames.firstIndex(of: d.name) { workdays[i] = true }
+                    }
+                    calendar.workdays = workdays
+                case .holiday(let date, let name, _):
+                    if let day = date.date?.dayNumber { calendar.holidays[day] = name?.value ?? "" }
+                }
+            }
+        }
+        return calendar
+    }
+
+    /// The weekday names of `workdays`, Monday first.
+    public static let weekdayNames = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+
+    /// The capacity an owner declares (1 by default; at least 1).
+    public func capacity(ofOwner i: Int) -> Int {
+        guard let c = owners[i].capacity?.value, c >= 1, c < 1_000_000 else { return 1 }
+        return Int(c)
+    }
+
+    /// The owners a node loads: a stage's owner, or a gate's approvers (resolved, unique).
+    public func owners(ofNode i: Int) -> [Int] {
+        let node = nodes[i]
+        var seen = Set<Int>()
+        let refs = node.kind == .stage ? (node.owner.map { [$0] } ?? []) : node.approvers
+        return refs.compactMap { r in
+            guard let o = ownerIndex[r.name], seen.insert(o).inserted else { return nil }
+            return o
+        }
+    }
+
+    /// How many approvers a gate needs: its quorum (default all), never more than it has.
+    public func quorum(ofNode i: Int) -> Int {
+        let approvers = owners(ofNode: i).count
+        switch nodes[i].quorum {
+        case .count(let n)?:
+            guard n.value >= 1, n.value < 1_000_000 else { return max(1, approvers) }
+            return max(1, min(approvers, Int(n.value)))
+        case .all?, nil:
+            return max(1, approvers)
+        }
+    }
+
+    /// The index of a gate's `on reject` target, when it names a known node.
+    public func reworkTarget(ofNode i: Int) -> Int? {
+        nodes[i].onReject.flatMap { nodeIndex[$0.name] }
+    }
+
+    /// The value of each param: its default, replaced by any override (`--set`).
+    public func paramValues(overrides: [String: Value] = [:]) -> [String: Value] {
+        var values: [String: Value] = [:]
+        for p in params {
+            if let v = Evaluator.literal(p.value) { values[p.name.name] = v }
+        }
+        for (k, v) in overrides { values[k] = v }
+        return values
+    }
+
+    /// Which nodes are skipped because their `when` is false for the given param values.
+    ///
+    /// A condition that cannot be evaluated (an unknown or unset param) does not skip.
+    public func skipped(values: [String: Value]) -> [Bool] {
+        nodes.map { node in
+            guard let cond = node.condition else { return false }
+            if case .bool(let b)? = Evaluator.evaluate(cond, values: values) { return !b }
+            return false
+        }
+    }
+
+    /// Converts a duration to business days for comparing mixed units: `bd` as written,
+    /// elapsed time scaled by the share of worked weekdays.
+    public func businessDays(_ d: Duration) -> Double {
+        if d.isBusiness { return d.amount }
+        let perWeek = Double(calendar.workdays.filter { $0 }.count)
+        return d.seconds / secondsPerDay * (perWeek == 0 ? 1 : perWeek / 7)
+    }
+}
+
+/// A directed graph over node indices: edges from each node's `after` nodes to it.
+public struct DependencyGraph: Sendable {
+    public let predecessors: [[Int]]
+    public let successors: [[Int]]
+    /// Nodes in dependency order (predecessors first; ties by declaration order), or nil
+    /// when the graph has a cycle.
+    public let topologicalOrder: [Int]?
+    /// Each node's position in the topological order (or its declaration index when cyclic).
+    public let rank: [Int]
+
+    public init(predecessors: [[Int]]) {
+        self.predecessors = predecessors
+        var successors = [[Int]](repeating: [], count: predecessors.count)
+        for (i, preds) in predecessors.enumerated() {
+            for p in preds { successors[p].append(i) }
+        }
+        self.successors = successors
+        // Kahn's algorithm with a min-heap on declaration index for a stable order.
+        var indegree = predecessors.map(\.count)
+        var heap = MinHeap<Int>()
+        for i in 0..<predecessors.count where indegree[i] == 0 { heap.push(i) }
+        var order: [Int] = []
+        order.reserveCapacity(predecessors.count)
+        while let n = heap.pop() {
+            order.append(n)
+            for s in successors[n] {
+                indegree[s] -= 1
+                if indegree[s] == 0 { heap.push(s) }
+            }
+        }
+        if order.count == predecessors.count {
+            topologicalOrder = order
+            var rank = [Int](repeating: 0, count: order.count)
+            for (r, n) in order.enumerated() { rank[n] = r }
+            self.rank = rank
+        } else {
+            topologicalOrder = nil
+            rank = Array(0..<predecessors.count)
+        }
+    }
+
+    public var count: Int { predecessors.count }
+
+    /// Whether `a` precedes `b` through one or more `after` edges (iterative search).
+    public func precedes(_ a: Int, _ b: Int, skippingEdge skipped: (from: Int, to: Int)? = nil) -> Bool {
+        guard a != b || skipped == nil else { return false }
+        var stack = [b]
+        var seen = Set<Int>([b])
+        let acyclic = topologicalOrder != nil
+        while let n = stack.popLast() {
+            for p in predecessors[n] {
+                if let s = skipped, s.from == p && s.to == n { continue }
+                if p == a { return true }
+                // In a DAG a node ranked before `a` cannot reach `a`.
+                if acyclic && rank[p] < rank[a] { continue }
+                if seen.insert(p).inserted { stack.append(p) }
+            }
+        }
+        return false
+    }
+
+    /// The strongly connected components with more than one node, or a node with a
+    /// self-edge, each as a cycle path in edge order (Tarjan's algorithm, iteratively).
+    public func cycles() -> [[Int]] {
+        guard topologicalOrder == nil else { return [] }
+        let n = count
+        var index = [Int](repeating: -1, count: n)
+        var low = [Int](repeating: 0, count: n)
+        var onStack = [Bool](repeating: false, count: n)
+        var stack: [Int] = []
+        var next = 0
+        var components: [[Int]] = []
+        for root in 0..<n where index[root] < 0 {
+            var work: [(node: Int, edge: Int)] = [(root, 0)]
+            index[root] = next; low[root] = next; next += 1
+            stack.append(root); onStack[root] = true
+            while var frame = work.popLast() {
+                let v = frame.node
+                if frame.edge < successors[v].count {
+                    let w = successors[v][frame.edge]
+                    frame.edge += 1
+                    work.append(frame)
+                    if index[w] < 0 {
+                        index[w] = next; low[w] = next; next += 1
+                        stack.append(w); onStack[w] = true
+                        work.append((w, 0))
+                    } else if onStack[w] {
+                        low[v] = min(low[v], index[w])
+                    }
+                } else {
+                    if let parent = work.last { low[parent.node] = min(low[parent.node], low[v]) }
+                    if low[v] == index[v] {
+                        var component: [Int] = []
+                        while let w = stack.popLast() {
+                            onStack[w] = false
+                            component.append(w)
+                            if w == v { break }
+                        }
+                        if component.count > 1 || successors[v].contains(v) {
+                            components.append(component)
+                        }
+                    }
+                }
+            }
+        }
+        // Turn each component into one cycle path starting at its first-declared node.
+        return components.map { component in
+            let members = Set(component)
+            let start = component.min() ?? component[0]
+            return cyclePath(from: start, within: members)
+        }.sorted { ($0.first ?? 0) < ($1.first ?? 0) }
+    }
+
+    /// A shortest cycle through `start` inside a component (breadth-first).
+    private func cyclePath(from start: Int, within members: Set<Int>) -> [Int] {
+        var parent: [Int: Int] = [:]
+        var queue = [start]
+        var head = 0
+        while head < queue.count {
+            let v = queue[head]
+            head += 1
+            for w in successors[v].sorted() where members.contains(w) {
+                if w == start {
+                    var path = [v]
+                    var cur = v
+                    while cur != start, let p = parent[cur] {
+                        path.append(p)
+                        cur = p
+                    }
+                    return Array(path.reversed())
+                }
+                if parent[w] == nil && w != start {
+                    parent[w] = v
+                    queue.append(w)
+                }
+            }
+        }
+        return [start]
+    }
+}
+
+/// A small binary min-heap.
+struct MinHeap<T: Comparable> {
+    private var items: [T] = []
+
+    var isEmpty: Bool { items.isEmpty }
+    var count: Int { items.count }
+
+    mutating func push(_ x: T) {
+        items.append(x)
+        var i = items.count - 1
+        while i > 0 {
+            let parent = (i - 1) / 2
+            if items[i] < items[parent] {
+                items.swapAt(i, parent)
+                i = parent
+            } else {
+                break
+            }
+        }
+    }
+
+    mutating func pop() -> T? {
+        guard let first = items.first else { return nil }
+        let last = items.removeLast()
+        if !items.isEmpty {
+            items[0] = last
+            var i = 0
+            while true {
+                let l = 2 * i + 1
+                let r = l + 1
+                var m = i
+                if l < items.count && items[l] < items[m] { m = l }
+                if r < items.count && items[r] < items[m] { m = r }
+                if m == i { break }
+                items.swapAt(i, m)
+                i = m
+            }
+        }
+        return first
+    }
+}

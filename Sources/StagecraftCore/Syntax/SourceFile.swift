@@ -1,0 +1,115 @@
+/// A half-open range of byte offsets into a source file.
+///
+/// Positions are kept as byte offsets (compact, cheap to compare); line and column are
+/// computed on demand by `SourceFile.location(of:)`.
+public struct SourceRange: Hashable, Sendable {
+    public var start: Int
+    public var end: Int
+
+    public init(_ start: Int, _ end: Int) {
+        self.start = start
+        self.end = max(start, end)
+    }
+
+    /// The smallest range covering both.
+    public func union(_ other: SourceRange) -> SourceRange {
+        SourceRange(min(start, other.start), max(end, other.end))
+    }
+
+    public var isEmpty: Bool { start == end }
+}
+
+/// A one-based line and column; columns count Unicode scalars, so a caret lands under
+/// the right character of `"Revisión"`.
+public struct SourceLocation: Hashable, Sendable, Comparable {
+    public var line: Int
+    public var column: Int
+
+    public init(line: Int, column: Int) {
+        self.line = line
+        self.column = column
+    }
+
+    public static func < (a: SourceLocation, b: SourceLocation) -> Bool {
+        (a.line, a.column) < (b.line, b.column)
+    }
+}
+
+/// The bytes of one `.flow` file and the table of its line starts.
+public struct SourceFile: Sendable {
+    /// The path as the user named it (or the `--stdin-filename`).
+    public let path: String
+    /// The file's bytes, exactly as read.
+    public let bytes: [UInt8]
+    /// Byte offset of the first byte of each line.
+    public let lineStarts: [Int]
+
+    public init(path: String, bytes: [UInt8]) {
+        self.path = path
+        self.bytes = bytes
+        var starts = [0]
+        var i = 0
+        let n = bytes.count
+        while i < n {
+            let b = bytes[i]
+            if b == 0x0A {
+                starts.append(i + 1)
+            } else if b == 0x0D {
+                if i + 1 < n && bytes[i + 1] == 0x0A { i += 1 }
+                starts.append(i + 1)
+            }
+            i += 1
+        }
+        self.lineStarts = starts
+    }
+
+    public init(path: String, text: String) {
+        self.init(path: path, bytes: Array(text.utf8))
+    }
+
+    /// The zero-based index of the line holding `offset`.
+    public func lineIndex(of offset: Int) -> Int {
+        var lo = 0
+        var hi = lineStarts.count - 1
+        while lo < hi {
+            let mid = (lo + hi + 1) / 2
+            if lineStarts[mid] <= offset { lo = mid } else { hi = mid - 1 }
+        }
+        return lo
+    }
+
+    /// Line and column (both one-based, column in Unicode scalars) of a byte offset.
+    public func location(of offset: Int) -> SourceLocation {
+        let clamped = min(max(0, offset), bytes.count)
+        let li = lineIndex(of: clamped)
+        var column = 1
+        var i = lineStarts[li]
+        while i < clamped {
+            // Count every byte that is not a UTF-8 continuation byte.
+            if bytes[i] & 0xC0 != 0x80 { column += 1 }
+            i += 1
+        }
+        return SourceLocation(line: li + 1, column: column)
+    }
+
+    /// The byte range of a one-based line, without its line terminator.
+    public func lineRange(_ line: Int) -> SourceRange {
+        guard line >= 1 && line <= lineStarts.count else { return SourceRange(bytes.count, bytes.count) }
+        let start = lineStarts[line - 1]
+        var end = line < lineStarts.count ? lineStarts[line] : bytes.count
+        while end > start && (bytes[end - 1] == 0x0A || bytes[end - 1] == 0x0D) { end -= 1 }
+        return SourceRange(start, end)
+    }
+
+    /// The text of a one-based line, invalid UTF-8 replaced by U+FFFD.
+    public func lineText(_ line: Int) -> String {
+        text(of: lineRange(line))
+    }
+
+    /// The text in a byte range, invalid UTF-8 replaced by U+FFFD.
+    public func text(of range: SourceRange) -> String {
+        let s = max(0, min(range.start, bytes.count))
+        let e = max(s, min(range.end, bytes.count))
+        return String(decoding: bytes[s..<e], as: UTF8.self)
+    }
+}

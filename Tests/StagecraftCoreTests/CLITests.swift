@@ -1,0 +1,82 @@
+import Foundation
+import Testing
+@testable import StagecraftCore
+
+@Suite struct CLITests {
+    @Test func acceptanceJSONShape() throws {
+        let out = runCLI(["check", "-", "--format", "json"], stdin: "workflow \"x\" {\n stage a {\n owner nobody\n }\n}\n")
+        #expect(out.exitCode == 1)
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(out.stdout.utf8)) as? [String: Any])
+        #expect(json["format_version"] as? Int == 1)
+        #expect(json["files"] as? Int == 1)
+        let diagnostics = try #require(json["diagnostics"] as? [[String: Any]])
+        let unknown = try #require(diagnostics.first { $0["rule"] as? String == "unknown-reference" })
+        #expect(unknown["line"] as? Int == 3)
+        #expect(unknown["column"] as? Int == 8)
+        #expect(unknown["end_line"] as? Int == 3)
+        #expect(unknown["end_column"] as? Int == 14)
+        #expect(unknown["severity"] as? String == "error")
+        #expect(unknown["file"] as? String == "<stdin>")
+        #expect(Set(unknown.keys) == ["file", "line", "column", "end_line", "end_column", "severity", "rule", "message", "help"])
+        let summary = try #require(json["summary"] as? [String: Int])
+        #expect(summary == ["errors": 1, "warnings": 1])
+    }
+
+    @Test func textFormatHasCaretAndHelp() {
+        let out = runCLI(["check", "-", "--stdin-filename", "launch.flow"],
+                         stdin: "workflow \"x\" {\n  owner pm\n  stage a {\n    owner pmm\n    sla 1bd\n  }\n}\n")
+        #expect(out.stdout == """
+        launch.flow:2:9: warning: owner 'pm' is never used [unused-owner]
+          owner pm
+                ^~
+        help: give it a stage, make it an approver, or remove it
+        launch.flow:4:11: error: unknown owner 'pmm' [unknown-reference]
+            owner pmm
+                  ^~~
+        help: did you mean 'pm'?
+        1 error, 1 warning in 1 file
+
+        """)
+        #expect(out.exitCode == 1)
+    }
+
+    @Test func strictAndMaxWarnings() {
+        let text = "workflow \"x\" {\n  owner pm\n  stage a { owner pm }\n}\n"
+        #expect(runCLI(["check", "-"], stdin: text).exitCode == 0)
+        #expect(runCLI(["check", "-", "--strict"], stdin: text).exitCode == 1)
+        #expect(runCLI(["check", "-", "--max-warnings", "1"], stdin: text).exitCode == 0)
+        #expect(runCLI(["check", "-", "--max-warnings=0"], stdin: text).exitCode == 1)
+    }
+
+    @Test func usageAndIOErrorsExitTwo() {
+        #expect(runCLI(["check"]).exitCode == 2)
+        #expect(runCLI(["check", "--bogus", "x"]).stderr.contains("unknown option"))
+        #expect(runCLI(["check", "/no/such/file.flow"]).exitCode == 2)
+        #expect(runCLI(["check", "-", "--format", "xml"]).exitCode == 2)
+        #expect(runCLI(["chek"]).stderr.contains("did you mean 'check'?"))
+        #expect(runCLI([]).exitCode == 2)
+        #expect(runCLI(["--version"]).stdout.hasPrefix("stagecraft "))
+    }
+
+    @Test func shippedWorkflowsAreStrictlyClean() {
+        let out = runCLI(["check", "--strict", repositoryRoot + "/workflows"])
+        #expect(out.exitCode == 0, "\(out.stdout)")
+        #expect(out.stdout.contains("checked 9 files: no problems"))
+    }
+
+    @Test func directoryWalkSkipsHiddenAndBuildFolders() throws {
+        let dir = NSTemporaryDirectory() + "stagecraft-walk-\(UUID().uuidString)"
+        let fm = FileManager.default
+        try fm.createDirectory(atPath: dir + "/.hidden", withIntermediateDirectories: true)
+        try fm.createDirectory(atPath: dir + "/.build", withIntermediateDirectories: true)
+        try fm.createDirectory(atPath: dir + "/sub", withIntermediateDirectories: true)
+        let good = "workflow \"x\" {\n  owner pm\n  stage a { owner pm; sla 1bd }\n}\n"
+        for p in ["/b.flow", "/sub/a.flow", "/.hidden/bad.flow", "/.build/bad.flow"] {
+            fm.createFile(atPath: dir + p, contents: Data((p.contains("bad") ? "garbage" : good).utf8))
+        }
+        fm.createFile(atPath: dir + "/notes.txt", contents: Data("x".utf8))
+        defer { try? fm.removeItem(atPath: dir) }
+        #expect(try Files.flowFiles([dir]) == [dir + "/b.flow", dir + "/sub/a.flow"])
+        #expect(runCLI(["check", dir]).exitCode == 0)
+    }
+}

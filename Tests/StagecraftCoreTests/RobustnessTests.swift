@@ -1,0 +1,89 @@
+import Testing
+@testable import StagecraftCore
+
+/// No input may trap, hang or overflow the stack: prefixes of real files, random bytes
+/// and random token soups all go through lex + parse + check.
+@Suite struct RobustnessTests {
+    /// A small deterministic generator (SplitMix64) so failures reproduce.
+    struct Rng {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
+    }
+
+    static func sources() -> [[UInt8]] {
+        var files = corpusFiles()
+        let workflows = (try? Files.flowFiles([repositoryRoot + "/workflows"])) ?? []
+        files += workflows
+        return files.compactMap { try? Files.read($0) }
+    }
+
+    @Test func everyPrefixOfEveryFile() {
+        for bytes in Self.sources() {
+            // Every prefix for small files; a stride for big ones keeps the test quick.
+            let step = max(1, bytes.count / 400)
+            for end in stride(from: 0, through: bytes.count, by: step) {
+                let r = Checker.check(SourceFile(path: "p", bytes: Array(bytes[0..<end])))
+                _ = DiagnosticFormatter.text([r], color: false)
+            }
+        }
+    }
+
+    @Test func randomBytes() {
+        var rng = Rng(state: 42)
+        for _ in 0..<2000 {
+            let n = rng.below(200)
+            let bytes = (0..<n).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
+            let r = Checker.check(SourceFile(path: "r", bytes: bytes))
+            _ = DiagnosticFormatter.json([r])
+        }
+    }
+
+    @Test func randomTokenSoups() {
+        let words = ["workflow", "\"T\"", "{", "}", "stage", "gate", "owner", "after", "when", "sla", "5bd", "-2d",
+                     "estimate", "..", "matches", "checklist", "by", "approvers", "quorum", "all", "reject", "20%",
+                     "on", "->", "a", "b", "pm", "param", "x", ":", "bool", "=", "true", "not", "and", "or", "in",
+                     "[", "]", "(", ")", ",", ";", "\n", "==", "<", "3", "2026-12-25", "calendar", "workdays", "mon",
+                     "holiday", "deadline", "description", "# stagecraft-ignore missing-sla -- r\n", "capacity", "members"]
+        var rng = Rng(state: 7)
+        for _ in 0..<3000 {
+            let n = rng.below(80)
+            let text = (0..<n).map { _ in words[rng.below(words.count)] }.joined(separator: " ")
+            let r = Checker.check(SourceFile(path: "s", text: text))
+            _ = DiagnosticFormatter.text([r], color: false)
+        }
+    }
+
+    @Test func deeplyNestedParenthesesGiveADiagnostic() {
+        let depth = 10_000
+        let text = "workflow \"x\" {\n param p: bool = true\n owner o\n stage a { owner o; sla 1bd; when "
+            + String(repeating: "(", count: depth) + "p" + String(repeating: ")", count: depth) + " }\n}\n"
+        let r = Checker.check(SourceFile(path: "deep", text: text))
+        #expect(r.diagnostics.contains { $0.rule == "syntax" && $0.message.contains("nested too deeply") })
+        let nots = "workflow \"x\" {\n param p: bool = true\n owner o\n stage a { owner o; sla 1bd; when "
+            + String(repeating: "not ", count: depth) + "p }\n}\n"
+        let r2 = Checker.check(SourceFile(path: "deep", text: nots))
+        #expect(r2.diagnostics.contains { $0.message.contains("nested too deeply") })
+    }
+
+    @Test func errorsStopAfterFifty() {
+        let text = "workflow \"x\" {\n" + String(repeating: "  bogus\n", count: 200) + "}\n"
+        let r = Checker.check(SourceFile(path: "many", text: text))
+        #expect(r.diagnostics.filter { $0.rule == "syntax" && $0.severity == .error }.count == Parser.maxErrors)
+        #expect(r.diagnostics.contains { $0.severity == .note && $0.message.contains("too many errors") })
+    }
+
+    @Test func longChainsDoNotRecurse() {
+        var text = "workflow \"chain\" {\n owner o { capacity 1 }\n stage n0 { owner o; sla 1bd }\n"
+        for i in 1..<20_000 { text += " stage n\(i) { after n\(i - 1); owner o; sla 1bd }\n" }
+        text += "}\n"
+        let r = Checker.check(SourceFile(path: "chain", text: text))
+        #expect(r.errorCount == 0)
+    }
+}
