@@ -1,5 +1,23 @@
 /// `stagecraft check PATH… [--format text|json|sarif|github] [--strict] [--max-warnings N]`.
 enum CheckCommand {
+    static let help = """
+    Usage: stagecraft check PATH... [--format text|json|sarif|github] [--strict] [--max-warnings N]
+                            [--stdin-filename NAME]
+
+    Lex, parse and validate .flow files and report every problem in one run.
+    PATH is a file, a directory (every *.flow below it, skipping hidden folders and .build)
+    or - for standard input (name it with --stdin-filename).
+
+    Options:
+      --format FORMAT       text (default), json, sarif or github
+      --strict              warnings fail the run too (exit 1)
+      --max-warnings N      fail when there are more than N warnings
+      --stdin-filename NAME the name to report for standard input
+
+    Exit codes: 0 clean; 1 errors (or warnings with --strict / over --max-warnings); 2 usage or I/O error.
+
+    """
+
     static func run(_ arguments: [String], environment: CommandEnvironment, output: inout CommandOutput) throws {
         let args = try ParsedArguments.parse(arguments, flags: ["strict"],
                                              options: ["format", "max-warnings", "stdin-filename", "print-config"])

@@ -41,16 +41,13 @@ public enum StagecraftCommand {
                 } else {
                     output.stdout = usage()
                 }
-            case "check":
-                if rest.contains("--help") || rest.contains("-h") { output.stdout = help(for: first) ?? ""; break }
-                try CheckCommand.run(rest, environment: environment, output: &output)
             default:
-                if subcommands.contains(where: { $0.name == first }) {
-                    if rest.contains("--help") || rest.contains("-h") { output.stdout = help(for: first) ?? ""; break }
-                    guard let command = extraCommands[first] else {
-                        throw UsageError("'\(first)' is not available in this build")
+                if let command = commands[first] {
+                    if rest.contains("--help") || rest.contains("-h") {
+                        output.stdout = command.help
+                    } else {
+                        try command.run(rest, environment, &output)
                     }
-                    try command(rest, environment, &output)
                 } else {
                     throw UsageError("unknown subcommand '\(first)'",
                                      help: closestName(to: first, in: subcommands.map(\.name)).map { "did you mean '\($0)'?" } ?? "stagecraft --help lists the subcommands")
@@ -69,10 +66,21 @@ public enum StagecraftCommand {
         return output
     }
 
-    typealias Command = @Sendable ([String], CommandEnvironment, inout CommandOutput) throws -> Void
+    typealias Run = @Sendable ([String], CommandEnvironment, inout CommandOutput) throws -> Void
 
-    /// Subcommands other than `check`, registered by name.
-    static let extraCommands: [String: Command] = [:]
+    /// Every subcommand by name: its help text and its entry point. Each lives in a file
+    /// of its own under `CLI/`.
+    static let commands: [String: (help: String, run: Run)] = [
+        "check": (CheckCommand.help, CheckCommand.run),
+        "fmt": (FmtCommand.help, FmtCommand.run),
+        "explain": (ExplainCommand.help, ExplainCommand.run),
+        "graph": (GraphCommand.help, GraphCommand.run),
+        "checklist": (ChecklistCommand.help, ChecklistCommand.run),
+        "replay": (ReplayCommand.help, ReplayCommand.run),
+        "history": (HistoryCommand.help, HistoryCommand.run),
+        "simulate": (SimulateCommand.help, SimulateCommand.run),
+        "report": (ReportCommand.help, ReportCommand.run),
+    ]
 
     static func usage() -> String {
         var s = """
@@ -94,7 +102,7 @@ public enum StagecraftCommand {
     }
 
     static func help(for command: String) -> String? {
-        helpTexts[command]
+        commands[command]?.help
     }
 }
 
