@@ -15,6 +15,11 @@ let package = Package(
             dependencies: ["CZlib"]
         ),
         .executableTarget(name: "stagecraft", dependencies: ["StagecraftCore"]),
-        .testTarget(name: "StagecraftCoreTests", dependencies: ["StagecraftCore"]),
+        // Generators and in-process timings for scripts/bench-*.sh; not part of the product.
+        .executableTarget(name: "stagecraft-bench", dependencies: ["StagecraftCore"], path: "Benchmarks"),
+        .testTarget(
+            name: "StagecraftCoreTests", dependencies: ["StagecraftCore"],
+            // Test data read through #filePath, not bundled as resources.
+            exclude: ["Corpus"]),
     ]
 )

@@ -30,12 +30,13 @@ enum CheckCommand {
             throw UsageError("check needs at least one PATH", help: "stagecraft check workflows")
         }
         let paths = try Files.flowFiles(args.positional)
-        var results: [CheckResult] = []
+        var sources: [SourceFile] = []
         for path in paths {
             let name = path == "-" ? (args.value("stdin-filename") ?? "<stdin>") : path
             let bytes = path == "-" ? environment.readStandardInput() : try Files.read(path)
-            results.append(Checker.check(SourceFile(path: name, bytes: bytes)))
+            sources.append(SourceFile(path: name, bytes: bytes))
         }
+        let results = Checker.checkAll(sources)
         switch format {
         case "json":
             output.stdout += DiagnosticFormatter.json(results)

@@ -195,10 +195,11 @@ public struct Parser {
             return nil
         }
         let t = advance()
-        let s = text(t)
-        let unitStart = s.firstIndex(where: { $0.isLetter }) ?? s.endIndex
-        let amount = Double(s[s.startIndex..<unitStart]) ?? 0
-        let unit = DurationUnit(rawValue: String(s[unitStart...])) ?? .days
+        // The unit starts at the first letter; the lexer guarantees a known unit there.
+        var unitStart = t.range.start
+        while unitStart < t.range.end && !Lexer.isIdentifierStart(source.bytes[unitStart]) { unitStart += 1 }
+        let amount = Double(source.text(of: SourceRange(t.range.start, unitStart))) ?? 0
+        let unit = DurationUnit(rawValue: source.text(of: SourceRange(unitStart, t.range.end))) ?? .days
         return DurationLiteral(value: Duration(amount: amount, unit: unit), range: t.range)
     }
 

@@ -31,7 +31,7 @@ public struct DeadlineUnreachableRule: Rule {
 
     public func check(_ context: RuleContext) -> [Diagnostic] {
         guard let model = context.model, let deadline = model.workflow.deadline, deadline.value.amount > 0,
-              let schedule = SLASchedule(model: model) else { return [] }
+              let schedule = context.slaSchedule else { return [] }
         let limit = model.businessDays(deadline.value)
         let length = schedule.length
         guard length > limit + 1e-9 else { return [] }

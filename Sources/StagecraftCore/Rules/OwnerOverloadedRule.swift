@@ -32,33 +32,39 @@ public struct OwnerOverloadedRule: Rule {
         ])
 
     public func check(_ context: RuleContext) -> [Diagnostic] {
-        guard let model = context.model, let schedule = SLASchedule(model: model) else { return [] }
+        guard let model = context.model, let schedule = context.slaSchedule else { return [] }
         var out: [Diagnostic] = []
-        for (o, owner) in model.owners.enumerated() {
-            // Sweep the intervals [start, end) of the nodes the owner works on or approves.
-            var events: [(time: Double, delta: Int, node: Int)] = []
-            for i in model.nodes.indices where !schedule.skipped[i] && schedule.end[i] > schedule.start[i] {
-                if model.owners(ofNode: i).contains(o) {
-                    events.append((schedule.start[i], 1, i))
-                    events.append((schedule.end[i], -1, i))
-                }
+        // One pass over the nodes: the intervals [start, end) each owner works on or approves.
+        var eventsByOwner = [[(time: Double, delta: Int, node: Int)]](repeating: [], count: model.owners.count)
+        for i in model.nodes.indices where !schedule.skipped[i] && schedule.end[i] > schedule.start[i] {
+            for o in model.owners(ofNode: i) {
+                eventsByOwner[o].append((schedule.start[i], 1, i))
+                eventsByOwner[o].append((schedule.end[i], -1, i))
             }
+        }
+        for (o, owner) in model.owners.enumerated() {
+            var events = eventsByOwner[o]
             events.sort { $0.time < $1.time || ($0.time == $1.time && $0.delta < $1.delta) }
-            var open: [Int] = []
-            var peak: [Int] = []
+            // Count first; collect the nodes open at the peak only when over capacity.
+            var open = 0
+            var peakCount = 0
+            var peakTime = 0.0
             for e in events {
-                if e.delta > 0 {
-                    open.append(e.node)
-                    if open.count > peak.count { peak = open }
-                } else {
-                    open.removeAll { $0 == e.node }
+                open += e.delta
+                if open > peakCount {
+                    peakCount = open
+                    peakTime = e.time
                 }
             }
             let capacity = model.capacity(ofOwner: o)
-            if peak.count > capacity {
+            if peakCount > capacity {
+                let peak = model.nodes.indices.filter { i in
+                    !schedule.skipped[i] && schedule.start[i] <= peakTime && schedule.end[i] > peakTime
+                        && model.owners(ofNode: i).contains(o)
+                }
                 let names = peak.map { model.nodes[$0].id.name }
                 let start = peak.map { schedule.start[$0] }.max() ?? 0
-                out.append(diagnostic("owner '\(owner.id.name)' has \(peak.count) nodes at once on the SLA schedule (\(names.joined(separator: ", ")), from business day \(formatNumber((start * 100).rounded() / 100))) but capacity \(capacity)",
+                out.append(diagnostic("owner '\(owner.id.name)' has \(peakCount) nodes at once on the SLA schedule (\(names.joined(separator: ", ")), from business day \(formatNumber((start * 100).rounded() / 100))) but capacity \(capacity)",
                                       at: owner.id.range,
                                       help: "raise its capacity, give one of these nodes another owner, or order them with 'after'"))
             }

@@ -72,6 +72,16 @@ public struct RuleContext: Sendable {
 
     public var source: SourceFile { parsed.source }
 
+    /// The SLA schedule under the params' defaults; nil without a model or with a cycle.
+    /// Computed once here because several rules read it.
+    public let slaSchedule: SLASchedule?
+
+    public init(parsed: ParsedFile, model: WorkflowModel?) {
+        self.parsed = parsed
+        self.model = model
+        self.slaSchedule = model.flatMap { SLASchedule(model: $0) }
+    }
+
     /// The line (one-based) of a byte offset.
     public func line(of offset: Int) -> Int { source.location(of: offset).line }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The effective severity of each rule: defaults, changed by configuration.
 public struct RuleSettings: Sendable, Equatable {
     /// Rule ID → severity, or nil for `off`. Rules not listed keep their default.
@@ -32,6 +34,29 @@ public struct CheckResult: Sendable {
 
 /// Runs the whole front end on one file: lex, parse, resolve, every rule, suppressions.
 public enum Checker {
+    /// Checks many files on all cores; results come back in the order of `sources`.
+    public static func checkAll(_ sources: [SourceFile], settings: [RuleSettings]? = nil) -> [CheckResult] {
+        let box = ResultBox(count: sources.count)
+        DispatchQueue.concurrentPerform(iterations: sources.count) { i in
+            box.set(i, check(sources[i], settings: settings?[i] ?? .defaults))
+        }
+        return box.results.compactMap { $0 }
+    }
+
+    /// Collects results written from several threads.
+    private final class ResultBox: @unchecked Sendable {
+        private let lock = NSLock()
+        private(set) var results: [CheckResult?]
+
+        init(count: Int) { results = Array(repeating: nil, count: count) }
+
+        func set(_ i: Int, _ r: CheckResult) {
+            lock.lock()
+            results[i] = r
+            lock.unlock()
+        }
+    }
+
     /// Checks one source file.
     public static func check(_ source: SourceFile, settings: RuleSettings = .defaults) -> CheckResult {
         let parsed = Parser.parse(source)
