@@ -34,7 +34,7 @@ public enum Simulator {
             let arrivals = [kickoff]
             for r in lo..<hi {
                 engine.run(seed: seed, index: r, arrivals: arrivals)
-                block.record(engine, kickoff: kickoff)
+                block.record(&engine, kickoff: kickoff)
             }
             return block
         }
@@ -125,7 +125,7 @@ public enum Simulator {
             let hi = min(runs, lo + blockRuns)
             for r in lo..<hi {
                 engine.run(seed: seed, index: r, arrivals: arrivals)
-                block.record(engine, kickoff: kickoff)
+                block.record(&engine, kickoff: kickoff)
             }
             return block
         }
@@ -183,7 +183,7 @@ public enum Simulator {
         try validate(pf, nodes: plan.nodes.count)
         let (compiled, kickoff) = try prepare(plan, options: options)
         let arrivals = caseArrivals(compiled, kickoff: kickoff, portfolio: pf)
-        let engine = SimulationEngine(plan: compiled, cases: pf.cases, tableStart: kickoff)
+        var engine = SimulationEngine(plan: compiled, cases: pf.cases, tableStart: kickoff)
         engine.run(seed: options.seed, index: run, arrivals: arrivals)
 
         let n = max(compiled.nodeCount, 1)
@@ -288,22 +288,22 @@ public enum Simulator {
     /// thread, and returns the results in block order.
     static func forEachBlock<T: Sendable>(
         blocks: Int, threads: Int, makeEngine: @escaping @Sendable () -> SimulationEngine,
-        work: @escaping @Sendable (SimulationEngine, Int) -> T
+        work: @escaping @Sendable (inout SimulationEngine, Int) -> T
     ) -> [T] {
         let workers = min(threads, blocks)
         if workers <= 1 {
-            let engine = makeEngine()
+            var engine = makeEngine()
             var out: [T] = []
             out.reserveCapacity(blocks)
-            for b in 0..<blocks { out.append(work(engine, b)) }
+            for b in 0..<blocks { out.append(work(&engine, b)) }
             return out
         }
         let slots = BlockSlots<T>(count: blocks)
         DispatchQueue.concurrentPerform(iterations: workers) { w in
-            let engine = makeEngine()
+            var engine = makeEngine()
             var b = w
             while b < blocks {
-                slots.set(b, work(engine, b))
+                slots.set(b, work(&engine, b))
                 b += workers
             }
         }
@@ -357,7 +357,7 @@ struct PlainBlock: Sendable {
         breachFlag = [Bool](repeating: false, count: nodes)
     }
 
-    mutating func record(_ engine: SimulationEngine, kickoff: Double) {
+    mutating func record(_ engine: inout SimulationEngine, kickoff: Double) {
         guard engine.caseStatus[0] == SimulationEngine.finished else {
             unfinished += 1
             return
@@ -412,7 +412,7 @@ struct PortfolioBlock: Sendable {
         ownerBusy = [Double](repeating: 0, count: owners)
     }
 
-    mutating func record(_ engine: SimulationEngine, kickoff: Double) {
+    mutating func record(_ engine: inout SimulationEngine, kickoff: Double) {
         var last = -Double.infinity
         for c in 0..<engine.cases {
             if engine.caseStatus[c] == SimulationEngine.finished {
