@@ -97,9 +97,10 @@ public enum Simulator {
 
     // MARK: - Portfolio
 
-    /// Forecasts `portfolio.cases` launches of `plan`, the first at kickoff and each next
-    /// one `portfolio.arrival` after the previous (business time for `bd`), all sharing
-    /// the plan's owners in one event simulation per run.
+    /// Forecasts `portfolio.cases` launches of `plan`, case `i` starting at kickoff +
+    /// i · `portfolio.arrival` (business time for `bd`), all sharing the plan's owners in
+    /// one event simulation per run. Each of `options.runs` runs simulates all cases; keep
+    /// runs × cases within `maxPortfolioCaseRuns`.
     public static func simulatePortfolio(
         _ plan: SimulationPlan, portfolio: PortfolioOptions, options: SimulationOptions = SimulationOptions()
     ) throws(SimulationError) -> PortfolioResult {
@@ -250,15 +251,17 @@ public enum Simulator {
         return (try CompiledPlan(p), options.start ?? SimulationOptions.defaultKickoff)
     }
 
-    /// Case `i` arrives `arrival` after case `i − 1` (business time for `bd`).
+    /// Case `i` arrives at kickoff + i · arrival. For a `bd` arrival each case arrives one
+    /// `arrival` of business time after the previous one (the same instants when the
+    /// kickoff is in business time, and linear rather than quadratic to compute).
     static func caseArrivals(_ plan: CompiledPlan, kickoff: Double, portfolio: PortfolioOptions) -> [Double] {
         var table = BusinessDayTable(calendar: plan.calendar, from: kickoff)
         var out: [Double] = [kickoff]
         out.reserveCapacity(portfolio.cases)
         var t = kickoff
         let step = portfolio.arrival.seconds
-        for _ in 1..<max(portfolio.cases, 1) {
-            t = portfolio.arrival.isBusiness ? table.advance(t, byBusinessSeconds: step) : t + step
+        for i in 1..<max(portfolio.cases, 1) {
+            t = portfolio.arrival.isBusiness ? table.advance(t, byBusinessSeconds: step) : kickoff + Double(i) * step
             out.append(t)
         }
         return out
