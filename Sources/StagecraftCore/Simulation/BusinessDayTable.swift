@@ -99,7 +99,40 @@ struct BusinessDayTable {
             remaining -= available
             day = nextBusinessDay(onOrAfter: day + 1)
             cursor = Double(day) * secondsPerDay
+            // Long durations: consume whole business days in bulk. The calendar's loop would
+            // subtract 86,400 once per day; every such subtraction is exact (`remaining` is
+            // below 2⁶⁰, so 86,400 is a multiple of its ulp), hence subtracting m · 86,400
+            // at once gives the same bits.
+            if remaining > 32 * secondsPerDay, remaining < 0x1p52 {
+                let m = Int((remaining / secondsPerDay).rounded(.down)) - 1
+                if let d = businessDay(m, after: day) {
+                    remaining -= Double(m) * secondsPerDay
+                    day = d
+                    cursor = Double(day) * secondsPerDay
+                }
+            }
         }
+    }
+
+    /// The business day `m` business days after business day `day`, from the table; nil
+    /// when the table cannot reach it.
+    private mutating func businessDay(_ m: Int, after day: Int) -> Int? {
+        let i = day - base
+        guard m > 0, i >= 0, i < BusinessDayTable.maxSpan, isBusinessDay(day) else { return nil }
+        // Business days before day i, plus the day itself and m more.
+        let target = cumulative[i] + 1 + m
+        while cumulative[cumulative.count - 1] < target {
+            let before = isBusiness.count
+            extend(to: before * 2)
+            if isBusiness.count == before { return nil }
+        }
+        // The smallest j with cumulative[j] == target: day base + j − 1 is the one.
+        var lo = i + 1, hi = cumulative.count - 1
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if cumulative[mid] >= target { hi = mid } else { lo = mid + 1 }
+        }
+        return base + lo - 1
     }
 
     /// Business seconds between two instants (0 when `to <= from`), as

@@ -104,6 +104,12 @@ import Testing
             let a = table.businessDuration(from: t, to: u), b = cal.businessDuration(from: t, to: u)
             #expect(abs(a - b) <= 1e-6)
         }
+        // Long durations take the bulk path and still match bit for bit.
+        for _ in 0..<500 {
+            let t = start + g.nextUniform() * 300 * 86_400
+            let x = (30 + g.nextUniform() * 2_000) * 86_400
+            #expect(table.advance(t, byBusinessSeconds: x) == cal.advance(t, byBusinessSeconds: x))
+        }
         // Before the table's first day, it falls back to the calendar.
         let early = start - 400 * 86_400
         #expect(table.advance(early, byBusinessSeconds: 86_400) == cal.advance(early, byBusinessSeconds: 86_400))
