@@ -1,0 +1,314 @@
+/// A validated `SimulationPlan` flattened into index arrays (compressed sparse rows) for
+/// the engine's inner loop: no dictionaries, no strings, no optionals.
+struct CompiledPlan: Sendable {
+    /// Longest duration accepted, in seconds (about 3,170 years): keeps every instant the
+    /// engine computes far inside the range where day numbers fit in an `Int`.
+    static let maxSeconds: Double = 1e11
+    /// How many times one gate may reject within a run before the run is abandoned.
+    static let maxRejections = 20
+
+    enum Kind: UInt8 { case fixed, uniform, pert, empirical }
+
+    let nodeCount: Int
+    let ownerCount: Int
+    let ids: [String]
+    let titles: [String]
+    let ownerIDs: [String]
+    let capacity: [Int]
+    /// First unit of each owner in the engine's flat unit arrays (`ownerCount + 1` entries).
+    let unitBase: [Int]
+
+    let predStart: [Int]
+    let preds: [Int]
+    let succStart: [Int]
+    let succs: [Int]
+    /// Owners of each node, distinct, in declaration order (a stage has exactly one).
+    let ownStart: [Int]
+    let owns: [Int]
+    let quorum: [Int]
+    let isGate: [Bool]
+    let skipped: [Bool]
+    /// Reject probability of gates (0 for stages).
+    let reject: [Double]
+    /// The rework target of each gate (the gate itself when it has none); -1 for stages.
+    let reworkTarget: [Int]
+    /// Nodes reset by a rejection: the target, the gate, and every node downstream of the
+    /// target and upstream of the gate, ascending.
+    let reworkStart: [Int]
+    let rework: [Int]
+    /// Nodes with no predecessors, ascending.
+    let roots: [Int]
+
+    let kind: [Kind]
+    let business: [Bool]
+    /// fixed: a; uniform: a + (b − a)·U; pert: a + (b − a)·Beta(alpha, beta).
+    let durA: [Double]
+    let durB: [Double]
+    let alpha: [Double]
+    let beta: [Double]
+    let empStart: [Int]
+    let empSamples: [Double]
+
+    /// SLA in seconds, or -1 when none.
+    let slaSeconds: [Double]
+    let slaBusiness: [Bool]
+
+    let calendar: BusinessCalendar
+    let deadline: Duration?
+
+    init(_ plan: SimulationPlan) throws(SimulationError) {
+        let n = plan.nodes.count
+        nodeCount = n
+        ownerCount = plan.owners.count
+        ids = plan.nodes.map(\.id)
+        titles = plan.nodes.map(\.title)
+        ownerIDs = plan.owners.map(\.id)
+        calendar = plan.calendar
+        deadline = plan.deadline
+
+        var cap: [Int] = []
+        var base: [Int] = [0]
+        for o in plan.owners {
+            guard o.capacity >= 1, o.capacity <= 1_000_000 else {
+                throw .invalidCapacity(owner: o.id, capacity: o.capacity)
+            }
+            cap.append(o.capacity)
+            base.append(base[base.count - 1] + o.capacity)
+        }
+        capacity = cap
+        unitBase = base
+
+        if let d = plan.deadline {
+            guard d.seconds.isFinite, d.seconds >= 0 else {
+                throw .invalidOption("deadline must be a finite, non-negative duration")
+            }
+        }
+
+        // Predecessors: in range, not self, de-duplicated, ascending.
+        var predLists: [[Int]] = []
+        predLists.reserveCapacity(n)
+        for (i, node) in plan.nodes.enumerated() {
+            var ps: [Int] = []
+            for p in node.predecessors {
+                guard p >= 0, p < n else {
+                    throw .invalidReference(node: node.id, detail: "predecessor index \(p) is out of range")
+                }
+                guard p != i else { throw .dependencyCycle([node.id, node.id]) }
+                if !ps.contains(p) { ps.append(p) }
+            }
+            ps.sort()
+            predLists.append(ps)
+        }
+        var succLists = [[Int]](repeating: [], count: n)
+        for i in 0..<n { for p in predLists[i] { succLists[p].append(i) } }
+
+        // Kahn's algorithm: every node must be reachable in topological order.
+        var indeg = predLists.map(\.count)
+        var queue: [Int] = (0..<n).filter { indeg[$0] == 0 }
+        var head = 0
+        while head < queue.count {
+            let v = queue[head]
+            head += 1
+            for s in succLists[v] {
+                indeg[s] -= 1
+                if indeg[s] == 0 { queue.append(s) }
+            }
+        }
+        if queue.count < n {
+            throw .dependencyCycle(CompiledPlan.findCycle(predLists, indeg: indeg, ids: plan.nodes.map(\.id)))
+        }
+        roots = (0..<n).filter { predLists[$0].isEmpty }
+
+        var ps: [Int] = [0], pl: [Int] = []
+        var ss: [Int] = [0], sl: [Int] = []
+        for i in 0..<n {
+            pl += predLists[i]
+            ps.append(pl.count)
+            sl += succLists[i]
+            ss.append(sl.count)
+        }
+        predStart = ps
+        preds = pl
+        succStart = ss
+        succs = sl
+
+        // Ancestor sets, for rework validation and rework sets (only computed for gates
+        // that can reject, so the cost stays proportional to what is used).
+        func ancestors(of v: Int) -> [Bool] {
+            var seen = [Bool](repeating: false, count: n)
+            var stack = predLists[v]
+            while let x = stack.popLast() {
+                if seen[x] { continue }
+                seen[x] = true
+                stack += predLists[x]
+            }
+            return seen
+        }
+        func descendants(of v: Int) -> [Bool] {
+            var seen = [Bool](repeating: false, count: n)
+            var stack = succLists[v]
+            while let x = stack.popLast() {
+                if seen[x] { continue }
+                seen[x] = true
+                stack += succLists[x]
+            }
+            return seen
+        }
+
+        var os: [Int] = [0], ol: [Int] = []
+        var q: [Int] = [], gate: [Bool] = [], skip: [Bool] = [], rej: [Double] = []
+        var target: [Int] = [], rs: [Int] = [0], rl: [Int] = []
+        var kinds: [Kind] = [], bus: [Bool] = [], a: [Double] = [], b: [Double] = []
+        var al: [Double] = [], be: [Double] = [], es: [Int] = [0], el: [Double] = []
+        var sla: [Double] = [], slaBus: [Bool] = []
+
+        for (i, node) in plan.nodes.enumerated() {
+            // Owners.
+            var owners: [Int] = []
+            for o in node.owners {
+                guard o >= 0, o < ownerCount else {
+                    throw .invalidOwner(node: node.id, detail: "owner index \(o) is out of range")
+                }
+                if !owners.contains(o) { owners.append(o) }
+            }
+            if node.isGate {
+                guard !owners.isEmpty else { throw .invalidOwner(node: node.id, detail: "a gate needs at least one approver") }
+                guard node.quorum >= 1, node.quorum <= owners.count else {
+                    throw .invalidQuorum(node: node.id, quorum: node.quorum, approvers: owners.count)
+                }
+                q.append(node.quorum)
+            } else {
+                guard owners.count == 1 else {
+                    throw .invalidOwner(node: node.id, detail: "a stage needs exactly one owner, has \(owners.count)")
+                }
+                q.append(1)
+            }
+            ol += owners
+            os.append(ol.count)
+            gate.append(node.isGate)
+            skip.append(node.skipped)
+
+            // Rejection and rework.
+            if node.isGate {
+                let p = node.rejectProbability
+                guard p.isFinite, p >= 0, p <= 1 else { throw .invalidProbability(node: node.id, value: p) }
+                rej.append(p)
+                var t = i
+                if let r = node.reworkTarget {
+                    guard r >= 0, r < n else {
+                        throw .invalidReference(node: node.id, detail: "rework target index \(r) is out of range")
+                    }
+                    guard r != i, ancestors(of: i)[r] else {
+                        throw .invalidReworkTarget(node: node.id, target: plan.nodes[r].id)
+                    }
+                    t = r
+                }
+                target.append(t)
+                if p > 0 {
+                    if t == i {
+                        rl.append(i)
+                    } else {
+                        let up = ancestors(of: i)
+                        let down = descendants(of: t)
+                        for v in 0..<n where v == t || v == i || (up[v] && down[v]) { rl.append(v) }
+                    }
+                }
+            } else {
+                rej.append(0)
+                target.append(-1)
+            }
+            rs.append(rl.count)
+
+            // Duration model.
+            func secs(_ d: Duration) throws(SimulationError) -> Double {
+                let s = d.seconds
+                guard s.isFinite, s >= 0, s <= CompiledPlan.maxSeconds else {
+                    throw .invalidDuration(node: node.id, detail: "duration \(d) is negative, too large or not a number")
+                }
+                return s
+            }
+            bus.append(node.duration.isBusiness)
+            switch node.duration {
+            case .fixed(let d):
+                kinds.append(.fixed); a.append(try secs(d)); b.append(0); al.append(1); be.append(1)
+            case .uniform(let l, let h):
+                let lo = try secs(l), hi = try secs(h)
+                guard lo <= hi else { throw .invalidDuration(node: node.id, detail: "estimate \(l)..\(h): low exceeds high") }
+                if lo == hi {
+                    kinds.append(.fixed); a.append(lo); b.append(0)
+                } else {
+                    kinds.append(.uniform); a.append(lo); b.append(hi)
+                }
+                al.append(1); be.append(1)
+            case .pert(let o, let m, let p):
+                let os = try secs(o), ms = try secs(m), psec = try secs(p)
+                guard os <= ms, ms <= psec else {
+                    throw .invalidDuration(node: node.id, detail: "estimate \(o) \(m) \(p) must be ordered optimistic ≤ likely ≤ pessimistic")
+                }
+                if psec == os {
+                    kinds.append(.fixed); a.append(os); b.append(0); al.append(1); be.append(1)
+                } else {
+                    kinds.append(.pert); a.append(os); b.append(psec)
+                    let range = psec - os
+                    al.append(1 + 4 * (ms - os) / range)
+                    be.append(1 + 4 * (psec - ms) / range)
+                }
+            case .empirical(let xs):
+                guard !xs.isEmpty else { throw .invalidDuration(node: node.id, detail: "empirical history is empty") }
+                for x in xs {
+                    guard x.isFinite, x >= 0, x <= CompiledPlan.maxSeconds else {
+                        throw .invalidDuration(node: node.id, detail: "empirical sample \(x) is negative, too large or not a number")
+                    }
+                }
+                kinds.append(.empirical); a.append(0); b.append(0); al.append(1); be.append(1)
+                el += xs
+            }
+            es.append(el.count)
+
+            if let s = node.sla {
+                guard s.seconds.isFinite, s.seconds >= 0 else { throw .invalidSLA(node: node.id) }
+                sla.append(s.seconds)
+                slaBus.append(s.isBusiness)
+            } else {
+                sla.append(-1)
+                slaBus.append(false)
+            }
+        }
+        ownStart = os
+        owns = ol
+        quorum = q
+        isGate = gate
+        skipped = skip
+        reject = rej
+        reworkTarget = target
+        reworkStart = rs
+        rework = rl
+        kind = kinds
+        business = bus
+        durA = a
+        durB = b
+        alpha = al
+        beta = be
+        empStart = es
+        empSamples = el
+        slaSeconds = sla
+        slaBusiness = slaBus
+    }
+
+    /// Names one cycle among the nodes Kahn's algorithm could not order.
+    private static func findCycle(_ preds: [[Int]], indeg: [Int], ids: [String]) -> [String] {
+        // Walk predecessors inside the unordered set until a node repeats.
+        guard let start = indeg.firstIndex(where: { $0 > 0 }) else { return [] }
+        var order: [Int] = []
+        var position = [Int](repeating: -1, count: ids.count)
+        var v = start
+        while position[v] < 0 {
+            position[v] = order.count
+            order.append(v)
+            guard let next = preds[v].first(where: { indeg[$0] > 0 }) else { return [ids[v]] }
+            v = next
+        }
+        let cycle = Array(order[position[v]...]).reversed().map { ids[$0] }
+        return cycle + [cycle.first ?? ids[v]]
+    }
+}

@@ -1,0 +1,502 @@
+/// The discrete-event core of `stagecraft simulate`.
+///
+/// A struct rather than a class: its buffers are then accessed under static exclusivity,
+/// which removes the runtime access checks that otherwise dominate the inner loop.
+///
+/// One engine simulates one run at a time, of one case (a plain run) or of several cases
+/// of the same plan sharing the owners (a portfolio run), and keeps every buffer between
+/// runs so that a run allocates nothing once the buffers have grown.
+///
+/// ## Model
+///
+/// - A node becomes *ready* when all its predecessors are done or skipped (nodes without
+///   predecessors: when their case arrives). A skipped node is done at its ready instant.
+/// - Scheduling is non-preemptive list scheduling in event order. Each owner has
+///   `capacity` units; each unit knows the instant it is next free. When a node becomes
+///   ready it is assigned at once: a stage takes its owner's earliest-free unit; a gate
+///   takes, among its approvers, the `quorum` whose earliest-free units are free soonest
+///   (ties: declaration order) and starts when all of them are free. Reserved units stay
+///   reserved until the node finishes (no backfilling), which makes every owner serve its
+///   work first-come, first-served by ready instant.
+/// - Events at the same instant are processed together: all completions first, then the
+///   nodes that became ready are served in declaration order (case by case in a portfolio).
+/// - A gate that finishes rejects with its reject probability: its rework set (target,
+///   gate, and every node downstream of the target and upstream of the gate) is reset to
+///   not done, and the target is ready at once. Only nodes that are done are reset; a node
+///   of the set that is already running again (rework from another gate) keeps running.
+///   A gate that rejects more than `CompiledPlan.maxRejections` times in a run abandons the
+///   case ("did not finish").
+///
+/// ## Critical path
+///
+/// Every execution records its *cause*: the execution whose end determined its start.
+/// That is the unit's previous execution when the node waited for capacity (start > ready;
+/// for a gate the chosen unit that frees last, ties by approver order), and otherwise the
+/// event that made it ready: the predecessor that finished last (ties: declaration
+/// order; a skipped predecessor passes on its own cause), or the rejecting gate execution
+/// for a rework target, or nothing for a node ready at kickoff. The critical path of a run
+/// walks causes back from the node that finished last (ties: the last declared). A node
+/// is critical in a run if any of its executions is on that path.
+struct SimulationEngine {
+    private static let notReady: UInt8 = 0
+    private static let scheduled: UInt8 = 1
+    private static let done: UInt8 = 2
+
+    static let running: UInt8 = 0
+    static let finished: UInt8 = 1
+    static let abandoned: UInt8 = 2
+
+    struct Event {
+        var time: Double
+        var seq: Int
+        /// An execution index, or `~case` for a case's arrival.
+        var payload: Int
+    }
+
+    let plan: CompiledPlan
+    let n: Int
+    let cases: Int
+    var table: BusinessDayTable
+    var rng = SeededGenerator(seed: 0)
+
+    // Per node of every case (index case · n + node).
+    private var state: [UInt8]
+    private var doneTime: [Double]
+    private var doneExec: [Int]
+    private var rejections: [Int]
+
+    // Per case.
+    var caseArrival: [Double]
+    var caseStatus: [UInt8]
+    var caseFinish: [Double]
+    private var caseRemaining: [Int]
+
+    // Owner units: free instant and last execution per unit; `heap` holds, per owner
+    // segment `unitBase[o] ..< unitBase[o + 1]`, the owner's units as a binary min-heap by
+    // (free instant, unit index).
+    private var unitFree: [Double]
+    private var unitLastExec: [Int]
+    private var heap: [Int]
+
+    // Executions of the current run.
+    var execNode: [Int] = []
+    var execReady: [Double] = []
+    var execStart: [Double] = []
+    var execFinish: [Double] = []
+    var execCause: [Int] = []
+    var execCompleted: [Bool] = []
+    /// Owners whose capacity each execution used: `execOwn[execOwnStart[e] ..< execOwnStart[e + 1]]`.
+    var execOwnStart: [Int] = [0]
+    var execOwn: [Int] = []
+
+    private var events: [Event] = []
+    private var seq = 0
+    private var batchNode: [Int] = []
+    private var batchCause: [Int] = []
+    private var chosen: [Bool]
+    /// In a plain run, stop as soon as the case finishes or is abandoned.
+    private var stopWhenCaseZeroEnds = false
+
+    init(plan: CompiledPlan, cases: Int, tableStart: Double) {
+        self.plan = plan
+        n = plan.nodeCount
+        self.cases = cases
+        table = BusinessDayTable(calendar: plan.calendar, from: tableStart)
+        let total = n * cases
+        state = [UInt8](repeating: 0, count: total)
+        doneTime = [Double](repeating: 0, count: total)
+        doneExec = [Int](repeating: -1, count: total)
+        rejections = [Int](repeating: 0, count: total)
+        caseArrival = [Double](repeating: 0, count: cases)
+        caseStatus = [UInt8](repeating: 0, count: cases)
+        caseFinish = [Double](repeating: 0, count: cases)
+        caseRemaining = [Int](repeating: 0, count: cases)
+        let units = plan.unitBase[plan.ownerCount]
+        unitFree = [Double](repeating: -.infinity, count: units)
+        unitLastExec = [Int](repeating: -1, count: units)
+        heap = Array(0..<units)
+        var widest = 0
+        for v in 0..<n { widest = max(widest, plan.ownStart[v + 1] - plan.ownStart[v]) }
+        chosen = [Bool](repeating: false, count: widest)
+    }
+
+    /// Simulates one run: run `index` of `seed`, case `c` arriving at `arrivals[c]`.
+    mutating func run(seed: UInt64, index: Int, arrivals: [Double]) {
+        rng = SeededGenerator(seed: seed, stream: UInt64(truncatingIfNeeded: index))
+        reset(arrivals: arrivals)
+        stopWhenCaseZeroEnds = cases == 1
+        while !events.isEmpty {
+            let t = events[0].time
+            batchNode.removeAll(keepingCapacity: true)
+            batchCause.removeAll(keepingCapacity: true)
+            repeat {
+                let ev = popEvent()
+                if ev.payload < 0 { arrive(~ev.payload, at: t) } else { complete(ev.payload, at: t) }
+            } while !events.isEmpty && events[0].time == t
+            if stopWhenCaseZeroEnds && caseStatus[0] != SimulationEngine.running { break }
+            sortBatch()
+            for k in 0..<batchNode.count { schedule(batchNode[k], cause: batchCause[k], at: t) }
+        }
+        // A case neither finished nor abandoned cannot happen (every ready node runs to
+        // completion), but never report it as finished.
+        for c in 0..<cases where caseStatus[c] == SimulationEngine.running {
+            caseStatus[c] = SimulationEngine.abandoned
+        }
+    }
+
+    private mutating func reset(arrivals: [Double]) {
+        let total = n * cases
+        for i in 0..<total {
+            state[i] = SimulationEngine.notReady
+            doneTime[i] = 0
+            doneExec[i] = -1
+            rejections[i] = 0
+        }
+        for c in 0..<cases {
+            caseArrival[c] = c < arrivals.count ? arrivals[c] : 0
+            caseStatus[c] = SimulationEngine.running
+            caseFinish[c] = 0
+            caseRemaining[c] = n
+        }
+        for u in 0..<unitFree.count {
+            unitFree[u] = -.infinity
+            unitLastExec[u] = -1
+            heap[u] = u
+        }
+        execNode.removeAll(keepingCapacity: true)
+        execReady.removeAll(keepingCapacity: true)
+        execStart.removeAll(keepingCapacity: true)
+        execFinish.removeAll(keepingCapacity: true)
+        execCause.removeAll(keepingCapacity: true)
+        execCompleted.removeAll(keepingCapacity: true)
+        execOwnStart.removeAll(keepingCapacity: true)
+        execOwnStart.append(0)
+        execOwn.removeAll(keepingCapacity: true)
+        events.removeAll(keepingCapacity: true)
+        seq = 0
+        // Arrivals are non-decreasing, so appending them in order keeps the heap valid.
+        for c in 0..<cases { pushEvent(time: caseArrival[c], payload: ~c) }
+    }
+
+    // MARK: - Event handling
+
+    private mutating func arrive(_ c: Int, at t: Double) {
+        if caseRemaining[c] == 0 {
+            caseStatus[c] = SimulationEngine.finished
+            caseFinish[c] = t
+            return
+        }
+        let base = c * n
+        for r in plan.roots { makeReady(base + r, cause: -1, at: t) }
+    }
+
+    private mutating func complete(_ e: Int, at t: Double) {
+        execCompleted[e] = true
+        let g = execNode[e]
+        let c = g / n
+        guard caseStatus[c] == SimulationEngine.running else { return }
+        let v = g - c * n
+        if plan.isGate[v] {
+            let p = plan.reject[v]
+            if p > 0 && rng.nextUniform() < p {
+                rejections[g] += 1
+                if rejections[g] > CompiledPlan.maxRejections {
+                    caseStatus[c] = SimulationEngine.abandoned
+                    return
+                }
+                let base = c * n
+                for k in plan.reworkStart[v]..<plan.reworkStart[v + 1] {
+                    let gm = base + plan.rework[k]
+                    if state[gm] == SimulationEngine.done {
+                        state[gm] = SimulationEngine.notReady
+                        caseRemaining[c] += 1
+                    }
+                }
+                state[g] = SimulationEngine.notReady
+                let target = base + plan.reworkTarget[v]
+                if state[target] == SimulationEngine.notReady { makeReady(target, cause: e, at: t) }
+                return
+            }
+        }
+        markDone(g, case: c, node: v, at: t, exec: e)
+    }
+
+    private mutating func markDone(_ g: Int, case c: Int, node v: Int, at t: Double, exec: Int) {
+        state[g] = SimulationEngine.done
+        doneTime[g] = t
+        doneExec[g] = exec
+        caseRemaining[c] -= 1
+        if caseRemaining[c] == 0 {
+            caseStatus[c] = SimulationEngine.finished
+            caseFinish[c] = t
+            return
+        }
+        let base = c * n
+        for k in plan.succStart[v]..<plan.succStart[v + 1] {
+            let s = plan.succs[k]
+            let gs = base + s
+            if state[gs] != SimulationEngine.notReady { continue }
+            var ready = true
+            var latest = -Double.infinity
+            var cause = -1
+            for j in plan.predStart[s]..<plan.predStart[s + 1] {
+                let gp = base + plan.preds[j]
+                if state[gp] != SimulationEngine.done {
+                    ready = false
+                    break
+                }
+                if doneTime[gp] > latest {
+                    latest = doneTime[gp]
+                    cause = doneExec[gp]
+                }
+            }
+            if ready { makeReady(gs, cause: cause, at: t) }
+        }
+    }
+
+    private mutating func makeReady(_ g: Int, cause: Int, at t: Double) {
+        let c = g / n
+        let v = g - c * n
+        if plan.skipped[v] {
+            markDone(g, case: c, node: v, at: t, exec: cause)
+            return
+        }
+        state[g] = SimulationEngine.scheduled
+        batchNode.append(g)
+        batchCause.append(cause)
+    }
+
+    /// Orders the nodes that became ready at one instant by case, then declaration order.
+    private mutating func sortBatch() {
+        let count = batchNode.count
+        guard count > 1 else { return }
+        var sorted = true
+        for k in 1..<count where batchNode[k - 1] > batchNode[k] {
+            sorted = false
+            break
+        }
+        if sorted { return }
+        if count <= 64 {
+            for k in 1..<count {
+                let g = batchNode[k], cause = batchCause[k]
+                var j = k - 1
+                while j >= 0 && batchNode[j] > g {
+                    batchNode[j + 1] = batchNode[j]
+                    batchCause[j + 1] = batchCause[j]
+                    j -= 1
+                }
+                batchNode[j + 1] = g
+                batchCause[j + 1] = cause
+            }
+        } else {
+            // Node indices in a batch are distinct, so this order is total.
+            let pairs = zip(batchNode, batchCause).sorted { $0.0 < $1.0 }
+            for (k, p) in pairs.enumerated() {
+                batchNode[k] = p.0
+                batchCause[k] = p.1
+            }
+        }
+    }
+
+    // MARK: - Scheduling
+
+    private mutating func sampleDuration(_ v: Int) -> Double {
+        switch plan.kind[v] {
+        case .fixed:
+            return plan.durA[v]
+        case .uniform:
+            let a = plan.durA[v]
+            return a + (plan.durB[v] - a) * rng.nextUniform()
+        case .pert:
+            let a = plan.durA[v]
+            return a + (plan.durB[v] - a) * rng.nextBeta(alpha: plan.alpha[v], beta: plan.beta[v])
+        case .empirical:
+            let lo = plan.empStart[v]
+            return plan.empSamples[lo + rng.nextIndex(below: plan.empStart[v + 1] - lo)]
+        }
+    }
+
+    private mutating func schedule(_ g: Int, cause readyCause: Int, at t: Double) {
+        let c = g / n
+        guard caseStatus[c] == SimulationEngine.running else { return }
+        let v = g - c * n
+        let x = sampleDuration(v)
+        let e = execNode.count
+        var start = t
+        var cause = readyCause
+        let lo = plan.ownStart[v], hi = plan.ownStart[v + 1]
+        let count = hi - lo
+        let k = plan.quorum[v]
+        if k >= count {
+            // A stage, or a gate that needs every approver.
+            var latest = -Double.infinity
+            var latestExec = -1
+            for i in lo..<hi {
+                let u = heap[plan.unitBase[plan.owns[i]]]
+                if unitFree[u] > latest {
+                    latest = unitFree[u]
+                    latestExec = unitLastExec[u]
+                }
+            }
+            if latest > t {
+                start = latest
+                cause = latestExec
+            }
+            for i in lo..<hi { chosen[i - lo] = true }
+        } else {
+            for i in 0..<count { chosen[i] = false }
+            var latest = -Double.infinity
+            var latestExec = -1
+            for _ in 0..<k {
+                var best = -1
+                var bestFree = Double.infinity
+                for i in 0..<count where !chosen[i] {
+                    let f = unitFree[heap[plan.unitBase[plan.owns[lo + i]]]]
+                    if best < 0 || f < bestFree {
+                        best = i
+                        bestFree = f
+                    }
+                }
+                guard best >= 0 else { break }
+                chosen[best] = true
+                if bestFree > latest {
+                    latest = bestFree
+                    latestExec = unitLastExec[heap[plan.unitBase[plan.owns[lo + best]]]]
+                }
+            }
+            // Selection order is by free instant; the recorded cause must be the first
+            // chosen approver (declaration order) among those freeing last.
+            if latest > t {
+                start = latest
+                for i in 0..<count where chosen[i] {
+                    let u = heap[plan.unitBase[plan.owns[lo + i]]]
+                    if unitFree[u] == latest {
+                        latestExec = unitLastExec[u]
+                        break
+                    }
+                }
+                cause = latestExec
+            }
+        }
+        let finish = plan.business[v] ? table.advance(start, byBusinessSeconds: x) : start + x
+        for i in 0..<count where chosen[i] {
+            let o = plan.owns[lo + i]
+            let root = plan.unitBase[o]
+            let u = heap[root]
+            unitFree[u] = finish
+            unitLastExec[u] = e
+            siftDown(root: root, end: plan.unitBase[o + 1])
+            execOwn.append(o)
+        }
+        execOwnStart.append(execOwn.count)
+        execNode.append(g)
+        execReady.append(t)
+        execStart.append(start)
+        execFinish.append(finish)
+        execCause.append(cause)
+        execCompleted.append(false)
+        pushEvent(time: finish, payload: e)
+    }
+
+    // MARK: - Heaps
+
+    @inline(__always)
+    private func unitBefore(_ a: Int, _ b: Int) -> Bool {
+        let fa = unitFree[a], fb = unitFree[b]
+        return fa < fb || (fa == fb && a < b)
+    }
+
+    /// Restores the heap order of one owner's segment after its root's key grew.
+    private mutating func siftDown(root: Int, end: Int) {
+        let size = end - root
+        guard size > 1 else { return }
+        var i = 0
+        let item = heap[root]
+        while true {
+            let l = 2 * i + 1
+            if l >= size { break }
+            var m = l
+            let r = l + 1
+            if r < size && unitBefore(heap[root + r], heap[root + l]) { m = r }
+            if unitBefore(heap[root + m], item) {
+                heap[root + i] = heap[root + m]
+                i = m
+            } else {
+                break
+            }
+        }
+        heap[root + i] = item
+    }
+
+    @inline(__always)
+    private func eventBefore(_ a: Event, _ b: Event) -> Bool {
+        a.time < b.time || (a.time == b.time && a.seq < b.seq)
+    }
+
+    private mutating func pushEvent(time: Double, payload: Int) {
+        let ev = Event(time: time, seq: seq, payload: payload)
+        seq += 1
+        events.append(ev)
+        var i = events.count - 1
+        while i > 0 {
+            let parent = (i - 1) / 2
+            if eventBefore(ev, events[parent]) {
+                events[i] = events[parent]
+                i = parent
+            } else {
+                break
+            }
+        }
+        events[i] = ev
+    }
+
+    private mutating func popEvent() -> Event {
+        let top = events[0]
+        let last = events.removeLast()
+        let size = events.count
+        if size > 0 {
+            var i = 0
+            while true {
+                let l = 2 * i + 1
+                if l >= size { break }
+                var m = l
+                if l + 1 < size && eventBefore(events[l + 1], events[l]) { m = l + 1 }
+                if eventBefore(events[m], last) {
+                    events[i] = events[m]
+                    i = m
+                } else {
+                    break
+                }
+            }
+            events[i] = last
+        }
+        return top
+    }
+
+    // MARK: - Per-run summaries
+
+    /// Business or elapsed time from ready to finish of an execution, against its SLA.
+    mutating func breachesSLA(_ e: Int) -> Bool {
+        let v = execNode[e] % max(n, 1)
+        let sla = plan.slaSeconds[v]
+        guard sla >= 0 else { return false }
+        let ready = execReady[e], finish = execFinish[e]
+        let spent = plan.slaBusiness[v] ? table.businessDuration(from: ready, to: finish) : finish - ready
+        return spent > sla
+    }
+
+    /// The executions on the critical path of case 0 (see the type's documentation),
+    /// reported through `body`. Call only after a finished plain run.
+    func forEachCriticalExecution(_ body: (Int) -> Void) {
+        guard n > 0 else { return }
+        var last = 0
+        for v in 1..<n where doneTime[v] >= doneTime[last] { last = v }
+        var e = doneExec[last]
+        while e >= 0 {
+            body(e)
+            let c = execCause[e]
+            guard c < e else { break }
+            e = c
+        }
+    }
+}

@@ -1,0 +1,179 @@
+/// The simulator's input: a plain description of one workflow, independent of the parser
+/// and the language model (which are adapted to it), so the engine can be tested on its own.
+///
+/// Indices refer to positions in `SimulationPlan.nodes` and `SimulationPlan.owners`.
+
+/// How long one execution of a node takes.
+public enum DurationModel: Hashable, Sendable {
+    /// Recorded processing times in elapsed seconds; each execution draws one uniformly.
+    case empirical([Double])
+    /// Uniform between `low` and `high` (`estimate LOW..HIGH`).
+    case uniform(low: Duration, high: Duration)
+    /// Beta-PERT with λ = 4 (`estimate OPT LIKELY PESS`): mean (o + 4m + p)/6.
+    case pert(optimistic: Duration, likely: Duration, pessimistic: Duration)
+    /// Always the same duration (e.g. an SLA used as the estimate).
+    case fixed(Duration)
+
+    /// Whether sampled values are business seconds (advanced on the calendar) rather than
+    /// elapsed seconds. A model is in business time when any of its durations is in `bd`.
+    public var isBusiness: Bool {
+        switch self {
+        case .empirical: return false
+        case .uniform(let l, let h): return l.isBusiness || h.isBusiness
+        case .pert(let o, let m, let p): return o.isBusiness || m.isBusiness || p.isBusiness
+        case .fixed(let d): return d.isBusiness
+        }
+    }
+
+    /// The expected value in seconds (business seconds when `isBusiness`).
+    public var meanSeconds: Double {
+        switch self {
+        case .empirical(let xs):
+            guard !xs.isEmpty else { return 0 }
+            var sum = 0.0
+            for x in xs { sum += x }
+            return sum / Double(xs.count)
+        case .uniform(let l, let h): return (l.seconds + h.seconds) / 2
+        case .pert(let o, let m, let p): return (o.seconds + 4 * m.seconds + p.seconds) / 6
+        case .fixed(let d): return d.seconds
+        }
+    }
+}
+
+/// One stage or gate.
+public struct SimNode: Hashable, Sendable {
+    public var id: String
+    public var title: String
+    public var isGate: Bool
+    /// Indices of the nodes in its `after` list.
+    public var predecessors: [Int]
+    /// A stage: its one owner. A gate: its approvers.
+    public var owners: [Int]
+    /// A gate: how many approvers must review. A stage: 1 (ignored).
+    public var quorum: Int
+    public var duration: DurationModel
+    /// A gate: the chance that a review rejects (0…1). Ignored for stages.
+    public var rejectProbability: Double
+    /// A gate: the node that rework goes back to (an upstream node). When nil, a rejecting
+    /// gate is simply reviewed again.
+    public var reworkTarget: Int?
+    /// Its `when` condition is false: it is done instantly when ready and takes no capacity.
+    public var skipped: Bool
+    /// Ready → done target, in business time for `bd`.
+    public var sla: Duration?
+
+    public init(
+        id: String, title: String = "", isGate: Bool = false, predecessors: [Int] = [],
+        owners: [Int], quorum: Int = 1, duration: DurationModel, rejectProbability: Double = 0,
+        reworkTarget: Int? = nil, skipped: Bool = false, sla: Duration? = nil
+    ) {
+        self.id = id
+        self.title = title
+        self.isGate = isGate
+        self.predecessors = predecessors
+        self.owners = owners
+        self.quorum = quorum
+        self.duration = duration
+        self.rejectProbability = rejectProbability
+        self.reworkTarget = reworkTarget
+        self.skipped = skipped
+        self.sla = sla
+    }
+}
+
+/// A person, team or role with a number of parallel work slots.
+public struct SimOwner: Hashable, Sendable {
+    public var id: String
+    public var capacity: Int
+
+    public init(id: String, capacity: Int = 1) {
+        self.id = id
+        self.capacity = capacity
+    }
+}
+
+/// A workflow reduced to what the simulator needs.
+public struct SimulationPlan: Hashable, Sendable {
+    /// In declaration order (ties between nodes ready at the same instant are served in
+    /// this order).
+    public var nodes: [SimNode]
+    public var owners: [SimOwner]
+    public var calendar: BusinessCalendar
+    public var deadline: Duration?
+
+    public init(nodes: [SimNode], owners: [SimOwner], calendar: BusinessCalendar = .standard,
+                deadline: Duration? = nil) {
+        self.nodes = nodes
+        self.owners = owners
+        self.calendar = calendar
+        self.deadline = deadline
+    }
+}
+
+/// How to run a simulation.
+public struct SimulationOptions: Hashable, Sendable {
+    /// Number of Monte Carlo runs (replications).
+    public var runs: Int
+    public var seed: UInt64
+    /// The kickoff instant (seconds since the epoch, UTC). When nil, the simulation starts
+    /// at `SimulationOptions.defaultKickoff` (Monday 2024-01-01 09:00 UTC) on the plan's
+    /// calendar *without its holidays*: the dates are fictional, so holidays of a real year
+    /// would distort the forecast. Completion instants are only reported with a start.
+    public var start: Double?
+    /// Worker threads; nil uses the active processor count. Results do not depend on it.
+    public var threads: Int?
+
+    public init(runs: Int = 10_000, seed: UInt64 = 0, start: Double? = nil, threads: Int? = nil) {
+        self.runs = runs
+        self.seed = seed
+        self.start = start
+        self.threads = threads
+    }
+
+    /// 2024-01-01T09:00:00Z, a Monday.
+    public static let defaultKickoff: Double = 19_723 * 86_400 + 9 * 3_600
+}
+
+/// Several launches of the same plan sharing its owners.
+public struct PortfolioOptions: Hashable, Sendable {
+    /// How many instances; instance `i` (from 0) starts at kickoff + i · arrival.
+    public var cases: Int
+    /// Time between launches; `bd` advances on the business calendar.
+    public var arrival: Duration
+
+    public init(cases: Int, arrival: Duration) {
+        self.cases = cases
+        self.arrival = arrival
+    }
+}
+
+/// Why a plan cannot be simulated. The checker reports most of these first with
+/// friendlier wording; the simulator still refuses them rather than misbehave.
+public enum SimulationError: Error, Hashable, Sendable, CustomStringConvertible {
+    case invalidOption(String)
+    case invalidReference(node: String, detail: String)
+    case dependencyCycle([String])
+    case invalidOwner(node: String, detail: String)
+    case invalidCapacity(owner: String, capacity: Int)
+    case invalidQuorum(node: String, quorum: Int, approvers: Int)
+    case invalidDuration(node: String, detail: String)
+    case invalidProbability(node: String, value: Double)
+    case invalidReworkTarget(node: String, target: String)
+    case invalidSLA(node: String)
+
+    public var description: String {
+        switch self {
+        case .invalidOption(let s): return "invalid simulation option: \(s)"
+        case .invalidReference(let n, let d): return "node \(n): \(d)"
+        case .dependencyCycle(let ids): return "dependency cycle: \(ids.joined(separator: " -> "))"
+        case .invalidOwner(let n, let d): return "node \(n): \(d)"
+        case .invalidCapacity(let o, let c): return "owner \(o): capacity \(c) must be at least 1"
+        case .invalidQuorum(let n, let q, let a):
+            return "gate \(n): quorum \(q) must be between 1 and its \(a) distinct approver(s)"
+        case .invalidDuration(let n, let d): return "node \(n): \(d)"
+        case .invalidProbability(let n, let v): return "gate \(n): reject probability \(v) is not in 0…1"
+        case .invalidReworkTarget(let n, let t): return "gate \(n): rework target \(t) is not upstream of it"
+        case .invalidSLA(let n): return "node \(n): SLA must be a finite, non-negative duration"
+        }
+    }
+}
