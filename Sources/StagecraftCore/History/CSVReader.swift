@@ -140,6 +140,17 @@ enum CSVReader {
         let lifeCol = mapping.index[.lifecycle] ?? -1
         let needed = max(caseCol, actCol, startCol, endCol, resCol, lifeCol) + 1
         let intervalMode = startCol >= 0
+        // Reserve the event array from the row density of the first 64 KB (avoids regrowth copies).
+        do {
+            let sampleEnd = min(n, sc.pos + 65_536)
+            var rows = 0
+            var k = sc.pos
+            while k < sampleEnd { rows &+= p[k] == 10 ? 1 : 0; k += 1 }
+            if rows > 0 && sampleEnd > sc.pos {
+                let estimate = Double(n - sc.pos) * Double(rows) / Double(sampleEnd - sc.pos)
+                b.events.reserveCapacity(Int(min(estimate * 1.02, Double(n))) + 16)
+            }
+        }
 
         while true {
             let line = sc.line
