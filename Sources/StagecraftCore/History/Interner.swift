@@ -42,7 +42,19 @@ struct ByteInterner {
         guard hi - lo == n else { return false }
         return storage.withUnsafeBufferPointer { s in
             guard let base = s.baseAddress else { return n == 0 }
-            return memcmp(base + lo, p, n) == 0
+            let a = UnsafeRawPointer(base + lo), b = UnsafeRawPointer(p)
+            var i = 0
+            while i + 8 <= n {
+                if a.loadUnaligned(fromByteOffset: i, as: UInt64.self) != b.loadUnaligned(fromByteOffset: i, as: UInt64.self) {
+                    return false
+                }
+                i += 8
+            }
+            while i < n {
+                if a.load(fromByteOffset: i, as: UInt8.self) != b.load(fromByteOffset: i, as: UInt8.self) { return false }
+                i += 1
+            }
+            return true
         }
     }
 

@@ -17,6 +17,10 @@ struct TimestampParser {
     private var offsetCache: [Int64: Int32] = [:]
     private var lastHour: Int64 = .min
     private var lastOffset: Int32 = 0
+    private var lastDateWord: UInt64 = 0
+    private var lastDateTail: UInt16 = 0
+    private var lastDays: Int64 = 0
+    private var hasLastDate = false
     /// Counts per layout code (see `layoutName`).
     private(set) var layoutCounts = [Int](repeating: 0, count: TimestampParser.layoutSlots)
 
@@ -44,16 +48,28 @@ struct TimestampParser {
             guard i + 2 <= hi, let a = digit(i), let b = digit(i + 1) else { return nil }
             return a * 10 + b
         }
-        guard hi - lo >= 10,
-              let y0 = digit(lo), let y1 = digit(lo + 1), let y2 = digit(lo + 2), let y3 = digit(lo + 3)
-        else { return nil }
+        guard hi - lo >= 10 else { return nil }
         let sep = p[lo + 4]
-        guard sep == 45 || sep == 47, p[lo + 7] == sep, let month = two(lo + 5), let day = two(lo + 8)
-        else { return nil }
-        let year = y0 * 1000 + y1 * 100 + y2 * 10 + y3
-        guard month >= 1, month <= 12, day >= 1,
-              day <= Int64(CivilDate.daysIn(month: Int(month), year: Int(year)))
-        else { return nil }
+        // Consecutive rows usually share the date: reuse its day number when the 10 bytes match.
+        let dateWord = UnsafeRawPointer(p + lo).loadUnaligned(as: UInt64.self)
+        let dateTail = UnsafeRawPointer(p + lo + 8).loadUnaligned(as: UInt16.self)
+        let days: Int64
+        if hasLastDate && dateWord == lastDateWord && dateTail == lastDateTail {
+            days = lastDays
+        } else {
+            guard let y0 = digit(lo), let y1 = digit(lo + 1), let y2 = digit(lo + 2), let y3 = digit(lo + 3),
+                  sep == 45 || sep == 47, p[lo + 7] == sep, let month = two(lo + 5), let day = two(lo + 8)
+            else { return nil }
+            let year = y0 * 1000 + y1 * 100 + y2 * 10 + y3
+            guard month >= 1, month <= 12, day >= 1,
+                  day <= Int64(CivilDate.daysIn(month: Int(month), year: Int(year)))
+            else { return nil }
+            days = Int64(CivilDate(year: Int(year), month: Int(month), day: Int(day)).dayNumber)
+            lastDateWord = dateWord
+            lastDateTail = dateTail
+            lastDays = days
+            hasLastDate = true
+        }
         var i = lo + 10
         var secondsOfDay: Int64 = 0
         var nanos: Int64 = 0
@@ -121,7 +137,6 @@ struct TimestampParser {
                 return nil
             }
         }
-        let days = Int64(CivilDate(year: Int(year), month: Int(month), day: Int(day)).dayNumber)
         let local = days * 86_400 + secondsOfDay
         var utc: Int64
         if zoneKind == 0 {
