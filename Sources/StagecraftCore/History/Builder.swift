@@ -1,4 +1,11 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#elseif canImport(Musl)
+import Musl
+#endif
 
 /// What a raw event means for occurrences.
 enum EventKind: UInt8 {
@@ -61,6 +68,8 @@ struct LogBuilder {
     private var transitionKinds: [EventKind] = []
     private var transitionCounts: [Int] = []
     var events: [RawEvent] = []
+    /// Byte range (lo, hi pairs) of each event's row in the input, for CSV and JSONL.
+    var rowRanges: [Int] = []
     var times: TimestampParser
     var skippedCount = 0
     var skippedLines: [Int] = []
@@ -105,7 +114,8 @@ struct LogBuilder {
     }
 
     /// Groups, sorts, detects duplicates, pairs lifecycle events, and builds the log.
-    func finish(detection: HistoryDetection) -> EventLog {
+    func finish(detection: HistoryDetection, raw: UnsafePointer<UInt8>? = nil) -> EventLog {
+        var identical = 0
         let caseCount = cases.count
         let n = events.count
         // Counting sort by case, stable (file order within a case).
@@ -149,6 +159,7 @@ struct LogBuilder {
                                 return (ex.activity, ex.resource, ex.transition, ex.line)
                                     < (ey.activity, ey.resource, ey.transition, ey.line)
                             }
+                            var groupStart = 0
                             for k in 1..<run.count {
                                 let p = ev[run[k - 1]], q = ev[run[k]]
                                 if p.activity == q.activity && p.resource == q.resource
@@ -158,6 +169,14 @@ struct LogBuilder {
                                     dupCount += 1
                                     dupLines.append(q.line)
                                     if options.dedupe { dropped.insert(run[k]) }
+                                    if let raw, run[k] < rowRanges.count / 2 {
+                                        for g in groupStart..<k where sameRow(raw, run[g], run[k]) {
+                                            identical += 1
+                                            break
+                                        }
+                                    }
+                                } else {
+                                    groupStart = k
                                 }
                             }
                         }
@@ -178,9 +197,22 @@ struct LogBuilder {
         return EventLog(
             source: file, activities: activities.strings, activityEventCounts: perActivity, resources: resources.strings, cases: outCases,
             eventCount: n, duplicates: LineReport(count: dupCount, firstLines: Array(dupLines.prefix(10))),
+            identicalDuplicateRows: raw == nil || rowRanges.isEmpty ? nil : identical,
             dedupeApplied: options.dedupe,
             skipped: LineReport(count: skippedCount, firstLines: skippedLines, firstMessages: skippedMessages),
             transitions: kinds, detection: detection)
+    }
+
+    /// Whether the raw text of two rows (CSV/JSONL) is byte-identical, line ending aside.
+    private func sameRow(_ p: UnsafePointer<UInt8>, _ a: Int, _ b: Int) -> Bool {
+        func trimmed(_ i: Int) -> (Int, Int) {
+            let lo = rowRanges[2 * i]
+            var hi = rowRanges[2 * i + 1]
+            while hi > lo && (p[hi - 1] == 10 || p[hi - 1] == 13) { hi -= 1 }
+            return (lo, hi)
+        }
+        let (alo, ahi) = trimmed(a), (blo, bhi) = trimmed(b)
+        return ahi - alo == bhi - blo && memcmp(p + alo, p + blo, ahi - alo) == 0
     }
 
     @inline(__always)

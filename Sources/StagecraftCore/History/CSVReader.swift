@@ -171,12 +171,15 @@ enum CSVReader {
             while k < sampleEnd { rows &+= p[k] == 10 ? 1 : 0; k += 1 }
             if rows > 0 && sampleEnd > sc.pos {
                 let estimate = Double(n - sc.pos) * Double(rows) / Double(sampleEnd - sc.pos)
-                b.events.reserveCapacity(Int(min(estimate * 1.02, Double(n))) + 16)
+                let cap = Int(min(estimate * 1.02, Double(n))) + 16
+                b.events.reserveCapacity(cap)
+                b.rowRanges.reserveCapacity(2 * cap)
             }
         }
 
         while true {
             let line = sc.line
+            let rowLo = sc.pos
             guard sc.next(&fields) else { break }
             let fc = fields.count
             if fc == 1 && fields[0].quoting == 0 && fields[0].lo == fields[0].hi { continue }
@@ -251,6 +254,8 @@ enum CSVReader {
                 transition = t
                 if !intervalMode { kind = k }
             }
+            b.rowRanges.append(rowLo)
+            b.rowRanges.append(sc.pos)
             b.events.append(RawEvent(
                 caseIndex: caseIndex, activity: activity, resource: resource, transition: transition, kind: kind,
                 start: startT, end: endT, line: line))

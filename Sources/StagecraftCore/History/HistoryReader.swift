@@ -78,7 +78,7 @@ public enum HistoryReader {
         case .xes: detection = try XESReader.read(p, n, builder: &builder, compressed: compressed)
         case .jsonl: detection = try JSONLReader.read(p, n, builder: &builder, compressed: compressed)
         }
-        return builder.finish(detection: detection)
+        return builder.finish(detection: detection, raw: p)
     }
 
     /// The format implied by a file name, ignoring a trailing `.gz`; nil when unknown.

@@ -28,6 +28,8 @@ public struct HistoryInspection: Sendable {
     public var instantCount: Int
     /// Exact duplicates.
     public var duplicates: LineReport
+    /// Of the duplicates, how many are identical in every column (nil for XES).
+    public var identicalDuplicateRows: Int?
     /// Whether duplicates were dropped.
     public var dedupeApplied: Bool
     /// Skipped malformed rows.
@@ -58,7 +60,7 @@ public func inspect(_ log: EventLog) -> HistoryInspection {
         occurrenceCount: log.occurrenceCount, activities: acts, resourceCount: log.resources.count,
         occurrencesWithoutResource: noRes, dateRange: lo <= hi ? (lo, hi) : nil, transitions: log.transitions,
         unfinishedCount: log.unfinishedCount, readyHintCount: log.readyHintCount, instantCount: instants,
-        duplicates: log.duplicates, dedupeApplied: log.dedupeApplied, skipped: log.skipped)
+        duplicates: log.duplicates, identicalDuplicateRows: log.identicalDuplicateRows, dedupeApplied: log.dedupeApplied, skipped: log.skipped)
 }
 
 extension HistoryInspection {
@@ -116,7 +118,8 @@ extension HistoryInspection {
             lines.append("lifecycle: " + transitions.map { "\($0.transition) \(num($0.count))" }.joined(separator: ", "))
         }
         if duplicates.count > 0 {
-            lines.append("exact duplicates: \(num(duplicates.count)) (\(dedupeApplied ? "dropped" : "kept"); lines "
+            let same = identicalDuplicateRows.map { "\(num($0)) identical in every column; " } ?? ""
+            lines.append("exact duplicates: \(num(duplicates.count)) (\(same)\(dedupeApplied ? "dropped" : "kept"); lines "
                 + duplicates.firstLines.map(String.init).joined(separator: ", ")
                 + (duplicates.count > duplicates.firstLines.count ? ", …" : "") + ")")
         }

@@ -149,6 +149,8 @@ enum JSONLReader {
                 if !interval { kind = k2 }
             }
             if !interval && endT.isNaN { endT = startT; startT = .nan }
+            b.rowRanges.append(lineLo)
+            b.rowRanges.append(hi)
             b.events.append(RawEvent(
                 caseIndex: caseIndex, activity: activity, resource: resource, transition: transition, kind: kind,
                 start: startT, end: endT, line: line))

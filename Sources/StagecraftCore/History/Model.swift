@@ -213,8 +213,12 @@ public struct EventLog: Sendable {
     /// Events read: CSV/JSONL rows or XES `<event>` elements, including duplicates,
     /// excluding skipped bad rows.
     public var eventCount: Int
-    /// Exact duplicate rows found (the later copies); dropped when `dedupeApplied`.
+    /// Exact duplicate rows found (the later copies): all mapped fields (case, activity, resource,
+    /// start, end, lifecycle) equal; dropped when `dedupeApplied`.
     public var duplicates: LineReport
+    /// Of `duplicates`, how many are also identical in every column (the whole row text), as
+    /// counted by tools that compare full rows; nil for XES.
+    public var identicalDuplicateRows: Int?
     /// Whether duplicates were dropped.
     public var dedupeApplied: Bool
     /// Malformed rows skipped (only with `skipBadRows`).

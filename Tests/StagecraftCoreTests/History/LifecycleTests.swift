@@ -73,7 +73,9 @@ import Testing
         #expect(!log.dedupeApplied)
         #expect(log.cases[0].occurrences.count == 5)
         #expect(log.eventCount == 6)
-        #expect(inspect(log).render().contains("exact duplicates: 2 (kept; lines 3, 7)"))
+        // Line 3 differs from line 2 only in an unmapped column; line 7 is identical to line 2.
+        #expect(log.identicalDuplicateRows == 1)
+        #expect(inspect(log).render().contains("exact duplicates: 2 (1 identical in every column; kept; lines 3, 7)"))
     }
 
     @Test func dedupeDropsLaterCopies() throws {

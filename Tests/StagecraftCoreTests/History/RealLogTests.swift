@@ -90,13 +90,18 @@ import Testing
         #expect(prod.detection.passedOver[.activity] == ["Activity"])
         #expect(prod.detection.passedOver[.resource] == ["Resource"])
         #expect(prod.activities.contains("SETUP     Turning & Milling"))
-        #expect(prod.duplicates.count >= 50)
+        // INVENTORY counts 50 whole-row duplicates; one more pair differs only in unmapped columns.
+        #expect(prod.duplicates.count == 51)
+        #expect(prod.identicalDuplicateRows == 50)
         // sepsis: ';', org:group as resource, slash timestamps.
         let sepsis = try HistoryReader.read(path: dir + "/sepsis.csv")
         #expect(sepsis.detection.delimiter == UInt8(ascii: ";"))
         #expect(sepsis.detection.chosen[.resource] == "org:group")
         #expect(sepsis.detection.chosen[.end] == "Complete Timestamp")
         #expect(sepsis.detection.timestampFormats.map(\.format) == ["YYYY/MM/DD HH:MM:SS.fff"])
+        // INVENTORY: 1 exact duplicate row; 7 rows repeat all mapped fields (lab values differ).
+        #expect(sepsis.duplicates.count == 7)
+        #expect(sepsis.identicalDuplicateRows == 1)
         // PurchasingExample: rows out of order within cases are sorted.
         let purch = try HistoryReader.read(path: dir + "/PurchasingExample.csv")
         let one = try #require(purch.cases.first { $0.id == "1" })
