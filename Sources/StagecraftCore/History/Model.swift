@@ -17,8 +17,18 @@ public enum HistoryField: String, Sendable, Hashable, CaseIterable, Comparable {
     case resource
     case lifecycle
 
+    /// Orders fields as declared (case, activity, start, end, resource, lifecycle).
     public static func < (a: HistoryField, b: HistoryField) -> Bool {
         allCases.firstIndex(of: a) ?? 0 < allCases.firstIndex(of: b) ?? 0
+    }
+
+    /// The field named by a command-line option: `case`, `activity`, `start`, `end` (alias
+    /// `timestamp`), `resource`, `lifecycle`; case-insensitive. Nil for other names.
+    public init?(optionName: String) {
+        let n = optionName.lowercased()
+        if n == "timestamp" { self = .end; return }
+        guard let f = HistoryField(rawValue: n) else { return nil }
+        self = f
     }
 }
 
@@ -41,6 +51,18 @@ public struct HistoryOptions: Sendable, Hashable {
     /// Drop exact duplicate rows (all mapped fields equal) instead of keeping them.
     public var dedupe: Bool
 
+    /// The delimiter byte named by an option value: one ASCII character, or `tab`/`\\t`.
+    /// Nil when the value is not a single ASCII character.
+    public static func delimiter(named text: String) -> UInt8? {
+        switch text.lowercased() {
+        case "tab", "\\t", "\t": return 9
+        default:
+            let bytes = Array(text.utf8)
+            return bytes.count == 1 && bytes[0] < 128 ? bytes[0] : nil
+        }
+    }
+
+    /// Creates options; every parameter defaults to detection.
     public init(
         format: HistoryFormat? = nil, columns: [HistoryField: String] = [:], delimiter: UInt8? = nil,
         timeZone: String? = nil, skipBadRows: Bool = false, dedupe: Bool = false
@@ -67,6 +89,7 @@ public struct HistoryError: Error, CustomStringConvertible, Sendable, Hashable {
     /// What went wrong.
     public var message: String
 
+    /// Creates an error located in `file` at `line` and `column`.
     public init(file: String, line: Int? = nil, column: String? = nil, message: String) {
         self.file = file
         self.line = line
@@ -97,6 +120,7 @@ public struct Occurrence: Sendable, Hashable {
     /// Line (CSV/JSONL row, XES `<event>`) where the occurrence begins (its start event if paired).
     public var line: Int
 
+    /// Creates an occurrence.
     public init(activity: Int, resource: Int?, start: Double?, end: Double, line: Int) {
         self.activity = activity
         self.resource = resource
@@ -154,6 +178,7 @@ public struct LineReport: Sendable, Hashable {
     /// The first few messages (for skipped bad rows), in line order.
     public var firstMessages: [String]
 
+    /// Creates a report.
     public init(count: Int = 0, firstLines: [Int] = [], firstMessages: [String] = []) {
         self.count = count
         self.firstLines = firstLines
@@ -163,13 +188,17 @@ public struct LineReport: Sendable, Hashable {
 
 /// A lifecycle transition value (as written) and how many events carried it.
 public struct TransitionCount: Sendable, Hashable {
+    /// The value as written, e.g. `COMPLETE`.
     public var transition: String
+    /// Events carrying it.
     public var count: Int
 }
 
 /// A timestamp layout seen in the log, e.g. `YYYY-MM-DDTHH:MM:SS.fff+HH:MM`, with its count.
 public struct TimestampFormatCount: Sendable, Hashable {
+    /// Layout description, e.g. `YYYY/MM/DD HH:MM:SS.fff`.
     public var format: String
+    /// Timestamps parsed with that layout.
     public var count: Int
 }
 
