@@ -103,6 +103,12 @@ struct CSVScanner {
 }
 
 /// Reads CSV event logs.
+///
+/// The first non-blank record is the header; columns are detected by `ColumnDetection`. With a
+/// start column every row is one interval (a blank start makes an instant, a blank end an
+/// unfinished start) and a lifecycle column is only counted; without one, each row is a lifecycle
+/// event (blank or missing lifecycle = `complete`) and starts/completes are paired later.
+/// Blank lines are skipped; line numbers are physical lines (a quoted newline advances them).
 enum CSVReader {
     /// Picks the delimiter among `, ; \t |` by counting occurrences outside quotes in the header line.
     static func sniff(_ p: UnsafePointer<UInt8>, _ start: Int, _ n: Int) -> UInt8 {
