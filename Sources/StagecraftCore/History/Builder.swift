@@ -1,0 +1,304 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// What a raw event means for occurrences.
+enum EventKind: UInt8 {
+    /// A one-row interval (start and end columns); start may be missing (an instant).
+    case interval
+    /// A one-row interval with a start but a blank end: unfinished.
+    case openInterval
+    /// Lifecycle `start`.
+    case start
+    /// Lifecycle `complete` (or a value outside the XES lifecycle model, see `classifyTransition`).
+    case complete
+    /// Lifecycle transition that is not an occurrence (schedule, assign, …): a ready hint.
+    case hint
+}
+
+/// One row/event as read, before pairing. Times use NaN for "absent".
+struct RawEvent {
+    var caseIndex: Int32
+    var activity: Int32
+    var resource: Int32  // -1 = none
+    var transition: Int32  // -1 = none
+    var kind: EventKind
+    var start: Double
+    var end: Double
+    var line: Int
+
+    /// Primary sort key: start ?? end (lifecycle events carry their time in `end`).
+    @inline(__always) var key1: Double { start.isNaN ? end : start }
+    @inline(__always) var key2: Double { end.isNaN ? .infinity : end }
+}
+
+/// Classifies a lifecycle transition value (case-insensitive).
+///
+/// `start` starts an occurrence and `complete` ends one. The other values of the XES standard
+/// lifecycle model (`schedule`, `assign`, `reassign`, `suspend`, `resume`, `withdraw`,
+/// `ate_abort`, `pi_abort`, `autoskip`, `manualskip`) are kept as ready hints; `unknown` (the
+/// usual `<global>` default) counts as `complete`.
+/// Values outside that model (e.g. BPIC 2013's sub-statuses `In Progress`, `Awaiting Assignment`,
+/// where the activity is a status) are treated as `complete`: each such event is an instant
+/// occurrence, which matches how those logs count events. A blank value is `complete`.
+func classifyTransition(_ raw: String) -> EventKind {
+    switch raw.lowercased().trimmingCharacters(in: .whitespaces) {
+    case "start": return .start
+    case "complete", "": return .complete
+    case "schedule", "assign", "reassign", "suspend", "resume", "withdraw", "ate_abort", "pi_abort",
+         "autoskip", "manualskip":
+        return .hint
+    default: return .complete
+    }
+}
+
+/// Accumulates raw events from a reader, then assembles the `EventLog`.
+struct LogBuilder {
+    let file: String
+    let options: HistoryOptions
+    var cases = ByteInterner()
+    var activities = ByteInterner()
+    var resources = ByteInterner()
+    var transitions = ByteInterner()
+    private var transitionKinds: [EventKind] = []
+    private var transitionCounts: [Int] = []
+    var events: [RawEvent] = []
+    /// Byte range (lo, hi pairs) of each event's row in the input, for CSV and JSONL.
+    var rowRanges: [Int] = []
+    var times: TimestampParser
+    var skippedCount = 0
+    var skippedLines: [Int] = []
+    var skippedMessages: [String] = []
+
+    init(file: String, options: HistoryOptions) throws {
+        self.file = file
+        self.options = options
+        var tz: TimeZone? = nil
+        if let id = options.timeZone {
+            guard let zone = TimeZone(identifier: id) else {
+                throw HistoryError(file: file, message: "unknown time zone '\(id)'")
+            }
+            tz = zone
+        }
+        times = TimestampParser(timeZone: tz)
+    }
+
+    var timeZoneName: String { options.timeZone ?? "UTC" }
+
+    /// Interns a lifecycle value and returns (index, kind).
+    @inline(__always)
+    mutating func transition(_ p: UnsafePointer<UInt8>, _ n: Int) -> (Int32, EventKind) {
+        let t = transitions.intern(p, n)
+        let i = Int(t)
+        if i == transitionKinds.count {
+            transitionKinds.append(classifyTransition(transitions.strings[i]))
+            transitionCounts.append(0)
+        }
+        transitionCounts[i] += 1
+        return (t, transitionKinds[i])
+    }
+
+    /// Records a bad row: throws unless `skipBadRows`.
+    mutating func bad(_ error: HistoryError) throws {
+        guard options.skipBadRows else { throw error }
+        skippedCount += 1
+        if skippedLines.count < 10 {
+            skippedLines.append(error.line ?? 0)
+            skippedMessages.append(error.description)
+        }
+    }
+
+    /// Groups, sorts, detects duplicates, pairs lifecycle events, and builds the log.
+    func finish(detection: HistoryDetection, raw: UnsafePointer<UInt8>? = nil) -> EventLog {
+        var identical = 0
+        let caseCount = cases.count
+        let n = events.count
+        // Counting sort by case, stable (file order within a case).
+        var bounds = [Int](repeating: 0, count: caseCount + 1)
+        for e in events { bounds[Int(e.caseIndex) + 1] += 1 }
+        for c in 0..<caseCount { bounds[c + 1] += bounds[c] }
+        var order = [Int](repeating: 0, count: n)
+        var fill = bounds
+        for (i, e) in events.enumerated() {
+            let c = Int(e.caseIndex)
+            order[fill[c]] = i
+            fill[c] += 1
+        }
+        var dupLines: [Int] = []
+        var dupCount = 0
+        var outCases: [HistoryCase] = []
+        outCases.reserveCapacity(caseCount)
+        var queues: [Int32: [Int]] = [:]
+        events.withUnsafeBufferPointer { ev in
+            order.withUnsafeMutableBufferPointer { ord in
+                for c in 0..<caseCount {
+                    let lo = bounds[c]
+                    let hi = bounds[c + 1]
+                    let slice = UnsafeMutableBufferPointer(rebasing: ord[lo..<hi])
+                    sortCase(slice, ev)
+                    // Duplicates: equal rows are adjacent within runs of equal (key1, key2).
+                    var dropped: Set<Int> = []
+                    var r = 0
+                    while r < slice.count {
+                        var s = r + 1
+                        let a = ev[slice[r]]
+                        while s < slice.count {
+                            let b = ev[slice[s]]
+                            if !(sameTime(a.key1, b.key1) && sameTime(a.key2, b.key2)) { break }
+                            s += 1
+                        }
+                        if s - r > 1 {
+                            var run = Array(slice[r..<s])
+                            run.sort { x, y in
+                                let ex = ev[x], ey = ev[y]
+                                return (ex.activity, ex.resource, ex.transition, ex.line)
+                                    < (ey.activity, ey.resource, ey.transition, ey.line)
+                            }
+                            var groupStart = 0
+                            for k in 1..<run.count {
+                                let p = ev[run[k - 1]], q = ev[run[k]]
+                                if p.activity == q.activity && p.resource == q.resource
+                                    && p.transition == q.transition && sameTime(p.start, q.start)
+                                    && sameTime(p.end, q.end)
+                                {
+                                    dupCount += 1
+                                    dupLines.append(q.line)
+                                    if options.dedupe { dropped.insert(run[k]) }
+                                    if let raw, run[k] < rowRanges.count / 2 {
+                                        for g in groupStart..<k where sameRow(raw, run[g], run[k]) {
+                                            identical += 1
+                                            break
+                                        }
+                                    }
+                                } else {
+                                    groupStart = k
+                                }
+                            }
+                        }
+                        r = s
+                    }
+                    outCases.append(assemble(c, slice, ev, dropped, &queues))
+                }
+            }
+        }
+        dupLines.sort()
+        var perActivity = [Int](repeating: 0, count: activities.count)
+        for e in events { perActivity[Int(e.activity)] += 1 }
+        var kinds: [TransitionCount] = []
+        for (i, name) in transitions.strings.enumerated() where transitionCounts[i] > 0 {
+            kinds.append(TransitionCount(transition: name, count: transitionCounts[i]))
+        }
+        kinds.sort { ($0.count, $1.transition) > ($1.count, $0.transition) }
+        return EventLog(
+            source: file, activities: activities.strings, activityEventCounts: perActivity, resources: resources.strings, cases: outCases,
+            eventCount: n, duplicates: LineReport(count: dupCount, firstLines: Array(dupLines.prefix(10))),
+            identicalDuplicateRows: raw == nil || rowRanges.isEmpty ? nil : identical,
+            dedupeApplied: options.dedupe,
+            skipped: LineReport(count: skippedCount, firstLines: skippedLines, firstMessages: skippedMessages),
+            transitions: kinds, detection: detection)
+    }
+
+    /// Whether the raw text of two rows (CSV/JSONL) is byte-identical, line ending aside.
+    private func sameRow(_ p: UnsafePointer<UInt8>, _ a: Int, _ b: Int) -> Bool {
+        func trimmed(_ i: Int) -> (Int, Int) {
+            let lo = rowRanges[2 * i]
+            var hi = rowRanges[2 * i + 1]
+            while hi > lo && (p[hi - 1] == 10 || p[hi - 1] == 13) { hi -= 1 }
+            return (lo, hi)
+        }
+        let (alo, ahi) = trimmed(a), (blo, bhi) = trimmed(b)
+        return ahi - alo == bhi - blo && memcmp(p + alo, p + blo, ahi - alo) == 0
+    }
+
+    @inline(__always)
+    private func sameTime(_ a: Double, _ b: Double) -> Bool { a == b || (a.isNaN && b.isNaN) }
+
+    private func sortCase(_ slice0: UnsafeMutableBufferPointer<Int>, _ ev: UnsafeBufferPointer<RawEvent>) {
+        // Most logs are already in time order within a case: check before sorting.
+        var slice = slice0
+        var sorted = true
+        var i = 1
+        while i < slice.count {
+            if less(ev[slice[i]], ev[slice[i - 1]]) { sorted = false; break }
+            i += 1
+        }
+        if !sorted { slice.sort { less(ev[$0], ev[$1]) } }
+    }
+
+    @inline(__always)
+    private func less(_ a: RawEvent, _ b: RawEvent) -> Bool {
+        let a1 = a.key1, b1 = b.key1
+        if a1 != b1 { return a1 < b1 }
+        let a2 = a.key2, b2 = b.key2
+        if a2 != b2 { return a2 < b2 }
+        return a.line < b.line
+    }
+
+    private func assemble(
+        _ c: Int, _ slice: UnsafeMutableBufferPointer<Int>, _ ev: UnsafeBufferPointer<RawEvent>,
+        _ dropped: Set<Int>, _ queues: inout [Int32: [Int]]
+    ) -> HistoryCase {
+        var occ: [Occurrence] = []
+        occ.reserveCapacity(slice.count)
+        var hints: [ReadyHint] = []
+        var unfinished: [UnfinishedStart] = []
+        var paired = false
+        queues.removeAll(keepingCapacity: true)
+        @inline(__always) func res(_ r: Int32) -> Int? { r < 0 ? nil : Int(r) }
+        for idx in slice where dropped.isEmpty || !dropped.contains(idx) {
+            let e = ev[idx]
+            switch e.kind {
+            case .interval:
+                occ.append(Occurrence(
+                    activity: Int(e.activity), resource: res(e.resource), start: e.start.isNaN ? nil : e.start,
+                    end: e.end, line: e.line))
+            case .openInterval:
+                unfinished.append(UnfinishedStart(
+                    activity: Int(e.activity), resource: res(e.resource), start: e.start, line: e.line))
+            case .start:
+                queues[e.activity, default: []].append(idx)
+            case .complete:
+                if var q = queues[e.activity], !q.isEmpty {
+                    let s = ev[q.removeFirst()]
+                    queues[e.activity] = q
+                    paired = true
+                    occ.append(Occurrence(
+                        activity: Int(e.activity), resource: res(e.resource >= 0 ? e.resource : s.resource),
+                        start: s.end, end: e.end, line: s.line))
+                } else {
+                    occ.append(Occurrence(
+                        activity: Int(e.activity), resource: res(e.resource), start: nil, end: e.end, line: e.line))
+                }
+            case .hint:
+                hints.append(ReadyHint(
+                    activity: Int(e.activity), transition: transitions.strings[Int(e.transition)],
+                    resource: res(e.resource), time: e.end, line: e.line))
+            }
+        }
+        if !queues.isEmpty {
+            var rest: [Int] = []
+            for q in queues.values { rest.append(contentsOf: q) }
+            rest.sort { less(ev[$0], ev[$1]) }
+            for idx in rest {
+                let s = ev[idx]
+                unfinished.append(UnfinishedStart(
+                    activity: Int(s.activity), resource: res(s.resource), start: s.end, line: s.line))
+            }
+            unfinished.sort { ($0.start, $0.line) < ($1.start, $1.line) }
+        }
+        if paired {
+            occ.sort { a, b in
+                let a1 = a.start ?? a.end, b1 = b.start ?? b.end
+                if a1 != b1 { return a1 < b1 }
+                if a.end != b.end { return a.end < b.end }
+                return a.line < b.line
+            }
+        }
+        return HistoryCase(id: cases.strings[c], occurrences: occ, readyHints: hints, unfinished: unfinished)
+    }
+}

@@ -1,0 +1,377 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// A byte range of an attribute value in the input, possibly holding entity references.
+struct ValueRange {
+    var lo: Int
+    var hi: Int
+    var hasEntity: Bool
+}
+
+/// Decodes XML entity references (`&amp; &lt; &gt; &quot; &apos; &#NN; &#xNN;`) into `out`.
+/// Unknown or malformed references are kept literally.
+func decodeXMLEntities(_ p: UnsafePointer<UInt8>, _ lo: Int, _ hi: Int, into out: inout [UInt8]) {
+    out.removeAll(keepingCapacity: true)
+    var i = lo
+    while i < hi {
+        let c = p[i]
+        guard c == 38 else { out.append(c); i += 1; continue }
+        var j = i + 1
+        while j < hi && j - i <= 12 && p[j] != 59 { j += 1 }
+        guard j < hi && p[j] == 59 else { out.append(c); i += 1; continue }
+        let name = UnsafeBufferPointer(start: p + i + 1, count: j - i - 1)
+        var decoded: UInt32? = nil
+        if name.elementsEqual("amp".utf8) { decoded = 38 }
+        else if name.elementsEqual("lt".utf8) { decoded = 60 }
+        else if name.elementsEqual("gt".utf8) { decoded = 62 }
+        else if name.elementsEqual("quot".utf8) { decoded = 34 }
+        else if name.elementsEqual("apos".utf8) { decoded = 39 }
+        else if name.count >= 2 && name[0] == 35 {
+            var v: UInt32 = 0
+            var ok = true
+            let hex = name[1] == 120 || name[1] == 88
+            let digits = name.dropFirst(hex ? 2 : 1)
+            if digits.isEmpty || digits.count > 8 { ok = false }
+            for d in digits where ok {
+                let x: UInt32
+                switch d {
+                case 48...57: x = UInt32(d - 48)
+                case 97...102 where hex: x = UInt32(d - 87)
+                case 65...70 where hex: x = UInt32(d - 55)
+                default: ok = false; x = 0
+                }
+                v = v &* (hex ? 16 : 10) &+ x
+            }
+            if ok { decoded = v }
+        }
+        guard let cp = decoded else { out.append(c); i += 1; continue }
+        let scalar = Unicode.Scalar(cp) ?? "\u{FFFD}"
+        out.append(contentsOf: String(Character(scalar)).utf8)
+        i = j + 1
+    }
+}
+
+/// Reads XES 1.0/2.0 event logs with a streaming tokenizer over bytes.
+///
+/// Only `<trace>` and `<event>` structure and the standard keys matter: trace `concept:name`
+/// (the case id), event `concept:name`, `org:resource`, `lifecycle:transition` and
+/// `time:timestamp`, with defaults from `<global scope="event">`. Attributes nested inside other
+/// attributes (lists, containers, meta attributes) are ignored, as are comments, the XML
+/// declaration, processing instructions, DOCTYPE and CDATA sections. A trace's id may come
+/// after its events. A trace without `concept:name` is one bad row (all its events are dropped
+/// with `skipBadRows`); an event without a name or timestamp (after defaults) is one bad row.
+/// Line numbers are those of the `<event>` (or `<trace>`) start tag.
+enum XESReader {
+    // Context codes on the element stack.
+    private static let ctxOther: UInt8 = 0, ctxLog: UInt8 = 1, ctxTrace: UInt8 = 2, ctxEvent: UInt8 = 3
+    private static let ctxGlobalEvent: UInt8 = 4, ctxGlobalTrace: UInt8 = 5, ctxAttr: UInt8 = 6
+
+    @inline(__always)
+    static func eq(_ p: UnsafePointer<UInt8>, _ lo: Int, _ hi: Int, _ lit: StaticString) -> Bool {
+        hi - lo == lit.utf8CodeUnitCount && memcmp(p + lo, lit.utf8Start, hi - lo) == 0
+    }
+
+    @inline(__always)
+    static func offset(_ p: UnsafePointer<UInt8>, _ r: UnsafeMutableRawPointer) -> Int {
+        UnsafeRawPointer(r) - UnsafeRawPointer(p)
+    }
+
+    @inline(__always)
+    static func isSpace(_ c: UInt8) -> Bool { c == 32 || c == 10 || c == 13 || c == 9 }
+
+    static func isAttributeElement(_ p: UnsafePointer<UInt8>, _ lo: Int, _ hi: Int) -> Bool {
+        eq(p, lo, hi, "string") || eq(p, lo, hi, "date") || eq(p, lo, hi, "int") || eq(p, lo, hi, "float")
+            || eq(p, lo, hi, "boolean") || eq(p, lo, hi, "id") || eq(p, lo, hi, "list")
+            || eq(p, lo, hi, "container")
+    }
+
+    /// Counts line feeds in `p[lo..<hi]` (a loop LLVM vectorises).
+    static func newlines(_ p: UnsafePointer<UInt8>, _ lo: Int, _ hi: Int) -> Int {
+        var count = 0
+        var i = lo
+        while i < hi {
+            count &+= p[i] == 10 ? 1 : 0
+            i += 1
+        }
+        return count
+    }
+
+    static func read(
+        _ p: UnsafePointer<UInt8>, _ n: Int, builder b: inout LogBuilder, compressed: Bool
+    ) throws -> HistoryDetection {
+        var stack: [UInt8] = []
+        stack.reserveCapacity(32)
+        var countedTo = 0
+        var countedLine = 1
+        func lineAt(_ off: Int) -> Int {
+            if off > countedTo {
+                countedLine += newlines(p, countedTo, off)
+                countedTo = off
+            }
+            return countedLine
+        }
+        var decodeBuf: [UInt8] = []
+        // Event state.
+        var evName: ValueRange? = nil, evRes: ValueRange? = nil, evLife: ValueRange? = nil, evTime: ValueRange? = nil
+        var evLine = 0
+        // Defaults from <global scope="event">.
+        var gName: [UInt8]? = nil, gRes: [UInt8]? = nil, gLife: [UInt8]? = nil, gTime: [UInt8]? = nil
+        // Trace state.
+        var traceID: [UInt8]? = nil
+        var traceFirstEvent = 0
+        var traceLine = 0
+        var traceBad: HistoryError? = nil
+        var traceCount = 0
+        var sawResource = false, sawLifecycle = false
+
+        func valueBytes(_ v: ValueRange) -> [UInt8] {
+            if v.hasEntity {
+                decodeXMLEntities(p, v.lo, v.hi, into: &decodeBuf)
+                return decodeBuf
+            }
+            return Array(UnsafeBufferPointer(start: p + v.lo, count: v.hi - v.lo))
+        }
+
+        func intern(_ interner: inout ByteInterner, _ v: ValueRange?, _ dflt: [UInt8]?) -> Int32? {
+            if let v {
+                if !v.hasEntity { return interner.intern(p + v.lo, v.hi - v.lo) }
+                decodeXMLEntities(p, v.lo, v.hi, into: &decodeBuf)
+                return interner.intern(decodeBuf)
+            }
+            if let d = dflt { return interner.intern(d) }
+            return nil
+        }
+
+        func finishEvent() throws {
+            let line = evLine
+            guard let act = intern(&b.activities, evName, gName) else {
+                try b.bad(HistoryError(file: b.file, line: line, column: "event", message: "event without concept:name"))
+                return
+            }
+            var time: Double? = nil
+            if let t = evTime {
+                if t.hasEntity {
+                    decodeXMLEntities(p, t.lo, t.hi, into: &decodeBuf)
+                    time = decodeBuf.withUnsafeBufferPointer { bb in
+                        bb.baseAddress.flatMap { b.times.parse($0, 0, bb.count) }
+                    }
+                } else {
+                    time = b.times.parse(p, t.lo, t.hi)
+                }
+                if time == nil {
+                    let text = String(decoding: UnsafeBufferPointer(start: p + t.lo, count: min(t.hi - t.lo, 60)), as: UTF8.self)
+                    try b.bad(HistoryError(
+                        file: b.file, line: line, column: "time:timestamp", message: "malformed timestamp '\(text)'"))
+                    return
+                }
+            } else if let g = gTime {
+                time = g.withUnsafeBufferPointer { bb in bb.baseAddress.flatMap { b.times.parse($0, 0, bb.count) } }
+            }
+            guard let when = time else {
+                try b.bad(HistoryError(file: b.file, line: line, column: "event", message: "event without time:timestamp"))
+                return
+            }
+            let res = intern(&b.resources, evRes, gRes) ?? -1
+            if res >= 0 { sawResource = true }
+            var transition: Int32 = -1
+            var kind = EventKind.complete
+            var lifeBytes: [UInt8]? = nil
+            if let l = evLife { lifeBytes = valueBytes(l) } else if let g = gLife { lifeBytes = g }
+            if let lb = lifeBytes {
+                sawLifecycle = true
+                let (t, k) = lb.withUnsafeBufferPointer { bb -> (Int32, EventKind) in
+                    var zero: UInt8 = 0
+                    guard let base = bb.baseAddress else { return withUnsafePointer(to: &zero) { b.transition($0, 0) } }
+                    return b.transition(base, bb.count)
+                }
+                transition = t
+                kind = k
+            }
+            b.events.append(RawEvent(
+                caseIndex: -1, activity: act, resource: res, transition: transition, kind: kind,
+                start: .nan, end: when, line: line))
+        }
+
+        func finishTrace() throws {
+            traceCount += 1
+            if let err = traceBad ?? (traceID == nil
+                ? HistoryError(file: b.file, line: traceLine, column: "trace", message: "trace without concept:name")
+                : nil)
+            {
+                b.events.removeSubrange(traceFirstEvent...)
+                try b.bad(err)
+                return
+            }
+            guard let id = traceID else { return }
+            let c = b.cases.intern(id)
+            var k = traceFirstEvent
+            while k < b.events.count {
+                b.events[k].caseIndex = c
+                k += 1
+            }
+        }
+
+        var i = 0
+        while i < n {
+            // Skip text up to the next '<'.
+            guard let lt = memchr(p + i, 60, n - i) else { break }
+            i = offset(p, lt)
+            let tagStart = i
+            guard i + 1 < n else { break }
+            let c1 = p[i + 1]
+            if c1 == 63 {  // <? … ?>
+                i = try skipPast(p, n, i + 2, "?>", lineAt, b.file)
+                continue
+            }
+            if c1 == 33 {  // <!-- -->, <![CDATA[ ]]>, <!DOCTYPE >
+                if i + 3 < n && p[i + 2] == 45 && p[i + 3] == 45 {
+                    i = try skipPast(p, n, i + 4, "-->", lineAt, b.file)
+                } else if i + 8 < n && memcmp(p + i + 2, "[CDATA[", 7) == 0 {
+                    i = try skipPast(p, n, i + 9, "]]>", lineAt, b.file)
+                } else {
+                    i = try skipPast(p, n, i + 2, ">", lineAt, b.file)
+                }
+                continue
+            }
+            if c1 == 47 {  // </name>
+                guard let gt = memchr(p + i, 62, n - i) else {
+                    throw HistoryError(file: b.file, line: lineAt(tagStart), message: "unterminated end tag")
+                }
+                i = offset(p, gt) + 1
+                guard let ctx = stack.popLast() else {
+                    throw HistoryError(file: b.file, line: lineAt(tagStart), message: "unbalanced end tag")
+                }
+                if ctx == ctxEvent { try finishEvent() } else if ctx == ctxTrace { try finishTrace() }
+                continue
+            }
+            // Start tag: name.
+            var j = i + 1
+            while j < n && !isSpace(p[j]) && p[j] != 62 && p[j] != 47 { j += 1 }
+            let nameLo = i + 1, nameHi = j
+            // Attributes.
+            var key: ValueRange? = nil, value: ValueRange? = nil, scope: ValueRange? = nil
+            var selfClosing = false
+            var closed = false
+            while j < n {
+                let c = p[j]
+                if isSpace(c) { j += 1; continue }
+                if c == 62 { closed = true; j += 1; break }
+                if c == 47 {
+                    if j + 1 < n && p[j + 1] == 62 { selfClosing = true; closed = true; j += 2; break }
+                    j += 1
+                    continue
+                }
+                let aLo = j
+                while j < n && p[j] != 61 && !isSpace(p[j]) && p[j] != 62 && p[j] != 47 { j += 1 }
+                let aHi = j
+                while j < n && isSpace(p[j]) { j += 1 }
+                guard j < n && p[j] == 61 else { continue }  // attribute without value: ignore
+                j += 1
+                while j < n && isSpace(p[j]) { j += 1 }
+                guard j < n, p[j] == 34 || p[j] == 39 else {
+                    throw HistoryError(file: b.file, line: lineAt(tagStart), column: String(decoding: UnsafeBufferPointer(start: p + nameLo, count: nameHi - nameLo), as: UTF8.self), message: "attribute value is not quoted")
+                }
+                let q = p[j]
+                j += 1
+                let vLo = j
+                guard let endQ = memchr(p + j, Int32(q), n - j) else {
+                    throw HistoryError(file: b.file, line: lineAt(tagStart), message: "unterminated attribute value")
+                }
+                j = offset(p, endQ)
+                let hasEntity = memchr(p + vLo, 38, j - vLo) != nil
+                let v = ValueRange(lo: vLo, hi: j, hasEntity: hasEntity)
+                j += 1
+                if eq(p, aLo, aHi, "key") { key = v } else if eq(p, aLo, aHi, "value") { value = v }
+                else if eq(p, aLo, aHi, "scope") { scope = v }
+            }
+            guard closed else {
+                throw HistoryError(file: b.file, line: lineAt(tagStart), message: "unterminated start tag")
+            }
+            i = j
+            let parent = stack.last ?? ctxOther
+            var ctx = ctxOther
+            if parent == ctxEvent || parent == ctxTrace || parent == ctxGlobalEvent || parent == ctxGlobalTrace
+                || parent == ctxAttr
+            {
+                ctx = ctxAttr
+                if parent != ctxAttr, let k = key, let v = value, isAttributeElement(p, nameLo, nameHi) {
+                    if parent == ctxEvent {
+                        if eq(p, k.lo, k.hi, "concept:name") { evName = v }
+                        else if eq(p, k.lo, k.hi, "time:timestamp") { evTime = v }
+                        else if eq(p, k.lo, k.hi, "lifecycle:transition") { evLife = v }
+                        else if eq(p, k.lo, k.hi, "org:resource") { evRes = v }
+                    } else if parent == ctxTrace {
+                        if eq(p, k.lo, k.hi, "concept:name") { traceID = valueBytes(v) }
+                    } else if parent == ctxGlobalEvent {
+                        if eq(p, k.lo, k.hi, "concept:name") { gName = valueBytes(v) }
+                        else if eq(p, k.lo, k.hi, "time:timestamp") { gTime = valueBytes(v) }
+                        else if eq(p, k.lo, k.hi, "lifecycle:transition") { gLife = valueBytes(v) }
+                        else if eq(p, k.lo, k.hi, "org:resource") { gRes = valueBytes(v) }
+                    }
+                } else if parent == ctxTrace && eq(p, nameLo, nameHi, "event") {
+                    ctx = ctxEvent
+                    evName = nil; evRes = nil; evLife = nil; evTime = nil
+                    evLine = lineAt(tagStart)
+                }
+            } else if eq(p, nameLo, nameHi, "trace") && parent == ctxLog {
+                ctx = ctxTrace
+                traceID = nil
+                traceBad = nil
+                traceFirstEvent = b.events.count
+                traceLine = lineAt(tagStart)
+            } else if eq(p, nameLo, nameHi, "log") && stack.isEmpty {
+                ctx = ctxLog
+            } else if eq(p, nameLo, nameHi, "global") && parent == ctxLog {
+                let isTrace = scope.map { eq(p, $0.lo, $0.hi, "trace") } ?? false
+                ctx = isTrace ? ctxGlobalTrace : ctxGlobalEvent
+            } else if parent == ctxLog {
+                ctx = ctxAttr  // log-level attributes, extensions, classifiers: ignored subtree
+            }
+            if selfClosing {
+                if ctx == ctxEvent { try finishEvent() } else if ctx == ctxTrace { try finishTrace() }
+            } else {
+                stack.append(ctx)
+            }
+        }
+        if let open = stack.last {
+            let names: [UInt8: String] = [ctxLog: "log", ctxTrace: "trace", ctxEvent: "event"]
+            throw HistoryError(
+                file: b.file, line: lineAt(n), column: names[open],
+                message: "unexpected end of file inside <\(names[open] ?? "element")>")
+        }
+        if traceCount == 0 && b.events.isEmpty && b.skippedCount == 0 {
+            throw HistoryError(file: b.file, message: "no <trace> elements: not an XES log?")
+        }
+        var chosen: [HistoryField: String] = [
+            .caseID: "concept:name (trace)", .activity: "concept:name", .end: "time:timestamp",
+        ]
+        if sawResource { chosen[.resource] = "org:resource" }
+        if sawLifecycle { chosen[.lifecycle] = "lifecycle:transition" }
+        return HistoryDetection(
+            format: .xes, compressed: compressed, delimiter: nil, delimiterSniffed: false, columns: [],
+            chosen: chosen, passedOver: [:], overridden: [], timestampFormats: b.times.layouts,
+            timeZone: b.timeZoneName)
+    }
+
+    /// Index just past the next occurrence of `end` at or after `from`.
+    private static func skipPast(
+        _ p: UnsafePointer<UInt8>, _ n: Int, _ from: Int, _ end: StaticString, _ lineAt: (Int) -> Int,
+        _ file: String
+    ) throws -> Int {
+        let m = end.utf8CodeUnitCount
+        let first = end.utf8Start[0]
+        var i = from
+        while i + m <= n {
+            guard let hit = memchr(p + i, Int32(first), n - i) else { break }
+            i = offset(p, hit)
+            if i + m <= n && memcmp(p + i, end.utf8Start, m) == 0 { return i + m }
+            i += 1
+        }
+        throw HistoryError(file: file, line: lineAt(from), message: "unterminated '\(end)' construct")
+    }
+}
