@@ -40,6 +40,16 @@ import Testing
         #expect(out.exitCode == 1)
     }
 
+    @Test func fiveMistakesGiveFiveDiagnosticsInOneRun() {
+        let path = repositoryRoot + "/Tests/StagecraftCoreTests/Corpus/five-mistakes.flow"
+        let out = runCLI(["check", path])
+        #expect(out.exitCode == 1)
+        #expect(out.stdout.hasSuffix("5 errors, 0 warnings in 1 file\n"))
+        let headers = out.stdout.split(separator: "\n").filter { $0.hasPrefix(path + ":") }
+        #expect(headers.map { $0.dropFirst(path.count + 1).prefix { $0 != " " } } == ["9:11:", "10:9:", "11:21:", "13:8:", "17:9:"])
+        #expect(Set(headers.compactMap { $0.split(separator: "[").last }).count == 5)
+    }
+
     @Test func strictAndMaxWarnings() {
         let text = "workflow \"x\" {\n  owner pm\n  stage a { owner pm }\n}\n"
         #expect(runCLI(["check", "-"], stdin: text).exitCode == 0)
