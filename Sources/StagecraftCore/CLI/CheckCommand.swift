@@ -30,13 +30,11 @@ enum CheckCommand {
             throw UsageError("check needs at least one PATH", help: "stagecraft check workflows")
         }
         let paths = try Files.flowFiles(args.positional)
-        var sources: [SourceFile] = []
-        for path in paths {
-            let name = path == "-" ? (args.value("stdin-filename") ?? "<stdin>") : path
-            let bytes = path == "-" ? environment.readStandardInput() : try Files.read(path)
-            sources.append(SourceFile(path: name, bytes: bytes))
+        let stdinName = args.value("stdin-filename") ?? "<stdin>"
+        let stdin = paths.contains("-") ? environment.readStandardInput() : []
+        let results = try Checker.checkAll(paths.count) { i in
+            paths[i] == "-" ? SourceFile(path: stdinName, bytes: stdin) : SourceFile(path: paths[i], bytes: try Files.read(paths[i]))
         }
-        let results = Checker.checkAll(sources)
         switch format {
         case "json":
             output.stdout += DiagnosticFormatter.json(results)

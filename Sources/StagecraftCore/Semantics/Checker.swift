@@ -34,23 +34,29 @@ public struct CheckResult: Sendable {
 
 /// Runs the whole front end on one file: lex, parse, resolve, every rule, suppressions.
 public enum Checker {
-    /// Checks many files on all cores; results come back in the order of `sources`.
-    public static func checkAll(_ sources: [SourceFile], settings: [RuleSettings]? = nil) -> [CheckResult] {
-        let box = ResultBox(count: sources.count)
-        DispatchQueue.concurrentPerform(iterations: sources.count) { i in
-            box.set(i, check(sources[i], settings: settings?[i] ?? .defaults))
+    /// Checks many files on all cores; `load` reads file `i` (on any thread) and may throw,
+    /// in which case the first error in file order is rethrown. Results keep file order.
+    public static func checkAll(_ count: Int, settings: @Sendable (Int) -> RuleSettings = { _ in .defaults },
+                                load: @Sendable (Int) throws -> SourceFile) throws -> [CheckResult] {
+        let box = ResultBox(count: count)
+        DispatchQueue.concurrentPerform(iterations: count) { i in
+            do {
+                box.set(i, .success(check(try load(i), settings: settings(i))))
+            } catch {
+                box.set(i, .failure(error))
+            }
         }
-        return box.results.compactMap { $0 }
+        return try box.results.compactMap { try $0?.get() }
     }
 
     /// Collects results written from several threads.
     private final class ResultBox: @unchecked Sendable {
         private let lock = NSLock()
-        private(set) var results: [CheckResult?]
+        private(set) var results: [Result<CheckResult, any Error>?]
 
         init(count: Int) { results = Array(repeating: nil, count: count) }
 
-        func set(_ i: Int, _ r: CheckResult) {
+        func set(_ i: Int, _ r: Result<CheckResult, any Error>) {
             lock.lock()
             results[i] = r
             lock.unlock()
