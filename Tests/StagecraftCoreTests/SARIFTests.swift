@@ -127,6 +127,22 @@ import Testing
         }
     }
 
+    /// Every corpus file (syntax errors, CRLF, Unicode, cycles…) gives parseable SARIF with
+    /// one result per diagnostic, one annotation line per diagnostic, and a graph or exit 1.
+    @Test(arguments: corpusFiles())
+    func corpusFileInEveryFormat(_ path: String) throws {
+        let result = Checker.check(SourceFile(path: path, bytes: try Files.read(path)))
+        let sarif = runCLI(["check", "--format", "sarif", path])
+        #expect(try Self.results(sarif.stdout).count == result.diagnostics.count)
+        let github = runCLI(["check", "--format", "github", path]).stdout
+        #expect(github.split(separator: "\n").count == result.diagnostics.count)
+        #expect(github.split(separator: "\n").allSatisfy { $0.hasPrefix("::error ") || $0.hasPrefix("::warning ") || $0.hasPrefix("::notice ") })
+        for format in ["mermaid", "dot"] {
+            let graph = runCLI(["graph", path, "--format", format])
+            #expect(graph.exitCode == (result.errorCount > 0 ? 1 : 0))
+        }
+    }
+
     static func runValidator(_ python: String, _ file: String) throws -> Int32 {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: python)

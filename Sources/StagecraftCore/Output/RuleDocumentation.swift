@@ -35,7 +35,11 @@ public enum RuleDocumentation {
         if let right = rightExample(rule) {
             out += "Right:\n" + indented(right, by: "    ") + "\n"
         }
-        out += "Configure it in .stagecraft.json: {\"rules\": {\"\(rule.id)\": \"error\" | \"warning\" | \"off\"}}\n"
+        if rule.id == SyntaxRule.description.id {
+            out += "Syntax errors are always errors; .stagecraft.json cannot turn them down.\n"
+        } else {
+            out += "Configure it in .stagecraft.json: {\"rules\": {\"\(rule.id)\": \"error\" | \"warning\" | \"off\"}}\n"
+        }
         return out
     }
 

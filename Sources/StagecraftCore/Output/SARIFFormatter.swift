@@ -77,7 +77,7 @@ public enum SARIFFormatter {
             ("version", .string(StagecraftCommand.version)),
             ("semanticVersion", .string(StagecraftCommand.version)),
             ("informationUri", .string(informationURI)),
-            ("rules", .array(rules.map(ruleDescriptor))),
+            ("rules", .array(registryDescriptors + rules.dropFirst(registryDescriptors.count).map(ruleDescriptor))),
         ])
         let log = JSON.object([
             ("$schema", .string(schema)),
@@ -103,6 +103,10 @@ public enum SARIFFormatter {
         case .note: return "note"
         }
     }
+
+    /// The descriptors of every registered rule, built once: their help checks each
+    /// rule's wrong example, which is the same on every run.
+    static let registryDescriptors: [JSON] = RuleRegistry.all.map { ruleDescriptor($0.description) }
 
     static func ruleDescriptor(_ r: RuleDescription) -> JSON {
         let helpText = r.rationale + "\n\nRun `stagecraft explain \(r.id)` for a wrong and a right example."
