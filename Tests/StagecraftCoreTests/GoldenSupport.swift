@@ -8,7 +8,7 @@ func expectGolden(_ actual: String, _ name: String, sourceLocation: SourceLocati
     if ProcessInfo.processInfo.environment["STAGECRAFT_UPDATE_GOLDEN"] == "1" {
         let dir = (path as NSString).deletingLastPathComponent
         try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        FileManager.default.createFile(atPath: path, contents: Data(actual.utf8))
+        _ = FileManager.default.createFile(atPath: path, contents: Data(actual.utf8))
         return
     }
     guard let data = FileManager.default.contents(atPath: path) else {

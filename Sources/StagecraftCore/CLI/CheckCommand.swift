@@ -64,10 +64,10 @@ enum CheckCommand {
             let named = walked == [argument]
             for path in walked {
                 let config = try lookup.configuration(forFile: path)
-                if !named && config.excludes(ArtifactPath.absolute(path, from: currentDirectory)) { continue }
                 if let source = config.source, !config.problems.isEmpty, !configs.contains(where: { $0.source?.path == source.path }) {
                     configs.append(config)
                 }
+                if !named && config.excludes(ArtifactPath.absolute(path, from: currentDirectory)) { continue }
                 let name = path == "-" ? (args.value("stdin-filename") ?? "<stdin>") : path
                 let bytes = path == "-" ? environment.readStandardInput() : try Files.read(path)
                 results.append(Checker.check(SourceFile(path: name, bytes: bytes), settings: config.settings))
