@@ -17,6 +17,13 @@ import Testing
         mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
     }
 
+    /// The corpus, the shipped workflows and examples, as bytes.
+    static func sources() -> [[UInt8]] {
+        var files = corpusFiles()
+        files += (try? Files.flowFiles([repositoryRoot + "/workflows", repositoryRoot + "/examples"])) ?? []
+        return files.compactMap { try? Files.read($0) }
+    }
+
     @Test func everyPrefixOfEveryCorpusFile() {
         for bytes in corpusFiles().compactMap({ try? Files.read($0) }) {
             for end in 0...bytes.count {

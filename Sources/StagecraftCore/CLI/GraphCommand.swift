@@ -1,13 +1,46 @@
-/// `stagecraft graph`: not built yet; this stub keeps the subcommand table complete.
+import Foundation
+
+/// `stagecraft graph FILE [--format mermaid|dot] [--set NAME=VALUE …]`.
 enum GraphCommand {
     static let help = """
-    Usage: stagecraft graph ...
+    Usage: stagecraft graph FILE [--format mermaid|dot] [--set NAME=VALUE ...]
 
-    Not available in this build yet.
+    Print the process as a Mermaid flowchart (renders in GitHub Markdown) or Graphviz DOT.
+    Stages are rectangles and gates hexagons; labels show the title, the owner (stage) or
+    approvers and quorum (gate), and the SLA. 'after' edges are solid, rework edges
+    ('on reject') dashed. Nodes whose 'when' is false for the params are greyed.
+
+    Options:
+      --format FORMAT       mermaid (default) or dot
+      --set NAME=VALUE      give a param a value (repeatable); defaults come from the file
+      --stdin-filename NAME the name to report when FILE is -
+
+    Exit codes: 0 printed; 1 the file has errors (shown on stderr); 2 usage or I/O error.
 
     """
 
     static func run(_ arguments: [String], environment: CommandEnvironment, output: inout CommandOutput) throws {
-        throw UsageError("'stagecraft graph' is not available in this build yet")
+        let args = try ParsedArguments.parse(arguments, flags: [], options: ["format", "set", "stdin-filename"])
+        let format = args.value("format") ?? "mermaid"
+        guard format == "mermaid" || format == "dot" else {
+            throw UsageError("unknown format '\(format)'", help: "use mermaid or dot")
+        }
+        guard args.positional.count == 1, let path = args.positional.first else {
+            throw UsageError(args.positional.isEmpty ? "graph needs a FILE" : "graph takes one FILE",
+                             help: "stagecraft graph launch.flow --format mermaid")
+        }
+        let name = path == "-" ? (args.value("stdin-filename") ?? "<stdin>") : path
+        let bytes = path == "-" ? environment.readStandardInput() : try Files.read(path)
+        let result = Checker.check(SourceFile(path: name, bytes: bytes))
+        guard result.errorCount == 0, let model = result.model else {
+            output.stderr += DiagnosticFormatter.text(result.errorCount == 0 ? [] : [result], color: false)
+            if result.errorCount == 0 { output.stderr += "stagecraft: error: \(name) holds no workflow\n" }
+            output.exitCode = 1
+            return
+        }
+        let values = model.paramValues(overrides: try ParamOverrides.parse(args.values("set"), model: model))
+        output.stdout += format == "dot"
+            ? GraphRenderer.dot(model, source: result.source, values: values)
+            : GraphRenderer.mermaid(model, source: result.source, values: values)
     }
 }
