@@ -1,0 +1,283 @@
+/// The process graph: nodes left to right by dependency depth.
+
+/// One stage or gate of the process graph.
+public struct ProcessGraphNode: Hashable, Sendable {
+    public var id: String
+    public var title: String
+    public var isGate: Bool
+    /// A stage's owner or a gate's approvers (IDs or names, shown as written).
+    public var owners: [String]
+    /// The SLA as written, e.g. `3bd`.
+    public var sla: String?
+    /// Indices (into the graph's nodes) of the nodes in its `after` list.
+    public var after: [Int]
+    /// A gate's `on reject` target, an index into the graph's nodes.
+    public var reworkTarget: Int?
+    /// Shown on the rework edge, e.g. `20%`.
+    public var reworkLabel: String?
+    /// Its `when` is false for the report's params: drawn greyed.
+    public var skipped: Bool
+    /// On the planned critical path: drawn with a red outline.
+    public var critical: Bool
+
+    public init(id: String, title: String, isGate: Bool = false, owners: [String] = [], sla: String? = nil,
+                after: [Int] = [], reworkTarget: Int? = nil, reworkLabel: String? = nil,
+                skipped: Bool = false, critical: Bool = false) {
+        self.id = id
+        self.title = title
+        self.isGate = isGate
+        self.owners = owners
+        self.sla = sla
+        self.after = after
+        self.reworkTarget = reworkTarget
+        self.reworkLabel = reworkLabel
+        self.skipped = skipped
+        self.critical = critical
+    }
+}
+
+/// Where each node of the graph goes: column by dependency depth, row by declaration order
+/// within the column.
+public struct ProcessGraphLayout: Hashable, Sendable {
+    /// Column of each node: the length of the longest `after` path from a root.
+    public let column: [Int]
+    /// Row of each node within its column, in declaration order.
+    public let row: [Int]
+    public let columnCount: Int
+    public let rowCount: Int
+
+    public static let nodeWidth = 184.0
+    public static let nodeHeight = 54.0
+    public static let columnGap = 64.0
+    public static let rowGap = 38.0
+    public static let marginX = 20.0
+    /// Top margin; more when rework edges arc above the first row.
+    public static func marginTop(hasRework: Bool) -> Double { hasRework ? 58 : 20 }
+
+    /// Lays out `after` lists (indices out of range are ignored). Nodes on a cycle, which
+    /// a checked workflow cannot have, are placed after their acyclic predecessors.
+    public init(after: [[Int]]) {
+        let n = after.count
+        var preds = [[Int]](repeating: [], count: n)
+        var succs = [[Int]](repeating: [], count: n)
+        for (i, list) in after.enumerated() {
+            var seen = Set<Int>()
+            for p in list where p >= 0 && p < n && p != i && seen.insert(p).inserted {
+                preds[i].append(p)
+                succs[p].append(i)
+            }
+        }
+        // Kahn's algorithm in declaration order; on a cycle, release the first stuck node.
+        var indegree = preds.map(\.count)
+        var done = [Bool](repeating: false, count: n)
+        var column = [Int](repeating: 0, count: n)
+        var queue: [Int] = (0..<n).filter { indegree[$0] == 0 }
+        var head = 0
+        var processed = 0
+        while processed < n {
+            if head == queue.count {
+                guard let stuck = (0..<n).first(where: { !done[$0] && !queue[head...].contains($0) }) else { break }
+                queue.append(stuck)
+            }
+            let v = queue[head]
+            head += 1
+            if done[v] { continue }
+            done[v] = true
+            processed += 1
+            var c = 0
+            for p in preds[v] where done[p] { c = max(c, column[p] + 1) }
+            column[v] = c
+            for s in succs[v] where !done[s] {
+                indegree[s] -= 1
+                if indegree[s] == 0 { queue.append(s) }
+            }
+        }
+        var row = [Int](repeating: 0, count: n)
+        var filled = [Int: Int]()
+        for i in 0..<n {
+            row[i] = filled[column[i], default: 0]
+            filled[column[i], default: 0] += 1
+        }
+        self.column = column
+        self.row = row
+        self.columnCount = n == 0 ? 0 : (column.max() ?? 0) + 1
+        self.rowCount = filled.values.max() ?? 0
+    }
+}
+
+extension ReportCharts {
+    /// The process graph as an SVG (`class="chart chart-graph"`): stages as rounded
+    /// rectangles, gates as hexagons, `after` edges with arrowheads, rework edges dashed and
+    /// arcing back over the top, skipped nodes greyed, critical nodes outlined in red, and a
+    /// legend.
+    public static func processGraph(_ nodes: [ProcessGraphNode], title: String = "Process graph") -> String {
+        typealias L = ProcessGraphLayout
+        let layout = ProcessGraphLayout(after: nodes.map(\.after))
+        let n = nodes.count
+        let hasRework = nodes.contains { $0.reworkTarget.map { $0 >= 0 && $0 < n } ?? false }
+        let top = L.marginTop(hasRework: hasRework)
+        let colPitch = L.nodeWidth + L.columnGap
+        let rowPitch = L.nodeHeight + L.rowGap
+        let legendHeight = 40.0
+        let graphWidth = Double(layout.columnCount) * colPitch - L.columnGap
+        let width = max(2 * L.marginX + graphWidth, 640)
+        let height = top + Double(max(layout.rowCount, 1)) * rowPitch - L.rowGap + 24 + legendHeight
+        var svg = SVGWriter(width: width, height: height, className: "chart-graph", title: title,
+                            description: "\(n) nodes laid out left to right by dependency depth")
+        guard n > 0 else {
+            svg.noData("No stages or gates")
+            return svg.finish()
+        }
+        func x(_ i: Int) -> Double { L.marginX + Double(layout.column[i]) * colPitch }
+        func y(_ i: Int) -> Double { top + Double(layout.row[i]) * rowPitch }
+        let midY = { (i: Int) in y(i) + L.nodeHeight / 2 }
+        var occupied = Set<[Int]>()
+        for i in 0..<n { occupied.insert([layout.column[i], layout.row[i]]) }
+
+        // Edges first, under the nodes.
+        svg.open("g", [("class", "edges"), ("fill", "none"), ("stroke", .text(Palette.axis)), ("stroke-width", 1.5)])
+        for (i, node) in nodes.enumerated() {
+            var seen = Set<Int>()
+            for p in node.after where p >= 0 && p < n && p != i && seen.insert(p).inserted {
+                let x1 = x(p) + L.nodeWidth, y1 = midY(p)
+                let x2 = x(i), y2 = midY(i)
+                let span = layout.column[i] - layout.column[p]
+                let path: String
+                let straightIsFree = y1 == y2 && span > 1
+                    && (layout.column[p] + 1..<layout.column[i]).allSatisfy { !occupied.contains([$0, layout.row[i]]) }
+                if span <= 1 || straightIsFree {
+                    let mx = (x1 + x2) / 2
+                    path = "M\(fc(x1)) \(fc(y1)) C\(fc(mx)) \(fc(y1)) \(fc(mx)) \(fc(y2)) \(fc(x2 - 7)) \(fc(y2))"
+                } else {
+                    // Route through the horizontal gap between rows that is nearest both ends.
+                    var best = top - L.rowGap / 2
+                    var bestCost = Double.infinity
+                    for k in 1...max(layout.rowCount, 1) {
+                        let g = top + Double(k) * rowPitch - L.rowGap / 2
+                        let cost = abs(g - y1) + abs(g - y2)
+                        if cost < bestCost {
+                            best = g
+                            bestCost = cost
+                        }
+                    }
+                    let xa = x1 + L.columnGap, xb = x2 - L.columnGap
+                    let h = L.columnGap / 2
+                    path = "M\(fc(x1)) \(fc(y1)) C\(fc(x1 + h)) \(fc(y1)) \(fc(x1 + h)) \(fc(best)) \(fc(xa)) \(fc(best)) "
+                        + "L\(fc(xb)) \(fc(best)) C\(fc(xb + h)) \(fc(best)) \(fc(xb + h)) \(fc(y2)) \(fc(x2 - 7)) \(fc(y2))"
+                }
+                svg.element("path", [("class", "edge"), ("data-from", .text(nodes[p].id)),
+                                     ("data-to", .text(node.id)), ("d", .text(path))])
+                svg.polygon([(x2, y2), (x2 - 8, y2 - 4.5), (x2 - 8, y2 + 4.5)],
+                            [("class", "arrowhead"), ("fill", .text(Palette.axis)), ("stroke", "none")])
+            }
+        }
+        svg.close("g")
+
+        // Rework edges: dashed arcs from the gate's top back to the target's top.
+        if hasRework {
+            svg.open("g", [("class", "rework-edges"), ("fill", "none"), ("stroke", .text(Palette.gateStroke)),
+                           ("stroke-width", 1.5)])
+            for (i, node) in nodes.enumerated() {
+                guard let t = node.reworkTarget, t >= 0, t < n else { continue }
+                var sx = x(i) + L.nodeWidth / 2, tx = x(t) + L.nodeWidth / 2
+                if t == i {
+                    sx += 24
+                    tx -= 24
+                }
+                let sy = y(i), ty = y(t)
+                let cy = min(sy, ty) - 44
+                let path = "M\(fc(sx)) \(fc(sy)) C\(fc(sx)) \(fc(cy)) \(fc(tx)) \(fc(cy)) \(fc(tx)) \(fc(ty - 7))"
+                svg.element("path", [("class", "edge rework"), ("data-from", .text(node.id)),
+                                     ("data-to", .text(nodes[t].id)), ("stroke-dasharray", "6 4"), ("d", .text(path))])
+                svg.polygon([(tx, ty), (tx - 4.5, ty - 8), (tx + 4.5, ty - 8)],
+                            [("class", "arrowhead"), ("fill", .text(Palette.gateStroke)), ("stroke", "none")])
+                // The apex of the cubic at t = 0.5.
+                let apexY = 0.125 * sy + 0.75 * cy + 0.125 * ty
+                let label = "rework" + (node.reworkLabel.map { " " + $0 } ?? "")
+                svg.text(label, x: (sx + tx) / 2, y: apexY - 5,
+                         [("class", "edge-label"), ("text-anchor", "middle"), ("fill", .text(Palette.gateStroke)),
+                          ("stroke", "none"), ("font-size", 11)])
+            }
+            svg.close("g")
+        }
+
+        // Nodes.
+        for (i, node) in nodes.enumerated() {
+            let nx = x(i), ny = y(i), w = L.nodeWidth, h = L.nodeHeight
+            var classes = node.isGate ? "node gate" : "node stage"
+            if node.skipped { classes += " skipped" }
+            if node.critical { classes += " critical" }
+            svg.open("g", [("class", .text(classes)), ("data-id", .text(node.id))])
+            var tip = "\(node.isGate ? "Gate" : "Stage") \(node.id): \(node.title)"
+            if !node.owners.isEmpty { tip += "\n\(node.isGate ? "Approvers" : "Owner"): \(node.owners.joined(separator: ", "))" }
+            if let sla = node.sla { tip += "\nSLA: \(sla)" }
+            if node.skipped { tip += "\nSkipped (its condition is false)" }
+            svg.tooltip(tip)
+            let fill = node.skipped ? Palette.skippedFill : node.isGate ? Palette.gateFill : Palette.stageFill
+            let stroke = node.skipped ? Palette.skippedStroke : node.critical ? Palette.critical
+                : node.isGate ? Palette.gateStroke : Palette.stageStroke
+            var shape: [(String, SVGWriter.Value)] = [("fill", .text(fill)), ("stroke", .text(stroke)),
+                                                      ("stroke-width", node.critical && !node.skipped ? 2.5 : 1.5)]
+            if node.skipped { shape.append(("stroke-dasharray", "4 3")) }
+            if node.isGate {
+                let inset = 14.0
+                svg.polygon([(nx, ny + h / 2), (nx + inset, ny), (nx + w - inset, ny), (nx + w, ny + h / 2),
+                             (nx + w - inset, ny + h), (nx + inset, ny + h)], shape)
+            } else {
+                svg.rect(x: nx, y: ny, width: w, height: h, [("rx", 8), ("ry", 8)] + shape)
+            }
+            let textWidth = w - (node.isGate ? 34 : 20)
+            let titleColor = node.skipped ? Palette.muted : Palette.ink
+            svg.text(TextMetrics.truncate(node.title, toWidth: textWidth, fontSize: 12.5), x: nx + w / 2, y: ny + 22,
+                     [("class", "node-title"), ("text-anchor", "middle"), ("font-size", 12.5), ("font-weight", 600),
+                      ("fill", .text(titleColor))])
+            var meta: [String] = []
+            if !node.owners.isEmpty { meta.append(node.owners.joined(separator: ", ")) }
+            if let sla = node.sla { meta.append("SLA \(sla)") }
+            if node.skipped { meta.append("skipped") }
+            if meta.isEmpty { meta.append(node.id) }
+            svg.text(TextMetrics.truncate(meta.joined(separator: " · "), toWidth: textWidth, fontSize: 11),
+                     x: nx + w / 2, y: ny + 40,
+                     [("class", "node-meta"), ("text-anchor", "middle"), ("font-size", 11), ("fill", .text(Palette.muted))])
+            svg.close("g")
+        }
+
+        // Legend.
+        var lx = L.marginX
+        let ly = height - legendHeight + 12
+        svg.open("g", [("class", "legend"), ("font-size", 11), ("fill", .text(Palette.ink))])
+        svg.rect(x: lx, y: ly, width: 22, height: 14, [("rx", 3), ("fill", .text(Palette.stageFill)),
+                                                      ("stroke", .text(Palette.stageStroke))])
+        svg.text("Stage", x: lx + 28, y: ly + 11)
+        lx += 80
+        svg.polygon([(lx, ly + 7), (lx + 5, ly), (lx + 17, ly), (lx + 22, ly + 7), (lx + 17, ly + 14), (lx + 5, ly + 14)],
+                    [("fill", .text(Palette.gateFill)), ("stroke", .text(Palette.gateStroke))])
+        svg.text("Gate (approval)", x: lx + 28, y: ly + 11)
+        lx += 130
+        if nodes.contains(where: { $0.critical && !$0.skipped }) {
+            svg.rect(x: lx, y: ly, width: 22, height: 14, [("rx", 3), ("fill", "#ffffff"),
+                                                          ("stroke", .text(Palette.critical)), ("stroke-width", 2.5)])
+            svg.text("Critical path", x: lx + 28, y: ly + 11)
+            lx += 112
+        }
+        if hasRework {
+            svg.line(x1: lx, y1: ly + 7, x2: lx + 22, y2: ly + 7, [("stroke", .text(Palette.gateStroke)),
+                                                                  ("stroke-width", 1.5), ("stroke-dasharray", "6 4")])
+            svg.text("Rework on reject", x: lx + 28, y: ly + 11)
+            lx += 136
+        }
+        if nodes.contains(where: \.skipped) {
+            svg.rect(x: lx, y: ly, width: 22, height: 14, [("rx", 3), ("fill", .text(Palette.skippedFill)),
+                                                          ("stroke", .text(Palette.skippedStroke)), ("stroke-dasharray", "4 3")])
+            svg.text("Skipped (condition false)", x: lx + 28, y: ly + 11)
+        }
+        svg.close("g")
+        return svg.finish()
+    }
+}
+
+/// Chart renderers for the HTML report; each returns one `<svg>` element as text.
+public enum ReportCharts {}
+
+/// A coordinate as SVG text (2 decimals, trimmed).
+@inline(__always) func fc(_ v: Double) -> String { NumberFormat.trimmed(v, 2) }

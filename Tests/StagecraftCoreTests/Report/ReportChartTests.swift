@@ -1,0 +1,389 @@
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+import Testing
+@testable import StagecraftCore
+
+/// The attributes of every `<name …>` element in `markup` whose class list contains `cls`
+/// (every `<name>` when `cls` is nil), in document order.
+func svgElements(_ markup: String, _ name: String, class cls: String? = nil) -> [[String: String]] {
+    var out: [[String: String]] = []
+    var rest = markup[...]
+    while let open = rest.range(of: "<\(name) ") {
+        guard let close = rest[open.upperBound...].firstIndex(of: ">") else { break }
+        let body = String(rest[open.upperBound..<close])
+        rest = rest[close...]
+        var attrs: [String: String] = [:]
+        var scan = body[...]
+        while let eq = scan.range(of: "=\"") {
+            let key = scan[..<eq.lowerBound].split(separator: " ").last.map(String.init) ?? ""
+            guard let end = scan[eq.upperBound...].firstIndex(of: "\"") else { break }
+            attrs[key] = String(scan[eq.upperBound..<end])
+            scan = scan[scan.index(after: end)...]
+        }
+        if let cls {
+            guard (attrs["class"] ?? "").split(separator: " ").contains(Substring(cls)) else { continue }
+        }
+        out.append(attrs)
+    }
+    return out
+}
+
+/// A numeric attribute.
+func num(_ attrs: [String: String], _ key: String) -> Double {
+    Double(attrs[key] ?? "") ?? .nan
+}
+
+/// Whether `markup` is well-formed XML.
+func parsesAsXML(_ markup: String) -> Bool {
+    XMLParser(data: Data(markup.utf8)).parse()
+}
+
+@Suite struct SVGPrimitiveTests {
+    @Test func escapesMarkupAndInvalidCharacters() {
+        #expect(Markup.escape("<script>&\"'</script>") == "&lt;script&gt;&amp;&quot;&#39;&lt;/script&gt;")
+        #expect(Markup.escape("a\u{1}b\tc") == "a\u{FFFD}b\tc")
+        #expect(Markup.escape("Größe 🚀") == "Größe 🚀")
+    }
+
+    @Test func numbersHaveFixedDecimalsIndependentOfLocale() {
+        #expect(NumberFormat.fixed(2.25, 1) == "2.3")
+        #expect(NumberFormat.fixed(-2.25, 1) == "-2.3")
+        #expect(NumberFormat.fixed(2, 1) == "2.0")
+        #expect(NumberFormat.fixed(-0.004, 2) == "0.00")
+        #expect(NumberFormat.trimmed(-0.004) == "0")
+        #expect(NumberFormat.trimmed(12.5) == "12.5")
+        #expect(NumberFormat.trimmed(186.6666) == "186.67")
+        #expect(NumberFormat.trimmed(.nan) == "0")
+        #expect(NumberFormat.trimmed(.infinity) == "0")
+        #expect(NumberFormat.percent(0.333) == "33%")
+        #expect(NumberFormat.fixed(1e300, 0) == "1000000000000000")
+    }
+
+    @Test func axisTicksAreRoundNumbersCoveringTheRange() {
+        let a = AxisTicks(lower: 0, upper: 3, maxCount: 6)
+        #expect(a.step == 0.5)
+        #expect(a.values == [0, 0.5, 1, 1.5, 2, 2.5, 3])
+        #expect(a.values.map(a.label) == ["0.0", "0.5", "1.0", "1.5", "2.0", "2.5", "3.0"])
+        let b = AxisTicks(lower: 0, upper: 97, maxCount: 5)
+        #expect(b.values == [0, 20, 40, 60, 80, 100])
+        #expect(b.label(40) == "40")
+        let c = AxisTicks(lower: 0, upper: 12, maxCount: 5)
+        #expect(c.step == 2.5)
+        #expect(c.values == [0, 2.5, 5, 7.5, 10, 12.5])
+        #expect(c.decimals == 1)
+        let flat = AxisTicks(lower: 5, upper: 5)
+        #expect(flat.lower <= 5 && flat.upper > 5)
+        let nan = AxisTicks(lower: .nan, upper: .infinity)
+        #expect(nan.values.allSatisfy { $0.isFinite })
+        #expect(AxisTicks(lower: -1e300, upper: 1e300).values.count <= 51)
+    }
+
+    @Test func linearScaleNeverDividesByZero() {
+        let s = LinearScale(domain: 2, 2, range: 0, 100)
+        #expect(s(2) == 0)
+        #expect(s(3) == 100)
+        #expect(s(.nan) == 0)
+    }
+
+    @Test func truncationKeepsShortTextAndEllipsisesLongText() {
+        #expect(TextMetrics.truncate("Build", toWidth: 100, fontSize: 10) == "Build")
+        let cut = TextMetrics.truncate("A very long stage title indeed", toWidth: 58, fontSize: 10)
+        #expect(cut == "A very lo…")  // 10 characters of 5.8 px
+        #expect(TextMetrics.truncate("abc", toWidth: 0, fontSize: 10) == "")
+    }
+}
+
+@Suite struct BarChartTests {
+    @Test func barWidthsAreProportionalToValues() {
+        let svg = ReportCharts.bottlenecks([
+            BottleneckBar(id: "a", label: "A", waiting: 0, processing: 1),
+            BottleneckBar(id: "b", label: "B", waiting: 0, processing: 3),
+        ])
+        let bars = svgElements(svg, "rect", class: "bar-processing")
+        #expect(bars.count == 2)
+        // Axis 0…3 over 560 px: 1 day is 186.67 px.
+        #expect(bars.map { $0["width"] } == ["186.67", "560"])
+        #expect(abs(num(bars[1], "width") - 3 * num(bars[0], "width")) < 0.02)
+        #expect(bars.allSatisfy { $0["x"] == "250" })
+        // Ticks every half day at their positions.
+        let labels = svgElements(svg, "text", class: "tick-label")
+        #expect(labels.count == 7)
+        #expect(labels.map { $0["x"] } == ["250", "343.33", "436.67", "530", "623.33", "716.67", "810"])
+        #expect(svg.contains(">1.5</text>"))
+        #expect(svg.contains("Waiting (ready → start)") && svg.contains("Processing (start → complete)"))
+        #expect(parsesAsXML(svg))
+    }
+
+    @Test func stackedBarPutsProcessingAfterWaiting() {
+        let svg = ReportCharts.bottlenecks([BottleneckBar(id: "a", label: "A", waiting: 2, processing: 1, note: "40% of lead time")])
+        let waiting = svgElements(svg, "rect", class: "bar-waiting")[0]
+        let processing = svgElements(svg, "rect", class: "bar-processing")[0]
+        // Axis 0…3 (step 0.5): waiting 2/3 of 560, processing 1/3.
+        #expect(waiting["width"] == "373.33")
+        #expect(processing["x"] == "623.33")
+        #expect(processing["width"] == "186.67")
+        #expect(svg.contains("3.0 d · 40% of lead time"))
+    }
+
+    @Test func negativeAndNaNValuesDrawNothing() {
+        let svg = ReportCharts.bottlenecks([BottleneckBar(id: "a", label: "A", waiting: -3, processing: .nan)])
+        #expect(svgElements(svg, "rect", class: "bar").allSatisfy { $0["width"] == "0" })
+        #expect(!svg.contains("nan") && !svg.contains("inf"))
+        #expect(parsesAsXML(svg))
+    }
+
+    @Test func breachBarsRunFromZeroToHundredPercent() {
+        let svg = ReportCharts.slaBreaches([
+            BreachRate(id: "a", label: "A", breaches: 1, count: 2),
+            BreachRate(id: "b", label: "B", breaches: 4, count: 4),
+            BreachRate(id: "c", label: "C", breaches: 0, count: 0),
+        ])
+        let bars = svgElements(svg, "rect", class: "bar-breach")
+        #expect(bars.map { $0["width"] } == ["280", "560", "0"])
+        #expect(svg.contains("50% (1 of 2)"))
+        #expect(svg.contains(">100%</text>"))
+        #expect(parsesAsXML(svg))
+    }
+}
+
+@Suite struct HistogramTests {
+    @Test func binsOfOneToTenAreWholeDays() {
+        let bins = Histogram.bins((1...10).map(Double.init))
+        #expect(bins.count == 9)
+        #expect(bins.first?.lower == 1)
+        #expect(bins.last?.upper == 10)
+        #expect(bins.map(\.count) == [1, 1, 1, 1, 1, 1, 1, 1, 2])
+    }
+
+    @Test func binCountsSumToTheSampleCountAndEdgesAreContiguous() {
+        let values: [Double] = (0..<1000).map { (i: Int) -> Double in
+            let spread: Double = Double((i * 7919) % 1000) / 37
+            return spread + Double(i % 7)
+        }
+        let bins = Histogram.bins(values)
+        #expect(bins.reduce(0) { $0 + $1.count } == 1000)
+        #expect(bins.count >= 5 && bins.count <= 40)
+        for (a, b) in zip(bins, bins.dropFirst()) { #expect(abs(a.upper - b.lower) < 1e-9) }
+        #expect(bins[0].lower <= values.min()! && bins[bins.count - 1].upper >= values.max()!)
+    }
+
+    @Test func degenerateSamples() {
+        #expect(Histogram.bins([]).isEmpty)
+        #expect(Histogram.bins([.nan, .infinity]).isEmpty)
+        #expect(Histogram.bins([3, 3, 3]) == [HistogramBin(lower: 2.5, upper: 3.5, count: 3)])
+        #expect(Histogram.bins([-1e300, 1e300]).reduce(0) { $0 + $1.count } == 2)
+    }
+
+    @Test func histogramChartDrawsOneBarPerBinWithHeightsByCount() {
+        let input = DistributionInput(values: [1, 2, 2, 3, 3, 3, 4, 5, 6, 7, 8, 9, 10],
+                                      markers: [ChartMarker(label: "P50 4.0 d", value: 4)], countName: "runs")
+        let svg = ReportCharts.histogram(input, title: "Lead time")
+        let bins = Histogram.bins(input.values)
+        let bars = svgElements(svg, "rect", class: "bar")
+        #expect(bars.count == bins.count)
+        let counts = svgElements(svg, "g", class: "bin").map { Int(num($0, "data-count")) }
+        #expect(counts == bins.map(\.count))
+        #expect(counts.reduce(0, +) == input.values.count)
+        // Heights are proportional to counts: the tallest bin (3) reaches the top of the 0…3 axis.
+        let plotHeight = DistributionLayout.plotBottom - DistributionLayout.plotTop
+        for (bar, bin) in zip(bars, bins) {
+            #expect(abs(num(bar, "height") - plotHeight * Double(bin.count) / 3) < 0.01)
+        }
+        #expect(svgElements(svg, "line", class: "marker-percentile").count == 1)
+        #expect(svg.contains("P50 4.0 d"))
+        #expect(svg.hasPrefix("<svg") && svg.contains("class=\"chart chart-histogram\""))
+        #expect(parsesAsXML(svg))
+    }
+
+    @Test func cdfEndsAtHundredPercentAndIsMonotone() {
+        let input = DistributionInput(values: [4, 1, 3, 2], markers: [ChartMarker(label: "Deadline", value: 6, kind: .deadline)])
+        let svg = ReportCharts.cdf(input, title: "CDF")
+        let path = svgElements(svg, "path", class: "cdf-line")[0]["d"] ?? ""
+        let ys = path.dropFirst().split(separator: "L").map { Double($0.split(separator: " ")[1])! }
+        #expect(ys.count == 201)
+        #expect(zip(ys, ys.dropFirst()).allSatisfy { $0 >= $1 })  // y grows downward
+        #expect(ys.last == DistributionLayout.plotTop)
+        #expect(svgElements(svg, "line", class: "marker-deadline").count == 1)
+        #expect(parsesAsXML(svg))
+    }
+
+    @Test func closeMarkerLabelsGoOnDifferentRows() {
+        let input = DistributionInput(values: Array(stride(from: 1.0, through: 30, by: 1)),
+                                      markers: [ChartMarker(label: "P50 15.0 d", value: 15), ChartMarker(label: "P85 16.0 d", value: 16),
+                                                ChartMarker(label: "P95 17.0 d", value: 17)])
+        let labels = svgElements(ReportCharts.histogram(input, title: "x"), "text", class: "marker-label")
+        #expect(Set(labels.map { $0["y"] }).count == 3)
+    }
+}
+
+@Suite struct GanttChartTests {
+    func day(_ s: String) -> CivilDate { CivilDate.parse(s)! }
+
+    @Test func barsSpanTheirDaysAndTheDeadlineSitsAtTheEndOfItsDay() {
+        let input = GanttInput(rows: [
+            GanttRow(id: "a", title: "A", start: day("2024-01-01"), end: day("2024-01-03"), critical: true),
+            GanttRow(id: "b", title: "B", start: day("2024-01-04"), end: day("2024-01-10")),
+        ], kickoff: day("2024-01-01"), deadline: day("2024-01-12"), calendar: .standard)
+        let layout = try! #require(GanttLayout(input))
+        #expect(layout.endDay - layout.firstDay == 12)
+        let svg = ReportCharts.gantt(input)
+        let bars = svgElements(svg, "rect", class: "gantt-bar")
+        // 680 px over 12 days.
+        let dayWidth = 680.0 / 12
+        #expect(bars.count == 2)
+        #expect(bars[0]["x"] == "250" && bars[0]["width"] == "170")
+        #expect(abs(num(bars[0], "width") - 3 * dayWidth) < 0.01)
+        #expect(bars[1]["x"] == "420" && abs(num(bars[1], "width") - 7 * dayWidth) < 0.01)
+        #expect(bars[0]["class"] == "gantt-bar critical" && bars[1]["class"] == "gantt-bar")
+        let deadline = svgElements(svg, "line", class: "deadline-line")[0]
+        #expect(deadline["x1"] == "930")
+        #expect(svg.contains("Deadline 2024-01-12"))
+        // The weekend of 6–7 January is one shaded block.
+        let shaded = svgElements(svg, "g", class: "non-working")
+        #expect(shaded.count == 1)
+        #expect(svg.contains("<rect x=\"533.33\" y=\"48\" width=\"113.33\""))
+        // Week ticks on the Mondays.
+        let ticks = svgElements(svg, "text", class: "tick-label")
+        #expect(ticks.map { $0["x"] } == ["253", "649.67"])
+        #expect(svg.contains(">Jan 1</text>") && svg.contains(">Jan 8</text>"))
+        #expect(svg.contains("Critical path"))
+        #expect(parsesAsXML(svg))
+    }
+
+    @Test func milestonesAndSkippedRows() {
+        let input = GanttInput(rows: [
+            GanttRow(id: "m", title: "Milestone", start: day("2024-01-02"), end: day("2024-01-01")),
+            GanttRow(id: "s", title: "Skipped", start: day("2024-01-02"), end: day("2024-01-05"), skipped: true),
+        ])
+        let svg = ReportCharts.gantt(input)
+        #expect(svgElements(svg, "rect", class: "gantt-bar").isEmpty)
+        #expect(svgElements(svg, "g", class: "gantt-milestone").count == 1)
+        #expect(svgElements(svg, "text", class: "gantt-skipped").count == 1)
+        #expect(parsesAsXML(svg))
+    }
+}
+
+@Suite struct ProcessGraphTests {
+    /// The launch example's shape: prd → build, docs; build → security, privacy; all → launch.
+    let nodes = [
+        ProcessGraphNode(id: "prd", title: "Write the PRD", owners: ["pm"], sla: "3bd", critical: true),
+        ProcessGraphNode(id: "build", title: "Build and test", owners: ["eng"], sla: "10bd", after: [0], critical: true),
+        ProcessGraphNode(id: "docs", title: "Help-centre articles", owners: ["support"], sla: "5bd", after: [0]),
+        ProcessGraphNode(id: "security", title: "Security review", isGate: true, owners: ["sec"], sla: "3bd", after: [1],
+                         reworkTarget: 1, reworkLabel: "20%"),
+        ProcessGraphNode(id: "privacy", title: "Privacy review", isGate: true, owners: ["privacy"], after: [1], skipped: true),
+        ProcessGraphNode(id: "launch", title: "Go / no-go", isGate: true, owners: ["pm"], after: [3, 4, 2]),
+    ]
+
+    @Test func columnsAreLongestPathDepthAndRowsFollowDeclarationOrder() {
+        let layout = ProcessGraphLayout(after: nodes.map(\.after))
+        #expect(layout.column == [0, 1, 1, 2, 2, 3])
+        #expect(layout.row == [0, 0, 1, 0, 1, 0])
+        #expect(layout.columnCount == 4 && layout.rowCount == 2)
+    }
+
+    @Test func cyclesAndBadIndicesStillGetALayout() {
+        let layout = ProcessGraphLayout(after: [[1], [0], [7, -1, 2]])
+        #expect(layout.column.count == 3)
+        #expect(ProcessGraphLayout(after: []).columnCount == 0)
+        let svg = ReportCharts.processGraph([ProcessGraphNode(id: "a", title: "A", after: [1]),
+                                             ProcessGraphNode(id: "b", title: "B", after: [0], reworkTarget: 1)])
+        #expect(parsesAsXML(svg))
+    }
+
+    @Test func nodesEdgesAndReworkAreDrawn() {
+        let svg = ReportCharts.processGraph(nodes)
+        // Stages are rectangles at their column and row; rework edges make room on top.
+        let stageGroups = svgElements(svg, "g", class: "stage")
+        #expect(stageGroups.map { $0["data-id"] } == ["prd", "build", "docs"])
+        #expect(svg.contains("<rect x=\"20\" y=\"58\" width=\"184\" height=\"54\" rx=\"8\""))
+        #expect(svg.contains("<rect x=\"268\" y=\"150\" width=\"184\" height=\"54\" rx=\"8\""))
+        #expect(svgElements(svg, "g", class: "gate").count == 3)
+        let edges = svgElements(svg, "path", class: "edge")
+        #expect(edges.filter { $0["class"] == "edge" }.count == 7)
+        let rework = svgElements(svg, "path", class: "rework")
+        #expect(rework.count == 1)
+        #expect(rework[0]["data-from"] == "security" && rework[0]["data-to"] == "build")
+        #expect(rework[0]["stroke-dasharray"] == "6 4")
+        #expect(svg.contains("rework 20%"))
+        #expect(svgElements(svg, "g", class: "skipped").map { $0["data-id"] } == ["privacy"])
+        #expect(svgElements(svg, "g", class: "critical").map { $0["data-id"] } == ["prd", "build"])
+        // docs → launch spans two columns and is routed through the gap between the rows.
+        let long = svgElements(svg, "path", class: "edge").first { $0["data-from"] == "docs" }
+        #expect(long?["d"]?.contains(" L") == true)
+        #expect(svg.contains("SLA 10bd"))
+        #expect(parsesAsXML(svg))
+    }
+
+    @Test func userTextIsEscaped() {
+        let svg = ReportCharts.processGraph([ProcessGraphNode(id: "x", title: "<script>alert('x')</script>", owners: ["a&b"])])
+        #expect(!svg.contains("<script>"))
+        #expect(svg.contains("&lt;script&gt;"))
+        #expect(svg.contains("a&amp;b"))
+        #expect(parsesAsXML(svg))
+    }
+}
+
+@Suite struct EmptyChartTests {
+    @Test func emptyInputsGiveANoDataNote() {
+        let charts = [
+            ReportCharts.processGraph([]),
+            ReportCharts.gantt(GanttInput(rows: [])),
+            ReportCharts.bottlenecks([]),
+            ReportCharts.slaBreaches([]),
+            ReportCharts.histogram(DistributionInput(values: []), title: "h"),
+            ReportCharts.cdf(DistributionInput(values: [.nan]), title: "c"),
+        ]
+        for svg in charts {
+            #expect(svgElements(svg, "text", class: "no-data").count == 1)
+            #expect(svg.contains("role=\"img\"") && svg.contains("<title>"))
+            #expect(parsesAsXML(svg))
+        }
+    }
+}
+
+@Suite struct HTMLReportTests {
+    func document() -> ReportDocument {
+        ReportDocument(title: "Launch <b>&</b>", description: "Ship it", source: "a.flow",
+                       facts: [ReportFact("Deadline", "25bd", detail: "2024-02-02")],
+                       graph: [ProcessGraphNode(id: "a", title: "A")])
+    }
+
+    @Test func pageIsSelfContainedAndEscaped() {
+        let html = HTMLReport.render(document())
+        #expect(html.hasPrefix("<!DOCTYPE html>"))
+        #expect(html.contains("<title>Launch &lt;b&gt;&amp;&lt;/b&gt; — process report</title>"))
+        #expect(!html.contains("<script"))
+        #expect(!html.replacingOccurrences(of: "http://www.w3.org/2000/svg", with: "").contains("://"))
+        #expect(html.contains("@page { size: A4; margin: 12mm; }"))
+        #expect(html.contains("<section id=\"process\">"))
+        #expect(!html.contains("id=\"plan\"") && !html.contains("id=\"history\"") && !html.contains("id=\"forecast\""))
+        #expect(html.contains("<dt>Deadline</dt><dd>25bd<span class=\"detail\">2024-02-02</span></dd>"))
+        #expect(html == HTMLReport.render(document()))
+    }
+
+    @Test func sectionsAppearWithTheirData() {
+        var doc = document()
+        doc.plan = ReportPlan(gantt: GanttInput(rows: []), table: ReportTable(columns: ["Node", "Days"], rows: [["a", "3"]],
+                                                                              numericColumns: [1], highlightedRows: [0]))
+        doc.history = ReportHistory(bottlenecks: [], breaches: [], leadTimes: DistributionInput(values: [1, 2]))
+        doc.forecast = ReportForecast(distribution: DistributionInput(values: [1, 2, 3]))
+        let html = HTMLReport.render(doc)
+        for id in ["plan", "history", "forecast"] { #expect(html.contains("<section id=\"\(id)\">")) }
+        for cls in ["chart-graph", "chart-gantt", "chart-bottlenecks", "chart-sla", "chart-leadtime", "chart-forecast", "chart-cdf"] {
+            #expect(html.contains(cls))
+        }
+        #expect(html.contains("<tr class=\"highlight\"><td>a</td><td class=\"num\">3</td></tr>"))
+        // Every SVG in the page parses as XML on its own.
+        var rest = html[...]
+        var count = 0
+        while let start = rest.range(of: "<svg "), let end = rest[start.lowerBound...].range(of: "</svg>") {
+            #expect(parsesAsXML(String(rest[start.lowerBound..<end.upperBound])))
+            rest = rest[end.upperBound...]
+            count += 1
+        }
+        #expect(count == 7)
+    }
+}
