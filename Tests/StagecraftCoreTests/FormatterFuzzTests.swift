@@ -157,13 +157,13 @@ import Testing
         for _ in 0..<3000 {
             let text = generator.file()
             let parsed = Parser.parse(SourceFile(path: "g", text: text))
-            guard let out = Formatter.format(parsed) else { continue }
+            guard let out = FlowFormatter.format(parsed) else { continue }
             formatted += 1
             let again = Parser.parse(SourceFile(path: "g", text: out))
             #expect(!again.hasErrors, "\(text)\n---\n\(out)")
             #expect(FormatDump.dump(again.tree) == FormatDump.dump(parsed.tree), "\(text)\n---\n\(out)")
             #expect(Self.commentTexts(again) == Self.commentTexts(parsed), "\(text)\n---\n\(out)")
-            #expect(Formatter.format(again) == out, "\(text)\n---\n\(out)")
+            #expect(FlowFormatter.format(again) == out, "\(text)\n---\n\(out)")
             #expect(!out.contains(" \n") && !out.contains("\t\n") && !out.contains("\n\n\n") && out.hasSuffix("\n"))
         }
         // Most generated programs are valid; the generator would be broken otherwise.
@@ -176,10 +176,10 @@ import Testing
             let step = max(1, bytes.count / 300)
             for end in stride(from: 0, through: bytes.count, by: step) {
                 let parsed = Parser.parse(SourceFile(path: "p", bytes: Array(bytes[0..<end])))
-                guard let out = Formatter.format(parsed) else { continue }
+                guard let out = FlowFormatter.format(parsed) else { continue }
                 let again = Parser.parse(SourceFile(path: "p", text: out))
                 #expect(FormatDump.dump(again.tree) == FormatDump.dump(parsed.tree))
-                #expect(Formatter.format(again) == out)
+                #expect(FlowFormatter.format(again) == out)
             }
         }
     }

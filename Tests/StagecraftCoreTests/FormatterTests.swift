@@ -20,7 +20,7 @@ import Testing
     }()
 
     static func format(_ text: String) -> String? {
-        Formatter.format(SourceFile(path: "t.flow", text: text)).formatted
+        FlowFormatter.format(SourceFile(path: "t.flow", text: text)).formatted
     }
 
     static func commentTexts(_ parsed: ParsedFile) -> [String] {
@@ -43,11 +43,11 @@ import Testing
     func golden(_ name: String) throws {
         let input = try Files.read(Self.goldenDirectory + "/" + name + ".in.flow")
         let expected = try Files.read(Self.goldenDirectory + "/" + name + ".out.flow")
-        let result = Formatter.format(SourceFile(path: name, bytes: input))
+        let result = FlowFormatter.format(SourceFile(path: name, bytes: input))
         let formatted = try #require(result.formatted, "\(result.parsed.diagnostics)")
         #expect(Array(formatted.utf8) == expected, "\(formatted)")
         #expect(result.isChanged)
-        let again = Formatter.format(SourceFile(path: name, bytes: expected))
+        let again = FlowFormatter.format(SourceFile(path: name, bytes: expected))
         #expect(again.formatted.map { Array($0.utf8) } == expected)
         #expect(!again.isChanged)
     }
@@ -66,7 +66,7 @@ import Testing
     func idempotentAndMeaningPreserving(_ path: String) throws {
         let bytes = try Files.read(path)
         let source = SourceFile(path: path, bytes: bytes)
-        let result = Formatter.format(source)
+        let result = FlowFormatter.format(source)
         guard let formatted = result.formatted else {
             // Only corpus files may have syntax errors; they are skipped.
             #expect(path.contains("/Corpus/"), "\(result.parsed.diagnostics)")
@@ -162,7 +162,7 @@ import Testing
     }
 
     @Test func syntaxErrorsAreNotFormatted() {
-        let result = Formatter.format(SourceFile(path: "bad.flow", text: "workflow \"x\" {\n  stage a { owner }\n}\n"))
+        let result = FlowFormatter.format(SourceFile(path: "bad.flow", text: "workflow \"x\" {\n  stage a { owner }\n}\n"))
         #expect(result.formatted == nil)
         #expect(result.parsed.hasErrors)
         #expect(!result.isChanged)
@@ -171,9 +171,9 @@ import Testing
     }
 
     @Test func stringsAreReEscapedCanonically() {
-        #expect(Formatter.quoted("plain é 🚀") == "\"plain é 🚀\"")
-        #expect(Formatter.quoted("a\"b\\c\nd\te") == #""a\"b\\c\nd\te""#)
-        #expect(Formatter.quoted("\u{0}\u{7}\u{1B}\u{7F}\u{85}\u{9F}\u{A0}") == "\"\\u{0}\\u{7}\\u{1B}\\u{7F}\\u{85}\\u{9F}\u{A0}\"")
+        #expect(FlowFormatter.quoted("plain é 🚀") == "\"plain é 🚀\"")
+        #expect(FlowFormatter.quoted("a\"b\\c\nd\te") == #""a\"b\\c\nd\te""#)
+        #expect(FlowFormatter.quoted("\u{0}\u{7}\u{1B}\u{7F}\u{85}\u{9F}\u{A0}") == "\"\\u{0}\\u{7}\\u{1B}\\u{7F}\\u{85}\\u{9F}\u{A0}\"")
         #expect(Self.format("workflow \"\\u{48}i\\u{1f680}\" {}") == "workflow \"Hi🚀\" {}\n")
     }
 

@@ -42,21 +42,21 @@ enum FmtCommand {
                 ioErrors = true
                 continue
             }
-            let result = Formatter.format(SourceFile(path: name, bytes: bytes))
+            let result = FlowFormatter.format(SourceFile(path: name, bytes: bytes))
             guard let formatted = result.formatted else {
                 let report = CheckResult(parsed: result.parsed, diagnostics: result.parsed.diagnostics, model: nil)
                 output.stderr += DiagnosticFormatter.text([report], color: false)
                 syntaxErrors = true
                 continue
             }
-            if let problem = verify(formatted, against: result.parsed) {
-                // A formatter bug must never cost a user their file.
+            let newBytes = Array(formatted.utf8)
+            let changed = newBytes != bytes
+            // A formatter bug must never cost a user their file: check every change.
+            if changed, let problem = verify(formatted, against: result.parsed) {
                 output.stderr += "stagecraft: error: \(name): not formatted: \(problem); please report this\n"
                 ioErrors = true
                 continue
             }
-            let newBytes = Array(formatted.utf8)
-            let changed = newBytes != bytes
             if diff {
                 output.stdout += FormatDiff.unified(old: bytes, new: newBytes, oldName: name, newName: name)
             }

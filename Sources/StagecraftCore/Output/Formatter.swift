@@ -22,9 +22,9 @@
 /// - `\n` line ends, no trailing white space, no byte-order mark, one final newline.
 ///
 /// Formatting is idempotent and keeps the syntax tree (see `FormatDump`).
-public enum Formatter {
+public enum FlowFormatter {
     /// The outcome of formatting one source file.
-    public struct Result: Sendable {
+    public struct Outcome: Sendable {
         /// The parse of the input.
         public var parsed: ParsedFile
         /// The canonical text, or nil when the input has syntax errors.
@@ -41,9 +41,9 @@ public enum Formatter {
     ///
     /// A file with lexical or syntax errors is not formatted: `formatted` is nil and the
     /// diagnostics are in `parsed`.
-    public static func format(_ source: SourceFile) -> Result {
+    public static func format(_ source: SourceFile) -> Outcome {
         let parsed = Parser.parse(source)
-        return Result(parsed: parsed, formatted: format(parsed))
+        return Outcome(parsed: parsed, formatted: format(parsed))
     }
 
     /// The canonical text of an already parsed file, or nil when it has errors.
