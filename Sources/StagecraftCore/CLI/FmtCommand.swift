@@ -11,8 +11,9 @@ enum FmtCommand {
     A file with syntax errors is reported on standard error and left untouched.
 
     Options:
-      --check               write nothing; list the files that are not formatted
-      --diff                write nothing; print a unified diff of the changes
+      --check               write nothing; list the files that are not formatted, exit 1 if any
+      --diff                write nothing; print a unified diff of the changes instead
+                            (exit 0 unless combined with --check)
       --stdin-filename NAME the name to report for standard input
 
     Exit codes: 0 success; 1 --check found files to format, or a file has syntax errors;
