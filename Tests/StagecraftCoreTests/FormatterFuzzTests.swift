@@ -6,7 +6,7 @@ import Testing
 /// and keep every comment. Prefixes of real files must never trap the formatter.
 @Suite struct FormatterFuzzTests {
     struct Generator {
-        var rng: RobustnessTests.Rng
+        var rng: TestRandom
         var commentCount = 0
 
         mutating func pick<T>(_ options: [T]) -> T { options[rng.below(options.count)] }
@@ -152,7 +152,7 @@ import Testing
     }
 
     @Test func randomProgramsWithRandomLayout() {
-        var generator = Generator(rng: RobustnessTests.Rng(state: 99))
+        var generator = Generator(rng: TestRandom(state: 99))
         var formatted = 0
         for _ in 0..<3000 {
             let text = generator.file()

@@ -94,7 +94,7 @@ import Testing
     /// Shipped files are canonical, so mangling their white space (indentation, spaces
     /// between tokens, trailing blanks, tabs) must format back to exactly the original.
     @Test func mangledWhiteSpaceFormatsBackToTheShippedFile() throws {
-        var rng = RobustnessTests.Rng(state: 2026)
+        var rng = TestRandom(state: 2026)
         let files = (try Files.flowFiles([repositoryRoot + "/workflows", repositoryRoot + "/examples"]))
         #expect(files.count >= 10)
         for path in files {
@@ -112,7 +112,7 @@ import Testing
     }
 
     /// Changes white space outside strings and comments only.
-    static func mangle(_ text: String, _ rng: inout RobustnessTests.Rng) -> String {
+    static func mangle(_ text: String, _ rng: inout TestRandom) -> String {
         let blanks: [String] = [" ", "  ", "\t", " \t ", "   "]
         var out = ""
         var inString = false
