@@ -114,7 +114,7 @@ import Testing
             let r = Checker.check(SourceFile(path: "s", text: text))
             guard let model = r.model, let s = Schedule(model: model, start: CivilDate(year: 2026, month: 12, day: 21)) else { continue }
             let plan = ChecklistPlan(model: model, schedule: s)
-            _ = ChecklistFormatter.ics(plan) + ChecklistFormatter.csv(plan) + ChecklistFormatter.json(plan, model: model)
+            _ = ChecklistFormatter.ics(plan) + ChecklistFormatter.csv(plan) + ChecklistFormatter.json(plan)
         }
     }
 

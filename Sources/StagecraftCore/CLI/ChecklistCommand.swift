@@ -69,7 +69,7 @@ enum ChecklistCommand {
         }
         let plan = ChecklistPlan(model: model, schedule: schedule)
         switch format {
-        case "json": output.stdout += ChecklistFormatter.json(plan, model: model)
+        case "json": output.stdout += ChecklistFormatter.json(plan)
         case "csv": output.stdout += ChecklistFormatter.csv(plan)
         case "ics": output.stdout += ChecklistFormatter.ics(plan)
         default: output.stdout += ChecklistFormatter.markdown(plan)

@@ -50,6 +50,8 @@ public struct ChecklistPlan: Sendable {
     /// Planned nodes in dependency order (topological, ties by declaration order).
     public var nodes: [Node]
     public var skipped: [SkippedNode]
+    /// The IDs of the critical path, kickoff to finish.
+    public var criticalPath: [String]
 
     /// Builds the plan from a model and its schedule.
     public init(model: WorkflowModel, schedule: Schedule) {
@@ -78,16 +80,13 @@ public struct ChecklistPlan: Sendable {
                         reworkTo: node.kind == .gate ? model.reworkTarget(ofNode: i).map { model.nodes[$0].id.name } : nil,
                         entry: entry)
         }
+        criticalPath = schedule.criticalPath.map { model.nodes[$0].id.name }
         skipped = schedule.skippedEntries.map { entry in
             SkippedNode(id: model.nodes[entry.index].id.name, title: title(of: entry.index),
                         reason: entry.skipReason ?? "false")
         }
     }
 
-    /// The IDs of the critical path, kickoff to finish.
-    public func criticalPathIDs(model: WorkflowModel) -> [String] {
-        schedule.criticalPath.map { model.nodes[$0].id.name }
-    }
 
     /// `Mon 2026-12-21`.
     public static func dayLabel(_ day: Int) -> String {

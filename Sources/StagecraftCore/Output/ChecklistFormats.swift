@@ -10,7 +10,8 @@ public enum ChecklistFormatter {
     public static func markdown(_ plan: ChecklistPlan) -> String {
         var out = "# " + md(plan.title) + "\n\n"
         if let d = plan.description {
-            let lines = d.split(separator: "\n", omittingEmptySubsequences: false).map { md(String($0)) }
+            let normalized = d.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
+            let lines = normalized.split(separator: "\n", omittingEmptySubsequences: false).map { md(String($0)) }
             let text = lines.joined(separator: "\n").trimming("\n")
             if !text.isEmpty { out += text + "\n\n" }
         }
@@ -136,7 +137,7 @@ public enum ChecklistFormatter {
     // MARK: JSON
 
     /// `format_version` 1; see the README for the keys.
-    public static func json(_ plan: ChecklistPlan, model: WorkflowModel) -> String {
+    public static func json(_ plan: ChecklistPlan) -> String {
         let s = plan.schedule
         func date(_ d: Int?) -> JSON { d.map { .string(CivilDate(dayNumber: $0).description) } ?? .null }
         let nodes = plan.nodes.map { node -> JSON in
@@ -180,7 +181,7 @@ public enum ChecklistFormatter {
             ("deadline", date(s.deadline)),
             ("slack_days", s.slack.map { .int($0) } ?? .null),
             ("slack_unit", s.slack == nil ? .null : .string(s.slackIsBusiness ? "business_days" : "days")),
-            ("critical_path", .array(plan.criticalPathIDs(model: model).map { .string($0) })),
+            ("critical_path", .array(plan.criticalPath.map { .string($0) })),
             ("nodes", .array(nodes)),
             ("skipped", .array(plan.skipped.map { sk in
                 .object([("id", .string(sk.id)), ("title", .string(sk.title)), ("reason", .string(sk.reason))])
