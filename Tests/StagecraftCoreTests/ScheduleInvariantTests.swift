@@ -6,7 +6,7 @@ import Testing
 @Suite struct ScheduleInvariantTests {
     /// A random, well-formed workflow: a DAG over `n` nodes with mixed SLA units,
     /// capacities, gates with quorums, `when` conditions, holidays and missing SLAs.
-    static func randomWorkflow(_ rng: inout RobustnessTests.Rng) -> String {
+    static func randomWorkflow(_ rng: inout TestRandom) -> String {
         let owners = 1 + rng.below(4)
         let n = 1 + rng.below(14)
         var text = "workflow \"r\" {\n  deadline \(1 + rng.below(30))\(["bd", "d", "w"][rng.below(3)])\n"
@@ -42,7 +42,7 @@ import Testing
     }
 
     @Test func randomWorkflowsKeepEveryInvariant() throws {
-        var rng = RobustnessTests.Rng(state: 2026)
+        var rng = TestRandom(state: 2026)
         var scheduled = 0
         for round in 0..<400 {
             let text = Self.randomWorkflow(&rng)
@@ -108,7 +108,7 @@ import Testing
                      "1e300w", "4h", "estimate", "..", "approvers", "quorum", "all", "0", "a", "b", "pm", "param",
                      "x", ":", "bool", "=", "true", "\n", "2026-12-25", "calendar", "workdays", "holiday", "capacity",
                      "999999999", "deadline", "99999999bd"]
-        var rng = RobustnessTests.Rng(state: 11)
+        var rng = TestRandom(state: 11)
         for _ in 0..<1500 {
             let text = (0..<rng.below(80)).map { _ in words[rng.below(words.count)] }.joined(separator: " ")
             let r = Checker.check(SourceFile(path: "s", text: text))

@@ -59,7 +59,7 @@ enum ChecklistCommand {
             output.exitCode = 1
             return
         }
-        let overrides = try parseSetOverrides(args.values("set"), model: model)
+        let overrides = try ParamOverrides.parse(args.values("set"), model: model)
         guard let schedule = Schedule(model: model, start: start, values: model.paramValues(overrides: overrides),
                                       source: result.source) else {
             // `check` reports cycles as errors, so this is only a safety net.
@@ -74,33 +74,5 @@ enum ChecklistCommand {
         case "ics": output.stdout += ChecklistFormatter.ics(plan)
         default: output.stdout += ChecklistFormatter.markdown(plan)
         }
-    }
-
-    /// `--set NAME=VALUE` values, checked against the declared params.
-    ///
-    /// Stand-in for the shared `ParamOverrides.parse` (to be unified at merge): an unknown
-    /// param, a missing `=` or a value of the wrong type is a usage error.
-    private static func parseSetOverrides(_ sets: [String], model: WorkflowModel) throws -> [String: Value] {
-        var values: [String: Value] = [:]
-        for set in sets {
-            guard let eq = set.firstIndex(of: "="), eq != set.startIndex else {
-                throw UsageError("--set takes NAME=VALUE, not '\(set)'", help: "as in --set region=EU")
-            }
-            let name = String(set[..<eq])
-            let text = String(set[set.index(after: eq)...])
-            guard let i = model.paramIndex[name] else {
-                let names = model.params.map(\.name.name)
-                let hint = closestName(to: name, in: names).map { "did you mean '\($0)'?" }
-                    ?? (names.isEmpty ? "the workflow declares no params" : "the params are " + names.joined(separator: ", "))
-                throw UsageError("unknown param '\(name)' in --set", help: hint)
-            }
-            let type = model.params[i].type ?? .string
-            guard let value = Value.parse(text, as: type) else {
-                let example = type == .bool ? "true or false" : "a number, as in \(name)=3"
-                throw UsageError("param '\(name)' is a \(type.rawValue), and '\(text)' is not", help: "give \(example)")
-            }
-            values[name] = value
-        }
-        return values
     }
 }
