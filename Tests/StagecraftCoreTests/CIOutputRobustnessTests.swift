@@ -10,7 +10,7 @@ import Testing
             let step = max(1, bytes.count / 40)
             for end in stride(from: 0, through: bytes.count, by: step) { inputs.append(Array(bytes[0..<end])) }
         }
-        var rng = FrontEndRobustnessTests.Rng(state: 99)
+        var rng = TestRandom(state: 99)
         for _ in 0..<100 {
             inputs.append((0..<rng.below(120)).map { _ in UInt8(truncatingIfNeeded: rng.next()) })
         }
@@ -27,7 +27,7 @@ import Testing
     }
 
     @Test func configurationParserNeverTraps() {
-        var rng = FrontEndRobustnessTests.Rng(state: 5)
+        var rng = TestRandom(state: 5)
         let pieces = ["{", "}", "[", "]", "\"rules\"", "\"exclude\"", ":", ",", "\"missing-sla\"", "\"off\"", "\"x\"",
                       "1", "null", "true", " ", "\n", "\"**\"", "\"\\u0041\""]
         for _ in 0..<2000 {

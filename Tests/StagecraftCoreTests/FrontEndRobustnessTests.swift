@@ -4,19 +4,6 @@ import Testing
 /// No input may trap, hang or overflow the stack: prefixes of real files, random bytes
 /// and random token soups all go through lex + parse + check.
 @Suite struct FrontEndRobustnessTests {
-    /// A small deterministic generator (SplitMix64) so failures reproduce.
-    struct Rng {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-    }
-
     /// The corpus, the shipped workflows and examples, as bytes.
     static func sources() -> [[UInt8]] {
         var files = corpusFiles()
@@ -46,7 +33,7 @@ import Testing
     }
 
     @Test func randomBytes() {
-        var rng = Rng(state: 42)
+        var rng = TestRandom(state: 42)
         for _ in 0..<2000 {
             let n = rng.below(200)
             let bytes = (0..<n).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
@@ -61,7 +48,7 @@ import Testing
                      "on", "->", "a", "b", "pm", "param", "x", ":", "bool", "=", "true", "not", "and", "or", "in",
                      "[", "]", "(", ")", ",", ";", "\n", "==", "<", "3", "2026-12-25", "calendar", "workdays", "mon",
                      "holiday", "deadline", "description", "# stagecraft-ignore missing-sla -- r\n", "capacity", "members"]
-        var rng = Rng(state: 7)
+        var rng = TestRandom(state: 7)
         for _ in 0..<3000 {
             let n = rng.below(80)
             let text = (0..<n).map { _ in words[rng.below(words.count)] }.joined(separator: " ")

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The unit of a duration literal.
 public enum DurationUnit: String, Sendable, CaseIterable {
     case minutes = "m"
@@ -45,6 +47,8 @@ public struct Duration: Hashable, Sendable, CustomStringConvertible {
 public func formatNumber(_ v: Double) -> String {
     if v.isNaN || v.isInfinite { return "0" }
     if v == v.rounded(), abs(v) < 1e15 { return String(Int64(v)) }
+    // Beyond 2^53 every Double is whole: print its digits without going through Int64.
+    if abs(v) >= 1e15 { return String(format: "%.0f", v) }
     var s = String(v)
     if s.contains("e") {
         // Fall back to a fixed representation with enough digits.

@@ -4,7 +4,7 @@ public struct InvalidDurationRule: Rule {
 
     public static let description = RuleDescription(
         id: "invalid-duration", severity: .error,
-        summary: "A duration is zero or negative, an estimate's low end exceeds its high end, or a unit is unknown.",
+        summary: "A duration is zero, negative or longer than 10,000 days, an estimate's low end exceeds its high end, or a unit is unknown.",
         rationale: "Schedules, SLA clocks and forecasts are computed from these numbers; a zero SLA is always broken and a reversed range cannot be sampled.",
         triggering: [
             RuleExample("""
@@ -45,6 +45,9 @@ public struct InvalidDurationRule: Rule {
             if d.value.amount <= 0 {
                 out.append(diagnostic("\(what) must be longer than zero, but is \(d.value)", at: d.range,
                                       help: "write a positive duration such as 5bd"))
+            } else if d.value.seconds > InvalidDurationRule.longest {
+                out.append(diagnostic("\(what) of \(d.value) is longer than 10,000 days", at: d.range,
+                                      help: "a process step that long is a typo; schedules and forecasts refuse it"))
             }
         }
         if let d = workflow.deadline { positive(d, "the deadline") }
@@ -80,6 +83,10 @@ public struct InvalidDurationRule: Rule {
         }
         return out
     }
+
+    /// The longest duration a file may state: 10,000 days. Longer ones are typos, and
+    /// calendar arithmetic over them would take as long as they are.
+    static let longest: Double = 10_000 * 86_400
 
     enum Order { case less, equal, greater }
 
