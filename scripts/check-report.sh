@@ -161,20 +161,21 @@ def decode_png(path):
 
 try:
     w, h, bpp, rows = decode_png(f"{out}/report.png")
-    colours, ink, total = set(), 0, 0
-    for y in range(0, h, 4):
+    counts, total = {}, 0
+    for y in range(0, h, 2):
         row = rows[y]
-        for x in range(0, w, 4):
+        for x in range(0, w, 2):
             px = row[x * bpp:x * bpp + 3]
-            colours.add(px)
+            counts[px] = counts.get(px, 0) + 1
             total += 1
-            if sum(px) < 600:  # clearly darker than the near-white page
-                ink += 1
-    print(f"check-report: screenshot {w}x{h}, {len(colours)} colours sampled, {100 * ink / total:.1f}% ink")
-    if len(colours) < 16:
-        problems.append(f"the screenshot looks blank ({len(colours)} colours)")
-    if ink / total < 0.02:
-        problems.append(f"the screenshot has almost no ink ({100 * ink / total:.2f}%)")
+    # Ink: pixels in neither of the two commonest colours (the page and the sheet behind it).
+    background = sorted(counts.values(), reverse=True)[:2]
+    ink = (total - sum(background)) / total
+    print(f"check-report: screenshot {w}x{h}, {len(counts)} colours sampled, {100 * ink:.1f}% ink")
+    if len(counts) < 16:
+        problems.append(f"the screenshot looks blank ({len(counts)} colours)")
+    if ink < 0.03:
+        problems.append(f"the screenshot has almost no ink ({100 * ink:.2f}%)")
 except Exception as e:
     problems.append(f"cannot read the screenshot: {e}")
 

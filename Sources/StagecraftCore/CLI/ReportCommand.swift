@@ -61,13 +61,11 @@ extension ReportBuilder {
     /// The whole page for a checked workflow: header facts, process graph and plan.
     public static func document(model: WorkflowModel, source: SourceFile, sourceName: String, values: [String: Value],
                                 overrides: [String: Value], start: CivilDate, startGiven: Bool) -> ReportDocument {
-        let dates = plannedDates(model: model, values: values, start: start)
+        let schedule = Schedule(model: model, start: start, values: values, source: source)
         let skipped = model.skipped(values: values)
         var notes: [String] = []
-        if let dates {
-            notes.append(startGiven
-                ? "Kickoff \(dates.kickoff) (--start \(start))."
-                : "Kickoff \(dates.kickoff): the default; pass --start DATE to plan from another day.")
+        if !startGiven {
+            notes.append("Planned from the default kickoff \(start); pass --start DATE to plan from another day.")
         }
         if !model.params.isEmpty {
             let shown = model.params.map { p -> String in
@@ -76,13 +74,14 @@ extension ReportBuilder {
             }
             notes.append("Params: " + shown.joined(separator: ", ") + ".")
         }
+        let critical = Set(schedule?.criticalPath ?? [])
         return ReportDocument(
             title: model.workflow.title?.value ?? "Workflow",
             description: model.workflow.descriptionText?.value,
             source: sourceName,
-            facts: workflowFacts(model: model, dates: dates),
+            facts: workflowFacts(model: model, schedule: schedule),
             notes: notes,
-            graph: graphNodes(model: model, skipped: skipped, critical: dates?.critical ?? []),
-            plan: dates.map { planSection(model: model, source: source, dates: $0) })
+            graph: graphNodes(model: model, skipped: skipped, critical: critical),
+            plan: schedule.map { planSection(model: model, schedule: $0) })
     }
 }

@@ -298,8 +298,8 @@ func parsesAsXML(_ markup: String) -> Bool {
         // Stages are rectangles at their column and row; rework edges make room on top.
         let stageGroups = svgElements(svg, "g", class: "stage")
         #expect(stageGroups.map { $0["data-id"] } == ["prd", "build", "docs"])
-        #expect(svg.contains("<rect x=\"20\" y=\"58\" width=\"184\" height=\"54\" rx=\"8\""))
-        #expect(svg.contains("<rect x=\"268\" y=\"150\" width=\"184\" height=\"54\" rx=\"8\""))
+        #expect(svg.contains("<rect x=\"20\" y=\"58\" width=\"200\" height=\"54\" rx=\"8\""))
+        #expect(svg.contains("<rect x=\"284\" y=\"150\" width=\"200\" height=\"54\" rx=\"8\""))
         #expect(svgElements(svg, "g", class: "gate").count == 3)
         let edges = svgElements(svg, "path", class: "edge")
         #expect(edges.filter { $0["class"] == "edge" }.count == 7)

@@ -46,7 +46,7 @@ public struct ProcessGraphLayout: Hashable, Sendable {
     public let columnCount: Int
     public let rowCount: Int
 
-    public static let nodeWidth = 184.0
+    public static let nodeWidth = 200.0
     public static let nodeHeight = 54.0
     public static let columnGap = 64.0
     public static let rowGap = 38.0

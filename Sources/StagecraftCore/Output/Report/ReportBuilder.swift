@@ -1,25 +1,6 @@
 /// Adapters from the language model, the planned schedule, the simulator's result and the
 /// history replay to the report's chart inputs.
 
-/// The planned schedule in dates, as the report draws it.
-public struct PlannedDates: Hashable, Sendable {
-    /// The first business day on or after the requested start.
-    public var kickoff: CivilDate
-    /// Per node, in declaration order: first planned day and due date (inclusive); a node
-    /// that takes no time has `due` one day before `start`.
-    public var start: [CivilDate]
-    public var due: [CivilDate]
-    public var skipped: [Bool]
-    /// Nodes on the longest path of SLAs.
-    public var critical: Set<Int>
-    /// The last due date, when any node takes time.
-    public var finish: CivilDate?
-    /// The length of the plan in business days.
-    public var businessDays: Double
-    /// The last day the workflow's `deadline` allows, when it declares one.
-    public var deadline: CivilDate?
-}
-
 /// Builds `ReportDocument`s.
 public enum ReportBuilder {
     /// The kickoff `report` uses without `--start`: the simulator's default kickoff day,
@@ -41,90 +22,57 @@ public enum ReportBuilder {
         }
     }
 
-    /// The SLA plan in dates: every node starts when its `after` nodes are due and takes its
-    /// SLA in business days on the workflow calendar (`SLASchedule`), from the first
-    /// business day on or after `start`. Nil when the graph has a cycle.
-    public static func plannedDates(model: WorkflowModel, values: [String: Value], start: CivilDate) -> PlannedDates? {
-        guard let schedule = SLASchedule(model: model, values: values) else { return nil }
-        let calendar = model.calendar
-        let kickoffDay = calendar.nextBusinessDay(onOrAfter: start.dayNumber)
-        // Business-day offsets from kickoff are whole or fractional; a node occupies every
-        // business day it touches. Offsets are capped so a huge SLA cannot stall the loop.
-        func day(_ offset: Double) -> Int {
-            let n = offset.isFinite ? Int(min(max(offset, 0), 100_000)) : 0
-            return calendar.addBusinessDays(n, to: kickoffDay)
-        }
-        var starts: [CivilDate] = [], dues: [CivilDate] = []
-        var finish: Int?
-        for i in model.nodes.indices {
-            let s = schedule.start[i], e = schedule.end[i]
-            let first = day(s.rounded(.down))
-            starts.append(CivilDate(dayNumber: first))
-            if e > s {
-                let last = max(first, day(e.rounded(.up) - 1))
-                dues.append(CivilDate(dayNumber: last))
-                finish = max(finish ?? last, last)
-            } else {
-                dues.append(CivilDate(dayNumber: first - 1))
-            }
-        }
-        var deadline: CivilDate?
-        if let d = model.deadline, d.amount.isFinite, d.amount > 0 {
-            if d.isBusiness {
-                deadline = CivilDate(dayNumber: day(d.amount.rounded(.up) - 1))
-            } else {
-                let seconds = min(d.seconds, 100_000 * secondsPerDay)
-                deadline = CivilDate(dayNumber: kickoffDay + Int(((seconds - 1) / secondsPerDay).rounded(.down)))
-            }
-        }
-        return PlannedDates(kickoff: CivilDate(dayNumber: kickoffDay), start: starts, due: dues, skipped: schedule.skipped,
-                            critical: Set(schedule.criticalPath), finish: finish.map { CivilDate(dayNumber: $0) },
-                            businessDays: schedule.length, deadline: deadline)
-    }
-
-    /// The "Plan" section from planned dates: the Gantt chart and a table in dependency order.
-    public static func planSection(model: WorkflowModel, source: SourceFile?, dates: PlannedDates) -> ReportPlan {
-        let order = model.graph.topologicalOrder ?? Array(model.nodes.indices)
+    /// The "Plan" section from the forward schedule (`Schedule`, as `checklist` plans it):
+    /// the Gantt chart and a table in dependency order. Unscheduled nodes (no SLA and no
+    /// estimate) are milestones on their ready day.
+    public static func planSection(model: WorkflowModel, schedule: Schedule) -> ReportPlan {
         var rows: [GanttRow] = []
         var table: [[String]] = []
         var highlighted = Set<Int>()
-        for i in order {
+        for i in schedule.order where i < schedule.entries.count && i < model.nodes.count {
             let decl = model.nodes[i]
+            let entry = schedule.entries[i]
             let title = decl.title?.value ?? decl.id.name
-            let critical = dates.critical.contains(i)
-            rows.append(GanttRow(id: decl.id.name, title: title, start: dates.start[i], end: dates.due[i],
-                                 critical: critical, skipped: dates.skipped[i]))
+            let due = entry.dueDate ?? CivilDate(dayNumber: entry.start - 1)
+            rows.append(GanttRow(id: decl.id.name, title: title, start: entry.startDate, end: due,
+                                 critical: entry.critical, skipped: entry.skipped))
             let owners = model.owners(ofNode: i).map { model.owners[$0].id.name }
             var who = owners.joined(separator: ", ")
             if decl.kind == .gate && owners.count > 1 {
                 who += " (\(model.quorum(ofNode: i)) of \(owners.count))"
             }
-            let sla = decl.sla.map { $0.value.description } ?? "—"
-            if dates.skipped[i] {
-                var reason = "skipped"
-                if let cond = decl.condition, let source {
-                    reason += ": when " + source.text(of: cond.range).split(whereSeparator: \.isWhitespace).joined(separator: " ")
-                }
-                table.append([title, decl.kind.rawValue, who, sla, reason, ""])
-            } else {
-                let takesTime = dates.due[i] >= dates.start[i]
-                if critical { highlighted.insert(table.count) }
-                table.append([title, decl.kind.rawValue, who, sla, dates.start[i].description,
-                              takesTime ? dates.due[i].description : dates.start[i].description + " (no SLA)"])
+            var length = "—"
+            if let d = entry.days {
+                length = "\(d)\(entry.isBusiness ? "bd" : "d")" + (entry.basis == .estimate ? " (estimate)" : "")
             }
+            if entry.skipped {
+                table.append([title, decl.kind.rawValue, who, "skipped" + (entry.skipReason.map { ": when " + $0 } ?? ""), "", "", ""])
+                continue
+            }
+            if entry.critical { highlighted.insert(table.count) }
+            table.append([title, decl.kind.rawValue, who, entry.unscheduled ? "no SLA or estimate" : length,
+                          entry.startDate.description, entry.dueDate?.description ?? "—",
+                          entry.capacityWait > 0 ? "\(entry.capacityWait) d" : ""])
         }
         var notes: [String] = []
-        let path = model.nodes.indices.filter { dates.critical.contains($0) }
-            .sorted { (dates.start[$0], $0) < (dates.start[$1], $1) }
-            .map { model.nodes[$0].id.name }
+        let path = schedule.criticalPath.compactMap { $0 < model.nodes.count ? model.nodes[$0].id.name : nil }
         if !path.isEmpty { notes.append("Critical path: " + path.joined(separator: " → ") + ".") }
-        if model.nodes.contains(where: { $0.sla == nil }) {
-            notes.append("Nodes without an SLA take no time in the plan.")
+        if schedule.entries.contains(where: \.unscheduled) {
+            notes.append("Nodes without an SLA or estimate are not scheduled: they are shown as milestones on the day they become ready.")
+        }
+        if schedule.entries.contains(where: { $0.capacityWait > 0 }) {
+            notes.append("“Waits” is how long a node waits for its owner’s capacity after it could have started.")
+        }
+        var columns = ["Node", "Kind", "Owner / approvers", "Length", "Start", "Due", "Waits"]
+        if !schedule.entries.contains(where: { $0.capacityWait > 0 }) {
+            columns.removeLast()
+            table = table.map { Array($0.prefix(columns.count)) }
         }
         return ReportPlan(
-            gantt: GanttInput(rows: rows, kickoff: dates.kickoff, deadline: dates.deadline, calendar: model.calendar),
-            table: ReportTable(columns: ["Node", "Kind", "Owner / approvers", "SLA", "Start", "Due"], rows: table,
-                               highlightedRows: highlighted),
+            gantt: GanttInput(rows: rows, kickoff: CivilDate(dayNumber: schedule.kickoff),
+                              deadline: schedule.deadline.map { CivilDate(dayNumber: $0) }, calendar: model.calendar),
+            table: ReportTable(columns: columns, rows: table,
+                               numericColumns: [6], highlightedRows: highlighted),
             notes: notes)
     }
 
@@ -186,24 +134,26 @@ public enum ReportBuilder {
     }
 
     /// Headline facts about the workflow and its plan.
-    public static func workflowFacts(model: WorkflowModel, dates: PlannedDates?) -> [ReportFact] {
+    public static func workflowFacts(model: WorkflowModel, schedule: Schedule?) -> [ReportFact] {
         let stages = model.nodes.filter { $0.kind == .stage }.count
         let gates = model.nodes.count - stages
         var facts = [ReportFact("Nodes", String(model.nodes.count),
                                 detail: "\(stages) stage\(stages == 1 ? "" : "s") · \(gates) gate\(gates == 1 ? "" : "s")"),
                      ReportFact("Owners", String(model.owners.count))]
-        if let dates {
-            facts.append(ReportFact("Kickoff", dates.kickoff.description))
+        if let schedule {
+            facts.append(ReportFact("Kickoff", CivilDate(dayNumber: schedule.kickoff).description))
         }
         if let d = model.deadline {
-            facts.append(ReportFact("Deadline", d.description, detail: dates?.deadline.map { "by \($0)" }))
+            facts.append(ReportFact("Deadline", d.description,
+                                    detail: schedule?.deadline.map { "by \(CivilDate(dayNumber: $0))" }))
         }
-        if let dates, let finish = dates.finish {
-            var detail = "\(formatNumber((dates.businessDays * 10).rounded() / 10)) business days on SLAs"
-            if let deadline = dates.deadline {
-                detail += finish <= deadline ? " · on time" : " · after the deadline"
+        if let schedule, let finish = schedule.finish {
+            var detail: String?
+            if let slack = schedule.slack {
+                let unit = schedule.slackIsBusiness ? "bd" : "d"
+                detail = slack >= 0 ? "\(slack) \(unit) before the deadline" : "\(-slack) \(unit) after the deadline"
             }
-            facts.append(ReportFact("Planned finish", finish.description, detail: detail))
+            facts.append(ReportFact("Planned finish", CivilDate(dayNumber: finish).description, detail: detail))
         }
         return facts
     }

@@ -1,0 +1,94 @@
+import Foundation
+import Testing
+@testable import StagecraftCore
+
+@Suite struct ReportCommandTests {
+    let flow = """
+    workflow "Tiny <launch>" {
+      description "Two steps & a gate."
+      deadline 5bd
+      param eu: bool = false
+      owner pm
+      owner legal
+      stage spec "Spec" {
+        owner pm
+        sla 2bd
+      }
+      gate review "Review" {
+        after spec
+        approvers legal
+        sla 1bd
+        reject 10%
+        on reject -> spec
+      }
+      gate gdpr "GDPR check" {
+        after spec
+        when eu
+        approvers legal
+        sla 1bd
+      }
+    }
+
+    """
+
+    func temporaryPath(_ name: String) -> String {
+        let dir = NSTemporaryDirectory() + "stagecraft-report-tests-\(UUID().uuidString)"
+        try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        return dir + "/" + name
+    }
+
+    @Test func writesTheSelfContainedPage() throws {
+        let out = temporaryPath("report.html")
+        let result = runCLI(["report", "-", "--stdin-filename", "tiny.flow", "--start", "2024-03-04", "-o", out], stdin: flow)
+        #expect(result.exitCode == 0)
+        #expect(result.stdout.isEmpty)
+        let html = try String(contentsOfFile: out, encoding: .utf8)
+        #expect(html.contains("<h1>Tiny &lt;launch&gt;</h1>"))
+        #expect(html.contains("Two steps &amp; a gate."))
+        #expect(html.contains("<code>tiny.flow</code>"))
+        #expect(html.contains("class=\"chart chart-graph\"") && html.contains("class=\"chart chart-gantt\""))
+        #expect(!html.contains("id=\"history\"") && !html.contains("<script"))
+        // Spec Mon 4 – Tue 5 March, review Wed 6; the 5bd deadline is Fri 8 March.
+        #expect(html.contains("<td>2024-03-04</td><td>2024-03-05</td>"))
+        #expect(html.contains("<td>2024-03-06</td><td>2024-03-06</td>"))
+        #expect(html.contains("<dt>Deadline</dt><dd>5bd<span class=\"detail\">by 2024-03-08</span>"))
+        #expect(html.contains("<dt>Planned finish</dt><dd>2024-03-06<span class=\"detail\">2 bd before the deadline</span>"))
+        #expect(html.contains("skipped: when eu"))
+        #expect(html.contains("rework 10%"))
+        // The same input gives the same bytes.
+        let again = temporaryPath("again.html")
+        _ = runCLI(["report", "-", "--stdin-filename", "tiny.flow", "--start", "2024-03-04", "-o", again], stdin: flow)
+        #expect(try String(contentsOfFile: again, encoding: .utf8) == html)
+    }
+
+    @Test func paramsAndDefaultKickoffAreStated() throws {
+        let out = temporaryPath("report.html")
+        let result = runCLI(["report", "-", "--set", "eu=true", "--output", out], stdin: flow)
+        #expect(result.exitCode == 0)
+        let html = try String(contentsOfFile: out, encoding: .utf8)
+        #expect(html.contains("Planned from the default kickoff 2024-01-01"))
+        #expect(html.contains("Params: eu = true (--set)."))
+        #expect(!html.contains("skipped: when eu"))
+    }
+
+    @Test func usageErrors() {
+        let noOutput = runCLI(["report", "-"], stdin: flow)
+        #expect(noOutput.exitCode == 2)
+        #expect(noOutput.stderr.contains("report needs -o FILE"))
+        let badStart = runCLI(["report", "-", "--start", "2024-02-30", "-o", temporaryPath("x.html")], stdin: flow)
+        #expect(badStart.exitCode == 2)
+        #expect(badStart.stderr.contains("--start takes a date as YYYY-MM-DD, not '2024-02-30'"))
+        let badSet = runCLI(["report", "-", "--set", "nope=1", "-o", temporaryPath("x.html")], stdin: flow)
+        #expect(badSet.exitCode == 2)
+        let noFile = runCLI(["report", "-o", temporaryPath("x.html")])
+        #expect(noFile.exitCode == 2)
+    }
+
+    @Test func aFileWithErrorsWritesNothing() {
+        let out = temporaryPath("report.html")
+        let result = runCLI(["report", "-", "-o", out], stdin: "workflow \"x\" {\n stage a {\n owner nobody\n }\n}\n")
+        #expect(result.exitCode == 1)
+        #expect(result.stderr.contains("unknown-reference"))
+        #expect(!FileManager.default.fileExists(atPath: out))
+    }
+}
