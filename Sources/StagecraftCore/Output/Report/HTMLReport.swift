@@ -164,13 +164,13 @@ public enum HTMLReport {
             h += facts(history.facts)
             h += figure(ReportCharts.bottlenecks(history.bottlenecks, statistic: history.bottleneckStatistic,
                                                  title: "Waiting and processing time per stage"),
-                        caption: "\(history.bottleneckStatistic) time per occurrence, waiting for the stage to start "
+                        heading: "Where the time goes", caption: "\(history.bottleneckStatistic) time per occurrence, waiting for the stage to start "
                             + "and working on it; stages in order of their share of the total lead time.")
             h += figure(ReportCharts.slaBreaches(history.breaches, title: "SLA breach rate per stage"),
-                        caption: "Share of occurrences that took longer than the stage’s SLA, from ready to done.")
+                        heading: "SLA breaches", caption: "Share of occurrences that took longer than the stage’s SLA, from ready to done.")
             h += figure(ReportCharts.histogram(history.leadTimes, title: "Lead time of recorded cases",
                                                extraClass: "chart-leadtime"),
-                        caption: "Lead time of each recorded case, first event to last event.")
+                        heading: "Lead time of recorded cases", caption: "Lead time of each recorded case, first event to last event.")
             if let t = history.table { h += table(t, caption: "Per stage") }
             h += notes(history.notes)
             h += "</section>\n"
@@ -181,9 +181,9 @@ public enum HTMLReport {
             h += facts(forecast.facts)
             h += figure(ReportCharts.histogram(forecast.distribution, title: "Simulated lead time",
                                                extraClass: "chart-forecast"),
-                        caption: "Distribution of the simulated lead time with the 50th, 85th and 95th percentiles.")
+                        heading: "Simulated lead time", caption: "Distribution of the simulated lead time with the 50th, 85th and 95th percentiles.")
             h += figure(ReportCharts.cdf(forecast.distribution, title: "Chance of finishing within a lead time"),
-                        caption: "Share of simulated runs finished by each day after kickoff.")
+                        heading: "Chance of finishing by each day", caption: "Share of simulated runs finished by each day after kickoff.")
             if let t = forecast.table { h += table(t, caption: "Per node") }
             h += notes(forecast.notes)
             h += "</section>\n"
@@ -197,8 +197,11 @@ public enum HTMLReport {
 
     private static func e(_ s: String) -> String { Markup.escape(s) }
 
-    static func figure(_ svg: String, caption: String) -> String {
-        "<figure>\n\(svg)\n<figcaption>\(e(caption))</figcaption>\n</figure>\n"
+    /// A chart with a visible heading and a caption.
+    static func figure(_ svg: String, heading: String? = nil, caption: String) -> String {
+        var h = "<figure>\n"
+        if let heading { h += "<h3>\(e(heading))</h3>\n" }
+        return h + "\(svg)\n<figcaption>\(e(caption))</figcaption>\n</figure>\n"
     }
 
     static func facts(_ facts: [ReportFact]) -> String {
@@ -245,6 +248,7 @@ public enum HTMLReport {
       border-radius: 10px; box-shadow: 0 1px 3px rgba(15, 23, 42, 0.08); }
     .eyebrow { margin: 0; color: #3466c2; font-size: 12px; font-weight: 700; letter-spacing: 0.08em; text-transform: uppercase; }
     h1 { margin: 4px 0 8px; font-size: 28px; line-height: 1.2; }
+    h3 { margin: 0 0 6px; font-size: 15px; color: #374151; break-after: avoid; }
     h2 { margin: 36px 0 12px; padding-bottom: 6px; font-size: 20px; border-bottom: 2px solid #e5e7eb; break-after: avoid; }
     .description { margin: 0 0 6px; font-size: 16px; color: #374151; }
     .generated { margin: 0; color: #6b7280; font-size: 13px; }
