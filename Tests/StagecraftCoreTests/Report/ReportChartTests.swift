@@ -387,3 +387,27 @@ func parsesAsXML(_ markup: String) -> Bool {
         #expect(count == 7)
     }
 }
+
+@Suite struct DistributionClipTests {
+    @Test func groupedNumbers() {
+        #expect([0, 999, 1000, 1_234_567, -1000].map(NumberFormat.grouped) == ["0", "999", "1,000", "1,234,567", "-1,000"])
+    }
+
+    @Test func aLongTailIsClippedAndCounted() throws {
+        let values = (1...99).map(Double.init) + [1000]
+        let clip = try #require(DistributionInput.tailClip(values, markers: []))
+        // P99 of 1…99, 1000 interpolates 1% of the way from 99 to 1000: 108.01; the cut is 5% beyond it.
+        #expect(abs(clip - 108.01 * 1.05) < 1e-9)
+        #expect(DistributionInput.tailClip(values, markers: [ChartMarker(label: "d", value: 900)]) == nil)
+        #expect(DistributionInput.tailClip(Array(values.prefix(10)), markers: []) == nil)
+        #expect(DistributionInput.tailClip((1...100).map(Double.init), markers: []) == nil)
+        let input = DistributionInput(values: values, countName: "runs", clipAbove: clip)
+        let svg = ReportCharts.histogram(input, title: "t")
+        let counts = svgElements(svg, "g", class: "bin").map { Int(num($0, "data-count")) }
+        #expect(counts.reduce(0, +) == 99)
+        #expect(svg.contains("1 runs above 113.4 d not shown"))
+        let cdf = ReportCharts.cdf(input, title: "c")
+        #expect(cdf.contains("1 runs above 113.4 d not shown"))
+        #expect(parsesAsXML(svg) && parsesAsXML(cdf))
+    }
+}

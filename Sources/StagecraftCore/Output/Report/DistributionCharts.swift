@@ -123,12 +123,37 @@ public struct DistributionInput: Hashable, Sendable {
     public var axisTitle: String
     /// What one count is, e.g. "runs" or "cases".
     public var countName: String
+    /// When set, the value axis ends here: a long tail beyond it is not drawn but counted in
+    /// a note ("12 runs above 48.0 d not shown"), so the body of the distribution stays legible.
+    public var clipAbove: Double?
 
-    public init(values: [Double], markers: [ChartMarker] = [], axisTitle: String = "Days", countName: String = "count") {
+    public init(values: [Double], markers: [ChartMarker] = [], axisTitle: String = "Days", countName: String = "count",
+                clipAbove: Double? = nil) {
         self.values = values
         self.markers = markers
         self.axisTitle = axisTitle
         self.countName = countName
+        self.clipAbove = clipAbove
+    }
+
+    /// A cut-off for a long right tail: when the largest value is more than 25% beyond
+    /// both the 99th percentile and every marker, cut at the larger of those two plus 5%;
+    /// otherwise nil (draw everything).
+    public static func tailClip(_ values: [Double], markers: [ChartMarker]) -> Double? {
+        let xs = values.filter(\.isFinite).sorted()
+        guard let hi = xs.last, xs.count >= 20 else { return nil }
+        let p99 = SimulationStatistics.percentile(sorted: xs, 0.99)
+        let limit = max(p99, markers.map(\.value).filter(\.isFinite).max() ?? p99)
+        guard limit > 0, hi > limit * 1.25 else { return nil }
+        return limit * 1.05
+    }
+
+    /// The values drawn (finite, not beyond `clipAbove`) and how many lie beyond.
+    var drawn: (values: [Double], beyond: Int) {
+        let finite = values.filter(\.isFinite)
+        guard let clip = clipAbove, clip.isFinite else { return (finite, 0) }
+        let kept = finite.filter { $0 <= clip }
+        return (kept, finite.count - kept.count)
     }
 }
 
@@ -151,12 +176,13 @@ extension ReportCharts {
         let className = "chart-histogram" + (extraClass.map { " " + $0 } ?? "")
         var svg = SVGWriter(width: L.width, height: L.height, className: className, title: title,
                             description: "Histogram of \(input.values.count) \(input.countName)")
-        let bins = Histogram.bins(input.values)
+        let (values, beyond) = input.drawn
+        let bins = Histogram.bins(values)
         guard let first = bins.first, let last = bins.last else {
             svg.noData("No data")
             return svg.finish()
         }
-        let markers = input.markers.filter { $0.value.isFinite }
+        let markers = input.markers.filter { $0.value.isFinite && $0.value <= (input.clipAbove ?? .infinity) }
         let xTicks = AxisTicks(lower: min(first.lower, markers.map(\.value).min() ?? first.lower),
                                upper: max(last.upper, markers.map(\.value).max() ?? last.upper), maxCount: 10)
         let x = LinearScale(domain: xTicks.lower, xTicks.upper, range: L.plotLeft, L.plotRight)
@@ -177,7 +203,17 @@ extension ReportCharts {
         }
         svg.close("g")
         drawMarkers(&svg, markers, x: x)
+        if beyond > 0, let clip = input.clipAbove {
+            drawOverflowNote(&svg, "\(beyond) \(input.countName) above \(NumberFormat.fixed(clip, 1)) d not shown")
+        }
         return svg.finish()
+    }
+
+    /// A note in the top right corner of the plot about values beyond the axis.
+    static func drawOverflowNote(_ svg: inout SVGWriter, _ text: String, atBottom: Bool = false) {
+        typealias L = DistributionLayout
+        svg.text(text + " →", x: L.plotRight, y: atBottom ? L.plotBottom - 8 : L.plotTop + 14,
+                 [("class", "overflow-note"), ("text-anchor", "end"), ("font-size", 11), ("fill", .text(Palette.muted))])
     }
 
     /// The cumulative share of durations at or below each day (`class="chart chart-cdf"`),
@@ -187,11 +223,12 @@ extension ReportCharts {
         var svg = SVGWriter(width: L.width, height: L.height, className: "chart-cdf", title: title,
                             description: "Cumulative distribution of \(input.values.count) \(input.countName)")
         let xs = input.values.filter(\.isFinite).sorted()
-        guard let lo = xs.first, let hi = xs.last else {
+        let (drawnValues, beyond) = input.drawn
+        guard let lo = xs.first, let hi = drawnValues.max() else {
             svg.noData("No data")
             return svg.finish()
         }
-        let markers = input.markers.filter { $0.value.isFinite }
+        let markers = input.markers.filter { $0.value.isFinite && $0.value <= (input.clipAbove ?? .infinity) }
         let xTicks = AxisTicks(lower: min(lo, markers.map(\.value).min() ?? lo),
                                upper: max(hi, markers.map(\.value).max() ?? hi), maxCount: 10)
         let x = LinearScale(domain: xTicks.lower, xTicks.upper, range: L.plotLeft, L.plotRight)
@@ -213,6 +250,9 @@ extension ReportCharts {
         svg.element("path", [("class", "cdf-line"), ("d", .text(d)), ("fill", "none"), ("stroke", .text(Palette.processing)),
                              ("stroke-width", 2.5), ("stroke-linejoin", "round")])
         drawMarkers(&svg, markers, x: x)
+        if beyond > 0, let clip = input.clipAbove {
+            drawOverflowNote(&svg, "\(beyond) \(input.countName) above \(NumberFormat.fixed(clip, 1)) d not shown", atBottom: true)
+        }
         return svg.finish()
     }
 

@@ -109,7 +109,7 @@ public enum ReportBuilder {
         if let p = result.deadlineProbability, let dl = model.deadline {
             facts.append(ReportFact("On time", NumberFormat.percent(p), detail: "chance of finishing within \(dl)"))
         }
-        facts.append(ReportFact("Runs", String(result.runs), detail: "seed \(result.seed)"))
+        facts.append(ReportFact("Runs", NumberFormat.grouped(result.runs), detail: "seed \(result.seed)"))
         var rows: [[String]] = []
         var highlighted = Set<Int>()
         for n in result.nodes {
@@ -126,7 +126,8 @@ public enum ReportBuilder {
         return ReportForecast(
             facts: facts,
             distribution: DistributionInput(values: days, markers: markers,
-                                            axisTitle: "Lead time (calendar days from kickoff)", countName: "runs"),
+                                            axisTitle: "Lead time (calendar days from kickoff)", countName: "runs",
+                                            clipAbove: DistributionInput.tailClip(days, markers: markers)),
             table: ReportTable(columns: ["Node", "On critical path", "SLA breached", "Executions per run",
                                          "Wait for owner (d)"],
                                rows: rows, numericColumns: [1, 2, 3, 4], highlightedRows: highlighted),

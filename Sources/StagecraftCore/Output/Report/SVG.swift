@@ -53,6 +53,17 @@ public enum NumberFormat {
         fixed(share * 100, decimals) + "%"
     }
 
+    /// An integer with thousands separated by commas: `grouped(10000)` is `"10,000"`.
+    public static func grouped(_ n: Int) -> String {
+        let digits = String(n.magnitude)
+        var out = ""
+        for (i, ch) in digits.enumerated() {
+            if i > 0 && (digits.count - i) % 3 == 0 { out += "," }
+            out.append(ch)
+        }
+        return (n < 0 ? "-" : "") + out
+    }
+
     private static func render(_ v: Double, _ decimals: Int, trim: Bool) -> String {
         guard v.isFinite else { return "0" }
         let d = max(0, min(decimals, 6))
