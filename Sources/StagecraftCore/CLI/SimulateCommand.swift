@@ -155,18 +155,19 @@ enum SimulateCommand {
             } catch {
                 throw InputError("cannot simulate: \(error.description)")
             }
-            try Files.writeAtomically(Array(log.csv.utf8), to: path)
-            emitted = EmittedLog(path: path, log: log, plan: built.plan, cases: request.portfolio?.cases ?? 1)
+            // Activities named so that replay maps them back to their nodes.
+            let names = PlanBuilder.activityNames(model: model)
+            var byID: [String: String] = [:]
+            for (i, n) in model.nodes.enumerated() { byID[n.id.name] = names[i] }
+            var renamed = log
+            for k in renamed.rows.indices { renamed.rows[k].activity = byID[renamed.rows[k].activity] ?? renamed.rows[k].activity }
+            try Files.writeAtomically(Array(renamed.csv.utf8), to: path)
+            emitted = EmittedLog(path: path, log: log, plan: built.plan, activities: names, cases: request.portfolio?.cases ?? 1)
         }
 
         if let portfolio = request.portfolio {
-            // Keep runs × cases within the simulator's cap; say so when runs are reduced.
-            var runs = request.runs
-            let cap = max(1, Simulator.maxPortfolioCaseRuns / portfolio.cases)
-            if runs > cap {
-                context.warnings.append("\(portfolio.cases) launches × \(runs) runs exceeds \(Simulator.maxPortfolioCaseRuns) simulated launches: using \(cap) run\(cap == 1 ? "" : "s")")
-                runs = cap
-            }
+            let (runs, note) = portfolioRuns(requested: request.runs, cases: portfolio.cases)
+            if let note { context.warnings.append(note) }
             context.runs = runs
             var o = options
             o.runs = runs
@@ -186,6 +187,14 @@ enum SimulateCommand {
                 : SimulationFormatter.text(result, built: built, context: context, emitted: emitted)
         }
         output.stderr += context.warnings.map { "stagecraft: warning: \($0)\n" }.joined()
+    }
+
+    /// Runs for a portfolio: the requested number, reduced so that runs × cases stays within
+    /// `Simulator.maxPortfolioCaseRuns`, with a note saying so when it is.
+    static func portfolioRuns(requested: Int, cases: Int) -> (runs: Int, note: String?) {
+        let cap = max(1, Simulator.maxPortfolioCaseRuns / max(cases, 1))
+        guard requested > cap else { return (requested, nil) }
+        return (cap, "\(cases) launches × \(requested) runs exceeds \(Simulator.maxPortfolioCaseRuns) simulated launches: using \(cap) run\(cap == 1 ? "" : "s")")
     }
 
     static func simulate(_ plan: SimulationPlan, options: SimulationOptions) throws -> SimulationResult {

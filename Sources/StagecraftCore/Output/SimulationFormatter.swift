@@ -36,10 +36,11 @@ struct EmittedLog {
     var path: String
     var rows: Int
     var cases: Int
-    /// Nodes with rows, in plan order: (id, rows, mean processing seconds).
-    var nodes: [(id: String, rows: Int, mean: Double)]
+    /// Nodes with rows, in plan order: (id, activity name written, rows, mean processing seconds).
+    var nodes: [(id: String, activity: String, rows: Int, mean: Double)]
 
-    init(path: String, log: SimulatedEventLog, plan: SimulationPlan, cases: Int) {
+    /// `log` as simulated (activities are node IDs); `activities` are the names written per node.
+    init(path: String, log: SimulatedEventLog, plan: SimulationPlan, activities: [String], cases: Int) {
         self.path = path
         rows = log.rows.count
         self.cases = cases
@@ -53,7 +54,9 @@ struct EmittedLog {
             // Milliseconds, as `formatInstant` writes them.
             sum[i] += ((r.end * 1000).rounded() - (r.start * 1000).rounded()) / 1000
         }
-        nodes = plan.nodes.indices.filter { count[$0] > 0 }.map { (plan.nodes[$0].id, count[$0], sum[$0] / Double(count[$0])) }
+        nodes = plan.nodes.indices.filter { count[$0] > 0 }.map {
+            (plan.nodes[$0].id, $0 < activities.count ? activities[$0] : plan.nodes[$0].id, count[$0], sum[$0] / Double(count[$0]))
+        }
     }
 }
 
@@ -283,7 +286,8 @@ enum SimulationFormatter {
 
     static func emittedText(_ e: EmittedLog) -> String {
         var out = "\nEvent log of run 1 (\(e.cases) case\(e.cases == 1 ? "" : "s"), \(e.rows) row\(e.rows == 1 ? "" : "s")) written to \(e.path)\n"
-        out += table(["node", "rows", "mean processing"], e.nodes.map { [$0.id, String($0.rows), human($0.mean)] }, right: [1, 2])
+        out += table(["node", "activity", "rows", "mean processing"], e.nodes.map { [$0.id, $0.activity, String($0.rows), human($0.mean)] },
+                     right: [2, 3])
         return out
     }
 
@@ -317,7 +321,8 @@ enum SimulationFormatter {
         guard let e else { return .null }
         return .object([
             ("path", .string(e.path)), ("run", .int(1)), ("cases", .int(e.cases)), ("rows", .int(e.rows)),
-            ("nodes", .array(e.nodes.map { .object([("id", .string($0.id)), ("rows", .int($0.rows)), ("processing_mean_s", .number($0.mean))]) })),
+            ("nodes", .array(e.nodes.map { .object([("id", .string($0.id)), ("activity", .string($0.activity)), ("rows", .int($0.rows)),
+                                          ("processing_mean_s", .number($0.mean))]) })),
         ])
     }
 
@@ -478,8 +483,8 @@ enum SimulationFormatter {
                 s = "Scenario B (\(specText(c.b.spec))) finishes \(amount) \(d85 < 0 ? "sooner" : "later") than A (\(specText(c.a.spec))) at P85"
             }
             if let pa = a.deadlineProbability, let pb = b.deadlineProbability {
-                let pts = Int(((pb - pa) * 100).rounded())
-                s += pts == 0 ? " and meets the deadline as often" : " and meets the deadline in \(abs(pts)) percentage point\(abs(pts) == 1 ? "" : "s") \(pts > 0 ? "more" : "fewer") of runs"
+                s += percent(pa) == percent(pb) ? " and meets the deadline as often (\(percent(pb)) of runs)"
+                    : " and meets the deadline in \(percent(pb)) of runs instead of \(percent(pa))"
             }
             out += s + ".\n\n"
         }

@@ -246,4 +246,17 @@ public enum PlanBuilder {
         let plan = SimulationPlan(nodes: nodes, owners: owners, calendar: model.calendar, deadline: model.deadline)
         return BuiltPlan(plan: plan, provenance: provenance, warnings: warnings)
     }
+
+    /// The activity name to write for each node of `model` in a simulated event log, so
+    /// that `ActivityMatcher` maps it back to the same node: the node's ID when it matches
+    /// the node (always, unless the node lists `matches`), else the first of its `matches`
+    /// names that maps back to it, else its ID.
+    public static func activityNames(model: WorkflowModel) -> [String] {
+        let matcher = ActivityMatcher(model: model)
+        return model.nodes.enumerated().map { i, node in
+            if matcher.node(forActivity: node.id.name) == i { return node.id.name }
+            for m in node.matches where matcher.node(forActivity: m.value) == i { return m.value }
+            return node.id.name
+        }
+    }
 }

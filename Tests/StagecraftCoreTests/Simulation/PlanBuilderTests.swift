@@ -160,4 +160,13 @@ import Testing
         #expect(c.rejectShares[0] == 0.25)
         #expect(c.processingTimes[0] == [3600, 3600, 3600, 3600])
     }
+
+    @Test func emittedActivityNamesMapBackToTheirNodes() throws {
+        let m = try Self.model(String(decoding: try Files.read(repositoryRoot + "/examples/launch/launch.flow"), as: UTF8.self))
+        // prd lists `matches "Write PRD"`, so its ID would not map back; build's ID matches "Build".
+        let names = PlanBuilder.activityNames(model: m)
+        #expect(names == ["Write PRD", "build", "Write docs", "Security review", "privacy_review", "launch"])
+        let matcher = ActivityMatcher(model: m)
+        #expect(names.map { matcher.node(forActivity: $0) } == [0, 1, 2, 3, 4, 5])
+    }
 }
