@@ -248,12 +248,43 @@ import Testing
         (["--compare", "", "capacity:nobody=2"], "unknown owner 'nobody'"),
         (["--timezone", "Europe/Paris"], "--timezone applies to --history, which is not given"),
         (["--history", "/nonexistent/log.csv"], "history: /nonexistent/log.csv: cannot open file: No such file or directory"),
+        (["--history", "x.csv", "--history-format", "xml"], "unknown history format 'xml'"),
+        (["--history", "x.csv", "--delimiter", ";;"], "--delimiter takes one ASCII character or 'tab', not ';;'"),
+        (["--compare", "", "x", "--cases", "2", "--arrival", "1d"], "--compare forecasts one launch per scenario; it cannot be combined with --cases"),
+        (["extra.flow"], "simulate takes one FILE, not 2"),
     ])
     func usageErrorsExitTwo(extra: [String], message: String) {
         let out = Self.run(["simulate", Self.launch, "--runs", "10"] + extra)
         #expect(out.exitCode == 2)
         #expect(out.stdout == "")
         #expect(out.stderr.hasPrefix("stagecraft: error: \(message)\n"), "\(out.stderr)")
+    }
+
+    @Test func historyColumnFlagsAndBadRows() throws {
+        let dir = NSTemporaryDirectory() + "stagecraft-simulate-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = dir + "/h.csv"
+        try Data("""
+            ticket;step;began;finished
+            t1;a;2026-01-05 09:00:00;2026-01-06 09:00:00
+            t1;b;2026-01-06 09:00:00;not a time
+            t2;a;2026-01-05 09:00:00;2026-01-05 21:00:00
+
+            """.utf8).write(to: URL(fileURLWithPath: path))
+        let base = ["simulate", "-", "--runs", "10", "--format", "json", "--history", path, "--case-column", "ticket",
+                    "--activity-column", "step", "--start-column", "began", "--end-column", "finished"]
+        let strict = Self.run(base, stdin: Self.twoParallel)
+        #expect(strict.exitCode == 2)
+        #expect(strict.stderr.hasPrefix("stagecraft: error: history: \(path):3: "))
+        let lenient = Self.run(base + ["--skip-bad-rows"], stdin: Self.twoParallel)
+        #expect(lenient.exitCode == 0)
+        let j = try Self.json(lenient)
+        let nodes = try #require(j["nodes"] as? [[String: Any]])
+        // a: 1d and 12h recorded; b's only row was bad, so it keeps its estimate.
+        #expect(nodes.map { $0["duration_source"] as? String } == ["history", "estimate"])
+        #expect(nodes.map { $0["history_samples"] as? Int } == [2, 0])
+        #expect((j["warnings"] as? [String])?.first == "history: skipped 1 malformed row of \(path)")
     }
 
     @Test func didYouMeanForParamsAndOwners() {
