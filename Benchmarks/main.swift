@@ -5,6 +5,7 @@ import StagecraftCore
 //   stagecraft-bench flow-corpus DIR FILES      write FILES realistic ~60-line .flow files
 //   stagecraft-bench flow-big FILE MEGABYTES    write one workflow of about that size
 //   stagecraft-bench check-file FILE RUNS       time lex+parse+check of FILE in-process
+//   stagecraft-bench simulate [THREADS]         time SimulationBenchmark (medians of 5)
 
 func flowFile(seed: Int, nodes: Int, ownersCount: Int) -> String {
     var s = "# Generated process \(seed): a launch with reviews and rework.\n"
@@ -36,7 +37,7 @@ func flowFile(seed: Int, nodes: Int, ownersCount: Int) -> String {
 
 let args = CommandLine.arguments
 guard args.count >= 2 else {
-    FileHandle.standardError.write(Data("usage: stagecraft-bench flow-corpus DIR N | flow-big FILE MB | check-file FILE RUNS\n".utf8))
+    FileHandle.standardError.write(Data("usage: stagecraft-bench flow-corpus DIR N | flow-big FILE MB | check-file FILE RUNS | simulate [THREADS]\n".utf8))
     exit(2)
 }
 switch args[1] {
@@ -92,6 +93,16 @@ case "check-file" where args.count == 4:
     }
     times.sort()
     print(String(format: "%.4f", times[times.count / 2]))
+case "simulate" where args.count <= 3:
+    var threads: Int?
+    if args.count == 3 {
+        guard let t = Int(args[2]), t >= 1 else {
+            FileHandle.standardError.write(Data("simulate: THREADS must be a whole number of at least 1\n".utf8))
+            exit(2)
+        }
+        threads = t
+    }
+    print(SimulationBenchmark.run(repeats: 5, threads: threads))
 default:
     FileHandle.standardError.write(Data("unknown benchmark command\n".utf8))
     exit(2)

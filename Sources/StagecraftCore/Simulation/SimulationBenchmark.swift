@@ -1,7 +1,7 @@
 import Dispatch
 
-/// A fixed workload for measuring the simulator, for the hidden `stagecraft
-/// bench-simulate` command and `scripts/bench-simulate.sh`.
+/// A fixed workload for measuring the simulator, for `stagecraft-bench simulate` and
+/// `scripts/bench-simulate.sh`.
 public enum SimulationBenchmark {
     /// A 40-node plan: 8 owners of capacity 1–3, layered dependencies, `bd` estimates
     /// (uniform and PERT) and some empirical histories, SLAs, and two rework gates.

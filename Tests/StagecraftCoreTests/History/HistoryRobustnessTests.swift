@@ -3,20 +3,7 @@ import Testing
 @testable import StagecraftCore
 
 /// Mutated inputs must produce a log or a `HistoryError`, never a crash.
-@Suite struct RobustnessTests {
-    /// A small deterministic generator (SplitMix64), so failures reproduce.
-    struct SplitMix {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ n: Int) -> Int { n <= 0 ? 0 : Int(next() % UInt64(n)) }
-    }
-
+@Suite struct HistoryRobustnessTests {
     static let seeds: [(String, String)] = [
         (CSVReaderTests.sampleForFuzz, "f.csv"),
         (XESReaderTests.sample, "f.xes"),
@@ -28,7 +15,7 @@ import Testing
     func mutatedInputsNeverCrash(seedIndex: Int) {
         let (text, name) = Self.seeds[seedIndex]
         let original = Array(text.utf8)
-        var rng = SplitMix(state: UInt64(seedIndex + 1) &* 7919)
+        var rng = TestRandom(state: UInt64(seedIndex + 1) &* 7919)
         let interesting: [UInt8] = Array("<>\"'&;,\t|\n\r{}[]:\\/ -+.Z0123456789T".utf8) + [0, 0xFF, 0xC3]
         for round in 0..<400 {
             var bytes = original

@@ -1,0 +1,262 @@
+/// The adapter from the language model to the simulator: a checked `WorkflowModel`, the
+/// param values of one run, what-if capacities and, optionally, a calibration from recorded
+/// history become a `SimulationPlan`.
+
+/// Where a node's simulated duration comes from, best first.
+public enum DurationSource: String, Hashable, Sendable {
+    /// The empirical distribution of its recorded processing times (`--history`).
+    case history
+    /// Its `estimate` (uniform for `LOW..HIGH`, PERT for three values).
+    case estimate
+    /// Its SLA, as a fixed duration: the forecast has no spread for it.
+    case sla
+    /// Nothing: it takes no time.
+    case none
+    /// Its `when` is false for these params: it is skipped and takes no time.
+    case skipped
+}
+
+/// Where a gate's reject probability comes from.
+public enum RejectSource: String, Hashable, Sendable {
+    /// The share of its recorded reviews followed by rework (`--history`).
+    case history
+    /// Its `reject` percentage.
+    case declared
+    /// Neither: it never rejects.
+    case none
+}
+
+/// What one node of the plan was built from.
+public struct NodeProvenance: Hashable, Sendable {
+    public var id: String
+    public var duration: DurationSource
+    /// How many recorded processing times the duration draws from (0 unless `.history`).
+    public var samples: Int
+    /// For gates; `.none` for stages.
+    public var reject: RejectSource
+}
+
+/// A plan ready for the simulator, with what it was built from and the caveats to show.
+public struct BuiltPlan: Hashable, Sendable {
+    public var plan: SimulationPlan
+    /// Per node, in declaration order.
+    public var provenance: [NodeProvenance]
+    /// Human-readable caveats about the forecast (nodes without spread, without any
+    /// duration), in a fixed order.
+    public var warnings: [String]
+}
+
+/// Processing times and rework shares measured in an event log, per node of a model.
+public struct HistoryCalibration: Hashable, Sendable {
+    /// Per model node: recorded processing times (end − start of occurrences with a
+    /// recorded start), elapsed seconds, in log order (cases in order of appearance).
+    public var processingTimes: [[Double]]
+    /// Per model node: how many distinct executions of it the log records (occurrences of
+    /// the same activity with the same start and end in one case count once: a review with
+    /// two approvers is one review).
+    public var executions: [Int]
+    /// Per model node: for a gate with at least one recorded execution, the share of its
+    /// executions followed in the same case by a later execution of its rework target (of
+    /// itself when it has no `on reject`); nil otherwise.
+    public var rejectShares: [Double?]
+    /// Activities in the log that match no node, with their occurrence counts, in the
+    /// order of the log's activity table.
+    public var unmapped: [(activity: String, occurrences: Int)]
+    /// Cases in the log.
+    public var cases: Int
+
+    public static func == (a: HistoryCalibration, b: HistoryCalibration) -> Bool {
+        a.processingTimes == b.processingTimes && a.executions == b.executions && a.rejectShares == b.rejectShares
+            && a.cases == b.cases && a.unmapped.map(\.activity) == b.unmapped.map(\.activity)
+            && a.unmapped.map(\.occurrences) == b.unmapped.map(\.occurrences)
+    }
+
+    public func hash(into h: inout Hasher) {
+        h.combine(processingTimes)
+        h.combine(executions)
+        h.combine(cases)
+    }
+
+    /// Measures `log` against `model`: activities are mapped to nodes with `ActivityMatcher`.
+    public init(log: EventLog, model: WorkflowModel) {
+        let matcher = ActivityMatcher(model: model)
+        let n = model.nodes.count
+        let nodeOf: [Int?] = log.activities.map { matcher.node(forActivity: $0) }
+        var times = [[Double]](repeating: [], count: n)
+        var executions = [Int](repeating: 0, count: n)
+        var reviewed = [Int](repeating: 0, count: n)
+        var rejected = [Int](repeating: 0, count: n)
+        var unmappedCounts = [Int](repeating: 0, count: log.activities.count)
+        let target: [Int] = (0..<n).map { model.nodes[$0].kind == .gate ? (model.reworkTarget(ofNode: $0) ?? $0) : -1 }
+
+        for c in log.cases {
+            // Distinct executions per node in this case, keyed by (start ?? end, end).
+            var perNode: [Int: [Execution]] = [:]
+            var seen = Set<Execution>()
+            for o in c.occurrences {
+                guard o.activity >= 0, o.activity < nodeOf.count else { continue }
+                guard let v = nodeOf[o.activity] else {
+                    unmappedCounts[o.activity] += 1
+                    continue
+                }
+                if let s = o.start {
+                    let d = o.end - s
+                    if d.isFinite, d >= 0, d <= CompiledPlan.maxSeconds { times[v].append(d) }
+                }
+                let e = Execution(node: v, begin: o.start ?? o.end, end: o.end)
+                if seen.insert(e).inserted { perNode[v, default: []].append(e) }
+            }
+            // Sums of counts: the order of the dictionary does not matter.
+            for (v, list) in perNode {
+                executions[v] += list.count
+                let t = target[v]
+                guard t >= 0 else { continue }
+                let begins = (perNode[t] ?? []).map(\.begin).sorted()
+                for e in list {
+                    reviewed[v] += 1
+                    // Executions of the target that begin once this one has ended.
+                    var later = begins.count - HistoryCalibration.lowerBound(begins, e.end)
+                    if t == v && e.begin >= e.end { later -= 1 }
+                    if later > 0 { rejected[v] += 1 }
+                }
+            }
+        }
+        processingTimes = times
+        self.executions = executions
+        rejectShares = (0..<n).map { reviewed[$0] > 0 ? Double(rejected[$0]) / Double(reviewed[$0]) : nil }
+        var unmapped: [(activity: String, occurrences: Int)] = []
+        for (a, count) in unmappedCounts.enumerated() where count > 0 {
+            unmapped.append((log.activities[a], count))
+        }
+        self.unmapped = unmapped
+        cases = log.cases.count
+    }
+
+    private struct Execution: Hashable {
+        var node: Int
+        var begin: Double
+        var end: Double
+    }
+
+    /// The first index of sorted `xs` whose value is at least `x`.
+    private static func lowerBound(_ xs: [Double], _ x: Double) -> Int {
+        var lo = 0, hi = xs.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if xs[mid] < x { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
+    }
+
+    /// A calibration given directly (for tests and other front ends).
+    public init(processingTimes: [[Double]], executions: [Int], rejectShares: [Double?],
+                unmapped: [(activity: String, occurrences: Int)] = [], cases: Int) {
+        self.processingTimes = processingTimes
+        self.executions = executions
+        self.rejectShares = rejectShares
+        self.unmapped = unmapped
+        self.cases = cases
+    }
+}
+
+/// Builds simulation plans from workflow models.
+public enum PlanBuilder {
+    /// The plan for one launch of `model`.
+    ///
+    /// - Parameters:
+    ///   - values: the param values (defaults with `--set` applied, from
+    ///     `WorkflowModel.paramValues(overrides:)`); nodes whose `when` is false are skipped.
+    ///   - capacities: what-if capacities by owner ID, replacing the declared ones; IDs that
+    ///     name no owner and values below 1 are ignored (the CLI rejects them first).
+    ///   - calibration: measured history; a node with recorded processing times draws from
+    ///     them, a gate with recorded reviews rejects at the recorded share.
+    ///
+    /// Durations per node: history, else `estimate` (uniform or PERT), else the SLA as a
+    /// fixed duration (warned: no spread), else zero (warned). Reject probability per gate:
+    /// history, else `reject`, else 0.
+    public static func build(model: WorkflowModel, values: [String: Value],
+                             capacities: [String: Int] = [:], calibration: HistoryCalibration? = nil) -> BuiltPlan {
+        var owners: [SimOwner] = []
+        for (i, o) in model.owners.enumerated() {
+            var cap = model.capacity(ofOwner: i)
+            if let c = capacities[o.id.name], c >= 1 { cap = c }
+            owners.append(SimOwner(id: o.id.name, capacity: cap))
+        }
+        let skipped = model.skipped(values: values)
+        var nodes: [SimNode] = []
+        var provenance: [NodeProvenance] = []
+        var slaOnly: [String] = []
+        var nothing: [String] = []
+        for (i, decl) in model.nodes.enumerated() {
+            let isGate = decl.kind == .gate
+            var source: DurationSource
+            var samples = 0
+            let duration: DurationModel
+            let recorded = calibration.flatMap { i < $0.processingTimes.count ? $0.processingTimes[i] : nil } ?? []
+            if !recorded.isEmpty {
+                duration = .empirical(recorded)
+                source = .history
+                samples = recorded.count
+            } else if let e = decl.estimate {
+                switch e {
+                case .range(let l, let h): duration = .uniform(low: l.value, high: h.value)
+                case .pert(let o, let m, let p):
+                    duration = .pert(optimistic: o.value, likely: m.value, pessimistic: p.value)
+                }
+                source = .estimate
+            } else if let s = decl.sla {
+                duration = .fixed(s.value)
+                source = .sla
+                if !skipped[i] { slaOnly.append(decl.id.name) }
+            } else {
+                duration = .fixed(Duration(amount: 0, unit: .days))
+                source = .none
+                if !skipped[i] { nothing.append(decl.id.name) }
+            }
+            if skipped[i] { source = .skipped }
+
+            var reject = 0.0
+            var rejectSource = RejectSource.none
+            if isGate {
+                if let c = calibration, i < c.rejectShares.count, let share = c.rejectShares[i] {
+                    reject = share
+                    rejectSource = .history
+                } else if let p = decl.reject, p.value.isFinite, p.value > 0 {
+                    reject = min(1, p.value / 100)
+                    rejectSource = .declared
+                }
+            }
+            let nodeOwners = model.owners(ofNode: i)
+            nodes.append(SimNode(
+                id: decl.id.name, title: decl.title?.value ?? "", isGate: isGate,
+                predecessors: model.graph.predecessors[i], owners: nodeOwners,
+                quorum: isGate ? model.quorum(ofNode: i) : 1, duration: duration,
+                rejectProbability: reject, reworkTarget: isGate ? model.reworkTarget(ofNode: i) : nil,
+                skipped: skipped[i], sla: decl.sla?.value))
+            provenance.append(NodeProvenance(id: decl.id.name, duration: source, samples: samples,
+                                             reject: rejectSource))
+        }
+        var warnings: [String] = []
+        if !slaOnly.isEmpty {
+            warnings.append("no estimate for \(slaOnly.joined(separator: ", ")): the SLA is used as a fixed duration, so the forecast has no spread for \(slaOnly.count == 1 ? "it" : "them")")
+        }
+        if !nothing.isEmpty {
+            warnings.append("no estimate or SLA for \(nothing.joined(separator: ", ")): \(nothing.count == 1 ? "it takes" : "they take") no time in the forecast")
+        }
+        let plan = SimulationPlan(nodes: nodes, owners: owners, calendar: model.calendar, deadline: model.deadline)
+        return BuiltPlan(plan: plan, provenance: provenance, warnings: warnings)
+    }
+
+    /// The activity name to write for each node of `model` in a simulated event log, so
+    /// that `ActivityMatcher` maps it back to the same node: the node's ID when it matches
+    /// the node (always, unless the node lists `matches`), else the first of its `matches`
+    /// names that maps back to it, else its ID.
+    public static func activityNames(model: WorkflowModel) -> [String] {
+        let matcher = ActivityMatcher(model: model)
+        return model.nodes.enumerated().map { i, node in
+            if matcher.node(forActivity: node.id.name) == i { return node.id.name }
+            for m in node.matches where matcher.node(forActivity: m.value) == i { return m.value }
+            return node.id.name
+        }
+    }
+}
