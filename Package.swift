@@ -20,6 +20,6 @@ let package = Package(
         .testTarget(
             name: "StagecraftCoreTests", dependencies: ["StagecraftCore"],
             // Test data read through #filePath, not bundled as resources.
-            exclude: ["Corpus"]),
+            exclude: ["Corpus", "Golden", "Fixtures"]),
     ]
 )

@@ -230,8 +230,8 @@ import Testing
     // MARK: - Errors
 
     @Test(arguments: [
-        (["--set", "nope=1"], "unknown param 'nope'"),
-        (["--set", "handles_pii=maybe"], "param 'handles_pii' is a bool; 'maybe' is not a bool"),
+        (["--set", "nope=1"], "unknown param 'nope' in --set"),
+        (["--set", "handles_pii=maybe"], "param 'handles_pii' is a bool, so --set handles_pii= takes true or false, not 'maybe'"),
         (["--capacity", "engg=2"], "unknown owner 'engg'"),
         (["--capacity", "eng=0"], "capacity of 'eng' must be a whole number from 1 to 1000000, not '0'"),
         (["--capacity", "eng"], "--capacity takes OWNER=N, not 'eng'"),

@@ -91,7 +91,7 @@ enum SimulateCommand {
         guard !model.nodes.isEmpty else {
             throw InputError("\(request.file): the workflow has no stages or gates to simulate")
         }
-        let baseSets = try parseSets(request.sets, model: model)
+        let baseSets = try ParamOverrides.parse(request.sets, model: model)
         let baseCapacities = try parseCapacities(request.capacities, model: model)
 
         var calibration: HistoryCalibration?
@@ -321,31 +321,6 @@ enum SimulateCommand {
         return o
     }
 
-    /// `--set NAME=VALUE` values by param, typed by the param's declaration.
-    private static func parseSets(_ sets: [String], model: WorkflowModel) throws -> [String: Value] {
-        var out: [String: Value] = [:]
-        for s in sets {
-            guard let eq = s.firstIndex(of: "="), eq != s.startIndex else {
-                throw UsageError("--set takes NAME=VALUE, not '\(s)'")
-            }
-            let name = String(s[..<eq]), text = String(s[s.index(after: eq)...])
-            guard let index = model.paramIndex[name] else {
-                let names = model.params.map(\.name.name)
-                throw UsageError("unknown param '\(name)'",
-                                 help: closestName(to: name, in: names).map { "did you mean '\($0)'?" }
-                                     ?? (names.isEmpty ? "the workflow declares no params" : "params: \(names.joined(separator: ", "))"))
-            }
-            let param = model.params[index]
-            guard let type = param.type else { throw UsageError("param '\(name)' has no known type") }
-            guard let value = Value.parse(text, as: type) else {
-                throw UsageError("param '\(name)' is a \(type.rawValue); '\(text)' is not a \(type.rawValue)",
-                                 help: type == .bool ? "use true or false" : nil)
-            }
-            out[name] = value
-        }
-        return out
-    }
-
     /// `--capacity OWNER=N` values by owner.
     static func parseCapacities(_ items: [String], model: WorkflowModel) throws -> [String: Int] {
         var out: [String: Int] = [:]
@@ -389,7 +364,7 @@ enum SimulateCommand {
                 sets.append(token)
             }
         }
-        return ScenarioSpec(sets: try parseSets(sets, model: model), capacities: caps)
+        return ScenarioSpec(sets: try ParamOverrides.parse(sets, model: model), capacities: caps)
     }
 
     /// A duration literal as in a `.flow` file: a non-negative number and `m`, `h`, `d`, `w`
