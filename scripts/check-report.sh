@@ -181,9 +181,13 @@ except Exception as e:
 
 pdf = open(f"{out}/report.pdf", "rb").read()
 pages = len(re.findall(rb"/Type\s*/Page(?!s)", pdf))
-print(f"check-report: PDF {len(pdf)} bytes, {pages or 'unknown number of'} pages")
+boxes = set(re.findall(rb"/MediaBox\s*\[\s*0 0 ([0-9.]+) ([0-9.]+)\s*\]", pdf))
+print(f"check-report: PDF {len(pdf)} bytes, {pages or 'unknown number of'} pages, media boxes {sorted(boxes)}")
 if not pdf.startswith(b"%PDF") or len(pdf) < 10_000:
     problems.append("the PDF is missing or too small")
+# A4 is 595 x 842 points; Chromium writes it as 594.96 x 841.92.
+if not boxes or any(abs(float(w) - 595.3) > 2 or abs(float(h) - 841.9) > 2 for w, h in boxes):
+    problems.append(f"the PDF pages are not A4: {sorted(boxes)}")
 
 print(f"check-report: {len(svgs)} charts; DOM classes: {', '.join(sorted(set(c for cl in dom_classes for c in cl.split()) - {'chart'}))}")
 if problems:
