@@ -10,8 +10,8 @@
 /// - The last activity in the order is the only ending: every other node without successors is
 ///   added to its `after` list (keeping that list free of redundant entries).
 /// - Owners: each resource belongs to the frequent activity it performs most; an activity's
-///   owner is the group of its most frequent resource's home activity. Without resources, one
-///   `team` owner does everything.
+///   owner is the group of its most frequent resource's home activity, with one unit of capacity
+///   per member. Without resources, one `team` owner (capacity: one per stage) does everything.
 /// - SLAs: the observed p85 of the stage's sojourn when the draft is replayed against the same
 ///   log, rounded up to whole hours (up to a day) or days.
 public enum HistoryDraft {
@@ -246,7 +246,9 @@ public enum HistoryDraft {
             s += "workflow \(HistoryDraft.quoted("Drafted from " + base)) {\n"
             for o in owners {
                 s += "  owner \(o.id) \(HistoryDraft.quoted(o.title)) {\n"
-                s += "    capacity \(max(1, o.members.count))\n"
+                // A group can work on one item per member at once; a `team` without named members is
+                // not limited (one per stage), so parallel branches do not look overloaded.
+                s += "    capacity \(o.members.isEmpty ? max(1, activities.count) : o.members.count)\n"
                 if !o.members.isEmpty {
                     let chunks = stride(from: 0, to: o.members.count, by: 6).map {
                         o.members[$0..<min($0 + 6, o.members.count)].map(HistoryDraft.quoted).joined(separator: ", ")

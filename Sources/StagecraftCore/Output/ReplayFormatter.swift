@@ -148,6 +148,33 @@ public struct ReplayFormatter: Sendable {
         }
     }
 
+    /// The stage table of the text format: counts, SLA and shares (times go in their own table).
+    func stageSummaryRows() -> [[String]] {
+        result.stages.map { s in
+            [s.id, String(s.count), String(s.cases), s.sla?.description ?? "–",
+             s.sla == nil ? "–" : "\(s.slaBreaches) (\(percentText(s.breachRate ?? 0)))",
+             String(s.reworkCases), percentText(s.leadTimeShare), humanDuration(s.waitedAtCapacity)]
+        }
+    }
+
+    static let stageSummaryHeader = ["stage", "count", "cases", "SLA", "breaches", "rework cases", "lead-time share",
+                                     "waited at capacity"]
+
+    /// Three rows per stage: processing, waiting and sojourn as mean, median, p85, p95.
+    func stageTimeRows() -> [[String]] {
+        var rows: [[String]] = []
+        for s in result.stages {
+            for (k, (name, stats)) in [("processing", s.processing), ("waiting", s.waiting), ("sojourn", s.sojourn)]
+                .enumerated()
+            {
+                let cells = stats.map { [humanDuration($0.mean), humanDuration($0.median), humanDuration($0.p85),
+                                         humanDuration($0.p95)] } ?? ["–", "–", "–", "–"]
+                rows.append([k == 0 ? s.id : "", name] + cells)
+            }
+        }
+        return rows
+    }
+
     static let stageHeader = [
         "stage", "count", "cases", "proc mean", "proc median", "proc p95", "wait mean", "wait median", "wait p95",
         "sojourn mean", "sojourn median", "sojourn p85", "sojourn p95", "SLA", "breaches", "rework cases",
@@ -207,14 +234,16 @@ public struct ReplayFormatter: Sendable {
         if duplicates > 0 { out += "exact duplicates: \(duplicates) (\(duplicatesDropped ? "dropped" : "kept"))\n" }
         if !r.unmappedActivities.isEmpty {
             let events = r.unmappedActivities.reduce(0) { $0 + $1.events }
-            out += "unmapped activities: \(r.unmappedActivities.count) (\(events) events)\n"
+            out += "unmapped activities: \(r.unmappedActivities.count) (\(events) event\(events == 1 ? "" : "s"))\n"
             for u in r.unmappedActivities { out += "  \(String(u.events).leftPadded(7))  \(u.activity)\n" }
         }
         if !r.unobservedNodes.isEmpty {
             out += "stages never seen in the history: "
                 + r.unobservedNodes.map { model.nodes[$0].id.name }.joined(separator: ", ") + "\n"
         }
-        out += "\nstages\n" + textTable(ReplayFormatter.stageHeader, stageRows(), leftColumns: 1)
+        out += "\nstages\n" + textTable(ReplayFormatter.stageSummaryHeader, stageSummaryRows(), leftColumns: 1)
+        out += "\ntimes per stage\n" + textTable(["stage", "time", "mean", "median", "p85", "p95"], stageTimeRows(),
+                                                leftColumns: 2)
         out += "\n" + leadTimeLine() + "\n"
         out += conformanceLine() + "\n"
         for v in r.violations {
