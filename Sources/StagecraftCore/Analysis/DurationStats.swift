@@ -19,6 +19,12 @@ public struct DurationStats: Sendable, Hashable {
 
     /// Statistics of values sorted in ascending order; nil when there are none.
     public init?(sorted values: [Double]) {
+        guard let s = values.withUnsafeBufferPointer({ DurationStats(sortedBuffer: $0) }) else { return nil }
+        self = s
+    }
+
+    /// Statistics of a buffer of values sorted in ascending order; nil when there are none.
+    init?(sortedBuffer values: UnsafeBufferPointer<Double>) {
         let n = values.count
         guard n > 0 else { return nil }
         var sum = 0.0
@@ -27,8 +33,8 @@ public struct DurationStats: Sendable, Hashable {
         total = sum
         mean = sum / Double(n)
         median = n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2
-        p85 = DurationStats.quantile(sorted: values, 0.85)
-        p95 = DurationStats.quantile(sorted: values, 0.95)
+        p85 = DurationStats.quantile(values, 0.85)
+        p95 = DurationStats.quantile(values, 0.95)
     }
 
     /// Statistics of values in any order (sorts a copy).
@@ -39,6 +45,10 @@ public struct DurationStats: Sendable, Hashable {
     /// The `q`-quantile (0…1) of ascending values by linear interpolation at `(n − 1) · q`;
     /// nil for no values.
     public static func quantile(sorted values: [Double], _ q: Double) -> Double {
+        values.withUnsafeBufferPointer { quantile($0, q) }
+    }
+
+    static func quantile(_ values: UnsafeBufferPointer<Double>, _ q: Double) -> Double {
         let n = values.count
         guard n > 1 else { return values.first ?? 0 }
         let position = Double(n - 1) * min(max(q, 0), 1)

@@ -1,3 +1,5 @@
+import Foundation
+
 /// What `stagecraft replay` computes: a workflow definition run against recorded history.
 ///
 /// Definitions (the contract of CLI.md, in the spec's words):
@@ -13,8 +15,7 @@
 public enum Replay {
     /// Runs `model` against `log`. Pure: the same inputs give the same result.
     public static func run(model: WorkflowModel, log: EventLog) -> ReplayResult {
-        var engine = ReplayEngine(model: model, log: log)
-        return engine.run()
+        ReplayEngine(model: model, log: log).run()
     }
 
     /// The owner each log resource stands for: the first owner (in declaration order) whose
@@ -234,8 +235,8 @@ struct ConcurrencyProfile {
     /// Builds the profile of intervals `[starts[i], ends[i])`; both arrays are sorted here.
     init(starts: inout [Double], ends: inout [Double], capacity: Int) {
         self.capacity = max(1, capacity)
-        starts.sort()
-        ends.sort()
+        radixSort(&starts)
+        radixSort(&ends)
         times.reserveCapacity(starts.count * 2)
         levels.reserveCapacity(starts.count * 2)
         var i = 0, j = 0, level: Int32 = 0
@@ -282,14 +283,82 @@ struct ConcurrencyProfile {
         return atCapacity[k] + (levels[k] >= Int32(capacity) ? x - times[k] : 0)
     }
 
+    /// Σ over `points` (ascending) of the time at or above capacity up to each point: one merge
+    /// over the breakpoints instead of a binary search per point, so memory is read in order.
+    func sumAtCapacity(sortedPoints points: UnsafeBufferPointer<Double>) -> Double {
+        var sum = 0.0
+        var k = -1
+        let cap = Int32(capacity)
+        let count = times.count
+        for x in points {
+            while k + 1 < count && times[k + 1] <= x { k += 1 }
+            guard k >= 0 else { continue }
+            sum += atCapacity[k] + (levels[k] >= cap ? x - times[k] : 0)
+        }
+        return sum
+    }
+
     /// Time at or above capacity within `[a, b]`.
     func atCapacity(from a: Double, to b: Double) -> Double {
         b > a ? atCapacity(upTo: b) - atCapacity(upTo: a) : 0
     }
 }
 
-/// The mutable state of one replay run.
-struct ReplayEngine {
+/// Values appended to buckets whose sizes are known beforehand, in one flat buffer that the
+/// caller deallocates (no per-append uniqueness checks or reallocations on the hot path).
+struct Buckets {
+    private let offsets: [Int]
+    private var filled: [Int]
+    private let storage: UnsafeMutableBufferPointer<Double>
+
+    init(sizes: [Int]) {
+        var offsets = [Int](repeating: 0, count: sizes.count + 1)
+        for (i, n) in sizes.enumerated() { offsets[i + 1] = offsets[i] + max(0, n) }
+        self.offsets = offsets
+        filled = [Int](repeating: 0, count: sizes.count)
+        storage = .allocate(capacity: max(1, offsets[sizes.count]))
+    }
+
+    /// Appends to bucket `b`; values beyond its size are dropped (never out of bounds).
+    @inline(__always)
+    mutating func append(_ b: Int, _ value: Double) {
+        let i = offsets[b] + filled[b]
+        guard i < offsets[b + 1] else { return }
+        storage[i] = value
+        filled[b] += 1
+    }
+
+    /// Bucket `b`, sorted ascending in place.
+    func sorted(_ b: Int) -> UnsafeBufferPointer<Double> {
+        let slice = UnsafeMutableBufferPointer(rebasing: storage[offsets[b]..<(offsets[b] + filled[b])])
+        radixSort(slice)
+        return UnsafeBufferPointer(slice)
+    }
+
+    func deallocate() { storage.deallocate() }
+}
+
+/// The two halves of a replay run, joined.
+final class ReplayJoin: @unchecked Sendable {
+    private let lock = NSLock()
+    private(set) var resources: [ResourceReplay] = []
+    private(set) var result: ReplayResult?
+
+    func setResources(_ r: [ResourceReplay]) {
+        lock.lock()
+        resources = r
+        lock.unlock()
+    }
+
+    func setResult(_ r: ReplayResult) {
+        lock.lock()
+        result = r
+        lock.unlock()
+    }
+}
+
+/// The inputs of one replay run, resolved once.
+struct ReplayEngine: Sendable {
     let model: WorkflowModel
     let log: EventLog
     let nodeCount: Int
@@ -318,65 +387,143 @@ struct ReplayEngine {
         return nodeOwners[node]
     }
 
-    mutating func run() -> ReplayResult {
-        let ownerCount = model.owners.count
-        let resourceCount = log.resources.count
+    /// Runs the replay: resource loads on one core, everything else on another.
+    func run() -> ReplayResult {
+        let box = ReplayJoin()
+        let engine = self
+        DispatchQueue.concurrentPerform(iterations: 2) { job in
+            if job == 0 {
+                box.setResources(engine.resourceLoads())
+            } else {
+                box.setResult(engine.scan())
+            }
+        }
+        // Both jobs have run when concurrentPerform returns.
+        var result = box.result ?? engine.scan()
+        let resources = box.resources
+        result.resources = resources
+        for k in result.owners.indices {
+            let w = result.owners[k].owner
+            result.owners[k].members = resources.filter { $0.owner == w }.map(\.name)
+        }
+        return result
+    }
 
-        // Pass 1: intervals per owner and per resource, for the concurrency profiles.
-        var ownerStarts = [[Double]](repeating: [], count: ownerCount)
-        var ownerEnds = [[Double]](repeating: [], count: ownerCount)
-        var ownerItems = [Int](repeating: 0, count: ownerCount)
-        var ownerProcessing = [Double](repeating: 0, count: ownerCount)
-        var resStarts = [[Double]](repeating: [], count: resourceCount)
-        var resEnds = [[Double]](repeating: [], count: resourceCount)
-        var resItems = [Int](repeating: 0, count: resourceCount)
-        var resProcessing = [Double](repeating: 0, count: resourceCount)
+    /// Intervals `[start, end)` grouped by a key with a counting pass, in flat arrays: group `g`
+    /// is `starts[offsets[g] ..< offsets[g + 1]]`.
+    struct GroupedIntervals {
+        var offsets: [Int]
+        var starts: [Double]
+        var ends: [Double]
+
+        /// The concurrency profile of group `g`.
+        func profile(_ g: Int, capacity: Int) -> ConcurrencyProfile {
+            var s = Array(starts[offsets[g]..<offsets[g + 1]])
+            var e = Array(ends[offsets[g]..<offsets[g + 1]])
+            return ConcurrencyProfile(starts: &s, ends: &e, capacity: capacity)
+        }
+    }
+
+    /// Work items, busy time, processing and peak concurrency of every log resource, by name.
+    func resourceLoads() -> [ResourceReplay] {
+        let count = log.resources.count
+        var items = [Int](repeating: 0, count: count)
+        var processing = [Double](repeating: 0, count: count)
+        var offsets = [Int](repeating: 0, count: count + 1)
         for c in log.cases {
             for o in c.occurrences {
-                if let r = o.resource, r < resourceCount {
-                    resItems[r] += 1
-                    if let s = o.start {
-                        resStarts[r].append(s)
-                        resEnds[r].append(o.end)
-                        resProcessing[r] += o.end - s
-                    }
+                guard let r = o.resource, r >= 0, r < count else { continue }
+                items[r] += 1
+                if let s = o.start {
+                    offsets[r + 1] += 1
+                    processing[r] += o.end - s
                 }
-                guard o.activity < activityNode.count, let n = activityNode[o.activity] else { continue }
-                for w in owners(node: n, resource: o.resource) {
+            }
+        }
+        for r in 0..<count { offsets[r + 1] += offsets[r] }
+        var starts = [Double](repeating: 0, count: offsets[count])
+        var ends = [Double](repeating: 0, count: offsets[count])
+        var fill = offsets
+        for c in log.cases {
+            for o in c.occurrences {
+                guard let r = o.resource, r >= 0, r < count, let s = o.start else { continue }
+                starts[fill[r]] = s
+                ends[fill[r]] = o.end
+                fill[r] += 1
+            }
+        }
+        let grouped = GroupedIntervals(offsets: offsets, starts: starts, ends: ends)
+        var resources: [ResourceReplay] = []
+        resources.reserveCapacity(count)
+        for r in 0..<count {
+            let p = grouped.profile(r, capacity: 1)
+            resources.append(ResourceReplay(
+                name: log.resources[r], owner: resourceOwner[r], workItems: items[r], busy: p.busy,
+                processing: processing[r], peakConcurrency: p.peak))
+        }
+        resources.sort { $0.name < $1.name }
+        return resources
+    }
+
+    /// The node an occurrence counts as, if any.
+    @inline(__always)
+    func node(of o: Occurrence) -> Int? {
+        o.activity >= 0 && o.activity < activityNode.count ? activityNode[o.activity] : nil
+    }
+
+    /// Everything but the resource loads (and the owners' member lists, which come from them).
+    func scan() -> ReplayResult {
+        let ownerCount = model.owners.count
+
+        // Owner loads: intervals per owner, grouped in flat arrays.
+        var ownerItems = [Int](repeating: 0, count: ownerCount)
+        var ownerProcessing = [Double](repeating: 0, count: ownerCount)
+        var ownerOffsets = [Int](repeating: 0, count: ownerCount + 1)
+        var nodeOccurrences = [Int](repeating: 0, count: nodeCount)
+        var nodeTimed = [Int](repeating: 0, count: nodeCount)
+        for c in log.cases {
+            for o in c.occurrences {
+                guard let v = node(of: o) else { continue }
+                nodeOccurrences[v] += 1
+                if o.start != nil { nodeTimed[v] += 1 }
+                for w in owners(node: v, resource: o.resource) {
                     ownerItems[w] += 1
                     if let s = o.start {
-                        ownerStarts[w].append(s)
-                        ownerEnds[w].append(o.end)
+                        ownerOffsets[w + 1] += 1
                         ownerProcessing[w] += o.end - s
                     }
                 }
             }
         }
-        var profiles: [ConcurrencyProfile] = []
-        profiles.reserveCapacity(ownerCount)
-        for w in 0..<ownerCount {
-            profiles.append(ConcurrencyProfile(starts: &ownerStarts[w], ends: &ownerEnds[w],
-                                               capacity: model.capacity(ofOwner: w)))
-            ownerStarts[w] = []
-            ownerEnds[w] = []
+        for w in 0..<ownerCount { ownerOffsets[w + 1] += ownerOffsets[w] }
+        var ownerStarts = [Double](repeating: 0, count: ownerOffsets[ownerCount])
+        var ownerEnds = [Double](repeating: 0, count: ownerOffsets[ownerCount])
+        var fill = ownerOffsets
+        for c in log.cases {
+            for o in c.occurrences {
+                guard let v = node(of: o), let s = o.start else { continue }
+                for w in owners(node: v, resource: o.resource) {
+                    ownerStarts[fill[w]] = s
+                    ownerEnds[fill[w]] = o.end
+                    fill[w] += 1
+                }
+            }
         }
-        var resources: [ResourceReplay] = []
-        resources.reserveCapacity(resourceCount)
-        for r in 0..<resourceCount {
-            let p = ConcurrencyProfile(starts: &resStarts[r], ends: &resEnds[r], capacity: 1)
-            resStarts[r] = []
-            resEnds[r] = []
-            resources.append(ResourceReplay(
-                name: log.resources[r], owner: resourceOwner[r], workItems: resItems[r], busy: p.busy,
-                processing: resProcessing[r], peakConcurrency: p.peak))
-        }
-        resources.sort { $0.name < $1.name }
+        let grouped = GroupedIntervals(offsets: ownerOffsets, starts: ownerStarts, ends: ownerEnds)
+        ownerStarts = []
+        ownerEnds = []
+        let profiles = (0..<ownerCount).map { grouped.profile($0, capacity: model.capacity(ofOwner: $0)) }
 
         // Pass 2: per case.
         let n = nodeCount
-        var processing = [[Double]](repeating: [], count: n)
-        var waiting = [[Double]](repeating: [], count: n)
-        var sojourn = [[Double]](repeating: [], count: n)
+        var processing = Buckets(sizes: nodeTimed)
+        var waiting = Buckets(sizes: nodeTimed)
+        var sojourn = Buckets(sizes: nodeOccurrences)
+        defer {
+            processing.deallocate()
+            waiting.deallocate()
+            sojourn.deallocate()
+        }
         var counts = [Int](repeating: 0, count: n)
         var caseCounts = [Int](repeating: 0, count: n)
         var reworkCases = [Int](repeating: 0, count: n)
@@ -392,6 +539,23 @@ struct ReplayEngine {
         let approverSets = (0..<n).map { Set(isGate[$0] ? nodeOwners[$0] : []) }
         let quorums = (0..<n).map { isGate[$0] ? model.quorum(ofNode: $0) : 0 }
         let onRoute = Replay.reworkRoutes(model: model)
+
+        // Waiting intervals per (node, owner) pair; the time at capacity within them is summed
+        // after the scan as Σ F(to) − Σ F(from), F = time at capacity so far (see ConcurrencyProfile).
+        var pairs: [(node: Int, owner: Int)] = []
+        var pairsOfNode = [[Int]](repeating: [], count: n)
+        for v in 0..<n {
+            for w in nodeOwners[v] {
+                pairsOfNode[v].append(pairs.count)
+                pairs.append((v, w))
+            }
+        }
+        var waitFrom = Buckets(sizes: pairs.map { nodeTimed[$0.node] })
+        var waitTo = Buckets(sizes: pairs.map { nodeTimed[$0.node] })
+        defer {
+            waitFrom.deallocate()
+            waitTo.deallocate()
+        }
 
         var leadTimes: [Double] = []
         leadTimes.reserveCapacity(log.cases.count)
@@ -425,7 +589,7 @@ struct ReplayEngine {
 
             touched.removeAll(keepingCapacity: true)
             for o in occs {
-                guard o.activity < activityNode.count, let v = activityNode[o.activity] else { continue }
+                guard let v = node(of: o) else { continue }
                 if inCase[v] == 0 {
                     touched.append(v)
                     firstT[v] = o.start ?? o.end
@@ -442,7 +606,7 @@ struct ReplayEngine {
             for v in touched where ends[v].count > 1 { ends[v].sort() }
 
             for o in occs {
-                guard o.activity < activityNode.count, let v = activityNode[o.activity] else { continue }
+                guard let v = node(of: o) else { continue }
                 mapped += 1
                 let t = o.start ?? o.end
                 var ready = caseStart
@@ -454,16 +618,15 @@ struct ReplayEngine {
                     if k >= 0 && e[k] > ready { ready = e[k] }
                 }
                 let stay = o.end - ready
-                sojourn[v].append(stay)
+                sojourn.append(v, stay)
                 sojournTotal[v] += stay
                 if let s = o.start {
-                    processing[v].append(o.end - s)
-                    waiting[v].append(max(0, s - ready))
+                    processing.append(v, o.end - s)
+                    waiting.append(v, max(0, s - ready))
                     if s > ready {
-                        for w in nodeOwners[v] {
-                            let waited = profiles[w].atCapacity(from: ready, to: s)
-                            stageWaitedAtCapacity[v] += waited
-                            ownerWaitedAtCapacity[w] += waited
+                        for pair in pairsOfNode[v] {
+                            waitFrom.append(pair, ready)
+                            waitTo.append(pair, s)
                         }
                     }
                 }
@@ -511,7 +674,15 @@ struct ReplayEngine {
             }
         }
 
-        leadTimes.sort()
+        for (k, pair) in pairs.enumerated() {
+            let profile = profiles[pair.owner]
+            let waited = profile.sumAtCapacity(sortedPoints: waitTo.sorted(k))
+                - profile.sumAtCapacity(sortedPoints: waitFrom.sorted(k))
+            stageWaitedAtCapacity[pair.node] += waited
+            ownerWaitedAtCapacity[pair.owner] += waited
+        }
+
+        radixSort(&leadTimes)
         let totalLead = leadTimes.reduce(0, +)
         var stages: [StageReplay] = []
         stages.reserveCapacity(n)
@@ -520,26 +691,21 @@ struct ReplayEngine {
             if let v = activityNode[a] { activitiesOfNode[v].append(name) }
         }
         for v in 0..<n {
-            processing[v].sort()
-            waiting[v].sort()
-            sojourn[v].sort()
             stages.append(StageReplay(
                 node: v, id: model.nodes[v].id.name, kind: model.nodes[v].kind,
                 activities: activitiesOfNode[v].sorted(), count: counts[v], cases: caseCounts[v],
-                processing: DurationStats(sorted: processing[v]), waiting: DurationStats(sorted: waiting[v]),
-                sojourn: DurationStats(sorted: sojourn[v]), sla: slas[v], slaBreaches: breaches[v],
+                processing: DurationStats(sortedBuffer: processing.sorted(v)),
+                waiting: DurationStats(sortedBuffer: waiting.sorted(v)),
+                sojourn: DurationStats(sortedBuffer: sojourn.sorted(v)), sla: slas[v], slaBreaches: breaches[v],
                 reworkCases: reworkCases[v], leadTimeShare: totalLead > 0 ? sojournTotal[v] / totalLead : 0,
                 waitedAtCapacity: stageWaitedAtCapacity[v]))
-            processing[v] = []
-            waiting[v] = []
-            sojourn[v] = []
         }
 
         var owners: [OwnerReplay] = []
         for w in 0..<ownerCount {
             owners.append(OwnerReplay(
                 owner: w, id: model.owners[w].id.name, capacity: model.capacity(ofOwner: w),
-                members: resources.filter { $0.owner == w }.map(\.name), workItems: ownerItems[w],
+                members: [], workItems: ownerItems[w],
                 busy: profiles[w].busy, processing: ownerProcessing[w], peakConcurrency: profiles[w].peak,
                 atCapacity: profiles[w].totalAtCapacity, waitedAtCapacity: ownerWaitedAtCapacity[w]))
         }
@@ -562,7 +728,7 @@ struct ReplayEngine {
             lastInstant: first <= last ? last : nil, unmappedActivities: unmapped,
             unobservedNodes: (0..<n).filter { counts[$0] == 0 }, stages: stages,
             leadTime: DurationStats(sorted: leadTimes), totalLeadTime: totalLead, conformingCases: conforming,
-            finishedCases: finishedCount, violations: violations, owners: owners, resources: resources,
+            finishedCases: finishedCount, violations: violations, owners: owners, resources: [],
             bottlenecks: bottlenecks)
     }
 

@@ -301,3 +301,34 @@ import Testing
         #expect(percentText(0.41) == "41%" && percentText(0.045) == "4.5%" && percentText(0) == "0%")
     }
 }
+
+/// The radix sort behind the replay's percentiles and concurrency profiles.
+@Suite struct RadixSortTests {
+    @Test func agreesWithTheStandardSort() {
+        var rng = SplitMix64(state: 7)
+        for n in [0, 1, 5, 1023, 1024, 5000] {
+            // Timestamps, small durations, negatives, zeros, duplicates and infinities.
+            var values: [Double] = (0..<n).map { i in
+                switch i % 6 {
+                case 0: return 1.7e9 + Double(rng.next() % 100_000_000) / 1000
+                case 1: return Double(rng.next() % 1000) / 7
+                case 2: return -Double(rng.next() % 1_000_000) / 3
+                case 3: return 0
+                case 4: return 42
+                default: return i % 12 == 5 ? .infinity : -.infinity
+                }
+            }
+            var expected = values
+            expected.sort()
+            radixSort(&values)
+            #expect(values == expected, "n = \(n)")
+        }
+    }
+
+    @Test func skipsDigitsAllValuesShare() {
+        // 2,000 equal values: every digit pass is skipped and the array is unchanged.
+        var same = [Double](repeating: 1.5, count: 2000)
+        radixSort(&same)
+        #expect(same == [Double](repeating: 1.5, count: 2000))
+    }
+}
