@@ -62,6 +62,8 @@ public struct DurationStats: Sendable, Hashable {
 /// Formats seconds for people: `12s`, `45m`, `5h12m`, `3.2d` (and `140d` from 100 days on).
 public func humanDuration(_ seconds: Double) -> String {
     guard seconds.isFinite else { return "–" }
+    // Beyond any real log (about 30 million years): never convert such values to Int.
+    guard abs(seconds) < 1e15 else { return seconds < 0 ? "-∞" : "∞" }
     if seconds < 0 { return "-" + humanDuration(-seconds) }
     if seconds < 59.5 { return "\(Int(seconds.rounded()))s" }
     let minutes = Int((seconds / 60).rounded())
@@ -78,7 +80,8 @@ public func humanDuration(_ seconds: Double) -> String {
 
 /// Formats a share (0…1) as a percentage: `41%`, `4.5%`, `0%`.
 public func percentText(_ share: Double) -> String {
-    guard share.isFinite else { return "–" }
+    guard share.isFinite, abs(share) < 1e12 else { return "–" }
+    if share < 0 { return "-" + percentText(-share) }
     let p = share * 100
     if p >= 9.95 || p == 0 { return "\(Int(p.rounded()))%" }
     let tenths = Int((p * 10).rounded())
