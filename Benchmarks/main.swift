@@ -6,6 +6,7 @@ import StagecraftCore
 //   stagecraft-bench flow-big FILE MEGABYTES    write one workflow of about that size
 //   stagecraft-bench check-file FILE RUNS       time lex+parse+check of FILE in-process
 //   stagecraft-bench simulate [THREADS]         time SimulationBenchmark (medians of 5)
+//   stagecraft-bench replay-log CSV FLOW [CASES] write the replay benchmark log (25,000 cases × 40 events) and .flow
 
 func flowFile(seed: Int, nodes: Int, ownersCount: Int) -> String {
     var s = "# Generated process \(seed): a launch with reviews and rework.\n"
@@ -35,9 +36,71 @@ func flowFile(seed: Int, nodes: Int, ownersCount: Int) -> String {
     return s
 }
 
+/// A replay benchmark: an interval log of `cases` cases × 40 events over ten activities (four rounds
+/// of a process with rework; 60 resources), written as CSV, and a matching `.flow` file with bd and
+/// elapsed SLAs, a gate with an `on reject` route, and owners whose `members` name the resources.
+/// Deterministic (SplitMix64, seed 42). Returns the number of events written.
+func writeReplayBenchmark(csvPath: String, flowPath: String, cases: Int) -> Int {
+    let activities = ["Intake", "Triage", "Design", "Review", "Build", "Test", "Security", "Docs", "Approve", "Release"]
+    var rng = SplitMix64(state: 42)
+    var out: [UInt8] = []
+    out.reserveCapacity(cases * 40 * 64)
+    out += Array("case_id,activity,start_time,end_time,resource\n".utf8)
+    func two(_ v: Int) { out.append(UInt8(48 + v / 10)); out.append(UInt8(48 + v % 10)) }
+    func stamp(_ t: Int) {
+        let day = t / 86_400, rem = t % 86_400
+        let d = CivilDate(dayNumber: day)
+        out += Array(String(d.year).utf8)
+        out.append(45); two(d.month); out.append(45); two(d.day)
+        out.append(84); two(rem / 3600); out.append(58); two(rem / 60 % 60); out.append(58); two(rem % 60)
+    }
+    let base = CivilDate(year: 2024, month: 1, day: 1).dayNumber * 86_400
+    var events = 0
+    for c in 0..<cases {
+        // Arrivals spread over a year; each event starts after a wait and takes minutes to hours.
+        var t = base + Int(rng.next() % UInt64(365 * 86_400))
+        let caseID = Array("c\(c)".utf8)
+        for i in 0..<40 {
+            let a = i % 10
+            t += Int(rng.next() % 7_200)
+            let start = t
+            t += 60 + Int(rng.next() % 10_800)
+            let resource = (a * 6 + Int(rng.next() % 6)) % 60
+            out += caseID
+            out.append(44)
+            out += Array(activities[a].utf8)
+            out.append(44)
+            stamp(start)
+            out.append(44)
+            stamp(t)
+            out += Array(",U\(resource)\n".utf8)
+            events += 1
+        }
+    }
+    _ = FileManager.default.createFile(atPath: csvPath, contents: Data(out))
+    var flow = "# Generated for scripts/bench-replay.sh: ten activities, rework through a review gate.\n"
+    flow += "workflow \"Replay benchmark\" {\n"
+    for o in 0..<10 {
+        let members = (0..<6).map { "\"U\(o * 6 + $0)\"" }.joined(separator: ", ")
+        flow += "  owner team\(o) { capacity 3; members \(members) }\n"
+    }
+    for (k, name) in activities.enumerated() {
+        let kind = name == "Review" || name == "Approve" ? "gate" : "stage"
+        flow += "  \(kind) \(name.lowercased()) \"\(name)\" {\n"
+        if k > 0 { flow += "    after \(activities[k - 1].lowercased())\n" }
+        flow += kind == "gate" ? "    approvers team\(k)\n" : "    owner team\(k)\n"
+        flow += k % 2 == 0 ? "    sla 1bd\n" : "    sla 4h\n"
+        if name == "Review" { flow += "    on reject -> design\n" }
+        flow += "  }\n"
+    }
+    flow += "}\n"
+    _ = FileManager.default.createFile(atPath: flowPath, contents: Data(flow.utf8))
+    return events
+}
+
 let args = CommandLine.arguments
 guard args.count >= 2 else {
-    FileHandle.standardError.write(Data("usage: stagecraft-bench flow-corpus DIR N | flow-big FILE MB | check-file FILE RUNS | simulate [THREADS]\n".utf8))
+    FileHandle.standardError.write(Data("usage: stagecraft-bench flow-corpus DIR N | flow-big FILE MB | check-file FILE RUNS | simulate [THREADS] | replay-log CSV FLOW [CASES]\n".utf8))
     exit(2)
 }
 switch args[1] {
@@ -80,6 +143,26 @@ case "phases" where args.count == 3:
     for rule in RuleRegistry.all {
         time(rule.description.id) { _ = rule.init().check(context) }
     }
+case "replay-log" where args.count == 4 || args.count == 5:
+    let events = writeReplayBenchmark(csvPath: args[2], flowPath: args[3], cases: args.count == 5 ? Int(args[4]) ?? 25_000 : 25_000)
+    print(events)
+case "replay-phases" where args.count == 4:
+    // In-process timings of reading the log and of the replay itself.
+    func seconds(_ t0: UInt64) -> String {
+        String(format: "%.3f", Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)
+    }
+    guard let data = FileManager.default.contents(atPath: args[2]) else { exit(2) }
+    let checked = Checker.check(SourceFile(path: args[2], bytes: [UInt8](data)))
+    guard let model = checked.model else { exit(1) }
+    var t0 = DispatchTime.now().uptimeNanoseconds
+    let log = try HistoryReader.read(path: args[3])
+    print("read", seconds(t0))
+    t0 = DispatchTime.now().uptimeNanoseconds
+    let result = Replay.run(model: model, log: log)
+    print("replay", seconds(t0))
+    t0 = DispatchTime.now().uptimeNanoseconds
+    let json = ReplayFormatter(model: model, result: result, file: args[2], log: log).json()
+    print("json", seconds(t0), json.utf8.count)
 case "check-file" where args.count == 4:
     guard let data = FileManager.default.contents(atPath: args[2]) else { exit(2) }
     let bytes = [UInt8](data)

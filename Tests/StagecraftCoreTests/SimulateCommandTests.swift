@@ -247,7 +247,7 @@ import Testing
         (["--compare", "x=1"], "--compare needs two scenarios"),
         (["--compare", "", "capacity:nobody=2"], "unknown owner 'nobody'"),
         (["--timezone", "Europe/Paris"], "--timezone applies to --history, which is not given"),
-        (["--history", "/nonexistent/log.csv"], "history: /nonexistent/log.csv: cannot open file: No such file or directory"),
+        (["--history", "/nonexistent/log.csv"], "/nonexistent/log.csv: cannot open file: No such file or directory"),
         (["--history", "x.csv", "--history-format", "xml"], "unknown history format 'xml'"),
         (["--history", "x.csv", "--delimiter", ";;"], "--delimiter takes one ASCII character or 'tab', not ';;'"),
         (["--compare", "", "x", "--cases", "2", "--arrival", "1d"], "--compare forecasts one launch per scenario; it cannot be combined with --cases"),
@@ -276,7 +276,7 @@ import Testing
                     "--activity-column", "step", "--start-column", "began", "--end-column", "finished"]
         let strict = Self.run(base, stdin: Self.twoParallel)
         #expect(strict.exitCode == 2)
-        #expect(strict.stderr.hasPrefix("stagecraft: error: history: \(path):3: "))
+        #expect(strict.stderr.hasPrefix("stagecraft: error: \(path):3: "))
         let lenient = Self.run(base + ["--skip-bad-rows"], stdin: Self.twoParallel)
         #expect(lenient.exitCode == 0)
         let j = try Self.json(lenient)

@@ -1,13 +1,64 @@
-/// `stagecraft replay`: not built yet; this stub keeps the subcommand table complete.
+/// `stagecraft replay FILE --history LOG [--format text|json|markdown] [history options]`.
 enum ReplayCommand {
     static let help = """
-    Usage: stagecraft replay ...
+    Usage: stagecraft replay FILE --history LOG [--format text|json|markdown] [history options]
 
-    Not available in this build yet.
+    Run the process definition in FILE against recorded history (an event log of past runs):
+    per stage occurrences, processing, waiting and sojourn times (mean, median, p85, p95), SLA
+    breaches and rework; per case lead time and conformance; per owner and resource load; and
+    the bottlenecks ranked by their share of lead time. Activities that match no stage are
+    listed with their counts.
+
+    Options:
+      --history LOG         the event log (CSV, XES or JSON Lines, optionally .gz; - for stdin)
+      --format FORMAT       text (default), json or markdown
+
+    \(HistoryCLIOptions.help)
+    Exit codes: 0 success; 1 FILE has errors; 2 usage error, unreadable file or malformed log row.
 
     """
 
     static func run(_ arguments: [String], environment: CommandEnvironment, output: inout CommandOutput) throws {
-        throw UsageError("'stagecraft replay' is not available in this build yet")
+        let args = try ParsedArguments.parse(arguments, flags: HistoryCLIOptions.flags,
+                                             options: ["history", "format"] + HistoryCLIOptions.valueOptions)
+        let format = args.value("format") ?? "text"
+        guard ["text", "json", "markdown"].contains(format) else {
+            throw UsageError("unknown format '\(format)'", help: "use text, json or markdown")
+        }
+        guard args.positional.count == 1, let file = args.positional.first else {
+            throw UsageError(args.positional.isEmpty ? "replay needs a FILE" : "replay takes one FILE",
+                             help: "stagecraft replay launch.flow --history runs.csv")
+        }
+        guard let logPath = args.value("history") else {
+            throw UsageError("replay needs --history LOG", help: "stagecraft replay \(file) --history runs.csv")
+        }
+        if file == "-" && logPath == "-" {
+            throw UsageError("FILE and --history cannot both be standard input")
+        }
+        let historyOptions = try HistoryCLIOptions.options(from: args)
+        let bytes = file == "-" ? environment.readStandardInput() : try Files.read(file)
+        let checked = Checker.check(SourceFile(path: file == "-" ? "<stdin>" : file, bytes: bytes))
+        if checked.errorCount > 0 {
+            output.stderr += DiagnosticFormatter.text([checked], color: false)
+            output.stderr += "stagecraft: error: \(file) has errors; fix them before replaying\n"
+            output.exitCode = 1
+            return
+        }
+        guard let model = checked.model else {
+            output.stderr += "stagecraft: error: \(file) declares no workflow\n"
+            output.exitCode = 1
+            return
+        }
+        let log = try HistoryCLIOptions.readLog(logPath, options: historyOptions, environment: environment)
+        if log.eventCount >= 100_000 {
+            HistoryCLIOptions.progress("replaying \(log.cases.count) cases…", environment: environment)
+        }
+        let result = Replay.run(model: model, log: log)
+        let formatter = ReplayFormatter(model: model, result: result, file: file, log: log)
+        switch format {
+        case "json": output.stdout += formatter.json()
+        case "markdown": output.stdout += formatter.markdown()
+        default: output.stdout += formatter.text()
+        }
     }
 }

@@ -41,6 +41,7 @@ enum SimulateCommand {
       --delimiter D         CSV delimiter (one character, or tab)
       --timezone TZ         for timestamps without an offset (default UTC)
       --skip-bad-rows       skip and count malformed rows instead of stopping
+      --dedupe              drop exact duplicate rows
 
     Durations per node: history, else estimate (LOW..HIGH uniform, OPT LIKELY PESS PERT),
     else the SLA as a fixed duration (warned), else zero (warned).
@@ -65,11 +66,8 @@ enum SimulateCommand {
         var historyOptions: HistoryOptions
     }
 
-    static let options = [
-        "runs", "seed", "start", "format", "set", "capacity", "cases", "arrival", "emit-log", "history",
-        "history-format", "case-column", "activity-column", "start-column", "end-column", "timestamp-column",
-        "resource-column", "lifecycle-column", "delimiter", "timezone",
-    ]
+    static let options = ["runs", "seed", "start", "format", "set", "capacity", "cases", "arrival", "emit-log", "history"]
+        + HistoryCLIOptions.valueOptions
 
     static func run(_ arguments: [String], environment: CommandEnvironment, output: inout CommandOutput) throws {
         let request = try parse(arguments)
@@ -97,12 +95,7 @@ enum SimulateCommand {
         var calibration: HistoryCalibration?
         var historyNotes: [String] = []
         if let path = request.history {
-            let log: EventLog
-            do {
-                log = try HistoryReader.read(path: path, options: request.historyOptions)
-            } catch let e as HistoryError {
-                throw InputError("history: \(e.description)")
-            }
+            let log = try HistoryCLIOptions.readLog(path, options: request.historyOptions, environment: environment)
             let c = HistoryCalibration(log: log, model: model)
             calibration = c
             if log.skipped.count > 0 {
@@ -229,7 +222,7 @@ enum SimulateCommand {
             rest.append(arg)
             i += 1
         }
-        let args = try ParsedArguments.parse(rest, flags: ["skip-bad-rows"], options: options)
+        let args = try ParsedArguments.parse(rest, flags: HistoryCLIOptions.flags, options: options)
         guard args.positional.count == 1, let file = args.positional.first else {
             throw UsageError(args.positional.isEmpty ? "simulate needs a FILE" : "simulate takes one FILE, not \(args.positional.count)",
                              help: "stagecraft simulate workflows/ga-launch.flow --start 2026-12-01")
@@ -284,41 +277,14 @@ enum SimulateCommand {
             historyOptions: try historyOptions(args))
     }
 
-    /// The history options shared with `replay`.
+    /// The history options shared with `replay`; they make sense only with `--history`.
     static func historyOptions(_ args: ParsedArguments) throws -> HistoryOptions {
-        var o = HistoryOptions()
-        let given = ["history-format", "case-column", "activity-column", "start-column", "end-column",
-                     "timestamp-column", "resource-column", "lifecycle-column", "delimiter", "timezone"]
-            .filter { args.value($0) != nil } + (args.has("skip-bad-rows") ? ["skip-bad-rows"] : [])
+        let given = HistoryCLIOptions.valueOptions.filter { args.value($0) != nil }
+            + HistoryCLIOptions.flags.filter { args.has($0) }
         if args.value("history") == nil, let first = given.first {
             throw UsageError("--\(first) applies to --history, which is not given")
         }
-        if let f = args.value("history-format") {
-            guard let format = HistoryFormat(rawValue: f.lowercased()) else {
-                throw UsageError("unknown history format '\(f)'", help: "use csv, xes or jsonl")
-            }
-            o.format = format
-        }
-        let columns: [(String, HistoryField)] = [
-            ("case-column", .caseID), ("activity-column", .activity), ("start-column", .start),
-            ("end-column", .end), ("timestamp-column", .end), ("resource-column", .resource),
-            ("lifecycle-column", .lifecycle),
-        ]
-        for (name, field) in columns {
-            if let c = args.value(name) {
-                guard !c.isEmpty else { throw UsageError("--\(name) needs a column name") }
-                o.columns[field] = c
-            }
-        }
-        if let d = args.value("delimiter") {
-            guard let byte = HistoryOptions.delimiter(named: d) else {
-                throw UsageError("--delimiter takes one ASCII character or 'tab', not '\(d)'")
-            }
-            o.delimiter = byte
-        }
-        o.timeZone = args.value("timezone")
-        o.skipBadRows = args.has("skip-bad-rows")
-        return o
+        return try HistoryCLIOptions.options(from: args)
     }
 
     /// `--capacity OWNER=N` values by owner.

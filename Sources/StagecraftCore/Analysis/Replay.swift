@@ -1,0 +1,761 @@
+import Foundation
+
+/// What `stagecraft replay` computes: a workflow definition run against recorded history.
+///
+/// Definitions (the contract of CLI.md, in the spec's words):
+/// - **ready**: the latest completion, at or before this occurrence's start, of the node's
+///   `after` nodes in the same case; the case's first start (min over its occurrences of
+///   start, else completion) when the node has no `after` node or none had completed.
+/// - **processing** = complete − start, for occurrences whose start is recorded.
+/// - **waiting** = start − ready (never below 0), for occurrences whose start is recorded.
+/// - **sojourn** = complete − ready. The SLA is breached when the sojourn exceeds it, in
+///   business time on the workflow calendar for `bd` SLAs.
+/// - **lead time** of a case = its last completion − its first start, over all its
+///   occurrences (mapped to a node or not).
+public enum Replay {
+    /// Runs `model` against `log`. Pure: the same inputs give the same result.
+    public static func run(model: WorkflowModel, log: EventLog) -> ReplayResult {
+        ReplayEngine(model: model, log: log).run()
+    }
+
+    /// The owner each log resource stands for: the first owner (in declaration order) whose
+    /// `members` spell the name exactly, else the first that spells it ignoring case.
+    public static func resourceOwners(model: WorkflowModel, log: EventLog) -> [Int?] {
+        var exact: [String: Int] = [:]
+        var folded: [String: Int] = [:]
+        for (i, owner) in model.owners.enumerated() {
+            for m in owner.members {
+                if exact[m.value] == nil { exact[m.value] = i }
+                let f = m.value.lowercased()
+                if folded[f] == nil { folded[f] = i }
+            }
+        }
+        return log.resources.map { exact[$0] ?? folded[$0.lowercased()] }
+    }
+
+    /// The nodes on a declared rework route: each `on reject` target, its gate, and the
+    /// nodes between them.
+    public static func reworkRoutes(model: WorkflowModel) -> [Bool] {
+        let n = model.nodes.count
+        var onRoute = [Bool](repeating: false, count: n)
+        for g in 0..<n {
+            guard let t = model.reworkTarget(ofNode: g) else { continue }
+            onRoute[g] = true
+            onRoute[t] = true
+            for x in 0..<n where x != g && x != t {
+                if model.graph.precedes(t, x) && model.graph.precedes(x, g) { onRoute[x] = true }
+            }
+        }
+        return onRoute
+    }
+}
+
+/// The result of a replay; every list is in a stable order.
+public struct ReplayResult: Sendable {
+    /// Cases in the log.
+    public var caseCount: Int
+    /// Events read (rows or XES events).
+    public var eventCount: Int
+    /// Occurrences (paired intervals or instants) in the log.
+    public var occurrenceCount: Int
+    /// Occurrences that count as a node.
+    public var mappedOccurrenceCount: Int
+    /// Earliest start and latest completion in the log, when it has occurrences.
+    public var firstInstant: Double?
+    public var lastInstant: Double?
+    /// Activities in the log that match no node, most events first (ties by name).
+    public var unmappedActivities: [UnmappedActivity]
+    /// Node indices that never occur in the log, in declaration order.
+    public var unobservedNodes: [Int]
+    /// One entry per node, in declaration order.
+    public var stages: [StageReplay]
+    /// Lead time over cases with at least one occurrence.
+    public var leadTime: DurationStats?
+    /// Σ of every case's lead time (the denominator of the bottleneck shares).
+    public var totalLeadTime: Double
+    /// Cases with no violation of any kind.
+    public var conformingCases: Int
+    /// Cases in which a final node (one with no successors) occurred.
+    public var finishedCases: Int
+    /// One entry per `ViolationKind`, in the order of `ViolationKind.allCases`.
+    public var violations: [ViolationSummary]
+    /// One entry per owner, in declaration order.
+    public var owners: [OwnerReplay]
+    /// One entry per resource of the log, by name.
+    public var resources: [ResourceReplay]
+    /// Nodes with the largest share of lead time, largest first (at most 5).
+    public var bottlenecks: [Bottleneck]
+
+    /// Conforming cases as a share of all cases (1 when there are none).
+    public var conformingShare: Double {
+        caseCount == 0 ? 1 : Double(conformingCases) / Double(caseCount)
+    }
+}
+
+/// An activity of the log that counts as no node.
+public struct UnmappedActivity: Sendable, Hashable {
+    /// The activity name as written.
+    public var activity: String
+    /// Events recorded for it.
+    public var events: Int
+}
+
+/// Replay figures of one node (stage or gate).
+public struct StageReplay: Sendable {
+    /// Index into `WorkflowModel.nodes`.
+    public var node: Int
+    /// The node's ID.
+    public var id: String
+    /// Stage or gate.
+    public var kind: NodeKind
+    /// Log activities that count as this node, by name.
+    public var activities: [String]
+    /// Occurrences.
+    public var count: Int
+    /// Cases in which the node occurs at least once.
+    public var cases: Int
+    /// complete − start, over occurrences with a recorded start.
+    public var processing: DurationStats?
+    /// start − ready, over occurrences with a recorded start.
+    public var waiting: DurationStats?
+    /// complete − ready, over all occurrences.
+    public var sojourn: DurationStats?
+    /// The declared SLA.
+    public var sla: Duration?
+    /// Occurrences whose sojourn exceeded the SLA (business time for `bd`).
+    public var slaBreaches: Int
+    /// Cases in which the node occurs more than once.
+    public var reworkCases: Int
+    /// Σ sojourn / Σ case lead time.
+    public var leadTimeShare: Double
+    /// Time this node's occurrences waited while one of its owners was at capacity.
+    public var waitedAtCapacity: Double
+
+    /// Breaches as a share of occurrences; nil without an SLA or occurrences.
+    public var breachRate: Double? {
+        guard sla != nil, count > 0 else { return nil }
+        return Double(slaBreaches) / Double(count)
+    }
+}
+
+/// The kinds of conformance violation, with their JSON names.
+public enum ViolationKind: String, Sendable, CaseIterable {
+    /// A node started before one of its `after` nodes (that occurs in the case) completed.
+    case outOfOrder = "out-of-order"
+    /// A finished case lacks a node without `when`.
+    case missingRequired = "missing-required"
+    /// A gate's recorded approvers stand for fewer owners than its quorum.
+    case gateWithoutApprovals = "gate-without-approvals"
+    /// A node ran more than once in a case but is on no `on reject` route.
+    case reworkOutsideRoute = "rework-outside-route"
+
+    /// The violation in plain words.
+    public var summary: String {
+        switch self {
+        case .outOfOrder: return "started before an `after` node completed"
+        case .missingRequired: return "finished without a required node"
+        case .gateWithoutApprovals: return "gate passed with fewer approvers than its quorum"
+        case .reworkOutsideRoute: return "node repeated outside any `on reject` route"
+        }
+    }
+}
+
+/// How many cases show one kind of violation, with the first few case IDs (log order).
+public struct ViolationSummary: Sendable, Hashable {
+    public var kind: ViolationKind
+    /// Cases with at least one violation of this kind.
+    public var count: Int
+    /// Up to 5 case IDs, in the order the cases appear in the log.
+    public var examples: [String]
+}
+
+/// An owner's load in the history.
+///
+/// An occurrence counts for the owner its resource stands for (through `members`); when the
+/// resource stands for no owner (or is missing), for the node's owner (stage) or approvers (gate).
+public struct OwnerReplay: Sendable {
+    /// Index into `WorkflowModel.owners`.
+    public var owner: Int
+    public var id: String
+    /// Declared capacity (1 by default).
+    public var capacity: Int
+    /// Log resources that stand for this owner, by name.
+    public var members: [String]
+    /// Occurrences counted for the owner.
+    public var workItems: Int
+    /// Time with at least one work item in progress.
+    public var busy: Double
+    /// Σ processing time of its work items.
+    public var processing: Double
+    /// Most work items in progress at once.
+    public var peakConcurrency: Int
+    /// Time the owner had at least `capacity` items in progress.
+    public var atCapacity: Double
+    /// Waiting time of its nodes that fell while it was at capacity.
+    public var waitedAtCapacity: Double
+}
+
+/// One log resource's load.
+public struct ResourceReplay: Sendable {
+    /// Resource name as written.
+    public var name: String
+    /// The owner it stands for (index into `WorkflowModel.owners`), if any.
+    public var owner: Int?
+    /// Occurrences with this resource (mapped to a node or not).
+    public var workItems: Int
+    /// Time with at least one of its occurrences in progress.
+    public var busy: Double
+    /// Σ processing time of its occurrences.
+    public var processing: Double
+    /// Most of its occurrences in progress at once.
+    public var peakConcurrency: Int
+}
+
+/// A node ranked by its share of lead time, with the reason in one line.
+public struct Bottleneck: Sendable, Hashable {
+    public var node: Int
+    public var stage: String
+    public var share: Double
+    public var reason: String
+}
+
+/// The concurrency of a set of intervals as a step function, with prefix sums of the time
+/// spent at or above a capacity, so "how long at capacity between a and b" is O(log n).
+struct ConcurrencyProfile {
+    /// Breakpoints, ascending; `levels[k]` holds on `[times[k], times[k + 1])`; 0 after the last.
+    var times: [Double] = []
+    var levels: [Int32] = []
+    /// `atCapacity[k]`: time at or above capacity before `times[k]`.
+    var atCapacity: [Double] = []
+    var capacity: Int
+    var peak = 0
+    var busy = 0.0
+    var totalAtCapacity = 0.0
+
+    /// Builds the profile of intervals `[starts[i], ends[i])`; both arrays are sorted here.
+    init(starts: inout [Double], ends: inout [Double], capacity: Int) {
+        self.capacity = max(1, capacity)
+        radixSort(&starts)
+        radixSort(&ends)
+        times.reserveCapacity(starts.count * 2)
+        levels.reserveCapacity(starts.count * 2)
+        var i = 0, j = 0, level: Int32 = 0
+        while i < starts.count || j < ends.count {
+            let t: Double
+            // At equal instants, ends come first: back-to-back items do not overlap.
+            if j < ends.count && (i >= starts.count || ends[j] <= starts[i]) {
+                t = ends[j]; level -= 1; j += 1
+            } else {
+                t = starts[i]; level += 1; i += 1
+            }
+            if let last = times.last, last == t {
+                levels[levels.count - 1] = level
+            } else {
+                times.append(t)
+                levels.append(level)
+            }
+            if Int(level) > peak { peak = Int(level) }
+        }
+        atCapacity.reserveCapacity(times.count)
+        var acc = 0.0
+        let cap = Int32(self.capacity)
+        for k in 0..<times.count {
+            atCapacity.append(acc)
+            if k + 1 < times.count {
+                let span = times[k + 1] - times[k]
+                if levels[k] >= cap { acc += span }
+                if levels[k] >= 1 { busy += span }
+            }
+        }
+        totalAtCapacity = acc
+    }
+
+    /// Time at or above capacity in `(-∞, x]`.
+    func atCapacity(upTo x: Double) -> Double {
+        // The last breakpoint ≤ x.
+        var lo = 0, hi = times.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if times[mid] <= x { lo = mid + 1 } else { hi = mid }
+        }
+        let k = lo - 1
+        guard k >= 0 else { return 0 }
+        return atCapacity[k] + (levels[k] >= Int32(capacity) ? x - times[k] : 0)
+    }
+
+    /// Σ over `points` (ascending) of the time at or above capacity up to each point: one merge
+    /// over the breakpoints instead of a binary search per point, so memory is read in order.
+    func sumAtCapacity(sortedPoints points: UnsafeBufferPointer<Double>) -> Double {
+        var sum = 0.0
+        var k = -1
+        let cap = Int32(capacity)
+        let count = times.count
+        for x in points {
+            while k + 1 < count && times[k + 1] <= x { k += 1 }
+            guard k >= 0 else { continue }
+            sum += atCapacity[k] + (levels[k] >= cap ? x - times[k] : 0)
+        }
+        return sum
+    }
+
+    /// Time at or above capacity within `[a, b]`.
+    func atCapacity(from a: Double, to b: Double) -> Double {
+        b > a ? atCapacity(upTo: b) - atCapacity(upTo: a) : 0
+    }
+}
+
+/// Values appended to buckets whose sizes are known beforehand, in one flat buffer that the
+/// caller deallocates (no per-append uniqueness checks or reallocations on the hot path).
+struct Buckets {
+    private let offsets: [Int]
+    private var filled: [Int]
+    private let storage: UnsafeMutableBufferPointer<Double>
+
+    init(sizes: [Int]) {
+        var offsets = [Int](repeating: 0, count: sizes.count + 1)
+        for (i, n) in sizes.enumerated() { offsets[i + 1] = offsets[i] + max(0, n) }
+        self.offsets = offsets
+        filled = [Int](repeating: 0, count: sizes.count)
+        storage = .allocate(capacity: max(1, offsets[sizes.count]))
+    }
+
+    /// Appends to bucket `b`; values beyond its size are dropped (never out of bounds).
+    @inline(__always)
+    mutating func append(_ b: Int, _ value: Double) {
+        let i = offsets[b] + filled[b]
+        guard i < offsets[b + 1] else { return }
+        storage[i] = value
+        filled[b] += 1
+    }
+
+    /// Bucket `b`, sorted ascending in place.
+    func sorted(_ b: Int) -> UnsafeBufferPointer<Double> {
+        let slice = UnsafeMutableBufferPointer(rebasing: storage[offsets[b]..<(offsets[b] + filled[b])])
+        radixSort(slice)
+        return UnsafeBufferPointer(slice)
+    }
+
+    func deallocate() { storage.deallocate() }
+}
+
+/// The two halves of a replay run, joined.
+final class ReplayJoin: @unchecked Sendable {
+    private let lock = NSLock()
+    private(set) var resources: [ResourceReplay] = []
+    private(set) var result: ReplayResult?
+
+    func setResources(_ r: [ResourceReplay]) {
+        lock.lock()
+        resources = r
+        lock.unlock()
+    }
+
+    func setResult(_ r: ReplayResult) {
+        lock.lock()
+        result = r
+        lock.unlock()
+    }
+}
+
+/// The inputs of one replay run, resolved once.
+struct ReplayEngine: Sendable {
+    let model: WorkflowModel
+    let log: EventLog
+    let nodeCount: Int
+    /// Log activity → node.
+    let activityNode: [Int?]
+    /// Log resource → owner.
+    let resourceOwner: [Int?]
+    /// Node → the owners it loads (stage owner or gate approvers).
+    let nodeOwners: [[Int]]
+    let predecessors: [[Int]]
+
+    init(model: WorkflowModel, log: EventLog) {
+        self.model = model
+        self.log = log
+        nodeCount = model.nodes.count
+        let matcher = ActivityMatcher(model: model)
+        activityNode = log.activities.map { matcher.node(forActivity: $0) }
+        resourceOwner = Replay.resourceOwners(model: model, log: log)
+        nodeOwners = (0..<model.nodes.count).map { model.owners(ofNode: $0) }
+        predecessors = model.graph.predecessors
+    }
+
+    /// The owners an occurrence of `node` by `resource` counts for.
+    func owners(node: Int, resource: Int?) -> [Int] {
+        if let r = resource, let o = resourceOwner[r] { return [o] }
+        return nodeOwners[node]
+    }
+
+    /// Runs the replay: resource loads on one core, everything else on another.
+    func run() -> ReplayResult {
+        let box = ReplayJoin()
+        let engine = self
+        DispatchQueue.concurrentPerform(iterations: 2) { job in
+            if job == 0 {
+                box.setResources(engine.resourceLoads())
+            } else {
+                box.setResult(engine.scan())
+            }
+        }
+        // Both jobs have run when concurrentPerform returns.
+        var result = box.result ?? engine.scan()
+        let resources = box.resources
+        result.resources = resources
+        for k in result.owners.indices {
+            let w = result.owners[k].owner
+            result.owners[k].members = resources.filter { $0.owner == w }.map(\.name)
+        }
+        return result
+    }
+
+    /// Intervals `[start, end)` grouped by a key with a counting pass, in flat arrays: group `g`
+    /// is `starts[offsets[g] ..< offsets[g + 1]]`.
+    struct GroupedIntervals {
+        var offsets: [Int]
+        var starts: [Double]
+        var ends: [Double]
+
+        /// The concurrency profile of group `g`.
+        func profile(_ g: Int, capacity: Int) -> ConcurrencyProfile {
+            var s = Array(starts[offsets[g]..<offsets[g + 1]])
+            var e = Array(ends[offsets[g]..<offsets[g + 1]])
+            return ConcurrencyProfile(starts: &s, ends: &e, capacity: capacity)
+        }
+    }
+
+    /// Work items, busy time, processing and peak concurrency of every log resource, by name.
+    func resourceLoads() -> [ResourceReplay] {
+        let count = log.resources.count
+        var items = [Int](repeating: 0, count: count)
+        var processing = [Double](repeating: 0, count: count)
+        var offsets = [Int](repeating: 0, count: count + 1)
+        for c in log.cases {
+            for o in c.occurrences {
+                guard let r = o.resource, r >= 0, r < count else { continue }
+                items[r] += 1
+                if let s = o.start {
+                    offsets[r + 1] += 1
+                    processing[r] += o.end - s
+                }
+            }
+        }
+        for r in 0..<count { offsets[r + 1] += offsets[r] }
+        var starts = [Double](repeating: 0, count: offsets[count])
+        var ends = [Double](repeating: 0, count: offsets[count])
+        var fill = offsets
+        for c in log.cases {
+            for o in c.occurrences {
+                guard let r = o.resource, r >= 0, r < count, let s = o.start else { continue }
+                starts[fill[r]] = s
+                ends[fill[r]] = o.end
+                fill[r] += 1
+            }
+        }
+        let grouped = GroupedIntervals(offsets: offsets, starts: starts, ends: ends)
+        var resources: [ResourceReplay] = []
+        resources.reserveCapacity(count)
+        for r in 0..<count {
+            let p = grouped.profile(r, capacity: 1)
+            resources.append(ResourceReplay(
+                name: log.resources[r], owner: resourceOwner[r], workItems: items[r], busy: p.busy,
+                processing: processing[r], peakConcurrency: p.peak))
+        }
+        resources.sort { $0.name < $1.name }
+        return resources
+    }
+
+    /// The node an occurrence counts as, if any.
+    @inline(__always)
+    func node(of o: Occurrence) -> Int? {
+        o.activity >= 0 && o.activity < activityNode.count ? activityNode[o.activity] : nil
+    }
+
+    /// Everything but the resource loads (and the owners' member lists, which come from them).
+    func scan() -> ReplayResult {
+        let ownerCount = model.owners.count
+
+        // Owner loads: intervals per owner, grouped in flat arrays.
+        var ownerItems = [Int](repeating: 0, count: ownerCount)
+        var ownerProcessing = [Double](repeating: 0, count: ownerCount)
+        var ownerOffsets = [Int](repeating: 0, count: ownerCount + 1)
+        var nodeOccurrences = [Int](repeating: 0, count: nodeCount)
+        var nodeTimed = [Int](repeating: 0, count: nodeCount)
+        for c in log.cases {
+            for o in c.occurrences {
+                guard let v = node(of: o) else { continue }
+                nodeOccurrences[v] += 1
+                if o.start != nil { nodeTimed[v] += 1 }
+                for w in owners(node: v, resource: o.resource) {
+                    ownerItems[w] += 1
+                    if let s = o.start {
+                        ownerOffsets[w + 1] += 1
+                        ownerProcessing[w] += o.end - s
+                    }
+                }
+            }
+        }
+        for w in 0..<ownerCount { ownerOffsets[w + 1] += ownerOffsets[w] }
+        var ownerStarts = [Double](repeating: 0, count: ownerOffsets[ownerCount])
+        var ownerEnds = [Double](repeating: 0, count: ownerOffsets[ownerCount])
+        var fill = ownerOffsets
+        for c in log.cases {
+            for o in c.occurrences {
+                guard let v = node(of: o), let s = o.start else { continue }
+                for w in owners(node: v, resource: o.resource) {
+                    ownerStarts[fill[w]] = s
+                    ownerEnds[fill[w]] = o.end
+                    fill[w] += 1
+                }
+            }
+        }
+        let grouped = GroupedIntervals(offsets: ownerOffsets, starts: ownerStarts, ends: ownerEnds)
+        ownerStarts = []
+        ownerEnds = []
+        let profiles = (0..<ownerCount).map { grouped.profile($0, capacity: model.capacity(ofOwner: $0)) }
+
+        // Pass 2: per case.
+        let n = nodeCount
+        var processing = Buckets(sizes: nodeTimed)
+        var waiting = Buckets(sizes: nodeTimed)
+        var sojourn = Buckets(sizes: nodeOccurrences)
+        defer {
+            processing.deallocate()
+            waiting.deallocate()
+            sojourn.deallocate()
+        }
+        var counts = [Int](repeating: 0, count: n)
+        var caseCounts = [Int](repeating: 0, count: n)
+        var reworkCases = [Int](repeating: 0, count: n)
+        var breaches = [Int](repeating: 0, count: n)
+        var sojournTotal = [Double](repeating: 0, count: n)
+        var stageWaitedAtCapacity = [Double](repeating: 0, count: n)
+        var ownerWaitedAtCapacity = [Double](repeating: 0, count: ownerCount)
+        let slas = model.nodes.map { $0.sla?.value }
+        let calendar = model.calendar
+        let isFinal = (0..<n).map { model.graph.successors[$0].isEmpty }
+        let required = (0..<n).filter { model.nodes[$0].condition == nil }
+        let isGate = model.nodes.map { $0.kind == .gate }
+        let approverSets = (0..<n).map { Set(isGate[$0] ? nodeOwners[$0] : []) }
+        let quorums = (0..<n).map { isGate[$0] ? model.quorum(ofNode: $0) : 0 }
+        let onRoute = Replay.reworkRoutes(model: model)
+
+        // Waiting intervals per (node, owner) pair; the time at capacity within them is summed
+        // after the scan as Σ F(to) − Σ F(from), F = time at capacity so far (see ConcurrencyProfile).
+        var pairs: [(node: Int, owner: Int)] = []
+        var pairsOfNode = [[Int]](repeating: [], count: n)
+        for v in 0..<n {
+            for w in nodeOwners[v] {
+                pairsOfNode[v].append(pairs.count)
+                pairs.append((v, w))
+            }
+        }
+        var waitFrom = Buckets(sizes: pairs.map { nodeTimed[$0.node] })
+        var waitTo = Buckets(sizes: pairs.map { nodeTimed[$0.node] })
+        defer {
+            waitFrom.deallocate()
+            waitTo.deallocate()
+        }
+
+        var leadTimes: [Double] = []
+        leadTimes.reserveCapacity(log.cases.count)
+        var first = Double.infinity, last = -Double.infinity
+        var conforming = 0, finishedCount = 0, mapped = 0
+        var violationCounts = [Int](repeating: 0, count: ViolationKind.allCases.count)
+        var violationExamples = [[String]](repeating: [], count: ViolationKind.allCases.count)
+
+        // Per-case scratch, reset for the nodes touched.
+        var ends = [[Double]](repeating: [], count: n)
+        var inCase = [Int](repeating: 0, count: n)
+        var firstT = [Double](repeating: 0, count: n)
+        var gateRecorded = [Bool](repeating: false, count: n)
+        var gateApprovers = [[Int]](repeating: [], count: n)
+        var touched: [Int] = []
+
+        for c in log.cases {
+            let occs = c.occurrences
+            guard !occs.isEmpty else {
+                conforming += 1
+                continue
+            }
+            var caseStart = Double.infinity, caseEnd = -Double.infinity
+            for o in occs {
+                caseStart = min(caseStart, o.start ?? o.end)
+                caseEnd = max(caseEnd, o.end)
+            }
+            first = min(first, caseStart)
+            last = max(last, caseEnd)
+            leadTimes.append(caseEnd - caseStart)
+
+            touched.removeAll(keepingCapacity: true)
+            for o in occs {
+                guard let v = node(of: o) else { continue }
+                if inCase[v] == 0 {
+                    touched.append(v)
+                    firstT[v] = o.start ?? o.end
+                }
+                inCase[v] += 1
+                ends[v].append(o.end)
+                if isGate[v], let r = o.resource {
+                    gateRecorded[v] = true
+                    if let w = resourceOwner[r], approverSets[v].contains(w), !gateApprovers[v].contains(w) {
+                        gateApprovers[v].append(w)
+                    }
+                }
+            }
+            for v in touched where ends[v].count > 1 { ends[v].sort() }
+
+            for o in occs {
+                guard let v = node(of: o) else { continue }
+                mapped += 1
+                let t = o.start ?? o.end
+                var ready = caseStart
+                for p in predecessors[v] {
+                    let e = ends[p]
+                    // The latest completion of p at or before t (ends are ascending).
+                    var k = e.count - 1
+                    while k >= 0 && e[k] > t { k -= 1 }
+                    if k >= 0 && e[k] > ready { ready = e[k] }
+                }
+                let stay = o.end - ready
+                sojourn.append(v, stay)
+                sojournTotal[v] += stay
+                if let s = o.start {
+                    processing.append(v, o.end - s)
+                    waiting.append(v, max(0, s - ready))
+                    if s > ready {
+                        for pair in pairsOfNode[v] {
+                            waitFrom.append(pair, ready)
+                            waitTo.append(pair, s)
+                        }
+                    }
+                }
+                if let sla = slas[v] {
+                    let measured = sla.isBusiness ? calendar.businessDuration(from: ready, to: o.end) : stay
+                    if measured > sla.seconds { breaches[v] += 1 }
+                }
+            }
+
+            // Conformance.
+            var kinds = [Bool](repeating: false, count: ViolationKind.allCases.count)
+            var finished = false
+            for v in touched {
+                counts[v] += inCase[v]
+                caseCounts[v] += 1
+                if inCase[v] > 1 {
+                    reworkCases[v] += 1
+                    if !onRoute[v] { kinds[3] = true }
+                }
+                if isFinal[v] { finished = true }
+                for p in predecessors[v] where inCase[p] > 0 {
+                    if ends[p][0] > firstT[v] { kinds[0] = true }
+                }
+                if isGate[v] && gateRecorded[v] && gateApprovers[v].count < quorums[v] { kinds[2] = true }
+            }
+            if finished {
+                finishedCount += 1
+                for v in required where inCase[v] == 0 {
+                    kinds[1] = true
+                    break
+                }
+            }
+            var clean = true
+            for k in 0..<kinds.count where kinds[k] {
+                clean = false
+                violationCounts[k] += 1
+                if violationExamples[k].count < 5 { violationExamples[k].append(c.id) }
+            }
+            if clean { conforming += 1 }
+            for v in touched {
+                inCase[v] = 0
+                ends[v].removeAll(keepingCapacity: true)
+                gateRecorded[v] = false
+                gateApprovers[v].removeAll(keepingCapacity: true)
+            }
+        }
+
+        for (k, pair) in pairs.enumerated() {
+            let profile = profiles[pair.owner]
+            let waited = profile.sumAtCapacity(sortedPoints: waitTo.sorted(k))
+                - profile.sumAtCapacity(sortedPoints: waitFrom.sorted(k))
+            stageWaitedAtCapacity[pair.node] += waited
+            ownerWaitedAtCapacity[pair.owner] += waited
+        }
+
+        radixSort(&leadTimes)
+        let totalLead = leadTimes.reduce(0, +)
+        var stages: [StageReplay] = []
+        stages.reserveCapacity(n)
+        var activitiesOfNode = [[String]](repeating: [], count: n)
+        for (a, name) in log.activities.enumerated() {
+            if let v = activityNode[a] { activitiesOfNode[v].append(name) }
+        }
+        for v in 0..<n {
+            stages.append(StageReplay(
+                node: v, id: model.nodes[v].id.name, kind: model.nodes[v].kind,
+                activities: activitiesOfNode[v].sorted(), count: counts[v], cases: caseCounts[v],
+                processing: DurationStats(sortedBuffer: processing.sorted(v)),
+                waiting: DurationStats(sortedBuffer: waiting.sorted(v)),
+                sojourn: DurationStats(sortedBuffer: sojourn.sorted(v)), sla: slas[v], slaBreaches: breaches[v],
+                reworkCases: reworkCases[v], leadTimeShare: totalLead > 0 ? sojournTotal[v] / totalLead : 0,
+                waitedAtCapacity: stageWaitedAtCapacity[v]))
+        }
+
+        var owners: [OwnerReplay] = []
+        for w in 0..<ownerCount {
+            owners.append(OwnerReplay(
+                owner: w, id: model.owners[w].id.name, capacity: model.capacity(ofOwner: w),
+                members: [], workItems: ownerItems[w],
+                busy: profiles[w].busy, processing: ownerProcessing[w], peakConcurrency: profiles[w].peak,
+                atCapacity: profiles[w].totalAtCapacity, waitedAtCapacity: ownerWaitedAtCapacity[w]))
+        }
+
+        var unmapped: [UnmappedActivity] = []
+        for (a, name) in log.activities.enumerated() where activityNode[a] == nil {
+            let events = a < log.activityEventCounts.count ? log.activityEventCounts[a] : 0
+            unmapped.append(UnmappedActivity(activity: name, events: events))
+        }
+        unmapped.sort { $0.events != $1.events ? $0.events > $1.events : $0.activity < $1.activity }
+
+        let violations = ViolationKind.allCases.enumerated().map { k, kind in
+            ViolationSummary(kind: kind, count: violationCounts[k], examples: violationExamples[k])
+        }
+        let bottlenecks = ReplayEngine.rank(stages: stages, owners: owners, model: model)
+
+        return ReplayResult(
+            caseCount: log.cases.count, eventCount: log.eventCount, occurrenceCount: log.occurrenceCount,
+            mappedOccurrenceCount: mapped, firstInstant: first <= last ? first : nil,
+            lastInstant: first <= last ? last : nil, unmappedActivities: unmapped,
+            unobservedNodes: (0..<n).filter { counts[$0] == 0 }, stages: stages,
+            leadTime: DurationStats(sorted: leadTimes), totalLeadTime: totalLead, conformingCases: conforming,
+            finishedCases: finishedCount, violations: violations, owners: owners, resources: [],
+            bottlenecks: bottlenecks)
+    }
+
+    /// The five nodes with the largest share of lead time (share > 0), each with its reason.
+    static func rank(stages: [StageReplay], owners: [OwnerReplay], model: WorkflowModel) -> [Bottleneck] {
+        let ranked = stages.filter { $0.leadTimeShare > 0 }
+            .sorted { $0.leadTimeShare != $1.leadTimeShare ? $0.leadTimeShare > $1.leadTimeShare : $0.node < $1.node }
+        return ranked.prefix(5).map { s in
+            var parts = ["\(s.id): \(percentText(s.leadTimeShare)) of lead time"]
+            if let w = s.waiting {
+                parts.append("median wait \(humanDuration(w.median)) before it starts")
+            }
+            if let sla = s.sla, let rate = s.breachRate, s.slaBreaches > 0 {
+                parts.append("SLA \(sla) broken in \(percentText(rate)) of occurrences")
+            }
+            // The most overloaded of its owners, when one ran over capacity.
+            let loads = model.owners(ofNode: s.node).map { owners[$0] }
+                .filter { $0.peakConcurrency > $0.capacity }
+                .sorted { a, b in
+                    let ra = Double(a.peakConcurrency) / Double(a.capacity)
+                    let rb = Double(b.peakConcurrency) / Double(b.capacity)
+                    return ra != rb ? ra > rb : a.owner < b.owner
+                }
+            if let o = loads.first {
+                parts.append("\(o.id) had \(o.peakConcurrency) open at peak against capacity \(o.capacity)")
+            }
+            return Bottleneck(node: s.node, stage: s.id, share: s.leadTimeShare, reason: parts.joined(separator: "; "))
+        }
+    }
+}
