@@ -213,7 +213,8 @@ extension ReportCharts {
     static func drawOverflowNote(_ svg: inout SVGWriter, _ text: String, atBottom: Bool = false) {
         typealias L = DistributionLayout
         svg.text(text + " →", x: L.plotRight, y: atBottom ? L.plotBottom - 8 : L.plotTop + 14,
-                 [("class", "overflow-note"), ("text-anchor", "end"), ("font-size", 11), ("fill", .text(Palette.muted))])
+                 [("class", "overflow-note"), ("text-anchor", "end"), ("font-size", 11), ("fill", .text(Palette.muted))]
+                 + halo)
     }
 
     /// The cumulative share of durations at or below each day (`class="chart chart-cdf"`),
@@ -283,6 +284,10 @@ extension ReportCharts {
         svg.close("g")
     }
 
+    /// A white outline under text so lines crossing it do not hide it.
+    static let halo: [(String, SVGWriter.Value)] = [("stroke", "#ffffff"), ("stroke-width", 4), ("stroke-linejoin", "round"),
+                                                   ("paint-order", "stroke")]
+
     /// Vertical marker lines; labels go in up to three rows above the plot so that close
     /// markers do not overprint (a label takes the first row where it fits).
     static func drawMarkers(_ svg: inout SVGWriter, _ markers: [ChartMarker], x: LinearScale) {
@@ -304,7 +309,7 @@ extension ReportCharts {
                      [("class", .text("marker marker-\(m.kind.rawValue)")), ("stroke", .text(colour)),
                       ("stroke-width", m.kind == .deadline ? 2 : 1.5), ("stroke-dasharray", m.kind == .deadline ? "6 3" : "3 3")])
             svg.text(m.label, x: left, y: labelY,
-                     [("class", "marker-label"), ("fill", .text(colour)), ("font-weight", 600)])
+                     [("class", "marker-label"), ("fill", .text(colour)), ("font-weight", 600)] + halo)
         }
         svg.close("g")
     }
