@@ -92,3 +92,27 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: out))
     }
 }
+
+@Suite struct ReportRobustnessTests {
+    /// Every corpus file, valid or not, gives a page whose every SVG parses, without a trap.
+    @Test func everyCorpusFileRenders() throws {
+        var rendered = 0
+        for path in try corpusFiles() + Files.flowFiles([repositoryRoot + "/examples"]) {
+            let bytes = try Files.read(path)
+            let result = Checker.check(SourceFile(path: path, bytes: bytes))
+            guard let model = result.model else { continue }
+            let values = model.paramValues()
+            let doc = ReportBuilder.document(model: model, source: result.source, sourceName: path, values: values,
+                                             overrides: [:], start: CivilDate(year: 2026, month: 12, day: 1), startGiven: true)
+            let html = HTMLReport.render(doc)
+            var rest = html[...]
+            while let start = rest.range(of: "<svg "), let end = rest[start.lowerBound...].range(of: "</svg>") {
+                #expect(parsesAsXML(String(rest[start.lowerBound..<end.upperBound])), "\(path)")
+                rest = rest[end.upperBound...]
+            }
+            #expect(!html.contains("=\"nan") && !html.contains("=\"-nan") && !html.contains("inf\""), "\(path)")
+            rendered += 1
+        }
+        #expect(rendered > 1)
+    }
+}
