@@ -275,7 +275,14 @@ public enum HTMLReport {
     footer { margin-top: 36px; padding-top: 10px; border-top: 1px solid #e5e7eb; color: #9ca3af; font-size: 12px; }
     @page { size: A4; margin: 12mm; }
     @media print {
-      body { background: #ffffff; font-size: 11pt; }
+      body { background: #ffffff; font-size: 10pt; }
+      h1 { font-size: 20pt; }
+      h2 { font-size: 14pt; }
+      .facts { grid-template-columns: repeat(auto-fit, minmax(105px, 1fr)); gap: 6px; }
+      .fact { padding: 6px 8px; }
+      .fact dd { font-size: 12pt; }
+      table { font-size: 8.5pt; }
+      figcaption, .notes { font-size: 8.5pt; }
       main { max-width: none; margin: 0; padding: 0; box-shadow: none; border-radius: 0; }
       .toc { display: none; }
       h2 { margin-top: 20px; }
