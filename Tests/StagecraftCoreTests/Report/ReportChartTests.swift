@@ -317,6 +317,28 @@ func parsesAsXML(_ markup: String) -> Bool {
         #expect(parsesAsXML(svg))
     }
 
+    @Test func nestedReworkLoopsArcAtDifferentHeights() {
+        // a → b → c → d; c sends work back to b (span 1), d back to a (span 3).
+        let chain = [
+            ProcessGraphNode(id: "a", title: "A"),
+            ProcessGraphNode(id: "b", title: "B", after: [0]),
+            ProcessGraphNode(id: "c", title: "C", isGate: true, after: [1], reworkTarget: 1, reworkLabel: "30%"),
+            ProcessGraphNode(id: "d", title: "D", isGate: true, after: [2], reworkTarget: 0, reworkLabel: "20%"),
+        ]
+        let layout = ProcessGraphLayout(after: chain.map(\.after))
+        #expect(layout.reworkLevels([(gate: 2, target: 1), (gate: 3, target: 0)]) == [0, 1])
+        let svg = ReportCharts.processGraph(chain)
+        // Two levels: the top margin grows by one step; the outer arc's control points sit higher.
+        #expect(ProcessGraphLayout.marginTop(reworkLevels: 2) == 80)
+        let arcs = svgElements(svg, "path", class: "rework")
+        // Centres: x = 20 + column × 264 + 100; tops at y = 80; control points 44 (+22 per level) higher.
+        #expect(arcs.map { $0["d"] ?? "" } == ["M648 80 C648 36 384 36 384 73", "M912 80 C912 14 120 14 120 73"])
+        // Each label sits beside its own gate.
+        let labels = svgElements(svg, "text", class: "edge-label")
+        #expect(labels.map { $0["x"] } == ["654", "918"])
+        #expect(svg.contains(">rework 30%</text>") && svg.contains(">rework 20%</text>"))
+    }
+
     @Test func userTextIsEscaped() {
         let svg = ReportCharts.processGraph([ProcessGraphNode(id: "x", title: "<script>alert('x')</script>", owners: ["a&b"])])
         #expect(!svg.contains("<script>"))

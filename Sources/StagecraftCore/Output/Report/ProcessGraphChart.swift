@@ -51,8 +51,27 @@ public struct ProcessGraphLayout: Hashable, Sendable {
     public static let columnGap = 64.0
     public static let rowGap = 38.0
     public static let marginX = 20.0
-    /// Top margin; more when rework edges arc above the first row.
-    public static func marginTop(hasRework: Bool) -> Double { hasRework ? 58 : 20 }
+    /// Top margin: room for `reworkLevels` nested rework arcs above the first row.
+    public static func marginTop(reworkLevels: Int) -> Double {
+        reworkLevels > 0 ? 58 + reworkLevelStep * Double(reworkLevels - 1) : 20
+    }
+    /// How much higher each nested rework arc rises than the one inside it.
+    public static let reworkLevelStep = 22.0
+    /// At most this many arc heights; more rework edges share the highest.
+    public static let maxReworkLevels = 6
+
+    /// The arc height level of each rework edge `(gate, target)`: shorter spans (in
+    /// columns) lower, so nested loops do not overlap; ties in declaration order.
+    public func reworkLevels(_ edges: [(gate: Int, target: Int)]) -> [Int] {
+        let order = edges.indices.sorted { a, b in
+            let sa = abs(column[edges[a].gate] - column[edges[a].target])
+            let sb = abs(column[edges[b].gate] - column[edges[b].target])
+            return (sa, edges[a].gate) < (sb, edges[b].gate)
+        }
+        var levels = [Int](repeating: 0, count: edges.count)
+        for (rank, e) in order.enumerated() { levels[e] = min(rank, ProcessGraphLayout.maxReworkLevels - 1) }
+        return levels
+    }
 
     /// Lays out `after` lists (indices out of range are ignored). Nodes on a cycle, which
     /// a checked workflow cannot have, are placed after their acyclic predecessors.
@@ -114,8 +133,13 @@ extension ReportCharts {
         typealias L = ProcessGraphLayout
         let layout = ProcessGraphLayout(after: nodes.map(\.after))
         let n = nodes.count
-        let hasRework = nodes.contains { $0.reworkTarget.map { $0 >= 0 && $0 < n } ?? false }
-        let top = L.marginTop(hasRework: hasRework)
+        let reworkEdges: [(gate: Int, target: Int)] = nodes.indices.compactMap { i in
+            guard let t = nodes[i].reworkTarget, t >= 0, t < n else { return nil }
+            return (i, t)
+        }
+        let hasRework = !reworkEdges.isEmpty
+        let levels = layout.reworkLevels(reworkEdges)
+        let top = L.marginTop(reworkLevels: levels.max().map { $0 + 1 } ?? 0)
         let colPitch = L.nodeWidth + L.columnGap
         let rowPitch = L.nodeHeight + L.rowGap
         let legendHeight = 40.0
@@ -177,26 +201,27 @@ extension ReportCharts {
         if hasRework {
             svg.open("g", [("class", "rework-edges"), ("fill", "none"), ("stroke", .text(Palette.gateStroke)),
                            ("stroke-width", 1.5)])
-            for (i, node) in nodes.enumerated() {
-                guard let t = node.reworkTarget, t >= 0, t < n else { continue }
+            for (k, edge) in reworkEdges.enumerated() {
+                let i = edge.gate, t = edge.target
+                let node = nodes[i]
                 var sx = x(i) + L.nodeWidth / 2, tx = x(t) + L.nodeWidth / 2
                 if t == i {
                     sx += 24
                     tx -= 24
                 }
                 let sy = y(i), ty = y(t)
-                let cy = min(sy, ty) - 44
+                let cy = min(sy, ty) - 44 - L.reworkLevelStep * Double(levels[k])
                 let path = "M\(fc(sx)) \(fc(sy)) C\(fc(sx)) \(fc(cy)) \(fc(tx)) \(fc(cy)) \(fc(tx)) \(fc(ty - 7))"
                 svg.element("path", [("class", "edge rework"), ("data-from", .text(node.id)),
                                      ("data-to", .text(nodes[t].id)), ("stroke-dasharray", "6 4"), ("d", .text(path))])
                 svg.polygon([(tx, ty), (tx - 4.5, ty - 8), (tx + 4.5, ty - 8)],
                             [("class", "arrowhead"), ("fill", .text(Palette.gateStroke)), ("stroke", "none")])
-                // The apex of the cubic at t = 0.5.
-                let apexY = 0.125 * sy + 0.75 * cy + 0.125 * ty
+                // The label sits beside the arc where it leaves the gate (the arc bends away
+                // towards the upstream target), so nested loops keep their labels apart.
                 let label = "rework" + (node.reworkLabel.map { " " + $0 } ?? "")
-                svg.text(label, x: (sx + tx) / 2, y: apexY - 5,
-                         [("class", "edge-label"), ("text-anchor", "middle"), ("fill", .text(Palette.gateStroke)),
-                          ("stroke", "none"), ("font-size", 11)])
+                svg.text(label, x: sx + 6, y: sy - 10,
+                         [("class", "edge-label"), ("text-anchor", "start"), ("fill", .text(Palette.gateStroke)),
+                          ("font-size", 11)] + ReportCharts.halo)
             }
             svg.close("g")
         }
