@@ -73,6 +73,9 @@ func parsesAsXML(_ markup: String) -> Bool {
         #expect(c.step == 2.5)
         #expect(c.values == [0, 2.5, 5, 7.5, 10, 12.5])
         #expect(c.decimals == 1)
+        // A step of 1 reached from below (raw 0.6 rounds up to 10 × 0.1) has no decimals.
+        let d = AxisTicks(lower: 0, upper: 3, maxCount: 5)
+        #expect(d.step == 1 && d.values.map(d.label) == ["0", "1", "2", "3"])
         let flat = AxisTicks(lower: 5, upper: 5)
         #expect(flat.lower <= 5 && flat.upper > 5)
         let nan = AxisTicks(lower: .nan, upper: .infinity)
@@ -193,6 +196,10 @@ func parsesAsXML(_ markup: String) -> Bool {
         }
         #expect(svgElements(svg, "line", class: "marker-percentile").count == 1)
         #expect(svg.contains("P50 4.0 d"))
+        // Whole-number count ticks, one per count up to the tallest bin.
+        let yLabels = svgElements(svg, "g", class: "axis-y").count == 1
+            ? svg.components(separatedBy: "class=\"axis axis-x\"")[0] : ""
+        #expect(yLabels.contains(">1</text>") && yLabels.contains(">3</text>") && !yLabels.contains(">1.0</text>"))
         #expect(svg.hasPrefix("<svg") && svg.contains("class=\"chart chart-histogram\""))
         #expect(parsesAsXML(svg))
     }

@@ -187,7 +187,8 @@ extension ReportCharts {
                                upper: max(last.upper, markers.map(\.value).max() ?? last.upper), maxCount: 10)
         let x = LinearScale(domain: xTicks.lower, xTicks.upper, range: L.plotLeft, L.plotRight)
         let maxCount = bins.map(\.count).max() ?? 0
-        let yTicks = AxisTicks(lower: 0, upper: Double(max(maxCount, 1)), maxCount: 5)
+        // Counts are whole numbers: never more intervals than the tallest count.
+        let yTicks = AxisTicks(lower: 0, upper: Double(max(maxCount, 1)), maxCount: max(1, min(5, maxCount)))
         let y = LinearScale(domain: 0, yTicks.upper, range: L.plotBottom, L.plotTop)
         drawAxes(&svg, x: x, xTicks: xTicks, y: y, yTicks: yTicks, xTitle: input.axisTitle,
                  yTitle: input.countName.prefix(1).uppercased() + input.countName.dropFirst(),
@@ -296,20 +297,27 @@ extension ReportCharts {
         let ordered = markers.enumerated().sorted { ($0.element.value, $0.offset) < ($1.element.value, $1.offset) }.map(\.element)
         var rowEnds = [-Double.infinity, -Double.infinity, -Double.infinity]
         svg.open("g", [("class", "markers"), ("font-size", 11)])
+        // Place every label first, then draw all lines under all labels.
+        var placed: [(marker: ChartMarker, x: Double, left: Double, y: Double)] = []
         for m in ordered {
             let px = x(m.value)
-            let colour = m.kind == .deadline ? Palette.deadline : Palette.percentile
             let labelWidth = TextMetrics.width(m.label, fontSize: 11)
             var left = px - labelWidth / 2
             left = min(max(left, 4), L.width - 4 - labelWidth)
             let row = rowEnds.firstIndex { $0 + 6 <= left } ?? rowEnds.indices.min { rowEnds[$0] < rowEnds[$1] } ?? 0
             rowEnds[row] = left + labelWidth
-            let labelY = L.plotTop - 8 - Double(row) * 14
-            svg.line(x1: px, y1: labelY + 3, x2: px, y2: L.plotBottom,
-                     [("class", .text("marker marker-\(m.kind.rawValue)")), ("stroke", .text(colour)),
+            placed.append((m, px, left, L.plotTop - 8 - Double(row) * 14))
+        }
+        func colour(_ m: ChartMarker) -> String { m.kind == .deadline ? Palette.deadline : Palette.percentile }
+        for p in placed {
+            let m = p.marker
+            svg.line(x1: p.x, y1: p.y + 3, x2: p.x, y2: L.plotBottom,
+                     [("class", .text("marker marker-\(m.kind.rawValue)")), ("stroke", .text(colour(m))),
                       ("stroke-width", m.kind == .deadline ? 2 : 1.5), ("stroke-dasharray", m.kind == .deadline ? "6 3" : "3 3")])
-            svg.text(m.label, x: left, y: labelY,
-                     [("class", "marker-label"), ("fill", .text(colour)), ("font-weight", 600)] + halo)
+        }
+        for p in placed {
+            svg.text(p.marker.label, x: p.left, y: p.y,
+                     [("class", "marker-label"), ("fill", .text(colour(p.marker))), ("font-weight", 600)] + halo)
         }
         svg.close("g")
     }

@@ -258,10 +258,11 @@ public struct AxisTicks: Hashable, Sendable {
         self.lower = first * step
         self.upper = (first + Double(n)) * step
         self.values = (0...n).map { (first + Double($0)) * step }
+        // The fewest decimals that write the step exactly (1 → 0, 0.5 → 1, 2.5 → 1, 0.25 → 2).
         var decimals = 0
-        var m = magnitude * (nice == 2.5 ? 0.1 : 1)
-        while m < 1 && decimals < 6 {
-            m *= 10
+        var scaled = step
+        while decimals < 6 && abs(scaled - scaled.rounded()) > 1e-9 * max(1, scaled) {
+            scaled *= 10
             decimals += 1
         }
         self.decimals = decimals
