@@ -12,7 +12,7 @@ func flowFile(seed: Int, nodes: Int, ownersCount: Int) -> String {
     var s = "# Generated process \(seed): a launch with reviews and rework.\n"
     s += "workflow \"Generated launch \(seed)\" {\n"
     s += "  description \"Benchmark workflow \(seed)\"\n"
-    s += "  deadline \(nodes * 6)bd\n\n"
+    s += "  deadline \(min(nodes * 6, 9000))bd\n\n"
     s += "  calendar {\n    workdays mon tue wed thu fri\n    holiday 2026-12-25 \"Christmas\"\n  }\n\n"
     s += "  param region: string = \"US\"\n\n"
     for o in 0..<ownersCount {
@@ -163,6 +163,22 @@ case "replay-phases" where args.count == 4:
     t0 = DispatchTime.now().uptimeNanoseconds
     let json = ReplayFormatter(model: model, result: result, file: args[2], log: log).json()
     print("json", seconds(t0), json.utf8.count)
+case "check-corpus" where args.count == 3:
+    // In-process, one thread: the cost of Checker.check itself on small files.
+    let names = ((try? FileManager.default.contentsOfDirectory(atPath: args[2])) ?? []).filter { $0.hasSuffix(".flow") }.sorted()
+    let sources = names.compactMap { name in
+        FileManager.default.contents(atPath: args[2] + "/" + name).map { SourceFile(path: name, bytes: [UInt8]($0)) }
+    }
+    var times: [Double] = []
+    for _ in 0..<5 {
+        let t0 = DispatchTime.now().uptimeNanoseconds
+        var diagnostics = 0
+        for s in sources { diagnostics += Checker.check(s).diagnostics.count }
+        times.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)
+        if diagnostics > 0 { print("unexpected diagnostics: \(diagnostics)") }
+    }
+    times.sort()
+    print(String(format: "%.4f", times[times.count / 2]))
 case "check-file" where args.count == 4:
     guard let data = FileManager.default.contents(atPath: args[2]) else { exit(2) }
     let bytes = [UInt8](data)
