@@ -19,7 +19,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT=${OUT:-/tmp/stagecraft-report-check}
 FLOW=${FLOW:-examples/launch/launch.flow}
-START=${START:-2026-12-01}
+START=${START:-2026-12-07}
 mkdir -p "$OUT"
 rm -f "$OUT"/report.html "$OUT"/report2.html "$OUT"/report.png "$OUT"/report.pdf "$OUT"/dom.html
 
