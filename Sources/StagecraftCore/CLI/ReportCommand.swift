@@ -105,7 +105,7 @@ enum ReportCommand {
                 throw InputError("cannot simulate: \(error.description)")
             }
             document.forecast = ReportBuilder.forecastSection(
-                result: simulation, model: model,
+                result: simulation, model: model, values: values,
                 notes: ["\(runs) runs with seed \(seed), kickoff \(start) 09:00 UTC; the same seed gives the same forecast."]
                     + ReportBuilder.provenanceNotes(built))
         }

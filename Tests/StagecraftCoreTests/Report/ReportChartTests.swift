@@ -216,6 +216,20 @@ func parsesAsXML(_ markup: String) -> Bool {
         #expect(parsesAsXML(svg))
     }
 
+    @Test func histogramAndCDFShareTheValueAxis() {
+        let input = DistributionInput(values: [3.2, 4.1, 4.4, 5.0, 6.8, 7.7, 9.9],
+                                      markers: [ChartMarker(label: "Deadline", value: 12, kind: .deadline)])
+        func xTicks(_ svg: String) -> [String] {
+            let axis = svg.components(separatedBy: "class=\"axis axis-x\"")[1]
+            return svgElements(axis, "text", class: "tick-label").map { ($0["x"] ?? "") }
+        }
+        let h = xTicks(ReportCharts.histogram(input, title: "h")), c = xTicks(ReportCharts.cdf(input, title: "c"))
+        #expect(!h.isEmpty && h == c)
+        // Half-day bins from 3 to 10; the axis runs from the first bin to the deadline, one tick a day.
+        #expect(Histogram.bins(input.values).first?.lower == 3 && Histogram.bins(input.values).last?.upper == 10)
+        #expect(h.count == 10 && h.first == "70" && h.last == "930")
+    }
+
     @Test func closeMarkerLabelsGoOnDifferentRows() {
         let input = DistributionInput(values: Array(stride(from: 1.0, through: 30, by: 1)),
                                       markers: [ChartMarker(label: "P50 15.0 d", value: 15), ChartMarker(label: "P85 16.0 d", value: 16),

@@ -99,3 +99,29 @@ import Testing
         #expect(html.contains("<dt>Runs</dt><dd>200<span class=\"detail\">seed 1</span>"))
     }
 }
+
+@Suite struct ReportForecastConsistencyTests {
+    /// The report's forecast is `simulate`'s: same seed, runs, start and history give the
+    /// same P50/P85/P95 in business days and the same completion dates.
+    @Test func forecastFactsMatchSimulate() throws {
+        let flow = repositoryRoot + "/examples/launch/launch.flow"
+        let history = repositoryRoot + "/examples/launch/history.csv"
+        let common = ["--history", history, "--start", "2026-12-07", "--seed", "7", "--runs", "2000"]
+        let sim = runCLI(["simulate", flow, "--format", "json"] + common)
+        #expect(sim.exitCode == 0)
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(sim.stdout.utf8)) as? [String: Any])
+        let bd = try #require(json["lead_time_business_days"] as? [String: Double])
+        let completion = try #require(json["completion"] as? [String: String])
+        let dir = try makeTemporaryDirectory("report-forecast")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        #expect(runCLI(["report", flow, "-o", dir + "/r.html"] + common).exitCode == 0)
+        let html = String(decoding: try Files.read(dir + "/r.html"), as: UTF8.self)
+        for p in ["p50", "p85", "p95"] {
+            let value = try #require(bd[p])
+            let date = String(try #require(completion[p]).prefix(10))
+            let fact = "<dt>\(p.uppercased()) lead time</dt><dd>\(NumberFormat.fixed(value, 1)) bd"
+                + "<span class=\"detail\">done by \(date)</span>"
+            #expect(html.contains(fact), "\(fact)")
+        }
+    }
+}

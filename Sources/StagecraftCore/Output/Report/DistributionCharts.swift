@@ -126,13 +126,16 @@ public struct DistributionInput: Hashable, Sendable {
     /// When set, the value axis ends here: a long tail beyond it is not drawn but counted in
     /// a note ("12 runs above 48.0 d not shown"), so the body of the distribution stays legible.
     public var clipAbove: Double?
+    /// The unit after numbers in notes and tooltips: `d` (calendar days) or `bd`.
+    public var unit: String
 
     public init(values: [Double], markers: [ChartMarker] = [], axisTitle: String = "Days", countName: String = "count",
-                clipAbove: Double? = nil) {
+                unit: String = "d", clipAbove: Double? = nil) {
         self.values = values
         self.markers = markers
         self.axisTitle = axisTitle
         self.countName = countName
+        self.unit = unit
         self.clipAbove = clipAbove
     }
 
@@ -146,6 +149,11 @@ public struct DistributionInput: Hashable, Sendable {
         let limit = max(p99, markers.map(\.value).filter(\.isFinite).max() ?? p99)
         guard limit > 0, hi > limit * 1.25 else { return nil }
         return limit * 1.05
+    }
+
+    /// The markers on the drawn part of the axis.
+    var visibleMarkers: [ChartMarker] {
+        markers.filter { $0.value.isFinite && $0.value <= (clipAbove ?? .infinity) }
     }
 
     /// The values drawn (finite, not beyond `clipAbove`) and how many lie beyond.
@@ -182,9 +190,8 @@ extension ReportCharts {
             svg.noData("No data")
             return svg.finish()
         }
-        let markers = input.markers.filter { $0.value.isFinite && $0.value <= (input.clipAbove ?? .infinity) }
-        let xTicks = AxisTicks(lower: min(first.lower, markers.map(\.value).min() ?? first.lower),
-                               upper: max(last.upper, markers.map(\.value).max() ?? last.upper), maxCount: 10)
+        let markers = input.visibleMarkers
+        let xTicks = valueAxis(bins: bins, markers: markers)
         let x = LinearScale(domain: xTicks.lower, xTicks.upper, range: L.plotLeft, L.plotRight)
         let maxCount = bins.map(\.count).max() ?? 0
         // Counts are whole numbers: never more intervals than the tallest count.
@@ -198,14 +205,14 @@ extension ReportCharts {
             let x0 = x(bin.lower), x1 = x(bin.upper)
             let top = y(Double(bin.count))
             svg.open("g", [("class", "bin"), ("data-count", .number(Double(bin.count)))])
-            svg.tooltip("\(NumberFormat.trimmed(bin.lower, 3))–\(NumberFormat.trimmed(bin.upper, 3)) d: \(bin.count) \(input.countName)")
+            svg.tooltip("\(NumberFormat.trimmed(bin.lower, 3))–\(NumberFormat.trimmed(bin.upper, 3)) \(input.unit): \(bin.count) \(input.countName)")
             svg.rect(x: x0 + 0.5, y: top, width: max(0, x1 - x0 - 1), height: L.plotBottom - top, [("class", "bar")])
             svg.close("g")
         }
         svg.close("g")
         drawMarkers(&svg, markers, x: x)
         if beyond > 0, let clip = input.clipAbove {
-            drawOverflowNote(&svg, "\(beyond) \(input.countName) above \(NumberFormat.fixed(clip, 1)) d not shown")
+            drawOverflowNote(&svg, "\(beyond) \(input.countName) above \(NumberFormat.fixed(clip, 1)) \(input.unit) not shown")
         }
         return svg.finish()
     }
@@ -226,13 +233,14 @@ extension ReportCharts {
                             description: "Cumulative distribution of \(input.values.count) \(input.countName)")
         let xs = input.values.filter(\.isFinite).sorted()
         let (drawnValues, beyond) = input.drawn
-        guard let lo = xs.first, let hi = drawnValues.max() else {
+        let bins = Histogram.bins(drawnValues)
+        guard !xs.isEmpty, !bins.isEmpty else {
             svg.noData("No data")
             return svg.finish()
         }
-        let markers = input.markers.filter { $0.value.isFinite && $0.value <= (input.clipAbove ?? .infinity) }
-        let xTicks = AxisTicks(lower: min(lo, markers.map(\.value).min() ?? lo),
-                               upper: max(hi, markers.map(\.value).max() ?? hi), maxCount: 10)
+        let markers = input.visibleMarkers
+        // The same axis as the histogram of the same input, so the two charts line up.
+        let xTicks = valueAxis(bins: bins, markers: markers)
         let x = LinearScale(domain: xTicks.lower, xTicks.upper, range: L.plotLeft, L.plotRight)
         let yTicks = AxisTicks(lower: 0, upper: 100, maxCount: 4)
         let y = LinearScale(domain: 0, 100, range: L.plotBottom, L.plotTop)
@@ -253,9 +261,16 @@ extension ReportCharts {
                              ("stroke-width", 2.5), ("stroke-linejoin", "round")])
         drawMarkers(&svg, markers, x: x)
         if beyond > 0, let clip = input.clipAbove {
-            drawOverflowNote(&svg, "\(beyond) \(input.countName) above \(NumberFormat.fixed(clip, 1)) d not shown", atBottom: true)
+            drawOverflowNote(&svg, "\(beyond) \(input.countName) above \(NumberFormat.fixed(clip, 1)) \(input.unit) not shown", atBottom: true)
         }
         return svg.finish()
+    }
+
+    /// The value axis of a distribution chart: the bins and the markers, widened to round ticks.
+    static func valueAxis(bins: [HistogramBin], markers: [ChartMarker]) -> AxisTicks {
+        let lo = bins.first?.lower ?? 0, hi = bins.last?.upper ?? 1
+        return AxisTicks(lower: min(lo, markers.map(\.value).min() ?? lo),
+                         upper: max(hi, markers.map(\.value).max() ?? hi), maxCount: 10)
     }
 
     /// Axes with grid lines, tick labels and titles for the distribution charts.

@@ -84,27 +84,49 @@ public enum ReportBuilder {
         return d.isBusiness ? model.calendar.advance(kickoff, byBusinessSeconds: seconds) - kickoff : seconds
     }
 
-    /// The "Forecast" section from a simulation: lead-time histogram and CDF in calendar
-    /// days from kickoff with P50/P85/P95 and deadline markers, headline facts and a
-    /// per-node table (criticality, SLA breach probability, executions).
-    public static func forecastSection(result: SimulationResult, model: WorkflowModel, notes: [String] = []) -> ReportForecast {
-        let days = result.leadTimeSamples.map { $0 / secondsPerDay }
-        let s = result.leadTime
-        func d(_ seconds: Double) -> String { NumberFormat.fixed(seconds / secondsPerDay, 1) + " d" }
+    /// The "Forecast" section from a simulation: lead-time histogram and CDF from kickoff
+    /// with P50/P85/P95 and deadline markers, headline facts and a per-node table
+    /// (criticality, SLA breach probability, executions). Lead times are in business days
+    /// on the workflow calendar when the deadline is in `bd` (without a deadline: when a
+    /// scheduled node's SLA or estimate is), exactly as `simulate` reports them, else in
+    /// calendar days.
+    public static func forecastSection(result: SimulationResult, model: WorkflowModel, values paramValues: [String: Value]? = nil,
+                                       notes: [String] = []) -> ReportForecast {
+        // Business days when the deadline is in `bd` (or, without a deadline, any scheduled
+        // node is), as `simulate` reports them; calendar days otherwise.
+        let skipped = model.skipped(values: paramValues ?? model.paramValues())
+        let business = model.deadline.map(\.isBusiness) ?? model.nodes.indices.contains { i in
+            !skipped[i] && (model.nodes[i].sla?.value.isBusiness == true
+                || model.nodes[i].estimate?.durations.contains { $0.value.isBusiness } == true)
+        }
+        let calendar = model.calendar
+        let kickoff = result.kickoff
+        func scaled(_ lead: Double) -> Double {
+            business ? calendar.businessDuration(from: kickoff, to: kickoff + lead) / secondsPerDay : lead / secondsPerDay
+        }
+        let unit = business ? "bd" : "d"
+        // The map is monotone, so the samples stay sorted and percentiles commute with it.
+        let values = result.leadTimeSamples.map(scaled)
+        let p50 = SimulationStatistics.percentile(sorted: values, 0.5)
+        let p85 = SimulationStatistics.percentile(sorted: values, 0.85)
+        let p95 = SimulationStatistics.percentile(sorted: values, 0.95)
+        func text(_ v: Double) -> String { NumberFormat.fixed(v, 1) + " " + unit }
         func date(_ instant: Double?) -> String? { instant.map { String(formatInstant($0).prefix(10)) } }
-        var markers = [ChartMarker(label: "P50 \(d(s.p50))", value: s.p50 / secondsPerDay),
-                       ChartMarker(label: "P85 \(d(s.p85))", value: s.p85 / secondsPerDay),
-                       ChartMarker(label: "P95 \(d(s.p95))", value: s.p95 / secondsPerDay)]
-        let deadline = deadlineSeconds(model: model, kickoff: result.kickoff)
-        if let deadline, let d = model.deadline {
-            markers.append(ChartMarker(label: "Deadline \(d) (\(NumberFormat.fixed(deadline / secondsPerDay, 1)) d)",
-                                       value: deadline / secondsPerDay, kind: .deadline))
+        var markers: [ChartMarker] = []
+        if !values.isEmpty {
+            markers = [ChartMarker(label: "P50 \(text(p50))", value: p50), ChartMarker(label: "P85 \(text(p85))", value: p85),
+                       ChartMarker(label: "P95 \(text(p95))", value: p95)]
+        }
+        if let seconds = deadlineSeconds(model: model, kickoff: kickoff), let d = model.deadline {
+            let v = business && d.isBusiness ? d.amount : scaled(seconds)
+            let label = business && d.isBusiness ? "Deadline \(d)" : "Deadline \(d) (\(text(v)))"
+            markers.append(ChartMarker(label: label, value: v, kind: .deadline))
         }
         var facts: [ReportFact] = []
-        if s.count > 0 {
-            facts.append(ReportFact("P50 lead time", d(s.p50), detail: date(result.completionP50).map { "done by \($0)" }))
-            facts.append(ReportFact("P85 lead time", d(s.p85), detail: date(result.completionP85).map { "done by \($0)" }))
-            facts.append(ReportFact("P95 lead time", d(s.p95), detail: date(result.completionP95).map { "done by \($0)" }))
+        if !values.isEmpty {
+            facts.append(ReportFact("P50 lead time", text(p50), detail: date(result.completionP50).map { "done by \($0)" }))
+            facts.append(ReportFact("P85 lead time", text(p85), detail: date(result.completionP85).map { "done by \($0)" }))
+            facts.append(ReportFact("P95 lead time", text(p95), detail: date(result.completionP95).map { "done by \($0)" }))
         }
         if let p = result.deadlineProbability, let dl = model.deadline {
             facts.append(ReportFact("On time", NumberFormat.percent(p), detail: "chance of finishing within \(dl)"))
@@ -125,9 +147,10 @@ public enum ReportBuilder {
         }
         return ReportForecast(
             facts: facts,
-            distribution: DistributionInput(values: days, markers: markers,
-                                            axisTitle: "Lead time (calendar days from kickoff)", countName: "runs",
-                                            clipAbove: DistributionInput.tailClip(days, markers: markers)),
+            distribution: DistributionInput(values: values, markers: markers,
+                                            axisTitle: "Lead time (\(business ? "business" : "calendar") days from kickoff)",
+                                            countName: "runs", unit: unit,
+                                            clipAbove: DistributionInput.tailClip(values, markers: markers)),
             table: ReportTable(columns: ["Node", "On critical path", "SLA breached", "Executions per run",
                                          "Wait for owner (d)"],
                                rows: rows, numericColumns: [1, 2, 3, 4], highlightedRows: highlighted),
