@@ -273,6 +273,32 @@ func parsesAsXML(_ markup: String) -> Bool {
         #expect(parsesAsXML(svg))
     }
 
+    @Test func waitingForTheOwnerIsALeadIn() {
+        let input = GanttInput(rows: [
+            GanttRow(id: "a", title: "A", start: day("2024-01-01"), end: day("2024-01-02")),
+            GanttRow(id: "b", title: "B", start: day("2024-01-03"), end: day("2024-01-03"), ready: day("2024-01-01")),
+        ])
+        let svg = ReportCharts.gantt(input)
+        // Three days over 680 px: the two waiting days are 453.33 px from the start of the axis.
+        let wait = svgElements(svg, "rect", class: "gantt-wait")
+        #expect(wait.count == 1)
+        #expect(wait.first?["x"] == "250" && wait.first?["width"] == "453.33")
+        #expect(svg.contains("Waiting for the owner"))
+        let noWait = ReportCharts.gantt(GanttInput(rows: [input.rows[0]]))
+        #expect(!noWait.contains("gantt-wait") && !noWait.contains("Waiting for the owner"))
+    }
+
+    @Test func dueLabelGoesBeforeABarThatEndsAtTheRightEdge() {
+        let svg = ReportCharts.gantt(GanttInput(rows: [
+            GanttRow(id: "a", title: "A", start: day("2024-01-01"), end: day("2024-01-02")),
+            GanttRow(id: "b", title: "B", start: day("2024-01-02"), end: day("2024-01-05")),
+        ]))
+        // Five days of 136 px, rows 26 px from y 48 (text 4 px below the middle, due labels 0.5 px higher):
+        // a's label follows its bar; b's bar ends at the edge, so its label precedes it.
+        #expect(svg.contains("<text x=\"526\" y=\"64.5\" class=\"due-label\" font-size=\"10.5\" fill=\"#6b7280\">Jan 2</text>"))
+        #expect(svg.contains("<text x=\"382\" y=\"90.5\" class=\"due-label\" font-size=\"10.5\" text-anchor=\"end\" fill=\"#6b7280\">Jan 5</text>"))
+    }
+
     @Test func milestonesAndSkippedRows() {
         let input = GanttInput(rows: [
             GanttRow(id: "m", title: "Milestone", start: day("2024-01-02"), end: day("2024-01-01")),

@@ -71,6 +71,16 @@ import Testing
         #expect(!html.contains("skipped: when eu"))
     }
 
+    @Test func ownerCapacityWaitsAreDrawnAndListed() throws {
+        let out = temporaryPath("report.html")
+        let busy = "workflow \"w\" {\n owner pm\n stage a {\n owner pm\n sla 2bd\n }\n stage b {\n owner pm\n sla 1bd\n }\n}\n"
+        #expect(runCLI(["report", "-", "--start", "2024-03-04", "-o", out], stdin: busy).exitCode == 0)
+        let html = try String(contentsOfFile: out, encoding: .utf8)
+        // b is ready on Monday but pm works on a until Tuesday: it waits two days.
+        #expect(html.contains("<td>b</td><td>stage</td><td>pm</td><td>1bd</td><td>2024-03-06</td><td>2024-03-06</td><td class=\"num\">2 d</td>"))
+        #expect(svgElements(html, "rect", class: "gantt-wait").map { $0["data-id"] } == ["b"])
+    }
+
     @Test func usageErrors() {
         let noOutput = runCLI(["report", "-"], stdin: flow)
         #expect(noOutput.exitCode == 2)

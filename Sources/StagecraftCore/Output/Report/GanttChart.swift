@@ -13,14 +13,19 @@ public struct GanttRow: Hashable, Sendable {
     public var critical: Bool
     /// Skipped (its `when` is false): no bar, a "skipped" note.
     public var skipped: Bool
+    /// The day it became ready; when before `start`, the days it waited for a free owner
+    /// are drawn as a pale lead-in to the bar.
+    public var ready: CivilDate?
 
-    public init(id: String, title: String, start: CivilDate, end: CivilDate, critical: Bool = false, skipped: Bool = false) {
+    public init(id: String, title: String, start: CivilDate, end: CivilDate, critical: Bool = false, skipped: Bool = false,
+                ready: CivilDate? = nil) {
         self.id = id
         self.title = title
         self.start = start
         self.end = end
         self.critical = critical
         self.skipped = skipped
+        self.ready = ready
     }
 }
 
@@ -61,6 +66,7 @@ public struct GanttLayout: Hashable, Sendable {
     public init?(_ input: GanttInput) {
         var days: [Int] = []
         for r in input.rows {
+            if let ready = r.ready { days.append(ready.dayNumber) }
             days.append(r.start.dayNumber)
             days.append(max(r.start.dayNumber, r.end.dayNumber))
         }
@@ -176,6 +182,10 @@ extension ReportCharts {
             }
             let colour = row.critical ? Palette.critical : Palette.bar
             let due = e < s ? row.start : row.end
+            if let ready = row.ready?.dayNumber, ready < s {
+                svg.rect(x: layout.x(ofDay: ready), y: barY + 3, width: Double(s - ready) * dayWidth, height: L.barHeight - 6,
+                         [("class", "gantt-wait"), ("data-id", .text(row.id)), ("rx", 2), ("fill", .text(Palette.wait))])
+            }
             if e < s {
                 let cx = bx, cy = barY + L.barHeight / 2, r = L.barHeight / 2 + 1
                 svg.open("g", [("class", .text(row.critical ? "gantt-milestone critical" : "gantt-milestone")),
@@ -193,9 +203,15 @@ extension ReportCharts {
             }
             let dueText = shortDate(due)
             let endX = e < s ? bx + L.barHeight / 2 + 4 : layout.x(ofDay: e + 1) + 4
-            if endX + TextMetrics.width(dueText, fontSize: 10.5) <= L.width - 4 {
+            let dueWidth = TextMetrics.width(dueText, fontSize: 10.5)
+            // After the bar, or before it when the bar ends at the right edge.
+            let leadIn = row.ready.map { min($0.dayNumber, s) } ?? s
+            if endX + dueWidth <= L.width - 4 {
                 svg.text(dueText, x: endX, y: textY - 0.5, [("class", "due-label"), ("font-size", 10.5),
                                                              ("fill", .text(Palette.muted))])
+            } else if layout.x(ofDay: leadIn) - 4 - dueWidth >= L.plotX {
+                svg.text(dueText, x: layout.x(ofDay: leadIn) - 4, y: textY - 0.5,
+                         [("class", "due-label"), ("font-size", 10.5), ("text-anchor", "end"), ("fill", .text(Palette.muted))])
             }
         }
 
@@ -229,6 +245,11 @@ extension ReportCharts {
         svg.rect(x: lx, y: ly, width: 22, height: 12, [("rx", 3), ("fill", .text(Palette.bar))])
         svg.text("Planned (start to due date)", x: lx + 28, y: ly + 10)
         lx += 190
+        if rows.contains(where: { r in !r.skipped && (r.ready.map { $0 < r.start } ?? false) }) {
+            svg.rect(x: lx, y: ly + 3, width: 22, height: 6, [("rx", 2), ("fill", .text(Palette.wait))])
+            svg.text("Waiting for the owner", x: lx + 28, y: ly + 10)
+            lx += 160
+        }
         if input.calendar != nil {
             svg.rect(x: lx, y: ly, width: 22, height: 12, [("fill", .text(Palette.nonWorking)), ("stroke", .text(Palette.grid))])
             svg.text("Weekend or holiday", x: lx + 28, y: ly + 10)

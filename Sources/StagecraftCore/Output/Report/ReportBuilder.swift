@@ -35,7 +35,8 @@ public enum ReportBuilder {
             let title = decl.title?.value ?? decl.id.name
             let due = entry.dueDate ?? CivilDate(dayNumber: entry.start - 1)
             rows.append(GanttRow(id: decl.id.name, title: title, start: entry.startDate, end: due,
-                                 critical: entry.critical, skipped: entry.skipped))
+                                 critical: entry.critical, skipped: entry.skipped,
+                                 ready: entry.capacityWait > 0 ? CivilDate(dayNumber: entry.start - entry.capacityWait) : nil))
             let owners = model.owners(ofNode: i).map { model.owners[$0].id.name }
             var who = owners.joined(separator: ", ")
             if decl.kind == .gate && owners.count > 1 {

@@ -314,6 +314,7 @@ enum Palette {
     static let skippedFill = "#f1f2f4"
     static let skippedStroke = "#a3a9b3"
     static let nonWorking = "#f3f4f6"
+    static let wait = "#c7d2e5"
     static let deadline = "#b42318"
     static let breach = "#d1495b"
     static let percentile = "#374151"
