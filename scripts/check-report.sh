@@ -10,14 +10,15 @@
 #     chart-cdf) and as many <svg> elements as the HTML;
 #   - the screenshot is not blank (decoded with zlib: many colours, enough ink);
 #   - printing to PDF (A4) works.
-# Outputs stay in $OUT (default /tmp/stagecraft-report-check) for a human to look at:
+# Outputs stay in $OUT (default: a new /tmp/stagecraft-report-check.XXXXXX, printed at the
+# end, so runs at the same time cannot delete each other's files) for a human to look at:
 # report.html, report.png, report.pdf, dom.html.
 #
 # Installs Debian's chromium with apt-get when no Chromium is on the PATH (needs root and
 # network; fails with a clear message otherwise). Exit 0 when every check passes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-OUT=${OUT:-/tmp/stagecraft-report-check}
+OUT=${OUT:-$(mktemp -d /tmp/stagecraft-report-check.XXXXXX)}
 FLOW=${FLOW:-examples/launch/launch.flow}
 START=${START:-2026-12-07}
 mkdir -p "$OUT"
@@ -68,11 +69,16 @@ cmp -s "$OUT/report.html" "$OUT/report2.html" || fail "two runs gave different H
 URL="file://$(cd "$OUT" && pwd)/report.html"
 CHROME_FLAGS=(--headless --no-sandbox --disable-gpu --hide-scrollbars --no-first-run --no-default-browser-check
               --disable-dev-shm-usage --disable-extensions --user-data-dir="$OUT/chromium-profile")
+trap 'rm -rf "$OUT/chromium-profile"' EXIT
 run_chrome() { timeout 180 "$CHROME" "${CHROME_FLAGS[@]}" "$@" 2>>"$OUT/chromium.log"; }
 : >"$OUT/chromium.log"
+# Chromium exits 0 even when the page fails to load, so check what it wrote too.
 run_chrome --screenshot="$OUT/report.png" --window-size=1280,2400 "$URL" >/dev/null || fail "chromium --screenshot failed (see $OUT/chromium.log)"
+[ -s "$OUT/report.png" ] || fail "chromium wrote no screenshot (see $OUT/chromium.log)"
 run_chrome --print-to-pdf="$OUT/report.pdf" --no-pdf-header-footer "$URL" >/dev/null || fail "chromium --print-to-pdf failed (see $OUT/chromium.log)"
+[ -s "$OUT/report.pdf" ] || fail "chromium wrote no PDF (see $OUT/chromium.log)"
 run_chrome --dump-dom "$URL" >"$OUT/dom.html" || fail "chromium --dump-dom failed (see $OUT/chromium.log)"
+grep -q "chart-graph" "$OUT/dom.html" || fail "chromium's DOM dump has no process graph (see $OUT/chromium.log)"
 
 python3 - "$OUT" <<'PY'
 import re, struct, sys, zlib

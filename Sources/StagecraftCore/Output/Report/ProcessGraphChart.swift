@@ -300,9 +300,3 @@ extension ReportCharts {
         return svg.finish()
     }
 }
-
-/// Chart renderers for the HTML report; each returns one `<svg>` element as text.
-public enum ReportCharts {}
-
-/// A coordinate as SVG text (2 decimals, trimmed).
-@inline(__always) func fc(_ v: Double) -> String { NumberFormat.trimmed(v, 2) }

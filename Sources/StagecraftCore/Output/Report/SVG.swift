@@ -4,6 +4,14 @@
 /// Everything here is a pure function of its input: the same data gives the same bytes,
 /// whatever the locale or the platform.
 
+/// Chart renderers for the HTML report; each is a pure function of its input that
+/// returns one `<svg>` element (with `viewBox`, `role="img"`, a `<title>` and stable CSS
+/// classes `chart chart-…`) as text.
+public enum ReportCharts {}
+
+/// A coordinate as SVG text (2 decimals, trimmed).
+@inline(__always) func fc(_ v: Double) -> String { NumberFormat.trimmed(v, 2) }
+
 /// Markup escaping for text that goes into XML or HTML, in content or in attribute values.
 public enum Markup {
     /// Escapes `& < > " '` and replaces characters XML 1.0 does not allow (C0 controls
@@ -196,7 +204,6 @@ public struct SVGWriter: Sendable {
 
 /// A linear map from a data interval onto a pixel interval.
 public struct LinearScale: Hashable, Sendable {
-    public var domain: (lower: Double, upper: Double) { (lower, upper) }
     public let lower: Double
     public let upper: Double
     public let start: Double
