@@ -19,7 +19,8 @@ public enum Replay {
     }
 
     /// The owner each log resource stands for: the first owner (in declaration order) whose
-    /// `members` spell the name exactly, else the first that spells it ignoring case.
+    /// `members` spell the name exactly, else the first that spells it ignoring case; a
+    /// resource no member claims stands for the owner whose ID it spells.
     public static func resourceOwners(model: WorkflowModel, log: EventLog) -> [Int?] {
         var exact: [String: Int] = [:]
         var folded: [String: Int] = [:]
@@ -29,6 +30,13 @@ public enum Replay {
                 let f = m.value.lowercased()
                 if folded[f] == nil { folded[f] = i }
             }
+        }
+        // A resource spelled like an owner's ID stands for that owner too (team-level logs,
+        // and the logs `simulate --emit-log` writes), unless a member name claimed it.
+        for (i, owner) in model.owners.enumerated() {
+            if exact[owner.id.name] == nil { exact[owner.id.name] = i }
+            let f = owner.id.name.lowercased()
+            if folded[f] == nil { folded[f] = i }
         }
         return log.resources.map { exact[$0] ?? folded[$0.lowercased()] }
     }

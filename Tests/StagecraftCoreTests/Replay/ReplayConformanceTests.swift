@@ -71,3 +71,40 @@ import Testing
         #expect(r.conformingCases == 0)
     }
 }
+
+/// Resources that spell an owner's ID stand for that owner when no member name claims them.
+@Suite struct ReplayResourceOwnerTests {
+    static let flow = """
+    workflow "Owners" {
+      owner eng { members "alice" }
+      owner sec { members "sam" }
+      owner pm { members "sec" }
+      stage build { owner eng; sla 1bd }
+      gate review { after build; approvers sec, pm; quorum 2; sla 1bd }
+    }
+    """
+
+    @Test func ownerIDsAndMembers() throws {
+        // c1: review by "sec" (a member name of pm: pm) and "SAM" (sec, ignoring case) → 2 of 2.
+        // c2: review by "eng" (no member spells it; the ID of eng, who is no approver) and
+        //     "pm" (the ID of pm) → 1 of 2: gate-without-approvals.
+        let csv = """
+        case_id,activity,resource,start_time,end_time
+        c1,build,alice,2026-01-05 09:00:00,2026-01-05 12:00:00
+        c1,review,sec,2026-01-05 13:00:00,2026-01-05 14:00:00
+        c1,review,SAM,2026-01-05 13:00:00,2026-01-05 15:00:00
+        c2,build,alice,2026-01-06 09:00:00,2026-01-06 12:00:00
+        c2,review,eng,2026-01-06 13:00:00,2026-01-06 14:00:00
+        c2,review,pm,2026-01-06 13:00:00,2026-01-06 15:00:00
+
+        """
+        let (model, r) = try replay(flow: Self.flow, csv: csv)
+        let log = try HistoryReader.read(bytes: Array(csv.utf8), name: "o.csv")
+        let owners = Replay.resourceOwners(model: model, log: log).map { $0.map { model.owners[$0].id.name } }
+        let byResource = Dictionary(uniqueKeysWithValues: zip(log.resources, owners))
+        #expect(byResource["alice"] == "eng" && byResource["sec"] == "pm" && byResource["SAM"] == "sec")
+        #expect(byResource["eng"] == "eng" && byResource["pm"] == "pm")
+        let gate = try #require(r.violations.first { $0.kind == .gateWithoutApprovals })
+        #expect(gate.count == 1 && gate.examples == ["c2"])
+    }
+}
