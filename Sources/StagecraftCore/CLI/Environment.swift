@@ -27,6 +27,13 @@ public struct CommandEnvironment: Sendable {
 
     /// Colour only when stdout is a terminal and NO_COLOR is unset.
     public var useColor: Bool { stdoutIsTerminal && variables["NO_COLOR"] == nil }
+
+    /// Writes one progress line straight to stderr when it is a terminal: never into a
+    /// `CommandOutput`, so machine formats and tests are unaffected.
+    public func progress(_ line: String) {
+        guard stderrIsTerminal else { return }
+        FileHandle.standardError.write(Data((line + "\n").utf8))
+    }
 }
 
 /// What a command produced: its exit code and its two output streams.

@@ -97,7 +97,7 @@ public enum HistoryCLIOptions {
                let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int,
                size >= progressBytes
             {
-                progress("reading \(path)…", environment: environment)
+                environment.progress("reading \(path)…")
             }
             return try HistoryReader.read(path: path, options: options)
         } catch let e as HistoryError {
@@ -105,10 +105,4 @@ public enum HistoryCLIOptions {
         }
     }
 
-    /// Writes one progress line straight to stderr when it is a terminal (never into
-    /// `CommandOutput`, so machine output and tests are unaffected).
-    public static func progress(_ line: String, environment: CommandEnvironment) {
-        guard environment.stderrIsTerminal else { return }
-        FileHandle.standardError.write(Data((line + "\n").utf8))
-    }
 }

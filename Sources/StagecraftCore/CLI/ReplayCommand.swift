@@ -51,7 +51,7 @@ enum ReplayCommand {
         }
         let log = try HistoryCLIOptions.readLog(logPath, options: historyOptions, environment: environment)
         if log.eventCount >= 100_000 {
-            HistoryCLIOptions.progress("replaying \(log.cases.count) cases…", environment: environment)
+            environment.progress("replaying \(log.cases.count) cases…")
         }
         let result = Replay.run(model: model, log: log)
         let formatter = ReplayFormatter(model: model, result: result, file: file, log: log)

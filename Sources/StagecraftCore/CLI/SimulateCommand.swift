@@ -158,6 +158,12 @@ enum SimulateCommand {
             emitted = EmittedLog(path: path, log: log, plan: built.plan, activities: names, cases: request.portfolio?.cases ?? 1)
         }
 
+        // Long simulations (roughly a second or more) say so on a terminal; never in the output.
+        let work = options.runs * max(1, request.portfolio?.cases ?? 1) * max(1, built.plan.nodes.count)
+        if work >= 5_000_000 {
+            let launches = request.portfolio.map { " of \($0.cases) launches" } ?? ""
+            environment.progress("simulating \(options.runs) runs\(launches)…")
+        }
         if let portfolio = request.portfolio {
             let (runs, note) = portfolioRuns(requested: request.runs, cases: portfolio.cases)
             if let note { context.warnings.append(note) }
