@@ -101,6 +101,7 @@ import Testing
           stage a { owner nobody; sla 1bd }
                           ^~~~~~
         help: declare it in the workflow, or fix the spelling
+        stagecraft: error: bad.flow has 1 error; fix it before drawing it
 
         """)
         let empty = runCLI(["graph", "-"], stdin: "# nothing\n")

@@ -296,8 +296,8 @@ import Testing
         let out = Self.run(["simulate", "-", "--runs", "10"], stdin: "workflow \"x\" {\n  stage a {\n    owner nobody\n  }\n}\n")
         #expect(out.exitCode == 1)
         #expect(out.stdout == "")
-        #expect(out.stderr.contains("-:3:11: error: unknown owner 'nobody' [unknown-reference]"))
-        #expect(out.stderr.hasSuffix("stagecraft: error: - has 1 error; run 'stagecraft check -' for details\n"))
+        #expect(out.stderr.contains("<stdin>:3:11: error: unknown owner 'nobody' [unknown-reference]"))
+        #expect(out.stderr.hasSuffix("stagecraft: error: <stdin> has 1 error; fix it before simulating it\n"))
     }
 
     @Test func missingFileIsAnInputError() {

@@ -42,28 +42,13 @@ enum ChecklistCommand {
         guard let start = CivilDate.parse(startText) else {
             throw UsageError("--start takes a date as YYYY-MM-DD, not '\(startText)'", help: "as in --start 2026-12-21")
         }
-        let name = path == "-" ? (args.value("stdin-filename") ?? "<stdin>") : path
-        let bytes = path == "-" ? environment.readStandardInput() : try Files.read(path)
-        let result = Checker.check(SourceFile(path: name, bytes: bytes))
-        if result.errorCount > 0 {
-            let errors = result.diagnostics.filter { $0.severity == .error }
-            var onlyErrors = result
-            onlyErrors.diagnostics = errors
-            output.stderr += DiagnosticFormatter.text([onlyErrors], color: environment.stderrIsTerminal && environment.variables["NO_COLOR"] == nil)
-            output.stderr += DiagnosticFormatter.summary([onlyErrors])
-            output.exitCode = 1
-            return
-        }
-        guard let model = result.model else {
-            output.stderr += "\(name): no workflow to plan\n"
-            output.exitCode = 1
-            return
-        }
+        guard let (result, model) = try WorkflowInput.load(path, stdinName: args.value("stdin-filename"), verb: "planning it",
+                                                            environment: environment, output: &output) else { return }
         let overrides = try ParamOverrides.parse(args.values("set"), model: model)
         guard let schedule = Schedule(model: model, start: start, values: model.paramValues(overrides: overrides),
                                       source: result.source) else {
             // `check` reports cycles as errors, so this is only a safety net.
-            output.stderr += "\(name): the dependency graph has a cycle\n"
+            output.stderr += "\(result.source.path): the dependency graph has a cycle\n"
             output.exitCode = 1
             return
         }

@@ -29,15 +29,8 @@ enum GraphCommand {
             throw UsageError(args.positional.isEmpty ? "graph needs a FILE" : "graph takes one FILE",
                              help: "stagecraft graph launch.flow --format mermaid")
         }
-        let name = path == "-" ? (args.value("stdin-filename") ?? "<stdin>") : path
-        let bytes = path == "-" ? environment.readStandardInput() : try Files.read(path)
-        let result = Checker.check(SourceFile(path: name, bytes: bytes))
-        guard result.errorCount == 0, let model = result.model else {
-            output.stderr += DiagnosticFormatter.text(result.errorCount == 0 ? [] : [result], color: false)
-            if result.errorCount == 0 { output.stderr += "stagecraft: error: \(name) holds no workflow\n" }
-            output.exitCode = 1
-            return
-        }
+        guard let (result, model) = try WorkflowInput.load(path, stdinName: args.value("stdin-filename"), verb: "drawing it",
+                                                            environment: environment, output: &output) else { return }
         let values = model.paramValues(overrides: try ParamOverrides.parse(args.values("set"), model: model))
         output.stdout += format == "dot"
             ? GraphRenderer.dot(model, source: result.source, values: values)

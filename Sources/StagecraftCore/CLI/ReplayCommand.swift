@@ -36,19 +36,8 @@ enum ReplayCommand {
             throw UsageError("FILE and --history cannot both be standard input")
         }
         let historyOptions = try HistoryCLIOptions.options(from: args)
-        let bytes = file == "-" ? environment.readStandardInput() : try Files.read(file)
-        let checked = Checker.check(SourceFile(path: file == "-" ? "<stdin>" : file, bytes: bytes))
-        if checked.errorCount > 0 {
-            output.stderr += DiagnosticFormatter.text([checked], color: false)
-            output.stderr += "stagecraft: error: \(file) has errors; fix them before replaying\n"
-            output.exitCode = 1
-            return
-        }
-        guard let model = checked.model else {
-            output.stderr += "stagecraft: error: \(file) declares no workflow\n"
-            output.exitCode = 1
-            return
-        }
+        guard let (_, model) = try WorkflowInput.load(file, verb: "replaying it", environment: environment,
+                                                       output: &output) else { return }
         let log = try HistoryCLIOptions.readLog(logPath, options: historyOptions, environment: environment)
         if log.eventCount >= 100_000 {
             environment.progress("replaying \(log.cases.count) cases…")

@@ -65,15 +65,9 @@ enum ReportCommand {
             throw UsageError("FILE and --history cannot both be standard input")
         }
 
-        let name = path == "-" ? (args.value("stdin-filename") ?? "<stdin>") : path
-        let bytes = path == "-" ? environment.readStandardInput() : try Files.read(path)
-        let result = Checker.check(SourceFile(path: name, bytes: bytes))
-        guard result.errorCount == 0, let model = result.model else {
-            output.stderr += DiagnosticFormatter.text(result.errorCount == 0 ? [] : [result], color: false)
-            if result.errorCount == 0 { output.stderr += "stagecraft: error: \(name) holds no workflow\n" }
-            output.exitCode = 1
-            return
-        }
+        guard let (result, model) = try WorkflowInput.load(path, stdinName: args.value("stdin-filename"), verb: "reporting on it",
+                                                            environment: environment, output: &output) else { return }
+        let name = result.source.path
         let overrides = try ParamOverrides.parse(args.values("set"), model: model)
         let values = model.paramValues(overrides: overrides)
         var document = ReportBuilder.document(

@@ -73,19 +73,8 @@ enum SimulateCommand {
         let request = try parse(arguments)
 
         // Read and check the file: errors stop here, with the diagnostics on stderr.
-        let bytes = request.file == "-" ? environment.readStandardInput() : try Files.read(request.file)
-        let result = Checker.check(SourceFile(path: request.file, bytes: bytes))
-        if result.errorCount > 0 {
-            let errorsOnly = CheckResult(parsed: result.parsed, diagnostics: result.diagnostics.filter { $0.severity == .error },
-                                         model: result.model)
-            output.stderr += DiagnosticFormatter.text([errorsOnly], color: false)
-            output.stderr += "stagecraft: error: \(request.file) has \(result.errorCount) error\(result.errorCount == 1 ? "" : "s"); run 'stagecraft check \(request.file)' for details\n"
-            output.exitCode = 1
-            return
-        }
-        guard let model = result.model else {
-            throw InputError("\(request.file): no workflow to simulate")
-        }
+        guard let (_, model) = try WorkflowInput.load(request.file, verb: "simulating it", environment: environment,
+                                                       output: &output) else { return }
         guard !model.nodes.isEmpty else {
             throw InputError("\(request.file): the workflow has no stages or gates to simulate")
         }
