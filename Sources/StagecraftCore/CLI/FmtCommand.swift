@@ -32,51 +32,62 @@ enum FmtCommand {
         var syntaxErrors = false
         var unformatted = false
         var ioErrors = false
-        for path in paths {
-            let isStdin = path == "-"
-            let name = isStdin ? (args.value("stdin-filename") ?? "<stdin>") : path
+        let stdinName = args.value("stdin-filename") ?? "<stdin>"
+        let stdin = paths.contains("-") ? environment.readStandardInput() : []
+        // Reading, formatting and verifying run on all cores; output and writes follow in order.
+        let outcomes = concurrentMap(paths.count) { i -> FileOutcome in
+            let path = paths[i]
+            let name = path == "-" ? stdinName : path
             let bytes: [UInt8]
             do {
-                bytes = isStdin ? environment.readStandardInput() : try Files.read(path)
-            } catch let e as InputError {
-                output.stderr += "stagecraft: error: \(e.message)\n"
-                ioErrors = true
-                continue
+                bytes = path == "-" ? stdin : try Files.read(path)
+            } catch {
+                return .unreadable(name: name, message: (error as? InputError)?.message ?? "\(error)")
             }
             let result = FlowFormatter.format(SourceFile(path: name, bytes: bytes))
             guard let formatted = result.formatted else {
-                let report = CheckResult(parsed: result.parsed, diagnostics: result.parsed.diagnostics, model: nil)
-                output.stderr += DiagnosticFormatter.text([report], color: false)
-                syntaxErrors = true
-                continue
+                return .syntaxErrors(CheckResult(parsed: result.parsed, diagnostics: result.parsed.diagnostics, model: nil))
             }
             let newBytes = Array(formatted.utf8)
             let changed = newBytes != bytes
             // A formatter bug must never cost a user their file: check every change.
             if changed, let problem = verify(formatted, against: result.parsed) {
+                return .unsafe(name: name, problem: problem)
+            }
+            return .formatted(name: name, old: bytes, new: newBytes, changed: changed)
+        }
+        for (path, outcome) in zip(paths, outcomes) {
+            switch outcome {
+            case .unreadable(_, let message):
+                output.stderr += "stagecraft: error: \(message)\n"
+                ioErrors = true
+            case .syntaxErrors(let report):
+                output.stderr += DiagnosticFormatter.text([report], color: false)
+                syntaxErrors = true
+            case .unsafe(let name, let problem):
                 output.stderr += "stagecraft: error: \(name): not formatted: \(problem); please report this\n"
                 ioErrors = true
-                continue
-            }
-            if diff {
-                output.stdout += FormatDiff.unified(old: bytes, new: newBytes, oldName: name, newName: name)
-            }
-            if check || diff {
-                if changed {
-                    unformatted = true
-                    if !diff { output.stdout += name + "\n" }
+            case .formatted(let name, let bytes, let newBytes, let changed):
+                if diff {
+                    output.stdout += FormatDiff.unified(old: bytes, new: newBytes, oldName: name, newName: name)
                 }
-                continue
-            }
-            if isStdin {
-                output.stdout += formatted
-            } else if changed {
-                do {
-                    try Files.writeAtomically(newBytes, to: path)
-                    output.stdout += name + "\n"
-                } catch let e as InputError {
-                    output.stderr += "stagecraft: error: \(e.message)\n"
-                    ioErrors = true
+                if check || diff {
+                    if changed {
+                        unformatted = true
+                        if !diff { output.stdout += name + "\n" }
+                    }
+                    continue
+                }
+                if path == "-" {
+                    output.stdout += String(decoding: newBytes, as: UTF8.self)
+                } else if changed {
+                    do {
+                        try Files.writeAtomically(newBytes, to: path)
+                        output.stdout += name + "\n"
+                    } catch let e as InputError {
+                        output.stderr += "stagecraft: error: \(e.message)\n"
+                        ioErrors = true
+                    }
                 }
             }
         }
@@ -85,6 +96,14 @@ enum FmtCommand {
         } else if syntaxErrors || (check && unformatted) {
             output.exitCode = 1
         }
+    }
+
+    /// What formatting one file came to.
+    enum FileOutcome: Sendable {
+        case unreadable(name: String, message: String)
+        case syntaxErrors(CheckResult)
+        case unsafe(name: String, problem: String)
+        case formatted(name: String, old: [UInt8], new: [UInt8], changed: Bool)
     }
 
     /// Why the formatted text may not replace the input, or nil when it may: it must

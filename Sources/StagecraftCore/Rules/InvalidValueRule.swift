@@ -41,6 +41,14 @@ public struct InvalidValueRule: Rule {
             """),
         ])
 
+    /// Statements a node may give more than once (their lists add up).
+    static func repeatable(_ kind: NodeStatementKind) -> Bool {
+        switch kind {
+        case .after, .matches, .checklist, .approvers: return true
+        default: return false
+        }
+    }
+
     public func check(_ context: RuleContext) -> [Diagnostic] {
         guard let workflow = context.parsed.tree.workflow else { return [] }
         var out: [Diagnostic] = []
@@ -106,15 +114,18 @@ public struct InvalidValueRule: Rule {
                     seen[key] = seen[key] ?? item.range
                 }
             case .node(let node):
-                var seen: [String: SourceRange] = [:]
+                // A handful of statements per node: a linear scan beats hashing here.
+                var seen: [(keyword: String, range: SourceRange)] = []
                 for s in node.statements {
                     let key = s.kind.keyword
-                    let repeatable = ["after", "matches", "checklist", "approvers"].contains(key)
-                    if !repeatable, let first = seen[key] {
-                        out.append(diagnostic("'\(key)' is given twice in '\(node.id.name)'", at: s.keywordRange,
-                                              help: "keep one; the first is at line \(context.line(of: first.start))"))
+                    if !InvalidValueRule.repeatable(s.kind) {
+                        if let first = seen.first(where: { $0.keyword == key }) {
+                            out.append(diagnostic("'\(key)' is given twice in '\(node.id.name)'", at: s.keywordRange,
+                                                  help: "keep one; the first is at line \(context.line(of: first.range.start))"))
+                        } else {
+                            seen.append((key, s.range))
+                        }
                     }
-                    seen[key] = seen[key] ?? s.range
                     switch s.kind {
                     case .quorum(.count(let n)): wholePositive(n, "quorum")
                     case .reject(let p):

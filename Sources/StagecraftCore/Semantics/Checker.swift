@@ -38,29 +38,9 @@ public enum Checker {
     /// in which case the first error in file order is rethrown. Results keep file order.
     public static func checkAll(_ count: Int, settings: @Sendable (Int) -> RuleSettings = { _ in .defaults },
                                 load: @Sendable (Int) throws -> SourceFile) throws -> [CheckResult] {
-        let box = ResultBox(count: count)
-        DispatchQueue.concurrentPerform(iterations: count) { i in
-            do {
-                box.set(i, .success(check(try load(i), settings: settings(i))))
-            } catch {
-                box.set(i, .failure(error))
-            }
-        }
-        return try box.results.compactMap { try $0?.get() }
-    }
-
-    /// Collects results written from several threads.
-    private final class ResultBox: @unchecked Sendable {
-        private let lock = NSLock()
-        private(set) var results: [Result<CheckResult, any Error>?]
-
-        init(count: Int) { results = Array(repeating: nil, count: count) }
-
-        func set(_ i: Int, _ r: Result<CheckResult, any Error>) {
-            lock.lock()
-            results[i] = r
-            lock.unlock()
-        }
+        try concurrentMap(count) { i in
+            Result { check(try load(i), settings: settings(i)) }
+        }.map { try $0.get() }
     }
 
     /// Checks one source file.

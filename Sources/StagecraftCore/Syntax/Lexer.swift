@@ -350,10 +350,14 @@ public enum Lexer {
     ///
     /// Tolerant: an invalid escape is kept as written, invalid UTF-8 becomes U+FFFD.
     public static func stringValue(_ bytes: ArraySlice<UInt8>) -> String {
-        var body = Array(bytes)
-        if body.first == 0x22 { body.removeFirst() }
-        if body.last == 0x22 && !body.isEmpty { body.removeLast() }
-        if !body.contains(0x5C) { return String(decoding: body, as: UTF8.self) }
+        var lo = bytes.startIndex
+        var hi = bytes.endIndex
+        if lo < hi && bytes[lo] == 0x22 { lo += 1 }
+        if lo < hi && bytes[hi - 1] == 0x22 { hi -= 1 }
+        let inner = bytes[lo..<hi]
+        // Most strings have no escapes: decode them in place.
+        if !inner.contains(0x5C) { return String(decoding: inner, as: UTF8.self) }
+        let body = Array(inner)
         var out: [UInt8] = []
         out.reserveCapacity(body.count)
         var i = 0

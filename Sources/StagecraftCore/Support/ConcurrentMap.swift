@@ -1,0 +1,27 @@
+import Foundation
+
+/// Maps `0..<count` on all cores and returns the results in index order.
+///
+/// For independent per-file work (checking, formatting): the body must not touch shared
+/// mutable state. Results are collected under a lock, so order never depends on timing.
+func concurrentMap<T: Sendable>(_ count: Int, _ body: @Sendable (Int) -> T) -> [T] {
+    let box = ConcurrentResults<T>(count: count)
+    DispatchQueue.concurrentPerform(iterations: count) { i in
+        box.set(i, body(i))
+    }
+    return box.values.compactMap { $0 }
+}
+
+/// Results written from several threads.
+private final class ConcurrentResults<T: Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private(set) var values: [T?]
+
+    init(count: Int) { values = Array(repeating: nil, count: count) }
+
+    func set(_ i: Int, _ value: T) {
+        lock.lock()
+        values[i] = value
+        lock.unlock()
+    }
+}
