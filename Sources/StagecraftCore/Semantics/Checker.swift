@@ -53,6 +53,10 @@ public enum Checker {
         }.map { try $0.get() }
     }
 
+    /// Files at least this large run their rules in parallel; smaller ones are checked
+    /// in parallel with each other instead.
+    static let parallelRulesThreshold = 1 << 20
+
     /// Checks one source file.
     public static func check(_ source: SourceFile, settings: RuleSettings = .defaults) -> CheckResult {
         let parsed = Parser.parse(source)
@@ -60,8 +64,12 @@ public enum Checker {
         let context = RuleContext(parsed: parsed, model: model)
         var diagnostics = parsed.diagnostics
         let suppressionRules: Set<String> = [InvalidSuppressionRule.description.id, UnusedSuppressionRule.description.id]
-        for rule in RuleRegistry.all where !suppressionRules.contains(rule.description.id) {
-            diagnostics += rule.init().check(context)
+        let rules = RuleRegistry.all.filter { !suppressionRules.contains($0.description.id) }
+        if source.bytes.count >= parallelRulesThreshold {
+            // A big file: the rules are independent and pure, so run them on all cores.
+            for found in concurrentMap(rules.count, { rules[$0].init().check(context) }) { diagnostics += found }
+        } else {
+            for rule in rules { diagnostics += rule.init().check(context) }
         }
         let (suppressions, problems) = Suppression.parse(parsed)
         let applied = Suppression.apply(suppressions, to: diagnostics, source: source, isOff: settings.isOff)
