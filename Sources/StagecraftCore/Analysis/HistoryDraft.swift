@@ -68,26 +68,6 @@ public enum HistoryDraft {
         return candidate
     }
 
-    /// A string literal in `.flow` syntax.
-    public static func quoted(_ s: String) -> String {
-        var out = "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x7F {
-                    out += "\\u{" + String(scalar.value, radix: 16) + "}"
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
-    }
-
     /// The structure of a draft before SLAs are known.
     struct Plan {
         /// Log activity index of each stage, in drafted order.
@@ -243,26 +223,26 @@ public enum HistoryDraft {
                 s += "# Left out (rare activities): " + shown.replacingOccurrences(of: "\n", with: " ")
                     + (leftOut.count > 20 ? ", and \(leftOut.count - 20) more" : "") + "\n"
             }
-            s += "workflow \(HistoryDraft.quoted("Drafted from " + base)) {\n"
+            s += "workflow \(FlowFormatter.quoted("Drafted from " + base)) {\n"
             for o in owners {
-                s += "  owner \(o.id) \(HistoryDraft.quoted(o.title)) {\n"
+                s += "  owner \(o.id) \(FlowFormatter.quoted(o.title)) {\n"
                 // A group can work on one item per member at once; a `team` without named members is
                 // not limited (one per stage), so parallel branches do not look overloaded.
                 s += "    capacity \(o.members.isEmpty ? max(1, activities.count) : o.members.count)\n"
                 if !o.members.isEmpty {
                     let chunks = stride(from: 0, to: o.members.count, by: 6).map {
-                        o.members[$0..<min($0 + 6, o.members.count)].map(HistoryDraft.quoted).joined(separator: ", ")
+                        o.members[$0..<min($0 + 6, o.members.count)].map(FlowFormatter.quoted).joined(separator: ", ")
                     }
                     s += "    members " + chunks.joined(separator: ",\n      ") + "\n"
                 }
                 s += "  }\n"
             }
             for (k, a) in activities.enumerated() {
-                s += "\n  stage \(ids[k]) \(HistoryDraft.quoted(log.activities[a])) {\n"
+                s += "\n  stage \(ids[k]) \(FlowFormatter.quoted(log.activities[a])) {\n"
                 if !after[k].isEmpty { s += "    after " + after[k].map { ids[$0] }.joined(separator: ", ") + "\n" }
                 s += "    owner \(owners[stageOwner[k]].id)\n"
                 if k < slas.count, let sla = slas[k] { s += "    sla \(sla)\n" }
-                s += "    matches \(HistoryDraft.quoted(log.activities[a]))\n"
+                s += "    matches \(FlowFormatter.quoted(log.activities[a]))\n"
                 s += "  }\n"
             }
             s += "}\n"

@@ -142,7 +142,7 @@ import Testing
         #expect(HistoryDraft.identifier("Turning  &  Milling  Q.C.", taken: &taken) == "turning_milling_q_c_2")
         #expect(HistoryDraft.identifier("03 Intake", taken: &taken) == "a_03_intake")
         #expect(HistoryDraft.identifier("???", taken: &taken) == "activity")
-        #expect(HistoryDraft.quoted("Supplier's \"best\" \\ option") == "\"Supplier's \\\"best\\\" \\\\ option\"")
+        #expect(FlowFormatter.quoted("Supplier's \"best\" \\ option") == "\"Supplier's \\\"best\\\" \\\\ option\"")
         #expect(HistoryDraft.slaText(p85: 0) == "1h")
         #expect(HistoryDraft.slaText(p85: 3600) == "1h")
         #expect(HistoryDraft.slaText(p85: 3601) == "2h")
