@@ -92,3 +92,24 @@ import Testing
         }
     }
 }
+
+/// The README's tutorial shows real output: each snippet, checked, prints exactly the
+/// block that follows it.
+@Suite struct ReadmeTutorialTests {
+    /// The code block after an HTML comment marker in README.md.
+    static func block(_ marker: String, in readme: String) -> String? {
+        guard let m = readme.range(of: "<!-- \(marker) -->"),
+              let open = readme.range(of: "```\n", range: m.upperBound..<readme.endIndex),
+              let close = readme.range(of: "\n```", range: open.upperBound..<readme.endIndex) else { return nil }
+        return String(readme[open.upperBound..<close.lowerBound]) + "\n"
+    }
+
+    @Test(arguments: ["first", "second"])
+    func tutorialOutputIsCurrent(_ step: String) throws {
+        let readme = String(decoding: try Files.read(repositoryRoot + "/README.md"), as: UTF8.self)
+        let flow = try #require(Self.block("tutorial:\(step)", in: readme))
+        let expected = try #require(Self.block("tutorial:\(step)-output", in: readme))
+        let out = runCLI(["check", "-", "--stdin-filename", "launch.flow"], stdin: flow)
+        #expect(out.stdout == expected, "README.md's tutorial output for the \(step) step is stale")
+    }
+}
