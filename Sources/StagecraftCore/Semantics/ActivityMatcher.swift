@@ -24,14 +24,21 @@ public struct ActivityMatcher: Sendable {
 
     /// Lower case, without spaces, tabs, `_` and `-`.
     public static func normalize(_ name: String) -> String {
-        var out = ""
-        out.reserveCapacity(name.utf8.count)
+        // Build the scalar view locally: appending through `String.unicodeScalars` copied
+        // the whole string each time, quadratic in the name's length.
+        var out = String.UnicodeScalarView()
         for scalar in name.unicodeScalars {
             switch scalar {
             case " ", "\t", "_", "-": continue
-            default: out.unicodeScalars.append(contentsOf: scalar.properties.lowercaseMapping.unicodeScalars)
+            default:
+                if scalar.isASCII {
+                    let v = scalar.value
+                    out.append(v >= 0x41 && v <= 0x5A ? Unicode.Scalar(UInt8(v + 32)) : scalar)
+                } else {
+                    out.append(contentsOf: scalar.properties.lowercaseMapping.unicodeScalars)
+                }
             }
         }
-        return out
+        return String(out)
     }
 }

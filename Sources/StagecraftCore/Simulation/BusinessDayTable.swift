@@ -10,6 +10,9 @@ struct BusinessDayTable {
     let calendar: BusinessCalendar
     let hasWorkdays: Bool
     private let maxNextBusinessDaySteps: Int
+    /// Business days in a week, and the last holiday (beyond it every week is the same).
+    private let perWeek: Int
+    private let lastHoliday: Int
     private let base: Int
     /// `isBusiness[i]`: day `base + i` is a business day.
     private var isBusiness: [Bool] = []
@@ -23,6 +26,8 @@ struct BusinessDayTable {
         self.calendar = calendar
         hasWorkdays = calendar.hasWorkdays
         maxNextBusinessDaySteps = 7 + calendar.holidays.count + 1
+        perWeek = calendar.workdays.filter { $0 }.count
+        lastHoliday = calendar.holidays.keys.max() ?? Int.min
         base = BusinessDayTable.day(of: instant) - 7
         extend(to: 400)
     }
@@ -65,6 +70,13 @@ struct BusinessDayTable {
         var count = 0
         var d = from
         while d < to {
+            if d > lastHoliday && to - d >= 7 {
+                // Past every holiday, whole weeks all hold `perWeek` business days.
+                let weeks = (to - d) / 7
+                count += weeks * perWeek
+                d += weeks * 7
+                continue
+            }
             if calendar.isBusinessDay(d) { count += 1 }
             d += 1
         }
@@ -108,6 +120,13 @@ struct BusinessDayTable {
                 if let d = businessDay(m, after: day) {
                     remaining -= Double(m) * secondsPerDay
                     day = d
+                    cursor = Double(day) * secondsPerDay
+                } else if day > lastHoliday, perWeek > 0, m / perWeek > 1 {
+                    // Beyond the table and every holiday, each week holds `perWeek` business
+                    // days: skip whole weeks (the same exact subtractions, in bulk).
+                    let weeks = m / perWeek - 1
+                    remaining -= Double(weeks * perWeek) * secondsPerDay
+                    day += weeks * 7
                     cursor = Double(day) * secondsPerDay
                 }
             }

@@ -115,6 +115,22 @@ import Testing
         #expect(table.advance(early, byBusinessSeconds: 86_400) == cal.advance(early, byBusinessSeconds: 86_400))
     }
 
+    @Test func beyondTheTableWholeWeeksStillMatchTheCalendar() {
+        // Saturdays only, one holiday: 200,000 business days span 1.4M days, past the
+        // table's 1M-day reach, where whole weeks are skipped arithmetically.
+        let base = CivilDate(year: 2026, month: 12, day: 1).dayNumber
+        let cal = BusinessCalendar(workdays: [false, false, false, false, false, true, false],
+                                   holidays: [base + 4: "A Saturday off"])
+        let start = Double(base) * 86_400 + 3_600
+        var table = BusinessDayTable(calendar: cal, from: start)
+        for days in [150_000.0, 200_000.5, 210_003.25] {
+            let x = days * 86_400
+            let far = cal.advance(start, byBusinessSeconds: x)
+            #expect(table.advance(start, byBusinessSeconds: x) == far)
+            #expect(abs(table.businessDuration(from: start, to: far) - cal.businessDuration(from: start, to: far)) <= 1e-3)
+        }
+    }
+
     @Test func calendarWithoutWorkdaysIsElapsed() {
         let cal = BusinessCalendar(workdays: [false, false, false, false, false, false, false], holidays: [:])
         var table = BusinessDayTable(calendar: cal, from: 0)
