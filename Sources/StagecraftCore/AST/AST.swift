@@ -282,6 +282,9 @@ public indirect enum Expr: Hashable, Sendable {
 }
 
 extension NodeDecl {
+    // The accessors below switch on `statements[k]` in place instead of iterating copies:
+    // a copied statement retains its payload, and rules call these for every node.
+
     /// Every statement of one kind, extracted by `pick`.
     public func all<T>(_ pick: (NodeStatementKind) -> T?) -> [T] {
         statements.compactMap { pick($0.kind) }
@@ -293,17 +296,54 @@ extension NodeDecl {
         return nil
     }
 
-    public var after: [Identifier] { all { if case .after(let l) = $0 { return l } else { return nil } }.flatMap { $0 } }
-    public var condition: Expr? { first { if case .when(let e) = $0 { return e } else { return nil } } }
-    public var sla: DurationLiteral? { first { if case .sla(let d) = $0 { return d } else { return nil } } }
-    public var estimate: Estimate? { first { if case .estimate(let e) = $0 { return e } else { return nil } } }
-    public var matches: [StringLiteral] { all { if case .matches(let l) = $0 { return l } else { return nil } }.flatMap { $0 } }
-    public var checklists: [Checklist] { all { if case .checklist(let c) = $0 { return c } else { return nil } } }
-    public var owner: Identifier? { first { if case .owner(let o) = $0 { return o } else { return nil } } }
-    public var approvers: [Identifier] { all { if case .approvers(let l) = $0 { return l } else { return nil } }.flatMap { $0 } }
-    public var quorum: Quorum? { first { if case .quorum(let q) = $0 { return q } else { return nil } } }
-    public var reject: PercentLiteral? { first { if case .reject(let p) = $0 { return p } else { return nil } } }
-    public var onReject: Identifier? { first { if case .onReject(let t) = $0 { return t } else { return nil } } }
+    public var after: [Identifier] {
+        var out: [Identifier] = []
+        for k in statements.indices { if case .after(let l) = statements[k].kind { out += l } }
+        return out
+    }
+    public var condition: Expr? {
+        for k in statements.indices { if case .when(let e) = statements[k].kind { return e } }
+        return nil
+    }
+    public var sla: DurationLiteral? {
+        for k in statements.indices { if case .sla(let d) = statements[k].kind { return d } }
+        return nil
+    }
+    public var estimate: Estimate? {
+        for k in statements.indices { if case .estimate(let e) = statements[k].kind { return e } }
+        return nil
+    }
+    public var matches: [StringLiteral] {
+        var out: [StringLiteral] = []
+        for k in statements.indices { if case .matches(let l) = statements[k].kind { out += l } }
+        return out
+    }
+    public var checklists: [Checklist] {
+        var out: [Checklist] = []
+        for k in statements.indices { if case .checklist(let c) = statements[k].kind { out.append(c) } }
+        return out
+    }
+    public var owner: Identifier? {
+        for k in statements.indices { if case .owner(let o) = statements[k].kind { return o } }
+        return nil
+    }
+    public var approvers: [Identifier] {
+        var out: [Identifier] = []
+        for k in statements.indices { if case .approvers(let l) = statements[k].kind { out += l } }
+        return out
+    }
+    public var quorum: Quorum? {
+        for k in statements.indices { if case .quorum(let q) = statements[k].kind { return q } }
+        return nil
+    }
+    public var reject: PercentLiteral? {
+        for k in statements.indices { if case .reject(let p) = statements[k].kind { return p } }
+        return nil
+    }
+    public var onReject: Identifier? {
+        for k in statements.indices { if case .onReject(let t) = statements[k].kind { return t } }
+        return nil
+    }
 }
 
 extension Workflow {

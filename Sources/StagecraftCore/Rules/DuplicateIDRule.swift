@@ -33,27 +33,11 @@ public struct DuplicateIDRule: Rule {
         ])
 
     public func check(_ context: RuleContext) -> [Diagnostic] {
-        guard let workflow = context.parsed.tree.workflow else { return [] }
-        var out: [Diagnostic] = []
-        var owners: [String: Identifier] = [:]
-        var nodes: [String: Identifier] = [:]
-        var params: [String: Identifier] = [:]
-        func claim(_ id: Identifier, in table: inout [String: Identifier], kind: String) {
-            if let first = table[id.name] {
-                out.append(diagnostic("\(kind) '\(id.name)' is declared twice", at: id.range,
-                                      help: "the first declaration is at line \(context.line(of: first.range.start)); rename one of them"))
-            } else {
-                table[id.name] = id
-            }
+        // Resolution found them: the model keeps the first declaration of each ID.
+        guard let model = context.model else { return [] }
+        return model.duplicates.map { d in
+            diagnostic("\(d.kind) '\(d.id.name)' is declared twice", at: d.id.range,
+                       help: "the first declaration is at line \(context.line(of: d.first.start)); rename one of them")
         }
-        for member in workflow.members {
-            switch member {
-            case .owner(let o): claim(o.id, in: &owners, kind: "owner")
-            case .node(let n): claim(n.id, in: &nodes, kind: n.kind.rawValue)
-            case .param(let p): claim(p.name, in: &params, kind: "param")
-            default: break
-            }
-        }
-        return out
     }
 }

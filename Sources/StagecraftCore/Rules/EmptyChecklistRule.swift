@@ -35,7 +35,8 @@ public struct EmptyChecklistRule: Rule {
     public func check(_ context: RuleContext) -> [Diagnostic] {
         guard let model = context.model else { return [] }
         var out: [Diagnostic] = []
-        for node in model.nodes {
+        for i in model.summaries.indices where model.summaries[i].hasEmptyChecklist {
+            let node = model.nodes[i]
             for c in node.checklists where c.items.isEmpty {
                 out.append(diagnostic("the checklist of '\(node.id.name)' is empty", at: c.range,
                                       help: "add the items to tick, or remove the block"))

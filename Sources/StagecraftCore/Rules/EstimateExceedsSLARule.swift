@@ -26,10 +26,10 @@ public struct EstimateExceedsSLARule: Rule {
     public func check(_ context: RuleContext) -> [Diagnostic] {
         guard let model = context.model else { return [] }
         var out: [Diagnostic] = []
-        for node in model.nodes {
-            guard let sla = node.sla, let estimate = node.estimate, sla.value.amount > 0 else { continue }
-            let high = estimate.high
+        for (i, summary) in model.summaries.enumerated() {
+            guard let sla = summary.sla, let high = summary.estimateHigh, sla.value.amount > 0 else { continue }
             if model.businessDays(high.value) > model.businessDays(sla.value) + 1e-9 {
+                let node = model.nodes[i]
                 out.append(diagnostic("the estimate of '\(node.id.name)' reaches \(high.value), over its SLA of \(sla.value)",
                                       at: high.range, help: "raise the SLA or revisit the estimate"))
             }

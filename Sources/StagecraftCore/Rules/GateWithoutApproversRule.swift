@@ -28,9 +28,10 @@ public struct GateWithoutApproversRule: Rule {
 
     public func check(_ context: RuleContext) -> [Diagnostic] {
         guard let model = context.model else { return [] }
-        return model.nodes.filter { $0.kind == .gate && $0.approvers.isEmpty }.map {
-            diagnostic("gate '\($0.id.name)' has no approvers", at: $0.id.range,
-                       help: "add 'approvers OWNER, …' naming who signs off")
+        return model.summaries.indices.filter { model.summaries[$0].kind == .gate && model.summaries[$0].approverCount == 0 }.map {
+            let node = model.nodes[$0]
+            return diagnostic("gate '\(node.id.name)' has no approvers", at: node.id.range,
+                              help: "add 'approvers OWNER, …' naming who signs off")
         }
     }
 }

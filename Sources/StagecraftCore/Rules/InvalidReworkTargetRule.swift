@@ -40,8 +40,10 @@ public struct InvalidReworkTargetRule: Rule {
     public func check(_ context: RuleContext) -> [Diagnostic] {
         guard let model = context.model else { return [] }
         var out: [Diagnostic] = []
-        for (i, node) in model.nodes.enumerated() {
-            guard let target = node.onReject, let t = model.nodeIndex[target.name] else { continue }
+        for (i, summary) in model.summaries.enumerated() {
+            guard let t = summary.reworkTarget else { continue }
+            let node = model.nodes[i]
+            guard let target = node.onReject else { continue }
             if t == i {
                 out.append(diagnostic("gate '\(node.id.name)' sends rework to itself", at: target.range,
                                       help: "name the stage that must redo its work, one the gate waits for"))

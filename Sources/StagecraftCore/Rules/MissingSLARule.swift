@@ -25,9 +25,10 @@ public struct MissingSLARule: Rule {
 
     public func check(_ context: RuleContext) -> [Diagnostic] {
         guard let model = context.model else { return [] }
-        return model.nodes.filter { $0.sla == nil }.map {
-            diagnostic("\($0.kind.rawValue) '\($0.id.name)' has no SLA", at: $0.id.range,
-                       help: "add 'sla DURATION', e.g. sla 5bd, so lateness can be measured")
+        return model.summaries.indices.filter { model.summaries[$0].sla == nil }.map {
+            let node = model.nodes[$0]
+            return diagnostic("\(node.kind.rawValue) '\(node.id.name)' has no SLA", at: node.id.range,
+                              help: "add 'sla DURATION', e.g. sla 5bd, so lateness can be measured")
         }
     }
 }

@@ -37,7 +37,7 @@ public struct OwnerOverloadedRule: Rule {
         // One pass over the nodes: the intervals [start, end) each owner works on or approves.
         var eventsByOwner = [[(time: Double, delta: Int, node: Int)]](repeating: [], count: model.owners.count)
         for i in model.nodes.indices where !schedule.skipped[i] && schedule.end[i] > schedule.start[i] {
-            for o in model.owners(ofNode: i) {
+            for o in model.loadedOwners(ofNode: i) {
                 eventsByOwner[o].append((schedule.start[i], 1, i))
                 eventsByOwner[o].append((schedule.end[i], -1, i))
             }
@@ -60,7 +60,7 @@ public struct OwnerOverloadedRule: Rule {
             if peakCount > capacity {
                 let peak = model.nodes.indices.filter { i in
                     !schedule.skipped[i] && schedule.start[i] <= peakTime && schedule.end[i] > peakTime
-                        && model.owners(ofNode: i).contains(o)
+                        && model.loadedOwners(ofNode: i).contains(o)
                 }
                 let names = peak.map { model.nodes[$0].id.name }
                 let start = peak.map { schedule.start[$0] }.max() ?? 0

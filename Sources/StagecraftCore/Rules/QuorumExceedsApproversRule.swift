@@ -31,10 +31,11 @@ public struct QuorumExceedsApproversRule: Rule {
     public func check(_ context: RuleContext) -> [Diagnostic] {
         guard let model = context.model else { return [] }
         var out: [Diagnostic] = []
-        for node in model.nodes where node.kind == .gate {
-            guard case .count(let n)? = node.quorum else { continue }
-            let approvers = Set(node.approvers.map(\.name)).count
+        for (i, summary) in model.summaries.enumerated() where summary.kind == .gate {
+            guard let n = summary.quorumCount else { continue }
+            let approvers = summary.distinctApproverCount
             if approvers > 0 && n.value > Double(approvers) {
+                let node = model.nodes[i]
                 out.append(diagnostic("quorum \(formatNumber(n.value)) exceeds the \(approvers) approver\(approvers == 1 ? "" : "s") of gate '\(node.id.name)'",
                                       at: n.range, help: "lower the quorum to at most \(approvers), or write 'quorum all'"))
             }

@@ -37,9 +37,9 @@ public struct RedundantDependencyRule: Rule {
     public func check(_ context: RuleContext) -> [Diagnostic] {
         guard let model = context.model, model.graph.topologicalOrder != nil else { return [] }
         var out: [Diagnostic] = []
-        for (i, node) in model.nodes.enumerated() {
+        for i in model.summaries.indices where model.summaries[i].afterCount > 1 {
+            let node = model.nodes[i]
             let refs = node.after
-            guard refs.count > 1 else { continue }
             var seen = Set<String>()
             let resolved = refs.map { model.nodeIndex[$0.name] }
             for (k, ref) in refs.enumerated() {

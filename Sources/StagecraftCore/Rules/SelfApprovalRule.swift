@@ -30,8 +30,10 @@ public struct SelfApprovalRule: Rule {
     public func check(_ context: RuleContext) -> [Diagnostic] {
         guard let model = context.model else { return [] }
         var out: [Diagnostic] = []
-        for node in model.nodes where node.kind == .gate {
-            let reviewed = node.after.compactMap { model.nodeIndex[$0.name] }.map { model.nodes[$0] }
+        for i in model.summaries.indices where model.summaries[i].kind == .gate && model.summaries[i].approverCount > 0 {
+            let node = model.nodes[i]
+            // The stages the gate waits for directly, each once, in the order written.
+            let reviewed = model.graph.predecessors[i].map { model.nodes[$0] }
             var reported = Set<String>()
             for approver in node.approvers where reported.insert(approver.name).inserted {
                 let own = reviewed.filter { $0.kind == .stage && $0.owner?.name == approver.name }

@@ -26,9 +26,10 @@ public struct StageWithoutOwnerRule: Rule {
 
     public func check(_ context: RuleContext) -> [Diagnostic] {
         guard let model = context.model else { return [] }
-        return model.nodes.filter { $0.kind == .stage && $0.owner == nil }.map {
-            diagnostic("stage '\($0.id.name)' has no owner", at: $0.id.range,
-                       help: "add 'owner ID' naming the team or role that does the work")
+        return model.summaries.indices.filter { model.summaries[$0].kind == .stage && !model.summaries[$0].hasOwner }.map {
+            let node = model.nodes[$0]
+            return diagnostic("stage '\(node.id.name)' has no owner", at: node.id.range,
+                              help: "add 'owner ID' naming the team or role that does the work")
         }
     }
 }

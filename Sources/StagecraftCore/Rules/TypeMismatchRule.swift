@@ -52,13 +52,12 @@ public struct TypeMismatchRule: Rule {
                                       at: v.range, help: t == .string ? "write strings in double quotes" : "write a \(t.rawValue) value"))
             }
         }
-        for node in model.workflow.nodes {
-            guard let cond = node.condition else { continue }
+        for (id, cond) in model.conditions {
             var errors: [Evaluator.TypeError] = []
             let t = Evaluator.typeCheck(cond, params: types, errors: &errors)
             for e in errors { out.append(diagnostic(e.message, at: e.range, help: e.help)) }
             if let t, t != .bool {
-                out.append(diagnostic("the condition of '\(node.id.name)' is a \(t.rawValue), not a bool", at: cond.range,
+                out.append(diagnostic("the condition of '\(id.name)' is a \(t.rawValue), not a bool", at: cond.range,
                                       help: t == .string ? "compare it with a value, as in \(context.source.text(of: cond.range)) == \"EU\""
                                           : "compare it with a value, as in \(context.source.text(of: cond.range)) > 0"))
             }

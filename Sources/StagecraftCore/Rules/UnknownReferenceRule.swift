@@ -34,7 +34,7 @@ public struct UnknownReferenceRule: Rule {
         ])
 
     public func check(_ context: RuleContext) -> [Diagnostic] {
-        guard let model = context.model else { return [] }
+        guard let model = context.model, !model.unresolved.isEmpty else { return [] }
         let nodeNames = model.nodes.map(\.id.name)
         let ownerNames = model.owners.map(\.id.name)
         let paramNames = model.params.map(\.name.name)
@@ -52,43 +52,20 @@ public struct UnknownReferenceRule: Rule {
             out.append(diagnostic("unknown \(kind) '\(ref.name)'", at: ref.range, help: help))
         }
 
-        for member in model.workflow.members {
-            guard case .node(let node) = member else { continue }
-            for statement in node.statements {
-                switch statement.kind {
-                case .after(let refs):
-                    for r in refs where model.nodeIndex[r.name] == nil {
-                        missing(r, kind: "stage or gate", candidates: nodeNames,
-                                otherKind: ("an owner", model.ownerIndex[r.name] != nil))
-                    }
-                case .onReject(let r):
-                    if model.nodeIndex[r.name] == nil {
-                        missing(r, kind: "stage or gate", candidates: nodeNames,
-                                otherKind: ("an owner", model.ownerIndex[r.name] != nil))
-                    }
-                case .owner(let r):
-                    if model.ownerIndex[r.name] == nil {
-                        missing(r, kind: "owner", candidates: ownerNames,
-                                otherKind: ("a stage or gate", model.nodeIndex[r.name] != nil))
-                    }
-                case .approvers(let refs):
-                    for r in refs where model.ownerIndex[r.name] == nil {
-                        missing(r, kind: "owner", candidates: ownerNames,
-                                otherKind: ("a stage or gate", model.nodeIndex[r.name] != nil))
-                    }
-                case .checklist(let c):
-                    for item in c.items {
-                        if let r = item.by, model.ownerIndex[r.name] == nil {
-                            missing(r, kind: "owner", candidates: ownerNames)
-                        }
-                    }
-                case .when(let e):
-                    for r in Evaluator.names(in: e) where model.paramIndex[r.name] == nil {
-                        missing(r, kind: "param", candidates: paramNames)
-                    }
-                default:
-                    break
-                }
+        // Resolution collected them, from every statement of every node declaration.
+        for u in model.unresolved {
+            let r = u.name
+            switch u.kind {
+            case .node:
+                missing(r, kind: "stage or gate", candidates: nodeNames,
+                        otherKind: ("an owner", model.ownerIndex[r.name] != nil))
+            case .owner:
+                missing(r, kind: "owner", candidates: ownerNames,
+                        otherKind: ("a stage or gate", model.nodeIndex[r.name] != nil))
+            case .checklistOwner:
+                missing(r, kind: "owner", candidates: ownerNames)
+            case .param:
+                missing(r, kind: "param", candidates: paramNames)
             }
         }
         return out

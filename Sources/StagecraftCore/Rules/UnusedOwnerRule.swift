@@ -31,15 +31,10 @@ public struct UnusedOwnerRule: Rule {
 
     public func check(_ context: RuleContext) -> [Diagnostic] {
         guard let model = context.model else { return [] }
-        var used = Set<String>()
-        for node in model.nodes {
-            if let o = node.owner { used.insert(o.name) }
-            for a in node.approvers { used.insert(a.name) }
-            for c in node.checklists { for item in c.items { if let b = item.by { used.insert(b.name) } } }
-        }
-        return model.owners.filter { !used.contains($0.id.name) }.map {
-            diagnostic("owner '\($0.id.name)' is never used", at: $0.id.range,
-                       help: "give it a stage, make it an approver, or remove it")
+        return model.owners.indices.filter { !model.ownerIsUsed[$0] }.map {
+            let owner = model.owners[$0]
+            return diagnostic("owner '\(owner.id.name)' is never used", at: owner.id.range,
+                              help: "give it a stage, make it an approver, or remove it")
         }
     }
 }

@@ -28,13 +28,10 @@ public struct UnusedParamRule: Rule {
 
     public func check(_ context: RuleContext) -> [Diagnostic] {
         guard let model = context.model else { return [] }
-        var used = Set<String>()
-        for node in model.nodes {
-            if let c = node.condition { for n in Evaluator.names(in: c) { used.insert(n.name) } }
-        }
-        return model.params.filter { !used.contains($0.name.name) }.map {
-            diagnostic("param '\($0.name.name)' is never used", at: $0.name.range,
-                       help: "use it in a 'when' condition, or remove it")
+        return model.params.indices.filter { !model.paramIsUsed[$0] }.map {
+            let p = model.params[$0]
+            return diagnostic("param '\(p.name.name)' is never used", at: p.name.range,
+                              help: "use it in a 'when' condition, or remove it")
         }
     }
 }

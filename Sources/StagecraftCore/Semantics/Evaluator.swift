@@ -112,12 +112,23 @@ public enum Evaluator {
 
     /// The parameter names an expression reads.
     public static func names(in e: Expr) -> [Identifier] {
+        var out: [Identifier] = []
+        collectNames(in: e, into: &out)
+        return out
+    }
+
+    /// Appends the names an expression reads, in source order.
+    static func collectNames(in e: Expr, into out: inout [Identifier]) {
         switch e {
-        case .name(let id): return [id]
-        case .paren(let inner, _), .not(let inner, _): return names(in: inner)
-        case .binary(_, let l, let r, _): return names(in: l) + names(in: r)
-        case .isIn(let l, let list, _): return names(in: l) + list.flatMap { names(in: $0) }
-        default: return []
+        case .name(let id): out.append(id)
+        case .paren(let inner, _), .not(let inner, _): collectNames(in: inner, into: &out)
+        case .binary(_, let l, let r, _):
+            collectNames(in: l, into: &out)
+            collectNames(in: r, into: &out)
+        case .isIn(let l, let list, _):
+            collectNames(in: l, into: &out)
+            for item in list { collectNames(in: item, into: &out) }
+        default: break
         }
     }
 

@@ -2,6 +2,11 @@
 ///
 /// Building the model never reports anything; the rules under `Rules/` read it (and the
 /// syntax tree) and report. Where an ID is declared twice, the first declaration wins.
+///
+/// Resolution walks every statement once and keeps what it learns in flat arrays
+/// (`summaries`, `unresolved`, `duplicates`, the owners each node loads): a rule that
+/// reads them touches a few compact arrays instead of every node's statements, which is
+/// what makes checking a large workflow fast.
 public struct WorkflowModel: Sendable {
     public let workflow: Workflow
     /// Owners, nodes and params with unique IDs, in declaration order.
@@ -16,6 +21,23 @@ public struct WorkflowModel: Sendable {
     public let deadline: Duration?
     /// Resolved `after` edges, deduplicated, unknown IDs dropped.
     public let graph: DependencyGraph
+    /// One summary per node of `nodes`, in the same order.
+    public let summaries: [NodeSummary]
+    /// Every name a stage or gate uses that nothing declares, in source order; the
+    /// statements of repeated declarations are included.
+    public let unresolved: [UnresolvedReference]
+    /// The first `when` of every node declaration that has one (repeated declarations
+    /// included), with the node's ID.
+    public let conditions: [(id: Identifier, condition: Expr)]
+    /// Every declaration whose ID an earlier one of the same namespace already took.
+    public let duplicates: [DuplicateDeclaration]
+    /// Whether any node of `nodes` names the owner (as owner, approver or checklist `by`).
+    public let ownerIsUsed: [Bool]
+    /// Whether any `when` of `nodes` names the param.
+    public let paramIsUsed: [Bool]
+    /// The owners each node loads, flat: node `i`'s are `loadList[loadStart[i]..<loadStart[i + 1]]`.
+    private let loadStart: [Int]
+    private let loadList: [Int]
 
     public init(_ workflow: Workflow) {
         self.workflow = workflow
@@ -25,17 +47,37 @@ public struct WorkflowModel: Sendable {
         var nodeIndex: [String: Int] = [:]
         var params: [ParamDecl] = []
         var paramIndex: [String: Int] = [:]
-        for member in workflow.members {
-            switch member {
-            case .owner(let o) where ownerIndex[o.id.name] == nil:
-                ownerIndex[o.id.name] = owners.count
-                owners.append(o)
-            case .node(let n) where nodeIndex[n.id.name] == nil:
-                nodeIndex[n.id.name] = nodes.count
-                nodes.append(n)
-            case .param(let p) where paramIndex[p.name.name] == nil:
-                paramIndex[p.name.name] = params.count
-                params.append(p)
+        var duplicates: [DuplicateDeclaration] = []
+        // Every node declaration in member order, and whether it is the one that counts.
+        var nodeMembers: [(member: Int, unique: Bool)] = []
+        let members = workflow.members
+        ownerIndex.reserveCapacity(64)
+        nodeIndex.reserveCapacity(members.count)
+        for m in members.indices {
+            switch members[m] {
+            case .owner(let o):
+                if let first = ownerIndex[o.id.name] {
+                    duplicates.append(DuplicateDeclaration(id: o.id, first: owners[first].id.range, kind: "owner"))
+                } else {
+                    ownerIndex[o.id.name] = owners.count
+                    owners.append(o)
+                }
+            case .node(let n):
+                if let first = nodeIndex[n.id.name] {
+                    duplicates.append(DuplicateDeclaration(id: n.id, first: nodes[first].id.range, kind: n.kind.rawValue))
+                    nodeMembers.append((m, false))
+                } else {
+                    nodeIndex[n.id.name] = nodes.count
+                    nodes.append(n)
+                    nodeMembers.append((m, true))
+                }
+            case .param(let p):
+                if let first = paramIndex[p.name.name] {
+                    duplicates.append(DuplicateDeclaration(id: p.name, first: params[first].name.range, kind: "param"))
+                } else {
+                    paramIndex[p.name.name] = params.count
+                    params.append(p)
+                }
             default:
                 break
             }
@@ -46,15 +88,123 @@ public struct WorkflowModel: Sendable {
         self.ownerIndex = ownerIndex
         self.nodeIndex = nodeIndex
         self.paramIndex = paramIndex
+        self.duplicates = duplicates
         self.calendar = WorkflowModel.calendar(of: workflow)
         self.deadline = workflow.deadline.map(\.value)
-        let predecessors = nodes.map { node -> [Int] in
-            var seen = Set<Int>()
-            return node.after.compactMap { ref in
-                guard let i = nodeIndex[ref.name], seen.insert(i).inserted else { return nil }
-                return i
+
+        // One walk over every statement of every node declaration.
+        var summaries: [NodeSummary] = []
+        summaries.reserveCapacity(nodes.count)
+        var predecessors: [[Int]] = []
+        predecessors.reserveCapacity(nodes.count)
+        var unresolved: [UnresolvedReference] = []
+        var ownerIsUsed = [Bool](repeating: false, count: owners.count)
+        var paramIsUsed = [Bool](repeating: false, count: params.count)
+        var loadStart: [Int] = [0]
+        loadStart.reserveCapacity(nodes.count + 1)
+        var loadList: [Int] = []
+        loadList.reserveCapacity(nodes.count)
+        var names: [Identifier] = []
+        var conditions: [(id: Identifier, condition: Expr)] = []
+        for (m, unique) in nodeMembers {
+            guard case .node(let node) = members[m] else { continue }
+            var summary = NodeSummary(kind: node.kind)
+            var preds: [Int] = []
+            var approverNames: [String] = []
+            var firstOwner: Int?
+            var approverOwners: [Int] = []
+            let statements = node.statements
+            for k in statements.indices {
+                switch statements[k].kind {
+                case .after(let refs):
+                    summary.afterCount += refs.count
+                    for r in refs {
+                        if let i = nodeIndex[r.name] {
+                            if unique && !preds.contains(i) { preds.append(i) }
+                        } else {
+                            unresolved.append(UnresolvedReference(name: r, kind: .node))
+                        }
+                    }
+                case .onReject(let r):
+                    let target = nodeIndex[r.name]
+                    if target == nil { unresolved.append(UnresolvedReference(name: r, kind: .node)) }
+                    if !summary.hasReject {
+                        summary.hasReject = true
+                        summary.reworkTarget = target
+                    }
+                case .owner(let r):
+                    let o = ownerIndex[r.name]
+                    if o == nil { unresolved.append(UnresolvedReference(name: r, kind: .owner)) }
+                    // Only the first owner counts (a second is an `invalid-value` error).
+                    if !summary.hasOwner {
+                        summary.hasOwner = true
+                        firstOwner = o
+                        if let o, unique { ownerIsUsed[o] = true }
+                    }
+                case .approvers(let refs):
+                    summary.approverCount += refs.count
+                    for r in refs {
+                        if !approverNames.contains(r.name) { approverNames.append(r.name) }
+                        if let o = ownerIndex[r.name] {
+                            if unique { ownerIsUsed[o] = true }
+                            if !approverOwners.contains(o) { approverOwners.append(o) }
+                        } else {
+                            unresolved.append(UnresolvedReference(name: r, kind: .owner))
+                        }
+                    }
+                case .checklist(let c):
+                    if c.items.isEmpty { summary.hasEmptyChecklist = true }
+                    for item in c.items {
+                        guard let r = item.by else { continue }
+                        if let o = ownerIndex[r.name] {
+                            if unique { ownerIsUsed[o] = true }
+                        } else {
+                            unresolved.append(UnresolvedReference(name: r, kind: .checklistOwner))
+                        }
+                    }
+                case .when(let e):
+                    names.removeAll(keepingCapacity: true)
+                    Evaluator.collectNames(in: e, into: &names)
+                    for r in names {
+                        if let p = paramIndex[r.name] {
+                            if unique { paramIsUsed[p] = true }
+                        } else {
+                            unresolved.append(UnresolvedReference(name: r, kind: .param))
+                        }
+                    }
+                    if !summary.hasCondition { conditions.append((node.id, e)) }
+                    summary.hasCondition = true
+                case .sla(let d):
+                    if summary.sla == nil { summary.sla = d }
+                case .estimate(let e):
+                    if summary.estimateHigh == nil { summary.estimateHigh = e.high }
+                case .quorum(let q):
+                    if !summary.hasQuorum {
+                        summary.hasQuorum = true
+                        if case .count(let n) = q { summary.quorumCount = n }
+                    }
+                case .matches, .reject:
+                    break
+                }
             }
+            guard unique else { continue }
+            summary.distinctApproverCount = approverNames.count
+            summaries.append(summary)
+            predecessors.append(preds)
+            if node.kind == .stage {
+                if let o = firstOwner { loadList.append(o) }
+            } else {
+                loadList += approverOwners
+            }
+            loadStart.append(loadList.count)
         }
+        self.summaries = summaries
+        self.unresolved = unresolved
+        self.conditions = conditions
+        self.ownerIsUsed = ownerIsUsed
+        self.paramIsUsed = paramIsUsed
+        self.loadStart = loadStart
+        self.loadList = loadList
         self.graph = DependencyGraph(predecessors: predecessors)
     }
 
@@ -90,18 +240,17 @@ public struct WorkflowModel: Sendable {
 
     /// The owners a node loads: a stage's owner, or a gate's approvers (resolved, unique).
     public func owners(ofNode i: Int) -> [Int] {
-        let node = nodes[i]
-        var seen = Set<Int>()
-        let refs = node.kind == .stage ? (node.owner.map { [$0] } ?? []) : node.approvers
-        return refs.compactMap { r in
-            guard let o = ownerIndex[r.name], seen.insert(o).inserted else { return nil }
-            return o
-        }
+        Array(loadedOwners(ofNode: i))
+    }
+
+    /// The owners a node loads, as a slice of the model's flat table (no copy).
+    public func loadedOwners(ofNode i: Int) -> ArraySlice<Int> {
+        loadList[loadStart[i]..<loadStart[i + 1]]
     }
 
     /// How many approvers a gate needs: its quorum (default all), never more than it has.
     public func quorum(ofNode i: Int) -> Int {
-        let approvers = owners(ofNode: i).count
+        let approvers = loadStart[i + 1] - loadStart[i]
         switch nodes[i].quorum {
         case .count(let n)?:
             guard n.value >= 1, n.value < 1_000_000 else { return max(1, approvers) }
@@ -113,7 +262,7 @@ public struct WorkflowModel: Sendable {
 
     /// The index of a gate's `on reject` target, when it names a known node.
     public func reworkTarget(ofNode i: Int) -> Int? {
-        nodes[i].onReject.flatMap { nodeIndex[$0.name] }
+        summaries[i].reworkTarget
     }
 
     /// The value of each param: its default, replaced by any override (`--set`).
@@ -144,6 +293,65 @@ public struct WorkflowModel: Sendable {
         let perWeek = Double(calendar.workdays.filter { $0 }.count)
         return d.seconds / secondsPerDay * (perWeek == 0 ? 1 : perWeek / 7)
     }
+}
+
+/// What the rules read most about one node, taken from its statements in one pass.
+///
+/// Where a statement is repeated (which `invalid-value` reports), the first one counts,
+/// as everywhere else.
+public struct NodeSummary: Sendable {
+    public var kind: NodeKind
+    /// The first `sla`.
+    public var sla: DurationLiteral?
+    /// The highest value of the first `estimate`.
+    public var estimateHigh: DurationLiteral?
+    /// Whether the node has a `quorum`, and its number when it is not `quorum all`.
+    public var hasQuorum = false
+    public var quorumCount: NumberLiteral?
+    /// Whether the node names an owner (known or not).
+    public var hasOwner = false
+    /// How many `after` references and approvers are written, repeats included.
+    public var afterCount = 0
+    public var approverCount = 0
+    /// How many different approver names are written (known or not).
+    public var distinctApproverCount = 0
+    /// Whether the node has a `when`, an empty `checklist` block, an `on reject`.
+    public var hasCondition = false
+    public var hasEmptyChecklist = false
+    public var hasReject = false
+    /// The node the first `on reject` names, when it is declared.
+    public var reworkTarget: Int?
+
+    public init(kind: NodeKind) {
+        self.kind = kind
+    }
+}
+
+/// A name used in a stage or gate that no declaration matches.
+public struct UnresolvedReference: Sendable {
+    /// What the statement expects the name to be.
+    public enum Kind: Sendable {
+        /// A stage or gate (`after`, `on reject`).
+        case node
+        /// An owner (`owner`, `approvers`).
+        case owner
+        /// An owner in a checklist's `by`.
+        case checklistOwner
+        /// A param (`when`).
+        case param
+    }
+
+    public var name: Identifier
+    public var kind: Kind
+}
+
+/// A declaration whose ID an earlier declaration of the same namespace already took.
+public struct DuplicateDeclaration: Sendable {
+    public var id: Identifier
+    /// The range of the first declaration's ID.
+    public var first: SourceRange
+    /// `owner`, `param`, `stage` or `gate` (the repeated declaration's kind).
+    public var kind: String
 }
 
 /// A directed graph over node indices: edges from each node's `after` nodes to it.
