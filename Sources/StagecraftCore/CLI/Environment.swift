@@ -60,20 +60,36 @@ public enum Files {
         var info = stat()
         guard fstat(fd, &info) == 0 else { throw InputError("\(path): cannot read the file") }
         if (info.st_mode & S_IFMT) == S_IFDIR { throw InputError("\(path): is a directory") }
-        var bytes: [UInt8] = []
-        var capacity = max(4096, Int(info.st_size) + 1)
-        var chunk = [UInt8](repeating: 0, count: capacity)
-        while true {
-            let n = chunk.withUnsafeMutableBytes { posixRead(fd, $0.baseAddress, capacity) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw InputError("\(path): \(String(cString: strerror(errno)))")
+        let size = Int(info.st_size)
+        if size > SourceFile.maxSize { throw InputError("\(path): the file is larger than 4 GiB") }
+        // Read straight into the result; one spare byte tells a file that grew (or a
+        // pipe or special file, whose size says nothing) to go on reading in chunks.
+        var full = false
+        var bytes = try [UInt8](unsafeUninitializedCapacity: size + 1) { buffer, count in
+            count = 0
+            guard let base = buffer.baseAddress else { return }
+            while count < buffer.count {
+                let n = posixRead(fd, base + count, buffer.count - count)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    throw InputError("\(path): \(String(cString: strerror(errno)))")
+                }
+                if n == 0 { return }
+                count += n
             }
-            if n == 0 { break }
-            bytes.append(contentsOf: chunk[0..<n])
-            if n == capacity && capacity < 1 << 24 {
-                capacity *= 2
-                chunk = [UInt8](repeating: 0, count: capacity)
+            full = true
+        }
+        if full {
+            var chunk = [UInt8](repeating: 0, count: 1 << 16)
+            while true {
+                let n = chunk.withUnsafeMutableBytes { posixRead(fd, $0.baseAddress, $0.count) }
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    throw InputError("\(path): \(String(cString: strerror(errno)))")
+                }
+                if n == 0 { break }
+                bytes.append(contentsOf: chunk[0..<n])
+                if bytes.count > SourceFile.maxSize { throw InputError("\(path): the file is larger than 4 GiB") }
             }
         }
         return bytes

@@ -167,7 +167,8 @@ public struct WorkflowModel: Sendable {
                     Evaluator.collectNames(in: e, into: &names)
                     for r in names {
                         if let p = paramIndex[r.name] {
-                            if unique { paramIsUsed[p] = true }
+                            // Only the first `when` counts (a second is an `invalid-value` error).
+                            if unique && !summary.hasCondition { paramIsUsed[p] = true }
                         } else {
                             unresolved.append(UnresolvedReference(name: r, kind: .param))
                         }

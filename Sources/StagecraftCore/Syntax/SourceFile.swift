@@ -1,14 +1,26 @@
 /// A half-open range of byte offsets into a source file.
 ///
 /// Positions are kept as byte offsets (compact, cheap to compare); line and column are
-/// computed on demand by `SourceFile.location(of:)`.
+/// computed on demand by `SourceFile.location(of:)`. The offsets are stored in 32 bits,
+/// which keeps tokens and syntax nodes small; `SourceFile.maxSize` keeps every file
+/// within that, and offsets outside it are clamped rather than trapping.
 public struct SourceRange: Hashable, Sendable {
-    public var start: Int
-    public var end: Int
+    private var storedStart: UInt32
+    private var storedEnd: UInt32
+
+    public var start: Int {
+        get { Int(storedStart) }
+        set { storedStart = UInt32(clamping: newValue) }
+    }
+
+    public var end: Int {
+        get { Int(storedEnd) }
+        set { storedEnd = UInt32(clamping: newValue) }
+    }
 
     public init(_ start: Int, _ end: Int) {
-        self.start = start
-        self.end = max(start, end)
+        self.storedStart = UInt32(clamping: start)
+        self.storedEnd = UInt32(clamping: max(start, end))
     }
 
     /// The smallest range covering both.
@@ -37,6 +49,9 @@ public struct SourceLocation: Hashable, Sendable, Comparable {
 
 /// The bytes of one `.flow` file and the table of its line starts.
 public struct SourceFile: Sendable {
+    /// The largest file Stagecraft reads as a workflow: byte offsets are stored in 32 bits.
+    public static let maxSize = Int(UInt32.max)
+
     /// The path as the user named it (or the `--stdin-filename`).
     public let path: String
     /// The file's bytes, exactly as read.
