@@ -83,4 +83,16 @@ import Testing
         let r = Checker.check(SourceFile(path: "chain", text: text))
         #expect(r.errorCount == 0)
     }
+
+    @Test func longPathsAreElidedInMessages() {
+        // A chain of 20 one-day stages against a 5bd deadline, closed into a cycle.
+        var text = "workflow \"chain\" {\n deadline 5bd\n owner o { capacity 1 }\n stage n0 { owner o; sla 1bd }\n"
+        for i in 1..<20 { text += " stage n\(i) { after n\(i - 1); owner o; sla 1bd }\n" }
+        text += "}\n"
+        let late = Checker.check(SourceFile(path: "chain", text: text)).diagnostics.filter { $0.rule == "deadline-unreachable" }
+        #expect(late.map(\.message) == ["the SLA critical path n0 -> n1 -> n2 -> n3 -> n4 -> n5 -> … 9 more … -> n15 -> n16 -> n17 -> n18 -> n19 takes 20bd, over the deadline of 5bd"])
+        let cyclic = text.replacingOccurrences(of: "stage n0 { owner o", with: "stage n0 { after n19; owner o")
+        let cycle = Checker.check(SourceFile(path: "cycle", text: cyclic)).diagnostics.filter { $0.rule == "dependency-cycle" }
+        #expect(cycle.map(\.message) == ["dependency cycle: n0 -> n1 -> n2 -> n3 -> n4 -> n5 -> … 10 more … -> n16 -> n17 -> n18 -> n19 -> n0"])
+    }
 }

@@ -165,7 +165,8 @@ public enum NodeStatementKind: Hashable, Sendable {
     case after([Identifier])
     case when(Expr)
     case sla(DurationLiteral)
-    case estimate(Estimate)
+    /// Boxed: the estimate is the largest payload, and every statement would pay for it.
+    indirect case estimate(Estimate)
     case matches([StringLiteral])
     case checklist(Checklist)
     case owner(Identifier)

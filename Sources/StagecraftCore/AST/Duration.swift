@@ -9,6 +9,24 @@ public enum DurationUnit: String, Sendable, CaseIterable {
     /// Business days on the workflow's calendar.
     case businessDays = "bd"
 
+    /// The unit spelled by some bytes, without making a string of them.
+    static func spelled(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> DurationUnit? {
+        switch end - start {
+        case 1:
+            switch b[start] {
+            case 0x6D: return .minutes   // m
+            case 0x68: return .hours     // h
+            case 0x64: return .days      // d
+            case 0x77: return .weeks     // w
+            default: return nil
+            }
+        case 2:
+            return b[start] == 0x62 && b[start + 1] == 0x64 ? .businessDays : nil  // bd
+        default:
+            return nil
+        }
+    }
+
     /// Seconds in one unit; a business day counts 24 hours of business time.
     public var seconds: Double {
         switch self {

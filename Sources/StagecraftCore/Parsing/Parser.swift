@@ -29,6 +29,8 @@ public struct Parser {
     var errorLines: Set<Int> = []
     var errorCount = 0
     var depth = 0
+    /// The statements of the node being parsed (see `parseNode`).
+    var nodeStatements: [NodeStatement] = []
 
     /// Lexes and parses a file.
     public static func parse(_ source: SourceFile) -> ParsedFile {
@@ -89,6 +91,11 @@ public struct Parser {
             i += 1
         }
         return true
+    }
+
+    /// The keyword an identifier token spells, if any.
+    func keyword(_ t: Token) -> Keyword? {
+        t.kind == .identifier ? Keyword.spelled(source.bytes, t.range.start, t.range.end) : nil
     }
 
     @discardableResult
@@ -180,8 +187,44 @@ public struct Parser {
 
     mutating func parseNumberLiteral() -> NumberLiteral {
         let t = advance()
-        return NumberLiteral(value: Double(text(t)) ?? 0, range: t.range)
+        return NumberLiteral(value: number(t.range.start, t.range.end), range: t.range)
     }
+
+    /// The value of the number written in `start..<end` (digits, an optional sign and
+    /// fraction). Up to 15 digits it is computed exactly from the bytes, as one
+    /// correctly rounded division; longer numbers go through `Double(String)`.
+    func number(_ start: Int, _ end: Int) -> Double {
+        let b = source.bytes
+        var i = start
+        let negative = i < end && b[i] == 0x2D
+        if negative { i += 1 }
+        var mantissa = 0
+        var digits = 0
+        var fraction = 0
+        var inFraction = false
+        while i < end {
+            let c = b[i]
+            if c >= 0x30 && c <= 0x39 {
+                mantissa = mantissa &* 10 &+ Int(c - 0x30)
+                digits += 1
+                if inFraction { fraction += 1 }
+            } else if c == 0x2E && !inFraction {
+                inFraction = true
+            } else {
+                break
+            }
+            i += 1
+        }
+        guard i == end, digits > 0, digits <= 15 else {
+            return Double(source.text(of: SourceRange(start, end))) ?? 0
+        }
+        var value = Double(mantissa)
+        if fraction > 0 { value /= Parser.powersOfTen[fraction] }
+        return negative ? -value : value
+    }
+
+    /// 10^0 … 10^15, all exact in a Double.
+    static let powersOfTen: [Double] = (0...15).map { (0..<$0).reduce(1.0) { r, _ in r * 10 } }
 
     mutating func expectDuration(_ what: String) -> DurationLiteral? {
         guard kind == .duration else {
@@ -198,8 +241,8 @@ public struct Parser {
         // The unit starts at the first letter; the lexer guarantees a known unit there.
         var unitStart = t.range.start
         while unitStart < t.range.end && !Lexer.isIdentifierStart(source.bytes[unitStart]) { unitStart += 1 }
-        let amount = Double(source.text(of: SourceRange(t.range.start, unitStart))) ?? 0
-        let unit = DurationUnit(rawValue: source.text(of: SourceRange(unitStart, t.range.end))) ?? .days
+        let amount = number(t.range.start, unitStart)
+        let unit = source.bytes.withUnsafeBufferPointer { DurationUnit.spelled($0, unitStart, t.range.end) } ?? .days
         return DurationLiteral(value: Duration(amount: amount, unit: unit), range: t.range)
     }
 
@@ -299,27 +342,27 @@ public struct Parser {
             return nil
         }
         let start = current.range.start
-        let word = text(current)
-        switch word {
-        case "description":
+        switch keyword(current) {
+        case .description?:
             advance()
             guard let s = expectString("the description in double quotes") else { recoverToStatementEnd(); return nil }
             expectStatementEnd()
             return .description(s, range: SourceRange(start, s.range.end))
-        case "deadline":
+        case .deadline?:
             advance()
             guard let d = expectDuration("a duration such as 30bd") else { recoverToStatementEnd(); return nil }
             expectStatementEnd()
             return .deadline(d, range: SourceRange(start, d.range.end))
-        case "calendar":
+        case .calendar?:
             return parseCalendar()
-        case "param":
+        case .param?:
             return parseParam()
-        case "owner":
+        case .owner?:
             return parseOwner()
-        case "stage", "gate":
+        case .stage?, .gate?:
             return parseNode()
         default:
+            let word = text(current)
             let suggestion = closestName(to: word, in: Parser.workflowStatements)
             error("unknown declaration '\(word)' in a workflow", at: current.range,
                   help: suggestion.map { "did you mean '\($0)'?" } ?? "a workflow holds description, deadline, calendar, param, owner, stage and gate")
@@ -478,8 +521,10 @@ public struct Parser {
         }
     }
 
-    static let stageStatements = ["after", "when", "sla", "estimate", "matches", "checklist", "owner"]
-    static let gateStatements = ["after", "when", "sla", "estimate", "matches", "checklist", "approvers", "quorum", "reject", "on"]
+    static let stageKeywords: [Keyword] = [.after, .when, .sla, .estimate, .matches, .checklist, .owner]
+    static let gateKeywords: [Keyword] = [.after, .when, .sla, .estimate, .matches, .checklist, .approvers, .quorum, .reject, .on]
+    static let stageStatements = stageKeywords.map(\.rawValue)
+    static let gateStatements = gateKeywords.map(\.rawValue)
 
     mutating func parseNode() -> WorkflowMember? {
         let keyword = advance()
@@ -487,10 +532,16 @@ public struct Parser {
         guard let id = expectIdentifier("the \(nodeKind.rawValue)'s ID") else { recoverToStatementEnd(); return nil }
         var title: StringLiteral?
         if kind == .string { title = parseStringLiteral() }
-        var statements: [NodeStatement] = []
+        // Statements collect in a buffer the parser reuses (nodes do not nest), then move
+        // to an array of exactly their size: one allocation per node instead of one per
+        // doubling.
+        nodeStatements.removeAll(keepingCapacity: true)
         let end = parseBlock(nodeKind.rawValue) { p in
-            if let s = p.parseNodeStatement(nodeKind) { statements.append(s) }
+            if let s = p.parseNodeStatement(nodeKind) { p.nodeStatements.append(s) }
         }
+        var statements: [NodeStatement] = []
+        statements.reserveCapacity(nodeStatements.count)
+        statements.append(contentsOf: nodeStatements)
         return .node(NodeDecl(kind: nodeKind, id: id, title: title, statements: statements,
                               range: SourceRange(keyword.range.start, end), keywordRange: keyword.range))
     }
@@ -502,10 +553,12 @@ public struct Parser {
             return nil
         }
         let keywordToken = current
-        let word = text(current)
-        let allowed = nodeKind == .stage ? Parser.stageStatements : Parser.gateStatements
-        let other = nodeKind == .stage ? Parser.gateStatements : Parser.stageStatements
-        if !allowed.contains(word) {
+        let statementKeyword = keyword(current)
+        let allowedKeywords = nodeKind == .stage ? Parser.stageKeywords : Parser.gateKeywords
+        if statementKeyword.map({ !allowedKeywords.contains($0) }) ?? true {
+            let word = text(current)
+            let allowed = nodeKind == .stage ? Parser.stageStatements : Parser.gateStatements
+            let other = nodeKind == .stage ? Parser.gateStatements : Parser.stageStatements
             if other.contains(word) {
                 let hint = nodeKind == .stage
                     ? "'\(word)' belongs in a gate; a stage has one 'owner'"
@@ -521,24 +574,24 @@ public struct Parser {
         }
         advance()
         let result: NodeStatementKind?
-        switch word {
-        case "after":
+        switch statementKeyword {
+        case .after?:
             result = parseList({ p in p.expectIdentifier("a stage or gate ID") }).map { .after($0) }
-        case "when":
+        case .when?:
             result = parseExpression().map { .when($0) }
-        case "sla":
+        case .sla?:
             result = expectDuration("a duration such as 5bd").map { .sla($0) }
-        case "estimate":
+        case .estimate?:
             result = parseEstimate().map { .estimate($0) }
-        case "matches":
+        case .matches?:
             result = parseList({ p in p.expectString("an activity name in double quotes") }).map { .matches($0) }
-        case "checklist":
+        case .checklist?:
             result = parseChecklist(keywordToken).map { .checklist($0) }
-        case "owner":
+        case .owner?:
             result = expectIdentifier("an owner ID").map { .owner($0) }
-        case "approvers":
+        case .approvers?:
             result = parseList({ p in p.expectIdentifier("an owner ID") }).map { .approvers($0) }
-        case "quorum":
+        case .quorum?:
             if isKeyword(.all) {
                 result = .quorum(.all(advance().range))
             } else if kind == .number {
@@ -547,17 +600,16 @@ public struct Parser {
                 error("expected a number or 'all' after 'quorum', found \(describeCurrent())", at: current.range)
                 result = nil
             }
-        case "reject":
+        case .reject?:
             if kind == .percent {
                 let t = advance()
-                let s = text(t)
-                result = .reject(PercentLiteral(value: Double(s.dropLast()) ?? 0, range: t.range))
+                result = .reject(PercentLiteral(value: number(t.range.start, t.range.end - 1), range: t.range))
             } else {
                 error("expected a percentage after 'reject', found \(describeCurrent())", at: current.range,
                       help: "write the chance that a review sends work back as a percentage, as in reject 20%")
                 result = nil
             }
-        case "on":
+        case .on?:
             if isKeyword(.reject) {
                 advance()
                 if kind == .arrow {

@@ -41,7 +41,7 @@ public struct DependencyCycleRule: Rule {
             let last = cycle[cycle.count - 1]
             let names = (cycle + [first]).map { model.nodes[$0].id.name }
             let ref = model.nodes[first].after.first { $0.name == model.nodes[last].id.name }
-            return diagnostic("dependency cycle: \(names.joined(separator: " -> "))",
+            return diagnostic("dependency cycle: \(pathText(names))",
                               at: ref?.range ?? model.nodes[first].id.range,
                               help: "remove one of these 'after' edges; to send work back after a review, use 'on reject -> ID' in a gate")
         }

@@ -51,9 +51,10 @@ public struct InvalidDurationRule: Rule {
             }
         }
         if let d = workflow.deadline { positive(d, "the deadline") }
-        for node in workflow.nodes {
-            for statement in node.statements {
-                switch statement.kind {
+        for m in workflow.members.indices {
+            guard case .node(let node) = workflow.members[m] else { continue }
+            for k in node.statements.indices {
+                switch node.statements[k].kind {
                 case .sla(let d):
                     positive(d, "the SLA")
                 case .estimate(let e):

@@ -56,6 +56,16 @@ public protocol Rule: Sendable {
     func check(_ context: RuleContext) -> [Diagnostic]
 }
 
+/// A path of node IDs for a message, `a -> b -> c`; a long path keeps its first six and
+/// last five IDs and says how many it leaves out, so that a 50,000-node chain gives a
+/// readable line rather than half a megabyte.
+func pathText(_ names: [String]) -> String {
+    let head = 6, tail = 5
+    guard names.count > head + tail + 1 else { return names.joined(separator: " -> ") }
+    return (names[..<head] + ["… \(names.count - head - tail) more …"] + names[(names.count - tail)...])
+        .joined(separator: " -> ")
+}
+
 extension Rule {
     /// Shorthand for a diagnostic of this rule at its default severity.
     func diagnostic(_ message: String, at range: SourceRange, help: String? = nil) -> Diagnostic {

@@ -26,7 +26,7 @@ public struct SLASchedule: Sendable {
                 driver[i] = p
             }
             start[i] = s
-            let length = skipped[i] ? 0 : (model.nodes[i].sla.map { max(0, model.businessDays($0.value)) } ?? 0)
+            let length = skipped[i] ? 0 : (model.summaries[i].sla.map { max(0, model.businessDays($0.value)) } ?? 0)
             end[i] = s + length
         }
         self.start = start

@@ -280,8 +280,8 @@ public struct WorkflowModel: Sendable {
     ///
     /// A condition that cannot be evaluated (an unknown or unset param) does not skip.
     public func skipped(values: [String: Value]) -> [Bool] {
-        nodes.map { node in
-            guard let cond = node.condition else { return false }
+        summaries.indices.map { i in
+            guard summaries[i].hasCondition, let cond = nodes[i].condition else { return false }
             if case .bool(let b)? = Evaluator.evaluate(cond, values: values) { return !b }
             return false
         }

@@ -284,10 +284,10 @@ public enum Lexer {
             if i < n && Lexer.isIdentifierStart(b[i]) {
                 let unitStart = i
                 while i < n && Lexer.isIdentifierContinue(b[i]) { i += 1 }
-                let unit = String(decoding: UnsafeBufferPointer(rebasing: b[unitStart..<i]), as: UTF8.self)
-                if DurationUnit(rawValue: unit) != nil {
+                if DurationUnit.spelled(b, unitStart, i) != nil {
                     add(.duration, start)
                 } else {
+                    let unit = String(decoding: UnsafeBufferPointer(rebasing: b[unitStart..<i]), as: UTF8.self)
                     add(.invalid, start)
                     error("unknown duration unit '\(unit)'", unitStart, i,
                           help: "the units are m (minutes), h (hours), d (days), w (weeks) and bd (business days)",

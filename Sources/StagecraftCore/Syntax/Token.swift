@@ -96,4 +96,24 @@ public enum Keyword: String, CaseIterable, Sendable {
     case approvers, quorum, all, reject, on
     case `true`, `false`, not, and, or, `in`
     case mon, tue, wed, thu, fri, sat, sun
+
+    /// The keywords by length of spelling, as bytes, for `spelled(_:_:_:)`.
+    private static let byLength: [[(bytes: [UInt8], keyword: Keyword)]] = {
+        var table = [[(bytes: [UInt8], keyword: Keyword)]](repeating: [], count: 1 + (allCases.map { $0.rawValue.utf8.count }.max() ?? 0))
+        for k in allCases { table[k.rawValue.utf8.count].append((Array(k.rawValue.utf8), k)) }
+        return table
+    }()
+
+    /// The keyword spelled by the bytes `start..<end`, if any, without making a string.
+    public static func spelled(_ bytes: [UInt8], _ start: Int, _ end: Int) -> Keyword? {
+        let length = end - start
+        guard length > 0 && length < byLength.count && end <= bytes.count else { return nil }
+        return bytes.withUnsafeBufferPointer { b in
+            candidates: for (spelling, keyword) in byLength[length] {
+                for k in 0..<length where b[start + k] != spelling[k] { continue candidates }
+                return keyword
+            }
+            return nil
+        }
+    }
 }
