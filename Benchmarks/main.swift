@@ -154,15 +154,55 @@ case "phases" where args.count == 3:
     }
     print("rules (sum, one core)", String(format: "%.4f", total))
     time("Checker.check (all cores)") { _ = Checker.check(source) }
+    var kept: [CheckResult] = []
+    var freeing = 0.0
+    for _ in 0..<3 {
+        kept.append(Checker.check(source))
+        let t0 = DispatchTime.now().uptimeNanoseconds
+        kept.removeAll()
+        freeing = max(freeing, Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)
+    }
+    print("freeing the tree and model", String(format: "%.4f", freeing))
+    time("StagecraftCommand.run check") {
+        _ = StagecraftCommand.run(["check", args[2]], environment: CommandEnvironment())
+    }
 case "rule" where args.count == 4:
     // One rule, 20 times over one file: for profiling a rule with perf.
     guard let data = FileManager.default.contents(atPath: args[3]) else { exit(2) }
     let parsed = Parser.parse(SourceFile(path: args[3], bytes: [UInt8](data)))
     let context = RuleContext(parsed: parsed, model: parsed.tree.workflow.map { WorkflowModel($0) })
+    if args[2] == "model" {
+        // Resolution alone, 20 times.
+        var n = 0
+        for _ in 0..<20 { n += parsed.tree.workflow.map { WorkflowModel($0).nodes.count } ?? 0 }
+        print(n)
+        exit(0)
+    }
     guard let rule = RuleRegistry.all.first(where: { $0.description.id == args[2] }) else { exit(2) }
     var found = 0
     for _ in 0..<20 { found += rule.init().check(context).count }
     print(found)
+case "memory" where args.count == 3:
+    // Resident memory after each phase, in a fresh process.
+    func rss() -> String {
+        let statm = (try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8)) ?? "0 0"
+        let pages = Int(statm.split(separator: " ")[1]) ?? 0
+        return String(format: "%.1f MB", Double(pages * 4096) / 1e6)
+    }
+    print("start", rss())
+    guard let data = FileManager.default.contents(atPath: args[2]) else { exit(2) }
+    let source = SourceFile(path: args[2], bytes: [UInt8](data))
+    print("read", rss(), "lines", source.lineStarts.count)
+    let lexed = Lexer.lex(source)
+    print("lex", rss(), "tokens", lexed.tokens.count, "comments", lexed.comments.count)
+    let parsed = Parser.parse(source)
+    print("parse", rss())
+    let model = parsed.tree.workflow.map { WorkflowModel($0) }
+    print("model", rss())
+    let context = RuleContext(parsed: parsed, model: model)
+    var found = 0
+    for rule in RuleRegistry.all { found += rule.init().check(context).count }
+    print("rules", rss(), found, lexed.tokens.count + (model?.nodes.count ?? 0))
 case "replay-log" where args.count == 4 || args.count == 5:
     let events = writeReplayBenchmark(csvPath: args[2], flowPath: args[3], cases: args.count == 5 ? Int(args[4]) ?? 25_000 : 25_000)
     print(events)

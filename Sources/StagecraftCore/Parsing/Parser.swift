@@ -23,45 +23,59 @@ public struct Parser {
     public static let maxExpressionDepth = 64
 
     let source: SourceFile
-    let tokens: [Token]
+    /// Where the lexer is: tokens are pulled one at a time as the parser advances.
+    var scanner: Lexer.State
+    /// The token under the parser.
+    var current: Token
+    /// How many tokens the parser has taken (to check that a statement consumed some).
     var position = 0
+    /// The offset just past the previous token.
+    var previousEnd = 0
+    /// The parser's own diagnostics, before the limits of `limited(lexical:syntax:)`.
     var diagnostics: [Diagnostic] = []
-    var errorLines: Set<Int> = []
-    var errorCount = 0
     var depth = 0
     /// The statements of the node being parsed (see `parseNode`).
     var nodeStatements: [NodeStatement] = []
 
     /// Lexes and parses a file.
     public static func parse(_ source: SourceFile) -> ParsedFile {
-        let lexed = Lexer.lex(source)
-        var parser = Parser(source: source, tokens: lexed.tokens)
-        for d in lexed.diagnostics { parser.report(d) }
-        let tree = parser.parseFile()
-        let sorted = parser.diagnostics.sorted { $0.range.start < $1.range.start }
-        return ParsedFile(source: source, tree: tree, comments: lexed.comments, diagnostics: sorted)
+        source.bytes.withUnsafeBufferPointer { buffer in
+            var parser = Parser(source: source, scanner: Lexer.State(bytes: buffer))
+            let tree = parser.parseFile()
+            let diagnostics = parser.limited(lexical: parser.scanner.diagnostics, syntax: parser.diagnostics)
+            return ParsedFile(source: source, tree: tree, comments: parser.scanner.comments,
+                              diagnostics: diagnostics.sorted { $0.range.start < $1.range.start })
+        }
     }
 
-    init(source: SourceFile, tokens: [Token]) {
+    init(source: SourceFile, scanner: Lexer.State) {
         self.source = source
-        self.tokens = tokens
+        self.scanner = scanner
+        self.current = self.scanner.next()
     }
 
     // MARK: - Diagnostics
 
-    mutating func report(_ d: Diagnostic) {
-        guard errorCount < Parser.maxErrors else { return }
-        // One error per line keeps cascades out of the output.
-        let line = source.lineIndex(of: d.range.start)
-        guard !errorLines.contains(line) else { return }
-        errorLines.insert(line)
-        errorCount += 1
-        diagnostics.append(d)
-        if errorCount == Parser.maxErrors {
-            diagnostics.append(Diagnostic(rule: "syntax", severity: .note,
-                                          message: "too many errors; stopped reporting after \(Parser.maxErrors)",
-                                          range: d.range))
+    /// The diagnostics to report: lexical ones first, then the parser's, at most one per
+    /// line (so cascades stay out of the output) and at most `maxErrors` in all.
+    func limited(lexical: [Diagnostic], syntax: [Diagnostic]) -> [Diagnostic] {
+        var out: [Diagnostic] = []
+        var errorLines: Set<Int> = []
+        for d in lexical + syntax {
+            guard out.count < Parser.maxErrors else { break }
+            guard errorLines.insert(source.lineIndex(of: d.range.start)).inserted else { continue }
+            out.append(d)
+            if out.count == Parser.maxErrors {
+                out.append(Diagnostic(rule: "syntax", severity: .note,
+                                      message: "too many errors; stopped reporting after \(Parser.maxErrors)",
+                                      range: d.range))
+            }
         }
+        return out
+    }
+
+    mutating func report(_ d: Diagnostic) {
+        diagnostics.append(d)
     }
 
     mutating func error(_ message: String, at range: SourceRange, help: String? = nil) {
@@ -70,13 +84,7 @@ public struct Parser {
 
     // MARK: - Token access
 
-    var current: Token { tokens[position] }
-    var kind: TokenKind { tokens[position].kind }
-
-    func peek(_ k: Int = 1) -> Token {
-        let i = position + k
-        return i < tokens.count ? tokens[i] : tokens[tokens.count - 1]
-    }
+    var kind: TokenKind { current.kind }
 
     func text(_ t: Token) -> String { source.text(of: t.range) }
 
@@ -100,8 +108,12 @@ public struct Parser {
 
     @discardableResult
     mutating func advance() -> Token {
-        let t = tokens[position]
-        if position < tokens.count - 1 { position += 1 }
+        let t = current
+        if t.kind != .endOfFile {
+            previousEnd = t.range.end
+            current = scanner.next()
+            position += 1
+        }
         return t
     }
 
@@ -109,8 +121,6 @@ public struct Parser {
         while kind == .newline || kind == .semicolon { advance() }
     }
 
-    /// The offset just past the previous token.
-    var previousEnd: Int { position > 0 ? tokens[position - 1].range.end : 0 }
 
     /// A description of the current token for messages.
     func describeCurrent() -> String {

@@ -13,9 +13,9 @@ public struct WorkflowModel: Sendable {
     public let owners: [OwnerDecl]
     public let nodes: [NodeDecl]
     public let params: [ParamDecl]
-    public let ownerIndex: [String: Int]
-    public let nodeIndex: [String: Int]
-    public let paramIndex: [String: Int]
+    public let ownerIndex: NameIndex
+    public let nodeIndex: NameIndex
+    public let paramIndex: NameIndex
     /// The business calendar (Mon–Fri, no holidays, unless declared).
     public let calendar: BusinessCalendar
     public let deadline: Duration?
@@ -42,41 +42,38 @@ public struct WorkflowModel: Sendable {
     public init(_ workflow: Workflow) {
         self.workflow = workflow
         var owners: [OwnerDecl] = []
-        var ownerIndex: [String: Int] = [:]
         var nodes: [NodeDecl] = []
-        var nodeIndex: [String: Int] = [:]
         var params: [ParamDecl] = []
-        var paramIndex: [String: Int] = [:]
+        let members = workflow.members
+        var ownerIndex = NameIndex()
+        var nodeIndex = NameIndex(capacity: members.count)
+        var paramIndex = NameIndex()
         var duplicates: [DuplicateDeclaration] = []
         // Every node declaration in member order, and whether it is the one that counts.
         var nodeMembers: [(member: Int, unique: Bool)] = []
-        let members = workflow.members
-        ownerIndex.reserveCapacity(64)
-        nodeIndex.reserveCapacity(members.count)
         for m in members.indices {
             switch members[m] {
             case .owner(let o):
-                if let first = ownerIndex[o.id.name] {
-                    duplicates.append(DuplicateDeclaration(id: o.id, first: owners[first].id.range, kind: "owner"))
-                } else {
-                    ownerIndex[o.id.name] = owners.count
+                let (first, inserted) = ownerIndex.insert(o.id.name, owners.count)
+                if inserted {
                     owners.append(o)
+                } else {
+                    duplicates.append(DuplicateDeclaration(id: o.id, first: owners[first].id.range, kind: "owner"))
                 }
             case .node(let n):
-                if let first = nodeIndex[n.id.name] {
-                    duplicates.append(DuplicateDeclaration(id: n.id, first: nodes[first].id.range, kind: n.kind.rawValue))
-                    nodeMembers.append((m, false))
-                } else {
-                    nodeIndex[n.id.name] = nodes.count
+                let (first, inserted) = nodeIndex.insert(n.id.name, nodes.count)
+                if inserted {
                     nodes.append(n)
-                    nodeMembers.append((m, true))
-                }
-            case .param(let p):
-                if let first = paramIndex[p.name.name] {
-                    duplicates.append(DuplicateDeclaration(id: p.name, first: params[first].name.range, kind: "param"))
                 } else {
-                    paramIndex[p.name.name] = params.count
+                    duplicates.append(DuplicateDeclaration(id: n.id, first: nodes[first].id.range, kind: n.kind.rawValue))
+                }
+                nodeMembers.append((m, inserted))
+            case .param(let p):
+                let (first, inserted) = paramIndex.insert(p.name.name, params.count)
+                if inserted {
                     params.append(p)
+                } else {
+                    duplicates.append(DuplicateDeclaration(id: p.name, first: params[first].name.range, kind: "param"))
                 }
             default:
                 break

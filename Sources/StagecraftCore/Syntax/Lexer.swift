@@ -17,8 +17,14 @@ public enum Lexer {
     public static func lex(_ file: SourceFile) -> LexedFile {
         file.bytes.withUnsafeBufferPointer { buffer in
             var state = State(bytes: buffer)
-            state.run()
-            return LexedFile(tokens: state.tokens, comments: state.comments, diagnostics: state.diagnostics)
+            var tokens: [Token] = []
+            tokens.reserveCapacity(buffer.count / 4)
+            while true {
+                let t = state.next()
+                tokens.append(t)
+                if t.kind == .endOfFile { break }
+            }
+            return LexedFile(tokens: tokens, comments: state.comments, diagnostics: state.diagnostics)
         }
     }
 
@@ -59,20 +65,26 @@ public enum Lexer {
 
     static func isDigit(_ c: UInt8) -> Bool { c >= 0x30 && c <= 0x39 }
 
-    private struct State {
+    /// The lexer's position in a file: `next()` gives one token at a time, so the parser
+    /// can pull tokens as it goes instead of holding an array of them all.
+    ///
+    /// Comments and diagnostics collect as the tokens are taken. The buffer must outlive
+    /// the state.
+    struct State {
         let b: UnsafeBufferPointer<UInt8>
         var i = 0
-        var tokens: [Token] = []
+        /// The token the last step made, if it made one (whitespace and comments do not).
+        var produced: Token?
         var comments: [Token] = []
         var diagnostics: [Diagnostic] = []
 
         init(bytes: UnsafeBufferPointer<UInt8>) {
             self.b = bytes
-            tokens.reserveCapacity(bytes.count / 4)
+            if b.count >= 3 && b[0] == 0xEF && b[1] == 0xBB && b[2] == 0xBF { i = 3 }
         }
 
         mutating func add(_ kind: TokenKind, _ start: Int) {
-            tokens.append(Token(kind, SourceRange(start, i)))
+            produced = Token(kind, SourceRange(start, i))
         }
 
         mutating func error(_ message: String, _ start: Int, _ end: Int, help: String? = nil, rule: String = "syntax") {
@@ -80,10 +92,23 @@ public enum Lexer {
                                           range: SourceRange(start, end), help: help))
         }
 
-        mutating func run() {
+        /// The next token; `.endOfFile` at the end, and again on every later call.
+        mutating func next() -> Token {
             let n = b.count
-            if n >= 3 && b[0] == 0xEF && b[1] == 0xBB && b[2] == 0xBF { i = 3 }
             while i < n {
+                step()
+                if let t = produced {
+                    produced = nil
+                    return t
+                }
+            }
+            return Token(.endOfFile, SourceRange(n, n))
+        }
+
+        /// Consumes at least one byte: whitespace, a comment, or one token (`produced`).
+        mutating func step() {
+            let n = b.count
+            do {
                 let c = b[i]
                 let start = i
                 switch c {
@@ -160,7 +185,6 @@ public enum Lexer {
                     }
                 }
             }
-            tokens.append(Token(.endOfFile, SourceRange(n, n)))
         }
 
         mutating func lexComment() {

@@ -1,0 +1,81 @@
+/// A table from declared IDs to their index in declaration order.
+///
+/// Resolution looks up every name a workflow uses, hundreds of thousands in a large
+/// file; this open-addressing table hashes the name's UTF-8 bytes with FNV-1a and a
+/// final mix, several times cheaper than `Dictionary<String, Int>`'s seeded SipHash.
+/// It is deterministic, which is fine for IDs the user wrote: a file crafted to collide
+/// makes lookups slower, never wrong.
+public struct NameIndex: Sendable {
+    private var keys: [String] = []
+    private var values: [Int] = []
+    /// Slot → entry + 1 (0 for an empty slot); the slot count is a power of two.
+    private var slots: [Int32]
+    private var hashes: [UInt64] = []
+
+    /// An empty index sized for about `capacity` names.
+    public init(capacity: Int = 8) {
+        var size = 16
+        while size < capacity * 2 { size <<= 1 }
+        slots = [Int32](repeating: 0, count: size)
+        keys.reserveCapacity(capacity)
+        values.reserveCapacity(capacity)
+        hashes.reserveCapacity(capacity)
+    }
+
+    /// How many names the index holds.
+    public var count: Int { keys.count }
+
+    static func hash(_ name: String) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in name.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+        // A final mix so that the low bits, which pick the slot, depend on every byte.
+        h ^= h >> 33
+        h = h &* 0xff51_afd7_ed55_8ccd
+        h ^= h >> 33
+        return h
+    }
+
+    /// The index of a name, or nil when it is not declared.
+    public subscript(name: String) -> Int? {
+        let h = NameIndex.hash(name)
+        let mask = slots.count - 1
+        var s = Int(truncatingIfNeeded: h) & mask
+        while true {
+            let e = Int(slots[s])
+            if e == 0 { return nil }
+            if hashes[e - 1] == h && keys[e - 1] == name { return values[e - 1] }
+            s = (s + 1) & mask
+        }
+    }
+
+    /// Adds a name unless it is already there; returns the index it maps to (the earlier
+    /// one when the name was already declared) and whether it was added.
+    @discardableResult
+    public mutating func insert(_ name: String, _ value: Int) -> (value: Int, inserted: Bool) {
+        if (keys.count + 1) * 2 > slots.count { grow() }
+        let h = NameIndex.hash(name)
+        let mask = slots.count - 1
+        var s = Int(truncatingIfNeeded: h) & mask
+        while true {
+            let e = Int(slots[s])
+            if e == 0 { break }
+            if hashes[e - 1] == h && keys[e - 1] == name { return (values[e - 1], false) }
+            s = (s + 1) & mask
+        }
+        keys.append(name)
+        values.append(value)
+        hashes.append(h)
+        slots[s] = Int32(truncatingIfNeeded: keys.count)
+        return (value, true)
+    }
+
+    private mutating func grow() {
+        slots = [Int32](repeating: 0, count: slots.count * 2)
+        let mask = slots.count - 1
+        for (i, h) in hashes.enumerated() {
+            var s = Int(truncatingIfNeeded: h) & mask
+            while slots[s] != 0 { s = (s + 1) & mask }
+            slots[s] = Int32(truncatingIfNeeded: i + 1)
+        }
+    }
+}
