@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import StagecraftCore
 
@@ -82,6 +83,24 @@ import Testing
         text += "}\n"
         let r = Checker.check(SourceFile(path: "chain", text: text))
         #expect(r.errorCount == 0)
+    }
+
+    @Test func bigFilePathFindsWhatTheSmallFilePathFinds() throws {
+        // Every corpus program, and suppressions with and without a reason, checked once
+        // on one core and once with the big-file schedule (model and tree rules side by
+        // side, then the model rules in parallel).
+        for path in corpusFiles() {
+            let name = (path as NSString).lastPathComponent
+            let bytes = try #require(FileManager.default.contents(atPath: path))
+            let source = SourceFile(path: name, bytes: [UInt8](bytes)
+                + Array("# stagecraft-ignore missing-sla\n# stagecraft-ignore unused-owner -- kept for later\n".utf8))
+            let serial = Checker.check(source, parallelAbove: .max)
+            let parallel = Checker.check(source, parallelAbove: 0)
+            #expect(!serial.diagnostics.isEmpty || name == "clean-launch.flow")
+            #expect(parallel.diagnostics.map(\.range) == serial.diagnostics.map(\.range), "\(name)")
+            #expect(parallel.diagnostics.map(\.message) == serial.diagnostics.map(\.message), "\(name)")
+            #expect(parallel.diagnostics.map(\.rule) == serial.diagnostics.map(\.rule), "\(name)")
+        }
     }
 
     @Test func longPathsAreElidedInMessages() {

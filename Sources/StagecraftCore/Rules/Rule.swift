@@ -51,6 +51,9 @@ public struct RuleDescription: Sendable {
 /// parameterised test and printed by `stagecraft explain`.
 public protocol Rule: Sendable {
     static var description: RuleDescription { get }
+    /// Whether the rule reads `context.model` (or the SLA schedule). Rules that read only
+    /// the syntax tree say false, and a large file runs them while its model is built.
+    static var readsModel: Bool { get }
     init()
     /// The problems this rule finds in one file.
     func check(_ context: RuleContext) -> [Diagnostic]
@@ -67,6 +70,8 @@ func pathText(_ names: [String]) -> String {
 }
 
 extension Rule {
+    public static var readsModel: Bool { true }
+
     /// Shorthand for a diagnostic of this rule at its default severity.
     func diagnostic(_ message: String, at range: SourceRange, help: String? = nil) -> Diagnostic {
         Diagnostic(rule: Self.description.id, severity: Self.description.severity,

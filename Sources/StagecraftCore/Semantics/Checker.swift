@@ -32,6 +32,15 @@ public struct CheckResult: Sendable {
     public var warningCount: Int { diagnostics.filter { $0.severity == .warning }.count }
 }
 
+/// What the two halves of a big file's first parallel step give back.
+private struct BigFileWork: Sendable {
+    var model: WorkflowModel?
+    var context: RuleContext?
+    var found: [[Diagnostic]] = []
+    var suppressions: [Suppression] = []
+    var problems: [Diagnostic] = []
+}
+
 /// Runs the whole front end on one file: lex, parse, resolve, every rule, suppressions.
 public enum Checker {
     /// Checks many files on all cores; `load` reads file `i` (on any thread) and may throw,
@@ -45,9 +54,15 @@ public enum Checker {
         try concurrentMap(count) { i in
             Result {
                 var result = check(try load(i), settings: settings(i))
+                let dropped = (result.parsed.tree, result.model)
                 result.parsed.tree = FlowFile(workflow: nil, range: result.parsed.tree.range)
                 result.parsed.comments = []
                 result.model = nil
+                if result.source.bytes.count >= parallelRulesThreshold {
+                    // Freeing a big file's tree takes as long as a rule pass: let another
+                    // thread do it while the results are reported.
+                    DispatchQueue.global(qos: .utility).async { withExtendedLifetime(dropped) {} }
+                }
                 return result
             }
         }.map { try $0.get() }
@@ -55,23 +70,55 @@ public enum Checker {
 
     /// Files at least this large run their rules in parallel; smaller ones are checked
     /// in parallel with each other instead.
-    static let parallelRulesThreshold = 1 << 20
+    public static let parallelRulesThreshold = 1 << 20
 
     /// Checks one source file.
-    public static func check(_ source: SourceFile, settings: RuleSettings = .defaults) -> CheckResult {
+    ///
+    /// Files of `parallelAbove` bytes or more use every core (tests lower it to compare).
+    public static func check(_ source: SourceFile, settings: RuleSettings = .defaults,
+                             parallelAbove: Int = parallelRulesThreshold) -> CheckResult {
         let parsed = Parser.parse(source)
-        let model = parsed.tree.workflow.map { WorkflowModel($0) }
-        let context = RuleContext(parsed: parsed, model: model)
-        var diagnostics = parsed.diagnostics
         let suppressionRules: Set<String> = [InvalidSuppressionRule.description.id, UnusedSuppressionRule.description.id]
         let rules = RuleRegistry.all.filter { !suppressionRules.contains($0.description.id) }
-        if source.bytes.count >= parallelRulesThreshold {
-            // A big file: the rules are independent and pure, so run them on all cores.
-            for found in concurrentMap(rules.count, { rules[$0].init().check(context) }) { diagnostics += found }
+        let model: WorkflowModel?
+        var found = [[Diagnostic]](repeating: [], count: rules.count)
+        let suppressions: [Suppression]
+        let problems: [Diagnostic]
+        if source.bytes.count >= parallelAbove {
+            // A big file uses every core. While one resolves names and builds the model,
+            // another runs the rules that read only the tree and reads the suppressions;
+            // then the rules that read the model run side by side. Rules are pure, and
+            // their findings are put back in registry order.
+            let treeRules = rules.indices.filter { !rules[$0].readsModel }
+            let modelRules = rules.indices.filter { rules[$0].readsModel }
+            let halves = concurrentMap(2) { k -> BigFileWork in
+                var work = BigFileWork()
+                if k == 0 {
+                    work.model = parsed.tree.workflow.map { WorkflowModel($0) }
+                    work.context = RuleContext(parsed: parsed, model: work.model)
+                } else {
+                    let treeContext = RuleContext(parsed: parsed, model: nil)
+                    (work.suppressions, work.problems) = Suppression.parse(parsed)
+                    work.found = treeRules.map { rules[$0].init().check(treeContext) }
+                }
+                return work
+            }
+            model = halves.lazy.compactMap(\.model).first
+            let context = halves.lazy.compactMap(\.context).first ?? RuleContext(parsed: parsed, model: model)
+            suppressions = halves.flatMap(\.suppressions)
+            problems = halves.flatMap(\.problems)
+            let treeFound = halves.flatMap(\.found)
+            for (k, r) in treeRules.enumerated() where k < treeFound.count { found[r] = treeFound[k] }
+            let modelFound = concurrentMap(modelRules.count) { rules[modelRules[$0]].init().check(context) }
+            for (k, r) in modelRules.enumerated() { found[r] = modelFound[k] }
         } else {
-            for rule in rules { diagnostics += rule.init().check(context) }
+            model = parsed.tree.workflow.map { WorkflowModel($0) }
+            let context = RuleContext(parsed: parsed, model: model)
+            for (r, rule) in rules.enumerated() { found[r] = rule.init().check(context) }
+            (suppressions, problems) = Suppression.parse(parsed)
         }
-        let (suppressions, problems) = Suppression.parse(parsed)
+        var diagnostics = parsed.diagnostics
+        for f in found { diagnostics += f }
         let applied = Suppression.apply(suppressions, to: diagnostics, source: source, isOff: settings.isOff)
         diagnostics = applied.kept + problems + applied.unused
         // Configured severities; `off` drops the diagnostic. Syntax errors always stay errors.
