@@ -282,20 +282,24 @@ public indirect enum Expr: Hashable, Sendable {
     }
 }
 
+extension Expr {
+    /// A left-nested chain of binary operators, `a or b or c`, unrolled in a loop because
+    /// it can be arbitrarily long: the leftmost operand, then each operator with its right
+    /// operand, innermost first. For any other expression, itself and no links.
+    public var binaryChain: (leftmost: Expr, links: [(op: BinaryOperator, rhs: Expr)]) {
+        var links: [(op: BinaryOperator, rhs: Expr)] = []
+        var leftmost = self
+        while case .binary(let op, let lhs, let rhs, _) = leftmost {
+            links.append((op, rhs))
+            leftmost = lhs
+        }
+        return (leftmost, links.reversed())
+    }
+}
+
 extension NodeDecl {
     // The accessors below switch on `statements[k]` in place instead of iterating copies:
-    // a copied statement retains its payload, and rules call these for every node.
-
-    /// Every statement of one kind, extracted by `pick`.
-    public func all<T>(_ pick: (NodeStatementKind) -> T?) -> [T] {
-        statements.compactMap { pick($0.kind) }
-    }
-
-    /// The first statement of one kind, extracted by `pick`.
-    public func first<T>(_ pick: (NodeStatementKind) -> T?) -> T? {
-        for s in statements { if let v = pick(s.kind) { return v } }
-        return nil
-    }
+    // a copied statement retains its payload.
 
     public var after: [Identifier] {
         var out: [Identifier] = []

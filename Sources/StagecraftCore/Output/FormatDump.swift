@@ -120,16 +120,10 @@ public enum FormatDump {
             expr(inner, &out)
             out += ")"
         case .binary:
-            // Left-nested chains can be arbitrarily long: walk the left spine in a loop.
-            var spine: [(BinaryOperator, Expr)] = []
-            var leftmost = e
-            while case .binary(let op, let lhs, let rhs, _) = leftmost {
-                spine.append((op, rhs))
-                leftmost = lhs
-            }
-            for (op, _) in spine { out += "(" + op.rawValue + " " }
+            let (leftmost, links) = e.binaryChain
+            for (op, _) in links.reversed() { out += "(" + op.rawValue + " " }
             expr(leftmost, &out)
-            for (_, rhs) in spine.reversed() {
+            for (_, rhs) in links {
                 out += " "
                 expr(rhs, &out)
                 out += ")"

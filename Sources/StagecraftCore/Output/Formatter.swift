@@ -389,15 +389,9 @@ struct FormatLayout {
             out += "not "
             expression(inner, into: &out)
         case .binary:
-            // `a or b or c` nests to the left without limit: walk the left spine in a loop.
-            var spine: [(BinaryOperator, Expr)] = []
-            var leftmost = e
-            while case .binary(let op, let lhs, let rhs, _) = leftmost {
-                spine.append((op, rhs))
-                leftmost = lhs
-            }
+            let (leftmost, links) = e.binaryChain
             expression(leftmost, into: &out)
-            for (op, rhs) in spine.reversed() {
+            for (op, rhs) in links {
                 out += " "
                 out += op.rawValue
                 out += " "

@@ -89,16 +89,7 @@ public struct Parser {
     func text(_ t: Token) -> String { source.text(of: t.range) }
 
     func isKeyword(_ keyword: Keyword, _ t: Token? = nil) -> Bool {
-        let t = t ?? current
-        guard t.kind == .identifier else { return false }
-        let utf8 = keyword.rawValue.utf8
-        guard t.range.end - t.range.start == utf8.count else { return false }
-        var i = t.range.start
-        for c in utf8 {
-            if source.bytes[i] != c { return false }
-            i += 1
-        }
-        return true
+        self.keyword(t ?? current) == keyword
     }
 
     /// The keyword an identifier token spells, if any.
@@ -120,7 +111,6 @@ public struct Parser {
     mutating func skipNewlines() {
         while kind == .newline || kind == .semicolon { advance() }
     }
-
 
     /// A description of the current token for messages.
     func describeCurrent() -> String {

@@ -110,14 +110,7 @@ public enum Evaluator {
         }
     }
 
-    /// The parameter names an expression reads.
-    public static func names(in e: Expr) -> [Identifier] {
-        var out: [Identifier] = []
-        collectNames(in: e, into: &out)
-        return out
-    }
-
-    /// Appends the names an expression reads, in source order.
+    /// Appends the parameter names an expression reads, in source order.
     static func collectNames(in e: Expr, into out: inout [Identifier]) {
         switch e {
         case .name(let id): out.append(id)

@@ -125,8 +125,8 @@ public struct WorkflowModel: Sendable {
                 case .onReject(let r):
                     let target = nodeIndex[r.name]
                     if target == nil { unresolved.append(UnresolvedReference(name: r, kind: .node)) }
-                    if !summary.hasReject {
-                        summary.hasReject = true
+                    if !summary.hasOnReject {
+                        summary.hasOnReject = true
                         summary.reworkTarget = target
                     }
                 case .owner(let r):
@@ -249,13 +249,9 @@ public struct WorkflowModel: Sendable {
     /// How many approvers a gate needs: its quorum (default all), never more than it has.
     public func quorum(ofNode i: Int) -> Int {
         let approvers = loadStart[i + 1] - loadStart[i]
-        switch nodes[i].quorum {
-        case .count(let n)?:
-            guard n.value >= 1, n.value < 1_000_000 else { return max(1, approvers) }
-            return max(1, min(approvers, Int(n.value)))
-        case .all?, nil:
-            return max(1, approvers)
-        }
+        // The first `quorum` counts; `quorum all` and no quorum need every approver.
+        guard let n = summaries[i].quorumCount, n.value >= 1, n.value < 1_000_000 else { return max(1, approvers) }
+        return max(1, min(approvers, Int(n.value)))
     }
 
     /// The index of a gate's `on reject` target, when it names a known node.
@@ -316,7 +312,7 @@ public struct NodeSummary: Sendable {
     /// Whether the node has a `when`, an empty `checklist` block, an `on reject`.
     public var hasCondition = false
     public var hasEmptyChecklist = false
-    public var hasReject = false
+    public var hasOnReject = false
     /// The node the first `on reject` names, when it is declared.
     public var reworkTarget: Int?
 

@@ -108,81 +108,79 @@ public enum Lexer {
         /// Consumes at least one byte: whitespace, a comment, or one token (`produced`).
         mutating func step() {
             let n = b.count
-            do {
-                let c = b[i]
-                let start = i
-                switch c {
-                case 0x20, 0x09:
+            let c = b[i]
+            let start = i
+            switch c {
+            case 0x20, 0x09:
+                i += 1
+            case 0x0A:
+                i += 1
+                add(.newline, start)
+            case 0x0D:
+                i += 1
+                if i < n && b[i] == 0x0A { i += 1 }
+                add(.newline, start)
+            case 0x23:  // #
+                lexComment()
+            case 0x22:  // "
+                lexString()
+            case 0x7B: i += 1; add(.leftBrace, start)
+            case 0x7D: i += 1; add(.rightBrace, start)
+            case 0x28: i += 1; add(.leftParen, start)
+            case 0x29: i += 1; add(.rightParen, start)
+            case 0x5B: i += 1; add(.leftBracket, start)
+            case 0x5D: i += 1; add(.rightBracket, start)
+            case 0x2C: i += 1; add(.comma, start)
+            case 0x3B: i += 1; add(.semicolon, start)
+            case 0x3A: i += 1; add(.colon, start)
+            case 0x3D:  // =
+                i += 1
+                if i < n && b[i] == 0x3D { i += 1; add(.equalEqual, start) } else { add(.equal, start) }
+            case 0x21:  // !
+                i += 1
+                if i < n && b[i] == 0x3D {
                     i += 1
-                case 0x0A:
+                    add(.bangEqual, start)
+                } else {
+                    add(.invalid, start)
+                    error("unexpected '!'", start, i, help: "write 'not' to negate a condition")
+                }
+            case 0x3C:  // <
+                i += 1
+                if i < n && b[i] == 0x3D { i += 1; add(.lessEqual, start) } else { add(.less, start) }
+            case 0x3E:  // >
+                i += 1
+                if i < n && b[i] == 0x3D { i += 1; add(.greaterEqual, start) } else { add(.greater, start) }
+            case 0x2D:  // -
+                if i + 1 < n && b[i + 1] == 0x3E {
+                    i += 2
+                    add(.arrow, start)
+                } else if i + 1 < n && Lexer.isDigit(b[i + 1]) {
                     i += 1
-                    add(.newline, start)
-                case 0x0D:
+                    lexNumber(start: start)
+                } else {
                     i += 1
-                    if i < n && b[i] == 0x0A { i += 1 }
-                    add(.newline, start)
-                case 0x23:  // #
-                    lexComment()
-                case 0x22:  // "
-                    lexString()
-                case 0x7B: i += 1; add(.leftBrace, start)
-                case 0x7D: i += 1; add(.rightBrace, start)
-                case 0x28: i += 1; add(.leftParen, start)
-                case 0x29: i += 1; add(.rightParen, start)
-                case 0x5B: i += 1; add(.leftBracket, start)
-                case 0x5D: i += 1; add(.rightBracket, start)
-                case 0x2C: i += 1; add(.comma, start)
-                case 0x3B: i += 1; add(.semicolon, start)
-                case 0x3A: i += 1; add(.colon, start)
-                case 0x3D:  // =
+                    add(.invalid, start)
+                    error("unexpected '-'", start, i, help: "a rework route is written 'on reject -> ID'")
+                }
+            case 0x2E:  // .
+                if i + 1 < n && b[i + 1] == 0x2E {
+                    i += 2
+                    add(.dotDot, start)
+                } else {
                     i += 1
-                    if i < n && b[i] == 0x3D { i += 1; add(.equalEqual, start) } else { add(.equal, start) }
-                case 0x21:  // !
+                    add(.invalid, start)
+                    error("unexpected '.'", start, i, help: "a range is written with two dots, as in 'estimate 2bd..5bd'")
+                }
+            default:
+                if Lexer.isIdentifierStart(c) {
                     i += 1
-                    if i < n && b[i] == 0x3D {
-                        i += 1
-                        add(.bangEqual, start)
-                    } else {
-                        add(.invalid, start)
-                        error("unexpected '!'", start, i, help: "write 'not' to negate a condition")
-                    }
-                case 0x3C:  // <
-                    i += 1
-                    if i < n && b[i] == 0x3D { i += 1; add(.lessEqual, start) } else { add(.less, start) }
-                case 0x3E:  // >
-                    i += 1
-                    if i < n && b[i] == 0x3D { i += 1; add(.greaterEqual, start) } else { add(.greater, start) }
-                case 0x2D:  // -
-                    if i + 1 < n && b[i + 1] == 0x3E {
-                        i += 2
-                        add(.arrow, start)
-                    } else if i + 1 < n && Lexer.isDigit(b[i + 1]) {
-                        i += 1
-                        lexNumber(start: start)
-                    } else {
-                        i += 1
-                        add(.invalid, start)
-                        error("unexpected '-'", start, i, help: "a rework route is written 'on reject -> ID'")
-                    }
-                case 0x2E:  // .
-                    if i + 1 < n && b[i + 1] == 0x2E {
-                        i += 2
-                        add(.dotDot, start)
-                    } else {
-                        i += 1
-                        add(.invalid, start)
-                        error("unexpected '.'", start, i, help: "a range is written with two dots, as in 'estimate 2bd..5bd'")
-                    }
-                default:
-                    if Lexer.isIdentifierStart(c) {
-                        i += 1
-                        while i < n && Lexer.isIdentifierContinue(b[i]) { i += 1 }
-                        add(.identifier, start)
-                    } else if Lexer.isDigit(c) {
-                        lexNumber(start: start)
-                    } else {
-                        lexStray()
-                    }
+                    while i < n && Lexer.isIdentifierContinue(b[i]) { i += 1 }
+                    add(.identifier, start)
+                } else if Lexer.isDigit(c) {
+                    lexNumber(start: start)
+                } else {
+                    lexStray()
                 }
             }
         }
