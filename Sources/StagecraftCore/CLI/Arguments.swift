@@ -44,6 +44,16 @@ public struct ParsedArguments: Sendable {
         return v
     }
 
+    /// The date an option gives as YYYY-MM-DD, nil when the option is absent; a value that
+    /// is not a real date, or falls outside `years`, is a usage error with `help`.
+    public func date(_ name: String, years: ClosedRange<Int> = 0...9999, help: String) throws -> CivilDate? {
+        guard let s = value(name) else { return nil }
+        guard let date = CivilDate.parse(s), years.contains(date.year) else {
+            throw UsageError("--\(name) takes a date as YYYY-MM-DD, not '\(s)'", help: help)
+        }
+        return date
+    }
+
     /// Parses `arguments` against the flags (no value) and options (with a value) a command knows.
     public static func parse(_ arguments: [String], flags: [String], options: [String],
                              aliases: [String: String] = [:]) throws -> ParsedArguments {

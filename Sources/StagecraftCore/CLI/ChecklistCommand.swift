@@ -36,11 +36,8 @@ enum ChecklistCommand {
             throw UsageError(args.positional.isEmpty ? "checklist needs a FILE" : "checklist takes one FILE",
                              help: "stagecraft checklist launch.flow --start 2026-12-21")
         }
-        guard let startText = args.value("start") else {
+        guard let start = try args.date("start", help: "as in --start 2026-12-21") else {
             throw UsageError("checklist needs --start DATE", help: "give the kickoff date, as in --start 2026-12-21")
-        }
-        guard let start = CivilDate.parse(startText) else {
-            throw UsageError("--start takes a date as YYYY-MM-DD, not '\(startText)'", help: "as in --start 2026-12-21")
         }
         guard let (result, model) = try WorkflowInput.load(path, stdinName: args.value("stdin-filename"), verb: "planning it",
                                                             environment: environment, output: &output) else { return }

@@ -41,14 +41,9 @@ enum ReportCommand {
         guard let out = args.value("output"), !out.isEmpty else {
             throw UsageError("report needs -o FILE to write the page to", help: "stagecraft report \(path) -o report.html")
         }
-        var start = ReportBuilder.defaultStart
-        let startGiven = args.value("start") != nil
-        if let s = args.value("start") {
-            guard let date = CivilDate.parse(s) else {
-                throw UsageError("--start takes a date as YYYY-MM-DD, not '\(s)'", help: "--start 2026-12-01")
-            }
-            start = date
-        }
+        let givenStart = try args.date("start", help: "--start 2026-12-01")
+        let start = givenStart ?? ReportBuilder.defaultStart
+        let startGiven = givenStart != nil
         let runs = try args.int("runs", default: 10_000, range: 1...1_000_000)
         var seed: UInt64 = 1
         if let s = args.value("seed") {

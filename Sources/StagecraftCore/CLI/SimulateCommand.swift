@@ -234,13 +234,8 @@ enum SimulateCommand {
             }
             seed = v
         }
-        var start: Double?
-        if let s = args.value("start") {
-            guard let date = CivilDate.parse(s), date.year >= 1900, date.year <= 9999 else {
-                throw UsageError("--start takes a date as YYYY-MM-DD, not '\(s)'", help: "--start 2026-12-01")
-            }
-            start = Double(date.dayNumber) * secondsPerDay + 9 * 3600
-        }
+        let start = try args.date("start", years: 1900...9999, help: "--start 2026-12-01")
+            .map { Double($0.dayNumber) * secondsPerDay + 9 * 3600 }
         var portfolio: PortfolioOptions?
         switch (args.value("cases"), args.value("arrival")) {
         case (nil, nil):
