@@ -140,7 +140,13 @@ case "phases" where args.count == 3:
     }
     time("lex") { _ = Lexer.lex(source) }
     var parsed: ParsedFile?
-    time("parse (incl. lex)") { parsed = Parser.parse(source) }
+    time("parse (incl. lex), one core") { parsed = Parser.parse(source, chunkAbove: .max) }
+    time("parse (incl. lex), all cores") { parsed = Parser.parse(source) }
+    let serial = Parser.parse(source, chunkAbove: .max)
+    if let parsed, parsed.tree != serial.tree || parsed.diagnostics != serial.diagnostics || parsed.comments != serial.comments {
+        print("error: parsing on all cores gave another result than on one")
+        exit(1)
+    }
     guard let parsed, let workflow = parsed.tree.workflow else { exit(1) }
     var model: WorkflowModel?
     time("model") { model = WorkflowModel(workflow) }
@@ -171,6 +177,13 @@ case "rule" where args.count == 4:
     guard let data = FileManager.default.contents(atPath: args[3]) else { exit(2) }
     let parsed = Parser.parse(SourceFile(path: args[3], bytes: [UInt8](data)))
     let context = RuleContext(parsed: parsed, model: parsed.tree.workflow.map { WorkflowModel($0) })
+    if args[2] == "parse" {
+        // Parsing alone on one core, 20 times.
+        var n = 0
+        for _ in 0..<20 { n += Parser.parse(parsed.source, chunkAbove: .max).comments.count }
+        print(n)
+        exit(0)
+    }
     if args[2] == "model" {
         // Resolution alone, 20 times.
         var n = 0
@@ -182,6 +195,14 @@ case "rule" where args.count == 4:
     var found = 0
     for _ in 0..<20 { found += rule.init().check(context).count }
     print(found)
+case "layout":
+    // The sizes of the syntax tree's building blocks, in bytes (stride).
+    print("Identifier", MemoryLayout<Identifier>.stride, "StringLiteral", MemoryLayout<StringLiteral>.stride,
+          "DurationLiteral", MemoryLayout<DurationLiteral>.stride, "NodeStatement", MemoryLayout<NodeStatement>.stride,
+          "NodeStatementKind", MemoryLayout<NodeStatementKind>.stride, "NodeDecl", MemoryLayout<NodeDecl>.stride,
+          "WorkflowMember", MemoryLayout<WorkflowMember>.stride, "ChecklistItem", MemoryLayout<ChecklistItem>.stride,
+          "Estimate", MemoryLayout<Estimate>.stride, "NodeSummary", MemoryLayout<NodeSummary>.stride,
+          "Token", MemoryLayout<Token>.stride, "Duration", MemoryLayout<Duration>.stride)
 case "memory" where args.count == 3:
     // Resident memory after each phase, in a fresh process.
     func rss() -> String {

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The result of parsing one file: a tree (always), the comments and the diagnostics.
 public struct ParsedFile: Sendable {
     public var source: SourceFile
@@ -36,15 +38,23 @@ public struct Parser {
     var depth = 0
     /// The statements of the node being parsed (see `parseNode`).
     var nodeStatements: [NodeStatement] = []
+    /// Pieces of the file parsed ahead on other cores (see `ParseChunks.swift`), and the
+    /// first one this parser has not reached yet.
+    var chunks: [ParseChunk]?
+    var nextChunk = 0
+    /// How many of those pieces this parser took over (tests check that cuts are used).
+    var piecesUsed = 0
 
-    /// Lexes and parses a file.
-    public static func parse(_ source: SourceFile) -> ParsedFile {
-        source.bytes.withUnsafeBufferPointer { buffer in
+    /// Lexes and parses a file; files of `chunkAbove` bytes or more on all cores.
+    public static func parse(_ source: SourceFile, chunkAbove: Int = chunkThreshold) -> ParsedFile {
+        if source.bytes.count >= chunkAbove {
+            let targets = chunkTargets(size: source.bytes.count, cores: ProcessInfo.processInfo.activeProcessorCount)
+            if !targets.isEmpty { return parse(source, cuttingNear: targets).parsed }
+        }
+        return source.bytes.withUnsafeBufferPointer { buffer in
             var parser = Parser(source: source, scanner: Lexer.State(bytes: buffer))
             let tree = parser.parseFile()
-            let diagnostics = parser.limited(lexical: parser.scanner.diagnostics, syntax: parser.diagnostics)
-            return ParsedFile(source: source, tree: tree, comments: parser.scanner.comments,
-                              diagnostics: diagnostics.sorted { $0.range.start < $1.range.start })
+            return parser.finish(tree)
         }
     }
 
@@ -86,7 +96,12 @@ public struct Parser {
 
     var kind: TokenKind { current.kind }
 
-    func text(_ t: Token) -> String { source.text(of: t.range) }
+    /// The text of a token. Reads the lexer's buffer rather than `source.bytes`: touching
+    /// the array would count a reference to it, which threads parsing pieces of one file
+    /// would contend for.
+    func text(_ t: Token) -> String {
+        String(decoding: UnsafeBufferPointer(rebasing: scanner.b[t.range.start..<t.range.end]), as: UTF8.self)
+    }
 
     func isKeyword(_ keyword: Keyword, _ t: Token? = nil) -> Bool {
         self.keyword(t ?? current) == keyword
@@ -94,7 +109,7 @@ public struct Parser {
 
     /// The keyword an identifier token spells, if any.
     func keyword(_ t: Token) -> Keyword? {
-        t.kind == .identifier ? Keyword.spelled(source.bytes, t.range.start, t.range.end) : nil
+        t.kind == .identifier ? Keyword.spelled(scanner.b, t.range.start, t.range.end) : nil
     }
 
     @discardableResult
@@ -173,7 +188,8 @@ public struct Parser {
 
     mutating func parseStringLiteral() -> StringLiteral {
         let t = advance()
-        return StringLiteral(value: Lexer.stringValue(source.bytes[t.range.start..<t.range.end]), range: t.range)
+        return StringLiteral(value: Lexer.stringValue(UnsafeBufferPointer(rebasing: scanner.b[t.range.start..<t.range.end])),
+                             range: t.range)
     }
 
     mutating func expectString(_ what: String) -> StringLiteral? {
@@ -194,7 +210,7 @@ public struct Parser {
     /// fraction). Up to 15 digits it is computed exactly from the bytes, as one
     /// correctly rounded division; longer numbers go through `Double(String)`.
     func number(_ start: Int, _ end: Int) -> Double {
-        let b = source.bytes
+        let b = scanner.b
         var i = start
         let negative = i < end && b[i] == 0x2D
         if negative { i += 1 }
@@ -216,15 +232,17 @@ public struct Parser {
             i += 1
         }
         guard i == end, digits > 0, digits <= 15 else {
-            return Double(source.text(of: SourceRange(start, end))) ?? 0
+            return Double(text(Token(.number, SourceRange(start, end)))) ?? 0
         }
         var value = Double(mantissa)
-        if fraction > 0 { value /= Parser.powersOfTen[fraction] }
+        if fraction > 0 {
+            // 10^fraction, exact: every power of ten up to 10^22 is a Double.
+            var scale = 1.0
+            for _ in 0..<fraction { scale *= 10 }
+            value /= scale
+        }
         return negative ? -value : value
     }
-
-    /// 10^0 … 10^15, all exact in a Double.
-    static let powersOfTen: [Double] = (0...15).map { (0..<$0).reduce(1.0) { r, _ in r * 10 } }
 
     mutating func expectDuration(_ what: String) -> DurationLiteral? {
         guard kind == .duration else {
@@ -240,9 +258,9 @@ public struct Parser {
         let t = advance()
         // The unit starts at the first letter; the lexer guarantees a known unit there.
         var unitStart = t.range.start
-        while unitStart < t.range.end && !Lexer.isIdentifierStart(source.bytes[unitStart]) { unitStart += 1 }
+        while unitStart < t.range.end && !Lexer.isIdentifierStart(scanner.b[unitStart]) { unitStart += 1 }
         let amount = number(t.range.start, unitStart)
-        let unit = source.bytes.withUnsafeBufferPointer { DurationUnit.spelled($0, unitStart, t.range.end) } ?? .days
+        let unit = DurationUnit.spelled(scanner.b, unitStart, t.range.end) ?? .days
         return DurationLiteral(value: Duration(amount: amount, unit: unit), range: t.range)
     }
 
@@ -326,7 +344,11 @@ public struct Parser {
         }
         var members: [WorkflowMember] = []
         let end = parseBlock("workflow") { p in
-            if let m = p.parseWorkflowMember() { members.append(m) }
+            if let joined = p.joinChunk() {
+                members += joined
+            } else if let m = p.parseWorkflowMember() {
+                members.append(m)
+            }
         }
         return Workflow(title: title, members: members, range: SourceRange(keyword.range.start, end),
                         keywordRange: keyword.range)
@@ -524,6 +546,17 @@ public struct Parser {
     static let stageKeywords: [Keyword] = [.after, .when, .sla, .estimate, .matches, .checklist, .owner]
     static let gateKeywords: [Keyword] = [.after, .when, .sla, .estimate, .matches, .checklist, .approvers, .quorum, .reject, .on]
     static let stageStatements = stageKeywords.map(\.rawValue)
+
+    /// Whether a statement of a stage (or gate) body may start with `keyword`: the
+    /// lists above as a switch, which reads no shared array while parsing.
+    static func starts(_ keyword: Keyword?, in nodeKind: NodeKind) -> Bool {
+        switch keyword {
+        case .after?, .when?, .sla?, .estimate?, .matches?, .checklist?: return true
+        case .owner?: return nodeKind == .stage
+        case .approvers?, .quorum?, .reject?, .on?: return nodeKind == .gate
+        default: return false
+        }
+    }
     static let gateStatements = gateKeywords.map(\.rawValue)
 
     mutating func parseNode() -> WorkflowMember? {
@@ -554,8 +587,7 @@ public struct Parser {
         }
         let keywordToken = current
         let statementKeyword = keyword(current)
-        let allowedKeywords = nodeKind == .stage ? Parser.stageKeywords : Parser.gateKeywords
-        if statementKeyword.map({ !allowedKeywords.contains($0) }) ?? true {
+        if !Parser.starts(statementKeyword, in: nodeKind) {
             let word = text(current)
             let allowed = nodeKind == .stage ? Parser.stageStatements : Parser.gateStatements
             let other = nodeKind == .stage ? Parser.gateStatements : Parser.stageStatements

@@ -83,6 +83,14 @@ public enum Lexer {
             if b.count >= 3 && b[0] == 0xEF && b[1] == 0xBB && b[2] == 0xBF { i = 3 }
         }
 
+        /// A lexer that starts at `offset`, which must be where a token or whitespace
+        /// starts (the lexer carries no state between tokens, so it then makes the tokens
+        /// a lexer started at the beginning would make from there).
+        init(bytes: UnsafeBufferPointer<UInt8>, at offset: Int) {
+            self.b = bytes
+            self.i = min(max(0, offset), bytes.count)
+        }
+
         mutating func add(_ kind: TokenKind, _ start: Int) {
             produced = Token(kind, SourceRange(start, i))
         }
@@ -371,7 +379,7 @@ public enum Lexer {
     /// The value of a string token's text (with its quotes), escapes decoded.
     ///
     /// Tolerant: an invalid escape is kept as written, invalid UTF-8 becomes U+FFFD.
-    public static func stringValue(_ bytes: ArraySlice<UInt8>) -> String {
+    public static func stringValue<Bytes: RandomAccessCollection<UInt8>>(_ bytes: Bytes) -> String where Bytes.Index == Int {
         var lo = bytes.startIndex
         var hi = bytes.endIndex
         if lo < hi && bytes[lo] == 0x22 { lo += 1 }

@@ -1,0 +1,226 @@
+import Foundation
+
+/// Parsing a big file on several cores.
+///
+/// A workflow's members (stages, gates, owners …) parse independently of one another,
+/// and the lexer carries no state from one token to the next. So the workflow body can
+/// be cut at lines that start with `stage` or `gate`, and each piece after a cut parsed
+/// ahead of time on its own core by a parser that starts there. Whether the cut was a
+/// real member boundary is only known when the parser coming from the start arrives:
+/// if it reaches the cut at the top of the workflow's member loop, the state it would
+/// have there is exactly the fresh state the piece was parsed from, and it takes over
+/// the piece's members, diagnostics, comments and position (`Parser.joinChunk`). If it
+/// arrives anywhere else (the line was inside a list or a broken block), the piece is
+/// not used and parsing goes on serially. Either way the result is the one the serial
+/// parser gives, byte for byte; tests compare the two on every possible cut.
+extension Parser {
+    /// Files of this many bytes or more are parsed in pieces on all cores.
+    public static let chunkThreshold = 1 << 20
+    /// The smallest piece worth a core of its own.
+    static let minimumChunk = 256 << 10
+    /// How far past its target a cut may move to find a line that starts a stage or gate.
+    static let cutSearchLimit = 64 << 10
+
+    /// Where to try to cut a file of `size` bytes: evenly, one piece per core.
+    static func chunkTargets(size: Int, cores: Int) -> [Int] {
+        let pieces = min(max(1, cores), 16, size / minimumChunk)
+        guard pieces > 1 else { return [] }
+        return (1..<pieces).map { $0 * size / pieces }
+    }
+
+    /// The offsets of the cuts: for each target, the first `stage` or `gate` keyword at
+    /// the start of a line (after spaces and tabs) at or after it, within the search
+    /// limit. Strictly increasing; targets with no such line are dropped.
+    static func cuts(in b: UnsafeBufferPointer<UInt8>, targets: [Int]) -> [(keyword: Int, lineStart: Int)] {
+        var out: [(keyword: Int, lineStart: Int)] = []
+        for target in targets {
+            var i = max(target, (out.last?.keyword ?? 0) + 1)
+            let limit = min(b.count, i + cutSearchLimit)
+            // Move to the start of the next line.
+            while i < limit && i > 0 && b[i - 1] != 0x0A && b[i - 1] != 0x0D { i += 1 }
+            while i < limit {
+                let lineStart = i
+                var k = i
+                while k < limit && (b[k] == 0x20 || b[k] == 0x09) { k += 1 }
+                if startsNode(b, k) && k > 0 {
+                    out.append((k, lineStart))
+                    break
+                }
+                while i < limit && b[i] != 0x0A && b[i] != 0x0D { i += 1 }
+                while i < limit && (b[i] == 0x0A || b[i] == 0x0D) { i += 1 }
+            }
+        }
+        return out
+    }
+
+    /// Whether `stage` or `gate` followed by a space or tab starts at `k`.
+    static func startsNode(_ b: UnsafeBufferPointer<UInt8>, _ k: Int) -> Bool {
+        func spells(_ word: [UInt8]) -> Bool {
+            let n = word.count
+            guard k + n < b.count else { return false }
+            for j in 0..<n where b[k + j] != word[j] { return false }
+            return b[k + n] == 0x20 || b[k + n] == 0x09
+        }
+        return spells(Array("stage".utf8)) || spells(Array("gate".utf8))
+    }
+
+    /// Lexes and parses with the workflow body cut near `targets` (see `cuts`), each
+    /// piece parsed on a core of its own. Gives exactly what the serial parser gives.
+    ///
+    /// With `piecesFirst` (for tests), every piece is parsed on this thread, the last
+    /// first, before the parse from the start, so that each is ready when that parse
+    /// reaches it and the count of pieces used does not depend on timing.
+    static func parse(_ source: SourceFile, cuttingNear targets: [Int],
+                      piecesFirst: Bool = false) -> (parsed: ParsedFile, piecesUsed: Int) {
+        source.bytes.withUnsafeBufferPointer { buffer in
+            let found = cuts(in: buffer, targets: targets)
+            let chunks = found.map { ParseChunk(keyword: $0.keyword, lineStart: $0.lineStart) }
+            let bytes = SharedBytes(buffer: buffer)
+            @Sendable func work(_ index: Int) {
+                let chunk = chunks[index]
+                chunk.run {
+                    var parser = Parser(source: source, scanner: Lexer.State(bytes: bytes.buffer, at: chunk.keyword))
+                    parser.previousEnd = chunk.lineStart
+                    parser.chunks = chunks
+                    parser.nextChunk = index + 1
+                    let members = parser.parseMembersToClose()
+                    return ParseChunk.Piece(members: members, parser: parser)
+                }
+            }
+            if piecesFirst {
+                for index in chunks.indices.reversed() { work(index) }
+            } else {
+                for index in chunks.indices { DispatchQueue.global().async { work(index) } }
+            }
+            var parser = Parser(source: source, scanner: Lexer.State(bytes: buffer))
+            parser.chunks = chunks
+            let tree = parser.parseFile()
+            // Pieces still running use the buffer: wait for them before it goes away.
+            for chunk in chunks { _ = chunk.join() }
+            return (parser.finish(tree), parser.piecesUsed)
+        }
+    }
+
+    /// The members of a workflow body from a piece's cut to the `}` that closes the body
+    /// or the end of the file: the member loop of `parseBlock`, less what the parser
+    /// coming from the start does itself (the brace, and the error at the end of the file).
+    mutating func parseMembersToClose() -> [WorkflowMember] {
+        var members: [WorkflowMember] = []
+        while kind != .rightBrace && kind != .endOfFile {
+            let before = position
+            if let joined = joinChunk() {
+                members += joined
+            } else if let m = parseWorkflowMember() {
+                members.append(m)
+            }
+            if position == before { advance() }
+            skipNewlines()
+        }
+        return members
+    }
+
+    /// At the top of the workflow's member loop: if a piece was cut exactly here, takes
+    /// over its members and everything the parser would have found after it.
+    mutating func joinChunk() -> [WorkflowMember]? {
+        guard let chunks, nextChunk < chunks.count else { return nil }
+        let here = current.range.start
+        // Cuts this parser went past were not member boundaries.
+        while nextChunk < chunks.count && chunks[nextChunk].keyword < here { nextChunk += 1 }
+        guard nextChunk < chunks.count, chunks[nextChunk].keyword == here else { return nil }
+        let chunk = chunks[nextChunk]
+        nextChunk += 1
+        guard let piece = chunk.join() else { return nil }
+        let tail = piece.parser
+        // This parser has lexed the `stage` or `gate` keyword at the cut and nothing
+        // after it; the piece's lexer starts with that same keyword.
+        while let last = scanner.comments.last, last.range.start >= here { scanner.comments.removeLast() }
+        while let last = scanner.diagnostics.last, last.range.start >= here { scanner.diagnostics.removeLast() }
+        scanner.comments += tail.scanner.comments
+        scanner.diagnostics += tail.scanner.diagnostics
+        scanner.i = tail.scanner.i
+        scanner.produced = nil
+        diagnostics += tail.diagnostics
+        current = tail.current
+        previousEnd = tail.previousEnd
+        position += tail.position
+        nextChunk = tail.nextChunk
+        piecesUsed += 1 + tail.piecesUsed
+        return piece.members
+    }
+
+    /// The parsed file from the tree and what the parser collected.
+    func finish(_ tree: FlowFile) -> ParsedFile {
+        let diagnostics = limited(lexical: scanner.diagnostics, syntax: self.diagnostics)
+        return ParsedFile(source: source, tree: tree, comments: scanner.comments,
+                          diagnostics: diagnostics.sorted { $0.range.start < $1.range.start })
+    }
+}
+
+/// The file's bytes, shared read-only with the threads parsing pieces of it.
+private struct SharedBytes: @unchecked Sendable {
+    let buffer: UnsafeBufferPointer<UInt8>
+}
+
+/// One piece of a file cut for parsing on several cores, and its result.
+///
+/// A piece is parsed by a worker, or by nobody: if the parser coming from the start
+/// arrives before a worker has picked the piece up, it gives the piece up and parses on
+/// itself, so no thread ever waits for work that has not started.
+final class ParseChunk: @unchecked Sendable {
+    /// What the worker found: the members, and the parser where it stopped.
+    struct Piece {
+        var members: [WorkflowMember]
+        var parser: Parser
+    }
+
+    private enum State { case pending, running, done, abandoned }
+
+    /// The offset of the `stage` or `gate` keyword the piece starts with.
+    let keyword: Int
+    /// The start of that keyword's line (the end of the newline before it).
+    let lineStart: Int
+    private let lock = NSLock()
+    private let finished = DispatchGroup()
+    private var state = State.pending
+    private var piece: Piece?
+
+    init(keyword: Int, lineStart: Int) {
+        self.keyword = keyword
+        self.lineStart = lineStart
+        finished.enter()
+    }
+
+    /// Parses the piece, unless it was given up.
+    func run(_ work: () -> Piece) {
+        lock.lock()
+        guard state == .pending else {
+            lock.unlock()
+            return
+        }
+        state = .running
+        lock.unlock()
+        let result = work()
+        lock.lock()
+        piece = result
+        state = .done
+        lock.unlock()
+        finished.leave()
+    }
+
+    /// The piece's result, waiting for it if a worker is on it; nil if it had not
+    /// started (it is then given up for good).
+    func join() -> Piece? {
+        lock.lock()
+        if state == .pending {
+            state = .abandoned
+            lock.unlock()
+            finished.leave()
+            return nil
+        }
+        lock.unlock()
+        finished.wait()
+        lock.lock()
+        defer { lock.unlock() }
+        return piece
+    }
+}

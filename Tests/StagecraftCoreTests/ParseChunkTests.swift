@@ -1,0 +1,168 @@
+import Foundation
+import Testing
+@testable import StagecraftCore
+
+/// Parsing in pieces on several cores (`ParseChunks.swift`) must give exactly what the
+/// serial parser gives, wherever the file is cut: tree, comments and diagnostics.
+@Suite struct ParseChunkTests {
+    /// The offsets of every line that starts with `stage` or `gate` after spaces or tabs.
+    static func nodeLines(_ bytes: [UInt8]) -> [Int] {
+        bytes.withUnsafeBufferPointer { b in
+            var out: [Int] = []
+            var lineStart = 0
+            while lineStart < b.count {
+                var k = lineStart
+                while k < b.count && (b[k] == 0x20 || b[k] == 0x09) { k += 1 }
+                if lineStart > 0 && Parser.startsNode(b, k) { out.append(lineStart) }
+                while lineStart < b.count && b[lineStart] != 0x0A && b[lineStart] != 0x0D { lineStart += 1 }
+                while lineStart < b.count && (b[lineStart] == 0x0A || b[lineStart] == 0x0D) { lineStart += 1 }
+            }
+            return out
+        }
+    }
+
+    /// Expects the file to parse the same cut near `targets` as serially; returns how
+    /// many pieces the parse used. The failures name the file.
+    @discardableResult
+    static func expectSameParse(_ source: SourceFile, cuttingNear targets: [Int], _ label: String) -> Int {
+        let serial = Parser.parse(source, chunkAbove: .max)
+        let (cut, used) = Parser.parse(source, cuttingNear: targets, piecesFirst: true)
+        #expect(cut.tree == serial.tree, "\(label) cut at \(targets)")
+        #expect(cut.comments == serial.comments, "\(label) cut at \(targets)")
+        #expect(cut.diagnostics == serial.diagnostics, "\(label) cut at \(targets)")
+        // The same with the pieces on other threads, as `check` runs it.
+        let threaded = Parser.parse(source, cuttingNear: targets).parsed
+        #expect(threaded.tree == serial.tree && threaded.diagnostics == serial.diagnostics, "\(label) cut at \(targets)")
+        return used
+    }
+
+    @Test func everyCutOfEveryCorpusFileParsesAsTheWholeFile() {
+        let shipped = (try? Files.flowFiles([repositoryRoot + "/workflows", repositoryRoot + "/examples"])) ?? []
+        var cutsTried = 0
+        for path in corpusFiles() + shipped {
+            guard let bytes = try? Files.read(path) else { continue }
+            let source = SourceFile(path: path, bytes: bytes)
+            let lines = Self.nodeLines(bytes)
+            var used = 0
+            for line in lines { used += Self.expectSameParse(source, cuttingNear: [line], path) }
+            let usedAtOnce = Self.expectSameParse(source, cuttingNear: lines, path)
+            if shipped.contains(path) {
+                // The shipped files are clean: every stage and gate line is a member boundary.
+                #expect(used == lines.count, "\(path)")
+                #expect(usedAtOnce == lines.count, "\(path)")
+            }
+            cutsTried += lines.count
+        }
+        #expect(cutsTried > 100)
+    }
+
+    @Test func cutsThatAreNotMemberBoundariesAreNotUsed() {
+        // Lines starting with `stage` inside a list continued after a comma, inside a
+        // broken node body, in a checklist, and after an unclosed brace: none of them is
+        // the top of the workflow's member loop, so the serial parse must be kept.
+        let text = """
+            workflow "cuts" {
+              owner pm
+              stage a { owner pm; sla 1d }
+              stage b {
+                after a,
+              stage
+                owner pm
+              }
+              gate c { approvers pm,
+              stage x }
+              stage d { checklist {
+              stage "item"
+              } }
+              stage e {
+              stage f { owner pm }
+              # stagecraft-ignore missing-sla -- cut after a comment
+              stage g { owner pm; sla 1d }
+            }
+            stage h { owner pm }
+
+            """
+        let source = SourceFile(path: "cuts.flow", text: text)
+        let lines = Self.nodeLines(source.bytes)
+        #expect(lines.count == 10)
+        // Used: a, b, c, d, e and h (h is inside the workflow: e's stray `}` closed e, not
+        // the workflow). Not used: x (in the approvers list), "item" (in a checklist), f
+        // and g (inside the unclosed e).
+        let used = lines.map { Self.expectSameParse(source, cuttingNear: [$0], "cuts.flow") }
+        #expect(used == [1, 1, 1, 0, 1, 0, 1, 0, 0, 1])
+        for (i, line) in lines.enumerated() {
+            Self.expectSameParse(source, cuttingNear: Array(lines[i...]), "cuts.flow")
+            Self.expectSameParse(source, cuttingNear: [line] + lines.suffix(2), "cuts.flow")
+        }
+    }
+
+    @Test func mutatedFilesParseTheSameCutAsWhole() {
+        // Seeded byte and line mutations of the shipped workflows: errors, unclosed
+        // blocks and stray braces land before, on and after the cuts.
+        var files = (try? Files.flowFiles([repositoryRoot + "/workflows"])) ?? []
+        files += corpusFiles().prefix(8)
+        var rng = TestRandom(state: 2026)
+        let noise: [[UInt8]] = ["{", "}", "\"", ",", "\n", "stage ", "gate x {", "# c", "after a,\n"].map { Array($0.utf8) }
+        for path in files {
+            guard let original = try? Files.read(path) else { continue }
+            for _ in 0..<12 {
+                var bytes = original
+                for _ in 0..<(1 + rng.below(4)) where !bytes.isEmpty {
+                    let at = rng.below(bytes.count)
+                    if rng.below(2) == 0 {
+                        bytes.insert(contentsOf: noise[rng.below(noise.count)], at: at)
+                    } else {
+                        bytes.removeSubrange(at..<min(bytes.count, at + 1 + rng.below(20)))
+                    }
+                }
+                let source = SourceFile(path: path, bytes: bytes)
+                let lines = Self.nodeLines(bytes)
+                guard !lines.isEmpty else { continue }
+                Self.expectSameParse(source, cuttingNear: lines, path)
+                Self.expectSameParse(source, cuttingNear: [lines[rng.below(lines.count)]], path)
+            }
+        }
+    }
+
+    @Test func bigFilesAreCutOncePerCore() {
+        #expect(Parser.chunkTargets(size: 10_000_000, cores: 2) == [5_000_000])
+        #expect(Parser.chunkTargets(size: 10_000_000, cores: 4) == [2_500_000, 5_000_000, 7_500_000])
+        #expect(Parser.chunkTargets(size: 10_000_000, cores: 1) == [])
+        // No piece smaller than the minimum: 600 KB makes two pieces on eight cores.
+        #expect(Parser.chunkTargets(size: 600 << 10, cores: 8) == [300 << 10])
+        #expect(Parser.chunkTargets(size: 200 << 10, cores: 8) == [])
+    }
+
+    @Test func cutsMoveToTheNextStageOrGateLine() {
+        let text = "workflow \"w\" {\n  owner pm\n\tgate  g { }\n  stages x\n  stage s { }\n}\n"
+        let bytes = Array(text.utf8)
+        let found = bytes.withUnsafeBufferPointer { Parser.cuts(in: $0, targets: [1, 30, 31]) }
+        let gate = text.utf8.distance(from: text.utf8.startIndex, to: text.range(of: "gate")!.lowerBound)
+        let stage = text.utf8.distance(from: text.utf8.startIndex, to: text.range(of: "stage s")!.lowerBound)
+        #expect(found.map(\.keyword) == [gate, stage])
+        #expect(found.map(\.lineStart) == [gate - 1, stage - 2])
+    }
+
+    @Test func keywordsAreRecognisedFromBytes() {
+        for keyword in Keyword.allCases {
+            let bytes = Array(" \(keyword.rawValue) ".utf8)
+            #expect(Keyword.spelled(bytes, 1, bytes.count - 1) == keyword)
+            // One byte short, one byte long, and the wrong last letter are not keywords.
+            #expect(Keyword.spelled(bytes, 1, bytes.count - 2) == nil)
+            #expect(Keyword.spelled(bytes, 0, bytes.count - 1) == nil)
+            var wrong = bytes
+            wrong[bytes.count - 2] = UInt8(ascii: "Z")
+            #expect(Keyword.spelled(wrong, 1, bytes.count - 1) == nil)
+        }
+        #expect(Keyword.spelled(Array("Stage".utf8), 0, 5) == nil)
+        #expect(Keyword.spelled(Array("stage".utf8), 0, 0) == nil)
+    }
+
+    @Test func nodeStatementKeywordsMatchTheirLists() {
+        for keyword in Keyword.allCases {
+            #expect(Parser.starts(keyword, in: .stage) == Parser.stageKeywords.contains(keyword), "\(keyword)")
+            #expect(Parser.starts(keyword, in: .gate) == Parser.gateKeywords.contains(keyword), "\(keyword)")
+        }
+        #expect(!Parser.starts(nil, in: .stage))
+    }
+}
