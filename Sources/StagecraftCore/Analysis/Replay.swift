@@ -386,7 +386,7 @@ struct ReplayEngine: Sendable {
         activityNode = log.activities.map { matcher.node(forActivity: $0) }
         resourceOwner = Replay.resourceOwners(model: model, log: log)
         nodeOwners = (0..<model.nodes.count).map { model.owners(ofNode: $0) }
-        predecessors = model.graph.predecessors
+        predecessors = model.graph.predecessors.map { Array($0) }
     }
 
     /// The owners an occurrence of `node` by `resource` counts for.

@@ -139,7 +139,7 @@ public struct Schedule: Sendable {
         }
 
         var release = [Int](repeating: kickoff, count: n)
-        var remaining = model.graph.predecessors.map(\.count)
+        var remaining = model.graph.predecessors.map { $0.count }
         var pending = Set<Int>()
 
         // Marks nodes ready once all their predecessors are done; skipped and unscheduled

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The resolved view of a workflow: symbol tables, the calendar and the dependency graph.
 ///
 /// Building the model never reports anything; the rules under `Rules/` read it (and the
@@ -39,7 +41,9 @@ public struct WorkflowModel: Sendable {
     private let loadStart: [Int]
     private let loadList: [Int]
 
-    public init(_ workflow: Workflow) {
+    /// Resolves a workflow. With `piecesAbove` node declarations or more, the walk over
+    /// their statements runs in two pieces side by side (tests lower it to compare).
+    public init(_ workflow: Workflow, piecesAbove: Int = parallelResolutionThreshold) {
         self.workflow = workflow
         var owners: [OwnerDecl] = []
         var nodes: [NodeDecl] = []
@@ -89,27 +93,100 @@ public struct WorkflowModel: Sendable {
         self.calendar = WorkflowModel.calendar(of: workflow)
         self.deadline = workflow.deadline.map(\.value)
 
-        // One walk over every statement of every node declaration.
+        // One walk over every statement of every node declaration; a big workflow's
+        // declarations are cut in pieces walked side by side, then joined in order.
+        let tables = Tables(owners: owners.count, params: params.count, ownerIndex: ownerIndex,
+                            nodeIndex: nodeIndex, paramIndex: paramIndex)
+        let declarations = nodeMembers
+        let pieces = declarations.count >= max(2, piecesAbove) ? 2 : 1
+        var resolved: Resolution
+        if pieces > 1 {
+            let parts = concurrentMap(pieces) { k in
+                let lo = k * declarations.count / pieces
+                let hi = (k + 1) * declarations.count / pieces
+                return WorkflowModel.resolve(declarations[lo..<hi], of: members, tables)
+            }
+            resolved = parts[0]
+            for part in parts.dropFirst() { resolved.append(part) }
+        } else {
+            resolved = WorkflowModel.resolve(nodeMembers[...], of: members, tables)
+        }
+        self.summaries = resolved.summaries
+        self.unresolved = resolved.unresolved
+        self.conditions = resolved.conditions
+        self.ownerIsUsed = resolved.ownerIsUsed
+        self.paramIsUsed = resolved.paramIsUsed
+        self.loadStart = resolved.loadStart
+        self.loadList = resolved.loadList
+        self.graph = DependencyGraph(predecessors: Adjacency(starts: resolved.predecessorStart,
+                                                             targets: resolved.predecessorList))
+    }
+
+    /// Workflows with this many node declarations or more resolve on two cores.
+    public static let parallelResolutionThreshold = 8192
+
+    /// The symbol tables resolution reads.
+    struct Tables: Sendable {
+        var owners: Int
+        var params: Int
+        var ownerIndex: NameIndex
+        var nodeIndex: NameIndex
+        var paramIndex: NameIndex
+    }
+
+    /// What resolving a run of node declarations finds; the flat tables have their own
+    /// `…Start` arrays beginning at 0.
+    struct Resolution: Sendable {
         var summaries: [NodeSummary] = []
-        summaries.reserveCapacity(nodes.count)
-        var predecessors: [[Int]] = []
-        predecessors.reserveCapacity(nodes.count)
+        var predecessorStart: [Int] = [0]
+        var predecessorList: [Int] = []
         var unresolved: [UnresolvedReference] = []
-        var ownerIsUsed = [Bool](repeating: false, count: owners.count)
-        var paramIsUsed = [Bool](repeating: false, count: params.count)
-        var loadStart: [Int] = [0]
-        loadStart.reserveCapacity(nodes.count + 1)
-        var loadList: [Int] = []
-        loadList.reserveCapacity(nodes.count)
-        var names: [Identifier] = []
         var conditions: [(id: Identifier, condition: Expr)] = []
+        var ownerIsUsed: [Bool]
+        var paramIsUsed: [Bool]
+        var loadStart: [Int] = [0]
+        var loadList: [Int] = []
+
+        /// Appends what a later run found, as if one walk had found both.
+        mutating func append(_ other: Resolution) {
+            summaries += other.summaries
+            let predecessorBase = predecessorList.count
+            predecessorList += other.predecessorList
+            predecessorStart += other.predecessorStart.dropFirst().lazy.map { $0 + predecessorBase }
+            unresolved += other.unresolved
+            conditions += other.conditions
+            for i in ownerIsUsed.indices where other.ownerIsUsed[i] { ownerIsUsed[i] = true }
+            for i in paramIsUsed.indices where other.paramIsUsed[i] { paramIsUsed[i] = true }
+            let loadBase = loadList.count
+            loadList += other.loadList
+            loadStart += other.loadStart.dropFirst().lazy.map { $0 + loadBase }
+        }
+    }
+
+    /// Resolves node declarations (member index, and whether it is the declaration of
+    /// its ID that counts): one walk over their statements.
+    static func resolve(_ nodeMembers: ArraySlice<(member: Int, unique: Bool)>, of members: [WorkflowMember],
+                        _ tables: Tables) -> Resolution {
+        let ownerIndex = tables.ownerIndex
+        let nodeIndex = tables.nodeIndex
+        let paramIndex = tables.paramIndex
+        var out = Resolution(ownerIsUsed: [Bool](repeating: false, count: tables.owners),
+                             paramIsUsed: [Bool](repeating: false, count: tables.params))
+        out.summaries.reserveCapacity(nodeMembers.count)
+        out.predecessorStart.reserveCapacity(nodeMembers.count + 1)
+        out.predecessorList.reserveCapacity(nodeMembers.count)
+        out.loadStart.reserveCapacity(nodeMembers.count + 1)
+        out.loadList.reserveCapacity(nodeMembers.count)
+        var names: [Identifier] = []
+        var approverNames: [String] = []
+        var approverOwners: [Int] = []
         for (m, unique) in nodeMembers {
             guard case .node(let node) = members[m] else { continue }
             var summary = NodeSummary(kind: node.kind)
-            var preds: [Int] = []
-            var approverNames: [String] = []
+            let predecessorBase = out.predecessorList.count
+            approverNames.removeAll(keepingCapacity: true)
+            approverOwners.removeAll(keepingCapacity: true)
             var firstOwner: Int?
-            var approverOwners: [Int] = []
             let statements = node.statements
             for k in statements.indices {
                 switch statements[k].kind {
@@ -117,36 +194,38 @@ public struct WorkflowModel: Sendable {
                     summary.afterCount += refs.count
                     for r in refs {
                         if let i = nodeIndex[r.name] {
-                            if unique && !preds.contains(i) { preds.append(i) }
+                            if unique && !out.predecessorList[predecessorBase...].contains(i) {
+                                out.predecessorList.append(i)
+                            }
                         } else {
-                            unresolved.append(UnresolvedReference(name: r, kind: .node))
+                            out.unresolved.append(UnresolvedReference(name: r, kind: .node))
                         }
                     }
                 case .onReject(let r):
                     let target = nodeIndex[r.name]
-                    if target == nil { unresolved.append(UnresolvedReference(name: r, kind: .node)) }
+                    if target == nil { out.unresolved.append(UnresolvedReference(name: r, kind: .node)) }
                     if !summary.hasOnReject {
                         summary.hasOnReject = true
                         summary.reworkTarget = target
                     }
                 case .owner(let r):
                     let o = ownerIndex[r.name]
-                    if o == nil { unresolved.append(UnresolvedReference(name: r, kind: .owner)) }
+                    if o == nil { out.unresolved.append(UnresolvedReference(name: r, kind: .owner)) }
                     // Only the first owner counts (a second is an `invalid-value` error).
                     if !summary.hasOwner {
                         summary.hasOwner = true
                         firstOwner = o
-                        if let o, unique { ownerIsUsed[o] = true }
+                        if let o, unique { out.ownerIsUsed[o] = true }
                     }
                 case .approvers(let refs):
                     summary.approverCount += refs.count
                     for r in refs {
                         if !approverNames.contains(r.name) { approverNames.append(r.name) }
                         if let o = ownerIndex[r.name] {
-                            if unique { ownerIsUsed[o] = true }
+                            if unique { out.ownerIsUsed[o] = true }
                             if !approverOwners.contains(o) { approverOwners.append(o) }
                         } else {
-                            unresolved.append(UnresolvedReference(name: r, kind: .owner))
+                            out.unresolved.append(UnresolvedReference(name: r, kind: .owner))
                         }
                     }
                 case .checklist(let c):
@@ -154,9 +233,9 @@ public struct WorkflowModel: Sendable {
                     for item in c.items {
                         guard let r = item.by else { continue }
                         if let o = ownerIndex[r.name] {
-                            if unique { ownerIsUsed[o] = true }
+                            if unique { out.ownerIsUsed[o] = true }
                         } else {
-                            unresolved.append(UnresolvedReference(name: r, kind: .checklistOwner))
+                            out.unresolved.append(UnresolvedReference(name: r, kind: .checklistOwner))
                         }
                     }
                 case .when(let e):
@@ -165,12 +244,12 @@ public struct WorkflowModel: Sendable {
                     for r in names {
                         if let p = paramIndex[r.name] {
                             // Only the first `when` counts (a second is an `invalid-value` error).
-                            if unique && !summary.hasCondition { paramIsUsed[p] = true }
+                            if unique && !summary.hasCondition { out.paramIsUsed[p] = true }
                         } else {
-                            unresolved.append(UnresolvedReference(name: r, kind: .param))
+                            out.unresolved.append(UnresolvedReference(name: r, kind: .param))
                         }
                     }
-                    if !summary.hasCondition { conditions.append((node.id, e)) }
+                    if !summary.hasCondition { out.conditions.append((node.id, e)) }
                     summary.hasCondition = true
                 case .sla(let d):
                     if summary.sla == nil { summary.sla = d }
@@ -187,23 +266,16 @@ public struct WorkflowModel: Sendable {
             }
             guard unique else { continue }
             summary.distinctApproverCount = approverNames.count
-            summaries.append(summary)
-            predecessors.append(preds)
+            out.summaries.append(summary)
+            out.predecessorStart.append(out.predecessorList.count)
             if node.kind == .stage {
-                if let o = firstOwner { loadList.append(o) }
+                if let o = firstOwner { out.loadList.append(o) }
             } else {
-                loadList += approverOwners
+                out.loadList += approverOwners
             }
-            loadStart.append(loadList.count)
+            out.loadStart.append(out.loadList.count)
         }
-        self.summaries = summaries
-        self.unresolved = unresolved
-        self.conditions = conditions
-        self.ownerIsUsed = ownerIsUsed
-        self.paramIsUsed = paramIsUsed
-        self.loadStart = loadStart
-        self.loadList = loadList
-        self.graph = DependencyGraph(predecessors: predecessors)
+        return out
     }
 
     /// The calendar a workflow declares; weekday names that are not known are ignored
@@ -293,7 +365,7 @@ public struct WorkflowModel: Sendable {
 ///
 /// Where a statement is repeated (which `invalid-value` reports), the first one counts,
 /// as everywhere else.
-public struct NodeSummary: Sendable {
+public struct NodeSummary: Hashable, Sendable {
     public var kind: NodeKind
     /// The first `sla`.
     public var sla: DurationLiteral?
@@ -322,9 +394,9 @@ public struct NodeSummary: Sendable {
 }
 
 /// A name used in a stage or gate that no declaration matches.
-public struct UnresolvedReference: Sendable {
+public struct UnresolvedReference: Hashable, Sendable {
     /// What the statement expects the name to be.
-    public enum Kind: Sendable {
+    public enum Kind: Hashable, Sendable {
         /// A stage or gate (`after`, `on reject`).
         case node
         /// An owner (`owner`, `approvers`).
@@ -348,10 +420,62 @@ public struct DuplicateDeclaration: Sendable {
     public var kind: String
 }
 
+/// Adjacency lists over node indices, stored flat: list `i` is
+/// `targets[starts[i]..<starts[i + 1]]`.
+///
+/// One array for all the lists instead of one per node: a workflow of 50,000 nodes
+/// builds two of these, and 100,000 small arrays cost more to make and free than
+/// everything else resolution does.
+public struct Adjacency: RandomAccessCollection, Sendable {
+    private let starts: [Int]
+    private let targets: [Int]
+
+    /// Lists given one per node.
+    public init(_ lists: [[Int]]) {
+        var starts = [0]
+        starts.reserveCapacity(lists.count + 1)
+        var targets: [Int] = []
+        for l in lists {
+            targets += l
+            starts.append(targets.count)
+        }
+        self.init(starts: starts, targets: targets)
+    }
+
+    /// Lists given flat; `starts` has one more entry than there are lists, starting at 0.
+    init(starts: [Int], targets: [Int]) {
+        self.starts = starts
+        self.targets = targets
+    }
+
+    public var startIndex: Int { 0 }
+    public var endIndex: Int { starts.count - 1 }
+
+    /// The list of node `i`. A slice: its indices start where it sits in the flat array.
+    public subscript(i: Int) -> ArraySlice<Int> { targets[starts[i]..<starts[i + 1]] }
+
+    /// The reverse lists: `j` is in list `i` of the result when `i` is in list `j` here,
+    /// each list in increasing order.
+    func reversed(count: Int) -> Adjacency {
+        var starts = [Int](repeating: 0, count: count + 1)
+        for t in targets { starts[t + 1] += 1 }
+        for i in 0..<count { starts[i + 1] += starts[i] }
+        var fill = starts
+        var out = [Int](repeating: 0, count: targets.count)
+        for i in indices {
+            for t in self[i] {
+                out[fill[t]] = i
+                fill[t] += 1
+            }
+        }
+        return Adjacency(starts: starts, targets: out)
+    }
+}
+
 /// A directed graph over node indices: edges from each node's `after` nodes to it.
 public struct DependencyGraph: Sendable {
-    public let predecessors: [[Int]]
-    public let successors: [[Int]]
+    public let predecessors: Adjacency
+    public let successors: Adjacency
     /// Nodes in dependency order (predecessors first; ties by declaration order), or nil
     /// when the graph has a cycle.
     public let topologicalOrder: [Int]?
@@ -359,14 +483,15 @@ public struct DependencyGraph: Sendable {
     public let rank: [Int]
 
     public init(predecessors: [[Int]]) {
+        self.init(predecessors: Adjacency(predecessors))
+    }
+
+    public init(predecessors: Adjacency) {
         self.predecessors = predecessors
-        var successors = [[Int]](repeating: [], count: predecessors.count)
-        for (i, preds) in predecessors.enumerated() {
-            for p in preds { successors[p].append(i) }
-        }
+        let successors = predecessors.reversed(count: predecessors.count)
         self.successors = successors
         // Kahn's algorithm with a min-heap on declaration index for a stable order.
-        var indegree = predecessors.map(\.count)
+        var indegree = predecessors.map { $0.count }
         var heap = MinHeap<Int>()
         for i in 0..<predecessors.count where indegree[i] == 0 { heap.push(i) }
         var order: [Int] = []
@@ -426,8 +551,9 @@ public struct DependencyGraph: Sendable {
             stack.append(root); onStack[root] = true
             while var frame = work.popLast() {
                 let v = frame.node
-                if frame.edge < successors[v].count {
-                    let w = successors[v][frame.edge]
+                let out = successors[v]
+                if frame.edge < out.count {
+                    let w = out[out.startIndex + frame.edge]
                     frame.edge += 1
                     work.append(frame)
                     if index[w] < 0 {

@@ -229,7 +229,7 @@ public enum PlanBuilder {
             let nodeOwners = model.owners(ofNode: i)
             nodes.append(SimNode(
                 id: decl.id.name, title: decl.title?.value ?? "", isGate: isGate,
-                predecessors: model.graph.predecessors[i], owners: nodeOwners,
+                predecessors: Array(model.graph.predecessors[i]), owners: nodeOwners,
                 quorum: isGate ? model.quorum(ofNode: i) : 1, duration: duration,
                 rejectProbability: reject, reworkTarget: isGate ? model.reworkTarget(ofNode: i) : nil,
                 skipped: skipped[i], sla: decl.sla?.value))

@@ -16,7 +16,7 @@ public enum ReportBuilder {
             if let p = decl.reject?.value, p.isFinite, p > 0 { reworkLabel = formatNumber(p) + "%" }
             return ProcessGraphNode(
                 id: decl.id.name, title: decl.title?.value ?? decl.id.name, isGate: decl.kind == .gate,
-                owners: owners, sla: decl.sla.map { $0.value.description }, after: model.graph.predecessors[i],
+                owners: owners, sla: decl.sla.map { $0.value.description }, after: Array(model.graph.predecessors[i]),
                 reworkTarget: decl.kind == .gate ? model.reworkTarget(ofNode: i) : nil, reworkLabel: reworkLabel,
                 skipped: i < skipped.count && skipped[i], critical: critical.contains(i))
         }
