@@ -131,7 +131,7 @@ public enum SARIFFormatter {
     /// The one-based UTF-16 column of a byte offset on its line.
     static func utf16Column(_ source: SourceFile, _ offset: Int) -> Int {
         let clamped = min(max(0, offset), source.bytes.count)
-        let lineStart = source.lineStarts[source.lineIndex(of: clamped)]
+        let lineStart = source.lineStart(source.lineIndex(of: clamped))
         return source.text(of: SourceRange(lineStart, clamped)).utf16.count + 1
     }
 

@@ -78,7 +78,7 @@ public struct Suppression: Sendable {
             }
             // Trailing comment: this line. Own line: the next line with code on it.
             let line = source.location(of: comment.range.start).line
-            let lineStart = source.lineStarts[line - 1]
+            let lineStart = source.lineStart(line - 1)
             let before = source.bytes[lineStart..<comment.range.start].contains { $0 != 0x20 && $0 != 0x09 }
             var target = line
             if !before {

@@ -47,6 +47,7 @@ public struct WorkflowModel: Sendable {
         self.workflow = workflow
         var owners: [OwnerDecl] = []
         var nodes: [NodeDecl] = []
+        nodes.reserveCapacity(workflow.members.count)
         var params: [ParamDecl] = []
         let members = workflow.members
         var ownerIndex = NameIndex()
@@ -55,6 +56,7 @@ public struct WorkflowModel: Sendable {
         var duplicates: [DuplicateDeclaration] = []
         // Every node declaration in member order, and whether it is the one that counts.
         var nodeMembers: [(member: Int, unique: Bool)] = []
+        nodeMembers.reserveCapacity(workflow.members.count)
         for m in members.indices {
             switch members[m] {
             case .owner(let o):
@@ -104,12 +106,14 @@ public struct WorkflowModel: Sendable {
             let parts = concurrentMap(pieces) { k in
                 let lo = k * declarations.count / pieces
                 let hi = (k + 1) * declarations.count / pieces
-                return WorkflowModel.resolve(declarations[lo..<hi], of: members, tables)
+                // The first piece has room for all, so joining appends without copying it.
+                return WorkflowModel.resolve(declarations[lo..<hi], of: members, tables,
+                                             reserving: k == 0 ? declarations.count : hi - lo)
             }
             resolved = parts[0]
             for part in parts.dropFirst() { resolved.append(part) }
         } else {
-            resolved = WorkflowModel.resolve(nodeMembers[...], of: members, tables)
+            resolved = WorkflowModel.resolve(nodeMembers[...], of: members, tables, reserving: nodeMembers.count)
         }
         self.summaries = resolved.summaries
         self.unresolved = resolved.unresolved
@@ -166,17 +170,17 @@ public struct WorkflowModel: Sendable {
     /// Resolves node declarations (member index, and whether it is the declaration of
     /// its ID that counts): one walk over their statements.
     static func resolve(_ nodeMembers: ArraySlice<(member: Int, unique: Bool)>, of members: [WorkflowMember],
-                        _ tables: Tables) -> Resolution {
+                        _ tables: Tables, reserving room: Int) -> Resolution {
         let ownerIndex = tables.ownerIndex
         let nodeIndex = tables.nodeIndex
         let paramIndex = tables.paramIndex
         var out = Resolution(ownerIsUsed: [Bool](repeating: false, count: tables.owners),
                              paramIsUsed: [Bool](repeating: false, count: tables.params))
-        out.summaries.reserveCapacity(nodeMembers.count)
-        out.predecessorStart.reserveCapacity(nodeMembers.count + 1)
-        out.predecessorList.reserveCapacity(nodeMembers.count)
-        out.loadStart.reserveCapacity(nodeMembers.count + 1)
-        out.loadList.reserveCapacity(nodeMembers.count)
+        out.summaries.reserveCapacity(room)
+        out.predecessorStart.reserveCapacity(room + 1)
+        out.predecessorList.reserveCapacity(room)
+        out.loadStart.reserveCapacity(room + 1)
+        out.loadList.reserveCapacity(room)
         var names: [Identifier] = []
         var approverNames: [String] = []
         var approverOwners: [Int] = []

@@ -56,30 +56,36 @@ public struct SourceFile: Sendable {
     public let path: String
     /// The file's bytes, exactly as read.
     public let bytes: [UInt8]
-    /// Byte offset of the first byte of each line.
-    public let lineStarts: [Int]
+    /// Byte offset of the first byte of each line (32 bits, like every offset: see
+    /// `maxSize`).
+    public let lineStarts: [UInt32]
 
     public init(path: String, bytes: [UInt8]) {
         self.path = path
         self.bytes = bytes
-        var starts = [0]
-        starts.reserveCapacity(bytes.count / 24 + 1)
+        var starts: [UInt32] = [0]
+        // Room for lines of 8 bytes on average: pages of it that stay unused are never
+        // touched, and the table never has to grow and be copied.
+        starts.reserveCapacity(bytes.count / 8 + 2)
         bytes.withUnsafeBufferPointer { b in
             var i = 0
             let n = b.count
             while i < n {
                 let c = b[i]
                 if c == 0x0A {
-                    starts.append(i + 1)
+                    starts.append(UInt32(clamping: i + 1))
                 } else if c == 0x0D {
                     if i + 1 < n && b[i + 1] == 0x0A { i += 1 }
-                    starts.append(i + 1)
+                    starts.append(UInt32(clamping: i + 1))
                 }
                 i += 1
             }
         }
         self.lineStarts = starts
     }
+
+    /// The byte offset where the line at zero-based `index` starts.
+    public func lineStart(_ index: Int) -> Int { Int(lineStarts[index]) }
 
     public init(path: String, text: String) {
         self.init(path: path, bytes: Array(text.utf8))
@@ -91,7 +97,7 @@ public struct SourceFile: Sendable {
         var hi = lineStarts.count - 1
         while lo < hi {
             let mid = (lo + hi + 1) / 2
-            if lineStarts[mid] <= offset { lo = mid } else { hi = mid - 1 }
+            if Int(lineStarts[mid]) <= offset { lo = mid } else { hi = mid - 1 }
         }
         return lo
     }
@@ -101,7 +107,7 @@ public struct SourceFile: Sendable {
         let clamped = min(max(0, offset), bytes.count)
         let li = lineIndex(of: clamped)
         var column = 1
-        var i = lineStarts[li]
+        var i = lineStart(li)
         while i < clamped {
             // Count every byte that is not a UTF-8 continuation byte.
             if bytes[i] & 0xC0 != 0x80 { column += 1 }
@@ -113,8 +119,8 @@ public struct SourceFile: Sendable {
     /// The byte range of a one-based line, without its line terminator.
     public func lineRange(_ line: Int) -> SourceRange {
         guard line >= 1 && line <= lineStarts.count else { return SourceRange(bytes.count, bytes.count) }
-        let start = lineStarts[line - 1]
-        var end = line < lineStarts.count ? lineStarts[line] : bytes.count
+        let start = lineStart(line - 1)
+        var end = line < lineStarts.count ? lineStart(line) : bytes.count
         while end > start && (bytes[end - 1] == 0x0A || bytes[end - 1] == 0x0D) { end -= 1 }
         return SourceRange(start, end)
     }
