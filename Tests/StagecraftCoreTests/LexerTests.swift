@@ -91,4 +91,34 @@ import Testing
         #expect(lexed.tokens.map(\.kind) == [.invalid, .invalid, .invalid, .endOfFile])
         #expect(lexed.diagnostics.count == 3)
     }
+
+    @Test func lineStartsFollowLineFeedsCarriageReturnsAndBoth() {
+        // LF, CR LF, a lone CR, CR LF across an eight-byte boundary, and text after the end.
+        let text = "ab\ncd\r\nef\rgh\n\n1234\r\n56789012345\r\nx"
+        let source = SourceFile(path: "t", text: text)
+        #expect(source.lineStarts == [0, 3, 7, 10, 13, 14, 20, 33])
+        #expect(SourceFile(path: "t", text: "").lineStarts == [0])
+        #expect(SourceFile(path: "t", text: "\r").lineStarts == [0, 1])
+    }
+
+    @Test func lineStartsMatchAByteByByteScan() {
+        // Random runs of text, LF and CR of every length around the eight-byte words.
+        var rng = TestRandom(state: 11)
+        let alphabet: [UInt8] = [0x0A, 0x0D, 0x61, 0x62, 0x20, 0xC3, 0x8A, 0x0A, 0x0D]
+        for _ in 0..<3000 {
+            let bytes = (0..<rng.below(70)).map { _ in alphabet[rng.below(alphabet.count)] }
+            var expected: [UInt32] = [0]
+            var i = 0
+            while i < bytes.count {
+                if bytes[i] == 0x0A {
+                    expected.append(UInt32(i + 1))
+                } else if bytes[i] == 0x0D {
+                    if i + 1 < bytes.count && bytes[i + 1] == 0x0A { i += 1 }
+                    expected.append(UInt32(i + 1))
+                }
+                i += 1
+            }
+            #expect(SourceFile(path: "r", bytes: bytes).lineStarts == expected, "\(bytes)")
+        }
+    }
 }

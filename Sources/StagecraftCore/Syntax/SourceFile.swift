@@ -68,20 +68,55 @@ public struct SourceFile: Sendable {
         // touched, and the table never has to grow and be copied.
         starts.reserveCapacity(bytes.count / 8 + 2)
         bytes.withUnsafeBufferPointer { b in
-            var i = 0
+            guard let base = b.baseAddress else { return }
+            let raw = UnsafeRawPointer(base)
             let n = b.count
-            while i < n {
-                let c = b[i]
-                if c == 0x0A {
-                    starts.append(UInt32(clamping: i + 1))
-                } else if c == 0x0D {
-                    if i + 1 < n && b[i + 1] == 0x0A { i += 1 }
-                    starts.append(UInt32(clamping: i + 1))
+            var i = 0
+            // Eight bytes at a time: words without a line feed or carriage return are
+            // skipped whole, and line feeds are found from the word's bits. A word with a
+            // carriage return goes byte by byte (CR LF and a lone CR both end a line).
+            while i + 8 <= n {
+                let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+                let feeds = SourceFile.bytesEqual(word, 0x0A)
+                if SourceFile.bytesEqual(word, 0x0D) != 0 {
+                    let end = i + 8
+                    while i < end { SourceFile.scanByte(b, &i, &starts) }
+                    continue
                 }
-                i += 1
+                var bits = feeds
+                while bits != 0 {
+                    starts.append(UInt32(clamping: i + bits.trailingZeroBitCount / 8 + 1))
+                    bits &= bits - 1
+                }
+                i += 8
             }
+            while i < n { SourceFile.scanByte(b, &i, &starts) }
         }
         self.lineStarts = starts
+    }
+
+    /// The high bit of each byte of `word` that equals `byte`, and no other bit.
+    @inline(__always)
+    static func bytesEqual(_ word: UInt64, _ byte: UInt8) -> UInt64 {
+        let x = word ^ (0x0101_0101_0101_0101 &* UInt64(byte))
+        let low7 = UInt64(0x7F7F_7F7F_7F7F_7F7F)
+        // A byte of x is zero exactly when adding 0x7F to its low seven bits leaves the
+        // high bit clear and its own high bit is clear too.
+        return ~(((x & low7) &+ low7) | x | low7)
+    }
+
+    /// Looks at the byte at `i` (and the one after a CR) and records a line start after
+    /// a line end.
+    @inline(__always)
+    static func scanByte(_ b: UnsafeBufferPointer<UInt8>, _ i: inout Int, _ starts: inout [UInt32]) {
+        let c = b[i]
+        if c == 0x0A {
+            starts.append(UInt32(clamping: i + 1))
+        } else if c == 0x0D {
+            if i + 1 < b.count && b[i + 1] == 0x0A { i += 1 }
+            starts.append(UInt32(clamping: i + 1))
+        }
+        i += 1
     }
 
     /// The byte offset where the line at zero-based `index` starts.
