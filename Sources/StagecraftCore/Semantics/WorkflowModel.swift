@@ -1,5 +1,3 @@
-import Foundation
-
 /// The resolved view of a workflow: symbol tables, the calendar and the dependency graph.
 ///
 /// Building the model never reports anything; the rules under `Rules/` read it (and the
@@ -41,9 +39,7 @@ public struct WorkflowModel: Sendable {
     private let loadStart: [Int]
     private let loadList: [Int]
 
-    /// Resolves a workflow. With `piecesAbove` node declarations or more, the walk over
-    /// their statements runs in two pieces side by side (tests lower it to compare).
-    public init(_ workflow: Workflow, piecesAbove: Int = parallelResolutionThreshold) {
+    public init(_ workflow: Workflow) {
         self.workflow = workflow
         var owners: [OwnerDecl] = []
         var nodes: [NodeDecl] = []
@@ -95,26 +91,12 @@ public struct WorkflowModel: Sendable {
         self.calendar = WorkflowModel.calendar(of: workflow)
         self.deadline = workflow.deadline.map(\.value)
 
-        // One walk over every statement of every node declaration; a big workflow's
-        // declarations are cut in pieces walked side by side, then joined in order.
+        // One walk over every statement of every node declaration. (Two pieces walked
+        // side by side were tried: in `check`, whose other core is busy with the rules
+        // that read only the tree, they made a 10 MB file slower, not faster.)
         let tables = Tables(owners: owners.count, params: params.count, ownerIndex: ownerIndex,
                             nodeIndex: nodeIndex, paramIndex: paramIndex)
-        let declarations = nodeMembers
-        let pieces = declarations.count >= max(2, piecesAbove) ? 2 : 1
-        var resolved: Resolution
-        if pieces > 1 {
-            let parts = concurrentMap(pieces) { k in
-                let lo = k * declarations.count / pieces
-                let hi = (k + 1) * declarations.count / pieces
-                // The first piece has room for all, so joining appends without copying it.
-                return WorkflowModel.resolve(declarations[lo..<hi], of: members, tables,
-                                             reserving: k == 0 ? declarations.count : hi - lo)
-            }
-            resolved = parts[0]
-            for part in parts.dropFirst() { resolved.append(part) }
-        } else {
-            resolved = WorkflowModel.resolve(nodeMembers[...], of: members, tables, reserving: nodeMembers.count)
-        }
+        let resolved = WorkflowModel.resolve(nodeMembers, of: members, tables)
         self.summaries = resolved.summaries
         self.unresolved = resolved.unresolved
         self.conditions = resolved.conditions
@@ -126,9 +108,6 @@ public struct WorkflowModel: Sendable {
                                                              targets: resolved.predecessorList))
     }
 
-    /// Workflows with this many node declarations or more resolve on two cores.
-    public static let parallelResolutionThreshold = 8192
-
     /// The symbol tables resolution reads.
     struct Tables: Sendable {
         var owners: Int
@@ -138,8 +117,7 @@ public struct WorkflowModel: Sendable {
         var paramIndex: NameIndex
     }
 
-    /// What resolving a run of node declarations finds; the flat tables have their own
-    /// `…Start` arrays beginning at 0.
+    /// What resolving the node declarations finds.
     struct Resolution: Sendable {
         var summaries: [NodeSummary] = []
         var predecessorStart: [Int] = [0]
@@ -150,27 +128,13 @@ public struct WorkflowModel: Sendable {
         var paramIsUsed: [Bool]
         var loadStart: [Int] = [0]
         var loadList: [Int] = []
-
-        /// Appends what a later run found, as if one walk had found both.
-        mutating func append(_ other: Resolution) {
-            summaries += other.summaries
-            let predecessorBase = predecessorList.count
-            predecessorList += other.predecessorList
-            predecessorStart += other.predecessorStart.dropFirst().lazy.map { $0 + predecessorBase }
-            unresolved += other.unresolved
-            conditions += other.conditions
-            for i in ownerIsUsed.indices where other.ownerIsUsed[i] { ownerIsUsed[i] = true }
-            for i in paramIsUsed.indices where other.paramIsUsed[i] { paramIsUsed[i] = true }
-            let loadBase = loadList.count
-            loadList += other.loadList
-            loadStart += other.loadStart.dropFirst().lazy.map { $0 + loadBase }
-        }
     }
 
     /// Resolves node declarations (member index, and whether it is the declaration of
     /// its ID that counts): one walk over their statements.
-    static func resolve(_ nodeMembers: ArraySlice<(member: Int, unique: Bool)>, of members: [WorkflowMember],
-                        _ tables: Tables, reserving room: Int) -> Resolution {
+    static func resolve(_ nodeMembers: [(member: Int, unique: Bool)], of members: [WorkflowMember],
+                        _ tables: Tables) -> Resolution {
+        let room = nodeMembers.count
         let ownerIndex = tables.ownerIndex
         let nodeIndex = tables.nodeIndex
         let paramIndex = tables.paramIndex
