@@ -30,16 +30,22 @@ public struct SelfApprovalRule: Rule {
     public func check(_ context: RuleContext) -> [Diagnostic] {
         guard let model = context.model else { return [] }
         var out: [Diagnostic] = []
+        var seen: [String] = []
         for i in model.summaries.indices where model.summaries[i].kind == .gate && model.summaries[i].approverCount > 0 {
-            let node = model.nodes[i]
-            // The stages the gate waits for directly, each once, in the order written.
-            let reviewed = model.graph.predecessors[i].map { model.nodes[$0] }
-            var reported = Set<String>()
-            for approver in node.approvers where reported.insert(approver.name).inserted {
-                let own = reviewed.filter { $0.kind == .stage && $0.owner?.name == approver.name }
-                if let first = own.first {
-                    out.append(diagnostic("'\(approver.name)' approves gate '\(node.id.name)' but owns '\(first.id.name)', which the gate reviews",
-                                          at: approver.range, help: "let someone who did not do the work approve it"))
+            // Each approver once, in the order written; the stages the gate waits for
+            // directly, in the order written. No copies: a big workflow has many gates.
+            seen.removeAll(keepingCapacity: true)
+            let statements = model.nodes[i].statements
+            for k in statements.indices {
+                guard case .approvers(let approvers) = statements[k].kind else { continue }
+                for approver in approvers where !seen.contains(approver.name) {
+                    seen.append(approver.name)
+                    for p in model.graph.predecessors[i]
+                    where model.summaries[p].kind == .stage && model.nodes[p].owner?.name == approver.name {
+                        out.append(diagnostic("'\(approver.name)' approves gate '\(model.nodes[i].id.name)' but owns '\(model.nodes[p].id.name)', which the gate reviews",
+                                              at: approver.range, help: "let someone who did not do the work approve it"))
+                        break
+                    }
                 }
             }
         }

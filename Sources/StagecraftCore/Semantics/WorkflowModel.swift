@@ -487,6 +487,9 @@ public struct DependencyGraph: Sendable {
     /// Whether `a` precedes `b` through one or more `after` edges (iterative search).
     public func precedes(_ a: Int, _ b: Int, skippingEdge skipped: (from: Int, to: Int)? = nil) -> Bool {
         guard a != b || skipped == nil else { return false }
+        // Most often `a` is a direct predecessor: answer without allocating a search.
+        let directEdgeSkipped = skipped.map { $0.from == a && $0.to == b } ?? false
+        if !directEdgeSkipped && predecessors[b].contains(a) { return true }
         var stack = [b]
         var seen = Set<Int>([b])
         let acyclic = topologicalOrder != nil
