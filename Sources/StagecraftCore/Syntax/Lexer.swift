@@ -120,7 +120,9 @@ public enum Lexer {
             let start = i
             switch c {
             case 0x20, 0x09:
+                // A run of blanks at once (indentation is most of them).
                 i += 1
+                while i < n && (b[i] == 0x20 || b[i] == 0x09) { i += 1 }
             case 0x0A:
                 i += 1
                 add(.newline, start)
