@@ -106,6 +106,7 @@ extension Parser {
     /// coming from the start does itself (the brace, and the error at the end of the file).
     mutating func parseMembersToClose() -> [WorkflowMember] {
         var members: [WorkflowMember] = []
+        members.reserveCapacity((source.bytes.count - current.range.start) / 64)
         while kind != .rightBrace && kind != .endOfFile {
             let before = position
             if let joined = joinChunk() {

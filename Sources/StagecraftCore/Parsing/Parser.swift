@@ -343,6 +343,11 @@ public struct Parser {
             if kind == .identifier { advance() }
         }
         var members: [WorkflowMember] = []
+        if chunks != nil {
+            // Room for a member per 64 bytes, so that the pieces join without the list
+            // growing and copying itself; pages of it that stay unused are never touched.
+            members.reserveCapacity(source.bytes.count / 64)
+        }
         let end = parseBlock("workflow") { p in
             if let joined = p.joinChunk() {
                 members += joined
