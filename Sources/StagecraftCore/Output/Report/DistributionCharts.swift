@@ -186,7 +186,7 @@ extension ReportCharts {
                             description: "Histogram of \(input.values.count) \(input.countName)")
         let (values, beyond) = input.drawn
         let bins = Histogram.bins(values)
-        guard let first = bins.first, let last = bins.last else {
+        guard !bins.isEmpty else {
             svg.noData("No data")
             return svg.finish()
         }
