@@ -124,6 +124,26 @@ import Testing
         }
     }
 
+    @Test func pieceParsesKeepNothingAlive() throws {
+        // After a parse in pieces, the file's bytes must be referenced by nobody else: a
+        // cycle between the pieces and their parsers once kept every big file for good.
+        var text = "workflow \"w\" {\n  owner pm\n"
+        for i in 0..<200 { text += "  stage s\(i) { owner pm; sla 1d }\n" }
+        text += "}\n"
+        var bytes = Array(text.utf8)
+        let before = bytes.withUnsafeBufferPointer { $0.baseAddress }
+        do {
+            let source = SourceFile(path: "w", bytes: bytes)
+            let lines = Self.nodeLines(source.bytes)
+            let (parsed, used) = Parser.parse(source, cuttingNear: [lines[60], lines[130]], piecesFirst: true)
+            #expect(used == 2)
+            #expect(parsed.tree.workflow?.nodes.count == 200)
+        }
+        // Writing to a uniquely referenced array keeps its storage; a shared one is copied.
+        bytes[0] = bytes[0]
+        #expect(bytes.withUnsafeBufferPointer { $0.baseAddress } == before)
+    }
+
     @Test func bigFilesAreCutOncePerCore() {
         #expect(Parser.chunkTargets(size: 10_000_000, cores: 2) == [5_000_000])
         #expect(Parser.chunkTargets(size: 10_000_000, cores: 4) == [2_500_000, 5_000_000, 7_500_000])

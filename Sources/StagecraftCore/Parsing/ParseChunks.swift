@@ -84,6 +84,9 @@ extension Parser {
                     parser.chunks = chunks
                     parser.nextChunk = index + 1
                     let members = parser.parseMembersToClose()
+                    // The piece keeps its parser, and the parser must not keep the pieces:
+                    // that would be a cycle holding the file and every piece for good.
+                    parser.chunks = nil
                     return ParseChunk.Piece(members: members, parser: parser)
                 }
             }
