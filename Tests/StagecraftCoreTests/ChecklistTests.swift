@@ -206,6 +206,11 @@ import Testing
         #expect(missingStart.stderr.contains("--start"))
         #expect(runCLI(["checklist", Self.fixture, "--start", "2026-13-01"]).exitCode == 2)
         #expect(runCLI(["checklist", Self.fixture, "--start", "21/12/2026"]).exitCode == 2)
+        // The same years as simulate and report.
+        let early = runCLI(["checklist", Self.fixture, "--start", "0001-01-01"])
+        #expect(early.exitCode == 2)
+        #expect(early.stderr.contains("--start takes a date from 1900-01-01 to 9999-12-31, not '0001-01-01'"))
+        #expect(runCLI(["checklist", Self.fixture, "--start", "1900-01-01"]).exitCode == 0)
         #expect(runCLI(["checklist", "--start", "2026-12-21"]).exitCode == 2)
         #expect(run("xml").exitCode == 2)
         let unknown = run("markdown", ["--set", "regoin=EU"])

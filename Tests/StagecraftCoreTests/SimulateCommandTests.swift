@@ -237,6 +237,7 @@ import Testing
         (["--capacity", "eng"], "--capacity takes OWNER=N, not 'eng'"),
         (["--start", "2026-13-01"], "--start takes a date as YYYY-MM-DD, not '2026-13-01'"),
         (["--start", "tomorrow"], "--start takes a date as YYYY-MM-DD, not 'tomorrow'"),
+        (["--start", "1899-12-31"], "--start takes a date from 1900-01-01 to 9999-12-31, not '1899-12-31'"),
         (["--cases", "3"], "--cases needs --arrival"),
         (["--arrival", "2d"], "--arrival needs --cases"),
         (["--cases", "3", "--arrival", "2 days"], "--arrival takes a duration such as 30m, 4h, 2d, 1w or 3bd, not '2 days'"),

@@ -44,12 +44,23 @@ public struct ParsedArguments: Sendable {
         return v
     }
 
+    /// The years a date option (`--start`) takes, in every command.
+    ///
+    /// Wide enough for any plan; the lower end keeps the simulator's clock arithmetic
+    /// away from dates it was not built for.
+    public static let dateYears = 1900...9999
+
     /// The date an option gives as YYYY-MM-DD, nil when the option is absent; a value that
-    /// is not a real date, or falls outside `years`, is a usage error with `help`.
-    public func date(_ name: String, years: ClosedRange<Int> = 0...9999, help: String) throws -> CivilDate? {
+    /// is not a real date, or falls outside `dateYears`, is a usage error with `help`.
+    public func date(_ name: String, help: String) throws -> CivilDate? {
         guard let s = value(name) else { return nil }
-        guard let date = CivilDate.parse(s), years.contains(date.year) else {
+        guard let date = CivilDate.parse(s) else {
             throw UsageError("--\(name) takes a date as YYYY-MM-DD, not '\(s)'", help: help)
+        }
+        let years = ParsedArguments.dateYears
+        guard years.contains(date.year) else {
+            throw UsageError("--\(name) takes a date from \(years.lowerBound)-01-01 to \(years.upperBound)-12-31, not '\(s)'",
+                             help: help)
         }
         return date
     }

@@ -234,7 +234,7 @@ enum SimulateCommand {
             }
             seed = v
         }
-        let start = try args.date("start", years: 1900...9999, help: "--start 2026-12-01")
+        let start = try args.date("start", help: "--start 2026-12-01")
             .map { Double($0.dayNumber) * secondsPerDay + 9 * 3600 }
         var portfolio: PortfolioOptions?
         switch (args.value("cases"), args.value("arrival")) {
