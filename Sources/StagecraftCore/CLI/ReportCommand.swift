@@ -13,7 +13,8 @@ enum ReportCommand {
     loads nothing and runs no scripts, so it can be attached to an email or printed (A4).
 
     Options:
-      -o, --output FILE     where to write the page (required; replaced atomically)
+      -o, --output FILE     where to write the page (required; replaced atomically;
+                            - writes it to standard output)
       --history LOG         an event log of past runs (CSV, XES or JSONL; .gz too)
       --start DATE          kickoff date, YYYY-MM-DD (default 2024-01-01, the simulator's
                             default kickoff, so the same file always gives the same page;
@@ -99,8 +100,13 @@ enum ReportCommand {
                     + ReportBuilder.provenanceNotes(built))
         }
 
-        try Files.writeAtomically(Array(HTMLReport.render(document).utf8), to: out)
-        output.stderr += "stagecraft: wrote \(out)\n"
+        let html = HTMLReport.render(document)
+        if out == "-" {
+            output.stdout += html
+        } else {
+            try Files.writeAtomically(Array(html.utf8), to: out)
+            output.stderr += "stagecraft: wrote \(out)\n"
+        }
     }
 }
 

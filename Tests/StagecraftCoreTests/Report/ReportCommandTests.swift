@@ -61,6 +61,17 @@ import Testing
         #expect(try String(contentsOfFile: again, encoding: .utf8) == html)
     }
 
+    @Test func dashWritesThePageToStandardOutput() throws {
+        let file = temporaryPath("report.html")
+        #expect(runCLI(["report", "-", "--start", "2024-03-04", "-o", file], stdin: flow).exitCode == 0)
+        let piped = runCLI(["report", "-", "--start", "2024-03-04", "-o", "-"], stdin: flow)
+        #expect(piped.exitCode == 0)
+        #expect(piped.stderr.isEmpty)
+        #expect(piped.stdout == (try String(contentsOfFile: file, encoding: .utf8)))
+        #expect(piped.stdout.hasPrefix("<!DOCTYPE html>"))
+        #expect(!FileManager.default.fileExists(atPath: "-"))
+    }
+
     @Test func paramsAndDefaultKickoffAreStated() throws {
         let out = temporaryPath("report.html")
         let result = runCLI(["report", "-", "--set", "eu=true", "--output", out], stdin: flow)
