@@ -55,13 +55,11 @@ extension Parser {
 
     /// Whether `stage` or `gate` followed by a space or tab starts at `k`.
     static func startsNode(_ b: UnsafeBufferPointer<UInt8>, _ k: Int) -> Bool {
-        func spells(_ word: [UInt8]) -> Bool {
-            let n = word.count
-            guard k + n < b.count else { return false }
-            for j in 0..<n where b[k + j] != word[j] { return false }
-            return b[k + n] == 0x20 || b[k + n] == 0x09
-        }
-        return spells(Array("stage".utf8)) || spells(Array("gate".utf8))
+        var end = k
+        while end < b.count && Lexer.isIdentifierContinue(b[end]) { end += 1 }
+        guard end < b.count, b[end] == 0x20 || b[end] == 0x09 else { return false }
+        let keyword = Keyword.spelled(b, k, end)
+        return keyword == .stage || keyword == .gate
     }
 
     /// Lexes and parses with the workflow body cut near `targets` (see `cuts`), each
@@ -112,15 +110,21 @@ extension Parser {
         members.reserveCapacity((source.bytes.count - current.range.start) / 64)
         while kind != .rightBrace && kind != .endOfFile {
             let before = position
-            if let joined = joinChunk() {
-                members += joined
-            } else if let m = parseWorkflowMember() {
-                members.append(m)
-            }
+            parseMemberOrPiece(into: &members)
             if position == before { advance() }
             skipNewlines()
         }
         return members
+    }
+
+    /// One step of the workflow's member loop, the same for the parser from the start
+    /// and for a piece: the members of a piece cut exactly here, else the next member.
+    mutating func parseMemberOrPiece(into members: inout [WorkflowMember]) {
+        if let joined = joinChunk() {
+            members += joined
+        } else if let m = parseWorkflowMember() {
+            members.append(m)
+        }
     }
 
     /// At the top of the workflow's member loop: if a piece was cut exactly here, takes

@@ -348,13 +348,7 @@ public struct Parser {
             // growing and copying itself; pages of it that stay unused are never touched.
             members.reserveCapacity(source.bytes.count / 64)
         }
-        let end = parseBlock("workflow") { p in
-            if let joined = p.joinChunk() {
-                members += joined
-            } else if let m = p.parseWorkflowMember() {
-                members.append(m)
-            }
-        }
+        let end = parseBlock("workflow") { p in p.parseMemberOrPiece(into: &members) }
         return Workflow(title: title, members: members, range: SourceRange(keyword.range.start, end),
                         keywordRange: keyword.range)
     }
@@ -551,6 +545,7 @@ public struct Parser {
     static let stageKeywords: [Keyword] = [.after, .when, .sla, .estimate, .matches, .checklist, .owner]
     static let gateKeywords: [Keyword] = [.after, .when, .sla, .estimate, .matches, .checklist, .approvers, .quorum, .reject, .on]
     static let stageStatements = stageKeywords.map(\.rawValue)
+    static let gateStatements = gateKeywords.map(\.rawValue)
 
     /// Whether a statement of a stage (or gate) body may start with `keyword`: the
     /// lists above as a switch, which reads no shared array while parsing.
@@ -562,7 +557,6 @@ public struct Parser {
         default: return false
         }
     }
-    static let gateStatements = gateKeywords.map(\.rawValue)
 
     mutating func parseNode() -> WorkflowMember? {
         let keyword = advance()

@@ -94,9 +94,8 @@ public struct WorkflowModel: Sendable {
         // One walk over every statement of every node declaration. (Two pieces walked
         // side by side were tried: in `check`, whose other core is busy with the rules
         // that read only the tree, they made a 10 MB file slower, not faster.)
-        let tables = Tables(owners: owners.count, params: params.count, ownerIndex: ownerIndex,
-                            nodeIndex: nodeIndex, paramIndex: paramIndex)
-        let resolved = WorkflowModel.resolve(nodeMembers, of: members, tables)
+        let resolved = WorkflowModel.resolve(nodeMembers, of: members, ownerIndex: ownerIndex,
+                                             nodeIndex: nodeIndex, paramIndex: paramIndex)
         self.summaries = resolved.summaries
         self.unresolved = resolved.unresolved
         self.conditions = resolved.conditions
@@ -106,15 +105,6 @@ public struct WorkflowModel: Sendable {
         self.loadList = resolved.loadList
         self.graph = DependencyGraph(predecessors: Adjacency(starts: resolved.predecessorStart,
                                                              targets: resolved.predecessorList))
-    }
-
-    /// The symbol tables resolution reads.
-    struct Tables: Sendable {
-        var owners: Int
-        var params: Int
-        var ownerIndex: NameIndex
-        var nodeIndex: NameIndex
-        var paramIndex: NameIndex
     }
 
     /// What resolving the node declarations finds.
@@ -133,13 +123,11 @@ public struct WorkflowModel: Sendable {
     /// Resolves node declarations (member index, and whether it is the declaration of
     /// its ID that counts): one walk over their statements.
     static func resolve(_ nodeMembers: [(member: Int, unique: Bool)], of members: [WorkflowMember],
-                        _ tables: Tables) -> Resolution {
+                        ownerIndex: NameIndex, nodeIndex: NameIndex, paramIndex: NameIndex) -> Resolution {
         let room = nodeMembers.count
-        let ownerIndex = tables.ownerIndex
-        let nodeIndex = tables.nodeIndex
-        let paramIndex = tables.paramIndex
-        var out = Resolution(ownerIsUsed: [Bool](repeating: false, count: tables.owners),
-                             paramIsUsed: [Bool](repeating: false, count: tables.params))
+        // Each index holds exactly the declarations that count, one per owner or param.
+        var out = Resolution(ownerIsUsed: [Bool](repeating: false, count: ownerIndex.count),
+                             paramIsUsed: [Bool](repeating: false, count: paramIndex.count))
         out.summaries.reserveCapacity(room)
         out.predecessorStart.reserveCapacity(room + 1)
         out.predecessorList.reserveCapacity(room)
