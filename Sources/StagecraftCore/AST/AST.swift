@@ -69,6 +69,12 @@ public enum WorkflowMember: Hashable, Sendable {
     case owner(OwnerDecl)
     case node(NodeDecl)
 
+    /// The ID of a stage or gate declaration; nil for other members.
+    @inlinable public var nodeID: Identifier? {
+        if case .node(let n) = self { return n.id }
+        return nil
+    }
+
     public var range: SourceRange {
         switch self {
         case .description(_, let r), .deadline(_, let r): return r

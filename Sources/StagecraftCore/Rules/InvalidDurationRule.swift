@@ -61,16 +61,21 @@ public struct InvalidDurationRule: Rule {
                 case .sla(let d):
                     positive(d, "the SLA")
                 case .estimate(let e):
-                    for d in e.durations { positive(d, "an estimate") }
-                    let values = e.durations.map { $0.value.seconds }
+                    // Each end by name rather than through `durations`: a big workflow
+                    // has tens of thousands of estimates, and that array is made anew.
                     switch e {
                     case .range(let low, let high):
+                        positive(low, "an estimate")
+                        positive(high, "an estimate")
                         if low.value.amount > 0 && compare(low, high) == .greater {
                             out.append(diagnostic("the estimate's low end \(low.value) exceeds its high end \(high.value)",
                                                   at: low.range.union(high.range), help: "write the range low..high, as in \(high.value)..\(low.value)"))
                         }
                     case .pert(let o, let m, let p):
-                        if values.allSatisfy({ $0 > 0 }) {
+                        positive(o, "an estimate")
+                        positive(m, "an estimate")
+                        positive(p, "an estimate")
+                        if o.value.seconds > 0 && m.value.seconds > 0 && p.value.seconds > 0 {
                             if compare(o, m) == .greater {
                                 out.append(diagnostic("the most likely estimate \(m.value) is below the optimistic \(o.value)",
                                                       at: m.range, help: "write estimate OPTIMISTIC LIKELY PESSIMISTIC, in increasing order"))

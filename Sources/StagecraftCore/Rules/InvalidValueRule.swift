@@ -44,11 +44,18 @@ public struct InvalidValueRule: Rule {
             """),
         ])
 
-    /// Statements a node may give more than once (their lists add up).
-    static func repeatable(_ kind: NodeStatementKind) -> Bool {
+    /// A bit for each statement a node may give only once; nil for the statements that
+    /// may repeat (their lists add up).
+    static func onceBit(_ kind: NodeStatementKind) -> UInt8? {
         switch kind {
-        case .after, .matches, .checklist, .approvers: return true
-        default: return false
+        case .after, .matches, .checklist, .approvers: return nil
+        case .when: return 1 << 0
+        case .sla: return 1 << 1
+        case .estimate: return 1 << 2
+        case .owner: return 1 << 3
+        case .quorum: return 1 << 4
+        case .reject: return 1 << 5
+        case .onReject: return 1 << 6
         }
     }
 
@@ -69,8 +76,10 @@ public struct InvalidValueRule: Rule {
                 seenWorkflowStatements[keyword] = range
             }
         }
-        for member in workflow.members {
-            switch member {
+        // Members and statements are read in place: a copy would retain their payloads,
+        // and a big workflow has hundreds of thousands of statements.
+        for m in workflow.members.indices {
+            switch workflow.members[m] {
             case .description(_, let r): once("description", r)
             case .deadline(_, let r): once("deadline", r)
             case .calendar(let c):
@@ -117,19 +126,21 @@ public struct InvalidValueRule: Rule {
                     seen[key] = seen[key] ?? item.range
                 }
             case .node(let node):
-                // A handful of statements per node: a linear scan beats hashing here.
-                var seen: [(keyword: String, range: SourceRange)] = []
-                for s in node.statements {
-                    let key = s.kind.keyword
-                    if !InvalidValueRule.repeatable(s.kind) {
-                        if let first = seen.first(where: { $0.keyword == key }) {
-                            out.append(diagnostic("'\(key)' is given twice in '\(node.id.name)'", at: s.keywordRange,
+                // One bit per statement seen; the first of a repeat is looked up only
+                // when there is one to report.
+                var seen: UInt8 = 0
+                let statements = node.statements
+                for k in statements.indices {
+                    if let bit = InvalidValueRule.onceBit(statements[k].kind) {
+                        if seen & bit != 0,
+                           let first = statements[..<k].first(where: { InvalidValueRule.onceBit($0.kind) == bit }) {
+                            let key = statements[k].kind.keyword
+                            out.append(diagnostic("'\(key)' is given twice in '\(node.id.name)'", at: statements[k].keywordRange,
                                                   help: "keep one; the first is at line \(context.line(of: first.range.start))"))
-                        } else {
-                            seen.append((key, s.range))
                         }
+                        seen |= bit
                     }
-                    switch s.kind {
+                    switch statements[k].kind {
                     case .quorum(.count(let n)): wholePositive(n, "quorum")
                     case .reject(let p):
                         if p.value < 0 || p.value > 100 {

@@ -23,14 +23,15 @@ public struct Suppression: Sendable {
         func problem(_ message: String, _ range: SourceRange, help: String? = nil) {
             problems.append(Diagnostic(rule: invalid.id, severity: invalid.severity, message: message, range: range, help: help))
         }
+        let bytes = source.bytes
+        let markerBytes = Array(marker.utf8)
         for comment in parsed.comments {
-            let bytes = source.bytes[comment.range.start..<comment.range.end]
-            // Skip '#' and spaces, then look for the marker.
+            // Skip '#' and spaces, then look for the marker. Compared in place: most
+            // comments are not suppressions, and a big file has tens of thousands.
             var i = comment.range.start + 1
             while i < comment.range.end && (bytes[i] == 0x20 || bytes[i] == 0x09) { i += 1 }
-            let markerBytes = Array(marker.utf8)
             guard comment.range.end - i >= markerBytes.count,
-                  Array(source.bytes[i..<(i + markerBytes.count)]) == markerBytes else { continue }
+                  markerBytes.indices.allSatisfy({ bytes[i + $0] == markerBytes[$0] }) else { continue }
             i += markerBytes.count
             if i < comment.range.end && Lexer.isIdentifierContinue(bytes[i]) { continue }
             // Rule names up to '--'.

@@ -42,8 +42,10 @@ public struct WorkflowModel: Sendable {
     public init(_ workflow: Workflow) {
         self.workflow = workflow
         var owners: [OwnerDecl] = []
-        var nodes: [NodeDecl] = []
-        nodes.reserveCapacity(workflow.members.count)
+        // The member index of each node declaration that counts, in order; the nodes
+        // themselves are copied out while resolving, which reads them anyway.
+        var nodeMemberIndices: [Int] = []
+        nodeMemberIndices.reserveCapacity(workflow.members.count)
         var params: [ParamDecl] = []
         let members = workflow.members
         var ownerIndex = NameIndex()
@@ -54,6 +56,19 @@ public struct WorkflowModel: Sendable {
         var nodeMembers: [(member: Int, unique: Bool)] = []
         nodeMembers.reserveCapacity(workflow.members.count)
         for m in members.indices {
+            // Only a node's ID is read here: switching on the whole member would copy it
+            // and retain its statements, one cache miss per node in a big workflow.
+            if let id = members[m].nodeID {
+                let (first, inserted) = nodeIndex.insert(id.name, nodeMemberIndices.count)
+                if inserted {
+                    nodeMemberIndices.append(m)
+                } else if case .node(let n) = members[m] {
+                    let firstID = members[nodeMemberIndices[first]].nodeID
+                    duplicates.append(DuplicateDeclaration(id: id, first: firstID?.range ?? id.range, kind: n.kind.rawValue))
+                }
+                nodeMembers.append((m, inserted))
+                continue
+            }
             switch members[m] {
             case .owner(let o):
                 let (first, inserted) = ownerIndex.insert(o.id.name, owners.count)
@@ -62,14 +77,6 @@ public struct WorkflowModel: Sendable {
                 } else {
                     duplicates.append(DuplicateDeclaration(id: o.id, first: owners[first].id.range, kind: "owner"))
                 }
-            case .node(let n):
-                let (first, inserted) = nodeIndex.insert(n.id.name, nodes.count)
-                if inserted {
-                    nodes.append(n)
-                } else {
-                    duplicates.append(DuplicateDeclaration(id: n.id, first: nodes[first].id.range, kind: n.kind.rawValue))
-                }
-                nodeMembers.append((m, inserted))
             case .param(let p):
                 let (first, inserted) = paramIndex.insert(p.name.name, params.count)
                 if inserted {
@@ -82,7 +89,6 @@ public struct WorkflowModel: Sendable {
             }
         }
         self.owners = owners
-        self.nodes = nodes
         self.params = params
         self.ownerIndex = ownerIndex
         self.nodeIndex = nodeIndex
@@ -96,6 +102,7 @@ public struct WorkflowModel: Sendable {
         // that read only the tree, they made a 10 MB file slower, not faster.)
         let resolved = WorkflowModel.resolve(nodeMembers, of: members, ownerIndex: ownerIndex,
                                              nodeIndex: nodeIndex, paramIndex: paramIndex)
+        self.nodes = resolved.nodes
         self.summaries = resolved.summaries
         self.unresolved = resolved.unresolved
         self.conditions = resolved.conditions
@@ -109,6 +116,8 @@ public struct WorkflowModel: Sendable {
 
     /// What resolving the node declarations finds.
     struct Resolution: Sendable {
+        /// The node declarations that count, in order.
+        var nodes: [NodeDecl] = []
         var summaries: [NodeSummary] = []
         var predecessorStart: [Int] = [0]
         var predecessorList: [Int] = []
@@ -128,6 +137,7 @@ public struct WorkflowModel: Sendable {
         // Each index holds exactly the declarations that count, one per owner or param.
         var out = Resolution(ownerIsUsed: [Bool](repeating: false, count: ownerIndex.count),
                              paramIsUsed: [Bool](repeating: false, count: paramIndex.count))
+        out.nodes.reserveCapacity(room)
         out.summaries.reserveCapacity(room)
         out.predecessorStart.reserveCapacity(room + 1)
         out.predecessorList.reserveCapacity(room)
@@ -221,6 +231,7 @@ public struct WorkflowModel: Sendable {
                 }
             }
             guard unique else { continue }
+            out.nodes.append(node)
             summary.distinctApproverCount = approverNames.count
             out.summaries.append(summary)
             out.predecessorStart.append(out.predecessorList.count)
