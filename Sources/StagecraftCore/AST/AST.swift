@@ -162,8 +162,30 @@ public struct NodeDecl: Hashable, Sendable {
 public struct NodeStatement: Hashable, Sendable {
     public var kind: NodeStatementKind
     public var range: SourceRange
-    /// The range of the leading keyword (`after`, `sla`, …).
-    public var keywordRange: SourceRange
+
+    init(kind: NodeStatementKind, range: SourceRange) {
+        self.kind = kind
+        self.range = range
+    }
+
+    /// The range of the leading keyword (`after`, `sla`, …; the `on` of `on reject`).
+    ///
+    /// Worked out rather than stored: a statement starts with its keyword, whose length
+    /// the kind gives, and a big workflow has hundreds of thousands of statements.
+    public var keywordRange: SourceRange {
+        let length: Int
+        switch kind {
+        case .after, .owner: length = 5
+        case .when: length = 4
+        case .sla: length = 3
+        case .estimate: length = 8
+        case .matches: length = 7
+        case .checklist, .approvers: length = 9
+        case .quorum, .reject: length = 6
+        case .onReject: length = 2
+        }
+        return SourceRange(range.start, range.start + length)
+    }
 }
 
 /// The statements of stage and gate bodies.

@@ -38,6 +38,8 @@ public struct Parser {
     var depth = 0
     /// The statements of the node being parsed (see `parseNode`).
     var nodeStatements: [NodeStatement] = []
+    /// The items of the checklist being parsed (see `parseChecklist`).
+    var checklistItems: [ChecklistItem] = []
     /// Pieces of the file parsed ahead on other cores (see `ParseChunks.swift`), and the
     /// first one this parser has not reached yet.
     var chunks: [ParseChunk]?
@@ -561,7 +563,7 @@ public struct Parser {
     mutating func parseNode() -> WorkflowMember? {
         let keyword = advance()
         let nodeKind: NodeKind = isKeyword(.gate, keyword) ? .gate : .stage
-        guard let id = expectIdentifier("the \(nodeKind.rawValue)'s ID") else { recoverToStatementEnd(); return nil }
+        guard let id = expectIdentifier(nodeKind == .stage ? "the stage's ID" : "the gate's ID") else { recoverToStatementEnd(); return nil }
         var title: StringLiteral?
         if kind == .string { title = parseStringLiteral() }
         // Statements collect in a buffer the parser reuses (nodes do not nest), then move
@@ -665,8 +667,7 @@ public struct Parser {
         }
         let end = previousEnd
         expectStatementEnd()
-        return NodeStatement(kind: statement, range: SourceRange(keywordToken.range.start, end),
-                             keywordRange: keywordToken.range)
+        return NodeStatement(kind: statement, range: SourceRange(keywordToken.range.start, end))
     }
 
     mutating func parseEstimate() -> Estimate? {
@@ -689,7 +690,9 @@ public struct Parser {
     }
 
     mutating func parseChecklist(_ keyword: Token) -> Checklist? {
-        var items: [ChecklistItem] = []
+        // Items collect in a buffer the parser reuses (checklists do not nest), then move
+        // to an array of exactly their size, as a node's statements do.
+        checklistItems.removeAll(keepingCapacity: true)
         let end = parseBlock("checklist") { p in
             guard let text = p.expectString("a checklist item in double quotes") else {
                 p.recoverToStatementEnd()
@@ -704,9 +707,12 @@ public struct Parser {
                 }
                 by = owner
             }
-            items.append(ChecklistItem(text: text, by: by, range: SourceRange(text.range.start, by?.range.end ?? text.range.end)))
+            p.checklistItems.append(ChecklistItem(text: text, by: by, range: SourceRange(text.range.start, by?.range.end ?? text.range.end)))
             p.expectStatementEnd()
         }
+        var items: [ChecklistItem] = []
+        items.reserveCapacity(checklistItems.count)
+        items.append(contentsOf: checklistItems)
         return Checklist(items: items, range: SourceRange(keyword.range.start, end))
     }
 

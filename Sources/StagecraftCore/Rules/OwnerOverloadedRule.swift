@@ -34,22 +34,32 @@ public struct OwnerOverloadedRule: Rule {
     public func check(_ context: RuleContext) -> [Diagnostic] {
         guard let model = context.model, let schedule = context.slaSchedule else { return [] }
         var out: [Diagnostic] = []
-        // One pass over the nodes: the intervals [start, end) each owner works on or approves.
-        var eventsByOwner = [[(time: Double, delta: Int, node: Int)]](repeating: [], count: model.owners.count)
-        for i in model.nodes.indices where !schedule.skipped[i] && schedule.end[i] > schedule.start[i] {
+        // Two passes over the nodes: count each owner's intervals [start, end), then lay
+        // them out in one array, owner by owner (a big workflow has a hundred thousand,
+        // and an array per owner grown one at a time copies them many times over).
+        let counted = model.nodes.indices.filter { !schedule.skipped[$0] && schedule.end[$0] > schedule.start[$0] }
+        var eventStart = [Int](repeating: 0, count: model.owners.count + 1)
+        for i in counted {
+            for o in model.loadedOwners(ofNode: i) { eventStart[o + 1] += 2 }
+        }
+        for o in model.owners.indices { eventStart[o + 1] += eventStart[o] }
+        var fill = eventStart
+        var events = [(time: Double, delta: Int)](repeating: (0, 0), count: eventStart[model.owners.count])
+        for i in counted {
             for o in model.loadedOwners(ofNode: i) {
-                eventsByOwner[o].append((schedule.start[i], 1, i))
-                eventsByOwner[o].append((schedule.end[i], -1, i))
+                events[fill[o]] = (schedule.start[i], 1)
+                events[fill[o] + 1] = (schedule.end[i], -1)
+                fill[o] += 2
             }
         }
         for (o, owner) in model.owners.enumerated() {
-            var events = eventsByOwner[o]
-            events.sort { $0.time < $1.time || ($0.time == $1.time && $0.delta < $1.delta) }
+            let mine = eventStart[o]..<eventStart[o + 1]
+            events[mine].sort { $0.time < $1.time || ($0.time == $1.time && $0.delta < $1.delta) }
             // Count first; collect the nodes open at the peak only when over capacity.
             var open = 0
             var peakCount = 0
             var peakTime = 0.0
-            for e in events {
+            for e in events[mine] {
                 open += e.delta
                 if open > peakCount {
                     peakCount = open
