@@ -40,8 +40,14 @@ public struct SelfApprovalRule: Rule {
                 guard case .approvers(let approvers) = statements[k].kind else { continue }
                 for approver in approvers where !seen.contains(approver.name) {
                     seen.append(approver.name)
-                    for p in model.graph.predecessors[i]
-                    where model.summaries[p].kind == .stage && model.nodes[p].owner?.name == approver.name {
+                    // A declared approver is compared by index with the owner each stage
+                    // loads (its first, resolved), which spares reading the stage's
+                    // statements; an undeclared one by name, as written.
+                    let declared = model.ownerIndex[approver.name]
+                    for p in model.graph.predecessors[i] where model.summaries[p].kind == .stage {
+                        let owns = declared.map { model.loadedOwners(ofNode: p).first == $0 }
+                            ?? (model.nodes[p].owner?.name == approver.name)
+                        guard owns else { continue }
                         out.append(diagnostic("'\(approver.name)' approves gate '\(model.nodes[i].id.name)' but owns '\(model.nodes[p].id.name)', which the gate reviews",
                                               at: approver.range, help: "let someone who did not do the work approve it"))
                         break
