@@ -119,18 +119,6 @@ import Testing
                 i += 1
             }
             #expect(SourceFile(path: "r", bytes: bytes).lineStarts == expected, "\(bytes)")
-            // Found in two halves side by side (what files of a megabyte or more do).
-            #expect(SourceFile(path: "r", bytes: bytes, parallelAbove: 0).lineStarts == expected, "\(bytes)")
         }
-    }
-
-    @Test func lineStartsInTwoHalvesCutAfterALineFeed() {
-        // The middle (byte 5) falls between a CR and its LF: the cut moves on past the
-        // LF, and the lone CR after it still ends a line.
-        let bytes = Array("abcde\r\nfg\rh".utf8)
-        #expect(bytes[4] == 0x65 && bytes[5] == 0x0D && bytes[6] == 0x0A)
-        #expect(SourceFile(path: "t", bytes: bytes, parallelAbove: 0).lineStarts == [0, 7, 10])
-        // A file with no line feed after its middle is scanned in one piece.
-        #expect(SourceFile(path: "t", bytes: Array("a\nbcdefgh\rij".utf8), parallelAbove: 0).lineStarts == [0, 2, 10])
     }
 }

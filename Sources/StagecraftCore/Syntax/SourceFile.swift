@@ -60,81 +60,39 @@ public struct SourceFile: Sendable {
     /// `maxSize`).
     public let lineStarts: [UInt32]
 
-    /// Files this large or larger find their line starts in two halves side by side.
-    public static let parallelLineStartsThreshold = 1 << 20
-
     public init(path: String, bytes: [UInt8]) {
-        self.init(path: path, bytes: bytes, parallelAbove: SourceFile.parallelLineStartsThreshold)
-    }
-
-    /// A source file whose line starts are found on two cores when it has
-    /// `parallelAbove` bytes or more (tests lower it to compare).
-    init(path: String, bytes: [UInt8], parallelAbove: Int) {
         self.path = path
         self.bytes = bytes
         var starts: [UInt32] = [0]
         // Room for lines of 8 bytes on average: pages of it that stay unused are never
         // touched, and the table never has to grow and be copied.
-        let room = bytes.count / 8 + 2
+        starts.reserveCapacity(bytes.count / 8 + 2)
         bytes.withUnsafeBufferPointer { b in
-            // The second half starts just after a line feed, so that no CR LF is cut.
-            var cut = b.count
-            if b.count >= max(2, parallelAbove) {
-                cut = b.count / 2
-                while cut < b.count && b[cut - 1] != 0x0A { cut += 1 }
-            }
-            guard cut < b.count else {
-                starts.reserveCapacity(room)
-                SourceFile.findLineStarts(b, 0..<b.count, into: &starts)
-                return
-            }
-            let shared = SharedBuffer(buffer: b)
-            let middle = cut
-            var halves = concurrentMap(2) { k -> [UInt32] in
-                var found: [UInt32] = []
-                if k == 0 {
-                    // The first half has room for all, so joining does not copy it.
-                    found.reserveCapacity(room)
-                    found.append(0)
-                    SourceFile.findLineStarts(shared.buffer, 0..<middle, into: &found)
-                } else {
-                    found.reserveCapacity((shared.buffer.count - middle) / 8 + 2)
-                    SourceFile.findLineStarts(shared.buffer, middle..<shared.buffer.count, into: &found)
+            guard let base = b.baseAddress else { return }
+            let raw = UnsafeRawPointer(base)
+            let n = b.count
+            var i = 0
+            // Eight bytes at a time: words without a line feed or carriage return are
+            // skipped whole, and line feeds are found from the word's bits. A word with a
+            // carriage return goes byte by byte (CR LF and a lone CR both end a line).
+            while i + 8 <= n {
+                let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+                let feeds = SourceFile.bytesEqual(word, 0x0A)
+                if SourceFile.bytesEqual(word, 0x0D) != 0 {
+                    let end = i + 8
+                    while i < end { SourceFile.scanByte(b, &i, &starts) }
+                    continue
                 }
-                return found
+                var bits = feeds
+                while bits != 0 {
+                    starts.append(UInt32(clamping: i + bits.trailingZeroBitCount / 8 + 1))
+                    bits &= bits - 1
+                }
+                i += 8
             }
-            halves[0] += halves[1]
-            starts = halves[0]
+            while i < n { SourceFile.scanByte(b, &i, &starts) }
         }
         self.lineStarts = starts
-    }
-
-    /// Appends the start of every line that begins inside `range` after a line end in
-    /// it (not the range's own start).
-    static func findLineStarts(_ b: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, into starts: inout [UInt32]) {
-        guard let base = b.baseAddress else { return }
-        let raw = UnsafeRawPointer(base)
-        let n = range.upperBound
-        var i = range.lowerBound
-        // Eight bytes at a time: words without a line feed or carriage return are
-        // skipped whole, and line feeds are found from the word's bits. A word with a
-        // carriage return goes byte by byte (CR LF and a lone CR both end a line).
-        while i + 8 <= n {
-            let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
-            let feeds = SourceFile.bytesEqual(word, 0x0A)
-            if SourceFile.bytesEqual(word, 0x0D) != 0 {
-                let end = i + 8
-                while i < end { SourceFile.scanByte(b, n, &i, &starts) }
-                continue
-            }
-            var bits = feeds
-            while bits != 0 {
-                starts.append(UInt32(clamping: i + bits.trailingZeroBitCount / 8 + 1))
-                bits &= bits - 1
-            }
-            i += 8
-        }
-        while i < n { SourceFile.scanByte(b, n, &i, &starts) }
     }
 
     /// The high bit of each byte of `word` that equals `byte`, and no other bit.
@@ -150,20 +108,15 @@ public struct SourceFile: Sendable {
     /// Looks at the byte at `i` (and the one after a CR) and records a line start after
     /// a line end.
     @inline(__always)
-    static func scanByte(_ b: UnsafeBufferPointer<UInt8>, _ end: Int, _ i: inout Int, _ starts: inout [UInt32]) {
+    static func scanByte(_ b: UnsafeBufferPointer<UInt8>, _ i: inout Int, _ starts: inout [UInt32]) {
         let c = b[i]
         if c == 0x0A {
             starts.append(UInt32(clamping: i + 1))
         } else if c == 0x0D {
-            if i + 1 < end && b[i + 1] == 0x0A { i += 1 }
+            if i + 1 < b.count && b[i + 1] == 0x0A { i += 1 }
             starts.append(UInt32(clamping: i + 1))
         }
         i += 1
-    }
-
-    /// A file's bytes, read by the threads finding its line starts.
-    private struct SharedBuffer: @unchecked Sendable {
-        let buffer: UnsafeBufferPointer<UInt8>
     }
 
     /// The byte offset where the line at zero-based `index` starts.
