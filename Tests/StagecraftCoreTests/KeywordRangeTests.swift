@@ -13,6 +13,7 @@ import Testing
             let source = SourceFile(path: path, bytes: try Files.read(path))
             guard let workflow = Parser.parse(source).tree.workflow else { continue }
             for case .node(let node) in workflow.members {
+                #expect(source.text(of: node.keywordRange) == node.kind.rawValue, "\(path)")
                 for statement in node.statements {
                     let keyword = String(statement.kind.keyword.prefix { $0 != " " })
                     #expect(source.text(of: statement.keywordRange) == keyword, "\(path): \(keyword)")

@@ -155,7 +155,20 @@ public struct NodeDecl: Hashable, Sendable {
     public var title: StringLiteral?
     public var statements: [NodeStatement]
     public var range: SourceRange
-    public var keywordRange: SourceRange
+
+    init(kind: NodeKind, id: Identifier, title: StringLiteral?, statements: [NodeStatement], range: SourceRange) {
+        self.kind = kind
+        self.id = id
+        self.title = title
+        self.statements = statements
+        self.range = range
+    }
+
+    /// The range of the `stage` or `gate` keyword the declaration starts with (worked
+    /// out from the kind, like a statement's).
+    public var keywordRange: SourceRange {
+        SourceRange(range.start, range.start + kind.rawValue.utf8.count)
+    }
 }
 
 /// A statement in a stage or gate body, with the range of the whole statement.
@@ -259,7 +272,12 @@ public struct Checklist: Hashable, Sendable {
 public struct ChecklistItem: Hashable, Sendable {
     public var text: StringLiteral
     public var by: Identifier?
-    public var range: SourceRange
+
+    /// From the text to the owner, if one is named. Worked out rather than stored, as a
+    /// big workflow has a checklist item for every few lines.
+    public var range: SourceRange {
+        SourceRange(text.range.start, by?.range.end ?? text.range.end)
+    }
 }
 
 /// The binary operators of `when` expressions.

@@ -577,7 +577,7 @@ public struct Parser {
         statements.reserveCapacity(nodeStatements.count)
         statements.append(contentsOf: nodeStatements)
         return .node(NodeDecl(kind: nodeKind, id: id, title: title, statements: statements,
-                              range: SourceRange(keyword.range.start, end), keywordRange: keyword.range))
+                              range: SourceRange(keyword.range.start, end)))
     }
 
     mutating func parseNodeStatement(_ nodeKind: NodeKind) -> NodeStatement? {
@@ -707,7 +707,7 @@ public struct Parser {
                 }
                 by = owner
             }
-            p.checklistItems.append(ChecklistItem(text: text, by: by, range: SourceRange(text.range.start, by?.range.end ?? text.range.end)))
+            p.checklistItems.append(ChecklistItem(text: text, by: by))
             p.expectStatementEnd()
         }
         var items: [ChecklistItem] = []

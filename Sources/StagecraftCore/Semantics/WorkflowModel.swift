@@ -11,7 +11,7 @@ public struct WorkflowModel: Sendable {
     public let workflow: Workflow
     /// Owners, nodes and params with unique IDs, in declaration order.
     public let owners: [OwnerDecl]
-    public let nodes: [NodeDecl]
+    public let nodes: NodeList
     public let params: [ParamDecl]
     public let ownerIndex: NameIndex
     public let nodeIndex: NameIndex
@@ -42,8 +42,8 @@ public struct WorkflowModel: Sendable {
     public init(_ workflow: Workflow) {
         self.workflow = workflow
         var owners: [OwnerDecl] = []
-        // The member index of each node declaration that counts, in order; the nodes
-        // themselves are copied out while resolving, which reads them anyway.
+        // The member index of each node declaration that counts, in order: `nodes` is a
+        // view of the members through them, not a copy.
         var nodeMemberIndices: [Int] = []
         nodeMemberIndices.reserveCapacity(workflow.members.count)
         var params: [ParamDecl] = []
@@ -102,7 +102,7 @@ public struct WorkflowModel: Sendable {
         // that read only the tree, they made a 10 MB file slower, not faster.)
         let resolved = WorkflowModel.resolve(nodeMembers, of: members, ownerIndex: ownerIndex,
                                              nodeIndex: nodeIndex, paramIndex: paramIndex)
-        self.nodes = resolved.nodes
+        self.nodes = NodeList(members: members, memberIndices: nodeMemberIndices)
         self.summaries = resolved.summaries
         self.unresolved = resolved.unresolved
         self.conditions = resolved.conditions
@@ -116,8 +116,6 @@ public struct WorkflowModel: Sendable {
 
     /// What resolving the node declarations finds.
     struct Resolution: Sendable {
-        /// The node declarations that count, in order.
-        var nodes: [NodeDecl] = []
         var summaries: [NodeSummary] = []
         var predecessorStart: [Int] = [0]
         var predecessorList: [Int] = []
@@ -137,7 +135,6 @@ public struct WorkflowModel: Sendable {
         // Each index holds exactly the declarations that count, one per owner or param.
         var out = Resolution(ownerIsUsed: [Bool](repeating: false, count: ownerIndex.count),
                              paramIsUsed: [Bool](repeating: false, count: paramIndex.count))
-        out.nodes.reserveCapacity(room)
         out.summaries.reserveCapacity(room)
         out.predecessorStart.reserveCapacity(room + 1)
         out.predecessorList.reserveCapacity(room)
@@ -231,7 +228,6 @@ public struct WorkflowModel: Sendable {
                 }
             }
             guard unique else { continue }
-            out.nodes.append(node)
             summary.distinctApproverCount = approverNames.count
             out.summaries.append(summary)
             out.predecessorStart.append(out.predecessorList.count)
@@ -328,30 +324,56 @@ public struct WorkflowModel: Sendable {
     }
 }
 
+/// The stage and gate declarations that count, in declaration order: a view of the
+/// workflow's members rather than a copy of them (a big workflow has tens of thousands).
+public struct NodeList: RandomAccessCollection, Sendable {
+    private let members: [WorkflowMember]
+    /// The member index of each declaration; every one holds a `.node`.
+    private let memberIndices: [Int]
+
+    init(members: [WorkflowMember], memberIndices: [Int]) {
+        self.members = members
+        self.memberIndices = memberIndices
+    }
+
+    public var startIndex: Int { 0 }
+    public var endIndex: Int { memberIndices.count }
+
+    public subscript(i: Int) -> NodeDecl {
+        guard case .node(let node) = members[memberIndices[i]] else {
+            preconditionFailure("a node list indexes only node members")
+        }
+        return node
+    }
+}
+
 /// What the rules read most about one node, taken from its statements in one pass.
 ///
 /// Where a statement is repeated (which `invalid-value` reports), the first one counts,
 /// as everywhere else.
 public struct NodeSummary: Hashable, Sendable {
+    // The fields are in the order that packs them tightest (the one-byte ones fill the
+    // tag byte's word after `quorumCount`): a big workflow has one summary per node.
+
+    /// Whether the node has a `quorum`, and its number when it is not `quorum all`.
+    public var quorumCount: NumberLiteral?
     public var kind: NodeKind
+    public var hasQuorum = false
+    /// Whether the node names an owner (known or not).
+    public var hasOwner = false
+    /// Whether the node has a `when`, an empty `checklist` block, an `on reject`.
+    public var hasCondition = false
+    public var hasEmptyChecklist = false
+    public var hasOnReject = false
     /// The first `sla`.
     public var sla: DurationLiteral?
     /// The highest value of the first `estimate`.
     public var estimateHigh: DurationLiteral?
-    /// Whether the node has a `quorum`, and its number when it is not `quorum all`.
-    public var hasQuorum = false
-    public var quorumCount: NumberLiteral?
-    /// Whether the node names an owner (known or not).
-    public var hasOwner = false
     /// How many `after` references and approvers are written, repeats included.
     public var afterCount = 0
     public var approverCount = 0
     /// How many different approver names are written (known or not).
     public var distinctApproverCount = 0
-    /// Whether the node has a `when`, an empty `checklist` block, an `on reject`.
-    public var hasCondition = false
-    public var hasEmptyChecklist = false
-    public var hasOnReject = false
     /// The node the first `on reject` names, when it is declared.
     public var reworkTarget: Int?
 
