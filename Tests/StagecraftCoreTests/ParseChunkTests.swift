@@ -145,11 +145,13 @@ import Testing
     }
 
     @Test func bigFilesAreCutOncePerCore() {
-        #expect(Parser.chunkTargets(size: 10_000_000, cores: 2) == [5_000_000])
-        #expect(Parser.chunkTargets(size: 10_000_000, cores: 4) == [2_500_000, 5_000_000, 7_500_000])
+        // The first piece is 9/8 of the others: 9/17 and 8/17 of the file for two cores,
+        // 9/33, 8/33, 8/33 and 8/33 for four.
+        #expect(Parser.chunkTargets(size: 10_000_000, cores: 2) == [5_294_117])
+        #expect(Parser.chunkTargets(size: 10_000_000, cores: 4) == [2_727_272, 5_151_515, 7_575_757])
         #expect(Parser.chunkTargets(size: 10_000_000, cores: 1) == [])
         // No piece smaller than the minimum: 600 KB makes two pieces on eight cores.
-        #expect(Parser.chunkTargets(size: 600 << 10, cores: 8) == [300 << 10])
+        #expect(Parser.chunkTargets(size: 600 << 10, cores: 8) == [325_270])
         #expect(Parser.chunkTargets(size: 200 << 10, cores: 8) == [])
     }
 

@@ -21,11 +21,17 @@ extension Parser {
     /// How far past its target a cut may move to find a line that starts a stage or gate.
     static let cutSearchLimit = 64 << 10
 
-    /// Where to try to cut a file of `size` bytes: evenly, one piece per core.
+    /// Where to try to cut a file of `size` bytes: one piece per core, the first an
+    /// eighth bigger than the others. The first is parsed by the calling thread, which
+    /// starts at once and allocates from memory the process already has; a worker starts
+    /// later and grows a heap of its own (on the 10 MB file, with even pieces, the worker
+    /// finished about 4 ms after the calling thread reached its cut).
     static func chunkTargets(size: Int, cores: Int) -> [Int] {
         let pieces = min(max(1, cores), 16, size / minimumChunk)
         guard pieces > 1 else { return [] }
-        return (1..<pieces).map { $0 * size / pieces }
+        // In eighths of a piece: the first is 9, each other 8.
+        let units = 8 * pieces + 1
+        return (1..<pieces).map { (8 * $0 + 1) * size / units }
     }
 
     /// The offsets of the cuts: for each target, the first `stage` or `gate` keyword at
