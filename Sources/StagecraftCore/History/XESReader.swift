@@ -65,11 +65,16 @@ func decodeXMLEntities(_ p: UnsafePointer<UInt8>, _ lo: Int, _ hi: Int, into out
 /// declaration, processing instructions, DOCTYPE and CDATA sections. A trace's id may come
 /// after its events. A trace without `concept:name` is one bad row (all its events are dropped
 /// with `skipBadRows`); an event without a name or timestamp (after defaults) is one bad row.
-/// Line numbers are those of the `<event>` (or `<trace>`) start tag.
+/// Line numbers are those of the `<event>` (or `<trace>`) start tag. The keys of the event
+/// attributes are listed as the log's columns (see `eventsSampledForKeys`).
 enum XESReader {
     // Context codes on the element stack.
     private static let ctxOther: UInt8 = 0, ctxLog: UInt8 = 1, ctxTrace: UInt8 = 2, ctxEvent: UInt8 = 3
     private static let ctxGlobalEvent: UInt8 = 4, ctxGlobalTrace: UInt8 = 5, ctxAttr: UInt8 = 6
+    /// `history inspect` lists the keys of the event attributes found in the global
+    /// declarations and in this many first events, and at most `keysListed` of them.
+    static let eventsSampledForKeys = 1000
+    static let keysListed = 64
 
     @inline(__always)
     static func eq(_ p: UnsafePointer<UInt8>, _ lo: Int, _ hi: Int, _ lit: StaticString) -> Bool {
@@ -128,6 +133,15 @@ enum XESReader {
         var traceBad: HistoryError? = nil
         var traceCount = 0
         var sawResource = false, sawLifecycle = false
+        // The event attributes' keys, for `history inspect`: those `<global scope="event">`
+        // declares and those of the first events, in the order first seen. Bounded, so a
+        // big log pays nothing for them after its start.
+        var attributeKeys: [[UInt8]] = []
+        func noteKey(_ k: ValueRange) {
+            guard attributeKeys.count < XESReader.keysListed else { return }
+            let bytes = valueBytes(k)
+            if !attributeKeys.contains(bytes) { attributeKeys.append(bytes) }
+        }
 
         func valueBytes(_ v: ValueRange) -> [UInt8] {
             if v.hasEntity {
@@ -300,6 +314,9 @@ enum XESReader {
             {
                 ctx = ctxAttr
                 if parent != ctxAttr, let k = key, let v = value, isAttributeElement(p, nameLo, nameHi) {
+                    if parent == ctxGlobalEvent || (parent == ctxEvent && b.events.count < XESReader.eventsSampledForKeys) {
+                        noteKey(k)
+                    }
                     if parent == ctxEvent {
                         if eq(p, k.lo, k.hi, "concept:name") { evName = v }
                         else if eq(p, k.lo, k.hi, "time:timestamp") { evTime = v }
@@ -353,7 +370,8 @@ enum XESReader {
         if sawResource { chosen[.resource] = "org:resource" }
         if sawLifecycle { chosen[.lifecycle] = "lifecycle:transition" }
         return HistoryDetection(
-            format: .xes, compressed: compressed, delimiter: nil, delimiterSniffed: false, columns: [],
+            format: .xes, compressed: compressed, delimiter: nil, delimiterSniffed: false,
+            columns: attributeKeys.map { String(decoding: $0, as: UTF8.self) },
             chosen: chosen, passedOver: [:], overridden: [], timestampFormats: b.times.layouts,
             timeZone: b.timeZoneName)
     }

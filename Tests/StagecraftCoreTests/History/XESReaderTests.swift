@@ -79,6 +79,24 @@ import Testing
         #expect(!log.activities.contains("not an event"))
         let counts = Dictionary(uniqueKeysWithValues: log.transitions.map { ($0.transition, $0.count) })
         #expect(counts == ["SCHEDULE": 1, "Start": 1, "COMPLETE": 1, "complete": 2])
+        // The event attributes' keys, globals first, then as the events bring them; not
+        // the trace's or the log's, nor those nested in a container.
+        #expect(log.detection.columns == ["concept:name", "lifecycle:transition", "org:resource", "time:timestamp"])
+    }
+
+    @Test func attributeKeysComeFromTheFirstEventsOnly() throws {
+        // A key first seen after the sampled events is not listed.
+        func event(_ i: Int, extra: String = "") -> String {
+            "<event><string key=\"concept:name\" value=\"a\"/>\(extra)<date key=\"time:timestamp\" value=\"2012-01-01T08:00:00Z\"/></event>"
+        }
+        var text = "<log><trace><string key=\"concept:name\" value=\"c\"/>"
+        text += event(0, extra: "<int key=\"cost\" value=\"3\"/>")
+        for i in 1..<XESReader.eventsSampledForKeys { text += event(i) }
+        text += event(XESReader.eventsSampledForKeys, extra: "<string key=\"late\" value=\"x\"/>")
+        text += "</trace></log>"
+        let log = try readLog(text, name: "t.xes")
+        #expect(log.eventCount == XESReader.eventsSampledForKeys + 1)
+        #expect(log.detection.columns == ["concept:name", "cost", "time:timestamp"])
     }
 
     @Test func missingTimestampNamesTheEventLine() {
