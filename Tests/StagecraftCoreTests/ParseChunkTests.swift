@@ -152,6 +152,9 @@ import Testing
         #expect(Parser.chunkTargets(size: 10_000_000, cores: 1) == [])
         // No piece smaller than the minimum: 600 KB makes two pieces on eight cores.
         #expect(Parser.chunkTargets(size: 600 << 10, cores: 8) == [325_270])
+        // Four pieces of 1 MiB would leave the last three under the minimum (8/33 MiB):
+        // three pieces, 9/25, 8/25 and 8/25.
+        #expect(Parser.chunkTargets(size: 1 << 20, cores: 4) == [377_487, 713_031])
         #expect(Parser.chunkTargets(size: 200 << 10, cores: 8) == [])
     }
 

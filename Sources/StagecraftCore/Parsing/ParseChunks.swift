@@ -27,9 +27,10 @@ extension Parser {
     /// later and grows a heap of its own (on the 10 MB file, with even pieces, the worker
     /// finished about 4 ms after the calling thread reached its cut).
     static func chunkTargets(size: Int, cores: Int) -> [Int] {
-        let pieces = min(max(1, cores), 16, size / minimumChunk)
+        // In eighths of a piece: the first is 9, each other 8, and none under the minimum.
+        var pieces = min(max(1, cores), 16, size / minimumChunk)
+        while pieces > 1 && 8 * size / (8 * pieces + 1) < minimumChunk { pieces -= 1 }
         guard pieces > 1 else { return [] }
-        // In eighths of a piece: the first is 9, each other 8.
         let units = 8 * pieces + 1
         return (1..<pieces).map { (8 * $0 + 1) * size / units }
     }

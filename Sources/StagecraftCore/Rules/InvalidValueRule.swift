@@ -76,8 +76,9 @@ public struct InvalidValueRule: Rule {
                 seenWorkflowStatements[keyword] = range
             }
         }
-        // Members and statements are read in place: a copy would retain their payloads,
-        // and a big workflow has hundreds of thousands of statements.
+        // Members are switched on by index rather than iterated as copies, and a node's
+        // statements are checked against bits rather than a list of keywords built for
+        // each node: a big workflow has hundreds of thousands of statements.
         for m in workflow.members.indices {
             switch workflow.members[m] {
             case .description(_, let r): once("description", r)

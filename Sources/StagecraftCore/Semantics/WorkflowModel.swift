@@ -62,9 +62,10 @@ public struct WorkflowModel: Sendable {
                 let (first, inserted) = nodeIndex.insert(id.name, nodeMemberIndices.count)
                 if inserted {
                     nodeMemberIndices.append(m)
-                } else if case .node(let n) = members[m] {
-                    let firstID = members[nodeMemberIndices[first]].nodeID
-                    duplicates.append(DuplicateDeclaration(id: id, first: firstID?.range ?? id.range, kind: n.kind.rawValue))
+                } else if case .node(let repeated) = members[m], let firstID = members[nodeMemberIndices[first]].nodeID {
+                    // Both are node members: this one has an ID, and the index holds only
+                    // members that had one.
+                    duplicates.append(DuplicateDeclaration(id: id, first: firstID.range, kind: repeated.kind.rawValue))
                 }
                 nodeMembers.append((m, inserted))
                 continue
@@ -84,7 +85,9 @@ public struct WorkflowModel: Sendable {
                 } else {
                     duplicates.append(DuplicateDeclaration(id: p.name, first: params[first].name.range, kind: "param"))
                 }
-            default:
+            case .node:
+                break  // taken above
+            case .description, .deadline, .calendar:
                 break
             }
         }
@@ -355,15 +358,18 @@ public struct NodeSummary: Hashable, Sendable {
     // The fields are in the order that packs them tightest (the one-byte ones fill the
     // tag byte's word after `quorumCount`): a big workflow has one summary per node.
 
-    /// Whether the node has a `quorum`, and its number when it is not `quorum all`.
+    /// The number of the first `quorum`, when it is not `quorum all`.
     public var quorumCount: NumberLiteral?
     public var kind: NodeKind
+    /// Whether the node has a `quorum` (a number or `all`).
     public var hasQuorum = false
     /// Whether the node names an owner (known or not).
     public var hasOwner = false
-    /// Whether the node has a `when`, an empty `checklist` block, an `on reject`.
+    /// Whether the node has a `when`.
     public var hasCondition = false
+    /// Whether the node has an empty `checklist` block.
     public var hasEmptyChecklist = false
+    /// Whether the node has an `on reject`.
     public var hasOnReject = false
     /// The first `sla`.
     public var sla: DurationLiteral?

@@ -73,7 +73,7 @@ public enum Lexer {
     struct State {
         let b: UnsafeBufferPointer<UInt8>
         var i = 0
-        /// The token the last step made, if it made one (whitespace and comments do not).
+        /// The token `lexOther` made, if it made one (a comment makes none).
         var produced: Token?
         var comments: [Token] = []
         var diagnostics: [Diagnostic] = []
@@ -104,9 +104,9 @@ public enum Lexer {
         mutating func next() -> Token {
             let n = b.count
             while i < n {
-                // The commonest bytes first, as plain branches: identifiers, blanks and
-                // line feeds are most of a file, and `step`'s jump table over every byte
-                // mispredicts. `step` does the same for them and handles the rest.
+                // The commonest bytes first, as plain branches: identifiers, blanks (a run
+                // at once; indentation is most of them) and line feeds are most of a file,
+                // and a jump table over every byte mispredicts. `lexOther` takes the rest.
                 let c = b[i]
                 let start = i
                 if Lexer.isIdentifierStart(c) {
@@ -123,7 +123,7 @@ public enum Lexer {
                     i += 1
                     return Token(.newline, SourceRange(start, i))
                 }
-                step()
+                lexOther()
                 if let t = produced {
                     produced = nil
                     return t
@@ -132,19 +132,14 @@ public enum Lexer {
             return Token(.endOfFile, SourceRange(n, n))
         }
 
-        /// Consumes at least one byte: whitespace, a comment, or one token (`produced`).
-        mutating func step() {
+        /// Consumes at least one byte that `next` does not take itself (it takes
+        /// identifiers, blanks and line feeds): a carriage return, a comment, a string,
+        /// punctuation, a number or stray bytes. Sets `produced` unless it read a comment.
+        mutating func lexOther() {
             let n = b.count
             let c = b[i]
             let start = i
             switch c {
-            case 0x20, 0x09:
-                // A run of blanks at once (indentation is most of them).
-                i += 1
-                while i < n && (b[i] == 0x20 || b[i] == 0x09) { i += 1 }
-            case 0x0A:
-                i += 1
-                add(.newline, start)
             case 0x0D:
                 i += 1
                 if i < n && b[i] == 0x0A { i += 1 }
@@ -202,11 +197,7 @@ public enum Lexer {
                     error("unexpected '.'", start, i, help: "a range is written with two dots, as in 'estimate 2bd..5bd'")
                 }
             default:
-                if Lexer.isIdentifierStart(c) {
-                    i += 1
-                    while i < n && Lexer.isIdentifierContinue(b[i]) { i += 1 }
-                    add(.identifier, start)
-                } else if Lexer.isDigit(c) {
+                if Lexer.isDigit(c) {
                     lexNumber(start: start)
                 } else {
                     lexStray()
