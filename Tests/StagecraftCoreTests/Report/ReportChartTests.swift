@@ -386,6 +386,23 @@ func parsesAsXML(_ markup: String) -> Bool {
         #expect(svg.contains(">rework 30%</text>") && svg.contains(">rework 20%</text>"))
     }
 
+    @Test func deepGraphsShrinkToSixtyPercentAtMost() {
+        // Forty stages in a chain: 40 columns of 264 px, less the last gap, plus margins of
+        // 20 on each side is 10,536 px; a page may shrink it to 60%, 6,322 px, no further.
+        let chain = (0..<40).map { ProcessGraphNode(id: "s\($0)", title: "S\($0)", after: $0 == 0 ? [] : [$0 - 1]) }
+        let svg = ReportCharts.processGraph(chain)
+        #expect(svg.contains("width=\"10536\""))
+        #expect(svg.contains("style=\"min-width: 6322px\""))
+        // In the page, only that chart sits in a box that scrolls sideways, and the box
+        // stops scrolling on paper, where the chart is scaled to the page instead.
+        let figure = HTMLReport.figure(svg, caption: "c", scrolls: true)
+        #expect(figure.hasPrefix("<figure>\n<div class=\"scrolls\">\n<svg"))
+        #expect(figure.hasSuffix("</svg>\n</div>\n<figcaption>c</figcaption>\n</figure>\n"))
+        #expect(!HTMLReport.figure(svg, caption: "c").contains("scrolls"))
+        #expect(HTMLReport.stylesheet.contains(".scrolls { overflow-x: auto; }"))
+        #expect(HTMLReport.stylesheet.contains(".scrolls svg.chart { min-width: 0 !important; }"))
+    }
+
     @Test func userTextIsEscaped() {
         let svg = ReportCharts.processGraph([ProcessGraphNode(id: "x", title: "<script>alert('x')</script>", owners: ["a&b"])])
         #expect(!svg.contains("<script>"))

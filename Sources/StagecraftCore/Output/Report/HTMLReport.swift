@@ -147,7 +147,7 @@ public enum HTMLReport {
         h += "<section id=\"process\">\n<h2>Process</h2>\n"
         h += figure(ReportCharts.processGraph(doc.graph, title: "Process graph of \(doc.title)"),
                     caption: "Stages and gates left to right by dependency; an arrow means “after”. "
-                        + "Labels show the owner (approvers for a gate) and the SLA.")
+                        + "Labels show the owner (approvers for a gate) and the SLA.", scrolls: true)
         h += "</section>\n"
 
         if let plan = doc.plan {
@@ -197,11 +197,13 @@ public enum HTMLReport {
 
     private static func e(_ s: String) -> String { Markup.escape(s) }
 
-    /// A chart with a visible heading and a caption.
-    static func figure(_ svg: String, heading: String? = nil, caption: String) -> String {
+    /// A chart with a visible heading and a caption; with `scrolls`, a chart that has a
+    /// minimum width (see `SVGWriter`) scrolls sideways on screen when the page is narrower.
+    static func figure(_ svg: String, heading: String? = nil, caption: String, scrolls: Bool = false) -> String {
         var h = "<figure>\n"
         if let heading { h += "<h3>\(e(heading))</h3>\n" }
-        return h + "\(svg)\n<figcaption>\(e(caption))</figcaption>\n</figure>\n"
+        let chart = scrolls ? "<div class=\"scrolls\">\n\(svg)\n</div>" : svg
+        return h + "\(chart)\n<figcaption>\(e(caption))</figcaption>\n</figure>\n"
     }
 
     static func facts(_ facts: [ReportFact]) -> String {
@@ -265,6 +267,9 @@ public enum HTMLReport {
     figure { margin: 16px 0 20px; break-inside: avoid; page-break-inside: avoid; }
     figcaption { margin-top: 4px; color: #6b7280; font-size: 13px; }
     svg.chart { display: block; max-width: 100%; height: auto; }
+    /* A chart with a minimum width (a deep process graph) scrolls sideways rather than
+       shrink below it; on paper it is scaled to the page. */
+    .scrolls { overflow-x: auto; }
     table { width: 100%; border-collapse: collapse; margin: 12px 0 8px; font-size: 13px; break-inside: auto; }
     caption { text-align: left; font-weight: 600; padding-bottom: 6px; }
     th, td { padding: 5px 8px; border-bottom: 1px solid #e5e7eb; text-align: left; vertical-align: top; }
@@ -288,6 +293,8 @@ public enum HTMLReport {
       h2 { margin-top: 20px; }
       section { break-before: auto; }
       figure, .facts, .fact { break-inside: avoid; page-break-inside: avoid; }
+      .scrolls { overflow: visible; }
+      .scrolls svg.chart { min-width: 0 !important; }
       thead { display: table-header-group; }
     }
 

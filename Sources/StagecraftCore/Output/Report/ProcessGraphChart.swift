@@ -146,8 +146,10 @@ extension ReportCharts {
         let graphWidth = Double(layout.columnCount) * colPitch - L.columnGap
         let width = max(2 * L.marginX + graphWidth, 640)
         let height = top + Double(max(layout.rowCount, 1)) * rowPitch - L.rowGap + 24 + legendHeight
+        // A deep graph shrunk to the page would have unreadable labels: at most to 60%.
         var svg = SVGWriter(width: width, height: height, className: "chart-graph", title: title,
-                            description: "\(n) nodes laid out left to right by dependency depth")
+                            description: "\(n) nodes laid out left to right by dependency depth",
+                            minimumScale: 0.6)
         guard n > 0 else {
             svg.noData("No stages or gates")
             return svg.finish()

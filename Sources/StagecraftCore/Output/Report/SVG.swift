@@ -104,12 +104,20 @@ public struct SVGWriter: Sendable {
 
     /// Starts an SVG of the given size with `class="chart <className>"`, `role="img"`, a
     /// `<title>` and an optional `<desc>`.
-    public init(width: Double, height: Double, className: String, title: String, description: String? = nil) {
+    ///
+    /// A page shrinks a chart to fit its width; with `minimumScale`, not below that share
+    /// of its size (the page then scrolls it sideways, see `HTMLReport`).
+    public init(width: Double, height: Double, className: String, title: String, description: String? = nil,
+                minimumScale: Double? = nil) {
         self.width = max(1, width.isFinite ? width : 1)
         self.height = max(1, height.isFinite ? height : 1)
         let w = NumberFormat.trimmed(self.width), h = NumberFormat.trimmed(self.height)
+        var style = ""
+        if let minimumScale, minimumScale > 0, minimumScale.isFinite {
+            style = "style=\"min-width: \(NumberFormat.trimmed((self.width * min(1, minimumScale)).rounded()))px\" "
+        }
         parts.append("<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart \(Markup.escape(className))\" "
-            + "viewBox=\"0 0 \(w) \(h)\" width=\"\(w)\" height=\"\(h)\" role=\"img\" "
+            + "viewBox=\"0 0 \(w) \(h)\" width=\"\(w)\" height=\"\(h)\" \(style)role=\"img\" "
             + "font-family=\"system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif\" "
             + "font-size=\"12\">")
         parts.append("<title>\(Markup.escape(title))</title>")
