@@ -35,9 +35,8 @@ public struct WorkflowModel: Sendable {
     public let ownerIsUsed: [Bool]
     /// Whether any `when` of `nodes` names the param.
     public let paramIsUsed: [Bool]
-    /// The owners each node loads, flat: node `i`'s are `loadList[loadStart[i]..<loadStart[i + 1]]`.
-    private let loadStart: [Int]
-    private let loadList: [Int]
+    /// The owners each node loads, as flat lists like the graph's.
+    private let loads: Adjacency
 
     public init(_ workflow: Workflow) {
         self.workflow = workflow
@@ -111,8 +110,7 @@ public struct WorkflowModel: Sendable {
         self.conditions = resolved.conditions
         self.ownerIsUsed = resolved.ownerIsUsed
         self.paramIsUsed = resolved.paramIsUsed
-        self.loadStart = resolved.loadStart
-        self.loadList = resolved.loadList
+        self.loads = Adjacency(starts: resolved.loadStart, targets: resolved.loadList)
         self.graph = DependencyGraph(predecessors: Adjacency(starts: resolved.predecessorStart,
                                                              targets: resolved.predecessorList))
     }
@@ -281,12 +279,12 @@ public struct WorkflowModel: Sendable {
 
     /// The owners a node loads, as a slice of the model's flat table (no copy).
     public func loadedOwners(ofNode i: Int) -> ArraySlice<Int> {
-        loadList[loadStart[i]..<loadStart[i + 1]]
+        loads[i]
     }
 
     /// How many approvers a gate needs: its quorum (default all), never more than it has.
     public func quorum(ofNode i: Int) -> Int {
-        let approvers = loadStart[i + 1] - loadStart[i]
+        let approvers = loads[i].count
         // The first `quorum` counts; `quorum all` and no quorum need every approver.
         guard let n = summaries[i].quorumCount, n.value >= 1, n.value < 1_000_000 else { return max(1, approvers) }
         return max(1, min(approvers, Int(n.value)))
