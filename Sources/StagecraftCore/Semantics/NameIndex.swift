@@ -37,15 +37,7 @@ public struct NameIndex: Sendable {
 
     /// The index of a name, or nil when it is not declared.
     public subscript(name: String) -> Int? {
-        let h = NameIndex.hash(name)
-        let mask = slots.count - 1
-        var s = Int(truncatingIfNeeded: h) & mask
-        while true {
-            let e = Int(slots[s])
-            if e == 0 { return nil }
-            if hashes[e - 1] == h && keys[e - 1] == name { return values[e - 1] }
-            s = (s + 1) & mask
-        }
+        probe(name, NameIndex.hash(name)).entry.map { values[$0] }
     }
 
     /// Adds a name unless it is already there; returns the index it maps to (the earlier
@@ -54,19 +46,27 @@ public struct NameIndex: Sendable {
     public mutating func insert(_ name: String, _ value: Int) -> (value: Int, inserted: Bool) {
         if (keys.count + 1) * 2 > slots.count { grow() }
         let h = NameIndex.hash(name)
+        let (slot, entry) = probe(name, h)
+        if let entry { return (values[entry], false) }
+        keys.append(name)
+        values.append(value)
+        hashes.append(h)
+        slots[slot] = Int32(truncatingIfNeeded: keys.count)
+        return (value, true)
+    }
+
+    /// The entry holding `name` (whose hash is `h`) and its slot, or the empty slot
+    /// where it would go.
+    @inline(__always)
+    private func probe(_ name: String, _ h: UInt64) -> (slot: Int, entry: Int?) {
         let mask = slots.count - 1
         var s = Int(truncatingIfNeeded: h) & mask
         while true {
             let e = Int(slots[s])
-            if e == 0 { break }
-            if hashes[e - 1] == h && keys[e - 1] == name { return (values[e - 1], false) }
+            if e == 0 { return (s, nil) }
+            if hashes[e - 1] == h && keys[e - 1] == name { return (s, e - 1) }
             s = (s + 1) & mask
         }
-        keys.append(name)
-        values.append(value)
-        hashes.append(h)
-        slots[s] = Int32(truncatingIfNeeded: keys.count)
-        return (value, true)
     }
 
     private mutating func grow() {
