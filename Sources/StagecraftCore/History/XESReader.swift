@@ -137,6 +137,9 @@ enum XESReader {
         // declares and those of the first events, in the order first seen. Bounded, so a
         // big log pays nothing for them after its start.
         var attributeKeys: [[UInt8]] = []
+        // Every `<event>` started, good or bad: the sample ends after the first events
+        // even when `skipBadRows` drops them all.
+        var eventsSeen = 0
         func noteKey(_ k: ValueRange) {
             guard attributeKeys.count < XESReader.keysListed else { return }
             let bytes = valueBytes(k)
@@ -314,7 +317,7 @@ enum XESReader {
             {
                 ctx = ctxAttr
                 if parent != ctxAttr, let k = key, let v = value, isAttributeElement(p, nameLo, nameHi) {
-                    if parent == ctxGlobalEvent || (parent == ctxEvent && b.events.count < XESReader.eventsSampledForKeys) {
+                    if parent == ctxGlobalEvent || (parent == ctxEvent && eventsSeen <= XESReader.eventsSampledForKeys) {
                         noteKey(k)
                     }
                     if parent == ctxEvent {
@@ -334,6 +337,7 @@ enum XESReader {
                     ctx = ctxEvent
                     evName = nil; evRes = nil; evLife = nil; evTime = nil
                     evLine = lineAt(tagStart)
+                    eventsSeen += 1
                 }
             } else if eq(p, nameLo, nameHi, "trace") && parent == ctxLog {
                 ctx = ctxTrace
