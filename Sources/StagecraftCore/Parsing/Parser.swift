@@ -560,6 +560,16 @@ public struct Parser {
         }
     }
 
+    /// The elements of one of the parser's reused buffers, in a new array of exactly their
+    /// size. (`Array(buffer)` would share the buffer's storage, excess capacity and all,
+    /// and the buffer's next `removeAll(keepingCapacity:)` would then have to copy it.)
+    static func exactCopy<T>(_ buffer: [T]) -> [T] {
+        var out: [T] = []
+        out.reserveCapacity(buffer.count)
+        out.append(contentsOf: buffer)
+        return out
+    }
+
     mutating func parseNode() -> WorkflowMember? {
         let keyword = advance()
         let nodeKind: NodeKind = isKeyword(.gate, keyword) ? .gate : .stage
@@ -573,10 +583,7 @@ public struct Parser {
         let end = parseBlock(nodeKind.rawValue) { p in
             if let s = p.parseNodeStatement(nodeKind) { p.nodeStatements.append(s) }
         }
-        var statements: [NodeStatement] = []
-        statements.reserveCapacity(nodeStatements.count)
-        statements.append(contentsOf: nodeStatements)
-        return .node(NodeDecl(kind: nodeKind, id: id, title: title, statements: statements,
+        return .node(NodeDecl(kind: nodeKind, id: id, title: title, statements: Parser.exactCopy(nodeStatements),
                               range: SourceRange(keyword.range.start, end)))
     }
 
@@ -710,10 +717,7 @@ public struct Parser {
             p.checklistItems.append(ChecklistItem(text: text, by: by))
             p.expectStatementEnd()
         }
-        var items: [ChecklistItem] = []
-        items.reserveCapacity(checklistItems.count)
-        items.append(contentsOf: checklistItems)
-        return Checklist(items: items, range: SourceRange(keyword.range.start, end))
+        return Checklist(items: Parser.exactCopy(checklistItems), range: SourceRange(keyword.range.start, end))
     }
 
     // MARK: - Expressions
