@@ -16,13 +16,17 @@ public struct CommandEnvironment: Sendable {
     public var stdoutIsTerminal: Bool
     public var stderrIsTerminal: Bool
     public var variables: [String: String]
+    /// Whether a command may tune the process heap for a big input (see `HeapReserve`):
+    /// the executable says yes; tests, which share one process, leave it off.
+    public var tunesHeap: Bool
 
     public init(readStandardInput: @escaping @Sendable () -> [UInt8] = { [] }, stdoutIsTerminal: Bool = false,
-                stderrIsTerminal: Bool = false, variables: [String: String] = [:]) {
+                stderrIsTerminal: Bool = false, variables: [String: String] = [:], tunesHeap: Bool = false) {
         self.readStandardInput = readStandardInput
         self.stdoutIsTerminal = stdoutIsTerminal
         self.stderrIsTerminal = stderrIsTerminal
         self.variables = variables
+        self.tunesHeap = tunesHeap
     }
 
     /// Colour only when stdout is a terminal and NO_COLOR is unset.
@@ -93,6 +97,14 @@ public enum Files {
             }
         }
         return bytes
+    }
+
+    /// The size in bytes of a regular file, or nil for anything else or a path that
+    /// cannot be read (reading it later reports why).
+    public static func size(_ path: String) -> Int? {
+        var info = stat()
+        guard stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
+        return Int(info.st_size)
     }
 
     /// Expands PATH arguments: a file as is, a directory into every `*.flow` below it
