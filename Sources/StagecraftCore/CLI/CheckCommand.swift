@@ -83,7 +83,8 @@ enum CheckCommand {
                 HeapReserve.prepare(forTouching: 8 * sizes.reduce(0, +))
             }
         }
-        var results = try Checker.checkAll(toCheck.count, settings: { toCheck[$0].settings }) { i in
+        var results = try Checker.checkAll(toCheck.count, settings: { toCheck[$0].settings },
+                                           tunesHeap: environment.tunesHeap) { i in
             let path = toCheck[i].path
             return path == "-" ? SourceFile(path: stdinName, bytes: stdin) : SourceFile(path: path, bytes: try Files.read(path))
         }

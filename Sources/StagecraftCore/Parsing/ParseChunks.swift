@@ -75,14 +75,18 @@ extension Parser {
     /// With `piecesFirst` (for tests), every piece is parsed on this thread, the last
     /// first, before the parse from the start, so that each is ready when that parse
     /// reaches it and the count of pieces used does not depend on timing.
-    static func parse(_ source: SourceFile, cuttingNear targets: [Int],
-                      piecesFirst: Bool = false) -> (parsed: ParsedFile, piecesUsed: Int) {
+    static func parse(_ source: SourceFile, cuttingNear targets: [Int], piecesFirst: Bool = false,
+                      tunesHeap: Bool = false) -> (parsed: ParsedFile, piecesUsed: Int) {
         source.bytes.withUnsafeBufferPointer { buffer in
             let found = cuts(in: buffer, targets: targets)
             let chunks = found.map { ParseChunk(keyword: $0.keyword, lineStart: $0.lineStart) }
             let bytes = SharedBytes(buffer: buffer)
             @Sendable func work(_ index: Int) {
                 let chunk = chunks[index]
+                if tunesHeap {
+                    // A piece's tree takes about four times its bytes, on this thread's heap.
+                    HeapReserve.prepare(forTouching: 4 * source.bytes.count / (chunks.count + 1))
+                }
                 chunk.run {
                     var parser = Parser(source: source, scanner: Lexer.State(bytes: bytes.buffer, at: chunk.keyword))
                     parser.previousEnd = chunk.lineStart

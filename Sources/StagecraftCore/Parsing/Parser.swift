@@ -48,10 +48,13 @@ public struct Parser {
     var piecesUsed = 0
 
     /// Lexes and parses a file; files of `chunkAbove` bytes or more on all cores.
-    public static func parse(_ source: SourceFile, chunkAbove: Int = chunkThreshold) -> ParsedFile {
+    ///
+    /// With `tunesHeap` (the executable checking a big file), each thread that parses a
+    /// piece first has its heap take huge pages (see `HeapReserve`).
+    public static func parse(_ source: SourceFile, chunkAbove: Int = chunkThreshold, tunesHeap: Bool = false) -> ParsedFile {
         if source.bytes.count >= chunkAbove {
             let targets = chunkTargets(size: source.bytes.count, cores: ProcessInfo.processInfo.activeProcessorCount)
-            if !targets.isEmpty { return parse(source, cuttingNear: targets).parsed }
+            if !targets.isEmpty { return parse(source, cuttingNear: targets, tunesHeap: tunesHeap).parsed }
         }
         return source.bytes.withUnsafeBufferPointer { buffer in
             var parser = Parser(source: source, scanner: Lexer.State(bytes: buffer))

@@ -49,11 +49,15 @@ public enum Checker {
     /// The results keep the source and the diagnostics but not the syntax tree or the
     /// model: reporting needs only the former, and dropping the latter on the worker
     /// threads frees them in parallel instead of one by one at the end.
+    ///
+    /// `tunesHeap` lets the threads that parse a big file's pieces take huge pages (see
+    /// `HeapReserve`); only the executable asks for it.
     public static func checkAll(_ count: Int, settings: @Sendable (Int) -> RuleSettings = { _ in .defaults },
+                                tunesHeap: Bool = false,
                                 load: @Sendable (Int) throws -> SourceFile) throws -> [CheckResult] {
         try concurrentMap(count) { i in
             Result {
-                var result = check(try load(i), settings: settings(i))
+                var result = check(try load(i), settings: settings(i), tunesHeap: tunesHeap)
                 let dropped = (result.parsed.tree, result.model)
                 result.parsed.tree = FlowFile(workflow: nil, range: result.parsed.tree.range)
                 result.parsed.comments = []
@@ -74,10 +78,11 @@ public enum Checker {
 
     /// Checks one source file.
     ///
-    /// Files of `parallelAbove` bytes or more use every core (tests lower it to compare).
+    /// Files of `parallelAbove` bytes or more use every core (tests lower it to compare);
+    /// for `tunesHeap`, see `checkAll`.
     public static func check(_ source: SourceFile, settings: RuleSettings = .defaults,
-                             parallelAbove: Int = parallelRulesThreshold) -> CheckResult {
-        let parsed = Parser.parse(source)
+                             parallelAbove: Int = parallelRulesThreshold, tunesHeap: Bool = false) -> CheckResult {
+        let parsed = Parser.parse(source, tunesHeap: tunesHeap)
         let suppressionRules: Set<String> = [InvalidSuppressionRule.description.id, UnusedSuppressionRule.description.id]
         let rules = RuleRegistry.all.filter { !suppressionRules.contains($0.description.id) }
         let model: WorkflowModel?
