@@ -31,6 +31,59 @@ import Testing
         #expect(model.summaries[2].afterCount == 3)
     }
 
+    @Test func recentNodesAnswerAsTheIndexDoes() {
+        var recent = RecentNodes()
+        #expect(recent["a"] == nil)
+        for (k, name) in ["a", "b", "c", "d", "e"].enumerated() { recent.add(name, k) }
+        // Four are kept: `a` has been forgotten.
+        #expect(recent["a"] == nil)
+        #expect(recent["b"] == 1)
+        #expect(recent["e"] == 4)
+        #expect(recent[""] == nil)
+    }
+
+    @Test func predecessorsAndReworkTargetsMatchPlainLookups() throws {
+        // Random workflows whose `after` and `on reject` name nodes just before, far
+        // before, later, repeated IDs and unknown ones: the shortcut through the last few
+        // nodes must give what a plain index lookup gives.
+        var random = TestRandom(state: 41)
+        for round in 0..<40 {
+            var names: [String] = []
+            var text = "workflow \"w\" {\n  owner pm\n"
+            for k in 0..<(5 + random.below(40)) {
+                let repeated = k > 2 && random.below(8) == 0
+                let name = repeated ? names[random.below(names.count)] : "n\(k)"
+                names.append(name)
+                var refs: [String] = []
+                for _ in 0..<random.below(3) {
+                    switch random.below(5) {
+                    case 0, 1: if let last = names.dropLast().last { refs.append(last) }
+                    case 2: if names.count > 1 { refs.append(names[random.below(names.count - 1)]) }
+                    case 3: refs.append("n\(k + 1 + random.below(3))")
+                    default: refs.append("ghost\(random.below(3))")
+                    }
+                }
+                let isGate = random.below(3) == 0
+                text += isGate ? "  gate \(name) {\n    approvers pm\n" : "  stage \(name) {\n    owner pm\n"
+                if !refs.isEmpty { text += "    after \(refs.joined(separator: ", "))\n" }
+                if isGate, let target = refs.first { text += "    on reject -> \(target)\n" }
+                text += "  }\n"
+            }
+            text += "}\n"
+            let workflow = try #require(Parser.parse(SourceFile(path: "w", text: text)).tree.workflow)
+            let model = WorkflowModel(workflow)
+            for i in model.nodes.indices {
+                var expected: [Int] = []
+                for r in model.nodes[i].after {
+                    if let p = model.nodeIndex[r.name], !expected.contains(p) { expected.append(p) }
+                }
+                #expect(Array(model.graph.predecessors[i]) == expected, "round \(round), node \(i)")
+                #expect(model.reworkTarget(ofNode: i) == model.nodes[i].onReject.flatMap { model.nodeIndex[$0.name] },
+                        "round \(round), node \(i)")
+            }
+        }
+    }
+
     @Test func adjacencyListsReverse() {
         let lists: [[Int]] = [[], [0], [0, 1], [2, 0]]
         let adjacency = Adjacency(lists)

@@ -144,6 +144,7 @@ public struct WorkflowModel: Sendable {
         var names: [Identifier] = []
         var approverNames: [String] = []
         var approverOwners: [Int] = []
+        var recent = RecentNodes()
         for (m, unique) in nodeMembers {
             guard case .node(let node) = members[m] else { continue }
             var summary = NodeSummary(kind: node.kind)
@@ -157,7 +158,7 @@ public struct WorkflowModel: Sendable {
                 case .after(let refs):
                     summary.afterCount += refs.count
                     for r in refs {
-                        if let i = nodeIndex[r.name] {
+                        if let i = recent[r.name] ?? nodeIndex[r.name] {
                             if unique && !out.predecessorList[predecessorBase...].contains(i) {
                                 out.predecessorList.append(i)
                             }
@@ -166,7 +167,7 @@ public struct WorkflowModel: Sendable {
                         }
                     }
                 case .onReject(let r):
-                    let target = nodeIndex[r.name]
+                    let target = recent[r.name] ?? nodeIndex[r.name]
                     if target == nil { out.unresolved.append(UnresolvedReference(name: r, kind: .node)) }
                     if !summary.hasOnReject {
                         summary.hasOnReject = true
@@ -229,6 +230,7 @@ public struct WorkflowModel: Sendable {
                 }
             }
             guard unique else { continue }
+            recent.add(node.id.name, out.summaries.count)
             summary.distinctApproverCount = approverNames.count
             out.summaries.append(summary)
             out.predecessorStart.append(out.predecessorList.count)
@@ -650,5 +652,37 @@ struct MinHeap<T: Comparable> {
             }
         }
         return first
+    }
+}
+
+/// The last few nodes resolution has passed, to look up before the node index.
+///
+/// `after` and `on reject -> …` mostly name a node declared just before, and in a big
+/// workflow a lookup in the index is a cache miss or two; comparing a few short names
+/// is not. Only declarations that count (unique IDs) go in, each with the number the
+/// index gives it, so a hit here is exactly what the index would answer.
+struct RecentNodes {
+    private var names: (String, String, String, String) = ("", "", "", "")
+    private var numbers: (Int, Int, Int, Int) = (-1, -1, -1, -1)
+    private var next = 0
+
+    /// The number of a recent node with this name, or nil (ask the index).
+    subscript(name: String) -> Int? {
+        if numbers.0 >= 0 && names.0 == name { return numbers.0 }
+        if numbers.1 >= 0 && names.1 == name { return numbers.1 }
+        if numbers.2 >= 0 && names.2 == name { return numbers.2 }
+        if numbers.3 >= 0 && names.3 == name { return numbers.3 }
+        return nil
+    }
+
+    /// Remembers a node, forgetting the oldest of the four.
+    mutating func add(_ name: String, _ number: Int) {
+        switch next {
+        case 0: names.0 = name; numbers.0 = number
+        case 1: names.1 = name; numbers.1 = number
+        case 2: names.2 = name; numbers.2 = number
+        default: names.3 = name; numbers.3 = number
+        }
+        next = (next + 1) & 3
     }
 }
