@@ -267,7 +267,7 @@ case "check-file" where args.count == 4:
     var times: [Double] = []
     // As the executable does for a big file: huge pages for this thread's heap and for
     // the threads that parse pieces.
-    HeapReserve.prepare(forTouching: 8 * bytes.count)
+    HeapReserve.prepare(forChecking: [bytes.count])
     for _ in 0..<(Int(args[3]) ?? 5) {
         let t0 = DispatchTime.now().uptimeNanoseconds
         let r = Checker.check(SourceFile(path: args[2], bytes: bytes), tunesHeap: true)

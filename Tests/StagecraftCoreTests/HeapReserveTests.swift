@@ -16,6 +16,9 @@ import Testing
     @Test func nothingToReserveAdvisesNothing() {
         #expect(HeapReserve.prepare(forTouching: 0) == 0)
         #expect(HeapReserve.prepare(forTouching: -5) == 0)
+        // Checking only files below the threshold of a big file leaves the heap alone.
+        #expect(HeapReserve.prepare(forChecking: []) == 0)
+        #expect(HeapReserve.prepare(forChecking: [Checker.parallelRulesThreshold - 1, 10]) == 0)
     }
 
     @Test func whatIsAdvisedIsWholeHugePagesWithinTheBlocks() {

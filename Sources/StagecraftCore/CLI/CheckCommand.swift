@@ -76,12 +76,9 @@ enum CheckCommand {
         let stdin = files.contains { $0.path == "-" } ? environment.readStandardInput() : []
         let toCheck = files
         if environment.tunesHeap && files.count <= 64 {
-            // A big file touches about seven times its size in fresh memory: let the heap
-            // take it in huge pages. (Many small files gain nothing, so they skip this.)
-            let sizes = files.compactMap { Files.size($0.path) }
-            if let biggest = sizes.max(), biggest >= Checker.parallelRulesThreshold {
-                HeapReserve.prepare(forTouching: 8 * sizes.reduce(0, +))
-            }
+            // A big file touches several times its size in fresh memory: let the heap take
+            // it in huge pages. (Many files are not worth a stat each: they are small.)
+            HeapReserve.prepare(forChecking: files.compactMap { Files.size($0.path) })
         }
         var results = try Checker.checkAll(toCheck.count, settings: { toCheck[$0].settings },
                                            tunesHeap: environment.tunesHeap) { i in

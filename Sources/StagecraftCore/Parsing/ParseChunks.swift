@@ -21,6 +21,11 @@ extension Parser {
     /// How far past its target a cut may move to find a line that starts a stage or gate.
     static let cutSearchLimit = 64 << 10
 
+    /// Room to reserve in a member list for `bytes` of source: a member per 64 bytes, so
+    /// that pieces join without the list growing and copying itself. Pages of it that stay
+    /// unused are never touched.
+    static func memberRoom(_ bytes: Int) -> Int { bytes / 64 }
+
     /// Where to try to cut a file of `size` bytes: one piece per core, the first an
     /// eighth bigger than the others. The first is parsed by the calling thread, which
     /// starts at once and allocates from memory the process already has; a worker starts
@@ -84,8 +89,8 @@ extension Parser {
             @Sendable func work(_ index: Int) {
                 let chunk = chunks[index]
                 if tunesHeap {
-                    // A piece's tree takes about four times its bytes, on this thread's heap.
-                    HeapReserve.prepare(forTouching: 4 * source.bytes.count / (chunks.count + 1))
+                    // The piece's tree goes on this thread's heap.
+                    HeapReserve.prepare(forParsing: source.bytes.count / (chunks.count + 1))
                 }
                 chunk.run {
                     var parser = Parser(source: source, scanner: Lexer.State(bytes: bytes.buffer, at: chunk.keyword))
@@ -118,7 +123,7 @@ extension Parser {
     /// coming from the start does itself (the brace, and the error at the end of the file).
     mutating func parseMembersToClose() -> [WorkflowMember] {
         var members: [WorkflowMember] = []
-        members.reserveCapacity((source.bytes.count - current.range.start) / 64)
+        members.reserveCapacity(Parser.memberRoom(source.bytes.count - current.range.start))
         while kind != .rightBrace && kind != .endOfFile {
             let before = position
             parseMemberOrPiece(into: &members)

@@ -348,11 +348,7 @@ public struct Parser {
             if kind == .identifier { advance() }
         }
         var members: [WorkflowMember] = []
-        if chunks != nil {
-            // Room for a member per 64 bytes, so that the pieces join without the list
-            // growing and copying itself; pages of it that stay unused are never touched.
-            members.reserveCapacity(source.bytes.count / 64)
-        }
+        if chunks != nil { members.reserveCapacity(Parser.memberRoom(source.bytes.count)) }
         let end = parseBlock("workflow") { p in p.parseMemberOrPiece(into: &members) }
         return Workflow(title: title, members: members, range: SourceRange(keyword.range.start, end),
                         keywordRange: keyword.range)
