@@ -31,7 +31,7 @@ public enum DiagnosticFormatter {
                 case .note: severity = paint("note", "1;36")
                 }
                 out += paint("\(r.source.path):\(start.line):\(start.column):", "1") + " \(severity): \(d.message) [\(d.rule)]\n"
-                if start.line <= r.source.lineStarts.count {
+                if r.source.hasLine(start.line) {
                     let lineRange = r.source.lineRange(start.line)
                     let lineText = r.source.text(of: lineRange)
                     out += lineText + "\n"

@@ -84,7 +84,7 @@ public struct Suppression: Sendable {
             var target = line
             if !before {
                 target = line + 1
-                while target <= source.lineStarts.count {
+                while source.hasLine(target) {
                     let text = source.lineText(target).trimmingCharacters(in: .whitespaces)
                     if !text.isEmpty && !text.hasPrefix("#") { break }
                     target += 1
