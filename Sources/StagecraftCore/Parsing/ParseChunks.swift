@@ -121,23 +121,26 @@ extension Parser {
     /// The members of a workflow body from a piece's cut to the `}` that closes the body
     /// or the end of the file: the member loop of `parseBlock`, less what the parser
     /// coming from the start does itself (the brace, and the error at the end of the file).
-    mutating func parseMembersToClose() -> [WorkflowMember] {
-        var members: [WorkflowMember] = []
-        members.reserveCapacity(Parser.memberRoom(source.bytes.count - current.range.start))
+    mutating func parseMembersToClose() -> ScratchBuffer<WorkflowMember> {
+        let members = ScratchBuffer<WorkflowMember>(capacity: Parser.memberRoom(source.bytes.count - current.range.start))
         while kind != .rightBrace && kind != .endOfFile {
             let before = position
-            parseMemberOrPiece(into: &members)
+            if let joined = joinChunk() {
+                members.append(movingAllOf: joined)
+            } else if let m = parseWorkflowMember() {
+                members.append(m)
+            }
             if position == before { advance() }
             skipNewlines()
         }
         return members
     }
 
-    /// One step of the workflow's member loop, the same for the parser from the start
-    /// and for a piece: the members of a piece cut exactly here, else the next member.
+    /// One step of the workflow's member loop, the same as a piece's: the members of a
+    /// piece cut exactly here, else the next member.
     mutating func parseMemberOrPiece(into members: inout [WorkflowMember]) {
         if let joined = joinChunk() {
-            members += joined
+            joined.move(appendingTo: &members)
         } else if let m = parseWorkflowMember() {
             members.append(m)
         }
@@ -145,7 +148,7 @@ extension Parser {
 
     /// At the top of the workflow's member loop: if a piece was cut exactly here, takes
     /// over its members and everything the parser would have found after it.
-    mutating func joinChunk() -> [WorkflowMember]? {
+    mutating func joinChunk() -> ScratchBuffer<WorkflowMember>? {
         guard let chunks, nextChunk < chunks.count else { return nil }
         let here = current.range.start
         // Cuts this parser went past were not member boundaries.
@@ -193,7 +196,7 @@ private struct SharedBytes: @unchecked Sendable {
 final class ParseChunk: @unchecked Sendable {
     /// What the worker found: the members, and the parser where it stopped.
     struct Piece {
-        var members: [WorkflowMember]
+        var members: ScratchBuffer<WorkflowMember>
         var parser: Parser
     }
 

@@ -37,9 +37,9 @@ public struct Parser {
     var diagnostics: [Diagnostic] = []
     var depth = 0
     /// The statements of the node being parsed (see `parseNode`).
-    var nodeStatements: [NodeStatement] = []
+    let nodeStatements = ScratchBuffer<NodeStatement>()
     /// The items of the checklist being parsed (see `parseChecklist`).
-    var checklistItems: [ChecklistItem] = []
+    let checklistItems = ScratchBuffer<ChecklistItem>()
     /// Pieces of the file parsed ahead on other cores (see `ParseChunks.swift`), and the
     /// first one this parser has not reached yet.
     var chunks: [ParseChunk]?
@@ -559,16 +559,6 @@ public struct Parser {
         }
     }
 
-    /// The elements of one of the parser's reused buffers, in a new array of exactly their
-    /// size. (`Array(buffer)` would share the buffer's storage, excess capacity and all,
-    /// and the buffer's next `removeAll(keepingCapacity:)` would then have to copy it.)
-    static func exactCopy<T>(_ buffer: [T]) -> [T] {
-        var out: [T] = []
-        out.reserveCapacity(buffer.count)
-        out.append(contentsOf: buffer)
-        return out
-    }
-
     mutating func parseNode() -> WorkflowMember? {
         let keyword = advance()
         let nodeKind: NodeKind = isKeyword(.gate, keyword) ? .gate : .stage
@@ -578,11 +568,11 @@ public struct Parser {
         // Statements collect in a buffer the parser reuses (nodes do not nest), then move
         // to an array of exactly their size: one allocation per node instead of one per
         // doubling.
-        nodeStatements.removeAll(keepingCapacity: true)
+        nodeStatements.removeAll()
         let end = parseBlock(nodeKind.rawValue) { p in
             if let s = p.parseNodeStatement(nodeKind) { p.nodeStatements.append(s) }
         }
-        return .node(NodeDecl(kind: nodeKind, id: id, title: title, statements: Parser.exactCopy(nodeStatements),
+        return .node(NodeDecl(kind: nodeKind, id: id, title: title, statements: nodeStatements.takeAll(),
                               range: SourceRange(keyword.range.start, end)))
     }
 
@@ -698,7 +688,7 @@ public struct Parser {
     mutating func parseChecklist(_ keyword: Token) -> Checklist? {
         // Items collect in a buffer the parser reuses (checklists do not nest), then move
         // to an array of exactly their size, as a node's statements do.
-        checklistItems.removeAll(keepingCapacity: true)
+        checklistItems.removeAll()
         let end = parseBlock("checklist") { p in
             guard let text = p.expectString("a checklist item in double quotes") else {
                 p.recoverToStatementEnd()
@@ -716,7 +706,7 @@ public struct Parser {
             p.checklistItems.append(ChecklistItem(text: text, by: by))
             p.expectStatementEnd()
         }
-        return Checklist(items: Parser.exactCopy(checklistItems), range: SourceRange(keyword.range.start, end))
+        return Checklist(items: checklistItems.takeAll(), range: SourceRange(keyword.range.start, end))
     }
 
     // MARK: - Expressions
