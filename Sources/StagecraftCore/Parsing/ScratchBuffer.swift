@@ -38,12 +38,12 @@ final class ScratchBuffer<Element>: @unchecked Sendable {
     /// The elements, moved into a new array of exactly their count; the buffer is left
     /// empty.
     func takeAll() -> [Element] {
-        let n = count
-        count = 0
-        return [Element](unsafeUninitializedCapacity: n) { buffer, initialized in
-            if let target = buffer.baseAddress { target.moveInitialize(from: base, count: n) }
-            initialized = n
-        }
+        // (Not `Array(unsafeUninitializedCapacity:)`: its allocation is not specialized,
+        // and looks up the array's type at run time on every call.)
+        var out: [Element] = []
+        out.reserveCapacity(count)
+        move(appendingTo: &out)
+        return out
     }
 
     /// Moves every element of `other` to the end of this buffer; `other` is left empty.
