@@ -1,10 +1,10 @@
 /// A table from declared IDs to their index in declaration order.
 ///
 /// Resolution looks up every name a workflow uses, hundreds of thousands in a large
-/// file; this open-addressing table hashes the name's UTF-8 bytes with FNV-1a and a
-/// final mix, several times cheaper than `Dictionary<String, Int>`'s seeded SipHash.
-/// It is deterministic, which is fine for IDs the user wrote: a file crafted to collide
-/// makes lookups slower, never wrong.
+/// file; this open-addressing table hashes the name's UTF-8 bytes with a word-at-a-time
+/// FNV-1a and a final mix, several times cheaper than `Dictionary<String, Int>`'s seeded
+/// SipHash. It is deterministic, which is fine for IDs the user wrote: a file crafted to
+/// collide makes lookups slower, never wrong.
 public struct NameIndex: Sendable {
     private var keys: [String] = []
     private var values: [Int] = []
@@ -25,14 +25,18 @@ public struct NameIndex: Sendable {
     /// How many names the index holds.
     public var count: Int { keys.count }
 
+    /// The hash of a name's UTF-8 bytes: `ByteInterner`'s, eight bytes at a time from
+    /// contiguous storage (a short name is copied to the stack for it), which is several
+    /// times cheaper than stepping through `name.utf8` one byte at a time.
     static func hash(_ name: String) -> UInt64 {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in name.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
-        // A final mix so that the low bits, which pick the slot, depend on every byte.
-        h ^= h >> 33
-        h = h &* 0xff51_afd7_ed55_8ccd
-        h ^= h >> 33
-        return h
+        if let h = name.utf8.withContiguousStorageIfAvailable({ NameIndex.hash($0) }) { return h }
+        return Array(name.utf8).withUnsafeBufferPointer { NameIndex.hash($0) }
+    }
+
+    @inline(__always)
+    static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        guard let base = bytes.baseAddress else { return ByteInterner.emptyHash }
+        return ByteInterner.hash(base, bytes.count)
     }
 
     /// The index of a name, or nil when it is not declared.
