@@ -1,9 +1,9 @@
 import Foundation
 import StagecraftCore
 
-// The executable only wires the process streams to the library. (The environment is
-// read from `environ` and output written with write(2), not through ProcessInfo and
-// FileHandle: those set up more than a one-shot command needs, about 1 ms per run.)
+// The executable only wires the process streams to the library. (The environment
+// variables are read with getenv(3) and output written with write(2), not through
+// ProcessInfo and FileHandle: those set up more than a one-shot command needs.)
 let environment = CommandEnvironment(
     readStandardInput: { [UInt8](FileHandle.standardInput.readDataToEndOfFile()) },
     stdoutIsTerminal: isatty(1) == 1,

@@ -4,10 +4,13 @@ import Testing
 
 /// The executable's own view of its environment and output streams.
 @Suite struct ProcessStreamsTests {
-    @Test func environmentMatchesProcessInfo() {
-        let variables = ProcessStreams.environmentVariables()
-        #expect(variables == ProcessInfo.processInfo.environment)
-        #expect(variables["PATH"] != nil)
+    @Test func environmentHoldsTheVariablesStagecraftReads() {
+        let environment = ["NO_COLOR": "1", "PATH": "/usr/bin", "HOME": "/home/pm"]
+        #expect(ProcessStreams.environmentVariables(lookup: { environment[$0] }) == ["NO_COLOR": "1"])
+        #expect(ProcessStreams.environmentVariables(lookup: { _ in nil }) == [:])
+        // By default, the process environment.
+        let expected = ProcessInfo.processInfo.environment.filter { CommandEnvironment.variableNames.contains($0.key) }
+        #expect(ProcessStreams.environmentVariables() == expected)
     }
 
     @Test func writeDeliversEveryByte() throws {
