@@ -22,6 +22,17 @@ import Testing
         #expect(summary == ["errors": 1, "warnings": 1])
     }
 
+    @Test func everyListedSubcommandHasAnEntryPointAndHelp() {
+        // The usage list, the entry points and the help texts are three switches: each
+        // name the list shows must reach a command, and its help must name it.
+        for (name, _) in StagecraftCommand.subcommands {
+            #expect(StagecraftCommand.entryPoint(of: name) != nil, "\(name)")
+            #expect(StagecraftCommand.help(for: name)?.contains("stagecraft \(name)") == true, "\(name)")
+            #expect(runCLI([name, "--help"]).stdout == StagecraftCommand.help(for: name), "\(name)")
+        }
+        #expect(StagecraftCommand.entryPoint(of: "lint") == nil && StagecraftCommand.help(for: "lint") == nil)
+    }
+
     @Test func textFormatHasCaretAndHelp() {
         let out = runCLI(["check", "-", "--stdin-filename", "launch.flow"],
                          stdin: "workflow \"x\" {\n  owner pm\n  stage a {\n    owner pmm\n    sla 1bd\n  }\n}\n")

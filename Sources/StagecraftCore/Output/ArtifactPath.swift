@@ -6,16 +6,21 @@ public enum ArtifactPath {
     /// segments resolved and repeated or trailing slashes removed. `..` at the root stays at the root.
     public static func absolute(_ path: String, from directory: String) -> String {
         let joined = path.hasPrefix("/") ? path : directory + "/" + path
-        var parts: [Substring] = []
+        // Segments as strings and a hand-made join: `[Substring]` and its generic
+        // `joined(separator:)` made the runtime build their types by name on every run.
+        var parts: [String] = []
         for segment in joined.split(separator: "/", omittingEmptySubsequences: true) {
             if segment == "." { continue }
             if segment == ".." {
                 if !parts.isEmpty { parts.removeLast() }
                 continue
             }
-            parts.append(segment)
+            parts.append(String(segment))
         }
-        return "/" + parts.joined(separator: "/")
+        guard !parts.isEmpty else { return "/" }
+        var out = ""
+        for part in parts { out += "/" + part }
+        return out
     }
 
     /// `path` relative to `directory` (both resolved), or nil when it lies outside it.
