@@ -101,6 +101,9 @@ import Testing
         #expect(ArtifactPath.absolute("a//b/./c/", from: "/r") == "/r/a/b/c")
         #expect(ArtifactPath.absolute(".", from: "/repo") == "/repo")
         #expect(ArtifactPath.absolute("..", from: "/") == "/")
+        #expect(ArtifactPath.parent(of: "/a/b/c.flow") == "/a/b")
+        #expect(ArtifactPath.parent(of: "/a") == "/")
+        #expect(ArtifactPath.parent(of: "/") == "/")
         #expect(ArtifactPath.percentEncoded("dir/my launch#1%é<>.flow") == "dir/my%20launch%231%25%C3%A9%3C%3E.flow")
         let results = [Checker.check(SourceFile(path: "/elsewhere/a b.flow", text: "workflow \"x\" {\n  owner pm\n}\n"))]
         let sarif = SARIFFormatter.sarif(results, currentDirectory: "/repo")

@@ -100,8 +100,8 @@ public struct StagecraftConfiguration: Sendable {
             }
         }
         problems.sort { ($0.range.start, $0.message) < ($1.range.start, $1.message) }
-        let directory = ArtifactPath.absolute(path, from: "/").split(separator: "/").dropLast().joined(separator: "/")
-        return StagecraftConfiguration(source: source, directory: "/" + directory,
+        let directory = ArtifactPath.parent(of: ArtifactPath.absolute(path, from: "/"))
+        return StagecraftConfiguration(source: source, directory: directory,
                                        settings: RuleSettings(overrides: overrides), excludes: excludes,
                                        problems: problems)
     }
@@ -167,8 +167,7 @@ public struct ConfigurationLookup {
     public mutating func configuration(forFile path: String) throws -> StagecraftConfiguration {
         if path == "-" { return try configuration(forDirectory: currentDirectory) }
         let absolute = ArtifactPath.absolute(path, from: currentDirectory)
-        let parent = "/" + absolute.split(separator: "/").dropLast().joined(separator: "/")
-        return try configuration(forDirectory: parent)
+        return try configuration(forDirectory: ArtifactPath.parent(of: absolute))
     }
 
     /// The configuration that applies in an absolute or relative folder.
@@ -190,7 +189,7 @@ public struct ConfigurationLookup {
                 break
             }
             if dir == "/" { break }
-            dir = "/" + dir.split(separator: "/").dropLast().joined(separator: "/")
+            dir = ArtifactPath.parent(of: dir)
         }
         for v in visited { byDirectory[v] = found }
         return found

@@ -23,6 +23,13 @@ public enum ArtifactPath {
         return out
     }
 
+    /// The folder holding a resolved absolute path (as `absolute` gives it): `/a/b` for
+    /// `/a/b/c`, and `/` for `/a` and for `/` itself.
+    public static func parent(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/"), slash != path.startIndex else { return "/" }
+        return String(path[..<slash])
+    }
+
     /// `path` relative to `directory` (both resolved), or nil when it lies outside it.
     /// A path equal to `directory` gives nil too: it names no file below it.
     public static func relative(_ path: String, to directory: String) -> String? {
