@@ -5,6 +5,8 @@ import Foundation
 /// For independent per-file work (checking, formatting): the body must not touch shared
 /// mutable state. Results are collected under a lock, so order never depends on timing.
 func concurrentMap<T: Sendable>(_ count: Int, _ body: @Sendable (Int) -> T) -> [T] {
+    // One item (a single file) runs here, without the shared results box.
+    if count == 1 { return [body(0)] }
     let box = ConcurrentResults<T>(count: count)
     DispatchQueue.concurrentPerform(iterations: count) { i in
         box.set(i, body(i))
