@@ -61,8 +61,7 @@ public struct CommandOutput: Sendable {
 /// The process's own streams and environment, for the executable.
 ///
 /// A one-shot command needs neither `ProcessInfo` nor `FileHandle` for these, and both
-/// set up more than it uses (a check of a small file spent about a millisecond there,
-/// a third of its run).
+/// set up more than it uses, on every run.
 public enum ProcessStreams {
     /// The environment variables Stagecraft reads (`CommandEnvironment.variableNames`)
     /// that are set in the process environment.
