@@ -23,14 +23,14 @@ import Testing
     }
 
     @Test func everyListedSubcommandHasAnEntryPointAndHelp() {
-        // The usage list, the entry points and the help texts are three switches: each
-        // name the list shows must reach a command, and its help must name it.
+        // The usage list and the switch of subcommands are written apart: each name the
+        // list shows must reach a command, and its help must name it.
         for (name, _) in StagecraftCommand.subcommands {
-            #expect(StagecraftCommand.entryPoint(of: name) != nil, "\(name)")
+            #expect(StagecraftCommand.subcommand(name) != nil, "\(name)")
             #expect(StagecraftCommand.help(for: name)?.contains("stagecraft \(name)") == true, "\(name)")
             #expect(runCLI([name, "--help"]).stdout == StagecraftCommand.help(for: name), "\(name)")
         }
-        #expect(StagecraftCommand.entryPoint(of: "lint") == nil && StagecraftCommand.help(for: "lint") == nil)
+        #expect(StagecraftCommand.subcommand("lint") == nil && StagecraftCommand.help(for: "lint") == nil)
     }
 
     @Test func textFormatHasCaretAndHelp() {

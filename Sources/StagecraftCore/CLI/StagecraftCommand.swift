@@ -42,11 +42,11 @@ public enum StagecraftCommand {
                     output.stdout = usage()
                 }
             default:
-                if let run = entryPoint(of: first) {
+                if let command = subcommand(first) {
                     if rest.contains("--help") || rest.contains("-h") {
-                        output.stdout = help(for: first) ?? ""
+                        output.stdout = command.help()
                     } else {
-                        try run(rest, environment, &output)
+                        try command.run(rest, environment, &output)
                     }
                 } else {
                     throw UsageError("unknown subcommand '\(first)'",
@@ -68,22 +68,23 @@ public enum StagecraftCommand {
 
     typealias Run = @Sendable ([String], CommandEnvironment, inout CommandOutput) throws -> Void
 
-    /// A subcommand's entry point, by name. Each lives in a file of its own under `CLI/`.
+    /// A subcommand by name: its entry point, and its help text, built only when asked
+    /// for. Each lives in a file of its own under `CLI/`.
     ///
     /// A switch rather than a table: a table of entry points and help texts would build
     /// every subcommand's help and a dictionary of closures, whose type the runtime
     /// assembles by name, on every run (about a tenth of a small check).
-    static func entryPoint(of command: String) -> Run? {
-        switch command {
-        case "check": return CheckCommand.run
-        case "fmt": return FmtCommand.run
-        case "explain": return ExplainCommand.run
-        case "graph": return GraphCommand.run
-        case "checklist": return ChecklistCommand.run
-        case "replay": return ReplayCommand.run
-        case "history": return HistoryCommand.run
-        case "simulate": return SimulateCommand.run
-        case "report": return ReportCommand.run
+    static func subcommand(_ name: String) -> (run: Run, help: () -> String)? {
+        switch name {
+        case "check": return (CheckCommand.run, { CheckCommand.help })
+        case "fmt": return (FmtCommand.run, { FmtCommand.help })
+        case "explain": return (ExplainCommand.run, { ExplainCommand.help })
+        case "graph": return (GraphCommand.run, { GraphCommand.help })
+        case "checklist": return (ChecklistCommand.run, { ChecklistCommand.help })
+        case "replay": return (ReplayCommand.run, { ReplayCommand.help })
+        case "history": return (HistoryCommand.run, { HistoryCommand.help })
+        case "simulate": return (SimulateCommand.run, { SimulateCommand.help })
+        case "report": return (ReportCommand.run, { ReportCommand.help })
         default: return nil
         }
     }
@@ -109,18 +110,7 @@ public enum StagecraftCommand {
 
     /// The help text of a subcommand, or nil for an unknown name.
     static func help(for command: String) -> String? {
-        switch command {
-        case "check": return CheckCommand.help
-        case "fmt": return FmtCommand.help
-        case "explain": return ExplainCommand.help
-        case "graph": return GraphCommand.help
-        case "checklist": return ChecklistCommand.help
-        case "replay": return ReplayCommand.help
-        case "history": return HistoryCommand.help
-        case "simulate": return SimulateCommand.help
-        case "report": return ReportCommand.help
-        default: return nil
-        }
+        subcommand(command)?.help()
     }
 }
 
