@@ -32,6 +32,17 @@ public struct SelfApprovalRule: Rule {
         var out: [Diagnostic] = []
         var seen: [String] = []
         for i in model.summaries.indices where model.summaries[i].kind == .gate && model.summaries[i].approverCount > 0 {
+            // Most gates are cleared from the model's flat tables alone. When every
+            // approver name is a declared owner (as many owners resolved as names
+            // written), only a stage whose owner is one of them can trigger.
+            let approverOwners = model.loadedOwners(ofNode: i)
+            if model.summaries[i].distinctApproverCount == approverOwners.count {
+                let suspect = model.graph.predecessors[i].contains { p in
+                    guard model.summaries[p].kind == .stage, let o = model.loadedOwners(ofNode: p).first else { return false }
+                    return approverOwners.contains(o)
+                }
+                guard suspect else { continue }
+            }
             // Each approver once, in the order written; the stages the gate waits for
             // directly, in the order written. No copies: a big workflow has many gates.
             seen.removeAll(keepingCapacity: true)
