@@ -35,9 +35,9 @@ public struct DeadlineUnreachableRule: Rule {
         let limit = model.businessDays(deadline.value)
         let length = schedule.length
         guard length > limit + 1e-9 else { return [] }
-        let path = schedule.criticalPath.map { model.nodes[$0].id.name }
+        let path = schedule.criticalPath
         let deadlineRange = model.workflow.members.first { if case .deadline = $0 { return true } else { return false } }?.range ?? deadline.range
-        return [diagnostic("the SLA critical path \(pathText(path)) takes \(formatNumber((length * 100).rounded() / 100))bd, over the deadline of \(deadline.value)",
+        return [diagnostic("the SLA critical path \(pathText(path, name: { model.nodes[$0].id.name })) takes \(formatNumber((length * 100).rounded() / 100))bd, over the deadline of \(deadline.value)",
                            at: deadlineRange,
                            help: "shorten SLAs on that path, run some of its stages in parallel, or move the deadline")]
     }

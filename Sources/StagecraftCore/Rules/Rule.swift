@@ -63,9 +63,14 @@ public protocol Rule: Sendable {
 /// last five IDs and says how many it leaves out, so that a 50,000-node chain gives a
 /// readable line rather than half a megabyte.
 func pathText(_ names: [String]) -> String {
+    pathText(names.indices, name: { names[$0] })
+}
+
+/// `pathText` over a path of any kind, naming only the elements it shows.
+func pathText<Path: RandomAccessCollection>(_ path: Path, name: (Path.Element) -> String) -> String {
     let head = 6, tail = 5
-    guard names.count > head + tail + 1 else { return names.joined(separator: " -> ") }
-    return (names[..<head] + ["… \(names.count - head - tail) more …"] + names[(names.count - tail)...])
+    guard path.count > head + tail + 1 else { return path.map(name).joined(separator: " -> ") }
+    return (path.prefix(head).map(name) + ["… \(path.count - head - tail) more …"] + path.suffix(tail).map(name))
         .joined(separator: " -> ")
 }
 
