@@ -42,17 +42,25 @@ public struct OwnerOverloadedRule: Rule {
         for i in counted {
             for o in model.loadedOwners(ofNode: i) { eventStart[o + 1] += 2 }
         }
+        // An owner with no more nodes than its capacity cannot be over it: its intervals
+        // are left out.
+        var overCapacity = [Bool](repeating: false, count: model.owners.count)
+        for o in model.owners.indices {
+            overCapacity[o] = eventStart[o + 1] / 2 > model.capacity(ofOwner: o)
+            if !overCapacity[o] { eventStart[o + 1] = 0 }
+        }
+        guard overCapacity.contains(true) else { return [] }
         for o in model.owners.indices { eventStart[o + 1] += eventStart[o] }
         var fill = eventStart
         var events = [(time: Double, delta: Int)](repeating: (0, 0), count: eventStart[model.owners.count])
         for i in counted {
-            for o in model.loadedOwners(ofNode: i) {
+            for o in model.loadedOwners(ofNode: i) where overCapacity[o] {
                 events[fill[o]] = (schedule.start[i], 1)
                 events[fill[o] + 1] = (schedule.end[i], -1)
                 fill[o] += 2
             }
         }
-        for (o, owner) in model.owners.enumerated() {
+        for (o, owner) in model.owners.enumerated() where overCapacity[o] {
             let mine = eventStart[o]..<eventStart[o + 1]
             events[mine].sort { $0.time < $1.time || ($0.time == $1.time && $0.delta < $1.delta) }
             // Count first; collect the nodes open at the peak only when over capacity.
