@@ -51,6 +51,7 @@ public struct WorkflowModel: Sendable {
         var nodeIndex = NameIndex(capacity: members.count)
         var paramIndex = NameIndex()
         var duplicates: [DuplicateDeclaration] = []
+        var calendars: [CalendarDecl] = []
         // Every node declaration in member order, and whether it is the one that counts.
         var nodeMembers: [(member: Int, unique: Bool)] = []
         nodeMembers.reserveCapacity(workflow.members.count)
@@ -84,9 +85,11 @@ public struct WorkflowModel: Sendable {
                 } else {
                     duplicates.append(DuplicateDeclaration(id: p.name, first: params[first].name.range, kind: "param"))
                 }
+            case .calendar(let c):
+                calendars.append(c)
             case .node:
                 break  // taken above
-            case .description, .deadline, .calendar:
+            case .description, .deadline:
                 break
             }
         }
@@ -96,7 +99,7 @@ public struct WorkflowModel: Sendable {
         self.nodeIndex = nodeIndex
         self.paramIndex = paramIndex
         self.duplicates = duplicates
-        self.calendar = WorkflowModel.calendar(of: workflow)
+        self.calendar = WorkflowModel.calendar(declaredBy: calendars)
         self.deadline = workflow.deadline.map(\.value)
 
         // One walk over every statement of every node declaration. (Two pieces walked
@@ -244,11 +247,11 @@ public struct WorkflowModel: Sendable {
         return out
     }
 
-    /// The calendar a workflow declares; weekday names that are not known are ignored
-    /// (the `invalid-value` rule reports them).
-    static func calendar(of workflow: Workflow) -> BusinessCalendar {
+    /// The calendar that a workflow's `calendar` blocks declare, in order; weekday names
+    /// that are not known are ignored (the `invalid-value` rule reports them).
+    static func calendar(declaredBy calendars: [CalendarDecl]) -> BusinessCalendar {
         var calendar = BusinessCalendar.standard
-        for decl in workflow.calendars {
+        for decl in calendars {
             for item in decl.items {
                 switch item {
                 case .workdays(let days, _):
@@ -449,6 +452,16 @@ public struct Adjacency: RandomAccessCollection, Sendable {
     /// The list of node `i`. A slice: its indices start where it sits in the flat array.
     public subscript(i: Int) -> ArraySlice<Int> { targets[starts[i]..<starts[i + 1]] }
 
+    /// The length of list `i` (without making a slice of it).
+    public func count(of i: Int) -> Int { starts[i + 1] - starts[i] }
+
+    /// Calls `body` with each element of list `i`, in order, reading the flat array in
+    /// place: a loop over every list makes no slice (and no reference count) per list.
+    @inline(__always)
+    func forEach(of i: Int, _ body: (Int) -> Void) {
+        for k in starts[i]..<starts[i + 1] { body(targets[k]) }
+    }
+
     /// The reverse lists: `j` is in list `i` of the result when `i` is in list `j` here,
     /// each list in increasing order.
     func reversed(count: Int) -> Adjacency {
@@ -458,7 +471,7 @@ public struct Adjacency: RandomAccessCollection, Sendable {
         var fill = starts
         var out = [Int](repeating: 0, count: targets.count)
         for i in indices {
-            for t in self[i] {
+            forEach(of: i) { t in
                 out[fill[t]] = i
                 fill[t] += 1
             }
@@ -486,14 +499,14 @@ public struct DependencyGraph: Sendable {
         let successors = predecessors.reversed(count: predecessors.count)
         self.successors = successors
         // Kahn's algorithm with a min-heap on declaration index for a stable order.
-        var indegree = predecessors.map { $0.count }
+        var indegree = predecessors.indices.map { predecessors.count(of: $0) }
         var heap = MinHeap<Int>()
         for i in 0..<predecessors.count where indegree[i] == 0 { heap.push(i) }
         var order: [Int] = []
         order.reserveCapacity(predecessors.count)
         while let n = heap.pop() {
             order.append(n)
-            for s in successors[n] {
+            successors.forEach(of: n) { s in
                 indegree[s] -= 1
                 if indegree[s] == 0 { heap.push(s) }
             }
