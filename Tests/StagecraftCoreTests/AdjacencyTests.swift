@@ -31,6 +31,37 @@ import Testing
         #expect(model.summaries[2].afterCount == 3)
     }
 
+    @Test func repeatedWorkflowStatementsKeepTheFirstDeadlineAndEveryCalendar() throws {
+        // The first `deadline` counts (a second is an `invalid-value` error); calendar
+        // blocks apply in order, wherever they stand among the nodes.
+        let text = """
+            workflow "w" {
+              deadline 10bd
+              stage a { sla 1bd }
+              calendar { holiday 2026-12-25 }
+              deadline 3d
+              stage b { after a; sla 1bd }
+              calendar { workdays mon tue; holiday 2027-01-01 "New Year" }
+            }
+            """
+        let workflow = try #require(Parser.parse(SourceFile(path: "w", text: text)).tree.workflow)
+        let model = WorkflowModel(workflow)
+        #expect(model.deadline == Duration(amount: 10, unit: .businessDays))
+        #expect(model.calendar.workdays == [true, true, false, false, false, false, false])
+        #expect(model.calendar.holidays.count == 2)
+    }
+
+    @Test func listsAreReadInPlaceAsTheirSlicesRead() {
+        let lists = Adjacency([[2, 1], [], [0], [0, 1, 2]])
+        for i in lists.indices {
+            var seen: [Int] = []
+            lists.forEach(of: i) { seen.append($0) }
+            #expect(seen == Array(lists[i]))
+            #expect(lists.count(of: i) == lists[i].count)
+        }
+        #expect(lists.reversed(count: 3).map { Array($0) } == [[2, 3], [0, 3], [0, 3]])
+    }
+
     @Test func recentNodesAnswerAsTheIndexDoes() {
         var recent = RecentNodes()
         #expect(recent["a"] == nil)

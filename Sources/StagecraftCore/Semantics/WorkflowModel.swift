@@ -52,6 +52,7 @@ public struct WorkflowModel: Sendable {
         var paramIndex = NameIndex()
         var duplicates: [DuplicateDeclaration] = []
         var calendars: [CalendarDecl] = []
+        var deadline: DurationLiteral?
         // Every node declaration in member order, and whether it is the one that counts.
         var nodeMembers: [(member: Int, unique: Bool)] = []
         nodeMembers.reserveCapacity(workflow.members.count)
@@ -89,7 +90,9 @@ public struct WorkflowModel: Sendable {
                 calendars.append(c)
             case .node:
                 break  // taken above
-            case .description, .deadline:
+            case .deadline(let d, _):
+                if deadline == nil { deadline = d }
+            case .description:
                 break
             }
         }
@@ -100,7 +103,7 @@ public struct WorkflowModel: Sendable {
         self.paramIndex = paramIndex
         self.duplicates = duplicates
         self.calendar = WorkflowModel.calendar(declaredBy: calendars)
-        self.deadline = workflow.deadline.map(\.value)
+        self.deadline = deadline?.value
 
         // One walk over every statement of every node declaration. (Two pieces walked
         // side by side were tried: in `check`, whose other core is busy with the rules
