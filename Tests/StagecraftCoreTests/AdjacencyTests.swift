@@ -58,6 +58,7 @@ import Testing
             lists.forEach(of: i) { seen.append($0) }
             #expect(seen == Array(lists[i]))
             #expect(lists.count(of: i) == lists[i].count)
+            for t in -1...3 { #expect(lists.list(i, contains: t) == lists[i].contains(t)) }
         }
         #expect(lists.reversed(count: 3).map { Array($0) } == [[2, 3], [0, 3], [0, 3]])
     }

@@ -31,7 +31,7 @@ public struct MultipleEndingsRule: Rule {
 
     public func check(_ context: RuleContext) -> [Diagnostic] {
         guard let model = context.model, model.nodes.count > 1 else { return [] }
-        let finals = model.nodes.indices.filter { model.graph.successors[$0].isEmpty }
+        let finals = model.nodes.indices.filter { model.graph.successors.count(of: $0) == 0 }
         guard finals.count > 1 else { return [] }
         let names = finals.map { model.nodes[$0].id.name }
         let shown = names.count > 6 ? names.prefix(6).joined(separator: ", ") + ", …" : names.joined(separator: ", ")

@@ -40,7 +40,7 @@ public struct OwnerOverloadedRule: Rule {
         let counted = model.nodes.indices.filter { !schedule.skipped[$0] && schedule.end[$0] > schedule.start[$0] }
         var eventStart = [Int](repeating: 0, count: model.owners.count + 1)
         for i in counted {
-            for o in model.loadedOwners(ofNode: i) { eventStart[o + 1] += 2 }
+            model.forEachLoadedOwner(ofNode: i) { o in eventStart[o + 1] += 2 }
         }
         // An owner with no more nodes than its capacity cannot be over it: its intervals
         // are left out.
@@ -54,7 +54,8 @@ public struct OwnerOverloadedRule: Rule {
         var fill = eventStart
         var events = [(time: Double, delta: Int)](repeating: (0, 0), count: eventStart[model.owners.count])
         for i in counted {
-            for o in model.loadedOwners(ofNode: i) where overCapacity[o] {
+            model.forEachLoadedOwner(ofNode: i) { o in
+                guard overCapacity[o] else { return }
                 events[fill[o]] = (schedule.start[i], 1)
                 events[fill[o] + 1] = (schedule.end[i], -1)
                 fill[o] += 2

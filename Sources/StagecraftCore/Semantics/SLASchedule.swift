@@ -21,7 +21,8 @@ public struct SLASchedule: Sendable {
         var driver = [Int?](repeating: nil, count: n)
         for i in order {
             var s = 0.0
-            for p in model.graph.predecessors[i] where driver[i] == nil || end[p] > s {
+            model.graph.predecessors.forEach(of: i) { p in
+                guard driver[i] == nil || end[p] > s else { return }
                 s = end[p]
                 driver[i] = p
             }

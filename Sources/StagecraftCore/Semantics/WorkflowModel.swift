@@ -290,6 +290,13 @@ public struct WorkflowModel: Sendable {
         loads[i]
     }
 
+    /// Calls `body` with each owner a node loads, in order, reading the flat table in
+    /// place (no slice per node: for loops over every node).
+    @inline(__always)
+    func forEachLoadedOwner(ofNode i: Int, _ body: (Int) -> Void) {
+        loads.forEach(of: i, body)
+    }
+
     /// How many approvers a gate needs: its quorum (default all), never more than it has.
     public func quorum(ofNode i: Int) -> Int {
         let approvers = loads[i].count
@@ -458,6 +465,12 @@ public struct Adjacency: RandomAccessCollection, Sendable {
     /// The length of list `i` (without making a slice of it).
     public func count(of i: Int) -> Int { starts[i + 1] - starts[i] }
 
+    /// Whether list `i` holds `target` (without making a slice of it).
+    public func list(_ i: Int, contains target: Int) -> Bool {
+        for k in starts[i]..<starts[i + 1] where targets[k] == target { return true }
+        return false
+    }
+
     /// Calls `body` with each element of list `i`, in order, reading the flat array in
     /// place: a loop over every list makes no slice (and no reference count) per list.
     @inline(__always)
@@ -532,7 +545,7 @@ public struct DependencyGraph: Sendable {
         guard a != b || skipped == nil else { return false }
         // Most often `a` is a direct predecessor: answer without allocating a search.
         let directEdgeSkipped = skipped.map { $0.from == a && $0.to == b } ?? false
-        if !directEdgeSkipped && predecessors[b].contains(a) { return true }
+        if !directEdgeSkipped && predecessors.list(b, contains: a) { return true }
         var stack = [b]
         var seen = Set<Int>([b])
         let acyclic = topologicalOrder != nil
