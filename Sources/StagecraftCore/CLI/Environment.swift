@@ -44,7 +44,7 @@ public struct CommandEnvironment: Sendable {
     /// `CommandOutput`, so machine formats and tests are unaffected.
     public func progress(_ line: String) {
         guard stderrIsTerminal else { return }
-        FileHandle.standardError.write(Data((line + "\n").utf8))
+        ProcessStreams.write(line + "\n", to: 2)
     }
 }
 
@@ -57,7 +57,6 @@ public struct CommandOutput: Sendable {
     public init() {}
 }
 
-/// File-system helpers shared by the subcommands.
 /// The process's own streams and environment, for the executable.
 ///
 /// A one-shot command needs neither `ProcessInfo` nor `FileHandle` for these, and both
@@ -100,6 +99,7 @@ public enum ProcessStreams {
     }
 }
 
+/// File-system helpers shared by the subcommands.
 public enum Files {
     /// Reads a whole file; throws an `InputError` naming it when it cannot.
     ///
