@@ -52,7 +52,6 @@ public struct WorkflowModel: Sendable {
         var paramIndex = NameIndex()
         var duplicates: [DuplicateDeclaration] = []
         var calendars: [CalendarDecl] = []
-        var deadline: DurationLiteral?
         // Every node declaration in member order, and whether it is the one that counts.
         var nodeMembers: [(member: Int, unique: Bool)] = []
         nodeMembers.reserveCapacity(workflow.members.count)
@@ -90,9 +89,7 @@ public struct WorkflowModel: Sendable {
                 calendars.append(c)
             case .node:
                 break  // taken above
-            case .deadline(let d, _):
-                if deadline == nil { deadline = d }
-            case .description:
+            case .description, .deadline:
                 break
             }
         }
@@ -103,7 +100,7 @@ public struct WorkflowModel: Sendable {
         self.paramIndex = paramIndex
         self.duplicates = duplicates
         self.calendar = WorkflowModel.calendar(declaredBy: calendars)
-        self.deadline = deadline?.value
+        self.deadline = workflow.deadline.map(\.value)
 
         // One walk over every statement of every node declaration. (Two pieces walked
         // side by side were tried: in `check`, whose other core is busy with the rules
