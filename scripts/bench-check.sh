@@ -5,8 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${RUNS:-5}
-swift build -c release --static-swift-stdlib --product stagecraft >/dev/null
-swift build -c release --static-swift-stdlib --product stagecraft-bench >/dev/null
+swift build -c release --static-swift-stdlib -Xlinker -no-pie --product stagecraft >/dev/null
+swift build -c release --static-swift-stdlib -Xlinker -no-pie --product stagecraft-bench >/dev/null
 BIN=.build/release/stagecraft
 BENCH=.build/release/stagecraft-bench
 WORK=$(mktemp -d /tmp/stagecraft-bench-check.XXXXXX)

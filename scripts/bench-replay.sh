@@ -10,7 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${RUNS:-5}
 for product in stagecraft stagecraft-bench; do
-  swift build -c release --static-swift-stdlib --product $product >/dev/null 2>"${TMPDIR:-/tmp}/stagecraft-bench-replay-build.log" ||
+  swift build -c release --static-swift-stdlib -Xlinker -no-pie --product $product >/dev/null 2>"${TMPDIR:-/tmp}/stagecraft-bench-replay-build.log" ||
     { cat "${TMPDIR:-/tmp}/stagecraft-bench-replay-build.log" >&2; exit 1; }
 done
 BIN=$PWD/.build/release/stagecraft

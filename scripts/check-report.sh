@@ -46,7 +46,7 @@ fi
 command -v python3 >/dev/null 2>&1 || fail "python3 is needed for the checks"
 
 echo "check-report: building the release binary" >&2
-swift build -c release --static-swift-stdlib --product stagecraft >/dev/null
+swift build -c release --static-swift-stdlib -Xlinker -no-pie --product stagecraft >/dev/null
 BIN=.build/release/stagecraft
 
 HISTORY=""

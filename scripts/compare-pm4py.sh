@@ -23,7 +23,7 @@ if [ ! -x "$VENV/bin/python" ]; then
   python3 -m venv "$VENV"
   "$VENV/bin/pip" install --quiet pm4py pandas
 fi
-swift build -c release --static-swift-stdlib --product stagecraft >/dev/null 2>&1 || swift build -c release --static-swift-stdlib --product stagecraft
+swift build -c release --static-swift-stdlib -Xlinker -no-pie --product stagecraft >/dev/null 2>&1 || swift build -c release --static-swift-stdlib -Xlinker -no-pie --product stagecraft
 BIN=$PWD/.build/release/stagecraft
 WORK=$(mktemp -d /tmp/stagecraft-pm4py.XXXXXX)
 trap 'rm -rf "$WORK"' EXIT

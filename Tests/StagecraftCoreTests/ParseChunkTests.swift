@@ -26,7 +26,7 @@ import Testing
     @discardableResult
     static func expectSameParse(_ source: SourceFile, cuttingNear targets: [Int], _ label: String) -> Int {
         let serial = Parser.parse(source, chunkAbove: .max)
-        let (cut, used) = Parser.parse(source, cuttingNear: targets, piecesFirst: true)
+        let (cut, used) = Parser.parse(source, cuttingNear: targets, piecesDone: .max)
         #expect(cut.tree == serial.tree, "\(label) cut at \(targets)")
         #expect(cut.comments == serial.comments, "\(label) cut at \(targets)")
         #expect(cut.diagnostics == serial.diagnostics, "\(label) cut at \(targets)")
@@ -135,7 +135,7 @@ import Testing
         do {
             let source = SourceFile(path: "w", bytes: bytes)
             let lines = Self.nodeLines(source.bytes)
-            let (parsed, used) = Parser.parse(source, cuttingNear: [lines[60], lines[130]], piecesFirst: true)
+            let (parsed, used) = Parser.parse(source, cuttingNear: [lines[60], lines[130]], piecesDone: .max)
             #expect(used == 2)
             #expect(parsed.tree.workflow?.nodes.count == 200)
         }
@@ -144,18 +144,37 @@ import Testing
         #expect(bytes.withUnsafeBufferPointer { $0.baseAddress } == before)
     }
 
-    @Test func bigFilesAreCutOncePerCore() {
-        // The first piece is 9/8 of the others: 9/17 and 8/17 of the file for two cores,
-        // 9/33, 8/33, 8/33 and 8/33 for four.
-        #expect(Parser.chunkTargets(size: 10_000_000, cores: 2) == [5_294_117])
-        #expect(Parser.chunkTargets(size: 10_000_000, cores: 4) == [2_727_272, 5_151_515, 7_575_757])
+    @Test func bigFilesAreCutIntoSmallPieces() {
+        // Pieces of about 256 KiB: 38 of them for 10 MB, cut evenly.
+        let ten = Parser.chunkTargets(size: 10_000_000, cores: 2)
+        #expect(ten.count == 37)
+        #expect(ten.first == 263_157 && ten.last == 9_736_842)
+        #expect(zip(ten, ten.dropFirst()).allSatisfy { $1 - $0 >= 263_157 && $1 - $0 <= 263_158 })
+        // The number of cores does not change the pieces, but one core parses alone.
+        #expect(Parser.chunkTargets(size: 10_000_000, cores: 8) == ten)
         #expect(Parser.chunkTargets(size: 10_000_000, cores: 1) == [])
-        // No piece smaller than the minimum: 600 KB makes two pieces on eight cores.
-        #expect(Parser.chunkTargets(size: 600 << 10, cores: 8) == [325_270])
-        // Four pieces of 1 MiB would leave the last three under the minimum (8/33 MiB):
-        // three pieces, 9/25, 8/25 and 8/25.
-        #expect(Parser.chunkTargets(size: 1 << 20, cores: 4) == [377_487, 713_031])
-        #expect(Parser.chunkTargets(size: 200 << 10, cores: 8) == [])
+        #expect(Parser.chunkTargets(size: 1 << 20, cores: 2) == [262_144, 524_288, 786_432])
+        #expect(Parser.chunkTargets(size: 600 << 10, cores: 8) == [307_200])
+        // Under two pieces' worth, no cut; a huge file stops at the most pieces.
+        #expect(Parser.chunkTargets(size: 500 << 10, cores: 8) == [])
+        #expect(Parser.chunkTargets(size: 1 << 30, cores: 2).count == Parser.maximumPieces - 1)
+    }
+
+    @Test func theThreadsMeetWhereverTheWorkerGotTo() {
+        // However far the workers got from the end, the parse from the start takes over
+        // the pieces they finished and parses the rest itself; the result is the same.
+        var text = "workflow \"w\" {\n  owner pm\n"
+        for i in 0..<400 { text += "  stage s\(i) { owner pm; sla 1d }\n" }
+        text += "}\n"
+        let source = SourceFile(path: "w", text: text)
+        let lines = Self.nodeLines(source.bytes)
+        let targets = stride(from: 20, to: 400, by: 20).map { lines[$0] }
+        let serial = Parser.parse(source, chunkAbove: .max)
+        for done in 0...targets.count {
+            let (parsed, used) = Parser.parse(source, cuttingNear: targets, piecesDone: done)
+            #expect(used == done)
+            #expect(parsed.tree == serial.tree && parsed.diagnostics == serial.diagnostics)
+        }
     }
 
     @Test func cutsMoveToTheNextStageOrGateLine() {

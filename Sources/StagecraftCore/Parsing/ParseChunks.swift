@@ -5,39 +5,45 @@ import Foundation
 /// A workflow's members (stages, gates, owners …) parse independently of one another,
 /// and the lexer carries no state from one token to the next. So the workflow body can
 /// be cut at lines that start with `stage` or `gate`, and each piece after a cut parsed
-/// ahead of time on its own core by a parser that starts there. Whether the cut was a
-/// real member boundary is only known when the parser coming from the start arrives:
-/// if it reaches the cut at the top of the workflow's member loop, the state it would
-/// have there is exactly the fresh state the piece was parsed from, and it takes over
-/// the piece's members, diagnostics, comments and position (`Parser.joinChunk`). If it
-/// arrives anywhere else (the line was inside a list or a broken block), the piece is
-/// not used and parsing goes on serially. Either way the result is the one the serial
-/// parser gives, byte for byte; tests compare the two on every possible cut.
+/// ahead of time by a parser that starts there and stops at the next cut. Whether a cut
+/// was a real member boundary is only known when the parser coming from the start
+/// arrives: if it reaches the cut at the top of the workflow's member loop, the state it
+/// would have there is exactly the fresh state the piece was parsed from, and it takes
+/// over the piece's members, diagnostics, comments and position (`Parser.joinChunk`),
+/// then goes on from where the piece stopped. If it arrives anywhere else (the line was
+/// inside a list or a broken block), the piece is not used and parsing goes on serially.
+/// Either way the result is the one the serial parser gives, byte for byte; tests
+/// compare the two on every possible cut.
+///
+/// The file is cut into many small pieces. The other cores take them from the end of
+/// the file backwards while the calling thread parses from the start, taking over each
+/// piece it reaches that is done and parsing itself each one nobody has started; they
+/// meet wherever the work divides evenly, however late a worker starts or however often
+/// the host takes a core away, and the calling thread waits at most for the one piece
+/// a worker is still on.
 extension Parser {
     /// Files of this many bytes or more are parsed in pieces on all cores.
     public static let chunkThreshold = 1 << 20
-    /// The smallest piece worth a core of its own.
-    static let minimumChunk = 256 << 10
+    /// The size of a piece: small enough that the wait for the piece a worker is still
+    /// on where the threads meet is short, big enough that setting a piece up is nothing
+    /// next to parsing it.
+    static let pieceSize = 256 << 10
+    /// At most this many pieces, whatever the size of the file.
+    static let maximumPieces = 1024
     /// How far past its target a cut may move to find a line that starts a stage or gate.
     static let cutSearchLimit = 64 << 10
 
     /// Room to reserve in a member list for `bytes` of source: a member per 64 bytes, so
-    /// that pieces join without the list growing and copying itself. Pages of it that stay
-    /// unused are never touched.
+    /// that the list rarely grows and copies itself. Pages of it that stay unused are
+    /// never touched.
     static func memberRoom(_ bytes: Int) -> Int { bytes / 64 }
 
-    /// Where to try to cut a file of `size` bytes: one piece per core, the first an
-    /// eighth bigger than the others. The first is parsed by the calling thread, which
-    /// starts at once and allocates from memory the process already has; a worker starts
-    /// later and grows a heap of its own (on the 10 MB file, with even pieces, the worker
-    /// finished about 4 ms after the calling thread reached its cut).
+    /// Where to try to cut a file of `size` bytes: into pieces of about `pieceSize`
+    /// (at most `maximumPieces`), or not at all on one core or below two pieces.
     static func chunkTargets(size: Int, cores: Int) -> [Int] {
-        // In eighths of a piece: the first is 9, each other 8, and none under the minimum.
-        var pieces = min(max(1, cores), 16, size / minimumChunk)
-        while pieces > 1 && 8 * size / (8 * pieces + 1) < minimumChunk { pieces -= 1 }
-        guard pieces > 1 else { return [] }
-        let units = 8 * pieces + 1
-        return (1..<pieces).map { (8 * $0 + 1) * size / units }
+        let pieces = min(maximumPieces, size / pieceSize)
+        guard cores > 1, pieces > 1 else { return [] }
+        return (1..<pieces).map { $0 * size / pieces }
     }
 
     /// The offsets of the cuts: for each target, the first `stage` or `gate` keyword at
@@ -74,40 +80,51 @@ extension Parser {
         return keyword == .stage || keyword == .gate
     }
 
-    /// Lexes and parses with the workflow body cut near `targets` (see `cuts`), each
-    /// piece parsed on a core of its own. Gives exactly what the serial parser gives.
+    /// Lexes and parses with the workflow body cut near `targets` (see `cuts`), the
+    /// pieces parsed by `workers` threads from the last backwards. Gives exactly what
+    /// the serial parser gives.
     ///
-    /// With `piecesFirst` (for tests), every piece is parsed on this thread, the last
-    /// first, before the parse from the start, so that each is ready when that parse
-    /// reaches it and the count of pieces used does not depend on timing.
-    static func parse(_ source: SourceFile, cuttingNear targets: [Int], piecesFirst: Bool = false,
+    /// With `piecesDone` (for tests), no thread is started: the last `piecesDone` pieces
+    /// are parsed on this thread, the last first, before the parse from the start, which
+    /// then finds them done and the others not started, whatever the timing.
+    static func parse(_ source: SourceFile, cuttingNear targets: [Int], piecesDone: Int? = nil,
+                      workers: Int = max(1, ProcessInfo.processInfo.activeProcessorCount - 1),
                       tunesHeap: Bool = false) -> (parsed: ParsedFile, piecesUsed: Int) {
         source.bytes.withUnsafeBufferPointer { buffer in
             let found = cuts(in: buffer, targets: targets)
             let chunks = found.map { ParseChunk(keyword: $0.keyword, lineStart: $0.lineStart) }
             let bytes = SharedBytes(buffer: buffer)
-            @Sendable func work(_ index: Int) {
+            /// Parses piece `index` unless it was given up; false if it was.
+            @Sendable func work(_ index: Int) -> Bool {
                 let chunk = chunks[index]
-                if tunesHeap {
-                    // The piece's tree goes on this thread's heap.
-                    HeapReserve.prepare(forParsing: source.bytes.count / (chunks.count + 1))
-                }
-                chunk.run {
+                return chunk.run {
                     var parser = Parser(source: source, scanner: Lexer.State(bytes: bytes.buffer, at: chunk.keyword))
                     parser.previousEnd = chunk.lineStart
                     parser.chunks = chunks
                     parser.nextChunk = index + 1
-                    let members = parser.parseMembersToClose()
+                    let members = parser.parseMembersToNextCut()
                     // The piece keeps its parser, and the parser must not keep the pieces:
                     // that would be a cycle holding the file and every piece for good.
                     parser.chunks = nil
                     return ParseChunk.Piece(members: members, parser: parser)
                 }
             }
-            if piecesFirst {
-                for index in chunks.indices.reversed() { work(index) }
-            } else {
-                for index in chunks.indices { DispatchQueue.global().async { work(index) } }
+            if let piecesDone {
+                for index in chunks.indices.reversed().prefix(piecesDone) { _ = work(index) }
+            } else if !chunks.isEmpty {
+                let queue = PieceQueue(count: chunks.count)
+                let threads = max(1, min(workers, chunks.count))
+                for _ in 0..<threads {
+                    DispatchQueue.global().async {
+                        if tunesHeap {
+                            // The pieces' trees go on this thread's heap.
+                            HeapReserve.prepare(forParsing: source.bytes.count / (threads + 1))
+                        }
+                        // A piece given up means the parse from the start has gone past it,
+                        // and so past every piece before it.
+                        while let index = queue.take(), work(index) {}
+                    }
+                }
             }
             var parser = Parser(source: source, scanner: Lexer.State(bytes: buffer))
             parser.chunks = chunks
@@ -118,22 +135,29 @@ extension Parser {
         }
     }
 
-    /// The members of a workflow body from a piece's cut to the `}` that closes the body
-    /// or the end of the file: the member loop of `parseBlock`, less what the parser
-    /// coming from the start does itself (the brace, and the error at the end of the file).
-    mutating func parseMembersToClose() -> ScratchBuffer<WorkflowMember> {
-        let members = ScratchBuffer<WorkflowMember>(capacity: Parser.memberRoom(source.bytes.count - current.range.start))
-        while kind != .rightBrace && kind != .endOfFile {
+    /// The members of a workflow body from a piece's cut to the next cut the parser
+    /// stands on at the top of the member loop, or to the `}` that closes the body or the
+    /// end of the file: the member loop of `parseBlock`, less what the parser coming from
+    /// the start does itself (the brace, and the error at the end of the file).
+    mutating func parseMembersToNextCut() -> ScratchBuffer<WorkflowMember> {
+        let next = chunks.flatMap { nextChunk < $0.count ? $0[nextChunk].keyword : nil } ?? source.bytes.count
+        let members = ScratchBuffer<WorkflowMember>(capacity: Parser.memberRoom(next - current.range.start))
+        while kind != .rightBrace && kind != .endOfFile && !atNextCut() {
             let before = position
-            if let joined = joinChunk() {
-                members.append(movingAllOf: joined)
-            } else if let m = parseWorkflowMember() {
-                members.append(m)
-            }
+            if let m = parseWorkflowMember() { members.append(m) }
             if position == before { advance() }
             skipNewlines()
         }
         return members
+    }
+
+    /// Whether the parser, at the top of the workflow's member loop, stands exactly on
+    /// a cut; cuts it went past are skipped (they were not member boundaries).
+    mutating func atNextCut() -> Bool {
+        guard let chunks else { return false }
+        let here = current.range.start
+        while nextChunk < chunks.count && chunks[nextChunk].keyword < here { nextChunk += 1 }
+        return nextChunk < chunks.count && chunks[nextChunk].keyword == here
     }
 
     /// One step of the workflow's member loop, the same as a piece's: the members of a
@@ -147,13 +171,11 @@ extension Parser {
     }
 
     /// At the top of the workflow's member loop: if a piece was cut exactly here, takes
-    /// over its members and everything the parser would have found after it.
+    /// over its members and everything the parser would have found up to where the
+    /// piece stopped (the next cut, or the end of the body).
     mutating func joinChunk() -> ScratchBuffer<WorkflowMember>? {
-        guard let chunks, nextChunk < chunks.count else { return nil }
+        guard let chunks, atNextCut() else { return nil }
         let here = current.range.start
-        // Cuts this parser went past were not member boundaries.
-        while nextChunk < chunks.count && chunks[nextChunk].keyword < here { nextChunk += 1 }
-        guard nextChunk < chunks.count, chunks[nextChunk].keyword == here else { return nil }
         let chunk = chunks[nextChunk]
         nextChunk += 1
         guard let piece = chunk.join() else { return nil }
@@ -171,7 +193,7 @@ extension Parser {
         previousEnd = tail.previousEnd
         position += tail.position
         nextChunk = tail.nextChunk
-        piecesUsed += 1 + tail.piecesUsed
+        piecesUsed += 1
         return piece.members
     }
 
@@ -217,12 +239,12 @@ final class ParseChunk: @unchecked Sendable {
         finished.enter()
     }
 
-    /// Parses the piece, unless it was given up.
-    func run(_ work: () -> Piece) {
+    /// Parses the piece, unless it was given up (or is taken); false if it was.
+    func run(_ work: () -> Piece) -> Bool {
         lock.lock()
         guard state == .pending else {
             lock.unlock()
-            return
+            return false
         }
         state = .running
         lock.unlock()
@@ -232,6 +254,7 @@ final class ParseChunk: @unchecked Sendable {
         state = .done
         lock.unlock()
         finished.leave()
+        return true
     }
 
     /// The piece's result, waiting for it if a worker is on it; nil if it had not
@@ -249,5 +272,22 @@ final class ParseChunk: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         return piece
+    }
+}
+
+/// Hands out the pieces of a file to the worker threads, the last first.
+private final class PieceQueue: @unchecked Sendable {
+    private let lock = NSLock()
+    private var next: Int
+
+    init(count: Int) { next = count - 1 }
+
+    /// The index of the next piece to parse, or nil when every piece was handed out.
+    func take() -> Int? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard next >= 0 else { return nil }
+        next -= 1
+        return next + 1
     }
 }
