@@ -38,7 +38,11 @@ public struct WorkflowModel: Sendable {
     /// The owners each node loads, as flat lists like the graph's.
     private let loads: Adjacency
 
-    public init(_ workflow: Workflow) {
+    /// Builds the model of a workflow.
+    ///
+    /// With `share`, another thread may resolve part of the node declarations: see
+    /// `ResolutionShare`.
+    public init(_ workflow: Workflow, sharingWith share: ResolutionShare? = nil) {
         self.workflow = workflow
         var owners: [OwnerDecl] = []
         // The member index of each node declaration that counts, in order: `nodes` is a
@@ -102,11 +106,11 @@ public struct WorkflowModel: Sendable {
         self.calendar = WorkflowModel.calendar(declaredBy: calendars)
         self.deadline = workflow.deadline.map(\.value)
 
-        // One walk over every statement of every node declaration. (Two pieces walked
-        // side by side were tried: in `check`, whose other core is busy with the rules
-        // that read only the tree, they made a 10 MB file slower, not faster.)
-        let resolved = WorkflowModel.resolve(nodeMembers, of: members, ownerIndex: ownerIndex,
-                                             nodeIndex: nodeIndex, paramIndex: paramIndex)
+        // One walk over every statement of every node declaration, part of it on another
+        // thread when one is sharing.
+        let job = ResolutionJob(nodeMembers: nodeMembers, members: members, ownerIndex: ownerIndex,
+                                nodeIndex: nodeIndex, paramIndex: paramIndex)
+        let resolved = share?.resolve(job) ?? job.resolve(nodeMembers.indices)
         self.nodes = NodeList(members: members, memberIndices: nodeMemberIndices)
         self.summaries = resolved.summaries
         self.unresolved = resolved.unresolved
@@ -129,26 +133,64 @@ public struct WorkflowModel: Sendable {
         var paramIsUsed: [Bool]
         var loadStart: [Int] = [0]
         var loadList: [Int] = []
+
+        /// Adds what resolving the declarations right after these found.
+        mutating func append(_ other: Resolution) {
+            let predecessorBase = predecessorList.count
+            predecessorList += other.predecessorList
+            predecessorStart += other.predecessorStart.dropFirst().lazy.map { $0 + predecessorBase }
+            let loadBase = loadList.count
+            loadList += other.loadList
+            loadStart += other.loadStart.dropFirst().lazy.map { $0 + loadBase }
+            summaries += other.summaries
+            unresolved += other.unresolved
+            conditions += other.conditions
+            for o in other.ownerIsUsed.indices where other.ownerIsUsed[o] { ownerIsUsed[o] = true }
+            for p in other.paramIsUsed.indices where other.paramIsUsed[p] { paramIsUsed[p] = true }
+        }
     }
 
-    /// Resolves node declarations (member index, and whether it is the declaration of
-    /// its ID that counts): one walk over their statements.
-    static func resolve(_ nodeMembers: [(member: Int, unique: Bool)], of members: [WorkflowMember],
-                        ownerIndex: NameIndex, nodeIndex: NameIndex, paramIndex: NameIndex) -> Resolution {
-        let room = nodeMembers.count
+}
+
+/// What resolving node declarations reads: the declarations in member order (member
+/// index, and whether it is the declaration of its ID that counts) and the indexes.
+struct ResolutionJob: Sendable {
+    let nodeMembers: [(member: Int, unique: Bool)]
+    let members: [WorkflowMember]
+    let ownerIndex: NameIndex
+    let nodeIndex: NameIndex
+    let paramIndex: NameIndex
+
+    /// An empty resolution with room for `room` declarations.
+    func emptyResolution(room: Int) -> WorkflowModel.Resolution {
         // Each index holds exactly the declarations that count, one per owner or param.
-        var out = Resolution(ownerIsUsed: [Bool](repeating: false, count: ownerIndex.count),
-                             paramIsUsed: [Bool](repeating: false, count: paramIndex.count))
+        var out = WorkflowModel.Resolution(ownerIsUsed: [Bool](repeating: false, count: ownerIndex.count),
+                                           paramIsUsed: [Bool](repeating: false, count: paramIndex.count))
         out.summaries.reserveCapacity(room)
         out.predecessorStart.reserveCapacity(room + 1)
         out.predecessorList.reserveCapacity(room)
         out.loadStart.reserveCapacity(room + 1)
         out.loadList.reserveCapacity(room)
+        return out
+    }
+
+    /// Resolves the declarations `range` of `nodeMembers`.
+    func resolve(_ range: Range<Int>) -> WorkflowModel.Resolution {
+        var out = emptyResolution(room: range.count)
+        resolve(range, firstSummary: nodeMembers[..<range.lowerBound].lazy.filter(\.unique).count, into: &out)
+        return out
+    }
+
+    /// Resolves the declarations `range` of `nodeMembers` into `out`: one walk over their
+    /// statements. `firstSummary` is the number of the first declaration that counts in
+    /// the range (how many count before it).
+    func resolve(_ range: Range<Int>, firstSummary: Int, into out: inout WorkflowModel.Resolution) {
+        let summaryBase = firstSummary - out.summaries.count
         var names: [Identifier] = []
         var approverNames: [String] = []
         var approverOwners: [Int] = []
         var recent = RecentNodes()
-        for (m, unique) in nodeMembers {
+        for (m, unique) in nodeMembers[range] {
             guard case .node(let node) = members[m] else { continue }
             var summary = NodeSummary(kind: node.kind)
             let predecessorBase = out.predecessorList.count
@@ -233,7 +275,7 @@ public struct WorkflowModel: Sendable {
                 }
             }
             guard unique else { continue }
-            recent.add(node.id.name, out.summaries.count)
+            recent.add(node.id.name, summaryBase + out.summaries.count)
             summary.distinctApproverCount = approverNames.count
             out.summaries.append(summary)
             out.predecessorStart.append(out.predecessorList.count)
@@ -244,9 +286,10 @@ public struct WorkflowModel: Sendable {
             }
             out.loadStart.append(out.loadList.count)
         }
-        return out
     }
+}
 
+extension WorkflowModel {
     /// The calendar that a workflow's `calendar` blocks declare, in order; weekday names
     /// that are not known are ignored (the `invalid-value` rule reports them).
     static func calendar(declaredBy calendars: [CalendarDecl]) -> BusinessCalendar {
