@@ -261,6 +261,14 @@ case "check-corpus" where args.count == 3:
     }
     times.sort()
     print(String(format: "%.4f", times[times.count / 2]))
+case "cut-short" where args.count == 3:
+    // Maps a big file as `check` does, truncates it, then reads its last byte: the
+    // process must say the file was cut short and exit with 2 (scripts/check-cut-short.sh).
+    guard ProcessStreams.reportFilesCutShort(),
+          let bytes = try? Files.readSource(args[2], mapping: true), bytes.count >= Files.mapThreshold else { exit(3) }
+    _ = truncate(args[2], 0)
+    print(bytes[bytes.count - 1])
+    exit(0)
 case "check-file" where args.count == 4:
     guard let data = FileManager.default.contents(atPath: args[2]) else { exit(2) }
     let bytes = [UInt8](data)

@@ -27,7 +27,7 @@ import Testing
         for _ in 0..<400 {
             let bytes = (0..<rng.below(90)).map { _ in alphabet[rng.below(alphabet.count)] }
             let starts = expectedStarts(bytes)
-            let source = SourceFile(path: "r", bytes: bytes, lineScanStep: step)
+            let source = SourceFile(path: "r", bytes: SourceBytes(bytes), lineScanStep: step)
             for _ in 0..<12 {
                 switch rng.below(4) {
                 case 0:
@@ -56,7 +56,7 @@ import Testing
         // about the top is answered, and the line after the pair starts after the feed.
         var bytes = Array("a\nb\r\nc".utf8)
         bytes += [UInt8](repeating: 0x78, count: 100)
-        let source = SourceFile(path: "t", bytes: bytes, lineScanStep: 4)
+        let source = SourceFile(path: "t", bytes: SourceBytes(bytes), lineScanStep: 4)
         #expect(source.location(of: 2) == SourceLocation(line: 2, column: 1))
         #expect(source.lineStart(2) == 5)
         #expect(source.lineRange(2) == SourceRange(2, 3))
@@ -68,8 +68,8 @@ import Testing
     @Test func theTableIsSharedByCopiesOnManyThreads() {
         // Copies share one table; questions from several threads at once must agree.
         let text = (0..<5000).map { "line \($0)\($0 % 3 == 0 ? "\r\n" : "\n")" }.joined()
-        let source = SourceFile(path: "t", bytes: Array(text.utf8), lineScanStep: 64)
-        let starts = expectedStarts(source.bytes)
+        let source = SourceFile(path: "t", bytes: SourceBytes(Array(text.utf8)), lineScanStep: 64)
+        let starts = expectedStarts(source.bytes.array)
         let answers = concurrentMap(8) { k in
             stride(from: 4999 - k, through: 0, by: -8).allSatisfy { source.lineStart($0) == starts[$0] }
         }

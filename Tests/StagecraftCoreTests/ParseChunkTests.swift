@@ -83,7 +83,7 @@ import Testing
 
             """
         let source = SourceFile(path: "cuts.flow", text: text)
-        let lines = Self.nodeLines(source.bytes)
+        let lines = Self.nodeLines(source.bytes.array)
         #expect(lines.count == 10)
         // Used: a, b, c, d, e and h (h is inside the workflow: e's stray `}` closed e, not
         // the workflow). Not used: x (in the approvers list), "item" (in a checklist), f
@@ -134,7 +134,7 @@ import Testing
         let before = bytes.withUnsafeBufferPointer { $0.baseAddress }
         do {
             let source = SourceFile(path: "w", bytes: bytes)
-            let lines = Self.nodeLines(source.bytes)
+            let lines = Self.nodeLines(source.bytes.array)
             let (parsed, used) = Parser.parse(source, cuttingNear: [lines[60], lines[130]], piecesDone: .max)
             #expect(used == 2)
             #expect(parsed.tree.workflow?.nodes.count == 200)
@@ -167,7 +167,7 @@ import Testing
         for i in 0..<400 { text += "  stage s\(i) { owner pm; sla 1d }\n" }
         text += "}\n"
         let source = SourceFile(path: "w", text: text)
-        let lines = Self.nodeLines(source.bytes)
+        let lines = Self.nodeLines(source.bytes.array)
         let targets = stride(from: 20, to: 400, by: 20).map { lines[$0] }
         let serial = Parser.parse(source, chunkAbove: .max)
         for done in 0...targets.count {

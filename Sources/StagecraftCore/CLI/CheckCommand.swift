@@ -83,7 +83,8 @@ enum CheckCommand {
         var results = try Checker.checkAll(toCheck.count, settings: { toCheck[$0].settings },
                                            tunesHeap: environment.tunesHeap) { i in
             let path = toCheck[i].path
-            return path == "-" ? SourceFile(path: stdinName, bytes: stdin) : SourceFile(path: path, bytes: try Files.read(path))
+            return path == "-" ? SourceFile(path: stdinName, bytes: stdin)
+                : SourceFile(path: path, bytes: try Files.readSource(path, mapping: environment.mapsFiles))
         }
         // Problems in configuration files come first, as results of their own.
         results = configs.compactMap { $0.problemsResult(currentDirectory: currentDirectory) } + results

@@ -24,14 +24,20 @@ public struct CommandEnvironment: Sendable {
     /// Whether a command may tune the process heap for a big input (see `HeapReserve`):
     /// the executable says yes; tests, which share one process, leave it off.
     public var tunesHeap: Bool
+    /// Whether `check` may map big files into memory rather than read them (see
+    /// `Files.readSource`): the executable says yes, having set the process to report a
+    /// file cut short while mapped (`ProcessStreams.reportFilesCutShort`).
+    public var mapsFiles: Bool
 
     public init(readStandardInput: @escaping @Sendable () -> [UInt8] = { [] }, stdoutIsTerminal: Bool = false,
-                stderrIsTerminal: Bool = false, variables: [String: String] = [:], tunesHeap: Bool = false) {
+                stderrIsTerminal: Bool = false, variables: [String: String] = [:], tunesHeap: Bool = false,
+                mapsFiles: Bool = false) {
         self.readStandardInput = readStandardInput
         self.stdoutIsTerminal = stdoutIsTerminal
         self.stderrIsTerminal = stderrIsTerminal
         self.variables = variables
         self.tunesHeap = tunesHeap
+        self.mapsFiles = mapsFiles
     }
 
     /// The environment variables any command reads.
@@ -78,6 +84,28 @@ public enum ProcessStreams {
             if let value = lookup(name) { variables[name] = value }
         }
         return variables
+    }
+
+    /// Makes the process report a file cut short while it was mapped, and exit with 2;
+    /// returns whether it could (then files may be mapped).
+    ///
+    /// A mapped file (`Files.readSource`) that another program truncates while it is
+    /// being checked has pages that no longer exist: touching one raises SIGBUS, which
+    /// would otherwise end the process with a crash report.
+    @discardableResult
+    public static func reportFilesCutShort() -> Bool {
+        #if canImport(Glibc)
+        var action = sigaction()
+        action.__sigaction_handler.sa_handler = { _ in
+            let message: StaticString = "stagecraft: error: a file was cut short while it was being checked; check it again\n"
+            _ = Glibc.write(2, message.utf8Start, message.utf8CodeUnitCount)
+            _exit(2)
+        }
+        sigemptyset(&action.sa_mask)
+        return sigaction(SIGBUS, &action, nil) == 0
+        #else
+        return false
+        #endif
     }
 
     /// Writes all of `text` to a file descriptor (1 for standard output, 2 for standard
@@ -147,6 +175,36 @@ public enum Files {
             }
         }
         return bytes
+    }
+
+    /// Files of this many bytes or more are mapped into memory by `readSource`.
+    public static let mapThreshold = 1 << 20
+
+    /// Reads a file to check it; throws an `InputError` naming it when it cannot.
+    ///
+    /// With `mapping`, a regular file of `mapThreshold` bytes or more is mapped into
+    /// memory instead (see `SourceBytes`): the bytes it holds when it is opened, read as
+    /// the checker first touches them. Only a process that reports a file cut short while
+    /// mapped may map (`ProcessStreams.reportFilesCutShort`); where mapping fails, the file
+    /// is read.
+    public static func readSource(_ path: String, mapping: Bool) throws -> SourceBytes {
+        if mapping, let mapped = try map(path) { return mapped }
+        return SourceBytes(try read(path))
+    }
+
+    /// The file mapped into memory, or nil when it is not a regular file of
+    /// `mapThreshold` bytes or more, or cannot be mapped.
+    static func map(_ path: String) throws -> SourceBytes? {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { return nil }  // `read` says why
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
+        let size = Int(info.st_size)
+        guard size >= mapThreshold else { return nil }
+        if size > SourceFile.maxSize { throw InputError("\(path): the file is larger than 4 GiB") }
+        guard let p = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), p != MAP_FAILED else { return nil }
+        return SourceBytes(taking: p.assumingMemoryBound(to: UInt8.self), count: size, release: .unmap(length: size))
     }
 
     /// The size in bytes of a regular file, or nil for anything else or a path that

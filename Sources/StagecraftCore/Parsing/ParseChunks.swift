@@ -33,10 +33,16 @@ extension Parser {
     /// How far past its target a cut may move to find a line that starts a stage or gate.
     static let cutSearchLimit = 64 << 10
 
-    /// Room to reserve in a member list for `bytes` of source: a member per 64 bytes, so
-    /// that the list rarely grows and copies itself. Pages of it that stay unused are
-    /// never touched.
+    /// Room to reserve in the workflow's member list for `bytes` of source: a member per
+    /// 64 bytes, so that the list rarely grows and copies itself. Pages of it that stay
+    /// unused are never touched.
     static func memberRoom(_ bytes: Int) -> Int { bytes / 64 }
+
+    /// Room to reserve in a piece's member list for `bytes` of source: a member per 128
+    /// bytes. The lists of a thread's pieces lie next to each other in its heap, whose
+    /// 2 MB pages the kernel clears whole, so room left over costs as much as room used;
+    /// a piece of small members grows its list instead.
+    static func pieceMemberRoom(_ bytes: Int) -> Int { bytes / 128 }
 
     /// Where to try to cut a file of `size` bytes: into pieces of about `pieceSize`
     /// (at most `maximumPieces`), or not at all on one core or below two pieces.
@@ -141,7 +147,7 @@ extension Parser {
     /// the start does itself (the brace, and the error at the end of the file).
     mutating func parseMembersToNextCut() -> ScratchBuffer<WorkflowMember> {
         let next = chunks.flatMap { nextChunk < $0.count ? $0[nextChunk].keyword : nil } ?? source.bytes.count
-        let members = ScratchBuffer<WorkflowMember>(capacity: Parser.memberRoom(next - current.range.start))
+        let members = ScratchBuffer<WorkflowMember>(capacity: Parser.pieceMemberRoom(next - current.range.start))
         while kind != .rightBrace && kind != .endOfFile && !atNextCut() {
             let before = position
             if let m = parseWorkflowMember() { members.append(m) }

@@ -61,17 +61,22 @@ public struct SourceFile: Sendable {
     /// The path as the user named it (or the `--stdin-filename`).
     public let path: String
     /// The file's bytes, exactly as read.
-    public let bytes: [UInt8]
+    public let bytes: SourceBytes
     /// Line starts found so far, shared by the copies of this file on every thread.
     private let lines: LineTable
 
-    public init(path: String, bytes: [UInt8]) {
+    public init(path: String, bytes: SourceBytes) {
         self.init(path: path, bytes: bytes, lineScanStep: LineTable.defaultStep)
+    }
+
+    /// A file of a copy of `bytes`.
+    public init(path: String, bytes: [UInt8]) {
+        self.init(path: path, bytes: SourceBytes(bytes))
     }
 
     /// A file whose line table grows `lineScanStep` bytes at a time (tests make it small
     /// to put steps between a carriage return and its line feed).
-    init(path: String, bytes: [UInt8], lineScanStep: Int) {
+    init(path: String, bytes: SourceBytes, lineScanStep: Int) {
         self.path = path
         self.bytes = bytes
         self.lines = LineTable(step: lineScanStep)
@@ -156,7 +161,7 @@ final class LineTable: @unchecked Sendable {
     }
 
     /// Every line start of `bytes`.
-    func all(in bytes: [UInt8]) -> [UInt32] {
+    func all(in bytes: SourceBytes) -> [UInt32] {
         lock.lock()
         defer { lock.unlock() }
         scan(bytes, through: bytes.count)
@@ -164,7 +169,7 @@ final class LineTable: @unchecked Sendable {
     }
 
     /// The zero-based index of the line holding `offset`.
-    func index(of offset: Int, in bytes: [UInt8]) -> Int {
+    func index(of offset: Int, in bytes: SourceBytes) -> Int {
         lock.lock()
         defer { lock.unlock() }
         // Every line start at or before `offset` follows a line end before it.
@@ -179,7 +184,7 @@ final class LineTable: @unchecked Sendable {
     }
 
     /// Where the line at zero-based `index` starts, or nil if the file has fewer lines.
-    func start(ofLine index: Int, in bytes: [UInt8]) -> Int? {
+    func start(ofLine index: Int, in bytes: SourceBytes) -> Int? {
         guard index >= 0 else { return nil }
         lock.lock()
         defer { lock.unlock() }
@@ -191,7 +196,7 @@ final class LineTable: @unchecked Sendable {
 
     /// Scans on, in whole steps, until the bytes before `offset` (at most the whole file)
     /// have been scanned.
-    private func scan(_ bytes: [UInt8], through offset: Int) {
+    private func scan(_ bytes: SourceBytes, through offset: Int) {
         let target = min(offset, bytes.count)
         guard scanned < target else { return }
         if target == bytes.count {
