@@ -11,7 +11,8 @@ let environment = CommandEnvironment(
     stderrIsTerminal: isatty(2) == 1,
     variables: ProcessStreams.environmentVariables(),
     tunesHeap: true,
-    mapsFiles: mapsFiles)
+    mapsFiles: mapsFiles,
+    exitsAfterCommand: true)
 let result = StagecraftCommand.run(Array(CommandLine.arguments.dropFirst()), environment: environment)
 ProcessStreams.write(result.stdout, to: 1)
 ProcessStreams.write(result.stderr, to: 2)

@@ -60,3 +60,26 @@ import Testing
         #expect(bytes == [0x61, 0x0A, 0xC3, 0xB3, 0x0A] && bytes != SourceBytes([0x61]))
     }
 }
+
+/// `checkAll` in a process that exits after the command keeps a big file's tree, model
+/// and bytes instead of freeing them; what it reports must not change.
+@Suite struct CheckAllTests {
+    @Test func keepingTreesForExitReportsTheSame() throws {
+        var text = "workflow \"big\" {\n  owner pm { capacity 1 }\n"
+        var i = 0
+        while text.utf8.count < Checker.parallelRulesThreshold + 100 {
+            text += "  stage s\(i) { owner pm; sla \(i % 7)bd; after s\(max(0, i - 1)) }\n"
+            i += 1
+        }
+        text += "  stage s0 { owner nobody }\n}\n"
+        let source = SourceFile(path: "big.flow", text: text)
+        let freed = try Checker.checkAll(1, freesTrees: true) { _ in source }
+        let kept = try Checker.checkAll(1, freesTrees: false) { _ in source }
+        #expect(freed.count == 1 && kept.count == 1)
+        #expect(kept[0].diagnostics == freed[0].diagnostics)
+        #expect(Set(kept[0].diagnostics.map(\.rule)) == ["duplicate-id", "unknown-reference", "invalid-duration", "dependency-cycle"])
+        // Either way the results hold the source and diagnostics, not the tree or model.
+        #expect(kept[0].parsed.tree.workflow == nil && kept[0].model == nil)
+        #expect(kept[0].source.bytes == source.bytes)
+    }
+}

@@ -81,7 +81,8 @@ enum CheckCommand {
             HeapReserve.prepare(forChecking: files.compactMap { Files.size($0.path) })
         }
         var results = try Checker.checkAll(toCheck.count, settings: { toCheck[$0].settings },
-                                           tunesHeap: environment.tunesHeap) { i in
+                                           tunesHeap: environment.tunesHeap,
+                                           freesTrees: !environment.exitsAfterCommand) { i in
             let path = toCheck[i].path
             return path == "-" ? SourceFile(path: stdinName, bytes: stdin)
                 : SourceFile(path: path, bytes: try Files.readSource(path, mapping: environment.mapsFiles))

@@ -28,16 +28,21 @@ public struct CommandEnvironment: Sendable {
     /// `Files.readSource`): the executable says yes, having set the process to report a
     /// file cut short while mapped (`ProcessStreams.reportFilesCutShort`).
     public var mapsFiles: Bool
+    /// Whether the process exits when the command returns, so that memory a command is
+    /// done with need not be freed (see `Checker.checkAll`): the executable says yes;
+    /// tests, which run many commands in one process, leave it off.
+    public var exitsAfterCommand: Bool
 
     public init(readStandardInput: @escaping @Sendable () -> [UInt8] = { [] }, stdoutIsTerminal: Bool = false,
                 stderrIsTerminal: Bool = false, variables: [String: String] = [:], tunesHeap: Bool = false,
-                mapsFiles: Bool = false) {
+                mapsFiles: Bool = false, exitsAfterCommand: Bool = false) {
         self.readStandardInput = readStandardInput
         self.stdoutIsTerminal = stdoutIsTerminal
         self.stderrIsTerminal = stderrIsTerminal
         self.variables = variables
         self.tunesHeap = tunesHeap
         self.mapsFiles = mapsFiles
+        self.exitsAfterCommand = exitsAfterCommand
     }
 
     /// The environment variables any command reads.

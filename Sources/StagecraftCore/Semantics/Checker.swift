@@ -51,9 +51,12 @@ public enum Checker {
     /// threads frees them in parallel instead of one by one at the end.
     ///
     /// `tunesHeap` lets the threads that parse a big file's pieces take huge pages (see
-    /// `HeapReserve`); only the executable asks for it.
+    /// `HeapReserve`); only the executable asks for it. Without `freesTrees` (a process
+    /// that exits when the check is reported), a big file's tree, model and bytes are
+    /// never freed: the kernel takes the whole address space back at exit at once, where
+    /// freeing them node by node costs as much as a rule pass.
     public static func checkAll(_ count: Int, settings: @Sendable (Int) -> RuleSettings = { _ in .defaults },
-                                tunesHeap: Bool = false,
+                                tunesHeap: Bool = false, freesTrees: Bool = true,
                                 load: @Sendable (Int) throws -> SourceFile) throws -> [CheckResult] {
         try concurrentMap(count) { i in
             Result {
@@ -63,9 +66,13 @@ public enum Checker {
                 result.parsed.comments = []
                 result.model = nil
                 if result.source.bytes.count >= parallelRulesThreshold {
-                    // Freeing a big file's tree takes as long as a rule pass: let another
-                    // thread do it while the results are reported.
-                    DispatchQueue.global(qos: .utility).async { withExtendedLifetime(dropped) {} }
+                    if freesTrees {
+                        // Freeing a big file's tree takes as long as a rule pass: let another
+                        // thread do it while the results are reported.
+                        DispatchQueue.global(qos: .utility).async { withExtendedLifetime(dropped) {} }
+                    } else {
+                        _ = Unmanaged.passRetained(KeptForExit(tree: dropped.0, model: dropped.1, source: result.source))
+                    }
                 }
                 return result
             }
@@ -142,5 +149,20 @@ public enum Checker {
             (a.range.start, a.range.end, a.rule, a.message) < (b.range.start, b.range.end, b.rule, b.message)
         }
         return CheckResult(parsed: parsed, diagnostics: diagnostics, model: model)
+    }
+}
+
+/// A big file's tree, model and bytes, kept until the process exits (see
+/// `Checker.checkAll`): unmapping a mapped file from a process that ran threads on
+/// several cores makes the kernel interrupt each of them, and exit does it once for all.
+private final class KeptForExit: Sendable {
+    let tree: FlowFile
+    let model: WorkflowModel?
+    let source: SourceFile
+
+    init(tree: FlowFile, model: WorkflowModel?, source: SourceFile) {
+        self.tree = tree
+        self.model = model
+        self.source = source
     }
 }
