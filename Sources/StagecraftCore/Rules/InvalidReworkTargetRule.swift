@@ -40,14 +40,17 @@ public struct InvalidReworkTargetRule: Rule {
     public func check(_ context: RuleContext) -> [Diagnostic] {
         guard let model = context.model else { return [] }
         var out: [Diagnostic] = []
-        for (i, summary) in model.summaries.enumerated() {
-            guard let t = summary.reworkTarget else { continue }
+        for i in model.summaries.indices {
+            guard let t = model.summaries[i].reworkTarget else { continue }
+            // Most gates send rework upstream: answer from the graph before reading the
+            // gate's statements, which only a finding needs.
+            if t != i && model.graph.precedes(t, i) { continue }
             let node = model.nodes[i]
             guard let target = node.onReject else { continue }
             if t == i {
                 out.append(diagnostic("gate '\(node.id.name)' sends rework to itself", at: target.range,
                                       help: "name the stage that must redo its work, one the gate waits for"))
-            } else if !model.graph.precedes(t, i) {
+            } else {
                 let upstream = node.after.map(\.name)
                 out.append(diagnostic("'\(target.name)' is not upstream of gate '\(node.id.name)'", at: target.range,
                                       help: upstream.isEmpty ? "add 'after \(target.name)' to the gate, or name a node it waits for"
