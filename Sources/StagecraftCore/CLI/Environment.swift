@@ -138,6 +138,34 @@ public enum Files {
     ///
     /// Plain POSIX reads: FileManager's reader costs more than the check of a small file.
     public static func read(_ path: String) throws -> [UInt8] {
+        try withOpenFile(path) { fd, size, _ in try read(fd, size: size, path: path) }
+    }
+
+    /// Files of this many bytes or more are mapped into memory by `readSource`.
+    public static let mapThreshold = 1 << 20
+
+    /// Reads a file to check it; throws an `InputError` naming it when it cannot.
+    ///
+    /// With `mapping`, a regular file of `mapThreshold` bytes or more is mapped into
+    /// memory instead (see `SourceBytes`): the bytes it holds when it is opened, read as
+    /// the checker first touches them. Only a process that reports a file cut short while
+    /// mapped may map (`ProcessStreams.reportFilesCutShort`); where mapping fails, the file
+    /// is read.
+    public static func readSource(_ path: String, mapping: Bool) throws -> SourceBytes {
+        try withOpenFile(path) { fd, size, isRegular in
+            if mapping && isRegular && size >= mapThreshold,
+               let p = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), p != MAP_FAILED {
+                return SourceBytes(taking: p.assumingMemoryBound(to: UInt8.self), count: size,
+                                   release: .unmap(length: size))
+            }
+            return SourceBytes(try read(fd, size: size, path: path))
+        }
+    }
+
+    /// Opens a file for reading and calls `body` with its descriptor, its size and
+    /// whether it is a regular file; throws an `InputError` naming it when it cannot be
+    /// opened, is a directory or is too big for a workflow.
+    private static func withOpenFile<R>(_ path: String, _ body: (Int32, Int, Bool) throws -> R) throws -> R {
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else {
             let reason = errno == ENOENT ? "no such file or directory" : String(cString: strerror(errno))
@@ -149,6 +177,11 @@ public enum Files {
         if (info.st_mode & S_IFMT) == S_IFDIR { throw InputError("\(path): is a directory") }
         let size = Int(info.st_size)
         if size > SourceFile.maxSize { throw InputError("\(path): the file is larger than 4 GiB") }
+        return try body(fd, size, (info.st_mode & S_IFMT) == S_IFREG)
+    }
+
+    /// Reads an open file to its end; `size` is what fstat said (nothing for a pipe).
+    private static func read(_ fd: Int32, size: Int, path: String) throws -> [UInt8] {
         // Read straight into the result; one spare byte tells a file that grew (or a
         // pipe or special file, whose size says nothing) to go on reading in chunks.
         var full = false
@@ -180,36 +213,6 @@ public enum Files {
             }
         }
         return bytes
-    }
-
-    /// Files of this many bytes or more are mapped into memory by `readSource`.
-    public static let mapThreshold = 1 << 20
-
-    /// Reads a file to check it; throws an `InputError` naming it when it cannot.
-    ///
-    /// With `mapping`, a regular file of `mapThreshold` bytes or more is mapped into
-    /// memory instead (see `SourceBytes`): the bytes it holds when it is opened, read as
-    /// the checker first touches them. Only a process that reports a file cut short while
-    /// mapped may map (`ProcessStreams.reportFilesCutShort`); where mapping fails, the file
-    /// is read.
-    public static func readSource(_ path: String, mapping: Bool) throws -> SourceBytes {
-        if mapping, let mapped = try map(path) { return mapped }
-        return SourceBytes(try read(path))
-    }
-
-    /// The file mapped into memory, or nil when it is not a regular file of
-    /// `mapThreshold` bytes or more, or cannot be mapped.
-    static func map(_ path: String) throws -> SourceBytes? {
-        let fd = open(path, O_RDONLY)
-        guard fd >= 0 else { return nil }  // `read` says why
-        defer { close(fd) }
-        var info = stat()
-        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
-        let size = Int(info.st_size)
-        guard size >= mapThreshold else { return nil }
-        if size > SourceFile.maxSize { throw InputError("\(path): the file is larger than 4 GiB") }
-        guard let p = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), p != MAP_FAILED else { return nil }
-        return SourceBytes(taking: p.assumingMemoryBound(to: UInt8.self), count: size, release: .unmap(length: size))
     }
 
     /// The size in bytes of a regular file, or nil for anything else or a path that

@@ -44,6 +44,12 @@ public struct SourceBytes: RandomAccessCollection, Sendable {
         }
     }
 
+    /// Whether the bytes are a file mapped into memory.
+    var isMapped: Bool {
+        if case .unmap = storage.release { return storage.base != nil }
+        return false
+    }
+
     /// The bytes as an array (a copy).
     public var array: [UInt8] { withUnsafeBufferPointer { Array($0) } }
 
@@ -59,7 +65,7 @@ public struct SourceBytes: RandomAccessCollection, Sendable {
 
         let base: UnsafePointer<UInt8>?
         let count: Int
-        private let release: Release
+        let release: Release
 
         init(base: UnsafePointer<UInt8>?, count: Int, release: Release) {
             self.base = count > 0 ? base : nil
