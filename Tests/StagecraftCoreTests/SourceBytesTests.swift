@@ -11,14 +11,22 @@ import Testing
         return path
     }
 
-    @Test func aBigFileIsMappedWithTheBytesAReadGives() throws {
-        var text = "workflow \"big\" {\n  owner pm\n"
+    /// A workflow of at least `bytes` bytes: `header`, then stage `i` as `stage(i)` for
+    /// i = 0, 1, … until it is long enough, then `footer`; and how many stages it has.
+    static func bigWorkflow(atLeast bytes: Int, header: String, stage: (Int) -> String,
+                            footer: String) -> (text: String, stages: Int) {
+        var text = header
         var i = 0
-        while text.utf8.count < Files.mapThreshold + 1000 {
-            text += "  stage s\(i) \"Revisión \(i)\" { owner pm; sla 1bd }\n"
+        while text.utf8.count < bytes {
+            text += stage(i)
             i += 1
         }
-        text += "}\n"
+        return (text + footer, i)
+    }
+
+    @Test func aBigFileIsMappedWithTheBytesAReadGives() throws {
+        let (text, i) = Self.bigWorkflow(atLeast: Files.mapThreshold + 1000, header: "workflow \"big\" {\n  owner pm\n",
+                                         stage: { "  stage s\($0) \"Revisión \($0)\" { owner pm; sla 1bd }\n" }, footer: "}\n")
         let path = Self.temporaryFile(Array(text.utf8))
         defer { try? FileManager.default.removeItem(atPath: path) }
         let mapped = try Files.readSource(path, mapping: true)
@@ -65,13 +73,10 @@ import Testing
 /// and bytes instead of freeing them; what it reports must not change.
 @Suite struct CheckAllTests {
     @Test func keepingTreesForExitReportsTheSame() throws {
-        var text = "workflow \"big\" {\n  owner pm { capacity 1 }\n"
-        var i = 0
-        while text.utf8.count < Checker.parallelRulesThreshold + 100 {
-            text += "  stage s\(i) { owner pm; sla \(i % 7)bd; after s\(max(0, i - 1)) }\n"
-            i += 1
-        }
-        text += "  stage s0 { owner nobody }\n}\n"
+        let text = SourceBytesTests.bigWorkflow(
+            atLeast: Checker.parallelRulesThreshold + 100, header: "workflow \"big\" {\n  owner pm { capacity 1 }\n",
+            stage: { "  stage s\($0) { owner pm; sla \($0 % 7)bd; after s\(max(0, $0 - 1)) }\n" },
+            footer: "  stage s0 { owner nobody }\n}\n").text
         let source = SourceFile(path: "big.flow", text: text)
         let freed = try Checker.checkAll(1, freesTrees: true) { _ in source }
         let kept = try Checker.checkAll(1, freesTrees: false) { _ in source }
