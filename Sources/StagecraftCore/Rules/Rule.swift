@@ -54,6 +54,9 @@ public protocol Rule: Sendable {
     /// Whether the rule reads `context.model` (or the SLA schedule). Rules that read only
     /// the syntax tree say false, and a large file runs them while its model is built.
     static var readsModel: Bool { get }
+    /// Whether the rule reads `context.slaSchedule`. A large file works the schedule out
+    /// while the model's other rules run, and gives them a context without it.
+    static var readsSLASchedule: Bool { get }
     init()
     /// The problems this rule finds in one file.
     func check(_ context: RuleContext) -> [Diagnostic]
@@ -76,6 +79,7 @@ func pathText<Path: RandomAccessCollection>(_ path: Path, name: (Path.Element) -
 
 extension Rule {
     public static var readsModel: Bool { true }
+    public static var readsSLASchedule: Bool { false }
 
     /// Shorthand for a diagnostic of this rule at its default severity.
     func diagnostic(_ message: String, at range: SourceRange, help: String? = nil) -> Diagnostic {
@@ -97,9 +101,15 @@ public struct RuleContext: Sendable {
     public let slaSchedule: SLASchedule?
 
     public init(parsed: ParsedFile, model: WorkflowModel?) {
+        self.init(parsed: parsed, model: model, slaSchedule: model.flatMap { SLASchedule(model: $0) })
+    }
+
+    /// A context with the schedule given: nil for the rules that do not read it (see
+    /// `Rule.readsSLASchedule`).
+    init(parsed: ParsedFile, model: WorkflowModel?, slaSchedule: SLASchedule?) {
         self.parsed = parsed
         self.model = model
-        self.slaSchedule = model.flatMap { SLASchedule(model: $0) }
+        self.slaSchedule = slaSchedule
     }
 
     /// The line (one-based) of a byte offset.

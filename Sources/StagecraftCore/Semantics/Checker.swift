@@ -35,7 +35,6 @@ public struct CheckResult: Sendable {
 /// What the two halves of a big file's first parallel step give back.
 private struct BigFileWork: Sendable {
     var model: WorkflowModel?
-    var context: RuleContext?
     var found: [[Diagnostic]] = []
     var suppressions: [Suppression] = []
     var problems: [Diagnostic] = []
@@ -99,8 +98,9 @@ public enum Checker {
         if source.bytes.count >= parallelAbove {
             // A big file uses every core. While one resolves names and builds the model,
             // another runs the rules that read only the tree and reads the suppressions,
-            // then helps resolve; then the rules that read the model run side by side.
-            // Rules are pure, and their findings are put back in registry order.
+            // then helps resolve; then the rules that read the model run side by side, one
+            // core starting with the SLA schedule. Rules are pure, and their findings are
+            // put back in registry order.
             let treeRules = rules.indices.filter { !rules[$0].readsModel }
             let modelRules = rules.indices.filter { rules[$0].readsModel }
             // The rules that read only the tree take about half as long as the model: the
@@ -110,7 +110,6 @@ public enum Checker {
                 var work = BigFileWork()
                 if k == 0 {
                     work.model = parsed.tree.workflow.map { WorkflowModel($0, sharingWith: share) }
-                    work.context = RuleContext(parsed: parsed, model: work.model)
                 } else {
                     let treeContext = RuleContext(parsed: parsed, model: nil)
                     (work.suppressions, work.problems) = Suppression.parse(parsed)
@@ -120,13 +119,25 @@ public enum Checker {
                 return work
             }
             model = halves.lazy.compactMap(\.model).first
-            let context = halves.lazy.compactMap(\.context).first ?? RuleContext(parsed: parsed, model: model)
             suppressions = halves.flatMap(\.suppressions)
             problems = halves.flatMap(\.problems)
             let treeFound = halves.flatMap(\.found)
             for (k, r) in treeRules.enumerated() where k < treeFound.count { found[r] = treeFound[k] }
-            let modelFound = concurrentMap(modelRules.count) { rules[modelRules[$0]].init().check(context) }
-            for (k, r) in modelRules.enumerated() { found[r] = modelFound[k] }
+            // One core works out the SLA schedule and runs the rules that read it while the
+            // model's other rules run.
+            let scheduleRules = modelRules.filter { rules[$0].readsSLASchedule }
+            let otherRules = modelRules.filter { !rules[$0].readsSLASchedule }
+            let withoutSchedule = RuleContext(parsed: parsed, model: model, slaSchedule: nil)
+            let modelFound = concurrentMap(1 + otherRules.count) { k -> [[Diagnostic]] in
+                guard k > 0 else {
+                    let context = RuleContext(parsed: parsed, model: model)
+                    return scheduleRules.map { rules[$0].init().check(context) }
+                }
+                return [rules[otherRules[k - 1]].init().check(withoutSchedule)]
+            }
+            // The findings of `scheduleRules`, then of `otherRules`, one list per rule.
+            let perRule = Array(modelFound.joined())
+            for (k, r) in (scheduleRules + otherRules).enumerated() { found[r] = perRule[k] }
         } else {
             model = parsed.tree.workflow.map { WorkflowModel($0) }
             let context = RuleContext(parsed: parsed, model: model)
