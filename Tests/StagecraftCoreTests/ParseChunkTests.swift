@@ -32,7 +32,8 @@ import Testing
         #expect(cut.diagnostics == serial.diagnostics, "\(label) cut at \(targets)")
         // The same with the pieces on other threads, as `check` runs it.
         let threaded = Parser.parse(source, cuttingNear: targets).parsed
-        #expect(threaded.tree == serial.tree && threaded.diagnostics == serial.diagnostics, "\(label) cut at \(targets)")
+        #expect(threaded.tree == serial.tree && threaded.diagnostics == serial.diagnostics
+                && threaded.comments == serial.comments, "\(label) cut at \(targets)")
         return used
     }
 
@@ -174,6 +175,15 @@ import Testing
             let (parsed, used) = Parser.parse(source, cuttingNear: targets, piecesDone: done)
             #expect(used == done)
             #expect(parsed.tree == serial.tree && parsed.diagnostics == serial.diagnostics)
+        }
+        // The same with one to three worker threads, wherever they get to.
+        for workers in 1...3 {
+            for _ in 0..<10 {
+                let (parsed, used) = Parser.parse(source, cuttingNear: targets, workers: workers)
+                #expect(used <= targets.count)
+                #expect(parsed.tree == serial.tree && parsed.diagnostics == serial.diagnostics
+                        && parsed.comments == serial.comments)
+            }
         }
     }
 

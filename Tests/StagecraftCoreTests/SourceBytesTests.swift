@@ -42,6 +42,34 @@ import Testing
         #expect(fromMap.source.location(of: mapped.count - 2) == fromText.source.location(of: mapped.count - 2))
     }
 
+    @Test func aMappedFileWrittenToInPlaceIsSeenChanged() throws {
+        let (text, _) = Self.bigWorkflow(atLeast: Files.mapThreshold, header: "workflow \"w\" {\n  owner pm\n",
+                                         stage: { "  stage s\($0) { owner pm; sla 1bd }\n" }, footer: "}\n")
+        let path = Self.temporaryFile(Array(text.utf8))
+        let other = path + ".new"
+        defer {
+            try? FileManager.default.removeItem(atPath: path)
+            try? FileManager.default.removeItem(atPath: other)
+        }
+        let mapped = try Files.readSource(path, mapping: true)
+        #expect(mapped.isMapped && !Files.changedInPlace(path, mapped))
+        // Bytes that were read never changed, whatever happens to the file.
+        let read = try Files.readSource(path, mapping: false)
+        // File times tick coarsely: let one pass before writing.
+        usleep(20_000)
+        let handle = try #require(FileHandle(forWritingAtPath: path))
+        try handle.seek(toOffset: 100)
+        try handle.write(contentsOf: Data("#".utf8))
+        try handle.close()
+        #expect(Files.changedInPlace(path, mapped))
+        #expect(!Files.changedInPlace(path, read))
+        // A file saved by replacing it under its name leaves the mapping whole.
+        let again = try Files.readSource(path, mapping: true)
+        FileManager.default.createFile(atPath: other, contents: Data(text.utf8))
+        #expect(rename(other, path) == 0)
+        #expect(!Files.changedInPlace(path, again))
+    }
+
     @Test func smallFilesAndOtherPathsAreRead() throws {
         let small = Self.temporaryFile(Array("workflow \"w\" {}\n".utf8))
         let empty = Self.temporaryFile([])

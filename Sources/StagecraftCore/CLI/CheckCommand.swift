@@ -87,6 +87,12 @@ enum CheckCommand {
             return path == "-" ? SourceFile(path: stdinName, bytes: stdin)
                 : SourceFile(path: path, bytes: try Files.readSource(path, mapping: environment.mapsFiles))
         }
+        // A mapped file that another program wrote to meanwhile may have been read half
+        // old, half new: say so rather than report what neither version holds.
+        for (i, result) in results.enumerated() where toCheck[i].path != "-"
+            && Files.changedInPlace(toCheck[i].path, result.source.bytes) {
+            throw InputError("\(toCheck[i].path): the file changed while it was being checked; check it again")
+        }
         // Problems in configuration files come first, as results of their own.
         results = configs.compactMap { $0.problemsResult(currentDirectory: currentDirectory) } + results
         switch format {

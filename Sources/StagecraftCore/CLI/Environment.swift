@@ -138,7 +138,7 @@ public enum Files {
     ///
     /// Plain POSIX reads: FileManager's reader costs more than the check of a small file.
     public static func read(_ path: String) throws -> [UInt8] {
-        try withOpenFile(path) { fd, size, _ in try read(fd, size: size, path: path) }
+        try withOpenFile(path) { fd, info in try read(fd, size: Int(info.st_size), path: path) }
     }
 
     /// Files of this many bytes or more are mapped into memory by `readSource`.
@@ -147,25 +147,39 @@ public enum Files {
     /// Reads a file to check it; throws an `InputError` naming it when it cannot.
     ///
     /// With `mapping`, a regular file of `mapThreshold` bytes or more is mapped into
-    /// memory instead (see `SourceBytes`): the bytes it holds when it is opened, read as
-    /// the checker first touches them. Only a process that reports a file cut short while
-    /// mapped may map (`ProcessStreams.reportFilesCutShort`); where mapping fails, the file
-    /// is read.
+    /// memory instead (see `SourceBytes`), its bytes read as the checker first touches
+    /// them. A mapping is not a copy: another program writing to the file meanwhile
+    /// changes what the checker reads, so whoever maps asks `changedInPlace` after the
+    /// check; and only a process that reports a file cut short while mapped may map
+    /// (`ProcessStreams.reportFilesCutShort`). Where mapping fails, the file is read.
     public static func readSource(_ path: String, mapping: Bool) throws -> SourceBytes {
-        try withOpenFile(path) { fd, size, isRegular in
-            if mapping && isRegular && size >= mapThreshold,
+        try withOpenFile(path) { fd, info in
+            let size = Int(info.st_size)
+            if mapping && (info.st_mode & S_IFMT) == S_IFREG && size >= mapThreshold,
                let p = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), p != MAP_FAILED {
                 return SourceBytes(taking: p.assumingMemoryBound(to: UInt8.self), count: size,
-                                   release: .unmap(length: size))
+                                   release: .unmap(length: size), mappedFile: FileStamp(info))
             }
             return SourceBytes(try read(fd, size: size, path: path))
         }
     }
 
-    /// Opens a file for reading and calls `body` with its descriptor, its size and
-    /// whether it is a regular file; throws an `InputError` naming it when it cannot be
-    /// opened, is a directory or is too big for a workflow.
-    private static func withOpenFile<R>(_ path: String, _ body: (Int32, Int, Bool) throws -> R) throws -> R {
+    /// Whether the mapped file behind `bytes` was written to since it was mapped (same
+    /// file, other size or times). A file replaced by another under its name (how editors
+    /// save) is not: the mapping still holds the old one, whole. Bytes that are not a
+    /// mapping never changed.
+    public static func changedInPlace(_ path: String, _ bytes: SourceBytes) -> Bool {
+        guard let before = bytes.mappedFile else { return false }
+        var info = stat()
+        guard stat(path, &info) == 0 else { return false }
+        let now = FileStamp(info)
+        return now.device == before.device && now.inode == before.inode && now != before
+    }
+
+    /// Opens a file for reading and calls `body` with its descriptor and what `fstat`
+    /// says of it; throws an `InputError` naming it when it cannot be opened, is a
+    /// directory or is too big for a workflow.
+    private static func withOpenFile<R>(_ path: String, _ body: (Int32, stat) throws -> R) throws -> R {
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else {
             let reason = errno == ENOENT ? "no such file or directory" : String(cString: strerror(errno))
@@ -177,7 +191,7 @@ public enum Files {
         if (info.st_mode & S_IFMT) == S_IFDIR { throw InputError("\(path): is a directory") }
         let size = Int(info.st_size)
         if size > SourceFile.maxSize { throw InputError("\(path): the file is larger than 4 GiB") }
-        return try body(fd, size, (info.st_mode & S_IFMT) == S_IFREG)
+        return try body(fd, info)
     }
 
     /// Reads an open file to its end; `size` is what fstat said (nothing for a pipe).

@@ -19,8 +19,9 @@ import Foundation
 /// the file backwards while the calling thread parses from the start, taking over each
 /// piece it reaches that is done and parsing itself each one nobody has started; they
 /// meet wherever the work divides evenly, however late a worker starts or however often
-/// the host takes a core away, and the calling thread waits at most for the one piece
-/// a worker is still on.
+/// the host takes a core away, and the calling thread waits only for pieces a worker is
+/// still on (with one worker, at most one). In a broken file a worker may parse pieces
+/// whose cuts turn out not to be member boundaries; they are not used.
 extension Parser {
     /// Files of this many bytes or more are parsed in pieces on all cores.
     public static let chunkThreshold = 1 << 20

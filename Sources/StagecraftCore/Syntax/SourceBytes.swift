@@ -19,12 +19,18 @@ public struct SourceBytes: RandomAccessCollection, Sendable {
     /// A copy of `bytes`.
     public init(_ bytes: [UInt8]) {
         storage = Storage(copying: bytes)
+        mappedFile = nil
     }
+
+    /// For a mapped file, what `fstat` said of it when it was mapped: a mapping is not a
+    /// copy, and `Files.changedInPlace` compares this with the file after the check.
+    public let mappedFile: FileStamp?
 
     /// Takes over `count` bytes at `base`, which `release` gives back when the last
     /// copy of the value goes away.
-    init(taking base: UnsafePointer<UInt8>?, count: Int, release: Storage.Release) {
+    init(taking base: UnsafePointer<UInt8>?, count: Int, release: Storage.Release, mappedFile: FileStamp? = nil) {
         storage = Storage(base: base, count: count, release: release)
+        self.mappedFile = mappedFile
     }
 
     public var startIndex: Int { 0 }
@@ -113,5 +119,33 @@ extension SourceBytes: Equatable {
 extension SourceBytes: ExpressibleByArrayLiteral {
     public init(arrayLiteral elements: UInt8...) {
         self.init(elements)
+    }
+}
+
+/// What identifies one version of a file: its device and inode, size, and the times of
+/// its last change.
+public struct FileStamp: Equatable, Sendable {
+    var device: UInt64
+    var inode: UInt64
+    var size: Int64
+    var modified: (seconds: Int, nanoseconds: Int)
+    var changed: (seconds: Int, nanoseconds: Int)
+
+    init(_ info: stat) {
+        device = UInt64(info.st_dev)
+        inode = UInt64(info.st_ino)
+        size = Int64(info.st_size)
+        #if canImport(Darwin)
+        modified = (Int(info.st_mtimespec.tv_sec), Int(info.st_mtimespec.tv_nsec))
+        changed = (Int(info.st_ctimespec.tv_sec), Int(info.st_ctimespec.tv_nsec))
+        #else
+        modified = (Int(info.st_mtim.tv_sec), Int(info.st_mtim.tv_nsec))
+        changed = (Int(info.st_ctim.tv_sec), Int(info.st_ctim.tv_nsec))
+        #endif
+    }
+
+    public static func == (a: FileStamp, b: FileStamp) -> Bool {
+        a.device == b.device && a.inode == b.inode && a.size == b.size
+            && a.modified == b.modified && a.changed == b.changed
     }
 }
