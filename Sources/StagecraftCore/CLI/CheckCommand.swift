@@ -89,8 +89,7 @@ enum CheckCommand {
         }
         // A mapped file that another program wrote to meanwhile may have been read half
         // old, half new: say so rather than report what neither version holds.
-        for (i, result) in results.enumerated() where toCheck[i].path != "-"
-            && Files.changedInPlace(toCheck[i].path, result.source.bytes) {
+        for (i, result) in results.enumerated() where Files.changedInPlace(toCheck[i].path, result.source.bytes) {
             throw InputError("\(toCheck[i].path): the file changed while it was being checked; check it again")
         }
         // Problems in configuration files come first, as results of their own.

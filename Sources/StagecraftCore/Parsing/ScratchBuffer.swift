@@ -46,15 +46,6 @@ final class ScratchBuffer<Element>: @unchecked Sendable {
         return out
     }
 
-    /// Moves every element of `other` to the end of this buffer; `other` is left empty.
-    func append(movingAllOf other: ScratchBuffer<Element>) {
-        let n = other.count
-        while capacity - count < n { grow() }
-        (base + count).moveInitialize(from: other.base, count: n)
-        count += n
-        other.count = 0
-    }
-
     /// Moves every element to the end of `array`; the buffer is left empty.
     func move(appendingTo array: inout [Element]) {
         let n = count

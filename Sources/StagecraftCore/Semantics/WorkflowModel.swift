@@ -149,7 +149,6 @@ public struct WorkflowModel: Sendable {
             for p in other.paramIsUsed.indices where other.paramIsUsed[p] { paramIsUsed[p] = true }
         }
     }
-
 }
 
 /// What resolving node declarations reads: the declarations in member order (member

@@ -51,10 +51,7 @@ public struct SourceBytes: RandomAccessCollection, Sendable {
     }
 
     /// Whether the bytes are a file mapped into memory.
-    var isMapped: Bool {
-        if case .unmap = storage.release { return storage.base != nil }
-        return false
-    }
+    var isMapped: Bool { mappedFile != nil }
 
     /// The bytes as an array (a copy).
     public var array: [UInt8] { withUnsafeBufferPointer { Array($0) } }
@@ -71,16 +68,13 @@ public struct SourceBytes: RandomAccessCollection, Sendable {
 
         let base: UnsafePointer<UInt8>?
         let count: Int
-        let release: Release
+        private let release: Release
 
+        /// `base` is nil exactly when `count` is 0.
         init(base: UnsafePointer<UInt8>?, count: Int, release: Release) {
-            self.base = count > 0 ? base : nil
-            self.count = count > 0 ? count : 0
+            self.base = base
+            self.count = count
             self.release = release
-            if count <= 0, let base {
-                // Nothing to keep: give the memory back at once.
-                Storage.free(base, release)
-            }
         }
 
         convenience init(copying bytes: [UInt8]) {
