@@ -56,7 +56,9 @@ def check(log):
             if need(driver, "name", dw, str) not in (None, "stagecraft"):
                 problems.append(f"{dw}.name: expected 'stagecraft'")
             need(driver, "version", dw, str)
-            need(driver, "informationUri", dw, str)
+            info = need(driver, "informationUri", dw, str)
+            if info is not None and not info.startswith("https://"):
+                problems.append(f"{dw}.informationUri: not an absolute https URL: {info!r}")
             rules = need(driver, "rules", dw, list) or []
             if isinstance(driver.get("rules"), list) and not rules:
                 problems.append(f"{dw}.rules: empty")

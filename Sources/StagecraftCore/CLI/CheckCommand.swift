@@ -4,7 +4,7 @@ import Foundation
 enum CheckCommand {
     static let help = """
     Usage: stagecraft check PATH... [--format text|json|sarif|github] [--strict] [--max-warnings N]
-                            [--stdin-filename NAME]
+                            [--stdin-filename NAME] [--allow-empty] [--color WHEN]
            stagecraft check --print-config FILE
 
     Lex, parse and validate .flow files and report every problem in one run.
@@ -16,6 +16,8 @@ enum CheckCommand {
       --strict              warnings fail the run too (exit 1)
       --max-warnings N      fail when there are more than N warnings
       --stdin-filename NAME the name to report for standard input
+      --allow-empty         a directory without .flow files is not an error
+      --color WHEN          auto (default), always or never
       --print-config FILE   print the settings that apply to FILE (or - for the current folder)
 
     Formats: sarif is SARIF 2.1.0 for GitHub code scanning; github prints workflow commands
@@ -26,12 +28,13 @@ enum CheckCommand {
     Excluded files are skipped when walking a directory; a file named on the command line
     is always checked.
 
-    Exit codes: 0 clean; 1 errors (or warnings with --strict / over --max-warnings); 2 usage or I/O error.
+    Exit codes: 0 clean; 1 errors (or warnings with --strict / over --max-warnings); 2 usage or I/O
+    error, or a directory PATH without .flow files (unless --allow-empty).
 
     """
 
     static func run(_ arguments: [String], environment: CommandEnvironment, output: inout CommandOutput) throws {
-        let args = try ParsedArguments.parse(arguments, flags: ["strict"],
+        let args = try ParsedArguments.parse(arguments, flags: ["strict", "allow-empty"],
                                              options: ["format", "max-warnings", "stdin-filename", "print-config"])
         let format = args.value("format") ?? "text"
         guard ["text", "json", "sarif", "github"].contains(format) else {
@@ -60,6 +63,7 @@ enum CheckCommand {
         var configs: [StagecraftConfiguration] = []
         for argument in args.positional {
             let walked = try Files.flowFiles([argument])
+            try Files.requireFlowFiles(in: argument, found: walked, allowEmpty: args.has("allow-empty"))
             // A file named on the command line is checked even when excluded.
             let named = walked == [argument]
             for path in walked {

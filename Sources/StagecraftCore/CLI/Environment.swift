@@ -45,17 +45,42 @@ public struct CommandEnvironment: Sendable {
         self.exitsAfterCommand = exitsAfterCommand
     }
 
-    /// The environment variables any command reads.
-    public static let variableNames = ["NO_COLOR"]
+    /// What `--color` asked for; `StagecraftCommand.run` sets it before the subcommand runs.
+    public var colorChoice: ColorChoice = .auto
 
-    /// Colour only when stdout is a terminal and NO_COLOR is unset.
-    public var useColor: Bool { stdoutIsTerminal && variables["NO_COLOR"] == nil }
+    /// The environment variables any command reads.
+    public static let variableNames = ["NO_COLOR", "FORCE_COLOR"]
+
+    /// Whether to colour standard output (see `ColorChoice.allows`).
+    public var useColor: Bool { colorChoice.allows(terminal: stdoutIsTerminal, variables: variables) }
+
+    /// Whether to colour standard error.
+    public var useColorOnStderr: Bool { colorChoice.allows(terminal: stderrIsTerminal, variables: variables) }
 
     /// Writes one progress line straight to stderr when it is a terminal: never into a
     /// `CommandOutput`, so machine formats and tests are unaffected.
     public func progress(_ line: String) {
         guard stderrIsTerminal else { return }
         ProcessStreams.write(line + "\n", to: 2)
+    }
+}
+
+/// `--color auto|always|never`: whether output is coloured.
+public enum ColorChoice: String, Sendable, CaseIterable {
+    case auto, always, never
+
+    /// `always` and `never` decide alone. `auto` colours a terminal unless `NO_COLOR` is
+    /// set to a non-empty value (no-color.org: an empty one does not count), and colours
+    /// any stream when `FORCE_COLOR` is non-empty.
+    public func allows(terminal: Bool, variables: [String: String]) -> Bool {
+        switch self {
+        case .always: return true
+        case .never: return false
+        case .auto:
+            if let force = variables["FORCE_COLOR"], !force.isEmpty { return true }
+            if let no = variables["NO_COLOR"], !no.isEmpty { return false }
+            return terminal
+        }
     }
 }
 

@@ -1,7 +1,7 @@
 /// `stagecraft fmt PATH… [--check] [--diff] [--stdin-filename NAME]`.
 enum FmtCommand {
     static let help = """
-    Usage: stagecraft fmt PATH... [--check] [--diff] [--stdin-filename NAME]
+    Usage: stagecraft fmt PATH... [--check] [--diff] [--stdin-filename NAME] [--allow-empty]
 
     Rewrite .flow files in the one canonical layout, keeping every comment.
     PATH is a file, a directory (every *.flow below it, skipping hidden folders and .build)
@@ -15,20 +15,27 @@ enum FmtCommand {
       --diff                write nothing; print a unified diff of the changes instead
                             (exit 0 unless combined with --check)
       --stdin-filename NAME the name to report for standard input
+      --allow-empty         a directory without .flow files is not an error
 
     Exit codes: 0 success; 1 --check found files to format, or a file has syntax errors;
-    2 usage or I/O error.
+    2 usage or I/O error, or a directory PATH without .flow files (unless --allow-empty).
 
     """
 
     static func run(_ arguments: [String], environment: CommandEnvironment, output: inout CommandOutput) throws {
-        let args = try ParsedArguments.parse(arguments, flags: ["check", "diff"], options: ["stdin-filename"])
+        let args = try ParsedArguments.parse(arguments, flags: ["check", "diff", "allow-empty"], options: ["stdin-filename"])
         guard !args.positional.isEmpty else {
             throw UsageError("fmt needs at least one PATH", help: "stagecraft fmt workflows, or stagecraft fmt - < file.flow")
         }
         let check = args.has("check")
         let diff = args.has("diff")
-        let paths = try Files.flowFiles(args.positional)
+        var walked: [String] = []
+        for argument in args.positional {
+            let found = try Files.flowFiles([argument])
+            try Files.requireFlowFiles(in: argument, found: found, allowEmpty: args.has("allow-empty"))
+            walked += found
+        }
+        let paths = walked
         var syntaxErrors = false
         var unformatted = false
         var ioErrors = false

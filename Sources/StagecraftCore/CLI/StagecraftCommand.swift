@@ -4,6 +4,8 @@
 /// here; everything else lives in the library so it can be tested.
 public enum StagecraftCommand {
     public static let version = "0.1.0"
+    /// The project's home page, the base of every documentation link the tool prints.
+    public static let homepage = "https://github.com/stagecraft/stagecraft"
 
     /// The subcommands, with their one-line summaries, in `--help` order.
     static let subcommands: [(name: String, summary: String)] = [
@@ -16,6 +18,7 @@ public enum StagecraftCommand {
         ("history", "Inspect an event log, or draft a .flow file from it"),
         ("simulate", "Forecast the completion date by Monte Carlo simulation"),
         ("report", "Write a self-contained HTML report"),
+        ("lsp", "Run the language server for editors (stdio)"),
     ]
 
     /// Runs one invocation; `arguments` excludes the program name.
@@ -26,8 +29,10 @@ public enum StagecraftCommand {
             output.exitCode = 2
             return output
         }
-        let rest = Array(arguments.dropFirst())
+        var rest = Array(arguments.dropFirst())
+        var environment = environment
         do {
+            environment.colorChoice = try takeColorOption(&rest) ?? environment.colorChoice
             switch first {
             case "--version", "version":
                 output.stdout = "stagecraft \(version)\n"
@@ -66,6 +71,40 @@ public enum StagecraftCommand {
         return output
     }
 
+    /// Removes `--color WHEN` / `--color=WHEN` (before any `--`) from a subcommand's
+    /// arguments and returns the last one given: every subcommand accepts it, as any may
+    /// colour its diagnostics.
+    static func takeColorOption(_ arguments: inout [String]) throws -> ColorChoice? {
+        var choice: ColorChoice?
+        var kept: [String] = []
+        var i = 0
+        while i < arguments.count {
+            let arg = arguments[i]
+            i += 1
+            if arg == "--" {
+                kept += arguments[(i - 1)...]
+                break
+            }
+            let value: String
+            if arg == "--color" {
+                guard i < arguments.count else { throw UsageError("--color needs a value", help: "use auto, always or never") }
+                value = arguments[i]
+                i += 1
+            } else if arg.hasPrefix("--color=") {
+                value = String(arg.dropFirst("--color=".count))
+            } else {
+                kept.append(arg)
+                continue
+            }
+            guard let c = ColorChoice(rawValue: value) else {
+                throw UsageError("--color takes auto, always or never, not '\(value)'")
+            }
+            choice = c
+        }
+        arguments = kept
+        return choice
+    }
+
     typealias Run = @Sendable ([String], CommandEnvironment, inout CommandOutput) throws -> Void
 
     /// A subcommand by name: its entry point, and its help text, built only when asked
@@ -85,6 +124,7 @@ public enum StagecraftCommand {
         case "history": return (HistoryCommand.run, { HistoryCommand.help })
         case "simulate": return (SimulateCommand.run, { SimulateCommand.help })
         case "report": return (ReportCommand.run, { ReportCommand.help })
+        case "lsp": return (LSPCommand.run, { LSPCommand.help })
         default: return nil
         }
     }
@@ -102,6 +142,8 @@ public enum StagecraftCommand {
         s += """
 
         Run 'stagecraft help SUBCOMMAND' for a subcommand's options.
+        Every subcommand takes --color auto|always|never (auto: colour a terminal unless
+        NO_COLOR is set and non-empty; a non-empty FORCE_COLOR colours anyway).
         Exit codes: 0 success; 1 the input has errors (or --strict findings); 2 usage or I/O error.
 
         """

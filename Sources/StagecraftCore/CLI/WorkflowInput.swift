@@ -11,7 +11,7 @@ enum WorkflowInput {
         if result.errorCount == 0, let model = result.model { return (result, model) }
         var errorsOnly = result
         errorsOnly.diagnostics = result.diagnostics.filter { $0.severity == .error }
-        output.stderr += DiagnosticFormatter.text([errorsOnly], color: environment.stderrIsTerminal && environment.variables["NO_COLOR"] == nil)
+        output.stderr += DiagnosticFormatter.text([errorsOnly], color: environment.useColorOnStderr)
         let count = max(1, result.errorCount)
         output.stderr += "stagecraft: error: \(name) has \(count) error\(count == 1 ? "" : "s"); fix \(count == 1 ? "it" : "them") before \(verb)\n"
         output.exitCode = 1

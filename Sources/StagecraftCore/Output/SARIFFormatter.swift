@@ -14,8 +14,11 @@ import Foundation
 public enum SARIFFormatter {
     /// The SARIF schema URI GitHub expects.
     public static let schema = "https://json.schemastore.org/sarif-2.1.0.json"
-    /// Where users learn about the tool.
-    public static let informationURI = "https://github.com/stagecraft/stagecraft"
+    /// Where users learn about the tool: the README on the project's home page.
+    public static let informationURI = StagecraftCommand.homepage + "#readme"
+    /// Where a rule is documented: the README's rules table (`stagecraft explain RULE`
+    /// prints the same text locally).
+    public static let ruleHelpURI = StagecraftCommand.homepage + "#rules"
     /// The key of the fingerprint in `partialFingerprints`.
     public static let fingerprintKey = "stagecraftFingerprint/v1"
 
@@ -119,6 +122,7 @@ public enum SARIFFormatter {
                 ("text", .string(helpText)),
                 ("markdown", .string(RuleDocumentation.markdown(for: r))),
             ])),
+            ("helpUri", .string(ruleHelpURI)),
             ("defaultConfiguration", .object([("level", .string(level(r.severity)))])),
         ])
     }
