@@ -26,6 +26,10 @@ public struct LanguageServer {
     /// diagnostics notifications), in order.
     public mutating func handle(_ body: [UInt8]) -> [JSON] {
         let object: Any
+        guard Self.nestingDepth(body) <= Self.maxNesting else {
+            return [Self.errorResponse(id: .null, JSONRPCError(JSONRPCErrorCode.parseError,
+                                                               "the message nests arrays and objects deeper than \(Self.maxNesting) levels"))]
+        }
         do {
             object = try JSONSerialization.jsonObject(with: Data(body), options: [.fragmentsAllowed])
         } catch {
@@ -56,6 +60,33 @@ public struct LanguageServer {
             if let id { out.insert(Self.errorResponse(id: id, JSONRPCError(JSONRPCErrorCode.internalError, "\(error)")), at: 0) }
         }
         return out
+    }
+
+    /// The deepest nesting of arrays and objects a message may have; LSP messages need a
+    /// handful of levels, and a parser must not recurse without end on hostile input.
+    static let maxNesting = 128
+
+    /// How deeply a JSON text nests arrays and objects (brackets in strings not counted).
+    static func nestingDepth(_ body: [UInt8]) -> Int {
+        var depth = 0
+        var deepest = 0
+        var inString = false
+        var escaped = false
+        for c in body {
+            if inString {
+                if escaped { escaped = false } else if c == UInt8(ascii: "\\") { escaped = true } else if c == UInt8(ascii: "\"") { inString = false }
+                continue
+            }
+            switch c {
+            case UInt8(ascii: "\""): inString = true
+            case UInt8(ascii: "["), UInt8(ascii: "{"):
+                depth += 1
+                deepest = max(deepest, depth)
+            case UInt8(ascii: "]"), UInt8(ascii: "}"): depth -= 1
+            default: break
+            }
+        }
+        return deepest
     }
 
     /// The error message for a framing problem (no request to answer, so a null ID).
