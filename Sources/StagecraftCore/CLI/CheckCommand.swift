@@ -3,7 +3,7 @@ import Foundation
 /// `stagecraft check PATH… [--format text|json|sarif|github] [--strict] [--max-warnings N]`.
 enum CheckCommand {
     static let help = """
-    Usage: stagecraft check PATH... [--format text|json|sarif|github] [--strict] [--max-warnings N]
+    Usage: stagecraft check PATH... [--format text|json|sarif|github|codequality] [--strict] [--max-warnings N]
                             [--stdin-filename NAME] [--allow-empty] [--color WHEN]
            stagecraft check --print-config FILE
 
@@ -12,7 +12,7 @@ enum CheckCommand {
     or - for standard input (name it with --stdin-filename).
 
     Options:
-      --format FORMAT       text (default), json, sarif or github
+      --format FORMAT       text (default), json, sarif, github or codequality
       --strict              warnings fail the run too (exit 1)
       --max-warnings N      fail when there are more than N warnings
       --stdin-filename NAME the name to report for standard input
@@ -21,7 +21,8 @@ enum CheckCommand {
       --print-config FILE   print the settings that apply to FILE (or - for the current folder)
 
     Formats: sarif is SARIF 2.1.0 for GitHub code scanning; github prints workflow commands
-    (::error file=...,line=...::message) that GitHub Actions shows as annotations.
+    (::error file=...,line=...::message) that GitHub Actions shows as annotations;
+    codequality is a GitLab Code Quality report (artifacts: reports: codequality).
 
     Configuration: the nearest .stagecraft.json in the file's folder or above it (the current
     folder for standard input): {"rules": {"RULE": "error"|"warning"|"off"}, "exclude": ["glob"]}.
@@ -37,8 +38,8 @@ enum CheckCommand {
         let args = try ParsedArguments.parse(arguments, flags: ["strict", "allow-empty"],
                                              options: ["format", "max-warnings", "stdin-filename", "print-config"])
         let format = args.value("format") ?? "text"
-        guard ["text", "json", "sarif", "github"].contains(format) else {
-            throw UsageError("unknown format '\(format)'", help: "use text, json, sarif or github")
+        guard ["text", "json", "sarif", "github", "codequality"].contains(format) else {
+            throw UsageError("unknown format '\(format)'", help: "use text, json, sarif, github or codequality")
         }
         let maxWarnings = try args.value("max-warnings").map { _ in try args.int("max-warnings", default: 0, range: 0...Int(Int32.max)) }
         if let target = args.value("print-config") {
@@ -104,6 +105,8 @@ enum CheckCommand {
         case "sarif":
             output.stdout += SARIFFormatter.sarif(results, currentDirectory: currentDirectory,
                                                   extraRules: [StagecraftConfiguration.ruleDescription])
+        case "codequality":
+            output.stdout += CodeQualityFormatter.report(results, currentDirectory: currentDirectory)
         case "github":
             output.stdout += GitHubAnnotationFormatter.annotations(results, currentDirectory: currentDirectory)
         default:

@@ -40,15 +40,10 @@ public enum SARIFFormatter {
             let relative = ArtifactPath.relative(source.path, to: currentDirectory)
             let uri = relative.map(ArtifactPath.percentEncoded)
                 ?? "file://" + ArtifactPath.percentEncoded(ArtifactPath.absolute(source.path, from: currentDirectory))
-            var occurrences: [String: Int] = [:]
-            for d in result.diagnostics {
+            let fingerprints = Self.fingerprints(result, uri: uri)
+            for (d, fingerprint) in zip(result.diagnostics, fingerprints) {
                 let start = source.location(of: d.range.start)
                 let end = source.location(of: d.range.end)
-                let lineText = source.lineText(start.line).trimmingCharacters(in: .whitespaces)
-                let key = [d.rule, uri, lineText, d.message].joined(separator: "\u{0}")
-                let occurrence = occurrences[key, default: 0]
-                occurrences[key] = occurrence + 1
-                let fingerprint = fnv1a64(key + "\u{0}" + String(occurrence))
 
                 var artifact: [(String, JSON)] = [("uri", .string(uri))]
                 if relative != nil { artifact.append(("uriBaseId", .string("%SRCROOT%"))) }
@@ -92,6 +87,20 @@ public enum SARIFFormatter {
             ])])),
         ])
         return log.serialized(pretty: true) + "\n"
+    }
+
+    /// The fingerprint of each diagnostic of `result` (see the type's documentation), for
+    /// the file named `uri`.
+    static func fingerprints(_ result: CheckResult, uri: String) -> [String] {
+        let source = result.source
+        var occurrences: [String: Int] = [:]
+        return result.diagnostics.map { d in
+            let lineText = source.lineText(source.location(of: d.range.start).line).trimmingCharacters(in: .whitespaces)
+            let key = [d.rule, uri, lineText, d.message].joined(separator: "\u{0}")
+            let occurrence = occurrences[key, default: 0]
+            occurrences[key] = occurrence + 1
+            return fnv1a64(key + "\u{0}" + String(occurrence))
+        }
     }
 
     /// The message shown in the alert: the diagnostic's message, then its help on a new line.
