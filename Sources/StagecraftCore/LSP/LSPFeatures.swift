@@ -211,17 +211,15 @@ enum LSPFeatures {
         }
         var children: [JSON] = []
         for member in workflow.members {
-            switch member {
-            case .param(let p):
+            if case .param(let p) = member {
                 children.append(symbol(p.name.name, "param: \(p.typeName.name)", kind: 13, p.range, p.name.range))
-            case .owner(let o):
+            } else if case .owner(let o) = member {
                 children.append(symbol(o.id.name, o.title?.value ?? "owner", kind: 5, o.range, o.id.range))
-            case .node(let n):
+            } else if case .node(let n) = member {
                 let detail = n.kind.rawValue + (n.title.map { ": " + $0.value } ?? "")
                 children.append(symbol(n.id.name, detail, kind: n.kind == .stage ? 12 : 24, n.range, n.id.range))
-            case .calendar(let c):
+            } else if case .calendar(let c) = member {
                 children.append(symbol("calendar", nil, kind: 3, c.range, SourceRange(c.range.start, c.range.start + 8)))
-            case .description, .deadline: break
             }
         }
         return .array([symbol(workflow.title?.value ?? "workflow", "workflow", kind: 2, workflow.range,

@@ -24,21 +24,20 @@ public enum LSPSymbols {
             guard !id.name.isEmpty, !id.range.isEmpty else { return }
             out.append(LSPOccurrence(kind: kind, name: id.name, range: id.range, isDeclaration: declaration))
         }
+        // `if case` rather than a switch: statements added to the language later need no
+        // change here unless they name something.
         for member in workflow.members {
-            switch member {
-            case .param(let p): add(.param, p.name, declaration: true)
-            case .owner(let o): add(.owner, o.id, declaration: true)
-            case .node(let n):
-                add(.node, n.id, declaration: true)
-                for s in n.statements {
-                    if case .after(let ids) = s.kind { ids.forEach { add(.node, $0) } }
-                    if case .onReject(let id) = s.kind { add(.node, id) }
-                    if case .owner(let id) = s.kind { add(.owner, id) }
-                    if case .approvers(let ids) = s.kind { ids.forEach { add(.owner, $0) } }
-                    if case .checklist(let c) = s.kind { c.items.compactMap(\.by).forEach { add(.owner, $0) } }
-                    if case .when(let e) = s.kind { names(in: e).forEach { add(.param, $0) } }
-                }
-            case .description, .deadline, .calendar: break
+            if case .param(let p) = member { add(.param, p.name, declaration: true) }
+            if case .owner(let o) = member { add(.owner, o.id, declaration: true) }
+            guard case .node(let n) = member else { continue }
+            add(.node, n.id, declaration: true)
+            for s in n.statements {
+                if case .after(let ids) = s.kind { ids.forEach { add(.node, $0) } }
+                if case .onReject(let id) = s.kind { add(.node, id) }
+                if case .owner(let id) = s.kind { add(.owner, id) }
+                if case .approvers(let ids) = s.kind { ids.forEach { add(.owner, $0) } }
+                if case .checklist(let c) = s.kind { c.items.compactMap(\.by).forEach { add(.owner, $0) } }
+                if case .when(let e) = s.kind { names(in: e).forEach { add(.param, $0) } }
             }
         }
         return out.sorted { $0.range.start < $1.range.start }
