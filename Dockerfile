@@ -7,7 +7,9 @@ FROM swift:6.3 AS build
 WORKDIR /src
 COPY Package.swift ./
 COPY Sources ./Sources
+# Every target's folder must exist for the package to load, the benchmarks' and tests' too.
 COPY Benchmarks ./Benchmarks
+COPY Tests ./Tests
 RUN swift build -c release --static-swift-stdlib -Xlinker -no-pie --product stagecraft \
  && install -D -m 0755 .build/release/stagecraft /out/stagecraft
 
