@@ -91,6 +91,31 @@ import Testing
         #expect(runCLI(["--version"]).stdout == "stagecraft \(StagecraftCommand.version)\n")
     }
 
+    /// `make -n` prints what install and uninstall would run, without building.
+    @Test func makeInstallHonoursPrefixAndDestdir() throws {
+        guard let make = ["/usr/bin/make", "/usr/local/bin/make"].first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+            print("make not found: skipping the Makefile dry run")
+            return
+        }
+        func dryRun(_ arguments: [String]) throws -> String {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: make)
+            process.arguments = ["-n", "-C", repositoryRoot] + arguments
+            let pipe = Pipe()
+            process.standardOutput = pipe
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            let data = pipe.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            return String(decoding: data, as: UTF8.self)
+        }
+        let install = try dryRun(["install", "PREFIX=/opt/sc", "DESTDIR=/stage"])
+        #expect(install.contains("swift build " + Self.releaseFlags + " --product stagecraft\n"))
+        #expect(install.contains("install -m 0755 .build/release/stagecraft \"/stage/opt/sc/bin/stagecraft\"\n"))
+        #expect(try dryRun(["install"]).contains("\"/usr/local/bin/stagecraft\""))
+        #expect(try dryRun(["uninstall", "PREFIX=/opt/sc"]).contains("rm -f \"/opt/sc/bin/stagecraft\"\n"))
+    }
+
     @Test func theSARIFTheActionUploadsValidates() throws {
         guard let python = Self.python3() else {
             print("python3 not found: skipping scripts/validate-sarif.py on the action's SARIF")
