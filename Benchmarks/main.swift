@@ -141,13 +141,7 @@ case "phases" where args.count == 3:
     time("line starts (whole table)") { _ = SourceFile(path: source.path, bytes: source.bytes).lineStarts }
     time("lex") { _ = Lexer.lex(source) }
     var parsed: ParsedFile?
-    time("parse (incl. lex), one core") { parsed = Parser.parse(source, chunkAbove: .max) }
-    time("parse (incl. lex), all cores") { parsed = Parser.parse(source) }
-    let serial = Parser.parse(source, chunkAbove: .max)
-    if let parsed, parsed.tree != serial.tree || parsed.diagnostics != serial.diagnostics || parsed.comments != serial.comments {
-        print("error: parsing on all cores gave another result than on one")
-        exit(1)
-    }
+    time("parse (incl. lex)") { parsed = Parser.parse(source) }
     guard let parsed, let workflow = parsed.tree.workflow else { exit(1) }
     var model: WorkflowModel?
     time("model") { model = WorkflowModel(workflow) }
@@ -160,7 +154,7 @@ case "phases" where args.count == 3:
         total += Double(DispatchTime.now().uptimeNanoseconds - t0) / 3e9
     }
     print("rules (sum, one core)", String(format: "%.4f", total))
-    time("Checker.check (all cores)") { _ = Checker.check(source) }
+    time("Checker.check") { _ = Checker.check(source) }
     var kept: [CheckResult] = []
     var freeing = 0.0
     for _ in 0..<3 {
@@ -179,9 +173,9 @@ case "rule" where args.count == 4:
     let parsed = Parser.parse(SourceFile(path: args[3], bytes: [UInt8](data)))
     let context = RuleContext(parsed: parsed, model: parsed.tree.workflow.map { WorkflowModel($0) })
     if args[2] == "parse" {
-        // Parsing alone on one core, 20 times.
+        // Parsing alone, 20 times.
         var n = 0
-        for _ in 0..<20 { n += Parser.parse(parsed.source, chunkAbove: .max).comments.count }
+        for _ in 0..<20 { n += Parser.parse(parsed.source).comments.count }
         print(n)
         exit(0)
     }
@@ -196,14 +190,6 @@ case "rule" where args.count == 4:
     var found = 0
     for _ in 0..<20 { found += rule.init().check(context).count }
     print(found)
-case "layout":
-    // The sizes of the syntax tree's building blocks, in bytes (stride).
-    print("Identifier", MemoryLayout<Identifier>.stride, "StringLiteral", MemoryLayout<StringLiteral>.stride,
-          "DurationLiteral", MemoryLayout<DurationLiteral>.stride, "NodeStatement", MemoryLayout<NodeStatement>.stride,
-          "NodeStatementKind", MemoryLayout<NodeStatementKind>.stride, "NodeDecl", MemoryLayout<NodeDecl>.stride,
-          "WorkflowMember", MemoryLayout<WorkflowMember>.stride, "ChecklistItem", MemoryLayout<ChecklistItem>.stride,
-          "Estimate", MemoryLayout<Estimate>.stride, "NodeSummary", MemoryLayout<NodeSummary>.stride,
-          "Token", MemoryLayout<Token>.stride, "Duration", MemoryLayout<Duration>.stride)
 case "memory" where args.count == 3:
     // Resident memory after each phase, in a fresh process.
     func rss() -> String {
@@ -261,24 +247,13 @@ case "check-corpus" where args.count == 3:
     }
     times.sort()
     print(String(format: "%.4f", times[times.count / 2]))
-case "cut-short" where args.count == 3:
-    // Maps a big file as `check` does, truncates it, then reads its last byte: the
-    // process must say the file was cut short and exit with 2 (scripts/check-cut-short.sh).
-    guard ProcessStreams.reportFilesCutShort(),
-          let bytes = try? Files.readSource(args[2], mapping: true), bytes.count >= Files.mapThreshold else { exit(3) }
-    _ = truncate(args[2], 0)
-    print(bytes[bytes.count - 1])
-    exit(0)
 case "check-file" where args.count == 4:
     guard let data = FileManager.default.contents(atPath: args[2]) else { exit(2) }
     let bytes = [UInt8](data)
     var times: [Double] = []
-    // As the executable does for a big file: huge pages for this thread's heap and for
-    // the threads that parse pieces.
-    HeapReserve.prepare(forChecking: [bytes.count])
     for _ in 0..<(Int(args[3]) ?? 5) {
         let t0 = DispatchTime.now().uptimeNanoseconds
-        let r = Checker.check(SourceFile(path: args[2], bytes: bytes), tunesHeap: true)
+        let r = Checker.check(SourceFile(path: args[2], bytes: bytes))
         let t1 = DispatchTime.now().uptimeNanoseconds
         if r.errorCount > 0 { print("unexpected errors: \(r.errorCount)") }
         times.append(Double(t1 - t0) / 1e9)

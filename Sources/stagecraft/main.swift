@@ -4,15 +4,11 @@ import StagecraftCore
 // The executable only wires the process streams to the library. (The environment
 // variables are read with getenv(3) and output written with write(2), not through
 // ProcessInfo and FileHandle: those set up more than a one-shot command needs.)
-let mapsFiles = ProcessStreams.reportFilesCutShort()
 let environment = CommandEnvironment(
     readStandardInput: { [UInt8](FileHandle.standardInput.readDataToEndOfFile()) },
     stdoutIsTerminal: isatty(1) == 1,
     stderrIsTerminal: isatty(2) == 1,
-    variables: ProcessStreams.environmentVariables(),
-    tunesHeap: true,
-    mapsFiles: mapsFiles,
-    exitsAfterCommand: true)
+    variables: ProcessStreams.environmentVariables())
 let result = StagecraftCommand.run(Array(CommandLine.arguments.dropFirst()), environment: environment)
 ProcessStreams.write(result.stdout, to: 1)
 ProcessStreams.write(result.stderr, to: 2)

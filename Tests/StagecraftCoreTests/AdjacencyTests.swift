@@ -63,21 +63,10 @@ import Testing
         #expect(lists.reversed(count: 3).map { Array($0) } == [[2, 3], [0, 3], [0, 3]])
     }
 
-    @Test func recentNodesAnswerAsTheIndexDoes() {
-        var recent = RecentNodes()
-        #expect(recent["a"] == nil)
-        for (k, name) in ["a", "b", "c", "d", "e"].enumerated() { recent.add(name, k) }
-        // Four are kept: `a` has been forgotten.
-        #expect(recent["a"] == nil)
-        #expect(recent["b"] == 1)
-        #expect(recent["e"] == 4)
-        #expect(recent[""] == nil)
-    }
-
     @Test func predecessorsAndReworkTargetsMatchPlainLookups() throws {
         // Random workflows whose `after` and `on reject` name nodes just before, far
-        // before, later, repeated IDs and unknown ones: the shortcut through the last few
-        // nodes must give what a plain index lookup gives.
+        // before, later, repeated IDs and unknown ones: the model's flat lists must give
+        // what a plain lookup of the first declaration of each ID gives.
         var random = TestRandom(state: 41)
         for round in 0..<40 {
             var names: [String] = []

@@ -85,49 +85,6 @@ import Testing
         #expect(r.errorCount == 0)
     }
 
-    @Test func bigFilePathFindsWhatTheSmallFilePathFinds() throws {
-        // Every corpus program, and suppressions with and without a reason, checked once
-        // on one core and once with the big-file schedule (model and tree rules side by
-        // side, then the model rules in parallel).
-        for path in corpusFiles() {
-            let name = (path as NSString).lastPathComponent
-            let bytes = try #require(FileManager.default.contents(atPath: path))
-            let source = SourceFile(path: name, bytes: [UInt8](bytes)
-                + Array("# stagecraft-ignore missing-sla\n# stagecraft-ignore unused-owner -- kept for later\n".utf8))
-            let serial = Checker.check(source, parallelAbove: .max)
-            let parallel = Checker.check(source, parallelAbove: 0)
-            #expect(!serial.diagnostics.isEmpty || name == "clean-launch.flow")
-            #expect(parallel.diagnostics.map(\.range) == serial.diagnostics.map(\.range), "\(name)")
-            #expect(parallel.diagnostics.map(\.message) == serial.diagnostics.map(\.message), "\(name)")
-            #expect(parallel.diagnostics.map(\.rule) == serial.diagnostics.map(\.rule), "\(name)")
-        }
-    }
-
-    @Test func onlyTheRulesThatSaySoReadTheSLASchedule() throws {
-        // The big-file schedule runs the other rules with a context that has no SLA
-        // schedule: each must find the same without it, and each rule that says it reads
-        // the schedule must need it somewhere in the corpus.
-        var needed = Set<String>()
-        for path in corpusFiles() {
-            let bytes = try #require(FileManager.default.contents(atPath: path))
-            let parsed = Parser.parse(SourceFile(path: path, bytes: [UInt8](bytes)))
-            let model = parsed.tree.workflow.map { WorkflowModel($0) }
-            let full = RuleContext(parsed: parsed, model: model)
-            let without = RuleContext(parsed: parsed, model: model, slaSchedule: nil)
-            for rule in RuleRegistry.all {
-                let id = rule.description.id
-                let withSchedule = rule.init().check(full)
-                if rule.readsSLASchedule {
-                    if withSchedule != rule.init().check(without) { needed.insert(id) }
-                } else {
-                    #expect(rule.init().check(without) == withSchedule, "\(id) in \(path)")
-                }
-            }
-        }
-        #expect(needed == Set(RuleRegistry.all.filter { $0.readsSLASchedule }.map { $0.description.id }))
-        #expect(needed == ["deadline-unreachable", "owner-overloaded"])
-    }
-
     @Test func longPathsAreElidedInMessages() {
         // A chain of 20 one-day stages against a 5bd deadline, closed into a cycle.
         var text = "workflow \"chain\" {\n deadline 5bd\n owner o { capacity 1 }\n stage n0 { owner o; sla 1bd }\n"

@@ -28,14 +28,6 @@ import Testing
         } else {
             #expect(found.isEmpty, "\(result.diagnostics.map { "\($0.rule): \($0.message)" })")
         }
-        // A rule that says it reads only the tree finds the same without a model, as it
-        // runs in a big file while the model is being built.
-        if let rule = RuleRegistry.all.first(where: { $0.description.id == c.rule }), !rule.readsModel {
-            let treeOnly = rule.init().check(RuleContext(parsed: result.parsed, model: nil))
-            let withModel = rule.init().check(RuleContext(parsed: result.parsed, model: result.model))
-            #expect(treeOnly.map(\.range) == withModel.map(\.range))
-            #expect(treeOnly.map(\.message) == withModel.map(\.message))
-        }
     }
 
     @Test func everyRuleHasExamplesAndAUniqueID() {

@@ -80,22 +80,10 @@ enum CheckCommand {
         let stdinName = args.value("stdin-filename") ?? "<stdin>"
         let stdin = files.contains { $0.path == "-" } ? environment.readStandardInput() : []
         let toCheck = files
-        if environment.tunesHeap && files.count <= 64 {
-            // A big file touches several times its size in fresh memory: let the heap take
-            // it in huge pages. (Many files are not worth a stat each: they are small.)
-            HeapReserve.prepare(forChecking: files.compactMap { Files.size($0.path) })
-        }
-        var results = try Checker.checkAll(toCheck.count, settings: { toCheck[$0].settings },
-                                           tunesHeap: environment.tunesHeap,
-                                           freesTrees: !environment.exitsAfterCommand) { i in
+        var results = try Checker.checkAll(toCheck.count, settings: { toCheck[$0].settings }) { i in
             let path = toCheck[i].path
             return path == "-" ? SourceFile(path: stdinName, bytes: stdin)
-                : SourceFile(path: path, bytes: try Files.readSource(path, mapping: environment.mapsFiles))
-        }
-        // A mapped file that another program wrote to meanwhile may have been read half
-        // old, half new: say so rather than report what neither version holds.
-        for (i, result) in results.enumerated() where Files.changedInPlace(toCheck[i].path, result.source.bytes) {
-            throw InputError("\(toCheck[i].path): the file changed while it was being checked; check it again")
+                : SourceFile(path: path, bytes: try Files.read(path))
         }
         // Problems in configuration files come first, as results of their own.
         results = configs.compactMap { $0.problemsResult(currentDirectory: currentDirectory) } + results

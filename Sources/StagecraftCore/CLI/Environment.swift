@@ -21,28 +21,12 @@ public struct CommandEnvironment: Sendable {
     /// Environment variables by name; the executable passes those of `variableNames`
     /// that are set.
     public var variables: [String: String]
-    /// Whether a command may tune the process heap for a big input (see `HeapReserve`):
-    /// the executable says yes; tests, which share one process, leave it off.
-    public var tunesHeap: Bool
-    /// Whether `check` may map big files into memory rather than read them (see
-    /// `Files.readSource`): the executable says yes, having set the process to report a
-    /// file cut short while mapped (`ProcessStreams.reportFilesCutShort`).
-    public var mapsFiles: Bool
-    /// Whether the process exits when the command returns, so that memory a command is
-    /// done with need not be freed (see `Checker.checkAll`): the executable says yes;
-    /// tests, which run many commands in one process, leave it off.
-    public var exitsAfterCommand: Bool
-
     public init(readStandardInput: @escaping @Sendable () -> [UInt8] = { [] }, stdoutIsTerminal: Bool = false,
-                stderrIsTerminal: Bool = false, variables: [String: String] = [:], tunesHeap: Bool = false,
-                mapsFiles: Bool = false, exitsAfterCommand: Bool = false) {
+                stderrIsTerminal: Bool = false, variables: [String: String] = [:]) {
         self.readStandardInput = readStandardInput
         self.stdoutIsTerminal = stdoutIsTerminal
         self.stderrIsTerminal = stderrIsTerminal
         self.variables = variables
-        self.tunesHeap = tunesHeap
-        self.mapsFiles = mapsFiles
-        self.exitsAfterCommand = exitsAfterCommand
     }
 
     /// What `--color` asked for; `StagecraftCommand.run` sets it before the subcommand runs.
@@ -101,9 +85,8 @@ public enum ProcessStreams {
     /// The environment variables Stagecraft reads (`CommandEnvironment.variableNames`)
     /// that are set in the process environment.
     ///
-    /// Only those: a dictionary of the whole environment costs its first use of the
-    /// dictionary type, which the runtime builds by name (half a millisecond, an eighth of
-    /// a small check), and nothing reads the rest.
+    /// Only those: a dictionary of the whole environment costs a noticeable part of a
+    /// small check, and nothing reads the rest.
     ///
     /// `lookup` reads one variable (getenv(3) by default; tests pass their own).
     public static func environmentVariables(
@@ -114,28 +97,6 @@ public enum ProcessStreams {
             if let value = lookup(name) { variables[name] = value }
         }
         return variables
-    }
-
-    /// Makes the process report a file cut short while it was mapped, and exit with 2;
-    /// returns whether it could (then files may be mapped).
-    ///
-    /// A mapped file (`Files.readSource`) that another program truncates while it is
-    /// being checked has pages that no longer exist: touching one raises SIGBUS, which
-    /// would otherwise end the process with a crash report.
-    @discardableResult
-    public static func reportFilesCutShort() -> Bool {
-        #if canImport(Glibc)
-        var action = sigaction()
-        action.__sigaction_handler.sa_handler = { _ in
-            let message: StaticString = "stagecraft: error: a file was cut short while it was being checked; check it again\n"
-            _ = Glibc.write(2, message.utf8Start, message.utf8CodeUnitCount)
-            _exit(2)
-        }
-        sigemptyset(&action.sa_mask)
-        return sigaction(SIGBUS, &action, nil) == 0
-        #else
-        return false
-        #endif
     }
 
     /// Writes all of `text` to a file descriptor (1 for standard output, 2 for standard
@@ -164,41 +125,6 @@ public enum Files {
     /// Plain POSIX reads: FileManager's reader costs more than the check of a small file.
     public static func read(_ path: String) throws -> [UInt8] {
         try withOpenFile(path) { fd, info in try read(fd, size: Int(info.st_size), path: path) }
-    }
-
-    /// Files of this many bytes or more are mapped into memory by `readSource`.
-    public static let mapThreshold = 1 << 20
-
-    /// Reads a file to check it; throws an `InputError` naming it when it cannot.
-    ///
-    /// With `mapping`, a regular file of `mapThreshold` bytes or more is mapped into
-    /// memory instead (see `SourceBytes`), its bytes read as the checker first touches
-    /// them. A mapping is not a copy: another program writing to the file meanwhile
-    /// changes what the checker reads, so whoever maps asks `changedInPlace` after the
-    /// check; and only a process that reports a file cut short while mapped may map
-    /// (`ProcessStreams.reportFilesCutShort`). Where mapping fails, the file is read.
-    public static func readSource(_ path: String, mapping: Bool) throws -> SourceBytes {
-        try withOpenFile(path) { fd, info in
-            let size = Int(info.st_size)
-            if mapping && (info.st_mode & S_IFMT) == S_IFREG && size >= mapThreshold,
-               let p = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), p != MAP_FAILED {
-                return SourceBytes(taking: p.assumingMemoryBound(to: UInt8.self), count: size,
-                                   release: .unmap(length: size), mappedFile: FileStamp(info))
-            }
-            return SourceBytes(try read(fd, size: size, path: path))
-        }
-    }
-
-    /// Whether the mapped file behind `bytes` was written to since it was mapped (same
-    /// file, other size or times). A file replaced by another under its name (how editors
-    /// save) is not: the mapping still holds the old one, whole. Bytes that are not a
-    /// mapping never changed.
-    public static func changedInPlace(_ path: String, _ bytes: SourceBytes) -> Bool {
-        guard let before = bytes.mappedFile else { return false }
-        var info = stat()
-        guard stat(path, &info) == 0 else { return false }
-        let now = FileStamp(info)
-        return now.device == before.device && now.inode == before.inode && now != before
     }
 
     /// Opens a file for reading and calls `body` with its descriptor and what `fstat`
@@ -252,14 +178,6 @@ public enum Files {
             }
         }
         return bytes
-    }
-
-    /// The size in bytes of a regular file, or nil for anything else or a path that
-    /// cannot be read (reading it later reports why).
-    public static func size(_ path: String) -> Int? {
-        var info = stat()
-        guard stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
-        return Int(info.st_size)
     }
 
     /// Expands PATH arguments: a file as is, a directory into every `*.flow` below it

@@ -36,27 +36,10 @@ public struct Parser {
     /// The parser's own diagnostics, before the limits of `limited(lexical:syntax:)`.
     var diagnostics: [Diagnostic] = []
     var depth = 0
-    /// The statements of the node being parsed (see `parseNode`).
-    let nodeStatements = ScratchBuffer<NodeStatement>()
-    /// The items of the checklist being parsed (see `parseChecklist`).
-    let checklistItems = ScratchBuffer<ChecklistItem>()
-    /// Pieces of the file parsed ahead on other cores (see `ParseChunks.swift`), and the
-    /// first one this parser has not reached yet.
-    var chunks: [ParseChunk]?
-    var nextChunk = 0
-    /// How many of those pieces this parser took over (tests check that cuts are used).
-    var piecesUsed = 0
 
-    /// Lexes and parses a file; files of `chunkAbove` bytes or more on all cores.
-    ///
-    /// With `tunesHeap` (the executable checking a big file), each thread that parses a
-    /// piece first has its heap take huge pages (see `HeapReserve`).
-    public static func parse(_ source: SourceFile, chunkAbove: Int = chunkThreshold, tunesHeap: Bool = false) -> ParsedFile {
-        if source.bytes.count >= chunkAbove {
-            let targets = chunkTargets(size: source.bytes.count, cores: ProcessInfo.processInfo.activeProcessorCount)
-            if !targets.isEmpty { return parse(source, cuttingNear: targets, tunesHeap: tunesHeap).parsed }
-        }
-        return source.bytes.withUnsafeBufferPointer { buffer in
+    /// Lexes and parses a file.
+    public static func parse(_ source: SourceFile) -> ParsedFile {
+        source.bytes.withUnsafeBufferPointer { buffer in
             var parser = Parser(source: source, scanner: Lexer.State(bytes: buffer))
             let tree = parser.parseFile()
             return parser.finish(tree)
@@ -70,6 +53,13 @@ public struct Parser {
     }
 
     // MARK: - Diagnostics
+
+    /// The parsed file from the tree and what the parser collected.
+    func finish(_ tree: FlowFile) -> ParsedFile {
+        let diagnostics = limited(lexical: scanner.diagnostics, syntax: self.diagnostics)
+        return ParsedFile(source: source, tree: tree, comments: scanner.comments,
+                          diagnostics: diagnostics.sorted { $0.range.start < $1.range.start })
+    }
 
     /// The diagnostics to report: lexical ones first, then the parser's, at most one per
     /// line (so cascades stay out of the output) and at most `maxErrors` in all.
@@ -101,9 +91,7 @@ public struct Parser {
 
     var kind: TokenKind { current.kind }
 
-    /// The text of a token. Reads the lexer's buffer rather than `source.bytes`: touching
-    /// the array would count a reference to it, which threads parsing pieces of one file
-    /// would contend for.
+    /// The text of a token.
     func text(_ t: Token) -> String {
         String(decoding: UnsafeBufferPointer(rebasing: scanner.b[t.range.start..<t.range.end]), as: UTF8.self)
     }
@@ -348,8 +336,9 @@ public struct Parser {
             if kind == .identifier { advance() }
         }
         var members: [WorkflowMember] = []
-        if chunks != nil { members.reserveCapacity(Parser.memberRoom(source.bytes.count)) }
-        let end = parseBlock("workflow") { p in p.parseMemberOrPiece(into: &members) }
+        let end = parseBlock("workflow") { p in
+            if let m = p.parseWorkflowMember() { members.append(m) }
+        }
         return Workflow(title: title, members: members, range: SourceRange(keyword.range.start, end),
                         keywordRange: keyword.range)
     }
@@ -565,14 +554,11 @@ public struct Parser {
         guard let id = expectIdentifier(nodeKind == .stage ? "the stage's ID" : "the gate's ID") else { recoverToStatementEnd(); return nil }
         var title: StringLiteral?
         if kind == .string { title = parseStringLiteral() }
-        // Statements collect in a buffer the parser reuses (nodes do not nest), then move
-        // to an array of exactly their size: one allocation per node instead of one per
-        // doubling.
-        nodeStatements.removeAll()
+        var statements: [NodeStatement] = []
         let end = parseBlock(nodeKind.rawValue) { p in
-            if let s = p.parseNodeStatement(nodeKind) { p.nodeStatements.append(s) }
+            if let s = p.parseNodeStatement(nodeKind) { statements.append(s) }
         }
-        return .node(NodeDecl(kind: nodeKind, id: id, title: title, statements: nodeStatements.takeAll(),
+        return .node(NodeDecl(kind: nodeKind, id: id, title: title, statements: statements,
                               range: SourceRange(keyword.range.start, end)))
     }
 
@@ -686,9 +672,7 @@ public struct Parser {
     }
 
     mutating func parseChecklist(_ keyword: Token) -> Checklist? {
-        // Items collect in a buffer the parser reuses (checklists do not nest), then move
-        // to an array of exactly their size, as a node's statements do.
-        checklistItems.removeAll()
+        var items: [ChecklistItem] = []
         let end = parseBlock("checklist") { p in
             guard let text = p.expectString("a checklist item in double quotes") else {
                 p.recoverToStatementEnd()
@@ -703,10 +687,10 @@ public struct Parser {
                 }
                 by = owner
             }
-            p.checklistItems.append(ChecklistItem(text: text, by: by))
+            items.append(ChecklistItem(text: text, by: by))
             p.expectStatementEnd()
         }
-        return Checklist(items: checklistItems.takeAll(), range: SourceRange(keyword.range.start, end))
+        return Checklist(items: items, range: SourceRange(keyword.range.start, end))
     }
 
     // MARK: - Expressions

@@ -2,9 +2,6 @@
 public struct DeadlineUnreachableRule: Rule {
     public init() {}
 
-    /// It reads the SLA schedule.
-    public static let readsSLASchedule = true
-
     public static let description = RuleDescription(
         id: "deadline-unreachable", severity: .warning,
         summary: "The longest chain of SLAs (the critical path) is longer than the workflow's deadline.",

@@ -2,9 +2,6 @@
 public struct InvalidDurationRule: Rule {
     public init() {}
 
-    /// It reads the syntax tree only.
-    public static let readsModel = false
-
     public static let description = RuleDescription(
         id: "invalid-duration", severity: .error,
         summary: "A duration is zero, negative or longer than 10,000 days, an estimate's low end exceeds its high end, or a unit is unknown.",

@@ -2,9 +2,6 @@
 public struct InvalidSuppressionRule: Rule {
     public init() {}
 
-    /// It reads the syntax tree only.
-    public static let readsModel = false
-
     public static let description = RuleDescription(
         id: "invalid-suppression", severity: .warning,
         summary: "A `# stagecraft-ignore` comment gives no reason, names no rule, or names an unknown rule.",

@@ -2,9 +2,6 @@
 public struct InvalidValueRule: Rule {
     public init() {}
 
-    /// It reads the syntax tree only.
-    public static let readsModel = false
-
     public static let description = RuleDescription(
         id: "invalid-value", severity: .error,
         summary: "A value is out of range: capacity or quorum not a positive whole number, a percentage over 100, a date that does not exist, an unknown weekday, or a statement given twice.",

@@ -2,9 +2,6 @@
 public struct OwnerOverloadedRule: Rule {
     public init() {}
 
-    /// It reads the SLA schedule.
-    public static let readsSLASchedule = true
-
     public static let description = RuleDescription(
         id: "owner-overloaded", severity: .warning,
         summary: "On the SLA schedule an owner has more nodes open at once than its `capacity`.",

@@ -51,12 +51,6 @@ public struct RuleDescription: Sendable {
 /// parameterised test and printed by `stagecraft explain`.
 public protocol Rule: Sendable {
     static var description: RuleDescription { get }
-    /// Whether the rule reads `context.model` (or the SLA schedule). Rules that read only
-    /// the syntax tree say false, and a large file runs them while its model is built.
-    static var readsModel: Bool { get }
-    /// Whether the rule reads `context.slaSchedule`. A large file works the schedule out
-    /// while the model's other rules run, and gives them a context without it.
-    static var readsSLASchedule: Bool { get }
     init()
     /// The problems this rule finds in one file.
     func check(_ context: RuleContext) -> [Diagnostic]
@@ -78,9 +72,6 @@ func pathText<Path: RandomAccessCollection>(_ path: Path, name: (Path.Element) -
 }
 
 extension Rule {
-    public static var readsModel: Bool { true }
-    public static var readsSLASchedule: Bool { false }
-
     /// Shorthand for a diagnostic of this rule at its default severity.
     func diagnostic(_ message: String, at range: SourceRange, help: String? = nil) -> Diagnostic {
         Diagnostic(rule: Self.description.id, severity: Self.description.severity,
@@ -101,15 +92,9 @@ public struct RuleContext: Sendable {
     public let slaSchedule: SLASchedule?
 
     public init(parsed: ParsedFile, model: WorkflowModel?) {
-        self.init(parsed: parsed, model: model, slaSchedule: model.flatMap { SLASchedule(model: $0) })
-    }
-
-    /// A context with the schedule given: nil for the rules that do not read it (see
-    /// `Rule.readsSLASchedule`).
-    init(parsed: ParsedFile, model: WorkflowModel?, slaSchedule: SLASchedule?) {
         self.parsed = parsed
         self.model = model
-        self.slaSchedule = slaSchedule
+        self.slaSchedule = model.flatMap { SLASchedule(model: $0) }
     }
 
     /// The line (one-based) of a byte offset.

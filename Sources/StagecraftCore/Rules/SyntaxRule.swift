@@ -3,9 +3,6 @@
 public struct SyntaxRule: Rule {
     public init() {}
 
-    /// It reads the syntax tree only.
-    public static let readsModel = false
-
     public static let description = RuleDescription(
         id: "syntax", severity: .error,
         summary: "The file must follow the .flow grammar.",

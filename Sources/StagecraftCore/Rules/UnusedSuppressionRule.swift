@@ -2,9 +2,6 @@
 public struct UnusedSuppressionRule: Rule {
     public init() {}
 
-    /// It reads the syntax tree only.
-    public static let readsModel = false
-
     public static let description = RuleDescription(
         id: "unused-suppression", severity: .warning,
         summary: "A `# stagecraft-ignore` comment silences nothing on the line it applies to.",

@@ -39,10 +39,7 @@ public struct WorkflowModel: Sendable {
     private let loads: Adjacency
 
     /// Builds the model of a workflow.
-    ///
-    /// With `share`, another thread may resolve part of the node declarations: see
-    /// `ResolutionShare`.
-    public init(_ workflow: Workflow, sharingWith share: ResolutionShare? = nil) {
+    public init(_ workflow: Workflow) {
         self.workflow = workflow
         var owners: [OwnerDecl] = []
         // The member index of each node declaration that counts, in order: `nodes` is a
@@ -106,11 +103,9 @@ public struct WorkflowModel: Sendable {
         self.calendar = WorkflowModel.calendar(declaredBy: calendars)
         self.deadline = workflow.deadline.map(\.value)
 
-        // One walk over every statement of every node declaration, part of it on another
-        // thread when one is sharing.
-        let job = ResolutionJob(nodeMembers: nodeMembers, members: members, ownerIndex: ownerIndex,
-                                nodeIndex: nodeIndex, paramIndex: paramIndex)
-        let resolved = share?.resolve(job) ?? job.resolve(nodeMembers.indices)
+        // One walk over every statement of every node declaration.
+        let resolved = ResolutionJob(nodeMembers: nodeMembers, members: members, ownerIndex: ownerIndex,
+                                     nodeIndex: nodeIndex, paramIndex: paramIndex).resolve()
         self.nodes = NodeList(members: members, memberIndices: nodeMemberIndices)
         self.summaries = resolved.summaries
         self.unresolved = resolved.unresolved
@@ -133,21 +128,6 @@ public struct WorkflowModel: Sendable {
         var paramIsUsed: [Bool]
         var loadStart: [Int] = [0]
         var loadList: [Int] = []
-
-        /// Adds what resolving the declarations right after these found.
-        mutating func append(_ other: Resolution) {
-            let predecessorBase = predecessorList.count
-            predecessorList += other.predecessorList
-            predecessorStart += other.predecessorStart.dropFirst().lazy.map { $0 + predecessorBase }
-            let loadBase = loadList.count
-            loadList += other.loadList
-            loadStart += other.loadStart.dropFirst().lazy.map { $0 + loadBase }
-            summaries += other.summaries
-            unresolved += other.unresolved
-            conditions += other.conditions
-            for o in other.ownerIsUsed.indices where other.ownerIsUsed[o] { ownerIsUsed[o] = true }
-            for p in other.paramIsUsed.indices where other.paramIsUsed[p] { paramIsUsed[p] = true }
-        }
     }
 }
 
@@ -160,36 +140,15 @@ struct ResolutionJob: Sendable {
     let nodeIndex: NameIndex
     let paramIndex: NameIndex
 
-    /// An empty resolution with room for `room` declarations.
-    func emptyResolution(room: Int) -> WorkflowModel.Resolution {
+    /// Resolves every node declaration: one walk over their statements.
+    func resolve() -> WorkflowModel.Resolution {
         // Each index holds exactly the declarations that count, one per owner or param.
         var out = WorkflowModel.Resolution(ownerIsUsed: [Bool](repeating: false, count: ownerIndex.count),
                                            paramIsUsed: [Bool](repeating: false, count: paramIndex.count))
-        out.summaries.reserveCapacity(room)
-        out.predecessorStart.reserveCapacity(room + 1)
-        out.predecessorList.reserveCapacity(room)
-        out.loadStart.reserveCapacity(room + 1)
-        out.loadList.reserveCapacity(room)
-        return out
-    }
-
-    /// Resolves the declarations `range` of `nodeMembers`.
-    func resolve(_ range: Range<Int>) -> WorkflowModel.Resolution {
-        var out = emptyResolution(room: range.count)
-        resolve(range, firstSummary: nodeMembers[..<range.lowerBound].lazy.filter(\.unique).count, into: &out)
-        return out
-    }
-
-    /// Resolves the declarations `range` of `nodeMembers` into `out`: one walk over their
-    /// statements. `firstSummary` is the number of the first declaration that counts in
-    /// the range (how many count before it).
-    func resolve(_ range: Range<Int>, firstSummary: Int, into out: inout WorkflowModel.Resolution) {
-        let summaryBase = firstSummary - out.summaries.count
         var names: [Identifier] = []
         var approverNames: [String] = []
         var approverOwners: [Int] = []
-        var recent = RecentNodes()
-        for (m, unique) in nodeMembers[range] {
+        for (m, unique) in nodeMembers {
             guard case .node(let node) = members[m] else { continue }
             var summary = NodeSummary(kind: node.kind)
             let predecessorBase = out.predecessorList.count
@@ -202,7 +161,7 @@ struct ResolutionJob: Sendable {
                 case .after(let refs):
                     summary.afterCount += refs.count
                     for r in refs {
-                        if let i = recent[r.name] ?? nodeIndex[r.name] {
+                        if let i = nodeIndex[r.name] {
                             if unique && !out.predecessorList[predecessorBase...].contains(i) {
                                 out.predecessorList.append(i)
                             }
@@ -211,7 +170,7 @@ struct ResolutionJob: Sendable {
                         }
                     }
                 case .onReject(let r):
-                    let target = recent[r.name] ?? nodeIndex[r.name]
+                    let target = nodeIndex[r.name]
                     if target == nil { out.unresolved.append(UnresolvedReference(name: r, kind: .node)) }
                     if !summary.hasOnReject {
                         summary.hasOnReject = true
@@ -274,7 +233,6 @@ struct ResolutionJob: Sendable {
                 }
             }
             guard unique else { continue }
-            recent.add(node.id.name, summaryBase + out.summaries.count)
             summary.distinctApproverCount = approverNames.count
             out.summaries.append(summary)
             out.predecessorStart.append(out.predecessorList.count)
@@ -285,6 +243,7 @@ struct ResolutionJob: Sendable {
             }
             out.loadStart.append(out.loadList.count)
         }
+        return out
     }
 }
 
@@ -407,9 +366,6 @@ public struct NodeList: RandomAccessCollection, Sendable {
 /// Where a statement is repeated (which `invalid-value` reports), the first one counts,
 /// as everywhere else.
 public struct NodeSummary: Hashable, Sendable {
-    // The fields are in the order that packs them tightest (the one-byte ones fill the
-    // tag byte's word after `quorumCount`): a big workflow has one summary per node.
-
     /// The number of the first `quorum`, when it is not `quorum all`.
     public var quorumCount: NumberLiteral?
     public var kind: NodeKind
@@ -720,37 +676,5 @@ struct MinHeap<T: Comparable> {
             }
         }
         return first
-    }
-}
-
-/// The last few nodes resolution has passed, to look up before the node index.
-///
-/// `after` and `on reject -> …` mostly name a node declared just before, and in a big
-/// workflow a lookup in the index is a cache miss or two; comparing a few short names
-/// is not. Only declarations that count (unique IDs) go in, each with the number the
-/// index gives it, so a hit here is exactly what the index would answer.
-struct RecentNodes {
-    private var names: (String, String, String, String) = ("", "", "", "")
-    private var numbers: (Int, Int, Int, Int) = (-1, -1, -1, -1)
-    private var next = 0
-
-    /// The number of a recent node with this name, or nil (ask the index).
-    subscript(name: String) -> Int? {
-        if numbers.0 >= 0 && names.0 == name { return numbers.0 }
-        if numbers.1 >= 0 && names.1 == name { return numbers.1 }
-        if numbers.2 >= 0 && names.2 == name { return numbers.2 }
-        if numbers.3 >= 0 && names.3 == name { return numbers.3 }
-        return nil
-    }
-
-    /// Remembers a node, forgetting the oldest of the four.
-    mutating func add(_ name: String, _ number: Int) {
-        switch next {
-        case 0: names.0 = name; numbers.0 = number
-        case 1: names.1 = name; numbers.1 = number
-        case 2: names.2 = name; numbers.2 = number
-        default: names.3 = name; numbers.3 = number
-        }
-        next = (next + 1) & 3
     }
 }

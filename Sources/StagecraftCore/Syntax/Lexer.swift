@@ -83,14 +83,6 @@ public enum Lexer {
             if b.count >= 3 && b[0] == 0xEF && b[1] == 0xBB && b[2] == 0xBF { i = 3 }
         }
 
-        /// A lexer that starts at `offset`, which must be where a token or whitespace
-        /// starts (the lexer carries no state between tokens, so it then makes the tokens
-        /// a lexer started at the beginning would make from there).
-        init(bytes: UnsafeBufferPointer<UInt8>, at offset: Int) {
-            self.b = bytes
-            self.i = min(max(0, offset), bytes.count)
-        }
-
         mutating func add(_ kind: TokenKind, _ start: Int) {
             produced = Token(kind, SourceRange(start, i))
         }
