@@ -27,12 +27,4 @@ import Testing
             #expect(index[name] == expected[name], "\(name)")
         }
     }
-
-    @Test func hashesSameBytesAlike() {
-        // A name built from parts (stored natively) and a literal (small) hash alike.
-        let built = String(repeating: "ab", count: 20)
-        #expect(NameIndex.hash(built) == NameIndex.hash("abababababababababababababababababababab"))
-        #expect(NameIndex.hash("") == ByteInterner.emptyHash)
-        #expect(NameIndex.hash("n1") != NameIndex.hash("n2"))
-    }
 }

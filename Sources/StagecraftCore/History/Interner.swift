@@ -15,12 +15,6 @@ struct ByteInterner {
 
     var count: Int { strings.count }
 
-    /// The hash of no bytes at all (what `hash` gives for a count of 0).
-    static let emptyHash: UInt64 = {
-        var none: UInt8 = 0
-        return hash(&none, 0)
-    }()
-
     @inline(__always)
     static func hash(_ p: UnsafePointer<UInt8>, _ n: Int) -> UInt64 {
         // FNV-1a, 8 bytes at a time folded with a multiply for speed on longer strings.

@@ -366,9 +366,9 @@ public struct NodeList: RandomAccessCollection, Sendable {
 /// Where a statement is repeated (which `invalid-value` reports), the first one counts,
 /// as everywhere else.
 public struct NodeSummary: Hashable, Sendable {
+    public var kind: NodeKind
     /// The number of the first `quorum`, when it is not `quorum all`.
     public var quorumCount: NumberLiteral?
-    public var kind: NodeKind
     /// Whether the node has a `quorum` (a number or `all`).
     public var hasQuorum = false
     /// Whether the node names an owner (known or not).
