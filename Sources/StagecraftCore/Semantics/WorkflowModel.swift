@@ -426,9 +426,8 @@ public struct DuplicateDeclaration: Sendable {
 /// Adjacency lists over node indices, stored flat: list `i` is
 /// `targets[starts[i]..<starts[i + 1]]`.
 ///
-/// One array for all the lists instead of one per node: a workflow of 50,000 nodes
-/// builds two of these, and 100,000 small arrays cost more to make and free than
-/// everything else resolution does.
+/// One array for all the lists instead of one per node: resolution fills it in one walk,
+/// and the graph's reverse lists come from it without a list per node.
 public struct Adjacency: RandomAccessCollection, Sendable {
     private let starts: [Int]
     private let targets: [Int]
