@@ -4,9 +4,8 @@
 /// syntax tree) and report. Where an ID is declared twice, the first declaration wins.
 ///
 /// Resolution walks every statement once and keeps what it learns in flat arrays
-/// (`summaries`, `unresolved`, `duplicates`, the owners each node loads): a rule that
-/// reads them touches a few compact arrays instead of every node's statements, which is
-/// what makes checking a large workflow fast.
+/// (`summaries`, `unresolved`, `duplicates`, the owners each node loads), so that rules
+/// read a few arrays instead of walking every node's statements again.
 public struct WorkflowModel: Sendable {
     public let workflow: Workflow
     /// Owners, nodes and params with unique IDs, in declaration order.
@@ -339,7 +338,7 @@ extension WorkflowModel {
 }
 
 /// The stage and gate declarations that count, in declaration order: a view of the
-/// workflow's members rather than a copy of them (a big workflow has tens of thousands).
+/// workflow's members rather than a copy of them.
 public struct NodeList: RandomAccessCollection, Sendable {
     private let members: [WorkflowMember]
     /// The member index of each declaration; every one holds a `.node`.

@@ -104,8 +104,8 @@ public enum Keyword: String, CaseIterable, Sendable {
 
     /// The keyword spelled by the bytes `start..<end`, if any.
     ///
-    /// A switch on the first byte, then a comparison with static text: no table, so no
-    /// reference counting, which matters when several threads parse one file at once.
+    /// A switch on the first byte, then a comparison with static text: the parser asks
+    /// this of every identifier, and no string is made for it.
     static func spelled(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Keyword? {
         guard start >= 0, start < end, end <= b.count else { return nil }
         /// Whether the bytes after the first spell the rest of `word`.
