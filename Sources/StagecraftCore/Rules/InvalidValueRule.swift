@@ -7,7 +7,7 @@ public struct InvalidValueRule: Rule {
 
     public static let description = RuleDescription(
         id: "invalid-value", severity: .error,
-        summary: "A value is out of range: capacity or quorum not a positive whole number, a percentage over 100, a date that does not exist, an unknown weekday, or a statement given twice.",
+        summary: "A value is out of range: capacity or quorum not a positive whole number, a percentage over 100, shares that do not add up to 100%, a date or time of day that does not exist, working hours that do not start before they end, an unknown weekday, or a statement given twice.",
         rationale: "Impossible values make schedules and forecasts meaningless; catching them in review is cheaper than explaining a wrong launch date.",
         triggering: [
             RuleExample("""
@@ -28,6 +28,14 @@ public struct InvalidValueRule: Rule {
               stage prd { owner pm; sla 5bd; ↓sla 6bd }
             }
             """),
+            RuleExample("""
+            workflow "Launch" {
+              calendar { hours ↓17:00-09:00 }
+              param tier: string = "standard" ↓{ "standard" 70%; "enterprise" 20% }
+              owner pm { hours ↓25:00-18:00 }
+              stage prd { owner pm; sla 5bd; when tier == "enterprise"; chance ↓130% }
+            }
+            """),
         ],
         nonTriggering: [
             RuleExample("""
@@ -40,6 +48,14 @@ public struct InvalidValueRule: Rule {
               owner sec
               stage build { owner pm; sla 5bd }
               gate review { after build; approvers sec; sla 1bd; reject 20%; quorum 1 }
+            }
+            """),
+            RuleExample("""
+            workflow "Launch" {
+              calendar { hours 09:00-17:00 }
+              param tier: string = "standard" { "standard" 70%; "enterprise" 30% }
+              owner pm { hours 08:00-24:00 }
+              stage prd { owner pm; sla 5bd; when tier == "enterprise"; chance 30% }
             }
             """),
         ])

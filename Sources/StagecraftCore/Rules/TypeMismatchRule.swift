@@ -4,7 +4,7 @@ public struct TypeMismatchRule: Rule {
 
     public static let description = RuleDescription(
         id: "type-mismatch", severity: .error,
-        summary: "A condition compares values of different types, is not a bool, or a param's default does not fit its type.",
+        summary: "A condition compares values of different types, is not a bool, or a param's default or share value does not fit its type.",
         rationale: "An ill-typed condition is silently false or true at launch time, so a privacy review can be skipped for exactly the launch that needed it.",
         triggering: [
             RuleExample("""
@@ -28,6 +28,13 @@ public struct TypeMismatchRule: Rule {
               stage prd { owner pm; sla 5bd; when eu }
             }
             """),
+            RuleExample("""
+            workflow "Launch" {
+              owner pm
+              param seats: number = 10 { 10 80%; ↓"many" 20% }
+              stage prd { owner pm; sla 5bd; when seats > 5 }
+            }
+            """),
         ],
         nonTriggering: [
             RuleExample("""
@@ -36,6 +43,13 @@ public struct TypeMismatchRule: Rule {
               param seats: number = 10
               param region: string = "US"
               stage prd { owner pm; sla 5bd; when seats > 5 and region in ["EU", "UK"] }
+            }
+            """),
+            RuleExample("""
+            workflow "Launch" {
+              owner pm
+              param seats: number = 10 { 10 80%; 500 20% }
+              stage prd { owner pm; sla 5bd; when seats > 5 }
             }
             """),
         ])
