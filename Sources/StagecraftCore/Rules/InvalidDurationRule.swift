@@ -7,7 +7,7 @@ public struct InvalidDurationRule: Rule {
 
     public static let description = RuleDescription(
         id: "invalid-duration", severity: .error,
-        summary: "A duration is zero, negative or longer than 10,000 days, an estimate's or wait's low end exceeds its high end, or a unit is unknown.",
+        summary: "A duration is zero, negative or longer than 10,000 days, an estimate's low end exceeds its high end, or a unit is unknown.",
         rationale: "Schedules, SLA clocks and forecasts are computed from these numbers; a zero SLA is always broken and a reversed range cannot be sampled.",
         triggering: [
             RuleExample("""
@@ -43,8 +43,15 @@ public struct InvalidDurationRule: Rule {
               deadline 20bd
               owner pm
               stage prd { owner pm; sla 5bd; estimate 2bd 3bd 4bd }
-              stage build { after prd; owner pm; sla 10bd; estimate 3bd..8bd; wait 1d..4d }
-              stage ship { after build; owner pm; sla 2bd; wait 4h }
+              stage build { after prd; owner pm; sla 10bd; estimate 3bd..8bd }
+            }
+            """),
+            RuleExample("""
+            workflow "Launch" {
+              owner pm
+              stage prd { owner pm; sla 5bd; wait 1d..4d }
+              stage build { after prd; owner pm; sla 10bd; wait 4h }
+              stage ship { after build; owner pm; sla 2bd; wait 1h 2h 8h }
             }
             """),
         ])

@@ -7,7 +7,7 @@ public struct InvalidValueRule: Rule {
 
     public static let description = RuleDescription(
         id: "invalid-value", severity: .error,
-        summary: "A value is out of range: capacity or quorum not a positive whole number, a percentage over 100, shares that do not add up to 100%, a date or time of day that does not exist, working hours that do not start before they end, an unknown weekday, or a statement given twice.",
+        summary: "A value is out of range: capacity or quorum not a positive whole number, a percentage over 100, a date that does not exist, an unknown weekday, or a statement given twice.",
         rationale: "Impossible values make schedules and forecasts meaningless; catching them in review is cheaper than explaining a wrong launch date.",
         triggering: [
             RuleExample("""

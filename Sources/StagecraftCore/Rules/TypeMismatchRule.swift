@@ -4,7 +4,7 @@ public struct TypeMismatchRule: Rule {
 
     public static let description = RuleDescription(
         id: "type-mismatch", severity: .error,
-        summary: "A condition compares values of different types, is not a bool, or a param's default or share value does not fit its type.",
+        summary: "A condition compares values of different types, is not a bool, or a param's default does not fit its type.",
         rationale: "An ill-typed condition is silently false or true at launch time, so a privacy review can be skipped for exactly the launch that needed it.",
         triggering: [
             RuleExample("""
