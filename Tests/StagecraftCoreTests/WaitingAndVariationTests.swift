@@ -156,6 +156,8 @@ import Testing
         let pm = try #require(m.ownerIndex["pm"]), sec = try #require(m.ownerIndex["sec"])
         #expect(m.hours(ofOwner: pm) == WorkingHours(start: 8 * 60 + 30, end: 24 * 60))
         #expect(m.hours(ofOwner: sec) == nil)
+        #expect(m.workingHours(ofOwner: pm) == WorkingHours(start: 8 * 60 + 30, end: 24 * 60))
+        #expect(m.workingHours(ofOwner: sec) == WorkingHours(start: 9 * 60, end: 17 * 60))
     }
 
     @Test func withoutTheNewStatementsNothingChanges() throws {
@@ -170,6 +172,7 @@ import Testing
         #expect(m.chance(of: 0) == nil)
         #expect(m.shares(ofParam: 0).isEmpty)
         #expect(m.hours(ofOwner: 0) == nil)
+        #expect(m.workingHours(ofOwner: 0) == nil)
         #expect(m.calendar == BusinessCalendar.standard)
         #expect(m.calendar.hours == nil)
     }

@@ -342,7 +342,7 @@ public enum Lexer {
                 return
             }
             // A time of day: one or two digits, ':', two digits.
-            if b[start] != 0x2D && Lexer.timeLength(b, start) > 0 {
+            if i < n && b[i] == 0x3A && b[start] != 0x2D && Lexer.timeLength(b, start) > 0 {
                 i = start + Lexer.timeLength(b, start)
                 if i < n && Lexer.isIdentifierContinue(b[i]) {
                     while i < n && Lexer.isIdentifierContinue(b[i]) { i += 1 }
