@@ -235,6 +235,22 @@ import Testing
         #expect(errors("  owner p { hours 9-17 }") == ["3:19 expected the time work starts, as in 09:00, found number 9"])
     }
 
+    @Test func misplacedStatementsSayWhereTheyBelong() {
+        let parsed = Parser.parse(SourceFile(path: "t.flow", text: """
+        workflow "w" {
+          hours 09:00-17:00
+          wait 2d
+          owner o
+          stage s { owner o; hours 09:00-17:00 }
+        }
+        """))
+        #expect(parsed.diagnostics.map { "\(parsed.source.location(of: $0.range.start).line): \($0.help ?? "")" } == [
+            "2: working hours go in the calendar or an owner, as in calendar { hours 09:00-17:00 }",
+            "3: 'wait' belongs in a stage or gate",
+            "5: working hours belong to an owner or the calendar, as in owner ID { hours 09:00-17:00 }",
+        ])
+    }
+
     @Test func checkFindsTheNewMistakes() {
         let keys = diagnosticKeys("""
         workflow "w" {
