@@ -389,7 +389,7 @@ enum SimulationFormatter {
         if r.finishedCases == 0 {
             out += "No launch finished: in every run each launch had a gate reject more than 20 times.\n\n"
         } else {
-            var s = "With a launch every \(r.arrival), 85% of launches finish within \(human(r.leadTime.p85)) of their start (P50 \(human(r.leadTime.p50)))"
+            var s = "With \(arrivalPhrase(r.arrivals)), 85% of launches finish within \(human(r.leadTime.p85)) of their start (P50 \(human(r.leadTime.p50)))"
             if let o = r.owners.indices.max(by: { r.owners[$0].queueDelayMean < r.owners[$1].queueDelayMean || (r.owners[$0].queueDelayMean == r.owners[$1].queueDelayMean && $0 > $1) }),
                r.owners[o].queueDelayMean > 0 {
                 s += "; work waits longest for \(r.owners[o].id): \(human(r.owners[o].queueDelayMean)) on average, at \(percent(r.owners[o].utilisation)) utilisation"
@@ -398,7 +398,7 @@ enum SimulationFormatter {
             }
             out += s + ".\n\n"
         }
-        out += "Portfolio of \(r.cases) launch\(r.cases == 1 ? "" : "es"), one every \(r.arrival), sharing owners. "
+        out += "Portfolio of \(r.cases) launch\(r.cases == 1 ? "" : "es"), \(arrivalClause(r.arrivals)), sharing owners. "
         out += header(context, runs: r.runs)
         if r.runs < requestedRuns {
             out += "Runs reduced from \(requestedRuns) to \(r.runs) to keep runs × launches within \(Simulator.maxPortfolioCaseRuns).\n"
@@ -430,6 +430,34 @@ enum SimulationFormatter {
         return out
     }
 
+    /// "a launch every 2d", "launches arriving every 2d on average", …
+    static func arrivalPhrase(_ a: ArrivalModel) -> String {
+        switch a {
+        case .every(let d): return "a launch every \(d)"
+        case .exponential(let d): return "launches arriving every \(d) on average"
+        case .resampled: return "launches arriving as often as in the history"
+        case .instants: return "launches arriving at their recorded starts"
+        }
+    }
+
+    static func arrivalClause(_ a: ArrivalModel) -> String {
+        switch a {
+        case .every(let d): return "one every \(d)"
+        case .exponential(let d): return "arriving every \(d) on average (exponential)"
+        case .resampled: return "arriving at intervals drawn from the history"
+        case .instants: return "arriving at their recorded starts"
+        }
+    }
+
+    /// The mean interval between arrivals in seconds, or null when it is not one figure.
+    static func arrivalSeconds(_ a: ArrivalModel) -> JSON {
+        switch a {
+        case .every(let d), .exponential(let d): return .number(d.seconds)
+        case .resampled(let xs): return .number(SimulationStatistics.mean(xs))
+        case .instants: return .null
+        }
+    }
+
     static func json(_ r: PortfolioResult, built: BuiltPlan, context: ForecastContext, requestedRuns: Int,
                      emitted: EmittedLog?) -> String {
         var instances: [JSON] = []
@@ -443,7 +471,7 @@ enum SimulationFormatter {
         }
         let fields: [(String, JSON)] = head("portfolio", context: context, runs: r.runs) + [
             ("runs_requested", .int(requestedRuns)), ("cases", .int(r.cases)),
-            ("arrival", .string(r.arrival.description)), ("arrival_s", .number(r.arrival.seconds)),
+            ("arrival", .string(r.arrivals.description)), ("arrival_s", arrivalSeconds(r.arrivals)),
             ("finished_cases", .int(r.finishedCases)), ("unfinished_cases", .int(r.unfinishedCases)),
             ("lead_time", summaryJSON(r.leadTime)), ("makespan", summaryJSON(r.makespan)),
             ("instances", .array(instances)), ("owners", ownersJSON(r.owners)),
