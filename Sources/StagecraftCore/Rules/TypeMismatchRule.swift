@@ -28,6 +28,13 @@ public struct TypeMismatchRule: Rule {
               stage prd { owner pm; sla 5bd; when eu }
             }
             """),
+            RuleExample("""
+            workflow "Launch" {
+              owner pm
+              param seats: number = 10 { 10 80%; ↓"many" 20% }
+              stage prd { owner pm; sla 5bd; when seats > 5 }
+            }
+            """),
         ],
         nonTriggering: [
             RuleExample("""
@@ -36,6 +43,13 @@ public struct TypeMismatchRule: Rule {
               param seats: number = 10
               param region: string = "US"
               stage prd { owner pm; sla 5bd; when seats > 5 and region in ["EU", "UK"] }
+            }
+            """),
+            RuleExample("""
+            workflow "Launch" {
+              owner pm
+              param seats: number = 10 { 10 80%; 500 20% }
+              stage prd { owner pm; sla 5bd; when seats > 5 }
             }
             """),
         ])
@@ -50,6 +64,13 @@ public struct TypeMismatchRule: Rule {
                 let v = p.value
                 out.append(diagnostic("param '\(p.name.name)' is a \(t.rawValue), but its default is a \(value.type.rawValue)",
                                       at: v.range, help: t == .string ? "write strings in double quotes" : "write a \(t.rawValue) value"))
+            }
+            if let t = p.type, let shares = p.shares {
+                for share in shares.items {
+                    guard let value = Evaluator.literal(share.value), value.type != t else { continue }
+                    out.append(diagnostic("param '\(p.name.name)' is a \(t.rawValue), but the share value \(value) is a \(value.type.rawValue)",
+                                          at: share.value.range, help: t == .string ? "write strings in double quotes" : "write a \(t.rawValue) value"))
+                }
             }
         }
         for (id, cond) in model.conditions {
