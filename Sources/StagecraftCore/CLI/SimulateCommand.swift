@@ -126,7 +126,7 @@ enum SimulateCommand {
         }
 
         let built = PlanBuilder.build(model: model, values: model.paramValues(overrides: baseSets),
-                                      capacities: baseCapacities, calibration: calibration)
+                                      capacities: baseCapacities, calibration: calibration, pinned: Set(baseSets.keys))
         context.warnings = historyNotes + built.warnings
 
         var emitted: EmittedLog?

@@ -15,6 +15,7 @@ public enum StagecraftCommand {
         ("replay", "Run the process against recorded history"),
         ("history", "Inspect an event log, or draft a .flow file from it"),
         ("simulate", "Forecast the completion date by Monte Carlo simulation"),
+        ("backtest", "Check the forecast against recorded history it did not see"),
         ("report", "Write a self-contained HTML report"),
     ]
 
@@ -84,6 +85,7 @@ public enum StagecraftCommand {
         case "replay": return (ReplayCommand.run, { ReplayCommand.help })
         case "history": return (HistoryCommand.run, { HistoryCommand.help })
         case "simulate": return (SimulateCommand.run, { SimulateCommand.help })
+        case "backtest": return (BacktestCommand.run, { BacktestCommand.help })
         case "report": return (ReportCommand.run, { ReportCommand.help })
         default: return nil
         }

@@ -2,19 +2,6 @@
 /// days (`hours HH:MM-HH:MM` in a calendar or owner). Day boundaries are in UTC, as for
 /// `BusinessCalendar`.
 
-// MERGE: `WorkingHours` itself comes from the language branch; this definition stands in
-// until then.
-public struct WorkingHours: Hashable, Sendable {
-    /// Minutes after midnight at which work starts and ends (start < end ≤ 1440).
-    public var start: Int
-    public var end: Int
-
-    public init(start: Int, end: Int) {
-        self.start = start
-        self.end = end
-    }
-}
-
 /// Something that says which days are business days: the calendar itself, or the
 /// simulator's table of it.
 public protocol BusinessDays {

@@ -195,7 +195,8 @@ public enum Simulator {
     /// Rows of an abandoned run stop where it was abandoned.
     public static func eventLog(
         _ plan: SimulationPlan, options: SimulationOptions = SimulationOptions(),
-        portfolio: PortfolioOptions? = nil, run: Int = 0
+        portfolio: PortfolioOptions? = nil, run: Int = 0, caseIDs givenIDs: [String]? = nil,
+        activities: [String]? = nil
     ) throws(SimulationError) -> SimulatedEventLog {
         try validate(options)
         guard run >= 0 else { throw .invalidOption("run index must be non-negative") }
@@ -216,13 +217,18 @@ public enum Simulator {
             if ga != gb { return ga < gb }
             return a < b
         }
-        let width = String(pf.cases).count
         var caseIDs: [String] = []
-        caseIDs.reserveCapacity(pf.cases)
-        for c in 0..<pf.cases {
-            let s = String(c + 1)
-            caseIDs.append("case-" + String(repeating: "0", count: width - s.count) + s)
+        if let given = givenIDs, given.count >= pf.cases {
+            caseIDs = given
+        } else {
+            let width = String(pf.cases).count
+            caseIDs.reserveCapacity(pf.cases)
+            for c in 0..<pf.cases {
+                let s = String(c + 1)
+                caseIDs.append("case-" + String(repeating: "0", count: width - s.count) + s)
+            }
         }
+        let names = activities.flatMap { $0.count == compiled.nodeCount ? $0 : nil } ?? compiled.ids
         var rows: [SimulatedEvent] = []
         rows.reserveCapacity(order.count)
         for e in order {
@@ -230,7 +236,7 @@ public enum Simulator {
             let c = g / n, v = g % n
             for k in engine.execOwnStart[e]..<engine.execOwnStart[e + 1] {
                 rows.append(SimulatedEvent(
-                    caseID: caseIDs[c], activity: compiled.ids[v], resource: compiled.ownerIDs[engine.execOwn[k]],
+                    caseID: caseIDs[c], activity: names[v], resource: compiled.ownerIDs[engine.execOwn[k]],
                     start: engine.execStart[e], end: engine.execFinish[e]))
             }
         }
