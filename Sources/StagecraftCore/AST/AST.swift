@@ -45,6 +45,42 @@ public struct DateLiteral: Hashable, Sendable {
     public var range: SourceRange
 }
 
+/// A time of day such as `09:00`, as written (`hour` and `minute` are not checked).
+public struct TimeOfDayLiteral: Hashable, Sendable {
+    public var hour: Int
+    public var minute: Int
+    public var range: SourceRange
+
+    /// Minutes after midnight, or nil when the time does not exist (`25:00`, `09:75`).
+    /// `24:00` is the end of the day: 1440.
+    public var minutes: Int? {
+        guard hour >= 0, minute >= 0, minute < 60, hour < 24 || (hour == 24 && minute == 0) else { return nil }
+        return hour * 60 + minute
+    }
+
+    /// The canonical spelling, two digits each: `09:00`.
+    public var description: String {
+        (hour < 10 ? "0" : "") + String(hour) + ":" + (minute < 10 ? "0" : "") + String(minute)
+    }
+}
+
+/// `HH:MM-HH:MM`: the working hours of `hours` in a calendar or an owner.
+public struct HoursLiteral: Hashable, Sendable {
+    public var start: TimeOfDayLiteral
+    public var end: TimeOfDayLiteral
+
+    public var range: SourceRange { start.range.union(end.range) }
+
+    /// The hours, when both times exist and the start is before the end.
+    public var workingHours: WorkingHours? {
+        guard let a = start.minutes, let b = end.minutes, a < b else { return nil }
+        return WorkingHours(start: a, end: b)
+    }
+
+    /// The canonical spelling: `09:00-17:00`.
+    public var description: String { start.description + "-" + end.description }
+}
+
 /// A parsed file: at most one workflow.
 public struct FlowFile: Hashable, Sendable {
     public var workflow: Workflow?
@@ -96,10 +132,12 @@ public struct CalendarDecl: Hashable, Sendable {
 public enum CalendarItem: Hashable, Sendable {
     case workdays([Identifier], range: SourceRange)
     case holiday(DateLiteral, name: StringLiteral?, range: SourceRange)
+    /// `hours HH:MM-HH:MM`: the working hours of every owner without its own.
+    case hours(HoursLiteral, range: SourceRange)
 
     public var range: SourceRange {
         switch self {
-        case .workdays(_, let r), .holiday(_, _, let r): return r
+        case .workdays(_, let r), .holiday(_, _, let r), .hours(_, let r): return r
         }
     }
 }
@@ -109,7 +147,7 @@ public enum ParamType: String, Hashable, Sendable, CaseIterable {
     case string, number, bool
 }
 
-/// `param NAME: TYPE [= VALUE]`.
+/// `param NAME: TYPE = VALUE [{ VALUE PERCENT … }]`.
 public struct ParamDecl: Hashable, Sendable {
     public var name: Identifier
     /// The type as written; `type` is nil when the name is not a known type.
@@ -118,6 +156,24 @@ public struct ParamDecl: Hashable, Sendable {
     /// The default value, a literal expression.
     public var value: Expr
     public var range: SourceRange
+    /// The shares of a param that varies per case, when it has a `{ … }` block.
+    public var shares: ParamShares? = nil
+}
+
+/// The `{ VALUE PERCENT … }` block of a param that varies per case.
+public struct ParamShares: Hashable, Sendable {
+    public var items: [ParamShare]
+    /// From `{` to `}`.
+    public var range: SourceRange
+}
+
+/// One `VALUE PERCENT` line: in this share of cases the param has this value.
+public struct ParamShare: Hashable, Sendable {
+    /// A literal expression.
+    public var value: Expr
+    public var share: PercentLiteral
+
+    public var range: SourceRange { value.range.union(share.range) }
 }
 
 /// `owner ID ["Title"] [{ … }]`.
@@ -135,10 +191,12 @@ public enum OwnerItem: Hashable, Sendable {
     case capacity(NumberLiteral, range: SourceRange)
     case members([StringLiteral], range: SourceRange)
     case contact(StringLiteral, range: SourceRange)
+    /// `hours HH:MM-HH:MM`: the owner's working hours, overriding the calendar's.
+    case hours(HoursLiteral, range: SourceRange)
 
     public var range: SourceRange {
         switch self {
-        case .capacity(_, let r), .members(_, let r), .contact(_, let r): return r
+        case .capacity(_, let r), .members(_, let r), .contact(_, let r), .hours(_, let r): return r
         }
     }
 }
@@ -189,7 +247,8 @@ public struct NodeStatement: Hashable, Sendable {
         let length: Int
         switch kind {
         case .after, .owner: length = 5
-        case .when: length = 4
+        case .when, .wait: length = 4
+        case .chance: length = 6
         case .sla: length = 3
         case .estimate: length = 8
         case .matches: length = 7
@@ -208,6 +267,9 @@ public enum NodeStatementKind: Hashable, Sendable {
     case sla(DurationLiteral)
     /// Boxed: the estimate is the largest payload, and every statement would pay for it.
     indirect case estimate(Estimate)
+    /// Boxed like the estimate.
+    indirect case wait(WaitDuration)
+    case chance(PercentLiteral)
     case matches([StringLiteral])
     case checklist(Checklist)
     case owner(Identifier)
@@ -223,6 +285,8 @@ public enum NodeStatementKind: Hashable, Sendable {
         case .when: return "when"
         case .sla: return "sla"
         case .estimate: return "estimate"
+        case .wait: return "wait"
+        case .chance: return "chance"
         case .matches: return "matches"
         case .checklist: return "checklist"
         case .owner: return "owner"
@@ -252,6 +316,33 @@ public enum Estimate: Hashable, Sendable {
         switch self {
         case .range(let l, let h): return [l, h]
         case .pert(let o, let m, let p): return [o, m, p]
+        }
+    }
+}
+
+/// `wait DURATION`, `wait LOW..HIGH` or `wait OPT LIKELY PESS`: the hand-off delay
+/// between a node being ready and its work starting, during which the owner is free.
+public enum WaitDuration: Hashable, Sendable, CustomStringConvertible {
+    /// Always exactly this long.
+    case fixed(DurationLiteral)
+    /// Drawn like an estimate: uniform over a range, or PERT.
+    case spread(Estimate)
+
+    /// Every duration written, in order.
+    public var durations: [DurationLiteral] {
+        switch self {
+        case .fixed(let d): return [d]
+        case .spread(let e): return e.durations
+        }
+    }
+
+    /// The canonical spelling after `wait`: `2d`, `2d..5d` or `1d 2d 6d`.
+    public var description: String {
+        switch self {
+        case .fixed(let d): return d.value.description
+        case .spread(.range(let l, let h)): return l.value.description + ".." + h.value.description
+        case .spread(.pert(let o, let m, let p)):
+            return o.value.description + " " + m.value.description + " " + p.value.description
         }
     }
 }
@@ -395,6 +486,16 @@ extension NodeDecl {
         for k in statements.indices { if case .onReject(let t) = statements[k].kind { return t } }
         return nil
     }
+    /// The first `wait`.
+    public var wait: WaitDuration? {
+        for k in statements.indices { if case .wait(let w) = statements[k].kind { return w } }
+        return nil
+    }
+    /// The first `chance`.
+    public var chance: PercentLiteral? {
+        for k in statements.indices { if case .chance(let p) = statements[k].kind { return p } }
+        return nil
+    }
 }
 
 extension Workflow {
@@ -422,6 +523,11 @@ extension OwnerDecl {
     }
     public var contact: StringLiteral? {
         for i in items { if case .contact(let c, _) = i { return c } }
+        return nil
+    }
+    /// The first `hours`.
+    public var hours: HoursLiteral? {
+        for i in items { if case .hours(let h, _) = i { return h } }
         return nil
     }
 }

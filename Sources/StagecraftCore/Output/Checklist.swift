@@ -30,8 +30,13 @@ public struct ChecklistPlan: Sendable {
         public var items: [Item]
         /// The `on reject` target's ID.
         public var reworkTo: String?
+
         /// The node's planned dates.
         public var entry: Schedule.Entry
+        /// The `wait` as written (canonical spelling), e.g. `2d..5d`.
+        public var wait: String? = nil
+        /// The `chance` percentage (30 for `chance 30%`).
+        public var chancePercent: Double? = nil
     }
 
     /// A node left out because its `when` is false.
@@ -78,7 +83,7 @@ public struct ChecklistPlan: Sendable {
                         quorum: node.kind == .gate ? model.quorum(ofNode: i) : 1,
                         sla: node.sla?.value, items: items,
                         reworkTo: node.kind == .gate ? model.reworkTarget(ofNode: i).map { model.nodes[$0].id.name } : nil,
-                        entry: entry)
+                        entry: entry, wait: node.wait?.description, chancePercent: node.chance?.value)
         }
         criticalPath = schedule.criticalPath.map { model.nodes[$0].id.name }
         skipped = schedule.skippedEntries.map { entry in
@@ -96,6 +101,11 @@ public struct ChecklistPlan: Sendable {
 
     /// Monday first, like `CivilDate.weekday`.
     public static let weekdayAbbreviations = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+
+    /// `runs in 30% of launches`, for a node with a `chance`.
+    static func runsIn(_ percent: Double) -> String {
+        "runs in " + formatNumber(percent) + "% of launches"
+    }
 
     /// `N business days` / `1 day`.
     static func days(_ n: Int, business: Bool) -> String {

@@ -29,6 +29,8 @@ public enum ChecklistFormatter {
                 facts.append("approvers: " + (node.owners.isEmpty ? "none" : node.owners.map(person).joined(separator: ", ")))
                 facts.append("quorum: " + (node.quorum >= node.owners.count ? "all" : "\(node.quorum) of \(node.owners.count)"))
             }
+            if let chance = node.chancePercent { facts.append(ChecklistPlan.runsIn(chance)) }
+            if let wait = node.wait { facts.append("wait " + wait) }
             out += facts.joined(separator: " · ") + "\n\n"
             out += "Planned: " + planned(node) + "\n"
             var tasks: [String] = []
@@ -170,6 +172,9 @@ public enum ChecklistFormatter {
                 })),
                 ("rework_to", .optional(node.reworkTo)),
             ]
+            // Only when written, so that plans without them keep their bytes.
+            if let wait = node.wait { fields.append(("wait", .string(wait))) }
+            if let chance = node.chancePercent { fields.append(("chance_percent", .number(chance))) }
             return .object(fields)
         }
         let value = JSON.object([
@@ -253,6 +258,8 @@ public enum ChecklistFormatter {
             }
             if node.entry.critical { plannedLine += ", critical path" }
             description.append(plannedLine)
+            if let chance = node.chancePercent { description.append("Runs in " + formatNumber(chance) + "% of launches") }
+            if let wait = node.wait { description.append("Wait: " + wait) }
             if !node.items.isEmpty {
                 description.append("Checklist:")
                 for item in node.items {

@@ -37,12 +37,23 @@ public enum FormatDump {
                     out += " (holiday " + date.text + " " + (date.date.map { "\($0)" } ?? "nil") + " "
                     optionalString(name, &out)
                     out += ")"
+                case .hours(let h, _):
+                    out += " (hours " + hours(h) + ")"
                 }
             }
             out += ")"
         case .param(let p):
             out += "(param " + p.name.name + " " + p.typeName.name + " " + (p.type?.rawValue ?? "nil") + " "
             expr(p.value, &out)
+            if let shares = p.shares {
+                out += " (shares"
+                for share in shares.items {
+                    out += " ("
+                    expr(share.value, &out)
+                    out += " " + number(share.share.value) + ")"
+                }
+                out += ")"
+            }
             out += ")"
         case .owner(let o):
             out += "(owner " + o.id.name + " "
@@ -59,6 +70,8 @@ public enum FormatDump {
                     out += " (contact "
                     string(s, &out)
                     out += ")"
+                case .hours(let h, _):
+                    out += " (hours " + hours(h) + ")"
                 }
             }
             out += ")"
@@ -101,6 +114,11 @@ public enum FormatDump {
         case .quorum(.all): out += "(quorum all)"
         case .quorum(.count(let n)): out += "(quorum " + number(n.value) + ")"
         case .reject(let p): out += "(reject " + number(p.value) + ")"
+        case .wait(.fixed(let d)): out += "(wait " + duration(d) + ")"
+        case .wait(.spread(.range(let l, let h))): out += "(wait-range " + duration(l) + " " + duration(h) + ")"
+        case .wait(.spread(.pert(let o, let m, let p))):
+            out += "(wait-pert " + duration(o) + " " + duration(m) + " " + duration(p) + ")"
+        case .chance(let p): out += "(chance " + number(p.value) + ")"
         case .onReject(let id): out += "(on-reject " + id.name + ")"
         }
     }
@@ -140,6 +158,11 @@ public enum FormatDump {
 
     static func duration(_ d: DurationLiteral) -> String {
         number(d.value.amount) + d.value.unit.rawValue
+    }
+
+    /// The times as written (hour and minute), so that `9:00` and `09:00` dump alike.
+    static func hours(_ h: HoursLiteral) -> String {
+        "\(h.start.hour):\(h.start.minute)-\(h.end.hour):\(h.end.minute)"
     }
 
     /// Every bit of the value: the shortest text that reads back as the same Double.

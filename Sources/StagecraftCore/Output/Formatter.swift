@@ -181,7 +181,7 @@ struct FormatLayout {
     func oneLineGroup(_ member: WorkflowMember) -> Int? {
         switch member {
         case .description, .deadline: return 0
-        case .param: return 1
+        case .param(let p): return p.shares == nil ? 1 : nil
         case .owner(let o):
             if o.items.isEmpty && !(o.hasBody && hasComment(from: o.range.start, to: o.range.end)) { return 2 }
             return nil
@@ -215,13 +215,29 @@ struct FormatLayout {
                         FormatLayout.appendQuoted(name.value, to: &t)
                     }
                     add(t, indent: indent + 1, start: range.start, end: range.end, blank: FormatLayout.child(i))
+                case .hours(let h, let range):
+                    add("hours " + h.description, indent: indent + 1, start: range.start, end: range.end,
+                        blank: FormatLayout.child(i))
                 }
             }
             self.close(at: close, indent: indent, hadChildren: !c.items.isEmpty)
         case .param(let p):
             var t = "param " + p.name.name + ": " + p.typeName.name + " = "
             expression(p.value, into: &t)
-            add(t, indent: indent, start: p.range.start, end: p.range.end, blank: blank)
+            guard let shares = p.shares else {
+                add(t, indent: indent, start: p.range.start, end: p.range.end, blank: blank)
+                return
+            }
+            // A param that varies per case: one `VALUE PERCENT` per line in its block.
+            guard let close = open(t, indent: indent, start: p.range.start, afterHeader: p.value.range.end,
+                                   end: p.range.end, isEmpty: shares.items.isEmpty, blank: blank) else { return }
+            for (i, share) in shares.items.enumerated() {
+                var s = ""
+                expression(share.value, into: &s)
+                s += " " + percent(share.share)
+                add(s, indent: indent + 1, start: share.range.start, end: share.range.end, blank: FormatLayout.child(i))
+            }
+            self.close(at: close, indent: indent, hadChildren: !shares.items.isEmpty)
         case .owner(let o):
             var t = "owner " + o.id.name
             if let title = o.title {
@@ -246,6 +262,8 @@ struct FormatLayout {
                 case .contact(let c, _):
                     s = "contact "
                     FormatLayout.appendQuoted(c.value, to: &s)
+                case .hours(let h, _):
+                    s = "hours " + h.description
                 }
                 add(s, indent: indent + 1, start: item.range.start, end: item.range.end, blank: FormatLayout.child(i))
             }
@@ -281,6 +299,14 @@ struct FormatLayout {
             t = "estimate " + duration(low) + ".." + duration(high)
         case .estimate(.pert(let o, let m, let p)):
             t = "estimate " + duration(o) + " " + duration(m) + " " + duration(p)
+        case .wait(.fixed(let d)):
+            t = "wait " + duration(d)
+        case .wait(.spread(.range(let low, let high))):
+            t = "wait " + duration(low) + ".." + duration(high)
+        case .wait(.spread(.pert(let o, let m, let p))):
+            t = "wait " + duration(o) + " " + duration(m) + " " + duration(p)
+        case .chance(let p):
+            t = "chance " + percent(p)
         case .matches(let list):
             t = "matches "
             stringList(list, into: &t)
@@ -306,7 +332,7 @@ struct FormatLayout {
         case .quorum(.count(let n)):
             t = "quorum " + number(n.value, n.range)
         case .reject(let p):
-            t = "reject " + number(p.value, SourceRange(p.range.start, p.range.end - 1)) + "%"
+            t = "reject " + percent(p)
         case .onReject(let id):
             t = "on reject -> " + id.name
         }
@@ -327,6 +353,10 @@ struct FormatLayout {
             if i > 0 { out += ", " }
             FormatLayout.appendQuoted(s.value, to: &out)
         }
+    }
+
+    func percent(_ p: PercentLiteral) -> String {
+        number(p.value, SourceRange(p.range.start, p.range.end - 1)) + "%"
     }
 
     func duration(_ d: DurationLiteral) -> String {

@@ -1,7 +1,8 @@
 /// Renders a workflow's graph as a Mermaid flowchart or Graphviz DOT.
 ///
 /// Stages are rectangles, gates hexagons. Each label holds the title (or ID), the owner
-/// of a stage or the approvers and quorum of a gate, and the SLA. `after` edges are solid;
+/// of a stage or the approvers and quorum of a gate, the SLA, and the `wait` and `chance`
+/// when written ("wait 2d..5d", "runs in 30%"). `after` edges are solid;
 /// `on reject` rework edges are dashed and labelled "reject". Nodes whose `when` is false
 /// for the given param values are greyed and say why ("skipped: when handles_pii").
 public enum GraphRenderer {
@@ -9,7 +10,8 @@ public enum GraphRenderer {
     public struct Node: Sendable, Equatable {
         public var id: String
         public var kind: NodeKind
-        /// Label lines: title, owner or approvers, SLA, and the skip reason if any.
+        /// Label lines: title, owner or approvers, SLA, wait and chance when written, and
+        /// the skip reason if any.
         public var lines: [String]
         public var skipped: Bool
     }
@@ -39,6 +41,8 @@ public enum GraphRenderer {
                              + "; quorum \(quorum == "all" ? "all" : quorum + " of \(owners.count)")")
             }
             lines.append(decl.sla.map { "SLA \($0.value)" } ?? "no SLA")
+            if let wait = decl.wait { lines.append("wait " + wait.description) }
+            if let chance = decl.chance { lines.append("runs in " + formatNumber(chance.value) + "%") }
             if skipped[i], let condition = decl.condition {
                 let text = source.text(of: condition.range).split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\r" || $0 == "\t" })
                     .joined(separator: " ")

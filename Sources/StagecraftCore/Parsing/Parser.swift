@@ -137,7 +137,7 @@ public struct Parser {
         switch kind {
         case .identifier: return "'\(text(current))'"
         case .newline, .endOfFile, .invalid: return kind.displayName
-        case .string, .number, .percent, .duration, .date: return "\(kind.displayName) \(text(current))"
+        case .string, .number, .percent, .duration, .date, .time: return "\(kind.displayName) \(text(current))"
         default: return kind.displayName
         }
     }
@@ -434,9 +434,15 @@ public struct Parser {
             expectStatementEnd()
             return .holiday(literal, name: name, range: SourceRange(start, name?.range.end ?? t.range.end))
         }
+        if isKeyword(.hours) {
+            advance()
+            guard let hours = parseHours() else { recoverToStatementEnd(); return nil }
+            expectStatementEnd()
+            return .hours(hours, range: SourceRange(start, hours.range.end))
+        }
         let word = kind == .identifier ? text(current) : ""
-        let suggestion = closestName(to: word, in: ["workdays", "holiday"])
-        error("expected 'workdays' or 'holiday' in a calendar, found \(describeCurrent())", at: current.range,
+        let suggestion = closestName(to: word, in: ["workdays", "holiday", "hours"])
+        error("expected 'workdays', 'holiday' or 'hours' in a calendar, found \(describeCurrent())", at: current.range,
               help: suggestion.map { "did you mean '\($0)'?" })
         recoverToStatementEnd()
         return nil
@@ -468,10 +474,77 @@ public struct Parser {
         }
         advance()
         guard let value = parseLiteralValue() else { recoverToStatementEnd(); return nil }
-        let end = value.range.end
-        expectStatementEnd()
+        var end = value.range.end
+        var shares: ParamShares?
+        if kind == .leftBrace {
+            let open = current.range.start
+            var items: [ParamShare] = []
+            end = parseBlock("param") { p in
+                if let share = p.parseParamShare() { items.append(share) }
+            }
+            shares = ParamShares(items: items, range: SourceRange(open, end))
+        } else {
+            expectStatementEnd()
+        }
         return .param(ParamDecl(name: name, typeName: typeName, type: type, value: value,
-                                range: SourceRange(keyword.range.start, end)))
+                                range: SourceRange(keyword.range.start, end), shares: shares))
+    }
+
+    /// `VALUE PERCENT` in the block of a param that varies per case.
+    mutating func parseParamShare() -> ParamShare? {
+        guard let value = parseLiteralValue() else { recoverToStatementEnd(); return nil }
+        guard kind == .percent else {
+            error("expected the share of cases with this value, as a percentage, found \(describeCurrent())", at: current.range,
+                  help: "write one value and its share per line, as in \"EU\" 30%")
+            recoverToStatementEnd()
+            return nil
+        }
+        let share = parsePercentLiteral()
+        expectStatementEnd()
+        return ParamShare(value: value, share: share)
+    }
+
+    /// A percentage token as a literal: `20%` has the value 20.
+    mutating func parsePercentLiteral() -> PercentLiteral {
+        let t = advance()
+        return PercentLiteral(value: number(t.range.start, t.range.end - 1), range: t.range)
+    }
+
+    /// `HH:MM-HH:MM`, after the `hours` keyword.
+    mutating func parseHours() -> HoursLiteral? {
+        guard let start = expectTime("the time work starts, as in 09:00") else { return nil }
+        guard kind == .dash else {
+            error("expected '-' and the time work ends, found \(describeCurrent())", at: current.range,
+                  help: "write working hours as hours 09:00-17:00")
+            return nil
+        }
+        advance()
+        guard let end = expectTime("the time work ends, as in 17:00") else { return nil }
+        return HoursLiteral(start: start, end: end)
+    }
+
+    mutating func expectTime(_ what: String) -> TimeOfDayLiteral? {
+        guard kind == .time else {
+            error("expected \(what), found \(describeCurrent())", at: current.range,
+                  help: kind == .number ? "write times of day as HH:MM" : nil)
+            return nil
+        }
+        let t = advance()
+        // The lexer guarantees one or two digits, ':', two digits.
+        let b = scanner.b
+        var k = t.range.start
+        var hour = 0
+        while k < t.range.end && b[k] != 0x3A {
+            hour = hour * 10 + Int(b[k] - 0x30)
+            k += 1
+        }
+        var minute = 0
+        k += 1
+        while k < t.range.end {
+            minute = minute * 10 + Int(b[k] - 0x30)
+            k += 1
+        }
+        return TimeOfDayLiteral(hour: hour, minute: minute, range: t.range)
     }
 
     /// A literal value: string, number or `true`/`false`.
@@ -534,17 +607,23 @@ public struct Parser {
             guard let s = expectString("the contact in double quotes") else { recoverToStatementEnd(); return nil }
             expectStatementEnd()
             return .contact(s, range: SourceRange(start, s.range.end))
+        case "hours":
+            advance()
+            guard let hours = parseHours() else { recoverToStatementEnd(); return nil }
+            expectStatementEnd()
+            return .hours(hours, range: SourceRange(start, hours.range.end))
         default:
-            let suggestion = closestName(to: word, in: ["capacity", "members", "contact"])
-            error("expected 'capacity', 'members' or 'contact' in an owner, found \(describeCurrent())", at: current.range,
+            let suggestion = closestName(to: word, in: ["capacity", "members", "contact", "hours"])
+            error("expected 'capacity', 'members', 'contact' or 'hours' in an owner, found \(describeCurrent())", at: current.range,
                   help: suggestion.map { "did you mean '\($0)'?" })
             recoverToStatementEnd()
             return nil
         }
     }
 
-    static let stageKeywords: [Keyword] = [.after, .when, .sla, .estimate, .matches, .checklist, .owner]
-    static let gateKeywords: [Keyword] = [.after, .when, .sla, .estimate, .matches, .checklist, .approvers, .quorum, .reject, .on]
+    static let stageKeywords: [Keyword] = [.after, .when, .sla, .estimate, .matches, .checklist, .owner, .wait, .chance]
+    static let gateKeywords: [Keyword] = [.after, .when, .sla, .estimate, .matches, .checklist, .approvers, .quorum, .reject, .on,
+                                          .wait, .chance]
     static let stageStatements = stageKeywords.map(\.rawValue)
     static let gateStatements = gateKeywords.map(\.rawValue)
 
@@ -552,7 +631,7 @@ public struct Parser {
     /// lists above as a switch, which reads no shared array while parsing.
     static func starts(_ keyword: Keyword?, in nodeKind: NodeKind) -> Bool {
         switch keyword {
-        case .after?, .when?, .sla?, .estimate?, .matches?, .checklist?: return true
+        case .after?, .when?, .sla?, .estimate?, .matches?, .checklist?, .wait?, .chance?: return true
         case .owner?: return nodeKind == .stage
         case .approvers?, .quorum?, .reject?, .on?: return nodeKind == .gate
         default: return false
@@ -612,6 +691,16 @@ public struct Parser {
             result = expectDuration("a duration such as 5bd").map { .sla($0) }
         case .estimate?:
             result = parseEstimate().map { .estimate($0) }
+        case .wait?:
+            result = parseWait().map { .wait($0) }
+        case .chance?:
+            if kind == .percent {
+                result = .chance(parsePercentLiteral())
+            } else {
+                error("expected a percentage after 'chance', found \(describeCurrent())", at: current.range,
+                      help: "write the share of cases in which the node runs, as in chance 30%")
+                result = nil
+            }
         case .matches?:
             result = parseList({ p in p.expectString("an activity name in double quotes") }).map { .matches($0) }
         case .checklist?:
@@ -631,8 +720,7 @@ public struct Parser {
             }
         case .reject?:
             if kind == .percent {
-                let t = advance()
-                result = .reject(PercentLiteral(value: number(t.range.start, t.range.end - 1), range: t.range))
+                result = .reject(parsePercentLiteral())
             } else {
                 error("expected a percentage after 'reject', found \(describeCurrent())", at: current.range,
                       help: "write the chance that a review sends work back as a percentage, as in reject 20%")
@@ -683,6 +771,24 @@ public struct Parser {
         error("expected '..' or two more durations after the first estimate, found \(describeCurrent())",
               at: current.range, help: "write estimate 2bd..5bd (a range) or estimate 2bd 3bd 6bd (optimistic, likely, pessimistic)")
         return nil
+    }
+
+    /// `wait D`, `wait LOW..HIGH` or `wait OPT LIKELY PESS`, after the keyword.
+    mutating func parseWait() -> WaitDuration? {
+        guard let first = expectDuration("a duration such as 2d") else { return nil }
+        if kind == .dotDot {
+            advance()
+            guard let high = expectDuration("the high end of the range") else { return nil }
+            return .spread(.range(low: first, high: high))
+        }
+        if kind == .duration {
+            guard let likely = expectDuration("the most likely wait"),
+                  let pessimistic = expectDuration("the pessimistic wait") else {
+                return nil
+            }
+            return .spread(.pert(optimistic: first, likely: likely, pessimistic: pessimistic))
+        }
+        return .fixed(first)
     }
 
     mutating func parseChecklist(_ keyword: Token) -> Checklist? {

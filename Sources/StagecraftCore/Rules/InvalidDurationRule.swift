@@ -53,6 +53,34 @@ public struct InvalidDurationRule: Rule {
                                       help: "a process step that long is a typo; schedules and forecasts refuse it"))
             }
         }
+        /// A range or PERT estimate (or wait): every value positive, in increasing order.
+        func spread(_ e: Estimate, _ what: String) {
+            // Each end by name rather than through `durations`: a big workflow has tens
+            // of thousands of estimates, and that array is made anew.
+            let article = what == "wait" ? "a wait" : "an estimate"
+            switch e {
+            case .range(let low, let high):
+                positive(low, article)
+                positive(high, article)
+                if low.value.amount > 0 && compare(low, high) == .greater {
+                    out.append(diagnostic("the \(what)'s low end \(low.value) exceeds its high end \(high.value)",
+                                          at: low.range.union(high.range), help: "write the range low..high, as in \(high.value)..\(low.value)"))
+                }
+            case .pert(let o, let m, let p):
+                positive(o, article)
+                positive(m, article)
+                positive(p, article)
+                if o.value.seconds > 0 && m.value.seconds > 0 && p.value.seconds > 0 {
+                    if compare(o, m) == .greater {
+                        out.append(diagnostic("the most likely \(what) \(m.value) is below the optimistic \(o.value)",
+                                              at: m.range, help: "write \(what) OPTIMISTIC LIKELY PESSIMISTIC, in increasing order"))
+                    } else if compare(m, p) == .greater {
+                        out.append(diagnostic("the pessimistic \(what) \(p.value) is below the most likely \(m.value)",
+                                              at: p.range, help: "write \(what) OPTIMISTIC LIKELY PESSIMISTIC, in increasing order"))
+                    }
+                }
+            }
+        }
         if let d = workflow.deadline { positive(d, "the deadline") }
         for m in workflow.members.indices {
             guard case .node(let node) = workflow.members[m] else { continue }
@@ -61,30 +89,11 @@ public struct InvalidDurationRule: Rule {
                 case .sla(let d):
                     positive(d, "the SLA")
                 case .estimate(let e):
-                    // Each end by name rather than through `durations`: a big workflow
-                    // has tens of thousands of estimates, and that array is made anew.
-                    switch e {
-                    case .range(let low, let high):
-                        positive(low, "an estimate")
-                        positive(high, "an estimate")
-                        if low.value.amount > 0 && compare(low, high) == .greater {
-                            out.append(diagnostic("the estimate's low end \(low.value) exceeds its high end \(high.value)",
-                                                  at: low.range.union(high.range), help: "write the range low..high, as in \(high.value)..\(low.value)"))
-                        }
-                    case .pert(let o, let m, let p):
-                        positive(o, "an estimate")
-                        positive(m, "an estimate")
-                        positive(p, "an estimate")
-                        if o.value.seconds > 0 && m.value.seconds > 0 && p.value.seconds > 0 {
-                            if compare(o, m) == .greater {
-                                out.append(diagnostic("the most likely estimate \(m.value) is below the optimistic \(o.value)",
-                                                      at: m.range, help: "write estimate OPTIMISTIC LIKELY PESSIMISTIC, in increasing order"))
-                            } else if compare(m, p) == .greater {
-                                out.append(diagnostic("the pessimistic estimate \(p.value) is below the most likely \(m.value)",
-                                                      at: p.range, help: "write estimate OPTIMISTIC LIKELY PESSIMISTIC, in increasing order"))
-                            }
-                        }
-                    }
+                    spread(e, "estimate")
+                case .wait(.fixed(let d)):
+                    positive(d, "a wait")
+                case .wait(.spread(let e)):
+                    spread(e, "wait")
                 default:
                     break
                 }

@@ -46,7 +46,7 @@ public struct InvalidValueRule: Rule {
 
     /// A bit for each statement a node may give only once; nil for the statements that
     /// may repeat (their lists add up).
-    static func onceBit(_ kind: NodeStatementKind) -> UInt8? {
+    static func onceBit(_ kind: NodeStatementKind) -> UInt16? {
         switch kind {
         case .after, .matches, .checklist, .approvers: return nil
         case .when: return 1 << 0
@@ -56,6 +56,8 @@ public struct InvalidValueRule: Rule {
         case .quorum: return 1 << 4
         case .reject: return 1 << 5
         case .onReject: return 1 << 6
+        case .wait: return 1 << 7
+        case .chance: return 1 << 8
         }
     }
 
@@ -65,6 +67,35 @@ public struct InvalidValueRule: Rule {
         func wholePositive(_ n: NumberLiteral, _ what: String) {
             if n.value < 1 || n.value != n.value.rounded() || n.value > 1_000_000 {
                 out.append(diagnostic("\(what) must be a whole number from 1 up, but is \(formatNumber(n.value))", at: n.range))
+            }
+        }
+        /// A percentage that must lie between 0% and 100%.
+        func percent(_ p: PercentLiteral, _ what: String) {
+            if p.value < 0 || p.value > 100 {
+                out.append(diagnostic("\(what) must be between 0% and 100%, but is \(formatNumber(p.value))%", at: p.range))
+            }
+        }
+        /// Working hours: real times, the start before the end.
+        func hours(_ h: HoursLiteral) {
+            for t in [h.start, h.end] where t.minutes == nil {
+                out.append(diagnostic("\(context.source.text(of: t.range)) is not a time of day", at: t.range,
+                                      help: "write a time from 00:00 to 24:00 as HH:MM"))
+            }
+            if let a = h.start.minutes, let b = h.end.minutes, a >= b {
+                out.append(diagnostic("working hours must start before they end, but \(h.description) does not", at: h.range,
+                                      help: "write the start first, as in hours 09:00-17:00; hours cannot run past midnight"))
+            }
+        }
+        /// Reports a second `hours` in one block.
+        func onceHours(_ items: [(SourceRange, Bool)]) {
+            var first: SourceRange?
+            for (range, isHours) in items where isHours {
+                if let first {
+                    out.append(diagnostic("'hours' is given twice", at: range,
+                                          help: "keep one; the first is at line \(context.line(of: first.start))"))
+                } else {
+                    first = range
+                }
             }
         }
         var seenWorkflowStatements: [String: SourceRange] = [:]
@@ -109,8 +140,14 @@ public struct InvalidValueRule: Rule {
                             out.append(diagnostic("\(date.text) is not a calendar date", at: date.range,
                                                   help: "write a real date as YYYY-MM-DD"))
                         }
+                    case .hours(let h, _):
+                        hours(h)
                     }
                 }
+                onceHours(c.items.map { item in
+                    if case .hours = item { return (item.range, true) }
+                    return (item.range, false)
+                })
             case .owner(let o):
                 var seen: [String: SourceRange] = [:]
                 for item in o.items {
@@ -119,6 +156,7 @@ public struct InvalidValueRule: Rule {
                     case .capacity(let n, _): wholePositive(n, "capacity"); key = "capacity"
                     case .members: key = "members"
                     case .contact: key = "contact"
+                    case .hours(let h, _): hours(h); key = "hours"
                     }
                     if key != "members", let first = seen[key] {
                         out.append(diagnostic("'\(key)' is given twice", at: item.range,
@@ -129,7 +167,7 @@ public struct InvalidValueRule: Rule {
             case .node(let node):
                 // One bit per statement seen; the first of a repeat is looked up only
                 // when there is one to report.
-                var seen: UInt8 = 0
+                var seen: UInt16 = 0
                 let statements = node.statements
                 for k in statements.indices {
                     if let bit = InvalidValueRule.onceBit(statements[k].kind) {
@@ -143,15 +181,33 @@ public struct InvalidValueRule: Rule {
                     }
                     switch statements[k].kind {
                     case .quorum(.count(let n)): wholePositive(n, "quorum")
-                    case .reject(let p):
-                        if p.value < 0 || p.value > 100 {
-                            out.append(diagnostic("a rejection chance must be between 0% and 100%, but is \(formatNumber(p.value))%", at: p.range))
-                        }
+                    case .reject(let p): percent(p, "a rejection chance")
+                    case .chance(let p): percent(p, "the chance that a node runs")
                     default: break
                     }
                 }
-            case .param:
-                break
+            case .param(let p):
+                guard let shares = p.shares else { break }
+                var total = 0.0
+                var inRange = true
+                var values: [Value] = []
+                for share in shares.items {
+                    percent(share.share, "a share")
+                    if share.share.value < 0 || share.share.value > 100 { inRange = false }
+                    total += share.share.value
+                    if let v = Evaluator.literal(share.value) {
+                        if values.contains(v) {
+                            out.append(diagnostic("\(v) is listed twice in the shares of '\(p.name.name)'", at: share.value.range,
+                                                  help: "give each value one share"))
+                        }
+                        values.append(v)
+                    }
+                }
+                // Rounded percentages such as 33.33% three times are allowed a little slack.
+                if inRange && abs(total - 100) > 0.01 {
+                    out.append(diagnostic("the shares of '\(p.name.name)' add up to \(formatNumber((total * 1000).rounded() / 1000))%, not 100%",
+                                          at: shares.range, help: "make the shares of the values sum to 100%"))
+                }
             }
         }
         return out

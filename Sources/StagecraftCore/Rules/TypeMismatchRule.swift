@@ -51,6 +51,13 @@ public struct TypeMismatchRule: Rule {
                 out.append(diagnostic("param '\(p.name.name)' is a \(t.rawValue), but its default is a \(value.type.rawValue)",
                                       at: v.range, help: t == .string ? "write strings in double quotes" : "write a \(t.rawValue) value"))
             }
+            if let t = p.type, let shares = p.shares {
+                for share in shares.items {
+                    guard let value = Evaluator.literal(share.value), value.type != t else { continue }
+                    out.append(diagnostic("param '\(p.name.name)' is a \(t.rawValue), but the share value \(value) is a \(value.type.rawValue)",
+                                          at: share.value.range, help: t == .string ? "write strings in double quotes" : "write a \(t.rawValue) value"))
+                }
+            }
         }
         for (id, cond) in model.conditions {
             var errors: [Evaluator.TypeError] = []

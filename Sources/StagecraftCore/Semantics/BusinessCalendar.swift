@@ -8,14 +8,18 @@ public struct BusinessCalendar: Hashable, Sendable {
     public var workdays: [Bool]
     /// Holidays by day number (days since 1970-01-01), with an optional name.
     public var holidays: [Int: String]
+    /// The calendar's `hours`: when owners without their own hours work on a workday.
+    /// Nil means around the clock. `bd` arithmetic does not read it.
+    public var hours: WorkingHours?
 
     /// Monday to Friday, no holidays: the default of LANGUAGE.md.
     public static let standard = BusinessCalendar(
         workdays: [true, true, true, true, true, false, false], holidays: [:])
 
-    public init(workdays: [Bool], holidays: [Int: String]) {
+    public init(workdays: [Bool], holidays: [Int: String], hours: WorkingHours? = nil) {
         self.workdays = workdays.count == 7 ? workdays : BusinessCalendar.standard.workdays
         self.holidays = holidays
+        self.hours = hours
     }
 
     /// True when the calendar has at least one working weekday (else no business time exists).
@@ -98,4 +102,19 @@ public struct BusinessCalendar: Hashable, Sendable {
             cursor = Double(day) * secondsPerDay
         }
     }
+}
+
+/// Working hours on a workday, `hours 09:00-17:00`: minutes after midnight (UTC, like
+/// the calendar's days), `start < end`, `end` at most 1440 (`24:00`).
+public struct WorkingHours: Hashable, Sendable {
+    public var start: Int
+    public var end: Int
+
+    public init(start: Int, end: Int) {
+        self.start = start
+        self.end = end
+    }
+
+    /// Working minutes per workday.
+    public var minutesPerDay: Int { end - start }
 }

@@ -269,7 +269,7 @@ struct ResolutionJob: Sendable {
                         summary.hasQuorum = true
                         if case .count(let n) = q { summary.quorumCount = n }
                     }
-                case .matches, .reject:
+                case .matches, .reject, .wait, .chance:
                     break
                 }
             }
@@ -304,6 +304,9 @@ extension WorkflowModel {
                     calendar.workdays = workdays
                 case .holiday(let date, let name, _):
                     if let day = date.date?.dayNumber { calendar.holidays[day] = name?.value ?? "" }
+                case .hours(let h, _):
+                    // The first valid `hours` counts (a second is an `invalid-value` error).
+                    if calendar.hours == nil { calendar.hours = h.workingHours }
                 }
             }
         }
@@ -342,6 +345,39 @@ extension WorkflowModel {
         // The first `quorum` counts; `quorum all` and no quorum need every approver.
         guard let n = summaries[i].quorumCount, n.value >= 1, n.value < 1_000_000 else { return max(1, approvers) }
         return max(1, min(approvers, Int(n.value)))
+    }
+
+    /// A node's first `wait` (the hand-off delay before its work starts), nil when it has
+    /// none. Read from the node's statements when asked, like its estimate.
+    public func wait(of node: Int) -> WaitDuration? {
+        nodes[node].wait
+    }
+
+    /// The probability (0...1) that a node runs in a case, from its first `chance`; nil
+    /// when it has none. A percentage outside 0%...100% (an `invalid-value` error) is
+    /// clamped.
+    public func chance(of node: Int) -> Double? {
+        guard let p = nodes[node].chance?.value, p.isFinite else { return nil }
+        return min(1, max(0, p / 100))
+    }
+
+    /// The values a param varies over per case, each with its share of cases (0...1), in
+    /// written order; empty when the param has no shares. Values that are not of the
+    /// param's type (a `type-mismatch` error) are left out.
+    public func shares(ofParam p: Int) -> [(value: Value, share: Double)] {
+        guard let shares = params[p].shares else { return [] }
+        var out: [(value: Value, share: Double)] = []
+        for item in shares.items {
+            guard let v = Evaluator.literal(item.value), params[p].type == nil || v.type == params[p].type else { continue }
+            out.append((v, min(1, max(0, item.share.value / 100))))
+        }
+        return out
+    }
+
+    /// An owner's own `hours` (the first, when valid), nil when it has none: the caller
+    /// falls back to `calendar.hours`.
+    public func hours(ofOwner o: Int) -> WorkingHours? {
+        owners[o].hours?.workingHours
     }
 
     /// The index of a gate's `on reject` target, when it names a known node.

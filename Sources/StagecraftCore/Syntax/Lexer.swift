@@ -65,6 +65,24 @@ public enum Lexer {
 
     static func isDigit(_ c: UInt8) -> Bool { c >= 0x30 && c <= 0x39 }
 
+    /// Whether a time of day starts at `k`, after any blanks.
+    static func startsTime(_ b: UnsafeBufferPointer<UInt8>, after k: Int) -> Bool {
+        var j = k
+        while j < b.count && (b[j] == 0x20 || b[j] == 0x09) { j += 1 }
+        return timeLength(b, j) > 0
+    }
+
+    /// The length of the time of day (`9:00`, `17:30`: one or two digits, ':', two
+    /// digits) starting at `k`, or 0 when none starts there.
+    static func timeLength(_ b: UnsafeBufferPointer<UInt8>, _ k: Int) -> Int {
+        var j = k
+        while j < b.count && j - k < 3 && isDigit(b[j]) { j += 1 }
+        let digits = j - k
+        guard digits == 1 || digits == 2, j + 2 < b.count, b[j] == 0x3A,
+              isDigit(b[j + 1]), isDigit(b[j + 2]) else { return 0 }
+        return digits + 3
+    }
+
     /// The lexer's position in a file: `next()` gives one token at a time, so the parser
     /// can pull tokens as it goes instead of holding an array of them all.
     ///
@@ -179,6 +197,10 @@ public enum Lexer {
                 if i + 1 < n && b[i + 1] == 0x3E {
                     i += 2
                     add(.arrow, start)
+                } else if Lexer.startsTime(b, after: i + 1) {
+                    // The dash of `09:00-17:00`: a number never has the shape of a time.
+                    i += 1
+                    add(.dash, start)
                 } else if i + 1 < n && Lexer.isDigit(b[i + 1]) {
                     i += 1
                     lexNumber(start: start)
@@ -312,6 +334,18 @@ public enum Lexer {
                     return
                 }
                 add(.date, start)
+                return
+            }
+            // A time of day: one or two digits, ':', two digits.
+            if b[start] != 0x2D && Lexer.timeLength(b, start) > 0 {
+                i = start + Lexer.timeLength(b, start)
+                if i < n && Lexer.isIdentifierContinue(b[i]) {
+                    while i < n && Lexer.isIdentifierContinue(b[i]) { i += 1 }
+                    add(.invalid, start)
+                    error("malformed time of day", start, i, help: "write times of day as HH:MM, as in 09:00")
+                    return
+                }
+                add(.time, start)
                 return
             }
             if i + 1 < n && b[i] == 0x2E && Lexer.isDigit(b[i + 1]) {

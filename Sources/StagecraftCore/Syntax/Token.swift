@@ -6,6 +6,8 @@ public enum TokenKind: UInt8, Sendable, CaseIterable {
     case percent
     case duration
     case date
+    /// A time of day such as `09:00` (in `hours`).
+    case time
     case leftBrace
     case rightBrace
     case leftParen
@@ -17,6 +19,8 @@ public enum TokenKind: UInt8, Sendable, CaseIterable {
     case colon
     case equal
     case arrow
+    /// The `-` between the two times of `hours 09:00-17:00`.
+    case dash
     case dotDot
     case equalEqual
     case bangEqual
@@ -43,6 +47,7 @@ public enum TokenKind: UInt8, Sendable, CaseIterable {
         case .colon: return ":"
         case .equal: return "="
         case .arrow: return "->"
+        case .dash: return "-"
         case .dotDot: return ".."
         case .equalEqual: return "=="
         case .bangEqual: return "!="
@@ -64,6 +69,7 @@ public enum TokenKind: UInt8, Sendable, CaseIterable {
         case .percent: return "percentage"
         case .duration: return "duration"
         case .date: return "date"
+        case .time: return "time of day"
         case .newline: return "end of line"
         case .comment: return "comment"
         case .invalid: return "invalid token"
@@ -94,6 +100,7 @@ public enum Keyword: String, CaseIterable, Sendable {
     case stage, gate
     case after, when, sla, estimate, matches, checklist, by
     case approvers, quorum, all, reject, on
+    case wait, chance, hours
     case `true`, `false`, not, and, or, `in`
     case mon, tue, wed, thu, fri, sat, sun
 
@@ -136,6 +143,7 @@ public enum Keyword: String, CaseIterable, Sendable {
             if rest("capacity") { return .capacity }
             if rest("contact") { return .contact }
             if rest("checklist") { return .checklist }
+            if rest("chance") { return .chance }
             return nil
         case UInt8(ascii: "d"):
             if rest("description") { return .description }
@@ -153,6 +161,7 @@ public enum Keyword: String, CaseIterable, Sendable {
             return nil
         case UInt8(ascii: "h"):
             if rest("holiday") { return .holiday }
+            if rest("hours") { return .hours }
             return nil
         case UInt8(ascii: "i"):
             if rest("in") { return .`in` }
@@ -197,6 +206,7 @@ public enum Keyword: String, CaseIterable, Sendable {
             if rest("workdays") { return .workdays }
             if rest("when") { return .when }
             if rest("wed") { return .wed }
+            if rest("wait") { return .wait }
             return nil
         default:
             return nil
