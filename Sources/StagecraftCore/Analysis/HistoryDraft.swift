@@ -92,7 +92,7 @@ public enum HistoryDraft {
     public static func parserReadsVariation() -> Bool {
         let probe = """
         workflow "p" {
-          param route: string = "a" { "a" 60% "b" 40% }
+          param route: string = "a" { "a" 60%; "b" 40% }
           owner o
           stage s {
             owner o
@@ -641,7 +641,7 @@ public enum HistoryDraft {
             }
             lines.append("workflow \(FlowFormatter.quoted("Drafted from " + base)) {")
             for p in plan.params {
-                let shares = p.values.map { "\(FlowFormatter.quoted($0.value)) \($0.percent)%" }.joined(separator: " ")
+                let shares = p.values.map { "\(FlowFormatter.quoted($0.value)) \($0.percent)%" }.joined(separator: "; ")
                 let head = "  param \(p.name): string = \(FlowFormatter.quoted(p.values[0].value))"
                 if variation {
                     lines.append(head + " { " + shares + " }")

@@ -168,7 +168,7 @@ struct StageSamples: Sendable {
 public enum ViolationKind: String, Sendable, CaseIterable {
     /// A node started before one of its `after` nodes (that occurs in the case) completed.
     case outOfOrder = "out-of-order"
-    /// A finished case lacks a node without `when`.
+    /// A finished case lacks a node without `when` or `chance`.
     case missingRequired = "missing-required"
     /// A gate's recorded approvers stand for fewer owners than its quorum.
     case gateWithoutApprovals = "gate-without-approvals"
@@ -563,7 +563,8 @@ struct ReplayEngine: Sendable {
         let slas = model.nodes.map { $0.sla?.value }
         let calendar = model.calendar
         let isFinal = (0..<n).map { model.graph.successors[$0].isEmpty }
-        let required = (0..<n).filter { model.nodes[$0].condition == nil }
+        // Optional: a node with `when` (skipped when false, e.g. a branch of a varying param) or `chance`.
+        let required = (0..<n).filter { model.nodes[$0].condition == nil && model.chance(of: $0) == nil }
         let isGate = model.nodes.map { $0.kind == .gate }
         let approverSets = (0..<n).map { Set(isGate[$0] ? nodeOwners[$0] : []) }
         let quorums = (0..<n).map { isGate[$0] ? model.quorum(ofNode: $0) : 0 }
