@@ -459,22 +459,43 @@ public enum HistoryDraft {
                     guard cnt > 0, best.map({ cnt > $0.count }) ?? true else { continue }
                     if reach[a][x] { best = (x, a, cnt) } else if reach[x][a] { best = (a, x, cnt) }
                 }
-                guard let (g, t, _) = best else {
-                    let share = HistoryDraft.percentText(repeatCases[k], of: cases)
-                    notes[a].append("\(log.activities[activities[a]]) repeats in \(share) of cases with nothing drafted between the repeats: a gate cannot send work back to itself, so replay counts these cases as rework outside a route.")
-                    continue
+                /// Makes `g` a gate sending rework to `t` unless a route from further upstream is there.
+                func install(gate g: Int, target t: Int, reject: Double) -> Bool {
+                    if let old = reworkTarget[g], old != t, !reach[t][old] { return false }
+                    reworkTarget[g] = t
+                    rejectShare[g] = reject
+                    markRoutes()
+                    return true
                 }
-                if let old = reworkTarget[g], old != t, !reach[t][old] { continue }
-                reworkTarget[g] = t
-                let gateOccurrences = max(1, occurrences[order[g]])
-                rejectShare[g] = Double(followedByRepeat[order[g] * n + order[t]]) / Double(gateOccurrences)
-                markRoutes()
+                if let (g, t, _) = best {
+                    let reject = Double(followedByRepeat[order[g] * n + order[t]]) / Double(max(1, occurrences[order[g]]))
+                    if install(gate: g, target: t, reject: reject) { continue }
+                }
+                // Back-to-back repeats (work resumed in several sessions): the language has no
+                // self-loop, so the route runs from it to the next node (or from the one before).
+                let extra = Double(occurrences[k] - caseOf[k]) / Double(max(1, occurrences[k]))
+                let share = HistoryDraft.percentText(immediateRepeats[k], of: cases)
+                let downstream = (0..<n).filter { after[$0].contains(a) }
+                    .sorted { caseCounts[$0] != caseCounts[$1] ? caseCounts[$0] > caseCounts[$1] : $0 < $1 }
+                let upstream = after[a].sorted { caseCounts[$0] != caseCounts[$1] ? caseCounts[$0] > caseCounts[$1] : $0 < $1 }
+                var done = false
+                for g in downstream where !done {
+                    done = install(gate: g, target: a, reject: extra)
+                    if done {
+                        notes[a].append("\(log.activities[activities[a]]) repeats back to back in \(share) of cases; a gate cannot send work back to itself, so \(ids[g]) sends it back.")
+                    }
+                }
+                for t in upstream where !done {
+                    done = install(gate: a, target: t, reject: extra)
+                    if done {
+                        notes[a].append("\(log.activities[activities[a]]) repeats back to back in \(share) of cases; a gate cannot send work back to itself, so the route starts at \(ids[t]).")
+                    }
+                }
             }
             for a in repeated where !onRoute[a] && notes[a].isEmpty {
                 let share = HistoryDraft.percentText(repeatCases[order[a]], of: cases)
                 notes[a].append("\(log.activities[activities[a]]) repeats in \(share) of cases, but no rework route through it fits the drafted order: replay counts these cases as rework outside a route.")
             }
-            _ = immediateRepeats
 
             assignOwners(log: log, chosenSlot: slot, position: position)
         }
