@@ -184,6 +184,22 @@ public enum Backtest {
             caseIDs: timed[first...].map { log.cases[$0.index].id }, caseStarts: starts)
     }
 
+    /// The recorded cases simulated at their recorded starts with the model calibrated on
+    /// them, cut off at the log's end: the mean lead time recorded and simulated. A model
+    /// that cannot reproduce its own history is missing something. Nil without cases.
+    public static func inSample(plan: SimulationPlan, calibration: HistoryCalibration, runs: Int = 10,
+                                seed: UInt64 = 1) -> (recorded: Double, simulated: Double)? {
+        let starts = calibration.caseStarts
+        guard starts.count >= 2, !calibration.leadTimes.isEmpty,
+              let sim = try? CaseSimulation(plan: plan, arrivals: starts, runs: runs, seed: seed) else { return nil }
+        var sum = 0.0
+        for (k, f) in sim.finish.enumerated() {
+            let start = starts[k % starts.count]
+            sum += min(f, calibration.lastInstant) - start
+        }
+        return (SimulationStatistics.mean(calibration.leadTimes), sum / Double(sim.finish.count))
+    }
+
     /// The share of real values at or below each case's forecast P50, P85 and P95.
     static func coverage(real: [Double], forecasts: [[Double]]) -> Coverage {
         var hits = (0, 0, 0)

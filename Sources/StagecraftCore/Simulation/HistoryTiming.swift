@@ -19,6 +19,8 @@ struct HistoryTiming {
     var caseStarts: [Double]
     /// Lead time of each case, in log order.
     var leadTimes: [Double]
+    /// The log's last completion.
+    var lastInstant: Double = 0
 
     init(log: EventLog, model: WorkflowModel, nodeOf: [Int?], hours: [WorkingHours?]) {
         let n = model.nodes.count
@@ -31,14 +33,15 @@ struct HistoryTiming {
         starts.reserveCapacity(log.cases.count)
         leadTimes = []
         leadTimes.reserveCapacity(log.cases.count)
-        var lastDone = [Double](repeating: -.infinity, count: n)
         var seen = [Bool](repeating: false, count: n)
         var touched: [Int] = []
+        lastInstant = -.infinity
         for c in log.cases {
             guard let first = c.occurrences.map({ $0.start ?? $0.end }).min(),
                   let last = c.occurrences.map(\.end).max() else { continue }
             starts.append(first)
             leadTimes.append(max(0, last - first))
+            lastInstant = max(lastInstant, last)
             // Occurrences in order of start (or completion), then completion.
             let order = c.occurrences.indices.sorted { a, b in
                 let x = c.occurrences[a], y = c.occurrences[b]
@@ -75,16 +78,15 @@ struct HistoryTiming {
                     touched.append(v)
                     casesWithNode[v] += 1
                 }
-                lastDone[v] = max(lastDone[v], o.end)
                 completions.append((v, o.end))
             }
             for v in touched {
                 seen[v] = false
-                lastDone[v] = -.infinity
             }
             touched.removeAll(keepingCapacity: true)
         }
         caseStarts = starts.sorted()
+        if !lastInstant.isFinite { lastInstant = 0 }
     }
 
     /// `result[v][u]`: node `u` precedes node `v` through `after` edges.

@@ -73,6 +73,8 @@ public struct HistoryCalibration: Hashable, Sendable {
     public var caseStarts: [Double] = []
     /// Recorded lead times (first start to last completion) of the cases, in log order.
     public var leadTimes: [Double] = []
+    /// The log's last completion.
+    public var lastInstant: Double = 0
 
     public static func == (a: HistoryCalibration, b: HistoryCalibration) -> Bool {
         a.processingTimes == b.processingTimes && a.executions == b.executions && a.rejectShares == b.rejectShares
@@ -148,6 +150,7 @@ public struct HistoryCalibration: Hashable, Sendable {
         casesWithNode = timing.casesWithNode
         caseStarts = timing.caseStarts
         leadTimes = timing.leadTimes
+        lastInstant = timing.lastInstant
         if hours.contains(where: { $0 != nil }) { processingTimes = timing.processing }
     }
 
@@ -203,6 +206,7 @@ public enum PlanBuilder {
             owners.append(SimOwner(id: o.id.name, capacity: cap, hours: model.hours(ofOwner: i) ?? model.calendar.hours))
         }
         let skipped = model.skipped(values: values)
+        let (variants, variantNote) = caseVariants(model: model, values: values, pinned: pinned, calibration: calibration)
         var nodes: [SimNode] = []
         var provenance: [NodeProvenance] = []
         var slaOnly: [String] = []
@@ -258,12 +262,14 @@ public enum PlanBuilder {
                     wait = .pert(optimistic: o.value, likely: m.value, pessimistic: p.value)
                 }
             }
-            // Chance: the share of recorded cases in which the node ran, else as declared.
+            // Chance: the share of recorded cases in which the node ran, among the cases
+            // whose varying params let it run, else as declared.
             var chance = 1.0
             if let declared = model.chance(of: i) {
                 chance = declared
                 if let c = calibration, c.cases > 0, i < c.casesWithNode.count {
-                    chance = Double(c.casesWithNode[i]) / Double(c.cases)
+                    let runs = variants.isEmpty ? 1 : variants.reduce(0.0) { $0 + ($1.skipped.contains(i) ? 0 : $1.probability) }
+                    chance = runs > 0 ? min(1, Double(c.casesWithNode[i]) / (Double(c.cases) * runs)) : 0
                 }
             }
             let nodeOwners = model.owners(ofNode: i)
@@ -277,14 +283,13 @@ public enum PlanBuilder {
                                              reject: rejectSource))
         }
         var warnings: [String] = []
+        if let note = variantNote { warnings.append(note) }
         if !slaOnly.isEmpty {
             warnings.append("no estimate for \(slaOnly.joined(separator: ", ")): the SLA is used as a fixed duration, so the forecast has no spread for \(slaOnly.count == 1 ? "it" : "them")")
         }
         if !nothing.isEmpty {
             warnings.append("no estimate or SLA for \(nothing.joined(separator: ", ")): \(nothing.count == 1 ? "it takes" : "they take") no time in the forecast")
         }
-        let (variants, note) = caseVariants(model: model, values: values, pinned: pinned, calibration: calibration)
-        if let note { warnings.append(note) }
         let plan = SimulationPlan(nodes: nodes, owners: owners, calendar: model.calendar, deadline: model.deadline,
                                   variants: variants)
         return BuiltPlan(plan: plan, provenance: provenance, warnings: warnings)
