@@ -1,44 +1,162 @@
-/// Drafts a starting `.flow` file from an event log (`stagecraft history draft`).
-///
-/// - One stage per frequent activity: activities with at least 1% of the events, at most the
-///   30 most frequent; each stage `matches` its activity name exactly as written.
-/// - Order: activities sorted by the median of their relative position in their cases
-///   (index / (length − 1) among the frequent activities' occurrences).
-/// - `after` edges: each activity follows the earlier activity (in that order) that most often
-///   directly precedes it; none when no earlier activity ever does. Edges only point forward, so
-///   the graph is acyclic; every node has at most one `after`, except the ending.
-/// - The last activity in the order is the only ending: every other node without successors is
-///   added to its `after` list (keeping that list free of redundant entries).
-/// - Owners: each resource belongs to the frequent activity it performs most; an activity's
-///   owner is the group of its most frequent resource's home activity, with one unit of capacity
-///   per member. Without resources, one `team` owner (capacity: one per stage) does everything.
-/// - SLAs: the observed p85 of the stage's sojourn when the draft is replayed against the same
-///   log, rounded up to whole hours (up to a day) or days.
-public enum HistoryDraft {
-    /// Most stages a draft gets.
-    public static let maxStages = 30
-    /// The least share of the events an activity needs to become a stage.
-    public static let minShare = 0.01
+import Foundation
 
+/// Thresholds of `stagecraft history draft` (the flags of the same names).
+public struct DraftOptions: Sendable, Hashable {
+    /// The least share of cases an activity must occur in to become a node, and an `after`
+    /// edge must be seen in (both nodes present, in that order) to be drafted.
+    public var minCaseShare: Double = 0.01
+    /// The most an `after` edge may be broken: the share of the cases holding both nodes in
+    /// which the later one starts before the earlier one completes.
+    public var maxDisorder: Double = 0.05
+    /// The quantile of each node's sojourn in the log that becomes its SLA.
+    public var slaPercentile: Double = 0.85
+    /// Most nodes a draft gets (the activities in most cases are kept).
+    public var maxNodes: Int = 40
+    /// Whether to write `wait`, `chance` and param shares as statements; nil: when the parser
+    /// reads them (otherwise they are written as comments).
+    public var variation: Bool? = nil
+
+    /// The defaults.
+    public init() {}
+}
+
+/// Drafts a starting `.flow` file from an event log (`stagecraft history draft`) with the
+/// *precedence miner* described in docs/discovery.md:
+///
+/// - nodes: the activities that occur (complete) in at least `minCaseShare` of the cases;
+/// - `after` edges: `a → b` when, in the cases holding both, `a`'s first completion comes no
+///   later than `b`'s first start in all but `maxDisorder` of them (and in at least
+///   `minCaseShare` of all cases), added strongest first without closing a cycle, then
+///   transitively reduced; pairs seen in both orders or overlapping stay parallel, pairs that
+///   never meet in a case are alternatives;
+/// - a node absent from some cases is optional: `chance` its case share, or, when it belongs to
+///   a group of mutually exclusive nodes with the same `after` list, a branch of a param that
+///   varies per case (`when route == "value"`);
+/// - a repeated activity becomes a rework route: a gate with `on reject ->` between it and the
+///   activity that runs between its repeats, when one of them precedes the other; else a comment;
+/// - owners from resources, capacity the peak concurrency seen; `wait`, `estimate` and `sla`
+///   from the log replayed against the drafted structure.
+public enum HistoryDraft {
     /// The `.flow` text drafted from `log`; `name` (the log's file name) goes into the title.
-    public static func draft(log: EventLog, name: String) -> String {
-        let plan = Plan(log: log)
-        let skeleton = plan.render(name: name, log: log, slas: [])
-        // Replay the skeleton to measure sojourn times under the drafted edges.
-        let checked = Checker.check(SourceFile(path: "draft.flow", text: skeleton))
-        guard let model = checked.model else { return skeleton }
-        let result = Replay.run(model: model, log: log)
-        let slas = result.stages.map { s in s.sojourn.map { slaText(p85: $0.p85) } }
-        return plan.render(name: name, log: log, slas: slas)
+    public static func draft(log: EventLog, name: String, options: DraftOptions = DraftOptions()) -> String {
+        let variation = options.variation ?? parserReadsVariation()
+        var plan = Plan(log: log, options: options)
+        var render = Rendering(plan: plan, log: log, name: name, options: options, variation: variation)
+        // Replay the skeleton to measure waiting, processing and sojourn under the drafted edges.
+        if let model = Checker.check(SourceFile(path: "draft.flow", text: render.text())).model {
+            render.measure(Replay.runKeepingSamples(model: model, log: log))
+        }
+        // Capacity: raised where the SLA schedule itself needs more than the log's peak.
+        var checked = Checker.check(SourceFile(path: "draft.flow", text: render.text()))
+        var raised = false
+        for d in checked.diagnostics where d.rule == "owner-overloaded" {
+            if let (owner, need) = overload(d.message), let k = plan.owners.firstIndex(where: { $0.id == owner }) {
+                plan.owners[k].capacity = max(plan.owners[k].capacity, need)
+                raised = true
+            }
+        }
+        if raised {
+            render.plan = plan
+            checked = Checker.check(SourceFile(path: "draft.flow", text: render.text()))
+        }
+        if let model = checked.model {
+            let r = Replay.run(model: model, log: log)
+            render.conformance = (r.conformingCases, r.caseCount)
+            checked = Checker.check(SourceFile(path: "draft.flow", text: render.text()))
+        }
+        // Rules the log itself breaks are suppressed where they fire, with the reason.
+        render.suppressions = checked.diagnostics.filter { $0.severity == .warning }.compactMap { d -> (line: Int, rule: String, reason: String)? in
+            guard let reason = logReason[d.rule] else { return nil }
+            return (line: checked.source.location(of: d.range.start).line, rule: d.rule, reason: reason)
+        }
+        let text = render.text()
+        return FlowFormatter.format(SourceFile(path: "draft.flow", text: text)).formatted ?? text
     }
 
-    /// An SLA covering `p85` seconds: whole hours up to a day, else whole days; at least 1h.
-    public static func slaText(p85: Double) -> String {
-        guard p85.isFinite, p85 > 0 else { return "1h" }
-        let hours = (p85 / 3600).rounded(.up)
+    /// Warnings that only repeat what the log shows, with the reason written after the suppression.
+    static let logReason = [
+        "multiple-endings": "the log's cases end in different ways",
+        "self-approval": "in the log the same people do this work and approve it",
+    ]
+
+    /// The owner and the count of an `owner-overloaded` message.
+    static func overload(_ message: String) -> (String, Int)? {
+        let parts = message.components(separatedBy: "'")
+        guard parts.count > 2 else { return nil }
+        let rest = parts[2].split(separator: " ")
+        guard rest.count > 1, rest[0] == "has", let n = Int(rest[1]) else { return nil }
+        return (parts[1], n)
+    }
+
+    /// Whether the parser reads `wait`, `chance` and param shares (LANGUAGE.md, "Waiting and variation").
+    public static func parserReadsVariation() -> Bool {
+        let probe = """
+        workflow "p" {
+          param route: string = "a" { "a" 60%; "b" 40% }
+          owner o
+          stage s {
+            owner o
+            wait 1h 2h 3h
+            chance 50%
+            when route == "a"
+          }
+        }
+        """
+        return !Parser.parse(SourceFile(path: "probe.flow", text: probe)).hasErrors
+    }
+
+    /// An SLA covering `seconds`: whole hours up to a day, else whole days (at most 10,000); at least 1h.
+    public static func slaText(p85 seconds: Double) -> String {
+        guard seconds.isFinite, seconds > 0 else { return "1h" }
+        let hours = (seconds / 3600).rounded(.up)
         if hours <= 24 { return "\(Int(max(1, hours)))h" }
-        let days = min((p85 / 86_400).rounded(.up), 1_000_000)
+        let days = min((seconds / 86_400).rounded(.up), 10_000)
         return "\(Int(days))d"
+    }
+
+    /// A duration near `seconds`: minutes under an hour, hours under a day, else days (at most
+    /// 10,000); never below 1m. Rounding to the nearest unit keeps the order of values.
+    public static func durationText(_ seconds: Double) -> String {
+        guard seconds.isFinite, seconds > 0 else { return "1m" }
+        let minutes = (seconds / 60).rounded()
+        if minutes < 60 { return "\(Int(max(1, minutes)))m" }
+        let hours = (seconds / 3600).rounded()
+        if hours < 24 { return "\(Int(hours))h" }
+        return "\(Int(min((seconds / 86_400).rounded(), 10_000)))d"
+    }
+
+    /// Seconds of a text made by `durationText` or `slaText`.
+    static func seconds(of text: String) -> Double {
+        let n = Double(text.dropLast()) ?? 0
+        switch text.last {
+        case "m": return n * 60
+        case "h": return n * 3600
+        default: return n * 86_400
+        }
+    }
+
+    /// `OPT LIKELY PESS` from three quantiles (p10, median, p90), or one duration when they round
+    /// alike; the pessimistic end is kept at or below `cap` seconds when given.
+    static func threePoint(_ sorted: [Double], cap: Double? = nil, single: Bool = true) -> String? {
+        guard let top = sorted.last, top > 0 else { return nil }
+        var values = [0.1, 0.5, 0.9].map { durationText(quantile(sorted, $0)) }
+        if let cap {
+            let capText = durationText(cap)
+            values = values.map { seconds(of: $0) > seconds(of: capText) ? capText : $0 }
+            // `durationText` may round the cap itself above it: step down a unit.
+            if seconds(of: capText) > cap { values = values.map { seconds(of: $0) > cap ? durationText(max(60, cap - 1800)) : $0 } }
+        }
+        if values[0] == values[2] { return single ? values[0] : values[0] + ".." + values[0] }
+        return values.joined(separator: " ")
+    }
+
+    /// The `q` quantile (linear interpolation, as `DurationStats`) of ascending `v`.
+    static func quantile(_ v: [Double], _ q: Double) -> Double {
+        guard !v.isEmpty else { return 0 }
+        let x = q * Double(v.count - 1)
+        let i = Int(x.rounded(.down))
+        let f = x - Double(i)
+        return i + 1 < v.count ? v[i] + f * (v[i + 1] - v[i]) : v[i]
     }
 
     /// A `.flow` identifier for a name: lower case ASCII letters, digits and `_`.
@@ -68,185 +186,555 @@ public enum HistoryDraft {
         return candidate
     }
 
-    /// The structure of a draft before SLAs are known.
+    /// Whole percentages of `counts` over `total` that sum to 100 (largest remainder), each at least 1.
+    static func percentages(_ counts: [Int], total: Int) -> [Int] {
+        guard total > 0, !counts.isEmpty else { return counts.map { _ in 0 } }
+        let exact = counts.map { Double($0) * 100 / Double(total) }
+        var p = exact.map { max(1, Int($0.rounded(.down))) }
+        var order = Array(counts.indices).sorted { exact[$0] - exact[$0].rounded(.down) > exact[$1] - exact[$1].rounded(.down) }
+        var k = 0
+        while p.reduce(0, +) < 100 {
+            p[order[k % order.count]] += 1
+            k += 1
+        }
+        order = Array(counts.indices).sorted { p[$0] > p[$1] }
+        k = 0
+        while p.reduce(0, +) > 100 {
+            let i = order[k % order.count]
+            if p[i] > 1 { p[i] -= 1 }
+            k += 1
+        }
+        return p
+    }
+
+    /// The drafted structure: nodes, edges, choices, rework and owners.
     struct Plan {
-        /// Log activity index of each stage, in drafted order.
-        var activities: [Int] = []
-        var ids: [String] = []
-        /// Stage → stages it comes after (indices into `activities`).
-        var after: [[Int]] = []
-        /// Owner groups: id, title, members; and each stage's owner (index into `owners`).
-        var owners: [(id: String, title: String, members: [String])] = []
-        var stageOwner: [Int] = []
-        /// Activities left out, with their event counts.
-        var leftOut: [(name: String, events: Int)] = []
-
-        init(log: EventLog) {
-            let counts = (0..<log.activities.count).map { $0 < log.activityEventCounts.count ? log.activityEventCounts[$0] : 0 }
-            let total = counts.reduce(0, +)
-            let byFrequency = (0..<log.activities.count).filter { counts[$0] > 0 }.sorted {
-                counts[$0] != counts[$1] ? counts[$0] > counts[$1] : log.activities[$0] < log.activities[$1]
-            }
-            var chosen = byFrequency.filter { Double(counts[$0]) >= HistoryDraft.minShare * Double(total) }
-            if chosen.count > HistoryDraft.maxStages { chosen = Array(chosen.prefix(HistoryDraft.maxStages)) }
-            let chosenSet = Set(chosen)
-            leftOut = byFrequency.filter { !chosenSet.contains($0) }.map { (log.activities[$0], counts[$0]) }
-
-            // Relative positions and directly-follows counts among the chosen activities.
-            var positions = [Int: [Double]]()
-            var follows = [Int: [Int: Int]]()
-            var sequence: [Int] = []
-            for c in log.cases {
-                sequence.removeAll(keepingCapacity: true)
-                for o in c.occurrences where chosenSet.contains(o.activity) { sequence.append(o.activity) }
-                let last = Double(max(1, sequence.count - 1))
-                for (i, a) in sequence.enumerated() {
-                    positions[a, default: []].append(sequence.count == 1 ? 0 : Double(i) / last)
-                    if i > 0 && sequence[i - 1] != a { follows[a, default: [:]][sequence[i - 1], default: 0] += 1 }
-                }
-            }
-            func median(_ a: Int) -> Double {
-                let v = (positions[a] ?? []).sorted()
-                guard !v.isEmpty else { return 1 }
-                return v.count % 2 == 1 ? v[v.count / 2] : (v[v.count / 2 - 1] + v[v.count / 2]) / 2
-            }
-            let medians = Dictionary(uniqueKeysWithValues: chosen.map { ($0, median($0)) })
-            let rankInFrequency = Dictionary(uniqueKeysWithValues: chosen.enumerated().map { ($1, $0) })
-            activities = chosen.sorted {
-                medians[$0]! != medians[$1]! ? medians[$0]! < medians[$1]! : rankInFrequency[$0]! < rankInFrequency[$1]!
-            }
-            var taken = Set<String>()
-            ids = activities.map { HistoryDraft.identifier(log.activities[$0], taken: &taken) }
-
-            // Edges: the most frequent earlier direct predecessor (ties: the later one in the order).
-            let n = activities.count
-            after = [[Int]](repeating: [], count: n)
-            for k in 1..<max(1, n) {
-                let incoming = follows[activities[k]] ?? [:]
-                var best: Int? = nil
-                var bestCount = 0
-                for j in 0..<k {
-                    let cnt = incoming[activities[j]] ?? 0
-                    if cnt > 0 && cnt >= bestCount { best = j; bestCount = cnt }
-                }
-                if let b = best { after[k] = [b] }
-            }
-            if n > 1 {
-                var hasSuccessor = [Bool](repeating: false, count: n)
-                for k in 0..<n { for p in after[k] { hasSuccessor[p] = true } }
-                var ending = after[n - 1]
-                for k in 0..<(n - 1) where !hasSuccessor[k] && !ending.contains(k) { ending.append(k) }
-                // Drop entries that precede another entry (the chain reaches the ending anyway).
-                func precedes(_ a: Int, _ b: Int) -> Bool {
-                    var stack = [b]
-                    var seen = Set<Int>()
-                    while let x = stack.popLast() {
-                        for p in after[x] where seen.insert(p).inserted {
-                            if p == a { return true }
-                            stack.append(p)
-                        }
-                    }
-                    return false
-                }
-                after[n - 1] = ending.filter { a in !ending.contains { b in b != a && precedes(a, b) } }.sorted()
-            }
-
-            // Owners from resources.
-            var resourceActivity = [Int: [Int: Int]]()
-            for c in log.cases {
-                for o in c.occurrences where chosenSet.contains(o.activity) {
-                    if let r = o.resource { resourceActivity[r, default: [:]][o.activity, default: 0] += 1 }
-                }
-            }
-            if resourceActivity.isEmpty {
-                owners = [("team", "Team", [])]
-                stageOwner = [Int](repeating: 0, count: n)
-                return
-            }
-            let order = Dictionary(uniqueKeysWithValues: activities.enumerated().map { ($1, $0) })
-            // Home activity (stage index) of each resource: the one it does most, ties by order.
-            var home = [Int: Int]()
-            // Each stage's most frequent resource, ties by name.
-            var topResource = [Int: (resource: Int, count: Int)]()
-            for r in resourceActivity.keys.sorted() {
-                let acts = resourceActivity[r]!
-                var best = -1, bestCount = -1
-                for (a, cnt) in acts {
-                    let s = order[a]!
-                    if cnt > bestCount || (cnt == bestCount && s < best) { best = s; bestCount = cnt }
-                }
-                home[r] = best
-                for (a, cnt) in acts {
-                    let s = order[a]!
-                    if let t = topResource[s] {
-                        if cnt > t.count || (cnt == t.count && log.resources[r] < log.resources[t.resource]) {
-                            topResource[s] = (r, cnt)
-                        }
-                    } else {
-                        topResource[s] = (r, cnt)
-                    }
-                }
-            }
-            // A stage's group is its top resource's home stage.
-            var group = [Int](repeating: -1, count: n)
-            for s in 0..<n { group[s] = topResource[s].flatMap { home[$0.resource] } ?? -1 }
-            // Groups in use; stages without resources share a `team` owner.
-            let used = Set(group.filter { $0 >= 0 }).sorted()
-            var ownerOfGroup = [Int: Int]()
-            for (k, g) in used.enumerated() {
-                ownerOfGroup[g] = k
-                owners.append((ids[g] + "_team", "Who mostly does " + log.activities[activities[g]], []))
-            }
-            var teamOwner: Int? = nil
-            stageOwner = group.map { g in
-                if g >= 0, let k = ownerOfGroup[g] { return k }
-                if teamOwner == nil {
-                    teamOwner = owners.count
-                    owners.append(("team", "Team", []))
-                }
-                return teamOwner!
-            }
-            // Members: each resource joins the owner of its home stage.
-            var members = [[String]](repeating: [], count: owners.count)
-            for (r, h) in home { members[stageOwner[h]].append(log.resources[r]) }
-            for k in 0..<owners.count { owners[k].members = members[k].sorted() }
+        struct Owner {
+            var id: String
+            var title: String
+            var members: [String]
+            var capacity: Int
+        }
+        struct Param {
+            var name: String
+            /// Values with their whole percentages, most frequent first (the default).
+            var values: [(value: String, percent: Int)]
         }
 
-        /// The `.flow` text; `slas[i]` is stage i's SLA (missing entries: none).
-        func render(name: String, log: EventLog, slas: [String?]) -> String {
-            let base = name.split(separator: "/").last.map(String.init) ?? name
-            var s = "# Drafted by `stagecraft history draft` from \(base): \(log.cases.count) cases, "
-                + "\(log.eventCount) events.\n"
-            s += "# Review the order, owners and SLAs (observed p85 of sojourn) before relying on it.\n"
-            if !leftOut.isEmpty {
-                let shown = leftOut.prefix(20).map { "\($0.name) (\($0.events))" }.joined(separator: ", ")
-                s += "# Left out (rare activities): " + shown.replacingOccurrences(of: "\n", with: " ")
-                    + (leftOut.count > 20 ? ", and \(leftOut.count - 20) more" : "") + "\n"
-            }
-            s += "workflow \(FlowFormatter.quoted("Drafted from " + base)) {\n"
-            for o in owners {
-                s += "  owner \(o.id) \(FlowFormatter.quoted(o.title)) {\n"
-                // A group can work on one item per member at once; a `team` without named members is
-                // not limited (one per stage), so parallel branches do not look overloaded.
-                s += "    capacity \(o.members.isEmpty ? max(1, activities.count) : o.members.count)\n"
-                if !o.members.isEmpty {
-                    let chunks = stride(from: 0, to: o.members.count, by: 6).map {
-                        o.members[$0..<min($0 + 6, o.members.count)].map(FlowFormatter.quoted).joined(separator: ", ")
-                    }
-                    s += "    members " + chunks.joined(separator: ",\n      ") + "\n"
+        var cases = 0
+        /// Log activity of each node, in drafted (topological) order.
+        var activities: [Int] = []
+        var ids: [String] = []
+        /// Node → nodes it comes after (indices into `activities`).
+        var after: [[Int]] = []
+        /// Cases in which each node occurs.
+        var caseCounts: [Int] = []
+        /// `chance` share of optional nodes outside a choice.
+        var chance: [Double?] = []
+        /// The choice a node is a branch of: index into `params` and its value.
+        var branch: [(param: Int, value: String)?] = []
+        var params: [Param] = []
+        /// `on reject` target of nodes drafted as gates, and their reject share.
+        var reworkTarget: [Int?] = []
+        var rejectShare: [Double] = []
+        /// Comments written before a node's statements.
+        var notes: [[String]] = []
+        var owners: [Owner] = []
+        /// Owner of each node (stage owner; a gate's first approver).
+        var nodeOwner: [Int] = []
+        /// A gate's approvers (owners whose members performed it), beyond `nodeOwner`.
+        var approvers: [[Int]] = []
+        /// Activities left out, with the cases they occur in.
+        var leftOut: [(name: String, cases: Int)] = []
+
+        init(log: EventLog, options: DraftOptions) {
+            cases = log.cases.count
+            let activityCount = log.activities.count
+            // Cases per activity (occurrences are completions; lifecycle pairs are one occurrence).
+            var inCases = [Int](repeating: 0, count: activityCount)
+            var mark = [Int](repeating: -1, count: activityCount)
+            for (ci, c) in log.cases.enumerated() {
+                for o in c.occurrences where mark[o.activity] != ci {
+                    mark[o.activity] = ci
+                    inCases[o.activity] += 1
                 }
-                s += "  }\n"
             }
-            for (k, a) in activities.enumerated() {
-                s += "\n  stage \(ids[k]) \(FlowFormatter.quoted(log.activities[a])) {\n"
-                if !after[k].isEmpty { s += "    after " + after[k].map { ids[$0] }.joined(separator: ", ") + "\n" }
-                s += "    owner \(owners[stageOwner[k]].id)\n"
-                if k < slas.count, let sla = slas[k] { s += "    sla \(sla)\n" }
-                s += "    matches \(FlowFormatter.quoted(log.activities[a]))\n"
-                s += "  }\n"
+            let minCases = max(1, Int((options.minCaseShare * Double(cases)).rounded(.up)))
+            let byCases = (0..<activityCount).filter { inCases[$0] > 0 }.sorted {
+                inCases[$0] != inCases[$1] ? inCases[$0] > inCases[$1] : log.activities[$0] < log.activities[$1]
             }
-            s += "}\n"
-            return s
+            var chosen = byCases.filter { inCases[$0] >= minCases }
+            if chosen.count > options.maxNodes { chosen = Array(chosen.prefix(options.maxNodes)) }
+            let chosenSet = Set(chosen)
+            leftOut = byCases.filter { !chosenSet.contains($0) }.map { (log.activities[$0], inCases[$0]) }
+            let n = chosen.count
+            var slot = [Int](repeating: -1, count: activityCount)
+            for (k, a) in chosen.enumerated() { slot[a] = k }
+
+            // Pair statistics over cases.
+            var both = [Int](repeating: 0, count: n * n)
+            var before = [Int](repeating: 0, count: n * n)
+            var between = [Int](repeating: 0, count: n * n)
+            var repeatCases = [Int](repeating: 0, count: n)
+            var immediateRepeats = [Int](repeating: 0, count: n)
+            var positionSum = [Double](repeating: 0, count: n)
+            var occurrences = [Int](repeating: 0, count: n)
+            var followedByRepeat = [Int](repeating: 0, count: n * n)
+            var firstStart = [Double](repeating: 0, count: n)
+            var firstEnd = [Double](repeating: 0, count: n)
+            var count = [Int](repeating: 0, count: n)
+            var positioned = [Bool](repeating: false, count: n)
+            var present: [Int] = []
+            var seq: [Int] = []
+            for c in log.cases {
+                present.removeAll(keepingCapacity: true)
+                seq.removeAll(keepingCapacity: true)
+                for o in c.occurrences {
+                    let k = slot[o.activity]
+                    guard k >= 0 else { continue }
+                    seq.append(k)
+                    if count[k] == 0 {
+                        present.append(k)
+                        firstStart[k] = o.start ?? o.end
+                        firstEnd[k] = o.end
+                    }
+                    count[k] += 1
+                }
+                let last = Double(max(1, seq.count - 1))
+                for (i, k) in seq.enumerated() {
+                    occurrences[k] += 1
+                    if !positioned[k] {
+                        positioned[k] = true
+                        positionSum[k] += Double(i) / last
+                    }
+                }
+                for a in present {
+                    for b in present where a != b {
+                        both[a * n + b] += 1
+                        if firstEnd[a] <= firstStart[b] { before[a * n + b] += 1 }
+                    }
+                    if count[a] > 1 { repeatCases[a] += 1 }
+                }
+                // Rework: what runs between an activity's repeats, and who precedes a repeat.
+                for (i, k) in seq.enumerated() where count[k] > 1 {
+                    guard let j = seq[(i + 1)...].firstIndex(of: k) else { continue }
+                    if j == i + 1 { immediateRepeats[k] += 1 }
+                    var seen = Set<Int>()
+                    for x in seq[(i + 1)..<j] where x != k && seen.insert(x).inserted {
+                        between[k * n + x] += 1
+                        followedByRepeat[x * n + k] += 1
+                    }
+                }
+                for k in present {
+                    count[k] = 0
+                    positioned[k] = false
+                }
+            }
+            let caseOf = chosen.map { inCases[$0] }
+
+            // Edges, strongest first, without cycles; then the transitive reduction.
+            let minEdge = minCases
+            var candidates: [(Int, Int)] = []
+            for a in 0..<n {
+                for b in 0..<n where a != b {
+                    let co = both[a * n + b], ok = before[a * n + b]
+                    if ok >= minEdge && Double(co - ok) <= options.maxDisorder * Double(co) { candidates.append((a, b)) }
+                }
+            }
+            candidates.sort {
+                let x = before[$0.0 * n + $0.1], y = before[$1.0 * n + $1.1]
+                return x != y ? x > y : ($0.0, $0.1) < ($1.0, $1.1)
+            }
+            var succ = [Set<Int>](repeating: [], count: n)
+            func reaches(_ from: Int, _ to: Int, skipping edge: (Int, Int)? = nil) -> Bool {
+                var stack = [from]
+                var seen = Set([from])
+                while let x = stack.popLast() {
+                    for y in succ[x] {
+                        if let e = edge, e.0 == x, e.1 == y { continue }
+                        if y == to { return true }
+                        if seen.insert(y).inserted { stack.append(y) }
+                    }
+                }
+                return false
+            }
+            for (a, b) in candidates where !reaches(b, a) { succ[a].insert(b) }
+            for a in 0..<n {
+                for b in succ[a].sorted() where reaches(a, b, skipping: (a, b)) { succ[a].remove(b) }
+            }
+            var pred = [[Int]](repeating: [], count: n)
+            for a in 0..<n { for b in succ[a] { pred[b].append(a) } }
+
+            // Drafted order: topological, ties by mean relative position of the first occurrence.
+            let meanPosition = (0..<n).map { caseOf[$0] > 0 ? positionSum[$0] / Double(caseOf[$0]) : 1 }
+            var indegree = pred.map(\.count)
+            var order: [Int] = []
+            var ready = (0..<n).filter { indegree[$0] == 0 }
+            while !ready.isEmpty {
+                ready.sort { meanPosition[$0] != meanPosition[$1] ? meanPosition[$0] < meanPosition[$1] : caseOf[$0] > caseOf[$1] }
+                let x = ready.removeFirst()
+                order.append(x)
+                for y in succ[x] {
+                    indegree[y] -= 1
+                    if indegree[y] == 0 { ready.append(y) }
+                }
+            }
+            var position = [Int](repeating: 0, count: n)
+            for (i, k) in order.enumerated() { position[k] = i }
+            activities = order.map { chosen[$0] }
+            var taken = Set<String>()
+            ids = activities.map { HistoryDraft.identifier(log.activities[$0], taken: &taken) }
+            after = order.map { k in pred[k].map { position[$0] }.sorted() }
+            caseCounts = order.map { caseOf[$0] }
+            notes = [[String]](repeating: [], count: n)
+
+            // Reachability in drafted indices, for choices and rework.
+            var reach = [[Bool]](repeating: [Bool](repeating: false, count: n), count: n)
+            for i in (0..<n).reversed() {
+                for j in 0..<n where after[j].contains(i) {
+                    reach[i][j] = true
+                    for k in 0..<n where reach[j][k] { reach[i][k] = true }
+                }
+            }
+
+            // Optional nodes and exclusive choices (same `after` list, never together in a case).
+            chance = [Double?](repeating: nil, count: n)
+            branch = [(param: Int, value: String)?](repeating: nil, count: n)
+            let optional = (0..<n).filter { Double(caseCounts[$0]) < 0.995 * Double(cases) }
+            func exclusive(_ i: Int, _ j: Int) -> Bool {
+                let co = both[order[i] * n + order[j]]
+                return Double(co) <= options.maxDisorder * Double(min(caseCounts[i], caseCounts[j])) && co * 100 < cases
+            }
+            var grouped = Set<Int>()
+            var groups: [[Int]] = []
+            for i in optional.sorted(by: { caseCounts[$0] != caseCounts[$1] ? caseCounts[$0] > caseCounts[$1] : $0 < $1 })
+            where !grouped.contains(i) {
+                var group = [i]
+                for j in optional where j != i && !grouped.contains(j) && after[j] == after[i]
+                    && group.allSatisfy({ exclusive($0, j) }) {
+                    group.append(j)
+                }
+                guard group.count > 1 else { continue }
+                grouped.formUnion(group)
+                groups.append(group)
+            }
+            var paramNames = Set<String>()
+            for group in groups.sorted(by: { $0.min()! < $1.min()! }) {
+                let anchor = after[group[0]].last.map { "route_after_" + ids[$0] } ?? "route_at_start"
+                let name = HistoryDraft.identifier(anchor, taken: &paramNames)
+                let members = group.sorted { caseCounts[$0] != caseCounts[$1] ? caseCounts[$0] > caseCounts[$1] : $0 < $1 }
+                var counts = members.map { caseCounts[$0] }
+                var values = members.map { ids[$0] }
+                let covered = counts.reduce(0, +)
+                if covered < cases {
+                    counts.append(cases - covered)
+                    values.append("none")
+                }
+                let shares = HistoryDraft.percentages(counts, total: max(cases, covered))
+                var pairs = zip(values, shares).map { (value: $0, percent: $1) }
+                pairs.sort { $0.percent != $1.percent ? $0.percent > $1.percent : $0.value < $1.value }
+                for v in members { branch[v] = (params.count, ids[v]) }
+                params.append(Param(name: name, values: pairs))
+            }
+            for i in optional where branch[i] == nil { chance[i] = Double(caseCounts[i]) / Double(max(1, cases)) }
+
+            // Rework routes: a gate between a repeated node and what runs between its repeats.
+            reworkTarget = [Int?](repeating: nil, count: n)
+            rejectShare = [Double](repeating: 0, count: n)
+            var onRoute = [Bool](repeating: false, count: n)
+            func markRoutes() {
+                onRoute = [Bool](repeating: false, count: n)
+                for g in 0..<n {
+                    guard let t = reworkTarget[g] else { continue }
+                    for x in 0..<n where x == t || x == g || (reach[t][x] && reach[x][g]) { onRoute[x] = true }
+                }
+            }
+            let repeated = (0..<n).filter { repeatCases[order[$0]] > 0 }
+                .sorted { repeatCases[order[$0]] != repeatCases[order[$1]] ? repeatCases[order[$0]] > repeatCases[order[$1]] : $0 < $1 }
+            for a in repeated where !onRoute[a] {
+                let k = order[a]
+                var best: (gate: Int, target: Int, count: Int)? = nil
+                for x in 0..<n where x != a {
+                    let cnt = between[k * n + order[x]]
+                    guard cnt > 0, best.map({ cnt > $0.count }) ?? true else { continue }
+                    if reach[a][x] { best = (x, a, cnt) } else if reach[x][a] { best = (a, x, cnt) }
+                }
+                /// Makes `g` a gate sending rework to `t` unless a route from further upstream is there.
+                func install(gate g: Int, target t: Int, reject: Double) -> Bool {
+                    if let old = reworkTarget[g], old != t, !reach[t][old] { return false }
+                    reworkTarget[g] = t
+                    rejectShare[g] = reject
+                    markRoutes()
+                    return true
+                }
+                if let (g, t, _) = best {
+                    let reject = Double(followedByRepeat[order[g] * n + order[t]]) / Double(max(1, occurrences[order[g]]))
+                    if install(gate: g, target: t, reject: reject) { continue }
+                }
+                // Back-to-back repeats (work resumed in several sessions): the language has no
+                // self-loop, so the route runs from it to the next node (or from the one before).
+                let extra = Double(occurrences[k] - caseOf[k]) / Double(max(1, occurrences[k]))
+                let share = HistoryDraft.percentText(immediateRepeats[k], of: cases)
+                let downstream = (0..<n).filter { after[$0].contains(a) }
+                    .sorted { caseCounts[$0] != caseCounts[$1] ? caseCounts[$0] > caseCounts[$1] : $0 < $1 }
+                let upstream = after[a].sorted { caseCounts[$0] != caseCounts[$1] ? caseCounts[$0] > caseCounts[$1] : $0 < $1 }
+                var done = false
+                for g in downstream where !done {
+                    done = install(gate: g, target: a, reject: extra)
+                    if done {
+                        notes[a].append("\(log.activities[activities[a]]) repeats back to back in \(share) of cases; a gate cannot send work back to itself, so \(ids[g]) sends it back.")
+                    }
+                }
+                for t in upstream where !done {
+                    done = install(gate: a, target: t, reject: extra)
+                    if done {
+                        notes[a].append("\(log.activities[activities[a]]) repeats back to back in \(share) of cases; a gate cannot send work back to itself, so the route starts at \(ids[t]).")
+                    }
+                }
+            }
+            for a in repeated where !onRoute[a] && notes[a].isEmpty {
+                let share = HistoryDraft.percentText(repeatCases[order[a]], of: cases)
+                notes[a].append("\(log.activities[activities[a]]) repeats in \(share) of cases, but no rework route through it fits the drafted order: replay counts these cases as rework outside a route.")
+            }
+
+            assignOwners(log: log, chosenSlot: slot, position: position)
+        }
+
+        /// Owners from resources: each resource joins the node it performs most; a node's owner is
+        /// the group of its most frequent resource; capacity is the group's peak concurrency.
+        mutating func assignOwners(log: EventLog, chosenSlot slot: [Int], position: [Int]) {
+            let n = activities.count
+            func node(_ a: Int) -> Int? { slot[a] >= 0 ? position[slot[a]] : nil }
+            var work = [Int: [Int: Int]]()
+            for c in log.cases {
+                for o in c.occurrences {
+                    if let v = node(o.activity), let r = o.resource { work[r, default: [:]][v, default: 0] += 1 }
+                }
+            }
+            nodeOwner = [Int](repeating: 0, count: n)
+            approvers = [[Int]](repeating: [], count: n)
+            if work.isEmpty {
+                owners = [Owner(id: "team", title: "Team", members: [], capacity: 1)]
+                owners[0].capacity = peak(log: log) { o in node(o.activity) != nil }
+                return
+            }
+            var home = [Int: Int]()
+            var top = [Int: (resource: Int, count: Int)]()
+            for r in work.keys.sorted() {
+                let acts = work[r]!
+                var best = -1, bestCount = -1
+                for (v, cnt) in acts where cnt > bestCount || (cnt == bestCount && v < best) {
+                    best = v
+                    bestCount = cnt
+                }
+                home[r] = best
+                for (v, cnt) in acts {
+                    if let t = top[v], !(cnt > t.count || (cnt == t.count && log.resources[r] < log.resources[t.resource])) { continue }
+                    top[v] = (r, cnt)
+                }
+            }
+            let group = (0..<n).map { v in top[v].flatMap { home[$0.resource] } ?? -1 }
+            var ownerOfGroup = [Int: Int]()
+            for g in Set(group.filter { $0 >= 0 }).sorted() {
+                ownerOfGroup[g] = owners.count
+                owners.append(Owner(id: ids[g] + "_team", title: "Who mostly does " + log.activities[activities[g]],
+                                    members: [], capacity: 1))
+            }
+            var team: Int? = nil
+            for v in 0..<n {
+                if group[v] >= 0, let k = ownerOfGroup[group[v]] {
+                    nodeOwner[v] = k
+                } else {
+                    if team == nil {
+                        team = owners.count
+                        owners.append(Owner(id: "team", title: "Team", members: [], capacity: 1))
+                    }
+                    nodeOwner[v] = team!
+                }
+            }
+            var ownerOfResource = [Int: Int]()
+            for (r, h) in home {
+                ownerOfResource[r] = nodeOwner[h]
+                owners[nodeOwner[h]].members.append(log.resources[r])
+            }
+            for k in owners.indices { owners[k].members.sort() }
+            for v in 0..<n where reworkTarget[v] != nil {
+                let others = Set((work.filter { $0.value[v] != nil }.keys).compactMap { ownerOfResource[$0] })
+                approvers[v] = others.subtracting([nodeOwner[v]]).sorted()
+            }
+            for k in owners.indices {
+                owners[k].capacity = peak(log: log) { o in
+                    guard let v = node(o.activity) else { return false }
+                    if let r = o.resource, let w = ownerOfResource[r] { return w == k }
+                    return nodeOwner[v] == k
+                }
+            }
+        }
+
+        /// Most occurrences in progress at once among those `counts` selects; at least 1.
+        func peak(log: EventLog, counts: (Occurrence) -> Bool) -> Int {
+            var starts: [Double] = []
+            var ends: [Double] = []
+            for c in log.cases {
+                for o in c.occurrences where counts(o) {
+                    if let s = o.start, o.end > s {
+                        starts.append(s)
+                        ends.append(o.end)
+                    }
+                }
+            }
+            return max(1, ConcurrencyProfile(starts: &starts, ends: &ends, capacity: 1).peak)
+        }
+    }
+
+    /// `n` of `total` as a whole percentage (`<1%` for a few).
+    static func percentText(_ n: Int, of total: Int) -> String {
+        guard total > 0 else { return "0%" }
+        let p = Double(n) * 100 / Double(total)
+        return p > 0 && p < 1 ? "<1%" : "\(Int(p.rounded()))%"
+    }
+
+    /// The text of a plan, with the figures measured by replaying it.
+    struct Rendering {
+        var plan: Plan
+        let log: EventLog
+        let name: String
+        let options: DraftOptions
+        let variation: Bool
+        var waits: [String?] = []
+        var estimates: [String?] = []
+        var slas: [String?] = []
+        var conformance: (conforming: Int, cases: Int)? = nil
+        var suppressions: [(line: Int, rule: String, reason: String)] = []
+
+        init(plan: Plan, log: EventLog, name: String, options: DraftOptions, variation: Bool) {
+            self.plan = plan
+            self.log = log
+            self.name = name
+            self.options = options
+            self.variation = variation
+        }
+
+        /// `wait`, `estimate` and `sla` of each node from a replay of the skeleton.
+        mutating func measure(_ result: ReplayResult) {
+            let q = options.slaPercentile
+            slas = result.stages.map { s in
+                s.samples.flatMap { $0.sojourn.isEmpty ? nil : HistoryDraft.slaText(p85: HistoryDraft.quantile($0.sojourn, q)) }
+            }
+            waits = result.stages.map { s in
+                guard let x = s.samples else { return nil }
+                // Without recorded starts, waiting is not measured apart: ready → done stands for it.
+                return HistoryDraft.threePoint(x.processing.isEmpty ? x.sojourn : x.waiting)
+            }
+            estimates = result.stages.enumerated().map { v, s in
+                guard let x = s.samples, !x.processing.isEmpty else { return nil }
+                return HistoryDraft.threePoint(x.processing, cap: v < slas.count ? slas[v].map(HistoryDraft.seconds(of:)) : nil,
+                                              single: false)
+            }
+        }
+
+        /// The `.flow` text (before `fmt`, which the caller runs).
+        func text() -> String {
+            var lines: [String] = []
+            let base = name.split(separator: "/").last.map(String.init) ?? name
+            var first = Double.infinity, last = -Double.infinity
+            for c in log.cases {
+                for o in c.occurrences {
+                    first = min(first, o.start ?? o.end)
+                    last = max(last, o.end)
+                }
+            }
+            let period = first <= last ? ", \(String(formatInstant(first).prefix(10))) to \(String(formatInstant(last).prefix(10)))" : ""
+            lines.append("# Drafted by `stagecraft history draft` from \(base): \(log.cases.count) cases, \(log.eventCount) events\(period).")
+            lines.append("# Discovery: precedence miner (docs/discovery.md): nodes in at least \(pct(options.minCaseShare)) of cases, `after`")
+            lines.append("# edges broken in at most \(pct(options.maxDisorder)) of the cases holding both nodes.")
+            lines.append("# SLA: p\(Int((options.slaPercentile * 100).rounded())) of each node's sojourn (ready -> done) in this log; wait and estimate: p10, median, p90.")
+            if let (ok, total) = conformance {
+                lines.append("# Replayed against this log, the draft conforms for \(HistoryDraft.percentText(ok, of: total)) of its cases (\(ok) of \(total)).")
+            }
+            if !variation {
+                lines.append("# This parser does not read `wait`, `chance` or param shares yet: they are written as comments.")
+            }
+            if !plan.leftOut.isEmpty {
+                let shown = plan.leftOut.prefix(12).map { "\($0.name.replacingOccurrences(of: "\n", with: " ")) (\($0.cases) cases)" }
+                lines.append("# Left out (in fewer than \(pct(options.minCaseShare)) of cases): " + shown.joined(separator: ", ")
+                    + (plan.leftOut.count > 12 ? ", and \(plan.leftOut.count - 12) more" : ""))
+            }
+            lines.append("workflow \(FlowFormatter.quoted("Drafted from " + base)) {")
+            for p in plan.params {
+                let shares = p.values.map { "\(FlowFormatter.quoted($0.value)) \($0.percent)%" }.joined(separator: "; ")
+                let head = "  param \(p.name): string = \(FlowFormatter.quoted(p.values[0].value))"
+                if variation {
+                    lines.append(head + " { " + shares + " }")
+                } else {
+                    lines.append("  # shares: " + shares)
+                    lines.append(head)
+                }
+            }
+            if !plan.params.isEmpty { lines.append("") }
+            for o in plan.owners {
+                lines.append("  owner \(o.id) \(FlowFormatter.quoted(o.title)) {")
+                lines.append("    capacity \(o.capacity)")
+                if !o.members.isEmpty {
+                    let chunks = stride(from: 0, to: o.members.count, by: 4).map {
+                        o.members[$0..<min($0 + 4, o.members.count)].map(FlowFormatter.quoted).joined(separator: ", ")
+                    }
+                    lines.append("    members " + chunks.joined(separator: ",\n      "))
+                }
+                lines.append("  }")
+            }
+            for (v, a) in plan.activities.enumerated() {
+                lines.append("")
+                for note in plan.notes[v] { lines.append("  # " + note) }
+                let isGate = plan.reworkTarget[v] != nil
+                lines.append("  \(isGate ? "gate" : "stage") \(plan.ids[v]) \(FlowFormatter.quoted(log.activities[a])) {")
+                if !plan.after[v].isEmpty { lines.append("    after " + plan.after[v].map { plan.ids[$0] }.joined(separator: ", ")) }
+                if let b = plan.branch[v] {
+                    lines.append("    when \(plan.params[b.param].name) == \(FlowFormatter.quoted(b.value))")
+                }
+                if let c = plan.chance[v] {
+                    let text = "chance \(max(1, min(99, Int((c * 100).rounded()))))%"
+                    lines.append(variation ? "    " + text : "    # " + text)
+                }
+                let owner = plan.owners[plan.nodeOwner[v]].id
+                if let t = plan.reworkTarget[v] {
+                    lines.append("    approvers " + ([owner] + plan.approvers[v].map { plan.owners[$0].id }).joined(separator: ", "))
+                    lines.append("    quorum 1")
+                    lines.append("    reject \(max(1, min(99, Int((plan.rejectShare[v] * 100).rounded()))))%")
+                    lines.append("    on reject -> \(plan.ids[t])")
+                } else {
+                    lines.append("    owner \(owner)")
+                }
+                if v < waits.count, let w = waits[v] { lines.append(variation ? "    wait " + w : "    # wait " + w) }
+                if v < estimates.count, let e = estimates[v] { lines.append("    estimate " + e) }
+                if v < slas.count, let s = slas[v] { lines.append("    sla " + s) }
+                lines.append("    matches \(FlowFormatter.quoted(log.activities[a]))")
+                lines.append("  }")
+            }
+            lines.append("}")
+            // Suppressions go on the line before the one they silence (lines are 1-based).
+            var text = ""
+            var byLine: [Int: [(line: Int, rule: String, reason: String)]] = [:]
+            for s in suppressions where !(byLine[s.line] ?? []).contains(where: { $0.rule == s.rule }) {
+                byLine[s.line, default: []].append(s)
+            }
+            var lineNumber = 0
+            for line in lines {
+                for sub in line.split(separator: "\n", omittingEmptySubsequences: false) {
+                    lineNumber += 1
+                    for s in byLine[lineNumber] ?? [] {
+                        let indent = sub.prefix { $0 == " " }
+                        text += "\(indent)# stagecraft-ignore \(s.rule) -- \(s.reason)\n"
+                    }
+                    text += sub + "\n"
+                }
+            }
+            return text
+        }
+
+        private func pct(_ x: Double) -> String {
+            let p = x * 100
+            return p == p.rounded() ? "\(Int(p))%" : "\(p)%"
         }
     }
 }

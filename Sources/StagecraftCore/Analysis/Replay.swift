@@ -18,6 +18,13 @@ public enum Replay {
         ReplayEngine(model: model, log: log).run()
     }
 
+    /// A replay whose stages keep their sorted samples (for `history draft`).
+    static func runKeepingSamples(model: WorkflowModel, log: EventLog) -> ReplayResult {
+        var engine = ReplayEngine(model: model, log: log)
+        engine.keepSamples = true
+        return engine.run()
+    }
+
     /// The owner each log resource stands for: the first owner (in declaration order) whose
     /// `members` spell the name exactly, else the first that spells it ignoring case; a
     /// resource no member claims stands for the owner whose ID it spells.
@@ -134,10 +141,14 @@ public struct StageReplay: Sendable {
     public var slaBreaches: Int
     /// Cases in which the node occurs more than once.
     public var reworkCases: Int
-    /// Σ sojourn / Σ case lead time.
+    /// The part of all cases' lead time attributed to this node (see `LeadTimeAttribution`) over
+    /// Σ case lead time; the shares of all nodes sum to at most 1.
     public var leadTimeShare: Double
     /// Time this node's occurrences waited while one of its owners was at capacity.
     public var waitedAtCapacity: Double
+    /// The sorted samples behind `processing`, `waiting` and `sojourn`, kept only when asked
+    /// for (`history draft` reads quantiles other than those of `DurationStats`).
+    var samples: StageSamples? = nil
 
     /// Breaches as a share of occurrences; nil without an SLA or occurrences.
     public var breachRate: Double? {
@@ -146,11 +157,18 @@ public struct StageReplay: Sendable {
     }
 }
 
+/// The sorted per-occurrence durations of one node, in seconds.
+struct StageSamples: Sendable {
+    var processing: [Double]
+    var waiting: [Double]
+    var sojourn: [Double]
+}
+
 /// The kinds of conformance violation, with their JSON names.
 public enum ViolationKind: String, Sendable, CaseIterable {
     /// A node started before one of its `after` nodes (that occurs in the case) completed.
     case outOfOrder = "out-of-order"
-    /// A finished case lacks a node without `when`.
+    /// A finished case lacks a node without `when` or `chance`.
     case missingRequired = "missing-required"
     /// A gate's recorded approvers stand for fewer owners than its quorum.
     case gateWithoutApprovals = "gate-without-approvals"
@@ -377,6 +395,8 @@ struct ReplayEngine: Sendable {
     /// Node → the owners it loads (stage owner or gate approvers).
     let nodeOwners: [[Int]]
     let predecessors: [[Int]]
+    /// Whether each `StageReplay` keeps its samples.
+    var keepSamples = false
 
     init(model: WorkflowModel, log: EventLog) {
         self.model = model
@@ -536,13 +556,15 @@ struct ReplayEngine: Sendable {
         var caseCounts = [Int](repeating: 0, count: n)
         var reworkCases = [Int](repeating: 0, count: n)
         var breaches = [Int](repeating: 0, count: n)
-        var sojournTotal = [Double](repeating: 0, count: n)
+        var attributed = [Double](repeating: 0, count: n)
+        var attribution = LeadTimeAttribution()
         var stageWaitedAtCapacity = [Double](repeating: 0, count: n)
         var ownerWaitedAtCapacity = [Double](repeating: 0, count: ownerCount)
         let slas = model.nodes.map { $0.sla?.value }
         let calendar = model.calendar
         let isFinal = (0..<n).map { model.graph.successors[$0].isEmpty }
-        let required = (0..<n).filter { model.nodes[$0].condition == nil }
+        // Optional: a node with `when` (skipped when false, e.g. a branch of a varying param) or `chance`.
+        let required = (0..<n).filter { model.nodes[$0].condition == nil && model.chance(of: $0) == nil }
         let isGate = model.nodes.map { $0.kind == .gate }
         let approverSets = (0..<n).map { Set(isGate[$0] ? nodeOwners[$0] : []) }
         let quorums = (0..<n).map { isGate[$0] ? model.quorum(ofNode: $0) : 0 }
@@ -594,6 +616,7 @@ struct ReplayEngine: Sendable {
             first = min(first, caseStart)
             last = max(last, caseEnd)
             leadTimes.append(caseEnd - caseStart)
+            attribution.attribute(occs, node: { node(of: $0) }, into: &attributed)
 
             touched.removeAll(keepingCapacity: true)
             for o in occs {
@@ -627,7 +650,6 @@ struct ReplayEngine: Sendable {
                 }
                 let stay = o.end - ready
                 sojourn.append(v, stay)
-                sojournTotal[v] += stay
                 if let s = o.start {
                     processing.append(v, o.end - s)
                     waiting.append(v, max(0, s - ready))
@@ -699,14 +721,17 @@ struct ReplayEngine: Sendable {
             if let v = activityNode[a] { activitiesOfNode[v].append(name) }
         }
         for v in 0..<n {
+            let kept = keepSamples ? StageSamples(
+                processing: Array(processing.sorted(v)), waiting: Array(waiting.sorted(v)),
+                sojourn: Array(sojourn.sorted(v))) : nil
             stages.append(StageReplay(
                 node: v, id: model.nodes[v].id.name, kind: model.nodes[v].kind,
                 activities: activitiesOfNode[v].sorted(), count: counts[v], cases: caseCounts[v],
                 processing: DurationStats(sortedBuffer: processing.sorted(v)),
                 waiting: DurationStats(sortedBuffer: waiting.sorted(v)),
                 sojourn: DurationStats(sortedBuffer: sojourn.sorted(v)), sla: slas[v], slaBreaches: breaches[v],
-                reworkCases: reworkCases[v], leadTimeShare: totalLead > 0 ? sojournTotal[v] / totalLead : 0,
-                waitedAtCapacity: stageWaitedAtCapacity[v]))
+                reworkCases: reworkCases[v], leadTimeShare: totalLead > 0 ? min(1, attributed[v] / totalLead) : 0,
+                waitedAtCapacity: stageWaitedAtCapacity[v], samples: kept))
         }
 
         var owners: [OwnerReplay] = []

@@ -70,7 +70,7 @@ enum SimulateCommand {
         + HistoryCLIOptions.valueOptions
 
     static func run(_ arguments: [String], environment: CommandEnvironment, output: inout CommandOutput) throws {
-        let request = try parse(arguments)
+        var request = try parse(arguments)
 
         // Read and check the file: errors stop here, with the diagnostics on stderr.
         guard let (_, model) = try WorkflowInput.load(request.file, verb: "simulating it", environment: environment,
@@ -126,8 +126,24 @@ enum SimulateCommand {
         }
 
         let built = PlanBuilder.build(model: model, values: model.paramValues(overrides: baseSets),
-                                      capacities: baseCapacities, calibration: calibration)
+                                      capacities: baseCapacities, calibration: calibration, pinned: Set(baseSets.keys))
         context.warnings = historyNotes + built.warnings
+        if let c = calibration, let (recorded, simulated) = Backtest.inSample(plan: built.plan, calibration: c, seed: request.seed),
+           recorded > 0, abs(simulated - recorded) / recorded > 0.25 {
+            let off = Int((abs(simulated - recorded) / recorded * 100).rounded())
+            context.warnings.append("the recorded cases, simulated at their recorded starts with this calibration, take \(SimulationFormatter.human(simulated)) on average against \(SimulationFormatter.human(recorded)) recorded (\(off)% \(simulated < recorded ? "shorter" : "longer")): the model is missing something the history shows (choices, loops or waiting it does not describe); `stagecraft backtest` shows where")
+        }
+        let thin = built.provenance.filter { $0.duration == .history && $0.samples < 10 }.map(\.id)
+        if !thin.isEmpty {
+            context.warnings.append("fewer than 10 recorded samples for \(thin.joined(separator: ", ")): their spread rests on very few cases")
+        }
+        if var p = request.portfolio, case .resampled(let gaps) = p.arrivals, gaps.isEmpty {
+            guard let c = calibration, c.caseStarts.count >= 2 else {
+                throw UsageError("--arrival history needs --history with at least two recorded cases")
+            }
+            p.arrivals = .resampled(zip(c.caseStarts.dropFirst(), c.caseStarts).map { $0 - $1 })
+            request.portfolio = p
+        }
 
         var emitted: EmittedLog?
         if let path = request.emitLog {
@@ -226,7 +242,7 @@ enum SimulateCommand {
         guard format == "text" || format == "json" else {
             throw UsageError("unknown format '\(format)'", help: "use text or json")
         }
-        let runs = try args.int("runs", default: 10_000, range: 1...1_000_000)
+        let runs = try args.int("runs", default: args.value("cases") != nil ? 100 : 10_000, range: 1...1_000_000)
         var seed: UInt64 = 1
         if let s = args.value("seed") {
             guard let v = UInt64(s) else {
@@ -237,19 +253,25 @@ enum SimulateCommand {
         let start = try args.date("start", help: "--start 2026-12-01")
             .map { Double($0.dayNumber) * secondsPerDay + 9 * 3600 }
         var portfolio: PortfolioOptions?
-        switch (args.value("cases"), args.value("arrival")) {
+        switch (args.value("cases"), args.value("arrival") ?? (args.value("history") != nil ? "history" : nil)) {
         case (nil, nil):
             break
         case (_?, nil):
-            throw UsageError("--cases needs --arrival", help: "--cases 20 --arrival 2d starts a launch every two days")
+            throw UsageError("--cases needs --arrival (or --history, whose case starts set it)",
+                             help: "--cases 20 --arrival 2d starts a launch every two days")
         case (nil, _?):
-            throw UsageError("--arrival needs --cases", help: "--cases 20 --arrival 2d starts a launch every two days")
+            if args.value("arrival") != nil {
+                throw UsageError("--arrival needs --cases", help: "--cases 20 --arrival 2d starts a launch every two days")
+            }
         case (_?, let a?):
             let cases = try args.int("cases", default: 1, range: 1...1_000_000)
-            guard let arrival = parseDuration(a) else {
-                throw UsageError("--arrival takes a duration such as 30m, 4h, 2d, 1w or 3bd, not '\(a)'")
+            guard let arrivals = parseArrival(a) else {
+                throw UsageError("--arrival takes history, exp(DURATION) or a duration such as 30m, 4h, 2d, 1w or 3bd, not '\(a)'")
             }
-            portfolio = PortfolioOptions(cases: cases, arrival: arrival)
+            if case .resampled = arrivals, args.value("history") == nil {
+                throw UsageError("--arrival history needs --history LOG")
+            }
+            portfolio = PortfolioOptions(cases: cases, arrivals: arrivals)
         }
         if compare != nil && portfolio != nil {
             throw UsageError("--compare forecasts one launch per scenario; it cannot be combined with --cases")
@@ -321,6 +343,16 @@ enum SimulateCommand {
             }
         }
         return ScenarioSpec(sets: try ParamOverrides.parse(sets, model: model), capacities: caps)
+    }
+
+    /// `history` (recorded inter-arrival times, filled in once the log is read), `exp(D)` or
+    /// a fixed duration.
+    static func parseArrival(_ text: String) -> ArrivalModel? {
+        if text == "history" { return .resampled([]) }
+        if text.hasPrefix("exp("), text.hasSuffix(")") {
+            return parseDuration(String(text.dropFirst(4).dropLast())).flatMap { $0.seconds > 0 ? .exponential(mean: $0) : nil }
+        }
+        return parseDuration(text).map { .every($0) }
     }
 
     /// A duration literal as in a `.flow` file: a non-negative number and `m`, `h`, `d`, `w`

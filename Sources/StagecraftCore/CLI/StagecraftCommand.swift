@@ -17,6 +17,7 @@ public enum StagecraftCommand {
         ("replay", "Run the process against recorded history"),
         ("history", "Inspect an event log, or draft a .flow file from it"),
         ("simulate", "Forecast the completion date by Monte Carlo simulation"),
+        ("backtest", "Check the forecast against recorded history it did not see"),
         ("report", "Write a self-contained HTML report"),
         ("lsp", "Run the language server for editors (stdio)"),
     ]
@@ -123,6 +124,7 @@ public enum StagecraftCommand {
         case "replay": return (ReplayCommand.run, { ReplayCommand.help })
         case "history": return (HistoryCommand.run, { HistoryCommand.help })
         case "simulate": return (SimulateCommand.run, { SimulateCommand.help })
+        case "backtest": return (BacktestCommand.run, { BacktestCommand.help })
         case "report": return (ReportCommand.run, { ReportCommand.help })
         case "lsp": return (LSPCommand.run, { LSPCommand.help })
         default: return nil

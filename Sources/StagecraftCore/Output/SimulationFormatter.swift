@@ -91,9 +91,10 @@ struct LeadScale {
                 SimulationStatistics.percentile(sorted: bd, 0.85), SimulationStatistics.percentile(sorted: bd, 0.95))
     }
 
-    /// The instant the deadline falls on, from kickoff.
+    /// The last instant of the deadline day (`Schedule.deadlineInstant`, less a second so
+    /// that its date is the deadline day), from kickoff.
     func deadlineInstant(_ d: Duration) -> Double {
-        d.isBusiness ? calendar.advance(kickoff, byBusinessSeconds: d.seconds) : kickoff + d.seconds
+        (Schedule.deadlineInstant(d, kickoff: kickoff, calendar: calendar) ?? kickoff) - 1
     }
 }
 
@@ -247,6 +248,7 @@ enum SimulationFormatter {
         }
         out += "Lead time\n"
         out += table(["", "lead time"] + (dated ? ["completion"] : []) + (plan.deadline != nil ? [""] : []), rows, right: [1])
+        if let parts = partsSentence(r) { out += parts + "\n" }
         out += "\n"
 
         // Nodes by criticality.
@@ -255,14 +257,18 @@ enum SimulationFormatter {
             return a != c ? a > c : $0 < $1
         }
         var nodeRows: [[String]] = []
+        let waits = r.nodes.contains { $0.waitingMean > 0 }
         for i in order {
             let n = r.nodes[i]
             let source = built.provenance[i].duration.rawValue
-            nodeRows.append([n.id, percent(n.criticality), human(n.capacityDelayMean),
-                             plan.nodes[i].sla == nil ? "-" : percent(n.slaBreachProbability), source, n.title])
+            let samples = built.provenance[i].samples
+            let thin = built.provenance[i].duration == .history && samples < 10 ? " (\(samples) samples)" : ""
+            nodeRows.append([n.id, percent(n.criticality)] + (waits ? [human(n.waitingMean)] : []) + [human(n.capacityDelayMean),
+                             plan.nodes[i].sla == nil ? "-" : percent(n.slaBreachProbability), source + thin, n.title])
         }
         out += "Critical nodes (share of runs on the critical path)\n"
-        out += table(["node", "critical", "owner wait", "SLA breach", "duration from", "title"], nodeRows, right: [1, 2, 3])
+        out += table(["node", "critical"] + (waits ? ["hand-off wait"] : []) + ["owner wait", "SLA breach", "duration from", "title"],
+                     nodeRows, right: waits ? [1, 2, 3, 4] : [1, 2, 3])
         let skipped = plan.nodes.filter(\.skipped).map(\.id)
         if !skipped.isEmpty {
             out += "  skipped (their 'when' is false): \(skipped.joined(separator: ", "))\n"
@@ -273,6 +279,20 @@ enum SimulationFormatter {
         out += r.unfinishedRuns > 0 ? " (a gate rejected more than 20 times); they count as missing the deadline.\n" : ".\n"
         if let e = emitted { out += emittedText(e) }
         return out
+    }
+
+    /// "Of the mean lead time of 23.1d, 15.0d is hand-off waiting, …; security waits 3.6d
+    /// on average." Nil when nothing waits, so forecasts without waiting read as before.
+    static func partsSentence(_ r: SimulationResult) -> String? {
+        let p = r.leadTimeParts
+        guard r.finishedRuns > 0, p.waiting > 0 || r.nodes.contains(where: { $0.waitingMean > 0 }) else { return nil }
+        var s = "Of the mean lead time of \(human(r.leadTime.mean)), \(human(p.waiting)) is waiting for hand-offs, "
+        s += "\(human(p.queueing)) waiting for owners or working hours and \(human(p.processing)) processing (along the critical path)"
+        if let i = r.nodes.indices.max(by: { r.nodes[$0].criticalWaitingMean < r.nodes[$1].criticalWaitingMean || (r.nodes[$0].criticalWaitingMean == r.nodes[$1].criticalWaitingMean && $0 > $1) }),
+           r.nodes[i].criticalWaitingMean > 0 {
+            s += "; \(r.nodes[i].id) adds the most waiting: \(human(r.nodes[i].criticalWaitingMean)) per launch, \(human(r.nodes[i].waitingMean)) on average per review or task"
+        }
+        return s + "."
     }
 
     static func ownersText(_ owners: [OwnerForecast]) -> String {
@@ -352,7 +372,11 @@ enum SimulationFormatter {
                 ("skipped", .bool(node.skipped)), ("criticality", .number(n.criticality)),
                 ("capacity_delay_mean_s", .number(n.capacityDelayMean)),
                 ("sla_breach_probability", node.sla == nil ? .null : .number(n.slaBreachProbability)),
-                ("executions_mean", .number(n.executionsMean)), ("duration_source", .string(p.duration.rawValue)),
+                ("executions_mean", .number(n.executionsMean)),
+                ("waiting_mean_s", .number(n.waitingMean)), ("processing_mean_s", .number(n.processingMean)),
+                ("critical_waiting_mean_s", .number(n.criticalWaitingMean)),
+                ("chance", .number(node.chance)),
+                ("duration_source", .string(p.duration.rawValue)),
                 ("history_samples", .int(p.samples)),
                 ("reject_probability", node.isGate ? .number(node.rejectProbability) : .null),
                 ("reject_source", node.isGate ? .string(p.reject.rawValue) : .null),
@@ -361,6 +385,9 @@ enum SimulationFormatter {
         let fields: [(String, JSON)] = head("single", context: context, runs: r.runs) + [
             ("finished_runs", .int(r.finishedRuns)), ("unfinished_runs", .int(r.unfinishedRuns)),
             ("lead_time", summaryJSON(r.leadTime)),
+            ("lead_time_parts", .object([("waiting_s", .number(r.leadTimeParts.waiting)),
+                                         ("queueing_s", .number(r.leadTimeParts.queueing)),
+                                         ("processing_s", .number(r.leadTimeParts.processing))])),
             ("lead_time_business_days", finished ? .object([("mean", .number(b.mean)), ("p50", .number(b.p50)),
                                                             ("p85", .number(b.p85)), ("p95", .number(b.p95))]) : .null),
             ("completion", .object([("p50", .optional(r.completionP50.map(formatInstant))),
@@ -389,7 +416,7 @@ enum SimulationFormatter {
         if r.finishedCases == 0 {
             out += "No launch finished: in every run each launch had a gate reject more than 20 times.\n\n"
         } else {
-            var s = "With a launch every \(r.arrival), 85% of launches finish within \(human(r.leadTime.p85)) of their start (P50 \(human(r.leadTime.p50)))"
+            var s = "With \(arrivalPhrase(r.arrivals)), 85% of launches finish within \(human(r.leadTime.p85)) of their start (P50 \(human(r.leadTime.p50)))"
             if let o = r.owners.indices.max(by: { r.owners[$0].queueDelayMean < r.owners[$1].queueDelayMean || (r.owners[$0].queueDelayMean == r.owners[$1].queueDelayMean && $0 > $1) }),
                r.owners[o].queueDelayMean > 0 {
                 s += "; work waits longest for \(r.owners[o].id): \(human(r.owners[o].queueDelayMean)) on average, at \(percent(r.owners[o].utilisation)) utilisation"
@@ -398,7 +425,7 @@ enum SimulationFormatter {
             }
             out += s + ".\n\n"
         }
-        out += "Portfolio of \(r.cases) launch\(r.cases == 1 ? "" : "es"), one every \(r.arrival), sharing owners. "
+        out += "Portfolio of \(r.cases) launch\(r.cases == 1 ? "" : "es"), \(arrivalClause(r.arrivals)), sharing owners. "
         out += header(context, runs: r.runs)
         if r.runs < requestedRuns {
             out += "Runs reduced from \(requestedRuns) to \(r.runs) to keep runs × launches within \(Simulator.maxPortfolioCaseRuns).\n"
@@ -430,6 +457,34 @@ enum SimulationFormatter {
         return out
     }
 
+    /// "a launch every 2d", "launches arriving every 2d on average", …
+    static func arrivalPhrase(_ a: ArrivalModel) -> String {
+        switch a {
+        case .every(let d): return "a launch every \(d)"
+        case .exponential(let d): return "launches arriving every \(d) on average"
+        case .resampled: return "launches arriving as often as in the history"
+        case .instants: return "launches arriving at their recorded starts"
+        }
+    }
+
+    static func arrivalClause(_ a: ArrivalModel) -> String {
+        switch a {
+        case .every(let d): return "one every \(d)"
+        case .exponential(let d): return "arriving every \(d) on average (exponential)"
+        case .resampled: return "arriving at intervals drawn from the history"
+        case .instants: return "arriving at their recorded starts"
+        }
+    }
+
+    /// The mean interval between arrivals in seconds, or null when it is not one figure.
+    static func arrivalSeconds(_ a: ArrivalModel) -> JSON {
+        switch a {
+        case .every(let d), .exponential(let d): return .number(d.seconds)
+        case .resampled(let xs): return .number(SimulationStatistics.mean(xs))
+        case .instants: return .null
+        }
+    }
+
     static func json(_ r: PortfolioResult, built: BuiltPlan, context: ForecastContext, requestedRuns: Int,
                      emitted: EmittedLog?) -> String {
         var instances: [JSON] = []
@@ -443,7 +498,7 @@ enum SimulationFormatter {
         }
         let fields: [(String, JSON)] = head("portfolio", context: context, runs: r.runs) + [
             ("runs_requested", .int(requestedRuns)), ("cases", .int(r.cases)),
-            ("arrival", .string(r.arrival.description)), ("arrival_s", .number(r.arrival.seconds)),
+            ("arrival", .string(r.arrivals.description)), ("arrival_s", arrivalSeconds(r.arrivals)),
             ("finished_cases", .int(r.finishedCases)), ("unfinished_cases", .int(r.unfinishedCases)),
             ("lead_time", summaryJSON(r.leadTime)), ("makespan", summaryJSON(r.makespan)),
             ("instances", .array(instances)), ("owners", ownersJSON(r.owners)),

@@ -168,3 +168,4 @@ struct BusinessDayTable {
         return total + Double(businessDays(from: d0 + 1, to: d1)) * secondsPerDay
     }
 }
+extension BusinessDayTable: BusinessDays {}

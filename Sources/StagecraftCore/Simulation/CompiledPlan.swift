@@ -7,8 +7,6 @@ struct CompiledPlan: Sendable {
     /// How many times one gate may reject within a run before the run is abandoned.
     static let maxRejections = 20
 
-    enum Kind: UInt8 { case fixed, uniform, pert, empirical }
-
     let nodeCount: Int
     let ownerCount: Int
     let ids: [String]
@@ -39,15 +37,21 @@ struct CompiledPlan: Sendable {
     /// Nodes with no predecessors, ascending.
     let roots: [Int]
 
-    let kind: [Kind]
-    let business: [Bool]
-    /// fixed: a; uniform: a + (b − a)·U; pert: a + (b − a)·Beta(alpha, beta).
-    let durA: [Double]
-    let durB: [Double]
-    let alpha: [Double]
-    let beta: [Double]
-    let empStart: [Int]
-    let empSamples: [Double]
+    /// Processing time of each node.
+    let processing: CompiledDurations
+    /// Hand-off wait of each node (a fixed zero for nodes without `wait`).
+    let wait: CompiledDurations
+    let hasWait: [Bool]
+    /// Probability that each node runs in a case (1: always).
+    let chance: [Double]
+    /// Whether any node has a chance below 1 (the engine then draws per case).
+    let hasChance: Bool
+    /// Working hours of each node's first owner, or nil: its work runs around the clock.
+    let hours: [WorkingHours?]
+    /// Per-case variants: cumulative probabilities and the nodes each skips.
+    let variantCumulative: [Double]
+    let variantSkipStart: [Int]
+    let variantSkips: [Int]
 
     /// SLA in seconds, or -1 when none.
     let slaSeconds: [Double]
@@ -158,8 +162,8 @@ struct CompiledPlan: Sendable {
         var os: [Int] = [0], ol: [Int] = []
         var q: [Int] = [], gate: [Bool] = [], skip: [Bool] = [], rej: [Double] = []
         var target: [Int] = [], rs: [Int] = [0], rl: [Int] = []
-        var kinds: [Kind] = [], bus: [Bool] = [], a: [Double] = [], b: [Double] = []
-        var al: [Double] = [], be: [Double] = [], es: [Int] = [0], el: [Double] = []
+        var durations = CompiledDurations(), waits = CompiledDurations()
+        var hasW: [Bool] = [], chances: [Double] = [], nodeHours: [WorkingHours?] = []
         var sla: [Double] = [], slaBus: [Bool] = []
 
         for (i, node) in plan.nodes.enumerated() {
@@ -219,51 +223,27 @@ struct CompiledPlan: Sendable {
             }
             rs.append(rl.count)
 
-            // Duration model.
-            func secs(_ d: Duration) throws(SimulationError) -> Double {
-                let s = d.seconds
-                guard s.isFinite, s >= 0, s <= CompiledPlan.maxSeconds else {
-                    throw .invalidDuration(node: node.id, detail: "duration \(d) is negative, too large or not a number")
-                }
-                return s
+            // Duration models.
+            try durations.append(node.duration, node: node.id, what: "estimate")
+            if let w = node.wait {
+                try waits.append(w, node: node.id, what: "wait")
+                hasW.append(true)
+            } else {
+                try waits.append(.fixed(Duration(amount: 0, unit: .hours)), node: node.id, what: "wait")
+                hasW.append(false)
             }
-            bus.append(node.duration.isBusiness)
-            switch node.duration {
-            case .fixed(let d):
-                kinds.append(.fixed); a.append(try secs(d)); b.append(0); al.append(1); be.append(1)
-            case .uniform(let l, let h):
-                let lo = try secs(l), hi = try secs(h)
-                guard lo <= hi else { throw .invalidDuration(node: node.id, detail: "estimate \(l)..\(h): low exceeds high") }
-                if lo == hi {
-                    kinds.append(.fixed); a.append(lo); b.append(0)
-                } else {
-                    kinds.append(.uniform); a.append(lo); b.append(hi)
-                }
-                al.append(1); be.append(1)
-            case .pert(let o, let m, let p):
-                let os = try secs(o), ms = try secs(m), psec = try secs(p)
-                guard os <= ms, ms <= psec else {
-                    throw .invalidDuration(node: node.id, detail: "estimate \(o) \(m) \(p) must be ordered optimistic ≤ likely ≤ pessimistic")
-                }
-                if psec == os {
-                    kinds.append(.fixed); a.append(os); b.append(0); al.append(1); be.append(1)
-                } else {
-                    kinds.append(.pert); a.append(os); b.append(psec)
-                    let range = psec - os
-                    al.append(1 + 4 * (ms - os) / range)
-                    be.append(1 + 4 * (psec - ms) / range)
-                }
-            case .empirical(let xs):
-                guard !xs.isEmpty else { throw .invalidDuration(node: node.id, detail: "empirical history is empty") }
-                for x in xs {
-                    guard x.isFinite, x >= 0, x <= CompiledPlan.maxSeconds else {
-                        throw .invalidDuration(node: node.id, detail: "empirical sample \(x) is negative, too large or not a number")
-                    }
-                }
-                kinds.append(.empirical); a.append(0); b.append(0); al.append(1); be.append(1)
-                el += xs
+            guard node.chance.isFinite, node.chance >= 0, node.chance <= 1 else {
+                throw .invalidProbability(node: node.id, value: node.chance)
             }
-            es.append(el.count)
+            chances.append(node.chance)
+            if let first = owners.first, let h = plan.owners[first].hours {
+                guard h.start >= 0, h.start < h.end, h.end <= 1440 else {
+                    throw .invalidOption("owner \(plan.owners[first].id): working hours must start before they end, within a day")
+                }
+                nodeHours.append(h)
+            } else {
+                nodeHours.append(nil)
+            }
 
             if let s = node.sla {
                 guard s.seconds.isFinite, s.seconds >= 0 else { throw .invalidSLA(node: node.id) }
@@ -283,14 +263,34 @@ struct CompiledPlan: Sendable {
         reworkTarget = target
         reworkStart = rs
         rework = rl
-        kind = kinds
-        business = bus
-        durA = a
-        durB = b
-        alpha = al
-        beta = be
-        empStart = es
-        empSamples = el
+        processing = durations
+        wait = waits
+        hasWait = hasW
+        chance = chances
+        hasChance = chances.contains { $0 < 1 }
+        hours = nodeHours
+
+        var cumulative: [Double] = [], skipStart: [Int] = [0], skips: [Int] = []
+        var total = 0.0
+        for v in plan.variants {
+            guard v.probability.isFinite, v.probability >= 0 else {
+                throw .invalidOption("a case variant has probability \(v.probability)")
+            }
+            total += v.probability
+            cumulative.append(total)
+            for i in v.skipped {
+                guard i >= 0, i < n else { throw .invalidOption("a case variant skips node index \(i), out of range") }
+                skips.append(i)
+            }
+            skipStart.append(skips.count)
+        }
+        if !plan.variants.isEmpty {
+            guard total > 0 else { throw .invalidOption("the case variants' probabilities sum to zero") }
+            cumulative = cumulative.map { $0 / total }
+        }
+        variantCumulative = cumulative
+        variantSkipStart = skipStart
+        variantSkips = skips
         slaSeconds = sla
         slaBusiness = slaBus
     }
@@ -310,5 +310,86 @@ struct CompiledPlan: Sendable {
         }
         let cycle = Array(order[position[v]...]).reversed().map { ids[$0] }
         return cycle + [cycle.first ?? ids[v]]
+    }
+}
+
+/// Duration models flattened for the engine: one entry per node.
+struct CompiledDurations: Sendable {
+    enum Kind: UInt8 { case fixed, uniform, pert, empirical }
+
+    private(set) var kind: [Kind] = []
+    /// Whether samples are business seconds (`bd`), advanced on the calendar.
+    private(set) var business: [Bool] = []
+    /// fixed: a; uniform: a + (b − a)·U; pert: a + (b − a)·Beta(alpha, beta).
+    private var a: [Double] = []
+    private var b: [Double] = []
+    private var alpha: [Double] = []
+    private var beta: [Double] = []
+    private var empStart: [Int] = [0]
+    private var empSamples: [Double] = []
+
+    /// Appends the model of one node; `what` names it in errors (`estimate`, `wait`).
+    mutating func append(_ model: DurationModel, node id: String, what: String) throws(SimulationError) {
+        func secs(_ d: Duration) throws(SimulationError) -> Double {
+            let s = d.seconds
+            guard s.isFinite, s >= 0, s <= CompiledPlan.maxSeconds else {
+                throw .invalidDuration(node: id, detail: "duration \(d) is negative, too large or not a number")
+            }
+            return s
+        }
+        business.append(model.isBusiness)
+        switch model {
+        case .fixed(let d):
+            kind.append(.fixed); a.append(try secs(d)); b.append(0); alpha.append(1); beta.append(1)
+        case .uniform(let l, let h):
+            let lo = try secs(l), hi = try secs(h)
+            guard lo <= hi else { throw .invalidDuration(node: id, detail: "\(what) \(l)..\(h): low exceeds high") }
+            kind.append(lo == hi ? .fixed : .uniform); a.append(lo); b.append(lo == hi ? 0 : hi)
+            alpha.append(1); beta.append(1)
+        case .pert(let o, let m, let p):
+            let os = try secs(o), ms = try secs(m), ps = try secs(p)
+            guard os <= ms, ms <= ps else {
+                throw .invalidDuration(node: id, detail: "\(what) \(o) \(m) \(p) must be ordered optimistic ≤ likely ≤ pessimistic")
+            }
+            if ps == os {
+                kind.append(.fixed); a.append(os); b.append(0); alpha.append(1); beta.append(1)
+            } else {
+                kind.append(.pert); a.append(os); b.append(ps)
+                let range = ps - os
+                alpha.append(1 + 4 * (ms - os) / range)
+                beta.append(1 + 4 * (ps - ms) / range)
+            }
+        case .empirical(let xs):
+            guard !xs.isEmpty else { throw .invalidDuration(node: id, detail: "empirical history is empty") }
+            for x in xs {
+                guard x.isFinite, x >= 0, x <= CompiledPlan.maxSeconds else {
+                    throw .invalidDuration(node: id, detail: "empirical sample \(x) is negative, too large or not a number")
+                }
+            }
+            kind.append(.empirical); a.append(0); b.append(0); alpha.append(1); beta.append(1)
+            empSamples += xs
+        }
+        empStart.append(empSamples.count)
+    }
+
+    /// One draw for node `v`.
+    @inline(__always)
+    func sample(_ v: Int, _ rng: inout SeededGenerator) -> Double {
+        switch kind[v] {
+        case .fixed:
+            return a[v]
+        case .uniform:
+            return a[v] + (b[v] - a[v]) * rng.nextUniform()
+        case .pert:
+            return a[v] + (b[v] - a[v]) * rng.nextBeta(alpha: alpha[v], beta: beta[v])
+        case .empirical:
+            let lo = empStart[v]
+            return empSamples[lo + rng.nextIndex(below: empStart[v + 1] - lo)]
+        }
+    }
+
+    /// The samples of an empirical model, for conditional draws (empty for other kinds).
+    func empirical(_ v: Int) -> ArraySlice<Double> {
+        kind[v] == .empirical ? empSamples[empStart[v]..<empStart[v + 1]] : []
     }
 }

@@ -64,11 +64,23 @@ public struct HistoryCalibration: Hashable, Sendable {
     public var unmapped: [(activity: String, occurrences: Int)]
     /// Cases in the log.
     public var cases: Int
+    /// Per model node: recorded hand-off waits (ready → start; see `HistoryTiming`),
+    /// seconds, working seconds where the node's owner keeps hours.
+    public var waitingTimes: [[Double]] = []
+    /// Per model node: cases in which it occurred at least once.
+    public var casesWithNode: [Int] = []
+    /// Recorded case starts (first start or completion of each case), ascending.
+    public var caseStarts: [Double] = []
+    /// Recorded lead times (first start to last completion) of the cases, in log order.
+    public var leadTimes: [Double] = []
+    /// The log's last completion.
+    public var lastInstant: Double = 0
 
     public static func == (a: HistoryCalibration, b: HistoryCalibration) -> Bool {
         a.processingTimes == b.processingTimes && a.executions == b.executions && a.rejectShares == b.rejectShares
             && a.cases == b.cases && a.unmapped.map(\.activity) == b.unmapped.map(\.activity)
             && a.unmapped.map(\.occurrences) == b.unmapped.map(\.occurrences)
+            && a.waitingTimes == b.waitingTimes && a.casesWithNode == b.casesWithNode
     }
 
     public func hash(into h: inout Hasher) {
@@ -78,7 +90,10 @@ public struct HistoryCalibration: Hashable, Sendable {
     }
 
     /// Measures `log` against `model`: activities are mapped to nodes with `ActivityMatcher`.
+    /// Where a node's owner keeps working hours, its processing and waiting are measured in
+    /// working time on `model.calendar`.
     public init(log: EventLog, model: WorkflowModel) {
+        let hours = PlanBuilder.nodeHours(model)
         let matcher = ActivityMatcher(model: model)
         let n = model.nodes.count
         let nodeOf: [Int?] = log.activities.map { matcher.node(forActivity: $0) }
@@ -130,6 +145,13 @@ public struct HistoryCalibration: Hashable, Sendable {
         }
         self.unmapped = unmapped
         cases = log.cases.count
+        let timing = HistoryTiming(log: log, model: model, nodeOf: nodeOf, hours: hours)
+        waitingTimes = timing.waits
+        casesWithNode = timing.casesWithNode
+        caseStarts = timing.caseStarts
+        leadTimes = timing.leadTimes
+        lastInstant = timing.lastInstant
+        if hours.contains(where: { $0 != nil }) { processingTimes = timing.processing }
     }
 
     private struct Execution: Hashable {
@@ -175,14 +197,16 @@ public enum PlanBuilder {
     /// fixed duration (warned: no spread), else zero (warned). Reject probability per gate:
     /// history, else `reject`, else 0.
     public static func build(model: WorkflowModel, values: [String: Value],
-                             capacities: [String: Int] = [:], calibration: HistoryCalibration? = nil) -> BuiltPlan {
+                             capacities: [String: Int] = [:], calibration: HistoryCalibration? = nil,
+                             pinned: Set<String> = []) -> BuiltPlan {
         var owners: [SimOwner] = []
         for (i, o) in model.owners.enumerated() {
             var cap = model.capacity(ofOwner: i)
             if let c = capacities[o.id.name], c >= 1 { cap = c }
-            owners.append(SimOwner(id: o.id.name, capacity: cap))
+            owners.append(SimOwner(id: o.id.name, capacity: cap, hours: model.hours(ofOwner: i) ?? model.calendar.hours))
         }
         let skipped = model.skipped(values: values)
+        let (variants, variantNote) = caseVariants(model: model, values: values, pinned: pinned, calibration: calibration)
         var nodes: [SimNode] = []
         var provenance: [NodeProvenance] = []
         var slaOnly: [String] = []
@@ -226,25 +250,138 @@ public enum PlanBuilder {
                     rejectSource = .declared
                 }
             }
+            // Hand-off waiting: the recorded waits, else the declared `wait`, else none.
+            var wait: DurationModel?
+            if let c = calibration, i < c.waitingTimes.count, !c.waitingTimes[i].isEmpty {
+                wait = .empirical(c.waitingTimes[i])
+            } else if let w = model.wait(of: i) {
+                switch w {
+                case .fixed(let d): wait = .fixed(d.value)
+                case .spread(.range(let l, let h)): wait = .uniform(low: l.value, high: h.value)
+                case .spread(.pert(let o, let m, let p)):
+                    wait = .pert(optimistic: o.value, likely: m.value, pessimistic: p.value)
+                }
+            }
+            // Chance: the share of recorded cases in which the node ran, among the cases
+            // whose varying params let it run, else as declared.
+            var chance = 1.0
+            if let declared = model.chance(of: i) {
+                chance = declared
+                if let c = calibration, c.cases > 0, i < c.casesWithNode.count {
+                    let runs = variants.isEmpty ? 1 : variants.reduce(0.0) { $0 + ($1.skipped.contains(i) ? 0 : $1.probability) }
+                    chance = runs > 0 ? min(1, Double(c.casesWithNode[i]) / (Double(c.cases) * runs)) : 0
+                }
+            }
             let nodeOwners = model.owners(ofNode: i)
             nodes.append(SimNode(
                 id: decl.id.name, title: decl.title?.value ?? "", isGate: isGate,
                 predecessors: Array(model.graph.predecessors[i]), owners: nodeOwners,
                 quorum: isGate ? model.quorum(ofNode: i) : 1, duration: duration,
                 rejectProbability: reject, reworkTarget: isGate ? model.reworkTarget(ofNode: i) : nil,
-                skipped: skipped[i], sla: decl.sla?.value))
+                skipped: skipped[i], sla: decl.sla?.value, wait: wait, chance: chance))
             provenance.append(NodeProvenance(id: decl.id.name, duration: source, samples: samples,
                                              reject: rejectSource))
         }
         var warnings: [String] = []
+        if let note = variantNote { warnings.append(note) }
         if !slaOnly.isEmpty {
             warnings.append("no estimate for \(slaOnly.joined(separator: ", ")): the SLA is used as a fixed duration, so the forecast has no spread for \(slaOnly.count == 1 ? "it" : "them")")
         }
         if !nothing.isEmpty {
             warnings.append("no estimate or SLA for \(nothing.joined(separator: ", ")): \(nothing.count == 1 ? "it takes" : "they take") no time in the forecast")
         }
-        let plan = SimulationPlan(nodes: nodes, owners: owners, calendar: model.calendar, deadline: model.deadline)
+        let plan = SimulationPlan(nodes: nodes, owners: owners, calendar: model.calendar, deadline: model.deadline,
+                                  variants: variants)
         return BuiltPlan(plan: plan, provenance: provenance, warnings: warnings)
+    }
+
+    /// The working hours of each node's work: its first owner's (a gate's first approver's),
+    /// else the calendar's; nil around the clock.
+    public static func nodeHours(_ model: WorkflowModel) -> [WorkingHours?] {
+        (0..<model.nodes.count).map { i in
+            model.owners(ofNode: i).first.flatMap { model.hours(ofOwner: $0) } ?? model.calendar.hours
+        }
+    }
+
+    /// Most combinations of varying params a plan enumerates.
+    static let maxVariants = 4_096
+
+    /// The combinations of the params that vary per case (shares declared, not pinned by
+    /// `--set`), each with its probability and the nodes skipped in it. With history, a
+    /// param's shares are the shares of cases in which the nodes that only its value runs
+    /// occurred (when any occurred). Empty when nothing varies.
+    static func caseVariants(model: WorkflowModel, values: [String: Value], pinned: Set<String>,
+                             calibration: HistoryCalibration?) -> ([CaseVariant], String?) {
+        var varying: [(name: String, options: [(value: Value, share: Double)])] = []
+        var combos = 1
+        for (p, decl) in model.params.enumerated() where !pinned.contains(decl.name.name) {
+            var options = model.shares(ofParam: p)
+            guard options.count > 1 else { continue }
+            if let c = calibration { options = calibratedShares(model: model, param: decl.name.name, options: options,
+                                                                 values: values, calibration: c) }
+            guard combos * options.count <= maxVariants else {
+                return ([], "more than \(maxVariants) combinations of varying params: the forecast uses their defaults")
+            }
+            combos *= options.count
+            varying.append((decl.name.name, options))
+        }
+        guard !varying.isEmpty else { return ([], nil) }
+        var out: [CaseVariant] = []
+        var index = [Int](repeating: 0, count: varying.count)
+        while true {
+            var v = values
+            var probability = 1.0
+            for (k, p) in varying.enumerated() {
+                v[p.name] = p.options[index[k]].value
+                probability *= p.options[index[k]].share
+            }
+            let skipped = model.skipped(values: v)
+            out.append(CaseVariant(probability: probability, skipped: skipped.indices.filter { skipped[$0] }))
+            var k = varying.count - 1
+            while k >= 0 {
+                index[k] += 1
+                if index[k] < varying[k].options.count { break }
+                index[k] = 0
+                k -= 1
+            }
+            if k < 0 { break }
+        }
+        return (out, nil)
+    }
+
+    /// A param's shares from history: for each value, the cases in which a node that runs
+    /// only under that value occurred. The declared shares when no such node occurred.
+    static func calibratedShares(model: WorkflowModel, param: String, options: [(value: Value, share: Double)],
+                                 values: [String: Value], calibration: HistoryCalibration) -> [(value: Value, share: Double)] {
+        let runs: [[Bool]] = options.map { o in
+            var v = values
+            v[param] = o.value
+            return model.skipped(values: v).map { !$0 }
+        }
+        // Per value, the most cases any node only it runs occurred in; nil when it has none.
+        var counts: [Int?] = []
+        for (k, _) in options.enumerated() {
+            var best: Int?
+            for node in 0..<model.nodes.count where runs[k][node] {
+                let exclusive = runs.indices.allSatisfy { $0 == k || !runs[$0][node] }
+                if exclusive, node < calibration.casesWithNode.count { best = max(best ?? 0, calibration.casesWithNode[node]) }
+            }
+            counts.append(best)
+        }
+        let seen = counts.compactMap { $0 }.reduce(0, +)
+        guard seen > 0, calibration.cases > 0 else { return options }
+        let unseen = options.indices.filter { counts[$0] == nil }
+        if unseen.isEmpty {
+            return options.indices.map { (options[$0].value, Double(counts[$0] ?? 0) / Double(seen)) }
+        }
+        // Values without a node of their own share the rest of the cases as declared.
+        let rest = max(0, 1 - Double(seen) / Double(calibration.cases))
+        let declared = unseen.reduce(0.0) { $0 + options[$1].share }
+        return options.indices.map { k in
+            if let c = counts[k] { return (options[k].value, min(1, Double(c) / Double(calibration.cases))) }
+            let part = declared > 0 ? options[k].share / declared : 1 / Double(unseen.count)
+            return (options[k].value, rest * part)
+        }
     }
 
     /// The activity name to write for each node of `model` in a simulated event log, so

@@ -49,7 +49,8 @@ struct SimulationEngine {
     struct Event {
         var time: Double
         var seq: Int
-        /// An execution index, or `~case` for a case's arrival.
+        /// An execution index (a completion), `~case` (an arrival), or `waitPayload(g)`
+        /// (below every arrival) for the end of node-of-case `g`'s hand-off wait.
         var payload: Int
     }
 
@@ -64,6 +65,11 @@ struct SimulationEngine {
     private var doneTime: [Double]
     private var doneExec: [Int]
     private var rejections: [Int]
+    /// Skipped in this case (a false `when` of its variant, or a lost `chance` draw).
+    private var skip: [Bool]
+    /// When the node last became ready, and the cause of that, while it waits for hand-off.
+    private var readyTime: [Double]
+    private var pendingCause: [Int]
 
     // Per case.
     var caseArrival: [Double]
@@ -81,7 +87,11 @@ struct SimulationEngine {
     // Executions of the current run.
     var execNode: [Int] = []
     var execReady: [Double] = []
+    /// When the hand-off wait ended and the node asked for its owners.
+    var execRequest: [Double] = []
     var execStart: [Double] = []
+    /// Whether an owner's earlier execution (capacity), not readiness, set the start.
+    var execByCapacity: [Bool] = []
     var execFinish: [Double] = []
     var execCause: [Int] = []
     var execCompleted: [Bool] = []
@@ -107,6 +117,9 @@ struct SimulationEngine {
         doneTime = [Double](repeating: 0, count: total)
         doneExec = [Int](repeating: -1, count: total)
         rejections = [Int](repeating: 0, count: total)
+        skip = [Bool](repeating: false, count: total)
+        readyTime = [Double](repeating: 0, count: total)
+        pendingCause = [Int](repeating: -1, count: total)
         caseArrival = [Double](repeating: 0, count: cases)
         caseStatus = [UInt8](repeating: 0, count: cases)
         caseFinish = [Double](repeating: 0, count: cases)
@@ -131,7 +144,15 @@ struct SimulationEngine {
             batchCause.removeAll(keepingCapacity: true)
             repeat {
                 let ev = popEvent()
-                if ev.payload < 0 { arrive(~ev.payload, at: t) } else { complete(ev.payload, at: t) }
+                if ev.payload >= 0 {
+                    complete(ev.payload, at: t)
+                } else if ev.payload >= -cases {
+                    arrive(~ev.payload, at: t)
+                } else {
+                    let g = -ev.payload - cases - 1
+                    batchNode.append(g)
+                    batchCause.append(pendingCause[g])
+                }
             } while !events.isEmpty && events[0].time == t
             if stopWhenCaseZeroEnds && caseStatus[0] != SimulationEngine.running { break }
             sortBatch()
@@ -165,7 +186,9 @@ struct SimulationEngine {
         }
         execNode.removeAll(keepingCapacity: true)
         execReady.removeAll(keepingCapacity: true)
+        execRequest.removeAll(keepingCapacity: true)
         execStart.removeAll(keepingCapacity: true)
+        execByCapacity.removeAll(keepingCapacity: true)
         execFinish.removeAll(keepingCapacity: true)
         execCause.removeAll(keepingCapacity: true)
         execCompleted.removeAll(keepingCapacity: true)
@@ -187,7 +210,29 @@ struct SimulationEngine {
             return
         }
         let base = c * n
+        drawSkips(case: c)
         for r in plan.roots { makeReady(base + r, cause: -1, at: t) }
+    }
+
+    /// Which nodes case `c` skips: those its drawn variant skips, or whose `when` is false,
+    /// and those that lose their `chance` draw. Draws nothing for a plan without variation,
+    /// so such plans keep their random streams.
+    private mutating func drawSkips(case c: Int) {
+        let base = c * n
+        if plan.variantCumulative.isEmpty {
+            for v in 0..<n { skip[base + v] = plan.skipped[v] }
+        } else {
+            for v in 0..<n { skip[base + v] = false }
+            let u = rng.nextUniform()
+            var k = 0
+            while k < plan.variantCumulative.count - 1 && u >= plan.variantCumulative[k] { k += 1 }
+            for j in plan.variantSkipStart[k]..<plan.variantSkipStart[k + 1] { skip[base + plan.variantSkips[j]] = true }
+        }
+        if plan.hasChance {
+            for v in 0..<n where plan.chance[v] < 1 {
+                if rng.nextUniform() >= plan.chance[v] { skip[base + v] = true }
+            }
+        }
     }
 
     private mutating func complete(_ e: Int, at t: Double) {
@@ -257,13 +302,34 @@ struct SimulationEngine {
     private mutating func makeReady(_ g: Int, cause: Int, at t: Double) {
         let c = g / n
         let v = g - c * n
-        if plan.skipped[v] {
+        if skip[g] {
             markDone(g, case: c, node: v, at: t, exec: cause)
             return
         }
         state[g] = SimulationEngine.scheduled
+        readyTime[g] = t
+        if plan.hasWait[v] {
+            let w = plan.wait.sample(v, &rng)
+            let end = advance(t, by: w, business: plan.wait.business[v], hours: plan.hours[v])
+            if end > t {
+                pendingCause[g] = cause
+                pushEvent(time: end, payload: -(cases + 1 + g))
+                return
+            }
+        }
         batchNode.append(g)
         batchCause.append(cause)
+    }
+
+    /// The instant `x` seconds of a node's time after `t`: working time inside the node's
+    /// hours (a business day of a `bd` duration is one working day), business time on the
+    /// calendar for `bd`, else elapsed time.
+    private mutating func advance(_ t: Double, by x: Double, business: Bool, hours: WorkingHours?) -> Double {
+        if let h = hours {
+            let working = business ? x / secondsPerDay * h.secondsPerWorkingDay : x
+            return h.advance(t, byWorkingSeconds: working, days: &table)
+        }
+        return business ? table.advance(t, byBusinessSeconds: x) : t + x
     }
 
     /// Orders the nodes that became ready at one instant by case, then declaration order.
@@ -300,27 +366,11 @@ struct SimulationEngine {
 
     // MARK: - Scheduling
 
-    private mutating func sampleDuration(_ v: Int) -> Double {
-        switch plan.kind[v] {
-        case .fixed:
-            return plan.durA[v]
-        case .uniform:
-            let a = plan.durA[v]
-            return a + (plan.durB[v] - a) * rng.nextUniform()
-        case .pert:
-            let a = plan.durA[v]
-            return a + (plan.durB[v] - a) * rng.nextBeta(alpha: plan.alpha[v], beta: plan.beta[v])
-        case .empirical:
-            let lo = plan.empStart[v]
-            return plan.empSamples[lo + rng.nextIndex(below: plan.empStart[v + 1] - lo)]
-        }
-    }
-
     private mutating func schedule(_ g: Int, cause readyCause: Int, at t: Double) {
         let c = g / n
         guard caseStatus[c] == SimulationEngine.running else { return }
         let v = g - c * n
-        let x = sampleDuration(v)
+        let x = plan.processing.sample(v, &rng)
         let e = execNode.count
         var start = t
         var cause = readyCause
@@ -378,7 +428,9 @@ struct SimulationEngine {
                 cause = latestExec
             }
         }
-        let finish = plan.business[v] ? table.advance(start, byBusinessSeconds: x) : start + x
+        let byCapacity = start > t
+        if let h = plan.hours[v] { start = h.nextWorkingInstant(start, days: &table) }
+        let finish = advance(start, by: x, business: plan.processing.business[v], hours: plan.hours[v])
         for i in 0..<count where chosen[i] {
             let o = plan.owns[lo + i]
             let root = plan.unitBase[o]
@@ -390,8 +442,10 @@ struct SimulationEngine {
         }
         execOwnStart.append(execOwn.count)
         execNode.append(g)
-        execReady.append(t)
+        execReady.append(readyTime[g])
+        execRequest.append(t)
         execStart.append(start)
+        execByCapacity.append(byCapacity)
         execFinish.append(finish)
         execCause.append(cause)
         execCompleted.append(false)

@@ -61,11 +61,18 @@ public struct SimNode: Hashable, Sendable {
     public var skipped: Bool
     /// Ready → done target, in business time for `bd`.
     public var sla: Duration?
+    /// The hand-off delay between ready and the request for its owner (`wait`), during
+    /// which no owner is busy; nil when the node does not wait.
+    public var wait: DurationModel?
+    /// The probability that the node runs in a case (`chance`); otherwise it is skipped as
+    /// if its `when` were false. 1 when it always runs.
+    public var chance: Double
 
     public init(
         id: String, title: String = "", isGate: Bool = false, predecessors: [Int] = [],
         owners: [Int], quorum: Int = 1, duration: DurationModel, rejectProbability: Double = 0,
-        reworkTarget: Int? = nil, skipped: Bool = false, sla: Duration? = nil
+        reworkTarget: Int? = nil, skipped: Bool = false, sla: Duration? = nil,
+        wait: DurationModel? = nil, chance: Double = 1
     ) {
         self.id = id
         self.title = title
@@ -78,6 +85,8 @@ public struct SimNode: Hashable, Sendable {
         self.reworkTarget = reworkTarget
         self.skipped = skipped
         self.sla = sla
+        self.wait = wait
+        self.chance = chance
     }
 }
 
@@ -85,10 +94,27 @@ public struct SimNode: Hashable, Sendable {
 public struct SimOwner: Hashable, Sendable {
     public var id: String
     public var capacity: Int
+    /// Working hours: the owner's work (and the end of a wait for it) advances only inside
+    /// them, on the plan's business days. Nil: around the clock.
+    public var hours: WorkingHours?
 
-    public init(id: String, capacity: Int = 1) {
+    public init(id: String, capacity: Int = 1, hours: WorkingHours? = nil) {
         self.id = id
         self.capacity = capacity
+        self.hours = hours
+    }
+}
+
+/// One combination of the values of params that vary per case, with its probability and
+/// the nodes whose `when` is false for it.
+public struct CaseVariant: Hashable, Sendable {
+    public var probability: Double
+    /// Node indices skipped in a case of this variant, ascending.
+    public var skipped: [Int]
+
+    public init(probability: Double, skipped: [Int]) {
+        self.probability = probability
+        self.skipped = skipped
     }
 }
 
@@ -100,13 +126,18 @@ public struct SimulationPlan: Hashable, Sendable {
     public var owners: [SimOwner]
     public var calendar: BusinessCalendar
     public var deadline: Duration?
+    /// Per-case variation of params: each case draws one variant with its probability,
+    /// and the variant's skipped nodes replace `SimNode.skipped`. Empty: every case uses
+    /// `SimNode.skipped`.
+    public var variants: [CaseVariant]
 
     public init(nodes: [SimNode], owners: [SimOwner], calendar: BusinessCalendar = .standard,
-                deadline: Duration? = nil) {
+                deadline: Duration? = nil, variants: [CaseVariant] = []) {
         self.nodes = nodes
         self.owners = owners
         self.calendar = calendar
         self.deadline = deadline
+        self.variants = variants
     }
 }
 
@@ -134,16 +165,51 @@ public struct SimulationOptions: Hashable, Sendable {
     public static let defaultKickoff: Double = 19_723 * 86_400 + 9 * 3_600
 }
 
+/// When the launches of a portfolio start.
+public enum ArrivalModel: Hashable, Sendable {
+    /// A fixed interval: case `i` starts at kickoff + i · interval (`bd` on the calendar).
+    case every(Duration)
+    /// Exponential inter-arrival times with this mean (`exp(2d)`), drawn per run.
+    case exponential(mean: Duration)
+    /// Inter-arrival times drawn per run from these recorded ones (elapsed seconds).
+    case resampled([Double])
+    /// Exactly these start instants (seconds since the epoch, non-decreasing), e.g. the
+    /// recorded starts of the cases a backtest forecasts.
+    case instants([Double])
+}
+
+extension ArrivalModel: CustomStringConvertible {
+    /// As written on the command line: `2d`, `exp(2d)`, `history`, `recorded`.
+    public var description: String {
+        switch self {
+        case .every(let d): return d.description
+        case .exponential(let d): return "exp(\(d))"
+        case .resampled: return "history"
+        case .instants: return "recorded"
+        }
+    }
+}
+
 /// Several launches of the same plan sharing its owners.
 public struct PortfolioOptions: Hashable, Sendable {
     /// How many instances; instance `i` (from 0) starts at kickoff + i · arrival.
     public var cases: Int
-    /// Time between launches; `bd` advances on the business calendar.
-    public var arrival: Duration
+    /// When they start.
+    public var arrivals: ArrivalModel
+
+    public init(cases: Int, arrivals: ArrivalModel) {
+        self.cases = cases
+        self.arrivals = arrivals
+    }
 
     public init(cases: Int, arrival: Duration) {
-        self.cases = cases
-        self.arrival = arrival
+        self.init(cases: cases, arrivals: .every(arrival))
+    }
+
+    /// The fixed interval between launches, when arrivals are fixed.
+    public var arrival: Duration? {
+        if case .every(let d) = arrivals { return d }
+        return nil
     }
 }
 

@@ -50,21 +50,29 @@ public struct NodeForecast: Hashable, Sendable {
     public var title: String
     /// Share of finished runs in which the node is on the critical path.
     public var criticality: Double
-    /// Mean wait for owner capacity (start − ready) per execution, in finished runs, seconds.
+    /// Mean wait for owner capacity and working hours (start − end of hand-off wait) per
+    /// execution, in finished runs, seconds.
     public var capacityDelayMean: Double
     /// Share of finished runs in which some execution took longer than the SLA (ready →
     /// done; business time for `bd` SLAs). 0 without an SLA.
     public var slaBreachProbability: Double
     /// Mean number of executions per finished run (above 1 with rework; 0 when skipped).
     public var executionsMean: Double
+    /// Mean hand-off wait (`wait`: ready → request for the owner) per execution, seconds.
+    public var waitingMean: Double = 0
+    /// Mean processing time (start → done) per execution, seconds.
+    public var processingMean: Double = 0
+    /// Mean time per finished run that this node's hand-off waits and capacity waits add to
+    /// the critical path, seconds: why it is critical when it is.
+    public var criticalWaitingMean: Double = 0
 }
 
 /// Per-owner forecast.
 public struct OwnerForecast: Hashable, Sendable {
     public var id: String
     public var capacity: Int
-    /// Mean of start − ready over the items the owner served (a gate counts once per
-    /// chosen approver), seconds.
+    /// Mean of start − request (capacity queueing and hours) over the items the owner
+    /// served (a gate counts once per chosen approver), seconds.
     public var queueDelayMean: Double
     public var queueDelayP95: Double
     /// Busy time / (capacity × lead time), pooled over runs: total busy time over total
@@ -95,6 +103,9 @@ public struct SimulationResult: Hashable, Sendable {
     /// Share of all runs that finish within the deadline (business time for `bd`); nil
     /// without a deadline.
     public var deadlineProbability: Double?
+    /// The mean lead time divided along the critical path: hand-off waiting, waiting for
+    /// owner capacity or working hours, and processing (they sum to the mean lead time).
+    public var leadTimeParts = LeadTimeParts()
     /// In declaration order.
     public var nodes: [NodeForecast]
     /// In declaration order.
@@ -108,10 +119,10 @@ public struct PortfolioResult: Hashable, Sendable {
     public var runs: Int
     public var seed: UInt64
     public var cases: Int
-    public var arrival: Duration
+    public var arrivals: ArrivalModel
     public var kickoff: Double
     public var startGiven: Bool
-    /// Arrival instant of each case.
+    /// Arrival instant of each case in run 0 (random arrivals differ between runs).
     public var caseArrivals: [Double]
     /// Case-runs that finished / were abandoned (over all runs).
     public var finishedCases: Int
@@ -127,6 +138,22 @@ public struct PortfolioResult: Hashable, Sendable {
     public var makespan: LeadTimeSummary
     /// Queueing per owner; utilisation is busy time over capacity × makespan.
     public var owners: [OwnerForecast]
+}
+
+/// Where the time of a forecast lead time goes, each a mean over finished runs, seconds.
+public struct LeadTimeParts: Hashable, Sendable {
+    /// Hand-off waiting (`wait`) on the critical path.
+    public var waiting: Double = 0
+    /// Waiting for an owner's capacity or working hours on the critical path.
+    public var queueing: Double = 0
+    /// Processing on the critical path.
+    public var processing: Double = 0
+
+    public init(waiting: Double = 0, queueing: Double = 0, processing: Double = 0) {
+        self.waiting = waiting
+        self.queueing = queueing
+        self.processing = processing
+    }
 }
 
 /// One row of a simulated event log.

@@ -47,8 +47,12 @@ public enum Simulator {
         var breach = [Int](repeating: 0, count: n)
         var execs = [Int](repeating: 0, count: n)
         var delay = [Double](repeating: 0, count: n)
-        var ownerDelays = [[Double]](repeating: [], count: owners)
+        var waitSum = [Double](repeating: 0, count: n)
+        var processingSum = [Double](repeating: 0, count: n)
+        var criticalWait = [Double](repeating: 0, count: n)
+        var ownerDelays = [OwnerDelays](repeating: OwnerDelays(), count: owners)
         var ownerBusy = [Double](repeating: 0, count: owners)
+        var parts3 = LeadTimeParts()
         for p in parts {
             finished += p.finished
             unfinished += p.unfinished
@@ -59,11 +63,17 @@ public enum Simulator {
                 breach[v] += p.breach[v]
                 execs[v] += p.execs[v]
                 delay[v] += p.delaySum[v]
+                waitSum[v] += p.waitSum[v]
+                processingSum[v] += p.processingSum[v]
+                criticalWait[v] += p.criticalWait[v]
             }
             for o in 0..<owners {
-                ownerDelays[o] += p.ownerDelays[o]
+                ownerDelays[o].merge(p.ownerDelays[o])
                 ownerBusy[o] += p.ownerBusy[o]
             }
+            parts3.waiting += p.parts.waiting
+            parts3.queueing += p.parts.queueing
+            parts3.processing += p.parts.processing
         }
         var leadSum = 0.0
         for x in leads { leadSum += x }
@@ -74,12 +84,19 @@ public enum Simulator {
         var nodes: [NodeForecast] = []
         nodes.reserveCapacity(n)
         for v in 0..<n {
+            let e = Double(max(execs[v], 1))
             nodes.append(NodeForecast(
                 id: compiled.ids[v], title: compiled.titles[v],
                 criticality: finished > 0 ? Double(critical[v]) / f : 0,
-                capacityDelayMean: execs[v] > 0 ? delay[v] / Double(execs[v]) : 0,
+                capacityDelayMean: delay[v] / e,
                 slaBreachProbability: finished > 0 ? Double(breach[v]) / f : 0,
-                executionsMean: finished > 0 ? Double(execs[v]) / f : 0))
+                executionsMean: finished > 0 ? Double(execs[v]) / f : 0,
+                waitingMean: waitSum[v] / e, processingMean: processingSum[v] / e,
+                criticalWaitingMean: finished > 0 ? criticalWait[v] / f : 0))
+        }
+        if finished > 0 {
+            parts3 = LeadTimeParts(waiting: parts3.waiting / f, queueing: parts3.queueing / f,
+                                   processing: parts3.processing / f)
         }
         let ownerStats = ownerForecasts(compiled, delays: ownerDelays, busy: ownerBusy,
                                         spanSum: leadSum, runs: finished)
@@ -87,12 +104,12 @@ public enum Simulator {
         return SimulationResult(
             runs: runs, seed: seed, finishedRuns: finished, unfinishedRuns: unfinished,
             kickoff: kickoff, startGiven: options.start != nil, leadTime: summary,
-            completionP50: given ? kickoff + summary.p50 : nil,
-            completionP85: given ? kickoff + summary.p85 : nil,
-            completionP95: given ? kickoff + summary.p95 : nil,
+            completionP50: given ? businessInstant(kickoff + summary.p50, compiled.calendar) : nil,
+            completionP85: given ? businessInstant(kickoff + summary.p85, compiled.calendar) : nil,
+            completionP95: given ? businessInstant(kickoff + summary.p95, compiled.calendar) : nil,
             deadline: compiled.deadline,
             deadlineProbability: compiled.deadline == nil ? nil : Double(deadlineMet) / Double(runs),
-            nodes: nodes, owners: ownerStats, leadTimeSamples: leads)
+            leadTimeParts: parts3, nodes: nodes, owners: ownerStats, leadTimeSamples: leads)
     }
 
     // MARK: - Portfolio
@@ -112,7 +129,7 @@ public enum Simulator {
         let (compiled, kickoff) = try prepare(plan, options: options)
         let cases = portfolio.cases
         let owners = compiled.ownerCount
-        let arrivals = caseArrivals(compiled, kickoff: kickoff, portfolio: portfolio)
+        let arrivals0 = caseArrivals(compiled, kickoff: kickoff, portfolio: portfolio, seed: options.seed, run: 0)
         let runs = options.runs
         let blockRuns = max(1, plainBlockRuns / cases)
         let blocks = (runs + blockRuns - 1) / blockRuns
@@ -125,6 +142,8 @@ public enum Simulator {
             let lo = b * blockRuns
             let hi = min(runs, lo + blockRuns)
             for r in lo..<hi {
+                let arrivals = r == 0 ? arrivals0
+                    : caseArrivals(compiled, kickoff: kickoff, portfolio: portfolio, seed: seed, run: r)
                 engine.run(seed: seed, index: r, arrivals: arrivals)
                 block.record(&engine, kickoff: kickoff)
             }
@@ -136,7 +155,7 @@ public enum Simulator {
         var caseRuns = [Int](repeating: 0, count: cases)
         var leads: [Double] = []
         var spans: [Double] = []
-        var ownerDelays = [[Double]](repeating: [], count: owners)
+        var ownerDelays = [OwnerDelays](repeating: OwnerDelays(), count: owners)
         var ownerBusy = [Double](repeating: 0, count: owners)
         for p in parts {
             finished += p.finishedCases
@@ -148,7 +167,7 @@ public enum Simulator {
             leads += p.leadTimes
             spans += p.makespans
             for o in 0..<owners {
-                ownerDelays[o] += p.ownerDelays[o]
+                ownerDelays[o].merge(p.ownerDelays[o])
                 ownerBusy[o] += p.ownerBusy[o]
             }
         }
@@ -160,8 +179,8 @@ public enum Simulator {
         caseMeans.reserveCapacity(cases)
         for c in 0..<cases { caseMeans.append(caseRuns[c] > 0 ? caseSum[c] / Double(caseRuns[c]) : 0) }
         return PortfolioResult(
-            runs: runs, seed: seed, cases: cases, arrival: portfolio.arrival, kickoff: kickoff,
-            startGiven: options.start != nil, caseArrivals: arrivals, finishedCases: finished,
+            runs: runs, seed: seed, cases: cases, arrivals: portfolio.arrivals, kickoff: kickoff,
+            startGiven: options.start != nil, caseArrivals: arrivals0, finishedCases: finished,
             unfinishedCases: unfinished, caseLeadTimeMean: caseMeans, caseFinishedRuns: caseRuns,
             leadTime: LeadTimeSummary(sorted: leads), makespan: LeadTimeSummary(sorted: spans),
             owners: ownerForecasts(compiled, delays: ownerDelays, busy: ownerBusy,
@@ -176,14 +195,15 @@ public enum Simulator {
     /// Rows of an abandoned run stop where it was abandoned.
     public static func eventLog(
         _ plan: SimulationPlan, options: SimulationOptions = SimulationOptions(),
-        portfolio: PortfolioOptions? = nil, run: Int = 0
+        portfolio: PortfolioOptions? = nil, run: Int = 0, caseIDs givenIDs: [String]? = nil,
+        activities: [String]? = nil
     ) throws(SimulationError) -> SimulatedEventLog {
         try validate(options)
         guard run >= 0 else { throw .invalidOption("run index must be non-negative") }
         let pf = portfolio ?? PortfolioOptions(cases: 1, arrival: Duration(amount: 0, unit: .days))
         try validate(pf, nodes: plan.nodes.count)
         let (compiled, kickoff) = try prepare(plan, options: options)
-        let arrivals = caseArrivals(compiled, kickoff: kickoff, portfolio: pf)
+        let arrivals = caseArrivals(compiled, kickoff: kickoff, portfolio: pf, seed: options.seed, run: run)
         var engine = SimulationEngine(plan: compiled, cases: pf.cases, tableStart: kickoff)
         engine.run(seed: options.seed, index: run, arrivals: arrivals)
 
@@ -197,13 +217,18 @@ public enum Simulator {
             if ga != gb { return ga < gb }
             return a < b
         }
-        let width = String(pf.cases).count
         var caseIDs: [String] = []
-        caseIDs.reserveCapacity(pf.cases)
-        for c in 0..<pf.cases {
-            let s = String(c + 1)
-            caseIDs.append("case-" + String(repeating: "0", count: width - s.count) + s)
+        if let given = givenIDs, given.count >= pf.cases {
+            caseIDs = given
+        } else {
+            let width = String(pf.cases).count
+            caseIDs.reserveCapacity(pf.cases)
+            for c in 0..<pf.cases {
+                let s = String(c + 1)
+                caseIDs.append("case-" + String(repeating: "0", count: width - s.count) + s)
+            }
         }
+        let names = activities.flatMap { $0.count == compiled.nodeCount ? $0 : nil } ?? compiled.ids
         var rows: [SimulatedEvent] = []
         rows.reserveCapacity(order.count)
         for e in order {
@@ -211,7 +236,7 @@ public enum Simulator {
             let c = g / n, v = g % n
             for k in engine.execOwnStart[e]..<engine.execOwnStart[e + 1] {
                 rows.append(SimulatedEvent(
-                    caseID: caseIDs[c], activity: compiled.ids[v], resource: compiled.ownerIDs[engine.execOwn[k]],
+                    caseID: caseIDs[c], activity: names[v], resource: compiled.ownerIDs[engine.execOwn[k]],
                     start: engine.execStart[e], end: engine.execFinish[e]))
             }
         }
@@ -235,9 +260,25 @@ public enum Simulator {
         guard p.cases <= 50_000_000 / max(nodes, 1) else {
             throw .invalidOption("\(p.cases) cases of \(nodes) nodes is too large to simulate at once")
         }
-        let s = p.arrival.seconds
-        guard s.isFinite, s >= 0, s <= CompiledPlan.maxSeconds else {
-            throw .invalidOption("arrival must be a finite, non-negative duration")
+        func check(_ s: Double) throws(SimulationError) {
+            guard s.isFinite, s >= 0, s <= CompiledPlan.maxSeconds else {
+                throw .invalidOption("arrival must be a finite, non-negative duration")
+            }
+        }
+        switch p.arrivals {
+        case .every(let d), .exponential(let d): try check(d.seconds)
+        case .resampled(let xs):
+            guard !xs.isEmpty else { throw .invalidOption("no recorded inter-arrival times to draw from") }
+            for x in xs { try check(x) }
+        case .instants(let ts):
+            guard ts.count >= p.cases else { throw .invalidOption("\(ts.count) arrival instants for \(p.cases) cases") }
+            var last = -Double.infinity
+            for t in ts {
+                guard t.isFinite, abs(t) <= 1e13, t >= last else {
+                    throw .invalidOption("arrival instants must be finite and in order")
+                }
+                last = t
+            }
         }
     }
 
@@ -251,36 +292,56 @@ public enum Simulator {
         return (try CompiledPlan(p), options.start ?? SimulationOptions.defaultKickoff)
     }
 
-    /// Case `i` arrives at kickoff + i · arrival. For a `bd` arrival each case arrives one
-    /// `arrival` of business time after the previous one (the same instants when the
-    /// kickoff is in business time, and linear rather than quadratic to compute).
-    static func caseArrivals(_ plan: CompiledPlan, kickoff: Double, portfolio: PortfolioOptions) -> [Double] {
+    /// The arrival instants of run `run`. Fixed: case `i` arrives at kickoff + i · arrival
+    /// (for a `bd` arrival each case one `arrival` of business time after the previous
+    /// one). Exponential and resampled inter-arrival times are drawn from their own stream
+    /// of the seed, so the runs' other draws stay the same. Instants: as given.
+    static func caseArrivals(_ plan: CompiledPlan, kickoff: Double, portfolio: PortfolioOptions,
+                             seed: UInt64, run: Int) -> [Double] {
+        let cases = max(portfolio.cases, 1)
+        if case .instants(let ts) = portfolio.arrivals { return Array(ts.prefix(cases)) }
         var table = BusinessDayTable(calendar: plan.calendar, from: kickoff)
+        var rng = SeededGenerator(seed: seed ^ 0x6172_7269_7661_6c73, stream: UInt64(truncatingIfNeeded: run))
         var out: [Double] = [kickoff]
-        out.reserveCapacity(portfolio.cases)
+        out.reserveCapacity(cases)
         var t = kickoff
-        let step = portfolio.arrival.seconds
-        for i in 1..<max(portfolio.cases, 1) {
-            t = portfolio.arrival.isBusiness ? table.advance(t, byBusinessSeconds: step) : kickoff + Double(i) * step
+        for i in 1..<cases {
+            switch portfolio.arrivals {
+            case .every(let d):
+                t = d.isBusiness ? table.advance(t, byBusinessSeconds: d.seconds) : kickoff + Double(i) * d.seconds
+            case .exponential(let mean):
+                let gap = -mean.seconds * deterministicLog(rng.nextOpenUniform())
+                t = mean.isBusiness ? table.advance(t, byBusinessSeconds: gap) : t + gap
+            case .resampled(let gaps):
+                t += gaps[rng.nextIndex(below: gaps.count)]
+            case .instants:
+                break
+            }
             out.append(t)
         }
         return out
+    }
+
+    /// A completion instant as reported on the calendar: one on a weekend or holiday is
+    /// reported at the start of the next business day.
+    static func businessInstant(_ t: Double, _ calendar: BusinessCalendar) -> Double {
+        let day = Int((t / secondsPerDay).rounded(.down))
+        guard calendar.hasWorkdays, !calendar.isBusinessDay(day) else { return t }
+        return Double(calendar.nextBusinessDay(onOrAfter: day)) * secondsPerDay
     }
 
     static func threadCount(_ options: SimulationOptions) -> Int {
         max(1, options.threads ?? ProcessInfo.processInfo.activeProcessorCount)
     }
 
-    static func ownerForecasts(_ plan: CompiledPlan, delays: [[Double]], busy: [Double],
+    static func ownerForecasts(_ plan: CompiledPlan, delays: [OwnerDelays], busy: [Double],
                                spanSum: Double, runs: Int) -> [OwnerForecast] {
         var out: [OwnerForecast] = []
         for o in 0..<plan.ownerCount {
-            let mean = SimulationStatistics.mean(delays[o])
-            let sorted = delays[o].sorted()
             let denominator = Double(plan.capacity[o]) * spanSum
             out.append(OwnerForecast(
-                id: plan.ownerIDs[o], capacity: plan.capacity[o], queueDelayMean: mean,
-                queueDelayP95: SimulationStatistics.percentile(sorted: sorted, 0.95),
+                id: plan.ownerIDs[o], capacity: plan.capacity[o], queueDelayMean: delays[o].mean,
+                queueDelayP95: delays[o].percentile(0.95),
                 utilisation: denominator > 0 ? busy[o] / denominator : 0,
                 itemsMean: runs > 0 ? Double(delays[o].count) / Double(runs) : 0))
         }
@@ -339,12 +400,18 @@ struct PlainBlock: Sendable {
     var finished = 0
     var unfinished = 0
     var deadlineMet = 0
+    /// The end of the deadline day (`Schedule.deadlineInstant`), once known.
+    private var deadlineInstant: Double?
     var leadTimes: [Double] = []
     var critical: [Int]
     var breach: [Int]
     var execs: [Int]
     var delaySum: [Double]
-    var ownerDelays: [[Double]]
+    var waitSum: [Double]
+    var processingSum: [Double]
+    var criticalWait: [Double]
+    var parts = LeadTimeParts()
+    var ownerDelays: [OwnerDelays]
     var ownerBusy: [Double]
     private var criticalFlag: [Bool]
     private var breachFlag: [Bool]
@@ -354,7 +421,10 @@ struct PlainBlock: Sendable {
         breach = [Int](repeating: 0, count: nodes)
         execs = [Int](repeating: 0, count: nodes)
         delaySum = [Double](repeating: 0, count: nodes)
-        ownerDelays = [[Double]](repeating: [], count: owners)
+        waitSum = [Double](repeating: 0, count: nodes)
+        processingSum = [Double](repeating: 0, count: nodes)
+        criticalWait = [Double](repeating: 0, count: nodes)
+        ownerDelays = [OwnerDelays](repeating: OwnerDelays(), count: owners)
         ownerBusy = [Double](repeating: 0, count: owners)
         criticalFlag = [Bool](repeating: false, count: nodes)
         breachFlag = [Bool](repeating: false, count: nodes)
@@ -370,8 +440,10 @@ struct PlainBlock: Sendable {
         let lead = finish - kickoff
         leadTimes.append(lead)
         if let d = engine.plan.deadline {
-            let spent = d.isBusiness ? engine.table.businessDuration(from: kickoff, to: finish) : lead
-            if spent <= d.seconds { deadlineMet += 1 }
+            if deadlineInstant == nil {
+                deadlineInstant = Schedule.deadlineInstant(d, kickoff: kickoff, calendar: engine.plan.calendar) ?? kickoff
+            }
+            if let end = deadlineInstant, finish <= end { deadlineMet += 1 }
         }
         for v in 0..<criticalFlag.count {
             criticalFlag[v] = false
@@ -379,17 +451,46 @@ struct PlainBlock: Sendable {
         }
         for e in 0..<engine.execNode.count {
             let v = engine.execNode[e]
-            let ready = engine.execReady[e], start = engine.execStart[e], end = engine.execFinish[e]
-            delaySum[v] += start - ready
+            let ready = engine.execReady[e], request = engine.execRequest[e]
+            let start = engine.execStart[e], end = engine.execFinish[e]
+            delaySum[v] += start - request
+            waitSum[v] += request - ready
+            processingSum[v] += end - start
             execs[v] += 1
             if !breachFlag[v] && engine.breachesSLA(e) { breachFlag[v] = true }
             for k in engine.execOwnStart[e]..<engine.execOwnStart[e + 1] {
                 let o = engine.execOwn[k]
-                ownerDelays[o].append(start - ready)
+                ownerDelays[o].add(start - request)
                 ownerBusy[o] += end - start
             }
         }
-        engine.forEachCriticalExecution { e in criticalFlag[engine.execNode[e]] = true }
+        // Along the critical path each execution accounts for the time since its cause
+        // ended: processing, plus (when readiness, not capacity, set its start) its hand-off
+        // wait and its wait for hours; these add up to the lead time.
+        var path = LeadTimeParts()
+        engine.forEachCriticalExecution { e in
+            let v = engine.execNode[e]
+            criticalFlag[v] = true
+            let ready = engine.execReady[e], request = engine.execRequest[e]
+            let start = engine.execStart[e], end = engine.execFinish[e]
+            path.processing += end - start
+            if engine.execByCapacity[e] {
+                let c = engine.execCause[e]
+                let freed = c >= 0 ? engine.execFinish[c] : start
+                path.queueing += start - freed
+                criticalWait[v] += start - freed
+            } else {
+                path.waiting += request - ready
+                path.queueing += start - request
+                criticalWait[v] += start - ready
+            }
+        }
+        // Time before the first execution on the path (a root that waited at kickoff).
+        let explained = path.waiting + path.queueing + path.processing
+        path.waiting += max(0, lead - explained)
+        parts.waiting += path.waiting
+        parts.queueing += path.queueing
+        parts.processing += path.processing
         for v in 0..<criticalFlag.count {
             if criticalFlag[v] { critical[v] += 1 }
             if breachFlag[v] { breach[v] += 1 }
@@ -405,13 +506,13 @@ struct PortfolioBlock: Sendable {
     var caseFinished: [Int]
     var leadTimes: [Double] = []
     var makespans: [Double] = []
-    var ownerDelays: [[Double]]
+    var ownerDelays: [OwnerDelays]
     var ownerBusy: [Double]
 
     init(cases: Int, owners: Int) {
         caseLeadSum = [Double](repeating: 0, count: cases)
         caseFinished = [Int](repeating: 0, count: cases)
-        ownerDelays = [[Double]](repeating: [], count: owners)
+        ownerDelays = [OwnerDelays](repeating: OwnerDelays(), count: owners)
         ownerBusy = [Double](repeating: 0, count: owners)
     }
 
@@ -434,12 +535,49 @@ struct PortfolioBlock: Sendable {
         guard last > -Double.infinity else { return }
         makespans.append(last - kickoff)
         for e in 0..<engine.execNode.count where engine.execCompleted[e] {
-            let ready = engine.execReady[e], start = engine.execStart[e], end = engine.execFinish[e]
+            let request = engine.execRequest[e], start = engine.execStart[e], end = engine.execFinish[e]
             for k in engine.execOwnStart[e]..<engine.execOwnStart[e + 1] {
                 let o = engine.execOwn[k]
-                ownerDelays[o].append(start - ready)
+                ownerDelays[o].add(start - request)
                 ownerBusy[o] += end - start
             }
         }
+    }
+}
+
+/// Queueing delays of one owner: the zeros counted, the rest kept (most delays are zero,
+/// so keeping only the others bounds memory by the queueing that happens).
+struct OwnerDelays: Sendable {
+    private(set) var count = 0
+    private var sum = 0.0
+    private var positive: [Double] = []
+
+    mutating func add(_ x: Double) {
+        count += 1
+        guard x > 0 else { return }
+        sum += x
+        positive.append(x)
+    }
+
+    mutating func merge(_ other: OwnerDelays) {
+        count += other.count
+        sum += other.sum
+        positive += other.positive
+    }
+
+    var mean: Double { count > 0 ? sum / Double(count) : 0 }
+
+    /// Percentile `p` of all delays, zeros included (as `SimulationStatistics.percentile`).
+    func percentile(_ p: Double) -> Double {
+        guard count > 0 else { return 0 }
+        let zeros = count - positive.count
+        let sorted = positive.sorted()
+        let h = Double(count - 1) * p
+        let lo = Int(h.rounded(.down)), hi = min(lo + 1, count - 1)
+        func at(_ i: Int) -> Double { i < zeros ? 0 : sorted[i - zeros] }
+        let frac = h - Double(lo)
+        if frac == 0 || lo == hi { return at(lo) }
+        if frac == 0.5 { return at(lo) * 0.5 + at(hi) * 0.5 }
+        return at(lo) + (at(hi) - at(lo)) * frac
     }
 }
