@@ -10,12 +10,13 @@ enum HistoryCommand {
     draft    Write a starting .flow file from the log: one stage per frequent activity (at
              least 1% of the events, at most 30), `after` edges from the dominant order,
              `matches` filled in, SLAs at the observed p85 of sojourn, owners from the
-             resources. Written atomically to FILE, or to standard output without -o.
+             resources. Written to FILE (see "Writing files" in the README), or to standard
+             output without -o or with -o -.
 
     LOG is a CSV, XES or JSON Lines file (optionally .gz), or - for standard input.
 
     Options:
-      -o, --output FILE     draft: where to write the .flow file
+      -o, --output FILE     draft: where to write the .flow file (- for standard output)
 
     \(HistoryCLIOptions.help)
     Exit codes: 0 success; 1 the draft did not pass check; 2 usage error, unreadable file or
@@ -49,7 +50,7 @@ enum HistoryCommand {
         }
         let text = HistoryDraft.draft(log: log, name: path == "-" ? "standard input" : path)
         let target = args.value("output")
-        let checked = Checker.check(SourceFile(path: target ?? "<draft>", text: text))
+        let checked = Checker.check(SourceFile(path: target.flatMap { $0 == "-" ? nil : $0 } ?? "<draft>", text: text))
         if checked.errorCount > 0 {
             // Never write a draft that does not check; show what went wrong.
             output.stderr += DiagnosticFormatter.text([checked], color: false)
@@ -57,8 +58,8 @@ enum HistoryCommand {
             output.exitCode = 1
             return
         }
-        if let target {
-            try Files.writeAtomically(Array(text.utf8), to: target)
+        if let target, target != "-" {
+            try Files.write(Array(text.utf8), to: target)
             output.stderr += "wrote \(target): \(checked.model?.nodes.count ?? 0) stages from \(log.cases.count) cases\n"
         } else {
             output.stdout += text

@@ -143,7 +143,7 @@ enum SimulateCommand {
             for (i, n) in model.nodes.enumerated() { byID[n.id.name] = names[i] }
             var renamed = log
             for k in renamed.rows.indices { renamed.rows[k].activity = byID[renamed.rows[k].activity] ?? renamed.rows[k].activity }
-            try Files.writeAtomically(Array(renamed.csv.utf8), to: path)
+            try Files.write(Array(renamed.csv.utf8), to: path)
             emitted = EmittedLog(path: path, log: log, plan: built.plan, activities: names, cases: request.portfolio?.cases ?? 1)
         }
 
