@@ -798,6 +798,19 @@ public struct Parser {
 
     mutating func parseComparison() -> Expr? {
         guard let lhs = parsePrimary() else { return nil }
+        if kind == .equal {
+            // `region = "EU"`: one error that says what was meant, then read on as `==` so
+            // that nothing else is reported about the same slip.
+            let eq = advance()
+            skipLineBreaksInExpression()
+            let rhs = parsePrimary()
+            let sides = [source.text(of: lhs.range), rhs.map { source.text(of: $0.range) } ?? "…"]
+            let example = sides.allSatisfy { $0.count <= 40 && !$0.contains("\n") } ? sides.joined(separator: " == ") : "a == b"
+            error("'=' does not compare values; a condition tests equality with '=='", at: eq.range,
+                  help: "write \(example)")
+            guard let rhs else { return nil }
+            return .binary(.equal, lhs, rhs, lhs.range.union(rhs.range))
+        }
         if let op = Parser.comparisonOperator(kind) {
             advance()
             skipLineBreaksInExpression()
