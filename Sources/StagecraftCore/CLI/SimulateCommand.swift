@@ -188,7 +188,7 @@ enum SimulateCommand {
     /// The most node simulations (runs × launches × stages and gates) one command takes on:
     /// the simulator keeps figures for each (about `bytesPerNodeSimulation`), so beyond
     /// this a run would take gigabytes and many minutes before printing anything.
-    static let maxNodeSimulations = 100_000_000
+    static let maxNodeSimulations = 25_000_000
     /// What one node simulation costs in memory, measured, for the message.
     static let bytesPerNodeSimulation = 40
 

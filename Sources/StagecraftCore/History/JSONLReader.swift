@@ -131,7 +131,7 @@ enum JSONLReader {
             }
             if let f = badField {
                 let text = String(decoding: (values[f]?.1 ?? []).prefix(60), as: UTF8.self)
-                try b.bad(HistoryError(file: b.file, line: line, column: col(f), message: "malformed timestamp '\(text)'"))
+                try b.bad(HistoryError(file: b.file, line: line, column: col(f), message: TimestampParser.malformed(text)))
                 continue
             }
             if startT.isNaN && endT.isNaN {
