@@ -27,7 +27,7 @@ if [ ! -x "$BIN" ] || [ -n "$(find Sources/StagecraftCore Tests/Fuzz/FuzzTargets
   # shellcheck disable=SC2086
   cp --parents $SOURCES Tests/Fuzz/FuzzTargets.swift "$OUT/src/"
   # shellcheck disable=SC2046
-  swiftc -sanitize=fuzzer,address -O -suppress-warnings -parse-as-library -module-name StagecraftCore \
+  swiftc -sanitize=fuzzer,address -O -wmo -suppress-warnings -parse-as-library -module-name StagecraftCore \
     -I Sources/CZlib $(find "$OUT/src" -name '*.swift' | sort) -lz -o "$BIN.tmp" 2>&1 \
     | grep -v "Cannot export local symbol '__asan" || true
   [ -x "$BIN.tmp" ] || { echo "fuzz build failed" >&2; exit 2; }
