@@ -227,6 +227,42 @@ import Testing
         #expect(formatted == text)
     }
 
+    /// Issue 16: a 40,000-term chain overflowed the stack in check (evaluation) and a
+    /// 36,000-term one when its tree was freed after fmt. 60,000 terms of `and`, of `or`
+    /// and of both go through check, evaluation, fmt and the release of every tree.
+    @Test func chainsOfHundredsOfThousandsOfTermsAreCheckedFormattedAndFreed() throws {
+        let andChain = (0..<60_000).map { _ in "p" }.joined(separator: " and ")
+        let mixed = (0..<30_000).map { $0 % 3 == 0 ? "p or not q" : "p and q == false" }.joined(separator: " and ")
+        for condition in [andChain, mixed, andChain.replacingOccurrences(of: " and ", with: " or ")] {
+            let text = "workflow \"x\" {\n  param p: bool = true\n  param q: bool = false\n\n  owner o\n\n  stage a {\n    owner o\n    sla 1bd\n    when \(condition)\n  }\n}\n"
+            let checked = runCLI(["check", "-", "--format", "json"], stdin: text)
+            #expect(checked.exitCode == 0, "\(checked.stdout.prefix(300))")
+            let formatted = runCLI(["fmt", "-"], stdin: text)
+            #expect(formatted.exitCode == 0, "\(formatted.stderr.prefix(300))")
+            #expect(formatted.stdout == text)
+            let model = try #require(Checker.check(SourceFile(path: "c", text: text)).model)
+            #expect(model.skipped(values: ["p": .bool(true), "q": .bool(false)]) == [false])
+        }
+    }
+
+    /// The grouping of a long chain does not change what it means: the first term that is
+    /// not true decides (false, or unknown), wherever it sits.
+    @Test func aChainIsTrueOnlyWhenEveryTermIs() {
+        for n in [1, 2, 3, 4, 5, 7, 8, 9, 16, 33] {
+            for falseAt in [-1, 0, n / 2, n - 1] {
+                let terms = (0..<n).map { $0 == falseAt ? "f" : "t" }
+                let e = Parser.parse(SourceFile(path: "e", text: "workflow \"x\" { stage a { when \(terms.joined(separator: " and ")) } }"))
+                let condition = e.tree.workflow?.nodes.first?.condition
+                let value = condition.flatMap { Evaluator.evaluate($0, values: ["t": .bool(true), "f": .bool(false)]) }
+                #expect(value == .bool(falseAt < 0), "n=\(n) falseAt=\(falseAt)")
+                let ors = terms.map { $0 == "f" ? "t" : "f" }.joined(separator: " or ")
+                let o = Parser.parse(SourceFile(path: "e", text: "workflow \"x\" { stage a { when \(ors) } }"))
+                let orValue = o.tree.workflow?.nodes.first?.condition.flatMap { Evaluator.evaluate($0, values: ["t": .bool(true), "f": .bool(false)]) }
+                #expect(orValue == .bool(falseAt >= 0), "n=\(n) trueAt=\(falseAt)")
+            }
+        }
+    }
+
     @Test func dumpIgnoresPositionsButNotValues() {
         func dump(_ s: String) -> String { FormatDump.dump(Parser.parse(SourceFile(path: "d", text: s)).tree) }
         #expect(dump("workflow \"x\" { stage a { sla 1bd } }") == dump("workflow  \"x\"  {\n\n  stage a {\n sla 1bd\n}\n}"))

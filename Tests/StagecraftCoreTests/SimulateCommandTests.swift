@@ -237,7 +237,7 @@ import Testing
         (["--capacity", "engg=2"], "unknown owner 'engg'"),
         (["--capacity", "eng=0"], "capacity of 'eng' must be a whole number from 1 to 1000000, not '0'"),
         (["--capacity", "eng"], "--capacity takes OWNER=N, not 'eng'"),
-        (["--start", "2026-13-01"], "--start takes a date as YYYY-MM-DD, not '2026-13-01'"),
+        (["--start", "2026-13-01"], "--start: 2026-13-01 is not a real date: there is no month 13"),
         (["--start", "tomorrow"], "--start takes a date as YYYY-MM-DD, not 'tomorrow'"),
         (["--start", "1899-12-31"], "--start takes a date from 1900-01-01 to 9999-12-31, not '1899-12-31'"),
         (["--cases", "3"], "--cases needs --arrival (or --history, whose case starts set it)"),

@@ -50,12 +50,30 @@ public struct ParsedArguments: Sendable {
     /// away from dates it was not built for.
     public static let dateYears = 1900...9999
 
+    /// Why a text written as YYYY-MM-DD names no day (`2026-02-30`: "February 2026 has
+    /// 28 days"), or nil when it is not written that way.
+    static func impossibleDate(_ s: String) -> String? {
+        let parts = s.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+              parts.allSatisfy({ $0.allSatisfy { $0.isASCII && $0.isNumber } }),
+              let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]) else { return nil }
+        let months = ["January", "February", "March", "April", "May", "June", "July", "August",
+                      "September", "October", "November", "December"]
+        guard (1...12).contains(month) else { return "there is no month \(parts[1])" }
+        let days = CivilDate.daysIn(month: month, year: year)
+        guard (1...days).contains(day) else { return "\(months[month - 1]) \(year) has \(days) days" }
+        return nil
+    }
+
     /// The date an option gives as YYYY-MM-DD, nil when the option is absent; a value that
     /// is not a real date, or falls outside `dateYears`, is a usage error with `help`.
     public func date(_ name: String, help: String) throws -> CivilDate? {
         guard let s = value(name) else { return nil }
         guard let date = CivilDate.parse(s) else {
-            throw UsageError("--\(name) takes a date as YYYY-MM-DD, not '\(s)'", help: help)
+            if let impossible = ParsedArguments.impossibleDate(s) {
+                throw UsageError("--\(name): \(s) is not a real date: \(impossible)", help: help)
+            }
+            throw UsageError("--\(name) takes a date as YYYY-MM-DD, not '\(Excerpt.quoted(s, limit: 40))'", help: help)
         }
         let years = ParsedArguments.dateYears
         guard years.contains(date.year) else {

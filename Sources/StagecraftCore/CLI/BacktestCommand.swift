@@ -95,7 +95,7 @@ enum BacktestCommand {
             } catch {
                 throw InputError("cannot simulate: \(error.description)")
             }
-            try Files.writeAtomically(Array(simulated.csv.utf8), to: path)
+            try Files.write(Array(simulated.csv.utf8), to: path)
         }
         let formatter = BacktestFormatter(result: result, file: file, log: logPath)
         switch format {

@@ -223,24 +223,4 @@ public enum Files {
         }
         return found
     }
-
-    /// Writes a file atomically: a temporary file in the same folder, renamed into place,
-    /// keeping the permissions of the file it replaces.
-    public static func writeAtomically(_ bytes: [UInt8], to path: String) throws {
-        let url = URL(fileURLWithPath: path)
-        let dir = url.deletingLastPathComponent().path
-        let temp = dir + "/.\(url.lastPathComponent).stagecraft-\(ProcessInfo.processInfo.processIdentifier).tmp"
-        let fm = FileManager.default
-        let attributes = try? fm.attributesOfItem(atPath: path)
-        guard fm.createFile(atPath: temp, contents: Data(bytes)) else {
-            throw InputError("\(path): cannot write a temporary file in \(dir)")
-        }
-        if let perms = attributes?[.posixPermissions] {
-            try? fm.setAttributes([.posixPermissions: perms], ofItemAtPath: temp)
-        }
-        if rename(temp, path) != 0 {
-            try? fm.removeItem(atPath: temp)
-            throw InputError("\(path): cannot replace the file")
-        }
-    }
 }

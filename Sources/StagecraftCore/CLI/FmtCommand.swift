@@ -89,7 +89,7 @@ enum FmtCommand {
                     output.stdout += String(decoding: newBytes, as: UTF8.self)
                 } else if changed {
                     do {
-                        try Files.writeAtomically(newBytes, to: path)
+                        try Files.write(newBytes, to: path)
                         output.stdout += name + "\n"
                     } catch let e as InputError {
                         output.stderr += "stagecraft: error: \(e.message)\n"

@@ -12,13 +12,13 @@ enum HistoryCommand {
              cases keep, optional nodes with `chance`, exclusive branches as a param that
              varies per case, repeats as gates with `on reject`, `wait`/`estimate` from the
              log, SLAs at a percentile of sojourn, owners from the resources (capacity: the
-             peak concurrency seen). In fmt layout; written atomically to FILE, or to
-             standard output without -o.
+             peak concurrency seen). In fmt layout; written to FILE (see "Writing files"
+             in docs/cli.md), or to standard output without -o or with -o -.
 
     LOG is a CSV, XES or JSON Lines file (optionally .gz), or - for standard input.
 
     Options:
-      -o, --output FILE     draft: where to write the .flow file
+      -o, --output FILE     draft: where to write the .flow file (- for standard output)
       --min-case-share P    draft: least share of cases for a node or an edge (default 1%)
       --max-disorder P      draft: most cases breaking an `after` edge, of those holding
                             both nodes (default 5%)
@@ -58,7 +58,7 @@ enum HistoryCommand {
         let draftOptions = try self.draftOptions(args)
         let text = HistoryDraft.draft(log: log, name: path == "-" ? "standard input" : path, options: draftOptions)
         let target = args.value("output")
-        let checked = Checker.check(SourceFile(path: target ?? "<draft>", text: text))
+        let checked = Checker.check(SourceFile(path: target.flatMap { $0 == "-" ? nil : $0 } ?? "<draft>", text: text))
         if checked.errorCount > 0 {
             // Never write a draft that does not check; show what went wrong.
             output.stderr += DiagnosticFormatter.text([checked], color: false)
@@ -66,8 +66,8 @@ enum HistoryCommand {
             output.exitCode = 1
             return
         }
-        if let target {
-            try Files.writeAtomically(Array(text.utf8), to: target)
+        if let target, target != "-" {
+            try Files.write(Array(text.utf8), to: target)
             output.stderr += "wrote \(target): \(checked.model?.nodes.count ?? 0) stages from \(log.cases.count) cases\n"
         } else {
             output.stdout += text

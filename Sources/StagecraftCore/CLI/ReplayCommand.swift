@@ -14,7 +14,8 @@ enum ReplayCommand {
       --format FORMAT       text (default), json or markdown
 
     \(HistoryCLIOptions.help)
-    Exit codes: 0 success; 1 FILE has errors; 2 usage error, unreadable file or malformed log row.
+    Exit codes: 0 success; 1 FILE has errors, or no activity of LOG matches a node; 2 usage
+    error, unreadable file or malformed log row.
 
     """
 
@@ -39,6 +40,11 @@ enum ReplayCommand {
         guard let (_, model) = try WorkflowInput.load(file, verb: "replaying it", environment: environment,
                                                        output: &output) else { return }
         let log = try HistoryCLIOptions.readLog(logPath, options: historyOptions, environment: environment)
+        if let message = HistoryCoverage.nothingMatches(model: model, log: log, logName: logPath, fileName: file) {
+            output.stderr += "stagecraft: error: \(message)\n"
+            output.exitCode = 1
+            return
+        }
         if log.eventCount >= 100_000 {
             environment.progress("replaying \(log.cases.count) cases…")
         }

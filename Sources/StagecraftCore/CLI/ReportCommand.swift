@@ -13,8 +13,9 @@ enum ReportCommand {
     loads nothing and runs no scripts, so it can be attached to an email or printed (A4).
 
     Options:
-      -o, --output FILE     where to write the page (required; replaced atomically;
-                            - writes it to standard output)
+      -o, --output FILE     where to write the page (required; a file is replaced
+                            atomically, a device or pipe written through; - writes it
+                            to standard output)
       --history LOG         an event log of past runs (CSV, XES or JSONL; .gz too)
       --start DATE          kickoff date, YYYY-MM-DD (default 2024-01-01, the simulator's
                             default kickoff, so the same file always gives the same page;
@@ -104,7 +105,7 @@ enum ReportCommand {
         if out == "-" {
             output.stdout += html
         } else {
-            try Files.writeAtomically(Array(html.utf8), to: out)
+            try Files.write(Array(html.utf8), to: out)
             output.stderr += "stagecraft: wrote \(out)\n"
         }
     }

@@ -46,7 +46,8 @@ enum SimulateCommand {
     Durations per node: history, else estimate (LOW..HIGH uniform, OPT LIKELY PESS PERT),
     else the SLA as a fixed duration (warned), else zero (warned).
 
-    Exit codes: 0 forecast printed; 1 the file has errors; 2 usage, I/O or unreadable input.
+    Exit codes: 0 forecast printed; 1 the file has errors, or no activity of the --history log
+    matches a node; 2 usage, I/O or unreadable input.
 
     """
 
@@ -85,6 +86,11 @@ enum SimulateCommand {
         var historyNotes: [String] = []
         if let path = request.history {
             let log = try HistoryCLIOptions.readLog(path, options: request.historyOptions, environment: environment)
+            if let message = HistoryCoverage.nothingMatches(model: model, log: log, logName: path, fileName: request.file) {
+                output.stderr += "stagecraft: error: \(message)\n"
+                output.exitCode = 1
+                return
+            }
             let c = HistoryCalibration(log: log, model: model)
             calibration = c
             if log.skipped.count > 0 {
@@ -99,6 +105,8 @@ enum SimulateCommand {
 
         let kickoff = request.start ?? SimulationOptions.defaultKickoff
         let options = SimulationOptions(runs: request.runs, seed: request.seed, start: request.start)
+        try checkSize(runs: request.portfolio.map { portfolioRuns(requested: request.runs, cases: $0.cases).runs } ?? request.runs,
+                      cases: request.portfolio?.cases ?? 1, nodes: model.nodes.count)
         var context = ForecastContext(
             file: request.file, workflowTitle: model.workflow.title?.value ?? "", runs: request.runs,
             seed: request.seed, kickoff: kickoff, startGiven: request.start != nil, warnings: [],
@@ -159,7 +167,7 @@ enum SimulateCommand {
             for (i, n) in model.nodes.enumerated() { byID[n.id.name] = names[i] }
             var renamed = log
             for k in renamed.rows.indices { renamed.rows[k].activity = byID[renamed.rows[k].activity] ?? renamed.rows[k].activity }
-            try Files.writeAtomically(Array(renamed.csv.utf8), to: path)
+            try Files.write(Array(renamed.csv.utf8), to: path)
             emitted = EmittedLog(path: path, log: log, plan: built.plan, activities: names, cases: request.portfolio?.cases ?? 1)
         }
 
@@ -191,6 +199,27 @@ enum SimulateCommand {
                 : SimulationFormatter.text(result, built: built, context: context, emitted: emitted)
         }
         output.stderr += context.warnings.map { "stagecraft: warning: \($0)\n" }.joined()
+    }
+
+    /// The most node simulations (runs × launches × stages and gates) one command takes on:
+    /// the simulator keeps figures for each (about `bytesPerNodeSimulation`), so beyond
+    /// this a run would take gigabytes and many minutes before printing anything.
+    static let maxNodeSimulations = 25_000_000
+    /// What one node simulation costs in memory, measured, for the message.
+    static let bytesPerNodeSimulation = 40
+
+    /// Refuses, up front and with the figures, a simulation too big to keep in memory.
+    static func checkSize(runs: Int, cases: Int, nodes: Int) throws {
+        let (perRun, o1) = cases.multipliedReportingOverflow(by: max(nodes, 1))
+        let (total, o2) = perRun.multipliedReportingOverflow(by: max(runs, 1))
+        guard o1 || o2 || total > maxNodeSimulations else { return }
+        let shown = o1 || o2 ? "more than \(Int.max)" : "\(total)"
+        let launches = cases > 1 ? " × \(cases) launches" : ""
+        let tenths = o1 || o2 ? 0 : Int((Double(total) * Double(bytesPerNodeSimulation) / 1e8).rounded())
+        let gigabytes = o1 || o2 ? "" : " (about \(tenths / 10).\(tenths % 10) GB)"
+        throw UsageError("\(runs) runs\(launches) × \(nodes) stages and gates = \(shown) node simulations\(gigabytes), "
+                         + "beyond the \(maxNodeSimulations) that simulate keeps in memory",
+                         help: cases > 1 ? "simulate fewer launches (--cases) or fewer portfolios (--runs)" : "use fewer --runs")
     }
 
     /// Runs for a portfolio: the requested number, reduced so that runs × cases stays within

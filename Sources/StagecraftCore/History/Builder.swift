@@ -139,6 +139,9 @@ struct LogBuilder {
                 for c in 0..<caseCount {
                     let lo = bounds[c]
                     let hi = bounds[c + 1]
+                    // A case whose every row was skipped (--skip-bad-rows) is no case. (An XES
+                    // trace with no events at all is still one.)
+                    if lo == hi && skippedCount > 0 { continue }
                     let slice = UnsafeMutableBufferPointer(rebasing: ord[lo..<hi])
                     sortCase(slice, ev)
                     // Duplicates: equal rows are adjacent within runs of equal (key1, key2).

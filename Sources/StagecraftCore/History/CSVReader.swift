@@ -238,7 +238,7 @@ enum CSVReader {
                 let (bq, bl) = scratch.bytes(p, fields[badTime])
                 let text = String(decoding: UnsafeBufferPointer(start: bq, count: min(bl, 60)), as: UTF8.self)
                 try b.bad(HistoryError(
-                    file: b.file, line: line, column: header[badTime], message: "malformed timestamp '\(text)'"))
+                    file: b.file, line: line, column: header[badTime], message: TimestampParser.malformed(text)))
                 continue
             }
             if startT.isNaN && endT.isNaN {

@@ -38,8 +38,8 @@ enum ColumnDetection {
                 guard let i = norm.firstIndex(of: w) else {
                     throw HistoryError(
                         file: file, line: line, column: wanted,
-                        message: "no \(what.dropLast()) named '\(wanted)' for \(field.rawValue); \(what) found: "
-                            + columns.map { "'\($0)'" }.joined(separator: ", "))
+                        message: "no \(what.dropLast()) named '\(Excerpt.quoted(wanted, limit: 40))' for \(field.rawValue); \(what) found: "
+                            + listed(columns))
                 }
                 m.index[field] = i
                 m.chosen[field] = columns[i]
@@ -72,9 +72,17 @@ enum ColumnDetection {
             throw HistoryError(
                 file: file, line: line,
                 message: "no recognisable \(missing.joined(separator: ", ")) column; \(what) found: "
-                    + columns.map { "'\($0)'" }.joined(separator: ", "))
+                    + listed(columns))
         }
         return m
+    }
+
+    /// Column names for a message: each quoted, escaped and cut short, at most 20 of them,
+    /// so a binary file or a one-line gigabyte never floods the terminal.
+    static func listed(_ columns: [String]) -> String {
+        var out = columns.prefix(20).map { "'\(Excerpt.quoted($0, limit: 40))'" }.joined(separator: ", ")
+        if columns.count > 20 { out += " and \(columns.count - 20) more" }
+        return out
     }
 }
 

@@ -13,16 +13,25 @@ enum Gzip {
     /// The first output allocation uses the gzip trailer's size hint, so a single-member file
     /// inflates without copying. Trailing bytes after a member that do not start another gzip
     /// member are ignored, as `gzip -d` does. Throws a `HistoryError` on corrupt or truncated input.
-    static func inflate(_ inBase: UnsafePointer<UInt8>, _ inCount: Int, name: String) throws
+    ///
+    /// Inflation runs as a stream and stops with an error as soon as the output passes
+    /// `maxOutput` bytes, or passes `ratioFloor` bytes at more than `maxRatio` times the
+    /// compressed bytes consumed so far: a gzip bomb (a gigabyte of zeros in a megabyte)
+    /// is refused after a few megabytes instead of filling memory. Real event logs
+    /// compress 5-30 times.
+    static func inflate(_ inBase: UnsafePointer<UInt8>, _ inCount: Int, name: String,
+                        maxOutput: Int = maxOutput, maxRatio: Int = maxRatio) throws
         -> (UnsafeMutablePointer<UInt8>, Int)
     {
-        var capacity = max(inCount * 4, 1 << 16)
+        var capacity = max(min(inCount * 4, maxOutput), 1 << 16)
         if inCount >= 18 {
             // ISIZE: uncompressed size mod 2^32 of the last member, little-endian.
             let t = inCount - 4
             let isize = Int(inBase[t]) | Int(inBase[t + 1]) << 8 | Int(inBase[t + 2]) << 16 | Int(inBase[t + 3]) << 24
             // Deflate expands at most ~1032:1, so a larger hint is bogus (or wrapped mod 2^32).
-            if isize < inCount / 1024 * 1100 + 1 << 16 { capacity = max(capacity, isize + 1) }
+            if isize < inCount / 1024 * 1100 + 1 << 16 && isize <= maxOutput && isize <= ratioFloor + inCount * maxRatio {
+                capacity = max(capacity, isize + 1)
+            }
         }
         var out = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
         var produced = 0
@@ -37,11 +46,12 @@ enum Gzip {
         do {
             while true {
                 if produced == capacity {
-                    let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity * 2)
+                    let grown = min(capacity * 2, maxOutput + 1)
+                    let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: grown)
                     bigger.update(from: out, count: produced)
                     out.deallocate()
                     out = bigger
-                    capacity *= 2
+                    capacity = grown
                 }
                 stream.next_in = UnsafeMutablePointer(mutating: inBase + consumed)
                 stream.avail_in = UInt32(clamping: inCount - consumed)
@@ -52,6 +62,15 @@ enum Gzip {
                 let status = CZlib.inflate(&stream, Z_NO_FLUSH)
                 consumed += Int(before - stream.avail_in)
                 produced += Int(beforeOut - stream.avail_out)
+                if produced > maxOutput {
+                    throw HistoryError(file: name, message: "the gzip data inflates to more than \(byteFigure(maxOutput)); "
+                        + "decompress it and read the file uncompressed if it really is an event log")
+                }
+                if produced > ratioFloor && produced > consumed * maxRatio {
+                    throw HistoryError(file: name, message: "the gzip data inflates more than \(maxRatio) times "
+                        + "(\(byteFigure(consumed)) to over \(byteFigure(produced))), far beyond an event log's 5-30 times: "
+                        + "refusing what looks like a decompression bomb; decompress it yourself if it really is a log")
+                }
                 if status == Z_STREAM_END {
                     let rest = inCount - consumed
                     if rest >= 2 && inBase[consumed] == 0x1f && inBase[consumed + 1] == 0x8b {
@@ -75,11 +94,30 @@ enum Gzip {
         return (out, produced)
     }
 
+    /// Inflated data never exceeds this many bytes (4 GiB, what the readers' offsets hold).
+    static let maxOutput = 1 << 32
+    /// Output beyond `ratioFloor` bytes may be at most this many times the input consumed.
+    static let maxRatio = 200
+    /// Small inputs may inflate at any ratio up to this many bytes (16 MiB).
+    static let ratioFloor = 1 << 24
+
+    /// `bytes` as a short figure: `512 bytes`, `64 KiB`, `3.2 MiB`, `1.0 GiB`.
+    static func byteFigure(_ bytes: Int) -> String {
+        if bytes < 1024 { return "\(bytes) bytes" }
+        if bytes < 1 << 20 { return "\(bytes >> 10) KiB" }
+        let units = ["MiB", "GiB", "TiB"]
+        var value = Double(bytes) / Double(1 << 20)
+        var unit = 0
+        while value >= 1024 && unit < units.count - 1 { value /= 1024; unit += 1 }
+        let tenths = Int((value * 10).rounded())
+        return "\(tenths / 10).\(tenths % 10) \(units[unit])"
+    }
+
     /// Inflates gzip data into an array (tests and small inputs).
-    static func inflate(_ input: [UInt8], name: String) throws -> [UInt8] {
+    static func inflate(_ input: [UInt8], name: String, maxOutput: Int = maxOutput) throws -> [UInt8] {
         try input.withUnsafeBufferPointer { b in
             guard let base = b.baseAddress else { return [] }
-            let (p, n) = try inflate(base, b.count, name: name)
+            let (p, n) = try inflate(base, b.count, name: name, maxOutput: maxOutput)
             defer { p.deallocate() }
             return Array(UnsafeBufferPointer(start: p, count: n))
         }

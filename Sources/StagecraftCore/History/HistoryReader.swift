@@ -70,6 +70,10 @@ public enum HistoryReader {
             n = m
         }
         defer { owned?.deallocate() }
+        if let kind = binaryKind(p, n) {
+            throw HistoryError(file: name, message: "this looks like \(kind.what), not an event log"
+                + (kind.advice.map { "; \($0)" } ?? ""))
+        }
         let format = options.format ?? formatFromName(name) ?? sniffFormat(p, n)
         var builder = try LogBuilder(file: name, options: options)
         let detection: HistoryDetection
@@ -88,6 +92,48 @@ public enum HistoryReader {
         if lower.hasSuffix(".csv") || lower.hasSuffix(".tsv") { return .csv }
         if lower.hasSuffix(".xes") || lower.hasSuffix(".xml") { return .xes }
         if lower.hasSuffix(".jsonl") || lower.hasSuffix(".ndjson") { return .jsonl }
+        return nil
+    }
+
+    /// What a file that is no text log looks like, with what to do about it, from its first
+    /// bytes: workbooks, archives, other compressors and databases are named; anything
+    /// else with NUL bytes near the start is "a binary file". Nil for text.
+    static func binaryKind(_ p: UnsafePointer<UInt8>, _ n: Int) -> (what: String, advice: String?)? {
+        func starts(_ magic: [UInt8]) -> Bool {
+            n >= magic.count && magic.indices.allSatisfy { p[$0] == magic[$0] }
+        }
+        func contains(_ needle: String, within limit: Int) -> Bool {
+            let bytes = Array(needle.utf8)
+            let end = min(n, limit) - bytes.count
+            guard end >= 0 else { return false }
+            for i in 0...end where p[i] == bytes[0] {
+                if bytes.indices.allSatisfy({ p[i + $0] == bytes[$0] }) { return true }
+            }
+            return false
+        }
+        if starts([0x50, 0x4B, 0x03, 0x04]) || starts([0x50, 0x4B, 0x05, 0x06]) {
+            if contains("xl/", within: 4096) { return ("an XLSX workbook", "export it as CSV") }
+            if contains("content.xml", within: 4096) || contains("opendocument.spreadsheet", within: 4096) {
+                return ("an OpenDocument spreadsheet", "export it as CSV")
+            }
+            return ("a ZIP archive", "extract the log from it")
+        }
+        if starts([0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
+            return ("an Excel 97-2003 workbook (XLS)", "export it as CSV")
+        }
+        if starts(Array("BZh".utf8)) && n > 3 && (0x31...0x39).contains(p[3]) {
+            return ("bzip2-compressed data", "decompress it (bunzip2) or recompress it with gzip")
+        }
+        if starts([0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00]) { return ("xz-compressed data", "decompress it (unxz) or recompress it with gzip") }
+        if starts([0x28, 0xB5, 0x2F, 0xFD]) { return ("zstd-compressed data", "decompress it (unzstd) or recompress it with gzip") }
+        if starts([0x37, 0x7A, 0xBC, 0xAF, 0x27, 0x1C]) { return ("a 7-Zip archive", "extract the log from it") }
+        if starts(Array("Rar!".utf8)) { return ("a RAR archive", "extract the log from it") }
+        if starts(Array("%PDF".utf8)) { return ("a PDF document", nil) }
+        if starts(Array("PAR1".utf8)) { return ("a Parquet file", "export it as CSV") }
+        if starts(Array("SQLite format 3".utf8) + [0]) { return ("an SQLite database", "export the events as CSV") }
+        // UTF-16 text (a BOM) is text, but not one the readers take.
+        if starts([0xFF, 0xFE]) || starts([0xFE, 0xFF]) { return ("UTF-16 text", "save it as UTF-8") }
+        for i in 0..<min(n, 4096) where p[i] == 0 { return ("a binary file (it holds NUL bytes)", nil) }
         return nil
     }
 

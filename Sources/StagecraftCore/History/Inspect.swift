@@ -40,7 +40,9 @@ public struct HistoryInspection: Sendable {
 public func inspect(_ log: EventLog) -> HistoryInspection {
     var acts: [(name: String, count: Int)] = []
     for (i, name) in log.activities.enumerated() {
-        acts.append((name, i < log.activityEventCounts.count ? log.activityEventCounts[i] : 0))
+        let count = i < log.activityEventCounts.count ? log.activityEventCounts[i] : 0
+        // An activity named only on skipped rows has no events: it is not in the log.
+        if count > 0 { acts.append((name, count)) }
     }
     acts.sort { $0.count != $1.count ? $0.count > $1.count : $0.name < $1.name }
     var lo = Double.infinity, hi = -Double.infinity

@@ -14,6 +14,16 @@ enum JSONLReader {
     /// A parse failure inside one line.
     private struct Failure: Error {
         var message: String
+        /// Where in the input the problem is, when it is at one place.
+        var at: Int? = nil
+    }
+
+    /// The one-based column, in characters of the line, of byte `offset` of a line that
+    /// starts at `lineStart` (UTF-8 continuation bytes do not count).
+    static func column(_ p: UnsafePointer<UInt8>, lineStart: Int, offset: Int) -> Int {
+        var column = 1
+        for i in lineStart..<offset where p[i] & 0xC0 != 0x80 { column += 1 }
+        return column
     }
 
     static func read(
@@ -92,9 +102,10 @@ enum JSONLReader {
                     values[inf.field] = (key, buf)
                 }
                 while k < hi && isWS(p[k]) { k += 1 }
-                if k != hi { throw Failure(message: "unexpected text after the object") }
+                if k != hi { throw Failure(message: "unexpected text after the object", at: k) }
             } catch let f as Failure {
-                try b.bad(HistoryError(file: b.file, line: line, message: f.message))
+                let message = f.at.map { "\(f.message) at column \(column(p, lineStart: lineLo, offset: min($0, hi)))" } ?? f.message
+                try b.bad(HistoryError(file: b.file, line: line, message: message))
                 continue
             }
             for (field, (key, _)) in values where chosen[field] == nil { chosen[field] = keys.strings[Int(key)] }
@@ -120,7 +131,7 @@ enum JSONLReader {
             }
             if let f = badField {
                 let text = String(decoding: (values[f]?.1 ?? []).prefix(60), as: UTF8.self)
-                try b.bad(HistoryError(file: b.file, line: line, column: col(f), message: "malformed timestamp '\(text)'"))
+                try b.bad(HistoryError(file: b.file, line: line, column: col(f), message: TimestampParser.malformed(text)))
                 continue
             }
             if startT.isNaN && endT.isNaN {
@@ -193,11 +204,11 @@ enum JSONLReader {
         if k < hi && p[k] == 125 { k += 1; return }
         while true {
             ws()
-            guard k < hi && p[k] == 34 else { throw Failure(message: "expected a key string at column \(k + 1)") }
+            guard k < hi && p[k] == 34 else { throw Failure(message: "expected a key string", at: k) }
             let (klo, khi, kesc) = try string(p, &k, hi)
             if kesc { throw Failure(message: "escaped characters in keys are not supported") }
             ws()
-            guard k < hi && p[k] == 58 else { throw Failure(message: "expected ':'") }
+            guard k < hi && p[k] == 58 else { throw Failure(message: "expected ':'", at: k) }
             k += 1
             ws()
             guard k < hi else { throw Failure(message: "missing value") }

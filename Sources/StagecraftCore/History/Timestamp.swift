@@ -152,6 +152,12 @@ struct TimestampParser {
         return Double(utc) + Double(nanos) / 1e9
     }
 
+    /// The message for a timestamp no layout reads, naming the layouts tried.
+    static func malformed(_ text: String) -> String {
+        "malformed timestamp '\(Excerpt.quoted(text, limit: 60))' (tried YYYY-MM-DD and YYYY/MM/DD, alone or with "
+            + "THH:MM[:SS[.fff]] or ' HH:MM[:SS[.fff]]', and a zone Z, +HH:MM, +HHMM or +HH)"
+    }
+
     /// Parses a Swift string (tests, XES attribute values after entity decoding).
     mutating func parse(_ s: String) -> Double? {
         var bytes = Array(s.utf8)

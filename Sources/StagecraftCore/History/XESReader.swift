@@ -183,7 +183,7 @@ enum XESReader {
                 if time == nil {
                     let text = String(decoding: UnsafeBufferPointer(start: p + t.lo, count: min(t.hi - t.lo, 60)), as: UTF8.self)
                     try b.bad(HistoryError(
-                        file: b.file, line: line, column: "time:timestamp", message: "malformed timestamp '\(text)'"))
+                        file: b.file, line: line, column: "time:timestamp", message: TimestampParser.malformed(text)))
                     return
                 }
             } else if let g = gTime {

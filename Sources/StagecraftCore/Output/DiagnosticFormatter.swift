@@ -30,22 +30,23 @@ public enum DiagnosticFormatter {
                 case .warning: severity = paint("warning", "1;33")
                 case .note: severity = paint("note", "1;36")
                 }
-                out += paint("\(r.source.path):\(start.line):\(start.column):", "1") + " \(severity): \(d.message) [\(d.rule)]\n"
+                out += paint("\(r.source.path):\(start.line):\(start.column):", "1") + " \(severity): \(Excerpt.escaped(d.message)) [\(d.rule)]\n"
                 if r.source.hasLine(start.line) {
                     let lineRange = r.source.lineRange(start.line)
                     let lineText = r.source.text(of: lineRange)
-                    out += lineText + "\n"
-                    // Keep tabs so the marker lines up; one space per other scalar.
+                    // Control characters are shown escaped (`\x1b`), never sent to the terminal.
+                    out += Excerpt.escaped(lineText) + "\n"
+                    // Keep tabs so the marker lines up; as many spaces as each other scalar shows as.
                     var pad = ""
                     for (k, ch) in lineText.unicodeScalars.enumerated() where k < start.column - 1 {
-                        pad += ch == "\t" ? "\t" : " "
+                        pad += ch == "\t" ? "\t" : String(repeating: " ", count: Excerpt.width(ch))
                     }
                     let endOffset = min(d.range.end, lineRange.end)
                     let width = endOffset > d.range.start
-                        ? r.source.text(of: SourceRange(d.range.start, endOffset)).unicodeScalars.count : 1
+                        ? r.source.text(of: SourceRange(d.range.start, endOffset)).unicodeScalars.reduce(0) { $0 + Excerpt.width($1) } : 1
                     out += pad + paint("^" + String(repeating: "~", count: max(0, width - 1)), "1;32") + "\n"
                 }
-                if let help = d.help { out += paint("help:", "1;36") + " \(help)\n" }
+                if let help = d.help { out += paint("help:", "1;36") + " \(Excerpt.escaped(help))\n" }
             }
         }
         return out

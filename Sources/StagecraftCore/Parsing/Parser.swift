@@ -826,25 +826,41 @@ public struct Parser {
     mutating func parseOr() -> Expr? {
         guard enter() else { depth -= 1; return nil }
         defer { depth -= 1 }
-        guard var lhs = parseAnd() else { return nil }
+        guard let first = parseAnd() else { return nil }
+        var terms = [first]
         while isKeyword(.or) {
             advance()
             skipLineBreaksInExpression()
             guard let rhs = parseAnd() else { return nil }
-            lhs = .binary(.or, lhs, rhs, lhs.range.union(rhs.range))
+            terms.append(rhs)
         }
-        return lhs
+        return Parser.balanced(.or, terms[...])
     }
 
     mutating func parseAnd() -> Expr? {
-        guard var lhs = parseNot() else { return nil }
+        guard let first = parseNot() else { return nil }
+        var terms = [first]
         while isKeyword(.and) {
             advance()
             skipLineBreaksInExpression()
             guard let rhs = parseNot() else { return nil }
-            lhs = .binary(.and, lhs, rhs, lhs.range.union(rhs.range))
+            terms.append(rhs)
         }
-        return lhs
+        return Parser.balanced(.and, terms[...])
+    }
+
+    /// A run of terms joined by one operator (`a or b or c …`) as a balanced tree, so that
+    /// the tree is about log2(terms) deep however long the chain: building, evaluating,
+    /// formatting, comparing and freeing it then never recurse deeply. `and` and `or` are
+    /// associative and conditions have no side effects, so the grouping does not change
+    /// what a condition means; `fmt` writes the run back as one flat chain, which parses
+    /// to the same tree.
+    static func balanced(_ op: BinaryOperator, _ terms: ArraySlice<Expr>) -> Expr {
+        if terms.count == 1 { return terms[terms.startIndex] }
+        let middle = terms.startIndex + (terms.count + 1) / 2
+        let lhs = balanced(op, terms[..<middle])
+        let rhs = balanced(op, terms[middle...])
+        return .binary(op, lhs, rhs, lhs.range.union(rhs.range))
     }
 
     mutating func parseNot() -> Expr? {
@@ -879,6 +895,19 @@ public struct Parser {
 
     mutating func parseComparison() -> Expr? {
         guard let lhs = parsePrimary() else { return nil }
+        if kind == .equal {
+            // `region = "EU"`: one error that says what was meant, then read on as `==` so
+            // that nothing else is reported about the same slip.
+            let eq = advance()
+            skipLineBreaksInExpression()
+            let rhs = parsePrimary()
+            let sides = [source.text(of: lhs.range), rhs.map { source.text(of: $0.range) } ?? "…"]
+            let example = sides.allSatisfy { $0.count <= 40 && !$0.contains("\n") } ? sides.joined(separator: " == ") : "a == b"
+            error("'=' does not compare values; a condition tests equality with '=='", at: eq.range,
+                  help: "write \(example)")
+            guard let rhs else { return nil }
+            return .binary(.equal, lhs, rhs, lhs.range.union(rhs.range))
+        }
         if let op = Parser.comparisonOperator(kind) {
             advance()
             skipLineBreaksInExpression()

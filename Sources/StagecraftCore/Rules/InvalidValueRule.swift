@@ -79,13 +79,13 @@ public struct InvalidValueRule: Rule {
         var out: [Diagnostic] = []
         func wholePositive(_ n: NumberLiteral, _ what: String) {
             if n.value < 1 || n.value != n.value.rounded() || n.value > 1_000_000 {
-                out.append(diagnostic("\(what) must be a whole number from 1 up, but is \(formatNumber(n.value))", at: n.range))
+                out.append(diagnostic("\(what) must be a whole number from 1 up, but is \(context.source.text(of: n.range))", at: n.range))
             }
         }
         /// A percentage that must lie between 0% and 100%.
         func percent(_ p: PercentLiteral, _ what: String) {
             if p.value < 0 || p.value > 100 {
-                out.append(diagnostic("\(what) must be between 0% and 100%, but is \(formatNumber(p.value))%", at: p.range))
+                out.append(diagnostic("\(what) must be between 0% and 100%, but is \(context.source.text(of: p.range))", at: p.range))
             }
         }
         /// Working hours: real times, the start before the end.

@@ -36,7 +36,7 @@ public struct QuorumExceedsApproversRule: Rule {
             let approvers = summary.distinctApproverCount
             if approvers > 0 && n.value > Double(approvers) {
                 let node = model.nodes[i]
-                out.append(diagnostic("quorum \(formatNumber(n.value)) exceeds the \(approvers) approver\(approvers == 1 ? "" : "s") of gate '\(node.id.name)'",
+                out.append(diagnostic("quorum \(context.source.text(of: n.range)) exceeds the \(approvers) approver\(approvers == 1 ? "" : "s") of gate '\(node.id.name)'",
                                       at: n.range, help: "lower the quorum to at most \(approvers), or write 'quorum all'"))
             }
         }

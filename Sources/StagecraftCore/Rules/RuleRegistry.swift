@@ -22,6 +22,7 @@ public enum RuleRegistry {
         RedundantDependencyRule.self,
         EstimateExceedsSLARule.self,
         EmptyChecklistRule.self,
+        DuplicateMatchRule.self,
         InvalidSuppressionRule.self,
         UnusedSuppressionRule.self,
     ]

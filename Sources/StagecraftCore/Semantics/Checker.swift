@@ -62,7 +62,7 @@ public enum Checker {
         let context = RuleContext(parsed: parsed, model: model)
         var diagnostics = parsed.diagnostics
         for rule in RuleRegistry.all where !suppressionRules.contains(rule.description.id) {
-            diagnostics += rule.init().check(context)
+            diagnostics += Checker.withoutKnockOns(rule.init().check(context), parsed: parsed)
         }
         let (suppressions, problems) = Suppression.parse(parsed)
         let applied = Suppression.apply(suppressions, to: diagnostics, source: source, isOff: settings.isOff)
@@ -79,5 +79,29 @@ public enum Checker {
             (a.range.start, a.range.end, a.rule, a.message) < (b.range.start, b.range.end, b.rule, b.message)
         }
         return CheckResult(parsed: parsed, diagnostics: diagnostics, model: model)
+    }
+}
+
+extension Checker {
+    /// Rules whose findings about a node follow from a statement missing from it, which a
+    /// statement that failed to parse may be (`sla 1 bd` is no SLA).
+    static let nodeKnockOnRules: Set<String> = [
+        MissingSLARule.description.id, StageWithoutOwnerRule.description.id, GateWithoutApproversRule.description.id,
+        QuorumExceedsApproversRule.description.id, EstimateExceedsSLARule.description.id,
+    ]
+    /// Rules that say nothing uses a declaration, which a statement that failed to parse may have.
+    static let fileKnockOnRules: Set<String> = [UnusedOwnerRule.description.id, UnusedParamRule.description.id]
+
+    /// `findings` less those that follow from a syntax error rather than from the file: in
+    /// a node with a syntax error, the rules of `nodeKnockOnRules`; in a file with one,
+    /// those of `fileKnockOnRules`. A file that parses keeps every finding.
+    static func withoutKnockOns(_ findings: [Diagnostic], parsed: ParsedFile) -> [Diagnostic] {
+        guard !findings.isEmpty, let first = findings.first,
+              nodeKnockOnRules.contains(first.rule) || fileKnockOnRules.contains(first.rule) else { return findings }
+        let errors = parsed.diagnostics.filter { $0.rule == SyntaxRule.description.id }.map(\.range.start)
+        guard !errors.isEmpty else { return findings }
+        if fileKnockOnRules.contains(first.rule) { return [] }
+        let broken = (parsed.tree.workflow?.nodes ?? []).map(\.range).filter { r in errors.contains { r.start <= $0 && $0 < r.end } }
+        return findings.filter { d in !broken.contains { $0.start <= d.range.start && d.range.start < $0.end } }
     }
 }

@@ -1,0 +1,194 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+private let posixWrite = Glibc.write
+private let streamSocket = Int32(SOCK_STREAM.rawValue)
+#else
+import Darwin
+private let posixWrite = Darwin.write
+private let streamSocket = SOCK_STREAM
+#endif
+
+extension Files {
+    /// THE way Stagecraft writes a file: `fmt`, `report -o`, `history draft -o`,
+    /// `simulate --emit-log`, `backtest --emit-log` and any future writer call this, so
+    /// that no command destroys what the user points at.
+    ///
+    /// - A regular file is replaced atomically: a temporary file in the same folder,
+    ///   flushed to disk (fsync), renamed over it; the new file keeps the old one's mode,
+    ///   owner and group (as far as the process may set them).
+    /// - A symlink is followed (through chains of links) and its target replaced the same
+    ///   way: the link stays a link. A dangling link creates its target when the target's
+    ///   folder exists, else it is an error naming the target.
+    /// - A character device (`/dev/null`, a terminal), a FIFO or a Unix socket is written
+    ///   through directly and stays what it is.
+    /// - A file nobody may write (no `w` bit in its mode), a file this process may not
+    ///   write, a directory, a block device, and a path whose folder does not exist are
+    ///   errors (`InputError`, exit 2) and nothing is touched.
+    /// - A path that does not exist is created (mode 0666 less the umask).
+    ///
+    /// `-` is not a file: commands that accept `-o -` write to standard output themselves.
+    public static func write(_ bytes: [UInt8], to path: String) throws {
+        guard !path.isEmpty else { throw InputError("cannot write to an empty path") }
+        let target = try resolveLinks(path)
+        var info = stat()
+        if lstat(target, &info) != 0 {
+            guard errno == ENOENT else { throw InputError("\(path): \(String(cString: strerror(errno)))") }
+            try requireFolder(of: target, for: path)
+            try replace(target, with: bytes, keeping: nil, shownAs: path)
+            return
+        }
+        switch info.st_mode & S_IFMT {
+        case S_IFREG:
+            if info.st_mode & 0o222 == 0 {
+                throw InputError("\(path): the file is read-only (mode \(String(info.st_mode & 0o7777, radix: 8))); left it alone")
+            }
+            if access(target, W_OK) != 0 {
+                throw InputError("\(path): no permission to write the file; left it alone")
+            }
+            try replace(target, with: bytes, keeping: info, shownAs: path)
+        case S_IFDIR:
+            throw InputError("\(path): is a directory; name a file to write")
+        case S_IFCHR, S_IFIFO:
+            let fd = open(target, O_WRONLY | O_NOCTTY)
+            guard fd >= 0 else { throw InputError("\(path): cannot open for writing: \(String(cString: strerror(errno)))") }
+            defer { close(fd) }
+            try writeAll(bytes, to: fd, path: path)
+        case S_IFSOCK:
+            try writeToSocket(bytes, at: target, shownAs: path)
+        case S_IFBLK:
+            throw InputError("\(path): is a block device; refusing to write to it")
+        default:
+            throw InputError("\(path): is not a regular file; refusing to write to it")
+        }
+    }
+
+    /// Superseded name of `write(_:to:)`, kept so that branches written before the rename
+    /// still build; it does exactly the same.
+    @available(*, deprecated, renamed: "write(_:to:)")
+    public static func writeAtomically(_ bytes: [UInt8], to path: String) throws {
+        try write(bytes, to: path)
+    }
+
+    /// The file a path finally names after following symlinks (relative links resolved
+    /// against the link's folder); the path itself when it is not a link. The last link's
+    /// target need not exist.
+    static func resolveLinks(_ path: String) throws -> String {
+        var current = path
+        for _ in 0..<40 {
+            var info = stat()
+            guard lstat(current, &info) == 0, info.st_mode & S_IFMT == S_IFLNK else { return current }
+            var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+            let n = readlink(current, &buffer, buffer.count - 1)
+            guard n >= 0 else { throw InputError("\(path): cannot read the symlink: \(String(cString: strerror(errno)))") }
+            let destination = String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            if destination.hasPrefix("/") {
+                current = destination
+            } else {
+                let slash = current.lastIndex(of: "/")
+                current = slash.map { String(current[...$0]) + destination } ?? destination
+            }
+        }
+        throw InputError("\(path): too many levels of symlinks")
+    }
+
+    /// Throws unless the folder that would hold `target` exists and is a folder.
+    private static func requireFolder(of target: String, for path: String) throws {
+        let folder = folderOf(target)
+        var info = stat()
+        guard stat(folder, &info) == 0, info.st_mode & S_IFMT == S_IFDIR else {
+            if target != path {
+                throw InputError("\(path): the symlink points to \(target), whose folder \(folder) does not exist")
+            }
+            throw InputError("\(path): the folder \(folder) does not exist")
+        }
+    }
+
+    private static func folderOf(_ path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        return slash == path.startIndex ? "/" : String(path[..<slash])
+    }
+
+    /// Writes `bytes` to a new file beside `target` and renames it over `target`; with
+    /// `old`, the new file first takes its mode, owner and group.
+    private static func replace(_ target: String, with bytes: [UInt8], keeping old: stat?, shownAs path: String) throws {
+        let folder = folderOf(target)
+        let base = target.lastIndex(of: "/").map { String(target[target.index(after: $0)...]) } ?? target
+        var temp = ""
+        var fd: Int32 = -1
+        for attempt in 0..<100 {
+            temp = (folder == "/" ? "/" : folder + "/") + ".\(base).stagecraft-\(getpid())-\(attempt).tmp"
+            fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0o666)
+            if fd >= 0 || errno != EEXIST { break }
+        }
+        guard fd >= 0 else {
+            throw InputError("\(path): cannot write a temporary file in \(folder): \(String(cString: strerror(errno)))")
+        }
+        var closed = false
+        var renamed = false
+        defer {
+            if !closed { close(fd) }
+            if !renamed { unlink(temp) }
+        }
+        try writeAll(bytes, to: fd, path: path)
+        if let old {
+            // Owner and group first: changing them may clear set-id bits, which the mode restores.
+            if fchown(fd, old.st_uid, old.st_gid) != 0 { _ = fchown(fd, uid_t.max, old.st_gid) }
+            _ = fchmod(fd, old.st_mode & 0o7777)
+        }
+        guard fsync(fd) == 0 else { throw InputError("\(path): cannot flush the file to disk: \(String(cString: strerror(errno)))") }
+        closed = true
+        guard close(fd) == 0 else { throw InputError("\(path): cannot write the file: \(String(cString: strerror(errno)))") }
+        guard rename(temp, target) == 0 else {
+            throw InputError("\(path): cannot replace the file: \(String(cString: strerror(errno)))")
+        }
+        renamed = true
+        // The rename itself reaches the disk with the folder.
+        let dirfd = open(folder, O_RDONLY | O_DIRECTORY)
+        if dirfd >= 0 {
+            _ = fsync(dirfd)
+            close(dirfd)
+        }
+    }
+
+    /// Writes all of `bytes` to an open descriptor, going on after short writes.
+    private static func writeAll(_ bytes: [UInt8], to fd: Int32, path: String) throws {
+        try bytes.withUnsafeBytes { buffer in
+            guard var next = buffer.baseAddress else { return }
+            var left = buffer.count
+            while left > 0 {
+                let n = posixWrite(fd, next, left)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    throw InputError("\(path): cannot write: \(String(cString: strerror(errno)))")
+                }
+                next += n
+                left -= n
+            }
+        }
+    }
+
+    /// Connects to a Unix stream socket and sends `bytes` through it.
+    private static func writeToSocket(_ bytes: [UInt8], at target: String, shownAs path: String) throws {
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        let pathBytes = Array(target.utf8)
+        let capacity = MemoryLayout.size(ofValue: address.sun_path)
+        guard pathBytes.count < capacity else { throw InputError("\(path): the socket's path is too long") }
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in
+            for (i, b) in pathBytes.enumerated() { raw[i] = b }
+        }
+        let fd = socket(AF_UNIX, streamSocket, 0)
+        guard fd >= 0 else { throw InputError("\(path): cannot open a socket: \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
+        }
+        guard connected == 0 else {
+            throw InputError("\(path): is a socket and nothing accepts on it: \(String(cString: strerror(errno)))")
+        }
+        try writeAll(bytes, to: fd, path: path)
+    }
+}

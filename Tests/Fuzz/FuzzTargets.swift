@@ -1,0 +1,77 @@
+// libFuzzer entry points, compiled into StagecraftCore's module by scripts/fuzz.sh (not a
+// SwiftPM target). One binary holds every target; STAGECRAFT_FUZZ_TARGET picks one:
+//   flow   .flow bytes through lex, parse, every rule, diagnostics, fmt, and the parse of
+//          the formatted text (which must parse to the same tree and be a fixed point);
+//   csv, xes, jsonl   the history readers, with and without --skip-bad-rows;
+//   gzip   gzip bytes through the streaming inflater and the reader behind it.
+// A finding is a crash (trap, sanitizer report) or a violated property (trap below).
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
+
+/// The target named by STAGECRAFT_FUZZ_TARGET, read once.
+private let fuzzTarget: String = getenv("STAGECRAFT_FUZZ_TARGET").map { String(cString: $0) } ?? "flow"
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func stagecraftFuzzOne(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+    let bytes = Array(UnsafeBufferPointer(start: data, count: size))
+    switch fuzzTarget {
+    case "flow": fuzzFlow(bytes)
+    case "csv": fuzzHistory(bytes, name: "fuzz.csv", format: .csv)
+    case "xes": fuzzHistory(bytes, name: "fuzz.xes", format: .xes)
+    case "jsonl": fuzzHistory(bytes, name: "fuzz.jsonl", format: .jsonl)
+    case "gzip": fuzzGzip(bytes)
+    default:
+        fputs("unknown STAGECRAFT_FUZZ_TARGET '\(fuzzTarget)': flow, csv, xes, jsonl or gzip\n", stderr)
+        exit(2)
+    }
+    return 0
+}
+
+/// Stops the run with a message libFuzzer records with the input.
+private func violated(_ what: String, _ detail: String) -> Never {
+    fputs("FUZZ PROPERTY VIOLATED: \(what)\n\(detail.prefix(2000))\n", stderr)
+    abort()
+}
+
+func fuzzFlow(_ bytes: [UInt8]) {
+    let source = SourceFile(path: "fuzz.flow", bytes: bytes)
+    let checked = Checker.check(source)
+    _ = DiagnosticFormatter.text([checked], color: false)
+    _ = DiagnosticFormatter.json([checked])
+    let result = FlowFormatter.format(source)
+    guard let formatted = result.formatted else { return }
+    let again = Parser.parse(SourceFile(path: "fuzz.flow", text: formatted))
+    if again.hasErrors {
+        violated("fmt output does not parse", formatted)
+    }
+    if FormatDump.dump(again.tree) != FormatDump.dump(result.parsed.tree) {
+        violated("fmt output parses to another tree", formatted)
+    }
+    if again.comments.count != result.parsed.comments.count {
+        violated("fmt lost a comment", formatted)
+    }
+    guard let twice = FlowFormatter.format(SourceFile(path: "fuzz.flow", text: formatted)).formatted else {
+        violated("fmt output cannot be formatted", formatted)
+    }
+    if twice != formatted {
+        violated("fmt is not idempotent", "first:\n\(formatted)\nsecond:\n\(twice)")
+    }
+}
+
+func fuzzHistory(_ bytes: [UInt8], name: String, format: HistoryFormat?) {
+    for skip in [false, true] {
+        let options = HistoryOptions(format: format, skipBadRows: skip)
+        guard let log = try? HistoryReader.read(bytes: bytes, name: name, options: options) else { continue }
+        _ = HistoryDraft.draft(log: log, name: name)
+    }
+}
+
+func fuzzGzip(_ bytes: [UInt8]) {
+    // A low size cap keeps each input cheap; what inflates goes on to the reader the
+    // content names (as a `.gz` of unknown kind is read).
+    guard let inflated = try? Gzip.inflate(bytes, name: "fuzz.gz", maxOutput: 1 << 22) else { return }
+    fuzzHistory(inflated, name: "fuzz.gz", format: nil)
+}
