@@ -43,8 +43,11 @@ public enum HistoryDraft {
         var plan = Plan(log: log, options: options)
         var render = Rendering(plan: plan, log: log, name: name, options: options, variation: variation)
         // Replay the skeleton to measure waiting, processing and sojourn under the drafted edges.
+        // Conformance does not depend on the figures measured, only on the structure.
         if let model = Checker.check(SourceFile(path: "draft.flow", text: render.text())).model {
-            render.measure(Replay.runKeepingSamples(model: model, log: log))
+            let r = Replay.runKeepingSamples(model: model, log: log)
+            render.measure(r)
+            render.conformance = (r.conformingCases, r.caseCount)
         }
         // Capacity: raised where the SLA schedule itself needs more than the log's peak.
         var checked = Checker.check(SourceFile(path: "draft.flow", text: render.text()))
@@ -57,11 +60,6 @@ public enum HistoryDraft {
         }
         if raised {
             render.plan = plan
-            checked = Checker.check(SourceFile(path: "draft.flow", text: render.text()))
-        }
-        if let model = checked.model {
-            let r = Replay.run(model: model, log: log)
-            render.conformance = (r.conformingCases, r.caseCount)
             checked = Checker.check(SourceFile(path: "draft.flow", text: render.text()))
         }
         // Rules the log itself breaks are suppressed where they fire, with the reason.
@@ -515,7 +513,7 @@ public enum HistoryDraft {
             approvers = [[Int]](repeating: [], count: n)
             if work.isEmpty {
                 owners = [Owner(id: "team", title: "Team", members: [], capacity: 1)]
-                owners[0].capacity = peak(log: log) { o in node(o.activity) != nil }
+                owners[0].capacity = peak(log: log, groups: 1) { o in node(o.activity) == nil ? nil : 0 }[0]
                 return
             }
             var home = [Int: Int]()
@@ -562,28 +560,27 @@ public enum HistoryDraft {
                 let others = Set((work.filter { $0.value[v] != nil }.keys).compactMap { ownerOfResource[$0] })
                 approvers[v] = others.subtracting([nodeOwner[v]]).sorted()
             }
-            for k in owners.indices {
-                owners[k].capacity = peak(log: log) { o in
-                    guard let v = node(o.activity) else { return false }
-                    if let r = o.resource, let w = ownerOfResource[r] { return w == k }
-                    return nodeOwner[v] == k
-                }
+            let peaks = peak(log: log, groups: owners.count) { o in
+                guard let v = node(o.activity) else { return nil }
+                if let r = o.resource, let w = ownerOfResource[r] { return w }
+                return nodeOwner[v]
             }
+            for k in owners.indices { owners[k].capacity = peaks[k] }
         }
 
-        /// Most occurrences in progress at once among those `counts` selects; at least 1.
-        func peak(log: EventLog, counts: (Occurrence) -> Bool) -> Int {
-            var starts: [Double] = []
-            var ends: [Double] = []
+        /// Per group, the most occurrences in progress at once among those `group` assigns to it;
+        /// at least 1.
+        func peak(log: EventLog, groups: Int, group: (Occurrence) -> Int?) -> [Int] {
+            var starts = [[Double]](repeating: [], count: groups)
+            var ends = [[Double]](repeating: [], count: groups)
             for c in log.cases {
-                for o in c.occurrences where counts(o) {
-                    if let s = o.start, o.end > s {
-                        starts.append(s)
-                        ends.append(o.end)
-                    }
+                for o in c.occurrences {
+                    guard let s = o.start, o.end > s, let g = group(o), g >= 0, g < groups else { continue }
+                    starts[g].append(s)
+                    ends[g].append(o.end)
                 }
             }
-            return max(1, ConcurrencyProfile(starts: &starts, ends: &ends, capacity: 1).peak)
+            return (0..<groups).map { max(1, ConcurrencyProfile(starts: &starts[$0], ends: &ends[$0], capacity: 1).peak) }
         }
     }
 
