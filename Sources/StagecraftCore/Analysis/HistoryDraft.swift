@@ -31,7 +31,8 @@ public struct DraftOptions: Sendable, Hashable {
 ///   never meet in a case are alternatives;
 /// - a node absent from some cases is optional: `chance` its case share, or, when it belongs to
 ///   a group of mutually exclusive nodes with the same `after` list, a branch of a param that
-///   varies per case (`when route == "value"`);
+///   varies per case (`when route == "value"`); nodes that run in the same cases share a bool
+///   param (`when runs_x`);
 /// - a repeated activity becomes a rework route: a gate with `on reject ->` between it and the
 ///   activity that runs between its repeats, when one of them precedes the other; else a comment;
 /// - owners from resources, capacity the peak concurrency seen; `wait`, `estimate` and `sla`
@@ -217,6 +218,8 @@ public enum HistoryDraft {
             var name: String
             /// Values with their whole percentages, most frequent first (the default).
             var values: [(value: String, percent: Int)]
+            /// A bool param (values `true`/`false`) rather than a string one.
+            var isBool = false
         }
 
         var cases = 0
@@ -433,6 +436,28 @@ public enum HistoryDraft {
                 pairs.sort { $0.percent != $1.percent ? $0.percent > $1.percent : $0.value < $1.value }
                 for v in members { branch[v] = (params.count, ids[v]) }
                 params.append(Param(name: name, values: pairs))
+            }
+            // Optional nodes that run in (nearly) the same cases share one decision, a bool param,
+            // so that a forecast runs them together rather than each on its own chance.
+            func together(_ i: Int, _ j: Int) -> Bool {
+                Double(both[order[i] * n + order[j]]) >= (1 - options.maxDisorder) * Double(max(caseCounts[i], caseCounts[j]))
+            }
+            let loose = optional.filter { branch[$0] == nil }
+                .sorted { caseCounts[$0] != caseCounts[$1] ? caseCounts[$0] > caseCounts[$1] : $0 < $1 }
+            var clustered = Set<Int>()
+            for i in loose where !clustered.contains(i) {
+                var cluster = [i]
+                for j in loose where j != i && !clustered.contains(j) && cluster.allSatisfy({ together($0, j) }) {
+                    cluster.append(j)
+                }
+                guard cluster.count > 1 else { continue }
+                clustered.formUnion(cluster)
+                let name = HistoryDraft.identifier("runs_" + ids[cluster.min()!], taken: &paramNames)
+                let shares = HistoryDraft.percentages([caseCounts[i], cases - caseCounts[i]], total: cases)
+                var pairs = [(value: "true", percent: shares[0]), (value: "false", percent: shares[1])]
+                if shares[1] > shares[0] { pairs.reverse() }
+                for v in cluster { branch[v] = (params.count, "true") }
+                params.append(Param(name: name, values: pairs, isBool: true))
             }
             for i in optional where branch[i] == nil { chance[i] = Double(caseCounts[i]) / Double(max(1, cases)) }
 
@@ -659,8 +684,9 @@ public enum HistoryDraft {
             }
             lines.append("workflow \(FlowFormatter.quoted("Drafted from " + base)) {")
             for p in plan.params {
-                let shares = p.values.map { "\(FlowFormatter.quoted($0.value)) \($0.percent)%" }.joined(separator: "; ")
-                let head = "  param \(p.name): string = \(FlowFormatter.quoted(p.values[0].value))"
+                let literal = { (v: String) in p.isBool ? v : FlowFormatter.quoted(v) }
+                let shares = p.values.map { "\(literal($0.value)) \($0.percent)%" }.joined(separator: "; ")
+                let head = "  param \(p.name): \(p.isBool ? "bool" : "string") = \(literal(p.values[0].value))"
                 if variation {
                     lines.append(head + " { " + shares + " }")
                 } else {
@@ -687,7 +713,8 @@ public enum HistoryDraft {
                 lines.append("  \(isGate ? "gate" : "stage") \(plan.ids[v]) \(FlowFormatter.quoted(log.activities[a])) {")
                 if !plan.after[v].isEmpty { lines.append("    after " + plan.after[v].map { plan.ids[$0] }.joined(separator: ", ")) }
                 if let b = plan.branch[v] {
-                    lines.append("    when \(plan.params[b.param].name) == \(FlowFormatter.quoted(b.value))")
+                    let p = plan.params[b.param]
+                    lines.append(p.isBool ? "    when \(p.name)" : "    when \(p.name) == \(FlowFormatter.quoted(b.value))")
                 }
                 if let c = plan.chance[v] {
                     let text = "chance \(max(1, min(99, Int((c * 100).rounded()))))%"
