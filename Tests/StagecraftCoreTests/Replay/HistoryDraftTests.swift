@@ -135,6 +135,48 @@ import Testing
         #expect(try Self.assertClean(text, log).conformingCases == 10)
     }
 
+    /// Two optional nodes that run in the same 4 of 10 cases share one decision (a bool param).
+    @Test func nodesRunningTogetherShareABoolParam() throws {
+        var rows: [(String, String, Double, Double, String)] = []
+        for c in 0..<10 {
+            rows.append(("c\(c)", "Order", 9, 10, "ann"))
+            if c < 4 {
+                rows.append(("c\(c)", "Quote", 11, 12, "bob"))
+                rows.append(("c\(c)", "Compare", 13, 14, "bob"))
+            }
+            rows.append(("c\(c)", "Pay", 15, 16, "ann"))
+        }
+        let (plan, id) = try Self.plan(Self.csv(rows))
+        #expect(plan.params.count == 1 && plan.params[0].name == "runs_quote" && plan.params[0].isBool)
+        #expect(plan.params[0].values.map(\.value) == ["false", "true"] && plan.params[0].values.map(\.percent) == [60, 40])
+        #expect(plan.branch[id["quote"]!]?.param == 0 && plan.branch[id["compare"]!]?.param == 0)
+        #expect(plan.chance.allSatisfy { $0 == nil })
+        let log = try readLog(Self.csv(rows))
+        let text = HistoryDraft.draft(log: log, name: "together.csv")
+        #expect(text.contains("  param runs_quote: bool = false {\n    false 60%\n    true 40%\n  }\n"))
+        #expect(text.contains("  stage compare \"Compare\" {\n    after quote\n    when runs_quote\n"))
+        #expect(try Self.assertClean(text, log).conformingCases == 10)
+    }
+
+    /// Replay: a node with `chance` is optional, like one with `when`; without either it is required.
+    @Test func chanceMakesANodeOptionalInReplay() throws {
+        let csv = "case,activity,timestamp\n1,A,2024-01-01T10:00:00\n1,C,2024-01-01T11:00:00\n"
+        func conforming(_ b: String) throws -> Int {
+            let flow = """
+            workflow "w" {
+              owner o
+              stage a { owner o; sla 1h }
+              stage b { after a; owner o; sla 1h\(b) }
+              stage c { after b; owner o; sla 1h }
+            }
+            """
+            let model = try #require(Checker.check(SourceFile(path: "w.flow", text: flow)).model)
+            return Replay.run(model: model, log: try readLog(csv)).conformingCases
+        }
+        #expect(try conforming("; chance 30%") == 1)
+        #expect(try conforming("") == 0)
+    }
+
     /// Loop: Draft, Review, (Draft, Review again in 4 cases), Publish → Review is a gate sending
     /// work back to Draft; 4 of Review's 14 runs were followed by Draft again → reject 29%.
     @Test func repeatsBecomeAReworkRoute() throws {
