@@ -26,7 +26,7 @@ import Testing
         }
         // Every kind of statement was tried.
         #expect(seen == ["after", "when", "sla", "estimate", "matches", "checklist", "owner", "approvers",
-                         "quorum", "reject", "on"])
+                         "quorum", "reject", "on", "wait", "chance"])
     }
 
     @Test func onRejectIsTheOnToken() throws {

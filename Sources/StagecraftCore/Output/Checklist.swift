@@ -30,7 +30,6 @@ public struct ChecklistPlan: Sendable {
         public var items: [Item]
         /// The `on reject` target's ID.
         public var reworkTo: String?
-
         /// The node's planned dates.
         public var entry: Schedule.Entry
         /// The `wait` as written (canonical spelling), e.g. `2d..5d`.

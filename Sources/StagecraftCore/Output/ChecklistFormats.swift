@@ -258,7 +258,7 @@ public enum ChecklistFormatter {
             }
             if node.entry.critical { plannedLine += ", critical path" }
             description.append(plannedLine)
-            if let chance = node.chancePercent { description.append("Runs in " + formatNumber(chance) + "% of launches") }
+            if let chance = node.chancePercent { description.append("Chance: " + ChecklistPlan.runsIn(chance)) }
             if let wait = node.wait { description.append("Wait: " + wait) }
             if !node.items.isEmpty {
                 description.append("Checklist:")

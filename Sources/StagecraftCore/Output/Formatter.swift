@@ -295,16 +295,12 @@ struct FormatLayout {
             expression(e, into: &t)
         case .sla(let d):
             t = "sla " + duration(d)
-        case .estimate(.range(let low, let high)):
-            t = "estimate " + duration(low) + ".." + duration(high)
-        case .estimate(.pert(let o, let m, let p)):
-            t = "estimate " + duration(o) + " " + duration(m) + " " + duration(p)
+        case .estimate(let e):
+            t = "estimate " + spread(e)
         case .wait(.fixed(let d)):
             t = "wait " + duration(d)
-        case .wait(.spread(.range(let low, let high))):
-            t = "wait " + duration(low) + ".." + duration(high)
-        case .wait(.spread(.pert(let o, let m, let p))):
-            t = "wait " + duration(o) + " " + duration(m) + " " + duration(p)
+        case .wait(.spread(let e)):
+            t = "wait " + spread(e)
         case .chance(let p):
             t = "chance " + percent(p)
         case .matches(let list):
@@ -352,6 +348,14 @@ struct FormatLayout {
         for (i, s) in list.enumerated() {
             if i > 0 { out += ", " }
             FormatLayout.appendQuoted(s.value, to: &out)
+        }
+    }
+
+    /// `LOW..HIGH` or `OPT LIKELY PESS`, as after `estimate` and `wait`.
+    func spread(_ e: Estimate) -> String {
+        switch e {
+        case .range(let low, let high): return duration(low) + ".." + duration(high)
+        case .pert(let o, let m, let p): return duration(o) + " " + duration(m) + " " + duration(p)
         }
     }
 

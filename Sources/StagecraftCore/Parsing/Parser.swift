@@ -386,8 +386,14 @@ public struct Parser {
         default:
             let word = text(current)
             let suggestion = closestName(to: word, in: Parser.workflowStatements)
-            error("unknown declaration '\(word)' in a workflow", at: current.range,
-                  help: suggestion.map { "did you mean '\($0)'?" } ?? "a workflow holds description, deadline, calendar, param, owner, stage and gate")
+            let help: String
+            switch word {
+            case "hours": help = "working hours go in the calendar or an owner, as in calendar { hours 09:00-17:00 }"
+            case "wait", "chance": help = "'\(word)' belongs in a stage or gate"
+            default:
+                help = suggestion.map { "did you mean '\($0)'?" } ?? "a workflow holds description, deadline, calendar, param, owner, stage and gate"
+            }
+            error("unknown declaration '\(word)' in a workflow", at: current.range, help: help)
             recoverToStatementEnd()
             return nil
         }
@@ -675,7 +681,8 @@ public struct Parser {
             } else {
                 let suggestion = closestName(to: word, in: allowed)
                 error("unknown statement '\(word)' in a \(nodeKind.rawValue)", at: keywordToken.range,
-                      help: suggestion.map { "did you mean '\($0)'?" })
+                      help: word == "hours" ? "working hours belong to an owner or the calendar, as in owner ID { hours 09:00-17:00 }"
+                          : suggestion.map { "did you mean '\($0)'?" })
             }
             recoverToStatementEnd()
             return nil

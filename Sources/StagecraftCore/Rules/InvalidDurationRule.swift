@@ -29,6 +29,13 @@ public struct InvalidDurationRule: Rule {
               stage prd { owner pm; sla 5bd; estimate 2bd ↓1bd 4bd }
             }
             """),
+            RuleExample("""
+            workflow "Launch" {
+              owner pm
+              stage prd { owner pm; sla 5bd; wait ↓0d }
+              stage build { after prd; owner pm; sla 10bd; wait ↓4d..1d }
+            }
+            """),
         ],
         nonTriggering: [
             RuleExample("""
@@ -37,6 +44,14 @@ public struct InvalidDurationRule: Rule {
               owner pm
               stage prd { owner pm; sla 5bd; estimate 2bd 3bd 4bd }
               stage build { after prd; owner pm; sla 10bd; estimate 3bd..8bd }
+            }
+            """),
+            RuleExample("""
+            workflow "Launch" {
+              owner pm
+              stage prd { owner pm; sla 5bd; wait 1d..4d }
+              stage build { after prd; owner pm; sla 10bd; wait 4h }
+              stage ship { after build; owner pm; sla 2bd; wait 1h 2h 8h }
             }
             """),
         ])

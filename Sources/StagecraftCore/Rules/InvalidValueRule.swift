@@ -28,6 +28,14 @@ public struct InvalidValueRule: Rule {
               stage prd { owner pm; sla 5bd; ↓sla 6bd }
             }
             """),
+            RuleExample("""
+            workflow "Launch" {
+              calendar { hours ↓17:00-09:00 }
+              param tier: string = "standard" ↓{ "standard" 70%; "enterprise" 20% }
+              owner pm { hours ↓25:00-18:00 }
+              stage prd { owner pm; sla 5bd; when tier == "enterprise"; chance ↓130% }
+            }
+            """),
         ],
         nonTriggering: [
             RuleExample("""
@@ -40,6 +48,14 @@ public struct InvalidValueRule: Rule {
               owner sec
               stage build { owner pm; sla 5bd }
               gate review { after build; approvers sec; sla 1bd; reject 20%; quorum 1 }
+            }
+            """),
+            RuleExample("""
+            workflow "Launch" {
+              calendar { hours 09:00-17:00 }
+              param tier: string = "standard" { "standard" 70%; "enterprise" 30% }
+              owner pm { hours 08:00-24:00 }
+              stage prd { owner pm; sla 5bd; when tier == "enterprise"; chance 30% }
             }
             """),
         ])

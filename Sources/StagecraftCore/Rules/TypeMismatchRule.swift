@@ -28,6 +28,13 @@ public struct TypeMismatchRule: Rule {
               stage prd { owner pm; sla 5bd; when eu }
             }
             """),
+            RuleExample("""
+            workflow "Launch" {
+              owner pm
+              param seats: number = 10 { 10 80%; ↓"many" 20% }
+              stage prd { owner pm; sla 5bd; when seats > 5 }
+            }
+            """),
         ],
         nonTriggering: [
             RuleExample("""
@@ -36,6 +43,13 @@ public struct TypeMismatchRule: Rule {
               param seats: number = 10
               param region: string = "US"
               stage prd { owner pm; sla 5bd; when seats > 5 and region in ["EU", "UK"] }
+            }
+            """),
+            RuleExample("""
+            workflow "Launch" {
+              owner pm
+              param seats: number = 10 { 10 80%; 500 20% }
+              stage prd { owner pm; sla 5bd; when seats > 5 }
             }
             """),
         ])

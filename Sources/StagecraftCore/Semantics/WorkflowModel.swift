@@ -380,6 +380,12 @@ extension WorkflowModel {
         owners[o].hours?.workingHours
     }
 
+    /// The working hours an owner's work advances in: its own `hours`, else the
+    /// calendar's; nil when neither is written (around the clock).
+    public func workingHours(ofOwner o: Int) -> WorkingHours? {
+        hours(ofOwner: o) ?? calendar.hours
+    }
+
     /// The index of a gate's `on reject` target, when it names a known node.
     public func reworkTarget(ofNode i: Int) -> Int? {
         summaries[i].reworkTarget

@@ -207,7 +207,12 @@ public enum Lexer {
                 } else {
                     i += 1
                     add(.invalid, start)
-                    error("unexpected '-'", start, i, help: "a rework route is written 'on reject -> ID'")
+                    var next = i
+                    while next < n && (b[next] == 0x20 || b[next] == 0x09) { next += 1 }
+                    error("unexpected '-'", start, i,
+                          help: next < n && Lexer.isDigit(b[next])
+                              ? "working hours are written as two times of day, as in hours 09:00-17:00"
+                              : "a rework route is written 'on reject -> ID'")
                 }
             case 0x2E:  // .
                 if i + 1 < n && b[i + 1] == 0x2E {
@@ -337,7 +342,7 @@ public enum Lexer {
                 return
             }
             // A time of day: one or two digits, ':', two digits.
-            if b[start] != 0x2D && Lexer.timeLength(b, start) > 0 {
+            if i < n && b[i] == 0x3A && b[start] != 0x2D && Lexer.timeLength(b, start) > 0 {
                 i = start + Lexer.timeLength(b, start)
                 if i < n && Lexer.isIdentifierContinue(b[i]) {
                     while i < n && Lexer.isIdentifierContinue(b[i]) { i += 1 }
