@@ -501,7 +501,8 @@ public enum HistoryDraft {
                 let downstream = (0..<n).filter { after[$0].contains(a) }
                     .sorted { caseCounts[$0] != caseCounts[$1] ? caseCounts[$0] > caseCounts[$1] : $0 < $1 }
                 let upstream = after[a].sorted { caseCounts[$0] != caseCounts[$1] ? caseCounts[$0] > caseCounts[$1] : $0 < $1 }
-                var done = false
+                // Repeats with other work between them whose route does not fit keep the comment below.
+                var done = immediateRepeats[k] == 0
                 for g in downstream where !done {
                     done = install(gate: g, target: a, reject: extra)
                     if done {
