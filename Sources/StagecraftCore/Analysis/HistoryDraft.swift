@@ -31,7 +31,8 @@ public struct DraftOptions: Sendable, Hashable {
 ///   never meet in a case are alternatives;
 /// - a node absent from some cases is optional: `chance` its case share, or, when it belongs to
 ///   a group of mutually exclusive nodes with the same `after` list, a branch of a param that
-///   varies per case (`when route == "value"`);
+///   varies per case (`when route == "value"`); nodes that run in the same cases share a bool
+///   param (`when runs_x`);
 /// - a repeated activity becomes a rework route: a gate with `on reject ->` between it and the
 ///   activity that runs between its repeats, when one of them precedes the other; else a comment;
 /// - owners from resources, capacity the peak concurrency seen; `wait`, `estimate` and `sla`
@@ -43,8 +44,11 @@ public enum HistoryDraft {
         var plan = Plan(log: log, options: options)
         var render = Rendering(plan: plan, log: log, name: name, options: options, variation: variation)
         // Replay the skeleton to measure waiting, processing and sojourn under the drafted edges.
+        // Conformance does not depend on the figures measured, only on the structure.
         if let model = Checker.check(SourceFile(path: "draft.flow", text: render.text())).model {
-            render.measure(Replay.runKeepingSamples(model: model, log: log))
+            let r = Replay.runKeepingSamples(model: model, log: log)
+            render.measure(r)
+            render.conformance = (r.conformingCases, r.caseCount)
         }
         // Capacity: raised where the SLA schedule itself needs more than the log's peak.
         var checked = Checker.check(SourceFile(path: "draft.flow", text: render.text()))
@@ -57,11 +61,6 @@ public enum HistoryDraft {
         }
         if raised {
             render.plan = plan
-            checked = Checker.check(SourceFile(path: "draft.flow", text: render.text()))
-        }
-        if let model = checked.model {
-            let r = Replay.run(model: model, log: log)
-            render.conformance = (r.conformingCases, r.caseCount)
             checked = Checker.check(SourceFile(path: "draft.flow", text: render.text()))
         }
         // Rules the log itself breaks are suppressed where they fire, with the reason.
@@ -219,6 +218,8 @@ public enum HistoryDraft {
             var name: String
             /// Values with their whole percentages, most frequent first (the default).
             var values: [(value: String, percent: Int)]
+            /// A bool param (values `true`/`false`) rather than a string one.
+            var isBool = false
         }
 
         var cases = 0
@@ -436,6 +437,28 @@ public enum HistoryDraft {
                 for v in members { branch[v] = (params.count, ids[v]) }
                 params.append(Param(name: name, values: pairs))
             }
+            // Optional nodes that run in (nearly) the same cases share one decision, a bool param,
+            // so that a forecast runs them together rather than each on its own chance.
+            func together(_ i: Int, _ j: Int) -> Bool {
+                Double(both[order[i] * n + order[j]]) >= (1 - options.maxDisorder) * Double(max(caseCounts[i], caseCounts[j]))
+            }
+            let loose = optional.filter { branch[$0] == nil }
+                .sorted { caseCounts[$0] != caseCounts[$1] ? caseCounts[$0] > caseCounts[$1] : $0 < $1 }
+            var clustered = Set<Int>()
+            for i in loose where !clustered.contains(i) {
+                var cluster = [i]
+                for j in loose where j != i && !clustered.contains(j) && cluster.allSatisfy({ together($0, j) }) {
+                    cluster.append(j)
+                }
+                guard cluster.count > 1 else { continue }
+                clustered.formUnion(cluster)
+                let name = HistoryDraft.identifier("runs_" + ids[cluster.min()!], taken: &paramNames)
+                let shares = HistoryDraft.percentages([caseCounts[i], cases - caseCounts[i]], total: cases)
+                var pairs = [(value: "true", percent: shares[0]), (value: "false", percent: shares[1])]
+                if shares[1] > shares[0] { pairs.reverse() }
+                for v in cluster { branch[v] = (params.count, "true") }
+                params.append(Param(name: name, values: pairs, isBool: true))
+            }
             for i in optional where branch[i] == nil { chance[i] = Double(caseCounts[i]) / Double(max(1, cases)) }
 
             // Rework routes: a gate between a repeated node and what runs between its repeats.
@@ -478,7 +501,8 @@ public enum HistoryDraft {
                 let downstream = (0..<n).filter { after[$0].contains(a) }
                     .sorted { caseCounts[$0] != caseCounts[$1] ? caseCounts[$0] > caseCounts[$1] : $0 < $1 }
                 let upstream = after[a].sorted { caseCounts[$0] != caseCounts[$1] ? caseCounts[$0] > caseCounts[$1] : $0 < $1 }
-                var done = false
+                // Repeats with other work between them whose route does not fit keep the comment below.
+                var done = immediateRepeats[k] == 0
                 for g in downstream where !done {
                     done = install(gate: g, target: a, reject: extra)
                     if done {
@@ -515,7 +539,7 @@ public enum HistoryDraft {
             approvers = [[Int]](repeating: [], count: n)
             if work.isEmpty {
                 owners = [Owner(id: "team", title: "Team", members: [], capacity: 1)]
-                owners[0].capacity = peak(log: log) { o in node(o.activity) != nil }
+                owners[0].capacity = peak(log: log, groups: 1) { o in node(o.activity) == nil ? nil : 0 }[0]
                 return
             }
             var home = [Int: Int]()
@@ -562,28 +586,27 @@ public enum HistoryDraft {
                 let others = Set((work.filter { $0.value[v] != nil }.keys).compactMap { ownerOfResource[$0] })
                 approvers[v] = others.subtracting([nodeOwner[v]]).sorted()
             }
-            for k in owners.indices {
-                owners[k].capacity = peak(log: log) { o in
-                    guard let v = node(o.activity) else { return false }
-                    if let r = o.resource, let w = ownerOfResource[r] { return w == k }
-                    return nodeOwner[v] == k
-                }
+            let peaks = peak(log: log, groups: owners.count) { o in
+                guard let v = node(o.activity) else { return nil }
+                if let r = o.resource, let w = ownerOfResource[r] { return w }
+                return nodeOwner[v]
             }
+            for k in owners.indices { owners[k].capacity = peaks[k] }
         }
 
-        /// Most occurrences in progress at once among those `counts` selects; at least 1.
-        func peak(log: EventLog, counts: (Occurrence) -> Bool) -> Int {
-            var starts: [Double] = []
-            var ends: [Double] = []
+        /// Per group, the most occurrences in progress at once among those `group` assigns to it;
+        /// at least 1.
+        func peak(log: EventLog, groups: Int, group: (Occurrence) -> Int?) -> [Int] {
+            var starts = [[Double]](repeating: [], count: groups)
+            var ends = [[Double]](repeating: [], count: groups)
             for c in log.cases {
-                for o in c.occurrences where counts(o) {
-                    if let s = o.start, o.end > s {
-                        starts.append(s)
-                        ends.append(o.end)
-                    }
+                for o in c.occurrences {
+                    guard let s = o.start, o.end > s, let g = group(o), g >= 0, g < groups else { continue }
+                    starts[g].append(s)
+                    ends[g].append(o.end)
                 }
             }
-            return max(1, ConcurrencyProfile(starts: &starts, ends: &ends, capacity: 1).peak)
+            return (0..<groups).map { max(1, ConcurrencyProfile(starts: &starts[$0], ends: &ends[$0], capacity: 1).peak) }
         }
     }
 
@@ -662,8 +685,9 @@ public enum HistoryDraft {
             }
             lines.append("workflow \(FlowFormatter.quoted("Drafted from " + base)) {")
             for p in plan.params {
-                let shares = p.values.map { "\(FlowFormatter.quoted($0.value)) \($0.percent)%" }.joined(separator: "; ")
-                let head = "  param \(p.name): string = \(FlowFormatter.quoted(p.values[0].value))"
+                let literal = { (v: String) in p.isBool ? v : FlowFormatter.quoted(v) }
+                let shares = p.values.map { "\(literal($0.value)) \($0.percent)%" }.joined(separator: "; ")
+                let head = "  param \(p.name): \(p.isBool ? "bool" : "string") = \(literal(p.values[0].value))"
                 if variation {
                     lines.append(head + " { " + shares + " }")
                 } else {
@@ -690,7 +714,8 @@ public enum HistoryDraft {
                 lines.append("  \(isGate ? "gate" : "stage") \(plan.ids[v]) \(FlowFormatter.quoted(log.activities[a])) {")
                 if !plan.after[v].isEmpty { lines.append("    after " + plan.after[v].map { plan.ids[$0] }.joined(separator: ", ")) }
                 if let b = plan.branch[v] {
-                    lines.append("    when \(plan.params[b.param].name) == \(FlowFormatter.quoted(b.value))")
+                    let p = plan.params[b.param]
+                    lines.append(p.isBool ? "    when \(p.name)" : "    when \(p.name) == \(FlowFormatter.quoted(b.value))")
                 }
                 if let c = plan.chance[v] {
                     let text = "chance \(max(1, min(99, Int((c * 100).rounded()))))%"

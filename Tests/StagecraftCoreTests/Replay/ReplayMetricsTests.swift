@@ -107,13 +107,19 @@ import Testing
 
     @Test func bottleneckSharesAndReasons() throws {
         let (_, r) = try metrics()
-        // Σ sojourn a = 8.5 h, b = 15.25 h; Σ lead time = 19 h.
-        #expect(close(try stage(r, "a").leadTimeShare, 8.5 / 19))
-        #expect(close(try stage(r, "b").leadTimeShare, 15.25 / 19))
+        // Each case's lead time divided once (work in progress shared; idle time to what starts next):
+        //   c1 (4 h): a 9–10 = 1; idle 10–11 and b 11–13 → b 3.
+        //   c2 (7 h): a 0.5; idle 9:30–12 and b 12–16 → b 6.5.
+        //   c3 (4 h): X 8–8:30 (unmapped, dropped); idle 8:30–9 → a 0.5; a alone 9–10:30 1.5; a and b
+        //             share 10:30–11 (0.25 each); b alone 11–12 1 → a 2.25, b 1.25.
+        //   c4 (4 h): a 1; b 0.75; idle 10:45–11 → a 0.25; a 1; idle 12–12:30 → b 0.5; b 0.5 → a 2.25, b 1.75.
+        // a = 6 h, b = 12.5 h of Σ lead time 19 h; with X's 0.5 h that is all 19 h, none counted twice.
+        #expect(close(try stage(r, "a").leadTimeShare, 6 / 19))
+        #expect(close(try stage(r, "b").leadTimeShare, 12.5 / 19))
         #expect(r.bottlenecks.map(\.stage) == ["b", "a"])
-        // 15.25/19 = 80.3 % → "80%"; b's median wait 1 h; eng peaks at 4 items (see owners test).
+        // 12.5/19 = 65.8 % → "66%"; b's median wait 1 h; eng peaks at 4 items (see owners test).
         #expect(r.bottlenecks.first?.reason
-            == "b: 80% of lead time; median wait 1h before it starts; SLA 5h broken in 20% of occurrences; "
+            == "b: 66% of lead time; median wait 1h before it starts; SLA 5h broken in 20% of occurrences; "
             + "eng had 4 open at peak against capacity 1")
     }
 
