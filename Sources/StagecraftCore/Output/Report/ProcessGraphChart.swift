@@ -125,11 +125,35 @@ public struct ProcessGraphLayout: Hashable, Sendable {
 }
 
 extension ReportCharts {
+    /// Whether the graph numbers its nodes and the page adds a table of full names: from 13
+    /// nodes on, or when a title or its owner line does not fit in its box.
+    public static func graphNeedsKey(_ nodes: [ProcessGraphNode]) -> Bool {
+        typealias L = ProcessGraphLayout
+        if nodes.count > 12 { return true }
+        return nodes.contains { node in
+            let width = L.nodeWidth - (node.isGate ? 34 : 20)
+            return TextMetrics.truncate(node.title, toWidth: width, fontSize: 12.5) != node.title
+                || TextMetrics.truncate(graphMeta(node), toWidth: width, fontSize: 11) != graphMeta(node)
+        }
+    }
+
+    /// A node's second line: owners, SLA, "skipped" (its ID when it has none of these).
+    static func graphMeta(_ node: ProcessGraphNode) -> String {
+        var meta: [String] = []
+        if !node.owners.isEmpty { meta.append(node.owners.joined(separator: ", ")) }
+        if let sla = node.sla { meta.append("SLA \(sla)") }
+        if node.skipped { meta.append("skipped") }
+        if meta.isEmpty { meta.append(node.id) }
+        return meta.joined(separator: " · ")
+    }
+
     /// The process graph as an SVG (`class="chart chart-graph"`): stages as rounded
     /// rectangles, gates as hexagons, `after` edges with arrowheads, rework edges dashed and
     /// arcing back over the top, skipped nodes greyed, critical nodes outlined in red, and a
     /// legend.
-    public static func processGraph(_ nodes: [ProcessGraphNode], title: String = "Process graph") -> String {
+    /// With `numbered`, each title starts with the node's number (1-based, declaration
+    /// order) so a truncated label can be looked up in the page's key table.
+    public static func processGraph(_ nodes: [ProcessGraphNode], title: String = "Process graph", numbered: Bool = false) -> String {
         typealias L = ProcessGraphLayout
         let layout = ProcessGraphLayout(after: nodes.map(\.after))
         let n = nodes.count
@@ -255,15 +279,11 @@ extension ReportCharts {
             }
             let textWidth = w - (node.isGate ? 34 : 20)
             let titleColor = node.skipped ? Palette.muted : Palette.ink
-            svg.text(TextMetrics.truncate(node.title, toWidth: textWidth, fontSize: 12.5), x: nx + w / 2, y: ny + 22,
+            let shownTitle = numbered ? "\(i + 1). \(node.title)" : node.title
+            svg.text(TextMetrics.truncate(shownTitle, toWidth: textWidth, fontSize: 12.5), x: nx + w / 2, y: ny + 22,
                      [("class", "node-title"), ("text-anchor", "middle"), ("font-size", 12.5), ("font-weight", 600),
                       ("fill", .text(titleColor))])
-            var meta: [String] = []
-            if !node.owners.isEmpty { meta.append(node.owners.joined(separator: ", ")) }
-            if let sla = node.sla { meta.append("SLA \(sla)") }
-            if node.skipped { meta.append("skipped") }
-            if meta.isEmpty { meta.append(node.id) }
-            svg.text(TextMetrics.truncate(meta.joined(separator: " · "), toWidth: textWidth, fontSize: 11),
+            svg.text(TextMetrics.truncate(graphMeta(node), toWidth: textWidth, fontSize: 11),
                      x: nx + w / 2, y: ny + 40,
                      [("class", "node-meta"), ("text-anchor", "middle"), ("font-size", 11), ("fill", .text(Palette.muted))])
             svg.close("g")
