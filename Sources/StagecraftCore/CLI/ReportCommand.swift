@@ -101,7 +101,7 @@ enum ReportCommand {
                 result: simulation, model: model, values: values,
                 notes: ["\(runs) runs with seed \(seed), kickoff \(start) 09:00 UTC; the same seed gives the same forecast."]
                     + ReportBuilder.provenanceNotes(built),
-                sample: ReportBuilder.forecastSampleNote(built: built, recordedCases: recordedCases))
+                sample: ReportBuilder.forecastSampleNote(built: built, recordedCases: recordedCases, model: model))
             // The first screen leads with the forecast; the plan's dates move to the details.
             document.details = document.facts + document.details
             let plan = Schedule(model: model, start: start, values: values, source: result.source)

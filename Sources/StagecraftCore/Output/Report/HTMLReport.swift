@@ -258,7 +258,10 @@ public enum HTMLReport {
         guard !facts.isEmpty else { return "" }
         var h = headline ? "<dl class=\"facts headline\">\n" : "<dl class=\"facts\">\n"
         for fact in facts {
-            h += "<div class=\"fact\"><dt>\(e(fact.label))</dt><dd>\(e(fact.value))"
+            // A long value (an owner's ID) gets a smaller font so it fits its card.
+            h += fact.value.count > 18 ? "<div class=\"fact long\">" : "<div class=\"fact\">"
+            // Long IDs may break after an underscore rather than anywhere.
+            h += "<dt>\(e(fact.label))</dt><dd>\(e(fact.value).replacingOccurrences(of: "_", with: "_<wbr>"))"
             if let s = fact.sample { h += " <span class=\"sample\">(\(e(s)))</span>" }
             if let d = fact.detail { h += "<span class=\"detail\">\(e(d))</span>" }
             h += "</dd></div>\n"
@@ -316,6 +319,7 @@ public enum HTMLReport {
     .facts.headline { grid-template-columns: repeat(auto-fit, minmax(190px, 1fr)); }
     .facts.headline .fact { background: #f4f7fd; border-color: #c9d6f0; }
     .facts.headline .fact dd { font-size: 20px; overflow-wrap: anywhere; }
+    .facts .fact.long dd { font-size: 15px; }
     .split-bar { display: flex; height: 22px; border-radius: 4px; overflow: hidden; background: #f3f4f6; }
     .split-bar span { display: block; height: 100%; }
     .split-legend { list-style: none; margin: 6px 0 0; padding: 0; font-size: 13px; display: flex; flex-wrap: wrap; gap: 4px 18px; }

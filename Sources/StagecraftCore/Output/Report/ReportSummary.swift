@@ -88,11 +88,15 @@ extension ReportBuilder {
         func date(_ instant: Double?) -> String? { instant.map { String(formatInstant($0).prefix(10)) } }
         func title(_ id: String, _ fallback: String) -> String { fallback.isEmpty ? id : fallback }
         var facts: [ReportFact] = []
-        let sample = forecastSampleNote(built: built, recordedCases: recordedCases)
+        let sample = forecastSampleNote(built: built, recordedCases: recordedCases, model: model)
         let lead = result.leadTime
         if result.finishedRuns > 0 {
-            facts.append(ReportFact("Likely finish", date(result.completionP50) ?? ReportText.duration(lead.p50),
-                                    detail: "half the runs finish by then, \(ReportText.duration(lead.p50)) after kickoff"))
+            var detail = "half the runs finish by then, \(ReportText.duration(lead.p50)) after kickoff"
+            if result.unfinishedRuns > 0 {
+                detail += "; \(NumberFormat.grouped(result.unfinishedRuns)) of \(NumberFormat.grouped(result.runs)) runs never finish "
+                    + "(over 20 rejections) and are left out"
+            }
+            facts.append(ReportFact("Likely finish", date(result.completionP50) ?? ReportText.duration(lead.p50), detail: detail))
             facts.append(ReportFact("85% sure by", date(result.completionP85) ?? ReportText.duration(lead.p85),
                                     detail: "\(ReportText.duration(lead.p85)) after kickoff; 95% by "
                                         + (date(result.completionP95) ?? ReportText.duration(lead.p95))))
@@ -148,8 +152,8 @@ extension ReportBuilder {
         }
         if let top = waits.max(by: { $0.seconds < $1.seconds }), top.seconds >= 60 {
             let stats = result.owners.first { $0.id == top.owner }
-            var detail = "work waits \(ReportText.durationWords(top.seconds)) per run for \(top.owner), most at \(top.node)"
-            if let stats, stats.utilisation > 0 { detail += "; \(NumberFormat.percent(stats.utilisation)) busy" }
+            var detail = "work waits \(ReportText.durationWords(top.seconds)) per run for this owner, most at \(top.node)"
+            if let stats, stats.utilisation >= 0.5 { detail += "; \(NumberFormat.percent(stats.utilisation)) busy" }
             facts.append(ReportFact("Holding work up", top.owner, detail: detail))
         } else {
             facts.append(ReportFact("Holding work up", "nobody", detail: "no work waits for an owner in the forecast"))
@@ -160,12 +164,13 @@ extension ReportBuilder {
     /// What a history-based forecast rests on when that is thin: fewer than
     /// `ReportText.smallSample` recorded cases, or a node drawn from fewer recorded
     /// durations; nil otherwise.
-    public static func forecastSampleNote(built: BuiltPlan?, recordedCases: Int?) -> String? {
+    public static func forecastSampleNote(built: BuiltPlan?, recordedCases: Int?, model: WorkflowModel) -> String? {
         if let cases = recordedCases, cases < ReportText.smallSample { return ReportText.sampleNote(cases) }
         guard let built else { return nil }
         let drawn = built.provenance.filter { $0.duration == .history && $0.samples > 0 }
         guard let fewest = drawn.min(by: { $0.samples < $1.samples }), fewest.samples < ReportText.smallSample else { return nil }
-        return "\(fewest.id) rests on \(fewest.samples) recorded time\(fewest.samples == 1 ? "" : "s"): a small sample"
+        let name = model.nodes.first { $0.id.name == fewest.id }?.title?.value ?? fewest.id
+        return "\(name) rests on \(fewest.samples) recorded time\(fewest.samples == 1 ? "" : "s"): a small sample"
     }
 
     /// The mean forecast lead time split along the critical path, for a stacked bar.
