@@ -241,7 +241,7 @@ public enum HTMLReport {
         var h = "<figure class=\"split\">\n<h3>Where the lead time goes</h3>\n<div class=\"split-bar\" role=\"img\" aria-label=\""
         h += e(parts.map { "\($0.label) \(ReportText.duration($0.seconds))" }.joined(separator: ", ")) + "\">"
         for p in parts where p.seconds > 0 {
-            let pct = NumberFormat.fixed(100 * p.seconds / total, 2)
+            let pct = NumberFormat.trimmed(100 * p.seconds / total, 2)
             h += "<span class=\"\(e(p.kind))\" style=\"width: \(pct)%\"></span>"
         }
         h += "</div>\n<ul class=\"split-legend\">\n"
