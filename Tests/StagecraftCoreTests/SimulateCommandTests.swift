@@ -107,11 +107,13 @@ import Testing
     @Test func startGivesCompletionDatesAndTheDeadlineDate() throws {
         // Kickoff Tue 2026-12-01 09:00; 10 elapsed days later is Fri 2026-12-11 09:00.
         let out = Self.run(["simulate", "-", "--runs", "5", "--start", "2026-12-01"], stdin: Self.twoParallel)
-        #expect(out.stdout.hasPrefix("85% chance of finishing by 2026-12-11; the deadline 2026-12-08 is met in 0% of runs; the critical path is the same in every run.\n"))
+        // The 7d deadline counts the kickoff day as day 1 (as the checklist does): it ends
+        // with Mon 2026-12-07.
+        #expect(out.stdout.hasPrefix("85% chance of finishing by 2026-12-11; the deadline 2026-12-07 is met in 0% of runs; the critical path is the same in every run.\n"))
         let j = try Self.json(Self.run(["simulate", "-", "--runs", "5", "--start", "2026-12-01", "--format", "json"], stdin: Self.twoParallel))
         #expect(j["kickoff"] as? String == "2026-12-01T09:00:00Z")
         #expect(j["completion"] as? [String: String] == ["p50": "2026-12-11T09:00:00Z", "p85": "2026-12-11T09:00:00Z", "p95": "2026-12-11T09:00:00Z"])
-        #expect((j["deadline"] as? [String: Any])?["date"] as? String == "2026-12-08T09:00:00Z")
+        #expect((j["deadline"] as? [String: Any])?["date"] as? String == "2026-12-07T23:59:59Z")
     }
 
     @Test func withoutStartTheOutputSaysHowItKicksOff() throws {
@@ -238,9 +240,9 @@ import Testing
         (["--start", "2026-13-01"], "--start takes a date as YYYY-MM-DD, not '2026-13-01'"),
         (["--start", "tomorrow"], "--start takes a date as YYYY-MM-DD, not 'tomorrow'"),
         (["--start", "1899-12-31"], "--start takes a date from 1900-01-01 to 9999-12-31, not '1899-12-31'"),
-        (["--cases", "3"], "--cases needs --arrival"),
+        (["--cases", "3"], "--cases needs --arrival (or --history, whose case starts set it)"),
         (["--arrival", "2d"], "--arrival needs --cases"),
-        (["--cases", "3", "--arrival", "2 days"], "--arrival takes a duration such as 30m, 4h, 2d, 1w or 3bd, not '2 days'"),
+        (["--cases", "3", "--arrival", "2 days"], "--arrival takes history, exp(DURATION) or a duration such as 30m, 4h, 2d, 1w or 3bd, not '2 days'"),
         (["--cases", "0", "--arrival", "2d"], "--cases takes a whole number from 1 to 1000000, not '0'"),
         (["--runs", "0"], "--runs takes a whole number from 1 to 1000000, not '0'"),
         (["--seed", "-1"], "--seed takes a whole number from 0 to 18446744073709551615, not '-1'"),
@@ -320,7 +322,7 @@ import Testing
         let j = try Self.json(Self.run(["simulate", Self.launch, "--runs", "20", "--format", "json"]))
         #expect(j.keys.sorted() == ["completion", "deadline", "deadline_probability", "event_log", "file", "finished_runs",
                                     "format_version", "history", "kickoff", "kickoff_given", "lead_time",
-                                    "lead_time_business_days", "mode", "nodes", "owners", "runs", "seed",
+                                    "lead_time_business_days", "lead_time_parts", "mode", "nodes", "owners", "runs", "seed",
                                     "unfinished_runs", "warnings", "workflow"])
         #expect(j["format_version"] as? Int == 1)
         #expect(j["seed"] as? Int == 1)
@@ -330,7 +332,8 @@ import Testing
         let node = try #require((j["nodes"] as? [[String: Any]])?.first)
         #expect(Set(node.keys) == ["id", "title", "kind", "skipped", "criticality", "capacity_delay_mean_s",
                                    "sla_breach_probability", "executions_mean", "duration_source", "history_samples",
-                                   "reject_probability", "reject_source"])
+                                   "reject_probability", "reject_source", "waiting_mean_s", "processing_mean_s",
+                                   "critical_waiting_mean_s", "chance"])
         let owner = try #require((j["owners"] as? [[String: Any]])?.first)
         #expect(Set(owner.keys) == ["id", "capacity", "queue_delay_mean_s", "queue_delay_p95_s", "utilisation", "items_mean"])
     }

@@ -91,9 +91,10 @@ struct LeadScale {
                 SimulationStatistics.percentile(sorted: bd, 0.85), SimulationStatistics.percentile(sorted: bd, 0.95))
     }
 
-    /// The instant the deadline falls on, from kickoff.
+    /// The last instant of the deadline day (`Schedule.deadlineInstant`, less a second so
+    /// that its date is the deadline day), from kickoff.
     func deadlineInstant(_ d: Duration) -> Double {
-        d.isBusiness ? calendar.advance(kickoff, byBusinessSeconds: d.seconds) : kickoff + d.seconds
+        (Schedule.deadlineInstant(d, kickoff: kickoff, calendar: calendar) ?? kickoff) - 1
     }
 }
 

@@ -253,11 +253,9 @@ public struct Schedule: Sendable {
         self.finish = finish
         var deadlineDay: Int?
         var slackIsBusiness = false
-        if let d = model.deadline, let count = Schedule.wholeDays(d) {
+        if let d = model.deadline, let day = Schedule.deadlineDay(d, kickoff: kickoff, days: days) {
             slackIsBusiness = d.isBusiness
-            deadlineDay = d.isBusiness
-                ? days.nthWorkday(count, from: days.nextWorkday(onOrAfter: kickoff))
-                : kickoff + count - 1
+            deadlineDay = day
         }
         self.deadline = deadlineDay
         self.slackIsBusiness = slackIsBusiness
@@ -283,6 +281,20 @@ public struct Schedule: Sendable {
     /// A duration in whole days, rounded up (at least 1, at most `maximumDays`); nil when
     /// it is not a positive finite amount. `bd` counts business days; `m`, `h`, `d` and
     /// `w` count calendar days.
+    /// The day a `deadline` falls on from a kickoff day: counted like an SLA, the kickoff
+    /// day being day 1 (business days for `bd`). The one definition of the deadline that
+    /// `checklist`, `simulate` and `report` share.
+    static func deadlineDay(_ d: Duration, kickoff: Int, days: DayArithmetic) -> Int? {
+        guard let count = wholeDays(d) else { return nil }
+        return d.isBusiness ? days.nthWorkday(count, from: days.nextWorkday(onOrAfter: kickoff)) : kickoff + count - 1
+    }
+
+    /// The deadline instant of a kickoff instant: the end of its deadline day (UTC).
+    public static func deadlineInstant(_ d: Duration, kickoff: Double, calendar: BusinessCalendar) -> Double? {
+        let day = Int((kickoff / secondsPerDay).rounded(.down))
+        return deadlineDay(d, kickoff: day, days: DayArithmetic(calendar)).map { Double($0 + 1) * secondsPerDay }
+    }
+
     public static func wholeDays(_ d: Duration) -> Int? {
         guard d.amount.isFinite, d.amount > 0 else { return nil }
         let x = d.isBusiness ? d.amount : d.seconds / secondsPerDay

@@ -123,7 +123,8 @@ public enum Backtest {
         // Simulate every forecast case in every run, sharing owners.
         let sim: CaseSimulation
         do {
-            sim = try CaseSimulation(plan: built.plan, arrivals: starts, runs: options.runs, seed: options.seed)
+            sim = try CaseSimulation(plan: built.plan, arrivals: starts, runs: options.runs, seed: options.seed,
+                                     horizon: logEnd)
         } catch {
             throw .simulation(error)
         }
@@ -132,8 +133,8 @@ public enum Backtest {
         pooled.reserveCapacity(cases * options.runs)
         for c in 0..<cases {
             for r in 0..<options.runs {
-                let f = sim.finish[r * cases + c]
-                let lead = min(f.isFinite ? f - starts[c] : .infinity, horizon[c])
+                // Observed as the real cases are: up to the last completion within the log.
+                let lead = max(0, sim.lastObserved[r * cases + c] - starts[c])
                 perCase[c].append(lead)
                 pooled.append(lead)
             }
@@ -240,11 +241,15 @@ public enum Backtest {
 struct CaseSimulation {
     /// `finish[run · cases + case]`: when the case finished, or +∞ when it was abandoned.
     var finish: [Double]
+    /// `lastObserved[run · cases + case]`: the case's last completion at or before the
+    /// horizon (its arrival when none): what a log cut at the horizon would record.
+    var lastObserved: [Double]
     var executions: [Int]
     var waitSum: [Double]
     var processingSum: [Double]
 
-    init(plan: SimulationPlan, arrivals: [Double], runs: Int, seed: UInt64) throws(SimulationError) {
+    init(plan: SimulationPlan, arrivals: [Double], runs: Int, seed: UInt64,
+         horizon: Double = .infinity) throws(SimulationError) {
         let options = SimulationOptions(runs: runs, seed: seed, start: arrivals.first)
         try Simulator.validate(options)
         let portfolio = PortfolioOptions(cases: arrivals.count, arrivals: .instants(arrivals))
@@ -254,6 +259,7 @@ struct CaseSimulation {
         let n = compiled.nodeCount
         struct Part: Sendable {
             var finish: [Double] = []
+            var observed: [Double] = []
             var executions: [Int]
             var waitSum: [Double]
             var processingSum: [Double]
@@ -267,7 +273,11 @@ struct CaseSimulation {
             for c in 0..<cases {
                 part.finish.append(engine.caseStatus[c] == SimulationEngine.finished ? engine.caseFinish[c] : .infinity)
             }
+            part.observed = Array(arrivals.prefix(cases))
             for e in 0..<engine.execNode.count where engine.execCompleted[e] {
+                let c = engine.execNode[e] / max(n, 1)
+                let end = engine.execFinish[e]
+                if end <= horizon, end > part.observed[c] { part.observed[c] = end }
                 let v = engine.execNode[e] % max(n, 1)
                 part.executions[v] += 1
                 part.waitSum[v] += engine.execRequest[e] - engine.execReady[e]
@@ -277,11 +287,14 @@ struct CaseSimulation {
         }
         finish = []
         finish.reserveCapacity(runs * cases)
+        lastObserved = []
+        lastObserved.reserveCapacity(runs * cases)
         executions = [Int](repeating: 0, count: n)
         waitSum = [Double](repeating: 0, count: n)
         processingSum = [Double](repeating: 0, count: n)
         for p in parts {
             finish += p.finish
+            lastObserved += p.observed
             for v in 0..<n {
                 executions[v] += p.executions[v]
                 waitSum[v] += p.waitSum[v]

@@ -358,18 +358,30 @@ public enum PlanBuilder {
             v[param] = o.value
             return model.skipped(values: v).map { !$0 }
         }
-        var counts: [Int] = []
+        // Per value, the most cases any node only it runs occurred in; nil when it has none.
+        var counts: [Int?] = []
         for (k, _) in options.enumerated() {
-            var best = 0
+            var best: Int?
             for node in 0..<model.nodes.count where runs[k][node] {
                 let exclusive = runs.indices.allSatisfy { $0 == k || !runs[$0][node] }
-                if exclusive, node < calibration.casesWithNode.count { best = max(best, calibration.casesWithNode[node]) }
+                if exclusive, node < calibration.casesWithNode.count { best = max(best ?? 0, calibration.casesWithNode[node]) }
             }
             counts.append(best)
         }
-        let total = counts.reduce(0, +)
-        guard total > 0 else { return options }
-        return options.indices.map { (options[$0].value, Double(counts[$0]) / Double(total)) }
+        let seen = counts.compactMap { $0 }.reduce(0, +)
+        guard seen > 0, calibration.cases > 0 else { return options }
+        let unseen = options.indices.filter { counts[$0] == nil }
+        if unseen.isEmpty {
+            return options.indices.map { (options[$0].value, Double(counts[$0] ?? 0) / Double(seen)) }
+        }
+        // Values without a node of their own share the rest of the cases as declared.
+        let rest = max(0, 1 - Double(seen) / Double(calibration.cases))
+        let declared = unseen.reduce(0.0) { $0 + options[$1].share }
+        return options.indices.map { k in
+            if let c = counts[k] { return (options[k].value, min(1, Double(c) / Double(calibration.cases))) }
+            let part = declared > 0 ? options[k].share / declared : 1 / Double(unseen.count)
+            return (options[k].value, rest * part)
+        }
     }
 
     /// The activity name to write for each node of `model` in a simulated event log, so

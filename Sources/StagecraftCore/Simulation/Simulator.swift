@@ -104,9 +104,9 @@ public enum Simulator {
         return SimulationResult(
             runs: runs, seed: seed, finishedRuns: finished, unfinishedRuns: unfinished,
             kickoff: kickoff, startGiven: options.start != nil, leadTime: summary,
-            completionP50: given ? kickoff + summary.p50 : nil,
-            completionP85: given ? kickoff + summary.p85 : nil,
-            completionP95: given ? kickoff + summary.p95 : nil,
+            completionP50: given ? businessInstant(kickoff + summary.p50, compiled.calendar) : nil,
+            completionP85: given ? businessInstant(kickoff + summary.p85, compiled.calendar) : nil,
+            completionP95: given ? businessInstant(kickoff + summary.p95, compiled.calendar) : nil,
             deadline: compiled.deadline,
             deadlineProbability: compiled.deadline == nil ? nil : Double(deadlineMet) / Double(runs),
             leadTimeParts: parts3, nodes: nodes, owners: ownerStats, leadTimeSamples: leads)
@@ -322,6 +322,14 @@ public enum Simulator {
         return out
     }
 
+    /// A completion instant as reported on the calendar: one on a weekend or holiday is
+    /// reported at the start of the next business day.
+    static func businessInstant(_ t: Double, _ calendar: BusinessCalendar) -> Double {
+        let day = Int((t / secondsPerDay).rounded(.down))
+        guard calendar.hasWorkdays, !calendar.isBusinessDay(day) else { return t }
+        return Double(calendar.nextBusinessDay(onOrAfter: day)) * secondsPerDay
+    }
+
     static func threadCount(_ options: SimulationOptions) -> Int {
         max(1, options.threads ?? ProcessInfo.processInfo.activeProcessorCount)
     }
@@ -392,6 +400,8 @@ struct PlainBlock: Sendable {
     var finished = 0
     var unfinished = 0
     var deadlineMet = 0
+    /// The end of the deadline day (`Schedule.deadlineInstant`), once known.
+    private var deadlineInstant: Double?
     var leadTimes: [Double] = []
     var critical: [Int]
     var breach: [Int]
@@ -430,8 +440,10 @@ struct PlainBlock: Sendable {
         let lead = finish - kickoff
         leadTimes.append(lead)
         if let d = engine.plan.deadline {
-            let spent = d.isBusiness ? engine.table.businessDuration(from: kickoff, to: finish) : lead
-            if spent <= d.seconds { deadlineMet += 1 }
+            if deadlineInstant == nil {
+                deadlineInstant = Schedule.deadlineInstant(d, kickoff: kickoff, calendar: engine.plan.calendar) ?? kickoff
+            }
+            if let end = deadlineInstant, finish <= end { deadlineMet += 1 }
         }
         for v in 0..<criticalFlag.count {
             criticalFlag[v] = false

@@ -197,12 +197,17 @@ import Testing
         let elapsed = SimulationPlan(nodes: nodes, owners: Sim.owners(1), deadline: Sim.d(2))
         let r = try Simulator.simulate(elapsed, options: SimulationOptions(runs: 10_000, seed: 4))
         #expect(abs((r.deadlineProbability ?? -1) - 0.5) < 0.03)
-        // 1 bd from Friday 09:00 ends Monday 09:00: 3 elapsed days but 1 business day.
+        // 1 bd from Friday 09:00 ends Monday 09:00: 3 elapsed days but 1 business day. The
+        // deadline is counted like an SLA in the checklist, the kickoff day being day 1: a
+        // 2bd deadline from Friday ends with Monday, and is met; a 1bd one ends with Friday.
         let friday9 = Sim.instant(2026, 11, 20, hour: 9)
         let business = SimulationPlan(nodes: [Sim.stage("b", .fixed(Sim.bd(1)))], owners: Sim.owners(1),
-                                      deadline: Sim.bd(1))
+                                      deadline: Sim.bd(2))
         let b = try Simulator.simulate(business, options: SimulationOptions(runs: 5, start: friday9))
         #expect(b.deadlineProbability == 1)
+        var sameDay = business
+        sameDay.deadline = Sim.bd(1)
+        #expect(try Simulator.simulate(sameDay, options: SimulationOptions(runs: 5, start: friday9)).deadlineProbability == 0)
         let tight = SimulationPlan(nodes: [Sim.stage("b", .fixed(Sim.bd(1)))], owners: Sim.owners(1),
                                    deadline: Sim.d(2))
         #expect(try Simulator.simulate(tight, options: SimulationOptions(runs: 5, start: friday9)).deadlineProbability == 0)

@@ -22,7 +22,9 @@ import Testing
                                                                             start: Sim.instant(2026, 11, 2, hour: 9)))
         #expect(r.leadTime.mean.bitPattern == 4_703_116_777_730_012_641)
         #expect(r.leadTime.p95.bitPattern == 4_707_167_792_738_659_430)
-        #expect(r.deadlineProbability == 0.828)
+        // The deadline ends with its 30th business day counting the kickoff day (as the
+        // checklist has it), nine hours before kickoff + 30bd: one run of 1,000 more misses.
+        #expect(r.deadlineProbability == 0.827)
     }
 
     @Test func pinnedEventLog() throws {

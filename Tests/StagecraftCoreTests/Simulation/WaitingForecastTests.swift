@@ -136,3 +136,33 @@ import Testing
         #expect(Backtest.wasserstein([1, 4, 9], [6, 9, 14]) == 5)
     }
 }
+
+extension WaitingForecastTests {
+    @Test func sharesComeFromTheCasesThatRanEachBranch() throws {
+        // 10 cases: privacy runs in 3 of them. `pii` true guards it; false has no node of
+        // its own and takes the rest: 30% / 70%, whatever the declared 50/50.
+        var csv = "case_id,activity,start_time,end_time\n"
+        for c in 0..<10 {
+            let d = String(format: "2026-02-%02d", c + 1)
+            csv += "c\(c),build,\(d)T09:00:00Z,\(d)T10:00:00Z\n"
+            if c < 3 { csv += "c\(c),privacy,\(d)T11:00:00Z,\(d)T12:00:00Z\n" }
+        }
+        let log = try HistoryReader.read(bytes: Array(csv.utf8), name: "p.csv")
+        let m = try PlanBuilderTests.model("""
+            workflow "P" {
+              param pii: bool = true {
+                true 50%
+                false 50%
+              }
+              owner o
+              stage build { owner o; sla 1d }
+              stage privacy { after build; when pii; owner o; sla 1d }
+            }
+            """)
+        let c = HistoryCalibration(log: log, model: m)
+        let built = PlanBuilder.build(model: m, values: m.paramValues(), calibration: c)
+        let p = built.plan.variants.map(\.probability)
+        #expect(p.count == 2 && abs(p[0] - 0.3) < 1e-12 && abs(p[1] - 0.7) < 1e-12)
+        #expect(built.plan.variants.map(\.skipped) == [[], [1]])
+    }
+}
