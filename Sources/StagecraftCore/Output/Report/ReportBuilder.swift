@@ -77,12 +77,12 @@ public enum ReportBuilder {
             notes: notes)
     }
 
-    /// Seconds from `kickoff` to the workflow's deadline (business time on the calendar for
-    /// `bd`), or nil without a deadline.
+    /// Seconds from `kickoff` to the end of the deadline day (`Schedule.deadlineInstant`,
+    /// as `simulate` counts a run on time), or nil without a deadline.
     public static func deadlineSeconds(model: WorkflowModel, kickoff: Double) -> Double? {
-        guard let d = model.deadline, d.amount.isFinite, d.amount > 0 else { return nil }
-        let seconds = min(d.seconds, 100_000 * secondsPerDay)
-        return d.isBusiness ? model.calendar.advance(kickoff, byBusinessSeconds: seconds) - kickoff : seconds
+        guard let d = model.deadline, d.amount.isFinite, d.amount > 0,
+              let end = Schedule.deadlineInstant(d, kickoff: kickoff, calendar: model.calendar) else { return nil }
+        return max(0, end - kickoff)
     }
 
     /// The "Forecast" section from a simulation: lead-time histogram and CDF from kickoff
