@@ -49,8 +49,11 @@ echo "check-report: building the release binary" >&2
 swift build -c release --static-swift-stdlib -Xlinker -no-pie --product stagecraft >/dev/null
 BIN=.build/release/stagecraft
 
-HISTORY=""
-for candidate in examples/launch/history.csv examples/launch/*.csv examples/launch/*.jsonl examples/launch/*.xes \
+# HISTORY=LOG (with FLOW=FILE) checks another process, e.g. a 20+ node draft:
+#   stagecraft history draft ../shared/data/PurchasingExample.csv -o /tmp/p.flow
+#   FLOW=/tmp/p.flow HISTORY=../shared/data/PurchasingExample.csv scripts/check-report.sh
+HISTORY=${HISTORY:-}
+[ -n "$HISTORY" ] || for candidate in examples/launch/history.csv examples/launch/*.csv examples/launch/*.jsonl examples/launch/*.xes \
                  examples/launch/*.csv.gz examples/launch/*.xes.gz; do
   if [ -f "$candidate" ]; then HISTORY=$candidate; break; fi
 done

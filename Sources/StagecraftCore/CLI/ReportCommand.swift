@@ -72,10 +72,13 @@ enum ReportCommand {
             start: start, startGiven: startGiven)
 
         var log: EventLog?
+        var recordedCases: Int?
         if let historyPath = args.value("history") {
             let read = try HistoryCLIOptions.readLog(historyPath, options: historyOptions, environment: environment)
             log = read
-            var history = ReportBuilder.historySection(replay: Replay.run(model: model, log: read), model: model, log: read)
+            let replay = Replay.run(model: model, log: read)
+            recordedCases = replay.caseCount
+            var history = ReportBuilder.historySection(replay: replay, model: model, log: read)
             if read.skipped.count > 0 {
                 history.notes.append("\(read.skipped.count) malformed row\(read.skipped.count == 1 ? " was" : "s were") skipped.")
             }
@@ -98,8 +101,16 @@ enum ReportCommand {
             document.forecast = ReportBuilder.forecastSection(
                 result: simulation, model: model, values: values,
                 notes: ["\(runs) runs with seed \(seed), kickoff \(start) 09:00 UTC; the same seed gives the same forecast."]
-                    + ReportBuilder.provenanceNotes(built))
+                    + ReportBuilder.provenanceNotes(built),
+                sample: ReportBuilder.forecastSampleNote(built: built, recordedCases: recordedCases, model: model))
+            // The first screen leads with the forecast; the plan's dates move to the details.
+            document.details = document.facts + document.details
+            let plan = Schedule(model: model, start: start, values: values, source: result.source)
+            document.facts = ReportBuilder.headlineFacts(result: simulation, model: model, built: built,
+                                                         recordedCases: recordedCases,
+                                                         deadlineDate: plan?.deadline.map { CivilDate(dayNumber: $0) })
         }
+        if document.history != nil || document.forecast != nil { document.notes.insert(ReportText.unitNote, at: 0) }
 
         let html = HTMLReport.render(document)
         if out == "-" {
@@ -135,6 +146,7 @@ extension ReportBuilder {
             description: model.workflow.descriptionText?.value,
             source: sourceName,
             facts: workflowFacts(model: model, schedule: schedule),
+            details: structureFacts(model: model),
             notes: notes,
             graph: graphNodes(model: model, skipped: skipped, critical: critical),
             plan: schedule.map { planSection(model: model, schedule: $0) })

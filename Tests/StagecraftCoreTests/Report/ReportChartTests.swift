@@ -386,13 +386,24 @@ func parsesAsXML(_ markup: String) -> Bool {
         #expect(svg.contains(">rework 30%</text>") && svg.contains(">rework 20%</text>"))
     }
 
-    @Test func deepGraphsShrinkToSixtyPercentAtMost() {
-        // Forty stages in a chain: 40 columns of 264 px, less the last gap, plus margins of
-        // 20 on each side is 10,536 px; a page may shrink it to 60%, 6,322 px, no further.
+    @Test func deepGraphsWrapIntoBandsOfFourColumns() {
+        // Forty stages in a chain wrap into ten bands of four columns: 4 × 264 − 64 = 992 px
+        // of nodes plus margins of 20 + 32 on each side is 1,096 px wide (60% of it, 658
+        // px, at least on screen). Bands are 54 px of nodes and 52 px apart, from y = 20:
+        // the last starts at 20 + 9 × 106 = 974, so the graph ends at 1,028 and the page
+        // adds 24 + 40 for the legend.
         let chain = (0..<40).map { ProcessGraphNode(id: "s\($0)", title: "S\($0)", after: $0 == 0 ? [] : [$0 - 1]) }
         let svg = ReportCharts.processGraph(chain)
-        #expect(svg.contains("width=\"10536\""))
-        #expect(svg.contains("style=\"min-width: 6322px\""))
+        #expect(svg.contains("width=\"1096\" height=\"1092\""))
+        #expect(svg.contains("style=\"min-width: 658px\""))
+        #expect(svg.contains("wrapped into 10 bands of 4 columns"))
+        // s4 opens the second band, at the left; the edge from s3 leaves right, runs along
+        // the gap above the band (12 px under the first band) and comes in from the left.
+        #expect(svg.contains("<rect x=\"52\" y=\"126\" width=\"200\" height=\"54\""))
+        let edge = svgElements(svg, "path", class: "edge").first { $0["data-to"] == "s4" }
+        #expect(edge?["d"] == "M1044 47 L1076 47 L1076 86 L20 86 L20 153 L45 153")
+        // Five columns or fewer do not wrap.
+        #expect(!ReportCharts.processGraph(Array(chain.prefix(5))).contains("wrapped"))
         // In the page, only that chart sits in a box that scrolls sideways, and the box
         // stops scrolling on paper, where the chart is scaled to the page instead.
         let figure = HTMLReport.figure(svg, caption: "c", scrolls: true)
@@ -491,9 +502,9 @@ func parsesAsXML(_ markup: String) -> Bool {
         let svg = ReportCharts.histogram(input, title: "t")
         let counts = svgElements(svg, "g", class: "bin").map { Int(num($0, "data-count")) }
         #expect(counts.reduce(0, +) == 99)
-        #expect(svg.contains("1 runs above 113.4 d not shown"))
+        #expect(svg.contains("1 run above 113 d not shown"))
         let cdf = ReportCharts.cdf(input, title: "c")
-        #expect(cdf.contains("1 runs above 113.4 d not shown"))
+        #expect(cdf.contains("1 run above 113 d not shown"))
         #expect(parsesAsXML(svg) && parsesAsXML(cdf))
     }
 }

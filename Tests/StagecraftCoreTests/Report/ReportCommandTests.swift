@@ -52,7 +52,7 @@ import Testing
         #expect(html.contains("<td>2024-03-04</td><td>2024-03-05</td>"))
         #expect(html.contains("<td>2024-03-06</td><td>2024-03-06</td>"))
         #expect(html.contains("<dt>Deadline</dt><dd>5bd<span class=\"detail\">by 2024-03-08</span>"))
-        #expect(html.contains("<dt>Planned finish</dt><dd>2024-03-06<span class=\"detail\">2 bd before the deadline</span>"))
+        #expect(html.contains("<dt>Planned finish</dt><dd>2024-03-06<span class=\"detail\">2 d before the deadline</span>"))
         #expect(html.contains("skipped: when eu"))
         #expect(html.contains("rework 10%"))
         // The same input gives the same bytes.

@@ -54,7 +54,14 @@ import Testing
                                      BreachRate(id: "review", label: "Review", breaches: 1, count: 2)])
         #expect(history.leadTimes.values == [3, 4])
         #expect(history.leadTimes.markers.map(\.label) == ["Median 3.5 d", "P85 3.9 d"])
-        #expect(history.facts.first == ReportFact("Cases", "2", detail: "4 events"))
+        // Two cases: every figure that rests on them says so.
+        #expect(history.facts.first == ReportFact("Cases", "2", detail: "4 events; a small sample"))
+        #expect(history.facts[1] == ReportFact("Median lead time", "3.5 d", detail: "P85 3.9 d",
+                                               sample: "2 recorded cases: a small sample"))
+        #expect(history.facts[2].sample == "2 recorded cases: a small sample")
+        // Durations carry their unit; a breach count shows what it rests on.
+        #expect(history.table?.rows.first == ["Spec", "2", "0 min", "2.0 d", "2.7 d", "2d", "1 of 2 (50%)", "0"])
+        #expect(history.table?.rows.last?[2] == "12.0 h")
         // Drawn: an axis of 0…2 days over 560 px.
         let svg = ReportCharts.bottlenecks(history.bottlenecks)
         #expect(svgElements(svg, "rect", class: "bar-processing").map { $0["width"] } == ["560", "280"])
@@ -102,7 +109,7 @@ import Testing
 
 @Suite struct ReportForecastConsistencyTests {
     /// The report's forecast is `simulate`'s: same seed, runs, start and history give the
-    /// same P50/P85/P95 in business days and the same completion dates.
+    /// same P50/P85/P95 (in calendar days, the page's unit) and the same completion dates.
     @Test func forecastFactsMatchSimulate() throws {
         let flow = repositoryRoot + "/examples/launch/launch.flow"
         let history = repositoryRoot + "/examples/launch/history.csv"
@@ -110,18 +117,37 @@ import Testing
         let sim = runCLI(["simulate", flow, "--format", "json"] + common)
         #expect(sim.exitCode == 0)
         let json = try #require(try JSONSerialization.jsonObject(with: Data(sim.stdout.utf8)) as? [String: Any])
-        let bd = try #require(json["lead_time_business_days"] as? [String: Double])
+        let lead = try #require(json["lead_time"] as? [String: Double])
         let completion = try #require(json["completion"] as? [String: String])
         let dir = try makeTemporaryDirectory("report-forecast")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         #expect(runCLI(["report", flow, "-o", dir + "/r.html"] + common).exitCode == 0)
         let html = String(decoding: try Files.read(dir + "/r.html"), as: UTF8.self)
         for p in ["p50", "p85", "p95"] {
-            let value = try #require(bd[p])
+            let value = try #require(lead[p + "_s"])
             let date = String(try #require(completion[p]).prefix(10))
-            let fact = "<dt>\(p.uppercased()) lead time</dt><dd>\(NumberFormat.fixed(value, 1)) bd"
+            let fact = "<dt>\(p.uppercased()) lead time</dt><dd>\(NumberFormat.fixed(value / secondsPerDay, 1)) d"
                 + "<span class=\"detail\">done by \(date)</span>"
             #expect(html.contains(fact), "\(fact)")
         }
+        // The first screen leads with the P50 and P85 dates and the odds, with the sample
+        // (12 recorded cases) beside them.
+        let p50 = String(try #require(completion["p50"]).prefix(10))
+        let p85 = String(try #require(completion["p85"]).prefix(10))
+        let headline = try #require(html.components(separatedBy: "<dl class=\"facts headline\">").dropFirst().first)
+        let cards = try #require(headline.components(separatedBy: "</dl>").first)
+        #expect(cards.contains("<dt>Likely finish</dt><dd>\(p50)<span class=\"detail\">half the runs finish by then, "
+            + "\(ReportText.duration(try #require(lead["p50_s"]))) after kickoff</span>"))
+        #expect(cards.contains("<dt>85% sure by</dt><dd>\(p85)"))
+        let chance = json["deadline_probability"] as? Double
+        #expect(cards.contains("<dt>Chance of meeting the deadline</dt><dd>\(NumberFormat.percent(try #require(chance))) "
+            + "<span class=\"sample\">(12 recorded cases: a small sample)</span><span class=\"detail\">deadline 25bd, by 2027-01-12</span>"))
+        #expect(cards.contains("<dt>Top risk</dt><dd>Security review"))
+        #expect(cards.contains("<dt>Holding work up</dt><dd>sec"))
+        #expect(!cards.contains("<dt>Nodes</dt>"))
+        // Nodes and owners move below, into the Process section; one unit on the page.
+        #expect(html.contains("<dt>Nodes</dt><dd>6"))
+        #expect(html.contains(ReportText.unitNote))
+        #expect(!html.contains(" bd<") && !html.contains("business days"))
     }
 }

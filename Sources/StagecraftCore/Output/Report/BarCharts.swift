@@ -97,13 +97,13 @@ extension ReportCharts {
             let w = nonNegative(bar.waiting), p = nonNegative(bar.processing)
             let ww = scale(w) - scale(0), pw = scale(w + p) - scale(w)
             svg.open("g", [("class", "bottleneck"), ("data-id", .text(bar.id))])
-            svg.tooltip("\(bar.label): waiting \(NumberFormat.fixed(w, 1)) d, processing \(NumberFormat.fixed(p, 1)) d")
+            svg.tooltip("\(bar.label): waiting \(ReportText.duration(w * secondsPerDay)), processing \(ReportText.duration(p * secondsPerDay))")
             svg.rect(x: L.plotX, y: y, width: ww, height: L.barHeight,
                      [("class", "bar bar-waiting"), ("fill", .text(Palette.waiting))])
             svg.rect(x: L.plotX + ww, y: y, width: pw, height: L.barHeight,
                      [("class", "bar bar-processing"), ("fill", .text(Palette.processing))])
             svg.close("g")
-            var value = "\(NumberFormat.fixed(w + p, 1)) d"
+            var value = ReportText.duration((w + p) * secondsPerDay)
             if let note = bar.note { value += " · " + note }
             svg.text(value, x: L.plotX + ww + pw + 6, y: textY,
                      [("class", "value-label"), ("font-size", 11), ("fill", .text(Palette.muted))])

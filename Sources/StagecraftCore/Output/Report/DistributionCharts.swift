@@ -212,7 +212,7 @@ extension ReportCharts {
         svg.close("g")
         drawMarkers(&svg, markers, x: x)
         if beyond > 0, let clip = input.clipAbove {
-            drawOverflowNote(&svg, "\(beyond) \(input.countName) above \(NumberFormat.fixed(clip, 1)) \(input.unit) not shown")
+            drawOverflowNote(&svg, "\(beyond) \(beyond == 1 ? input.countName.singular : input.countName) above \(ReportText.duration(clip * secondsPerDay)) not shown")
         }
         return svg.finish()
     }
@@ -261,7 +261,7 @@ extension ReportCharts {
                              ("stroke-width", 2.5), ("stroke-linejoin", "round")])
         drawMarkers(&svg, markers, x: x)
         if beyond > 0, let clip = input.clipAbove {
-            drawOverflowNote(&svg, "\(beyond) \(input.countName) above \(NumberFormat.fixed(clip, 1)) \(input.unit) not shown", atBottom: true)
+            drawOverflowNote(&svg, "\(beyond) \(beyond == 1 ? input.countName.singular : input.countName) above \(ReportText.duration(clip * secondsPerDay)) not shown", atBottom: true)
         }
         return svg.finish()
     }
@@ -336,4 +336,9 @@ extension ReportCharts {
         }
         svg.close("g")
     }
+}
+
+extension String {
+    /// A count noun for one item: "runs" → "run", "cases" → "case".
+    var singular: String { hasSuffix("s") ? String(dropLast()) : self }
 }

@@ -51,6 +51,9 @@ public struct ProcessGraphLayout: Hashable, Sendable {
     public static let columnGap = 64.0
     public static let rowGap = 38.0
     public static let marginX = 20.0
+    /// A graph deeper than this many columns wraps into bands of `columnsPerBand`.
+    public static let wrapAbove = 5
+    public static let columnsPerBand = 4
     /// Top margin: room for `reworkLevels` nested rework arcs above the first row.
     public static func marginTop(reworkLevels: Int) -> Double {
         reworkLevels > 0 ? 58 + reworkLevelStep * Double(reworkLevels - 1) : 20
@@ -125,11 +128,35 @@ public struct ProcessGraphLayout: Hashable, Sendable {
 }
 
 extension ReportCharts {
+    /// Whether the graph numbers its nodes and the page adds a table of full names: from 13
+    /// nodes on, or when a title or its owner line does not fit in its box.
+    public static func graphNeedsKey(_ nodes: [ProcessGraphNode]) -> Bool {
+        typealias L = ProcessGraphLayout
+        if nodes.count > 12 { return true }
+        return nodes.contains { node in
+            let width = L.nodeWidth - (node.isGate ? 34 : 20)
+            return TextMetrics.truncate(node.title, toWidth: width, fontSize: 12.5) != node.title
+                || TextMetrics.truncate(graphMeta(node), toWidth: width, fontSize: 11) != graphMeta(node)
+        }
+    }
+
+    /// A node's second line: owners, SLA, "skipped" (its ID when it has none of these).
+    static func graphMeta(_ node: ProcessGraphNode) -> String {
+        var meta: [String] = []
+        if !node.owners.isEmpty { meta.append(node.owners.joined(separator: ", ")) }
+        if let sla = node.sla { meta.append("SLA \(sla)") }
+        if node.skipped { meta.append("skipped") }
+        if meta.isEmpty { meta.append(node.id) }
+        return meta.joined(separator: " · ")
+    }
+
     /// The process graph as an SVG (`class="chart chart-graph"`): stages as rounded
     /// rectangles, gates as hexagons, `after` edges with arrowheads, rework edges dashed and
     /// arcing back over the top, skipped nodes greyed, critical nodes outlined in red, and a
     /// legend.
-    public static func processGraph(_ nodes: [ProcessGraphNode], title: String = "Process graph") -> String {
+    /// With `numbered`, each title starts with the node's number (1-based, declaration
+    /// order) so a truncated label can be looked up in the page's key table.
+    public static func processGraph(_ nodes: [ProcessGraphNode], title: String = "Process graph", numbered: Bool = false) -> String {
         typealias L = ProcessGraphLayout
         let layout = ProcessGraphLayout(after: nodes.map(\.after))
         let n = nodes.count
@@ -143,19 +170,37 @@ extension ReportCharts {
         let colPitch = L.nodeWidth + L.columnGap
         let rowPitch = L.nodeHeight + L.rowGap
         let legendHeight = 40.0
-        let graphWidth = Double(layout.columnCount) * colPitch - L.columnGap
-        let width = max(2 * L.marginX + graphWidth, 640)
-        let height = top + Double(max(layout.rowCount, 1)) * rowPitch - L.rowGap + 24 + legendHeight
+        // A deep graph wraps: its columns go in bands of `perBand`, one band under the
+        // next, so it keeps the page's width and its labels stay legible.
+        let wraps = layout.columnCount > L.wrapAbove
+        let perBand = wraps ? L.columnsPerBand : max(layout.columnCount, 1)
+        let bandCount = max(1, (layout.columnCount + perBand - 1) / perBand)
+        func band(_ i: Int) -> Int { layout.column[i] / perBand }
+        var bandRows = [Int](repeating: 1, count: bandCount)
+        for i in 0..<n { bandRows[band(i)] = max(bandRows[band(i)], layout.row[i] + 1) }
+        // Room above each later band for its rework arcs and the edges coming in from above.
+        let bandGap = max(top, 40) + 12
+        var bandTop = [top]
+        for b in 1..<max(bandCount, 1) {
+            bandTop.append(bandTop[b - 1] + Double(bandRows[b - 1]) * rowPitch - L.rowGap + bandGap)
+        }
+        let ox = L.marginX + (wraps ? L.columnGap / 2 : 0)
+        let shownColumns = wraps ? perBand : layout.columnCount
+        let graphWidth = Double(shownColumns) * colPitch - L.columnGap
+        let width = max(2 * ox + graphWidth, 640)
+        let graphBottom = (bandTop.last ?? top) + Double(max(n == 0 ? 1 : bandRows[bandCount - 1], 1)) * rowPitch - L.rowGap
+        let height = graphBottom + 24 + legendHeight
         // A deep graph shrunk to the page would have unreadable labels: at most to 60%.
         var svg = SVGWriter(width: width, height: height, className: "chart-graph", title: title,
-                            description: "\(n) nodes laid out left to right by dependency depth",
+                            description: "\(n) nodes laid out left to right by dependency depth"
+                                + (bandCount > 1 ? ", wrapped into \(bandCount) bands of \(perBand) columns" : ""),
                             minimumScale: 0.6)
         guard n > 0 else {
             svg.noData("No stages or gates")
             return svg.finish()
         }
-        func x(_ i: Int) -> Double { L.marginX + Double(layout.column[i]) * colPitch }
-        func y(_ i: Int) -> Double { top + Double(layout.row[i]) * rowPitch }
+        func x(_ i: Int) -> Double { ox + Double(layout.column[i] % perBand) * colPitch }
+        func y(_ i: Int) -> Double { bandTop[band(i)] + Double(layout.row[i]) * rowPitch }
         let midY = { (i: Int) in y(i) + L.nodeHeight / 2 }
         var occupied = Set<[Int]>()
         for i in 0..<n { occupied.insert([layout.column[i], layout.row[i]]) }
@@ -169,6 +214,20 @@ extension ReportCharts {
                 let x2 = x(i), y2 = midY(i)
                 let span = layout.column[i] - layout.column[p]
                 let path: String
+                if band(i) != band(p) {
+                    // Into a later band: out to the right, down to just above the target's
+                    // band, back left, and in from the left.
+                    let h = L.columnGap / 2
+                    let gy = bandTop[band(i)] - bandGap + 12
+                    path = "M\(fc(x1)) \(fc(y1)) L\(fc(x1 + h)) \(fc(y1)) L\(fc(x1 + h)) \(fc(gy)) "
+                        + "L\(fc(x2 - h)) \(fc(gy)) L\(fc(x2 - h)) \(fc(y2)) L\(fc(x2 - 7)) \(fc(y2))"
+                    svg.element("path", [("class", "edge"), ("data-from", .text(nodes[p].id)),
+                                         ("data-to", .text(node.id)), ("d", .text(path))])
+                    svg.polygon([(x2, y2), (x2 - 8, y2 - 4.5), (x2 - 8, y2 + 4.5)],
+                                [("class", "arrowhead"), ("fill", .text(Palette.axis)), ("stroke", "none")])
+                    continue
+                }
+                let bt = bandTop[band(i)]
                 let straightIsFree = y1 == y2 && span > 1
                     && (layout.column[p] + 1..<layout.column[i]).allSatisfy { !occupied.contains([$0, layout.row[i]]) }
                 if span <= 1 || straightIsFree {
@@ -176,10 +235,10 @@ extension ReportCharts {
                     path = "M\(fc(x1)) \(fc(y1)) C\(fc(mx)) \(fc(y1)) \(fc(mx)) \(fc(y2)) \(fc(x2 - 7)) \(fc(y2))"
                 } else {
                     // Route through the horizontal gap between rows that is nearest both ends.
-                    var best = top - L.rowGap / 2
+                    var best = bt - L.rowGap / 2
                     var bestCost = Double.infinity
-                    for k in 1...max(layout.rowCount, 1) {
-                        let g = top + Double(k) * rowPitch - L.rowGap / 2
+                    for k in 1...max(bandRows[band(i)], 1) {
+                        let g = bt + Double(k) * rowPitch - L.rowGap / 2
                         let cost = abs(g - y1) + abs(g - y2)
                         if cost < bestCost {
                             best = g
@@ -255,22 +314,18 @@ extension ReportCharts {
             }
             let textWidth = w - (node.isGate ? 34 : 20)
             let titleColor = node.skipped ? Palette.muted : Palette.ink
-            svg.text(TextMetrics.truncate(node.title, toWidth: textWidth, fontSize: 12.5), x: nx + w / 2, y: ny + 22,
+            let shownTitle = numbered ? "\(i + 1). \(node.title)" : node.title
+            svg.text(TextMetrics.truncate(shownTitle, toWidth: textWidth, fontSize: 12.5), x: nx + w / 2, y: ny + 22,
                      [("class", "node-title"), ("text-anchor", "middle"), ("font-size", 12.5), ("font-weight", 600),
                       ("fill", .text(titleColor))])
-            var meta: [String] = []
-            if !node.owners.isEmpty { meta.append(node.owners.joined(separator: ", ")) }
-            if let sla = node.sla { meta.append("SLA \(sla)") }
-            if node.skipped { meta.append("skipped") }
-            if meta.isEmpty { meta.append(node.id) }
-            svg.text(TextMetrics.truncate(meta.joined(separator: " · "), toWidth: textWidth, fontSize: 11),
+            svg.text(TextMetrics.truncate(graphMeta(node), toWidth: textWidth, fontSize: 11),
                      x: nx + w / 2, y: ny + 40,
                      [("class", "node-meta"), ("text-anchor", "middle"), ("font-size", 11), ("fill", .text(Palette.muted))])
             svg.close("g")
         }
 
         // Legend.
-        var lx = L.marginX
+        var lx = ox
         let ly = height - legendHeight + 12
         svg.open("g", [("class", "legend"), ("font-size", 11), ("fill", .text(Palette.ink))])
         svg.rect(x: lx, y: ly, width: 22, height: 14, [("rx", 3), ("fill", .text(Palette.stageFill)),

@@ -64,7 +64,7 @@ public enum ReportBuilder {
         if schedule.entries.contains(where: { $0.capacityWait > 0 }) {
             notes.append("“Waits” is how long a node waits for its owner’s capacity after it could have started.")
         }
-        var columns = ["Node", "Kind", "Owner / approvers", "Length", "Start", "Due", "Waits"]
+        var columns = ["Node", "Kind", "Owner / approvers", "SLA or estimate", "Start", "Due", "Waits"]
         if !schedule.entries.contains(where: { $0.capacityWait > 0 }) {
             columns.removeLast()
             table = table.map { Array($0.prefix(columns.count)) }
@@ -77,41 +77,31 @@ public enum ReportBuilder {
             notes: notes)
     }
 
-    /// Seconds from `kickoff` to the workflow's deadline (business time on the calendar for
-    /// `bd`), or nil without a deadline.
+    /// Seconds from `kickoff` to the end of the deadline day (`Schedule.deadlineInstant`,
+    /// as `simulate` counts a run on time), or nil without a deadline.
     public static func deadlineSeconds(model: WorkflowModel, kickoff: Double) -> Double? {
-        guard let d = model.deadline, d.amount.isFinite, d.amount > 0 else { return nil }
-        let seconds = min(d.seconds, 100_000 * secondsPerDay)
-        return d.isBusiness ? model.calendar.advance(kickoff, byBusinessSeconds: seconds) - kickoff : seconds
+        guard let d = model.deadline, d.amount.isFinite, d.amount > 0,
+              let end = Schedule.deadlineInstant(d, kickoff: kickoff, calendar: model.calendar) else { return nil }
+        return max(0, end - kickoff)
     }
 
     /// The "Forecast" section from a simulation: lead-time histogram and CDF from kickoff
-    /// with P50/P85/P95 and deadline markers, headline facts and a per-node table
-    /// (criticality, SLA breach probability, executions). Lead times are in business days
-    /// on the workflow calendar when the deadline is in `bd` (without a deadline: when a
-    /// scheduled node's SLA or estimate is), exactly as `simulate` reports them, else in
-    /// calendar days.
+    /// with P50/P85/P95 and deadline markers, the mean lead time split into waiting and
+    /// processing, headline facts and a per-node table (criticality, SLA breach
+    /// probability, executions, waiting and processing). Lead times are in calendar days,
+    /// the page's one unit (`ReportText.unitNote`); a business-day deadline is converted on
+    /// the workflow calendar.
+    /// `sample` (see `forecastSampleNote`) is shown beside the chance of meeting the deadline.
     public static func forecastSection(result: SimulationResult, model: WorkflowModel, values paramValues: [String: Value]? = nil,
-                                       notes: [String] = []) -> ReportForecast {
-        // Business days when the deadline is in `bd` (or, without a deadline, any scheduled
-        // node is), as `simulate` reports them; calendar days otherwise.
-        let skipped = model.skipped(values: paramValues ?? model.paramValues())
-        let business = model.deadline.map(\.isBusiness) ?? model.nodes.indices.contains { i in
-            !skipped[i] && (model.nodes[i].sla?.value.isBusiness == true
-                || model.nodes[i].estimate?.durations.contains { $0.value.isBusiness } == true)
-        }
-        let calendar = model.calendar
+                                       notes: [String] = [], sample: String? = nil) -> ReportForecast {
         let kickoff = result.kickoff
-        func scaled(_ lead: Double) -> Double {
-            business ? calendar.businessDuration(from: kickoff, to: kickoff + lead) / secondsPerDay : lead / secondsPerDay
-        }
-        let unit = business ? "bd" : "d"
-        // The map is monotone, so the samples stay sorted and percentiles commute with it.
-        let values = result.leadTimeSamples.map(scaled)
+        let unit = "d"
+        // The samples are sorted and the map is monotone, so percentiles commute with it.
+        let values = result.leadTimeSamples.map { $0 / secondsPerDay }
         let p50 = SimulationStatistics.percentile(sorted: values, 0.5)
         let p85 = SimulationStatistics.percentile(sorted: values, 0.85)
         let p95 = SimulationStatistics.percentile(sorted: values, 0.95)
-        func text(_ v: Double) -> String { NumberFormat.fixed(v, 1) + " " + unit }
+        func text(_ v: Double) -> String { ReportText.duration(v * secondsPerDay) }
         func date(_ instant: Double?) -> String? { instant.map { String(formatInstant($0).prefix(10)) } }
         var markers: [ChartMarker] = []
         if !values.isEmpty {
@@ -119,8 +109,8 @@ public enum ReportBuilder {
                        ChartMarker(label: "P95 \(text(p95))", value: p95)]
         }
         if let seconds = deadlineSeconds(model: model, kickoff: kickoff), let d = model.deadline {
-            let v = business && d.isBusiness ? d.amount : scaled(seconds)
-            let label = business && d.isBusiness ? "Deadline \(d)" : "Deadline \(d) (\(text(v)))"
+            let v = seconds / secondsPerDay
+            let label = d.isBusiness ? "Deadline \(d) (\(text(v)))" : "Deadline \(d)"
             markers.append(ChartMarker(label: label, value: v, kind: .deadline))
         }
         var facts: [ReportFact] = []
@@ -130,7 +120,7 @@ public enum ReportBuilder {
             facts.append(ReportFact("P95 lead time", text(p95), detail: date(result.completionP95).map { "done by \($0)" }))
         }
         if let p = result.deadlineProbability, let dl = model.deadline {
-            facts.append(ReportFact("On time", NumberFormat.percent(p), detail: "chance of finishing within \(dl)"))
+            facts.append(ReportFact("On time", NumberFormat.percent(p), detail: "chance of finishing within \(dl)", sample: sample))
         }
         facts.append(ReportFact("Runs", NumberFormat.grouped(result.runs), detail: "seed \(result.seed)"))
         var rows: [[String]] = []
@@ -139,7 +129,8 @@ public enum ReportBuilder {
             if n.criticality >= 0.5 { highlighted.insert(rows.count) }
             rows.append([n.title.isEmpty ? n.id : n.title, NumberFormat.percent(n.criticality),
                          NumberFormat.percent(n.slaBreachProbability), NumberFormat.fixed(n.executionsMean, 2),
-                         NumberFormat.fixed(n.capacityDelayMean / secondsPerDay, 1)])
+                         ReportText.duration(n.waitingMean), ReportText.duration(n.capacityDelayMean),
+                         ReportText.duration(n.processingMean), ReportText.duration(n.criticalWaitingMean)])
         }
         var allNotes = notes
         if result.unfinishedRuns > 0 {
@@ -149,37 +140,45 @@ public enum ReportBuilder {
         return ReportForecast(
             facts: facts,
             distribution: DistributionInput(values: values, markers: markers,
-                                            axisTitle: "Lead time (\(business ? "business" : "calendar") days from kickoff)",
+                                            axisTitle: "Lead time (calendar days from kickoff)",
                                             countName: "runs", unit: unit,
                                             clipAbove: DistributionInput.tailClip(values, markers: markers)),
-            table: ReportTable(columns: ["Node", "On critical path", "SLA breached", "Executions per run",
-                                         "Wait for owner (d)"],
-                               rows: rows, numericColumns: [1, 2, 3, 4], highlightedRows: highlighted),
+            split: leadTimeSplit(result),
+            table: ReportTable(columns: ["Node", "Critical", "Over SLA", "Times done per run",
+                                         "Hand-off wait", "Wait for owner", "Processing", "Waiting on the critical path"],
+                               rows: rows, numericColumns: [1, 2, 3, 4, 5, 6, 7], highlightedRows: highlighted),
             notes: allNotes)
     }
 
-    /// Headline facts about the workflow and its plan.
+    /// The first screen's cards without a forecast: the planned finish against the
+    /// deadline and the kickoff.
     public static func workflowFacts(model: WorkflowModel, schedule: Schedule?) -> [ReportFact] {
-        let stages = model.nodes.filter { $0.kind == .stage }.count
-        let gates = model.nodes.count - stages
-        var facts = [ReportFact("Nodes", String(model.nodes.count),
-                                detail: "\(stages) stage\(stages == 1 ? "" : "s") · \(gates) gate\(gates == 1 ? "" : "s")"),
-                     ReportFact("Owners", String(model.owners.count))]
-        if let schedule {
-            facts.append(ReportFact("Kickoff", CivilDate(dayNumber: schedule.kickoff).description))
+        var facts: [ReportFact] = []
+        if let schedule, let finish = schedule.finish {
+            var detail: String?
+            if let deadline = schedule.deadline {
+                // Calendar days, the page's unit, whatever unit the deadline is in.
+                let slack = deadline - finish
+                detail = slack >= 0 ? "\(slack) d before the deadline" : "\(-slack) d after the deadline"
+            }
+            facts.append(ReportFact("Planned finish", CivilDate(dayNumber: finish).description, detail: detail))
         }
         if let d = model.deadline {
             facts.append(ReportFact("Deadline", d.description,
                                     detail: schedule?.deadline.map { "by \(CivilDate(dayNumber: $0))" }))
         }
-        if let schedule, let finish = schedule.finish {
-            var detail: String?
-            if let slack = schedule.slack {
-                let unit = schedule.slackIsBusiness ? "bd" : "d"
-                detail = slack >= 0 ? "\(slack) \(unit) before the deadline" : "\(-slack) \(unit) after the deadline"
-            }
-            facts.append(ReportFact("Planned finish", CivilDate(dayNumber: finish).description, detail: detail))
+        if let schedule {
+            facts.append(ReportFact("Kickoff", CivilDate(dayNumber: schedule.kickoff).description))
         }
         return facts
+    }
+
+    /// The shape of the process, shown under the first screen: nodes and owners.
+    public static func structureFacts(model: WorkflowModel) -> [ReportFact] {
+        let stages = model.nodes.filter { $0.kind == .stage }.count
+        let gates = model.nodes.count - stages
+        return [ReportFact("Nodes", String(model.nodes.count),
+                           detail: "\(stages) stage\(stages == 1 ? "" : "s") · \(gates) gate\(gates == 1 ? "" : "s")"),
+                ReportFact("Owners", String(model.owners.count))]
     }
 }

@@ -22,7 +22,7 @@ extension ReportBuilder {
     /// table.
     public static func historySection(replay: ReplayResult, model: WorkflowModel, log: EventLog) -> ReportHistory {
         func days(_ s: Double?) -> Double { (s ?? 0) / secondsPerDay }
-        func text(_ s: Double?) -> String { s.map { NumberFormat.fixed($0 / secondsPerDay, 1) } ?? "—" }
+        func text(_ s: Double?) -> String { s.map(ReportText.duration) ?? "—" }
         let byNode = Dictionary(replay.stages.map { ($0.node, $0) }, uniquingKeysWith: { a, _ in a })
         func title(_ node: Int) -> String {
             guard node >= 0, node < model.nodes.count else { return "?" }
@@ -57,17 +57,19 @@ extension ReportBuilder {
         if !leadDays.isEmpty {
             let median = SimulationStatistics.percentile(sorted: leadDays, 0.5)
             let p85 = SimulationStatistics.percentile(sorted: leadDays, 0.85)
-            markers = [ChartMarker(label: "Median \(NumberFormat.fixed(median, 1)) d", value: median),
-                       ChartMarker(label: "P85 \(NumberFormat.fixed(p85, 1)) d", value: p85)]
+            markers = [ChartMarker(label: "Median \(ReportText.duration(median * secondsPerDay))", value: median),
+                       ChartMarker(label: "P85 \(ReportText.duration(p85 * secondsPerDay))", value: p85)]
         }
 
-        var facts = [ReportFact("Cases", String(replay.caseCount), detail: "\(replay.eventCount) events")]
+        let small = ReportText.sampleNote(replay.caseCount)
+        var facts = [ReportFact("Cases", String(replay.caseCount),
+                                detail: "\(replay.eventCount) events" + (small != nil ? "; a small sample" : ""))]
         if let lt = replay.leadTime {
-            facts.append(ReportFact("Median lead time", text(lt.median) + " d", detail: "P85 " + text(lt.p85) + " d"))
+            facts.append(ReportFact("Median lead time", text(lt.median), detail: "P85 " + text(lt.p85), sample: small))
         }
         if replay.caseCount > 0 {
             facts.append(ReportFact("Conforming", NumberFormat.percent(replay.conformingShare),
-                                    detail: "\(replay.conformingCases) of \(replay.caseCount) cases"))
+                                    detail: "\(replay.conformingCases) of \(replay.caseCount) cases follow the process", sample: small))
         }
         if let top = replay.bottlenecks.first {
             facts.append(ReportFact("Top bottleneck", title(top.node), detail: NumberFormat.percent(top.share) + " of lead time"))
@@ -77,16 +79,14 @@ extension ReportBuilder {
         for s in replay.stages where s.count > 0 {
             rows.append([title(s.node), String(s.count), text(s.waiting?.mean), text(s.processing?.mean),
                          text(s.sojourn?.p85), s.sla?.description ?? "—",
-                         s.breachRate.map { "\(s.slaBreaches) (\(NumberFormat.percent($0)))" } ?? "—",
+                         s.breachRate != nil ? ReportText.rate(s.slaBreaches, of: s.count) : "—",
                          String(s.reworkCases)])
         }
 
         var notes: [String] = []
         for b in replay.bottlenecks.prefix(3) {
-            // Reasons may start with the stage ID; the note names the stage by title.
-            var reason = Substring(b.reason)
-            if reason.hasPrefix(b.stage + ": ") { reason = reason.dropFirst(b.stage.count + 2) }
-            notes.append("\(title(b.node)): \(reason).")
+            guard let stage = byNode[b.node] else { continue }
+            notes.append(bottleneckSentence(stage, share: b.share, title: title(b.node), replay: replay, model: model))
         }
         if !splitMissing.isEmpty {
             notes.append("No start times for \(splitMissing.joined(separator: ", ")): the bar shows ready → done as one span.")
@@ -94,21 +94,50 @@ extension ReportBuilder {
         let unobserved = replay.unobservedNodes.filter { $0 >= 0 && $0 < model.nodes.count }.map { model.nodes[$0].id.name }
         if !unobserved.isEmpty { notes.append("Not in the history: \(unobserved.joined(separator: ", ")).") }
         if !replay.unmappedActivities.isEmpty {
-            let names = replay.unmappedActivities.prefix(5).map { "“\($0.activity)” (\($0.events))" }.joined(separator: ", ")
+            let names = replay.unmappedActivities.prefix(5)
+                .map { "“\($0.activity)” (\($0.events) event\($0.events == 1 ? "" : "s"))" }.joined(separator: ", ")
             notes.append("Activities that match no node: \(names)\(replay.unmappedActivities.count > 5 ? ", …" : "").")
         }
         for v in replay.violations where v.count > 0 {
-            let summary = v.kind.summary.replacingOccurrences(of: "`", with: "")
-            notes.append("\(v.count) case\(v.count == 1 ? "" : "s") \(summary).")
+            notes.append(ReportText.violationSentence(v.kind, cases: v.count))
+        }
+        let thin = replay.stages.filter { $0.count > 0 && $0.count < ReportText.smallSample }.map { title($0.node) }
+        if !thin.isEmpty && small == nil {
+            notes.append("Fewer than \(ReportText.smallSample) recorded occurrences (a small sample): "
+                + thin.joined(separator: ", ") + ".")
         }
         return ReportHistory(
             facts: facts, bottlenecks: bars, bottleneckStatistic: "Mean", breaches: breaches,
             leadTimes: DistributionInput(values: leadDays, markers: markers, axisTitle: "Lead time (calendar days)",
                                          countName: "cases", clipAbove: DistributionInput.tailClip(leadDays, markers: markers)),
-            table: ReportTable(columns: ["Stage", "Occurrences", "Waiting (d, mean)", "Processing (d, mean)",
-                                        "Sojourn (d, P85)", "SLA", "Breaches", "Rework cases"],
+            table: ReportTable(columns: ["Stage", "Occurrences", "Waiting (mean)", "Processing (mean)",
+                                        "Ready to done (P85)", "SLA", "SLA breaches", "Rework cases"],
                                rows: rows, numericColumns: [1, 2, 3, 4, 6, 7]),
             notes: notes)
+    }
+
+    /// Why a stage is a bottleneck, as one English sentence: its share of the lead time,
+    /// the median wait before it starts, its SLA breaches with their count, and an owner
+    /// that ran over capacity.
+    static func bottleneckSentence(_ s: StageReplay, share: Double, title: String, replay: ReplayResult,
+                                   model: WorkflowModel) -> String {
+        var sentence = "\(title) takes \(NumberFormat.percent(share)) of the lead time"
+        var clauses: [String] = []
+        if let w = s.waiting {
+            clauses.append(w.median > 0 ? "waits \(ReportText.durationWords(w.median)) (median) before it starts"
+                                        : "usually starts as soon as it is ready")
+        }
+        if let sla = s.sla, s.slaBreaches > 0 {
+            clauses.append("takes longer than its SLA of \(sla) in \(ReportText.rate(s.slaBreaches, of: s.count)) occurrences")
+        }
+        if !clauses.isEmpty { sentence += "; it " + clauses.joined(separator: " and ") }
+        func load(_ o: OwnerReplay) -> Double { Double(o.peakConcurrency) / Double(max(1, o.capacity)) }
+        let owners: [OwnerReplay] = model.owners(ofNode: s.node).filter { $0 < replay.owners.count }.map { replay.owners[$0] }
+        let overloaded = owners.filter { $0.peakConcurrency > $0.capacity }.max { load($0) < load($1) }
+        if let o = overloaded {
+            sentence += "; \(o.id) had \(o.peakConcurrency) items open at once against a capacity of \(o.capacity)"
+        }
+        return sentence + "."
     }
 
     /// Where the forecast's durations come from, in one sentence per source.
