@@ -171,7 +171,10 @@ import Testing
                     "\(word): \(regions)")
         }
         let hours = Self.scope(["  hours 09:00-17:00"], patterns)
-        #expect(hours.contains { $0.start == 8 && $0.end == 19 && $0.scope.hasPrefix("constant.numeric.time") })
+        // Each time of day is a token of its own, and so is the dash between them.
+        #expect(hours.contains { $0.start == 8 && $0.end == 13 && $0.scope.hasPrefix("constant.numeric.time") })
+        #expect(hours.contains { $0.start == 13 && $0.end == 14 && $0.scope.hasPrefix("keyword.operator.range") })
+        #expect(hours.contains { $0.start == 14 && $0.end == 19 && $0.scope.hasPrefix("constant.numeric.time") })
         let suppression = Self.scope(["# stagecraft-ignore unused-owner -- later"], patterns)
         #expect(suppression == [Region(line: 0, start: 0, end: 41, scope: "comment.line.number-sign.stagecraft")])
         // The escape and suppression patterns compile too (they are nested, not top level).
