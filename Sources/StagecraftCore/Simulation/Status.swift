@@ -424,7 +424,7 @@ public enum Status {
         var s: String
         if hasDeadline {
             let late = cases.filter { ($0.deadlineProbability ?? 1) < 0.5 }.count
-            s = "\(late) of \(total) \(total == 1 ? "case" : "cases") \(late == 1 ? "is" : "are") likely to miss \(total == 1 ? "its" : "their") deadline"
+            s = "\(late) of \(total) \(total == 1 ? "case" : "cases") \(late == 1 || total == 1 ? "is" : "are") likely to miss \(total == 1 ? "its" : "their") deadline"
         } else {
             s = "\(total) \(noun) in flight"
         }
