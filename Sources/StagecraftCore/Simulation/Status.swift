@@ -253,7 +253,10 @@ public enum Status {
     }
 
     /// The log's cases at `asOf`: those in flight and those finished (every event by then).
-    static func observeAll(model: WorkflowModel, log: EventLog, asOf: Double) -> (inFlight: [Observed], finished: [Int]) {
+    /// With `knownFuture` (a backtest, where the log runs past `asOf`), a case is in flight
+    /// when it has events after `asOf`, whatever its final nodes say.
+    static func observeAll(model: WorkflowModel, log: EventLog, asOf: Double,
+                           knownFuture: Bool = false) -> (inFlight: [Observed], finished: [Int]) {
         let matcher = ActivityMatcher(model: model)
         let nodeOf: [Int?] = log.activities.map { matcher.node(forActivity: $0) }
         let order = dependencyOrder(model)
@@ -263,7 +266,7 @@ public enum Status {
         for (i, c) in log.cases.enumerated() {
             guard let o = observe(c, index: i, model: model, nodeOf: nodeOf, order: order, hours: hours,
                                   resources: log.resources, asOf: asOf) else { continue }
-            if o.finished {
+            if knownFuture ? o.complete : o.finished {
                 if o.complete { finished.append(i) }
             } else {
                 inFlight.append(o)
@@ -485,7 +488,7 @@ public enum StatusBacktest {
     public static func run(model: WorkflowModel, log: EventLog, values: [String: Value], pinned: Set<String> = [],
                            cut: Double?, runs: Int, seed: UInt64) throws(Status.Failure) -> Result {
         guard let at = cut ?? defaultCut(log) else { throw .empty("the log has no events") }
-        let seen = Status.observeAll(model: model, log: log, asOf: at)
+        let seen = Status.observeAll(model: model, log: log, asOf: at, knownFuture: true)
         guard !seen.finished.isEmpty else { throw .empty("no case is finished by the cut: nothing to calibrate on") }
         var calibrationLog = log
         calibrationLog.cases = seen.finished.map { log.cases[$0] }
