@@ -41,6 +41,14 @@ import Testing
         Step(arguments: ["simulate", "examples/review-rework/review.flow", "--history", "examples/review-rework/history.csv",
                          "--start", "2026-12-07", "--seed", "3", "--runs", "500", "--cases", "10", "--arrival", "1bd"],
              output: "examples/review-rework/output/portfolio.txt"),
+        Step(arguments: ["status", "examples/portfolio/portfolio.flow", "--history", "examples/portfolio/history.csv"],
+             output: "examples/portfolio/output/status.txt"),
+        Step(arguments: ["status", "examples/portfolio/portfolio.flow", "--history", "examples/portfolio/history.csv",
+                         "--format", "markdown"],
+             output: "examples/portfolio/output/status.md"),
+        Step(arguments: ["status", "examples/portfolio/portfolio.flow", "--history", "examples/portfolio/history.csv",
+                         "--format", "json"],
+             output: "examples/portfolio/output/status.json"),
     ]
 
     /// Makes repository paths relative, as when the command runs from the repository root.
@@ -82,7 +90,7 @@ import Testing
     }
 
     @Test func everyExampleHasAWalkThrough() throws {
-        for name in ["launch", "review-rework"] {
+        for name in ["launch", "review-rework", "portfolio"] {
             let readme = String(decoding: try Files.read(repositoryRoot + "/examples/\(name)/README.md"), as: UTF8.self)
             // Every command of this example appears in its README.
             for step in Self.steps where step.output.hasPrefix("examples/\(name)/") {

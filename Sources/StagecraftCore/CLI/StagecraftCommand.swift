@@ -18,6 +18,7 @@ public enum StagecraftCommand {
         ("history", "Inspect an event log, or draft a .flow file from it"),
         ("simulate", "Forecast the completion date by Monte Carlo simulation"),
         ("backtest", "Check the forecast against recorded history it did not see"),
+        ("status", "Where every case in flight stands and when it will finish"),
         ("report", "Write a self-contained HTML report"),
         ("lsp", "Run the language server for editors (stdio)"),
     ]
@@ -125,6 +126,7 @@ public enum StagecraftCommand {
         case "history": return (HistoryCommand.run, { HistoryCommand.help })
         case "simulate": return (SimulateCommand.run, { SimulateCommand.help })
         case "backtest": return (BacktestCommand.run, { BacktestCommand.help })
+        case "status": return (StatusCommand.run, { StatusCommand.help })
         case "report": return (ReportCommand.run, { ReportCommand.help })
         case "lsp": return (LSPCommand.run, { LSPCommand.help })
         default: return nil

@@ -327,6 +327,9 @@ struct CompiledDurations: Sendable {
     private var beta: [Double] = []
     private var empStart: [Int] = [0]
     private var empSamples: [Double] = []
+    /// Each empirical node's samples sorted ascending (same offsets as `empSamples`), for
+    /// draws conditional on time already spent.
+    private var empSorted: [Double] = []
 
     /// Appends the model of one node; `what` names it in errors (`estimate`, `wait`).
     mutating func append(_ model: DurationModel, node id: String, what: String) throws(SimulationError) {
@@ -368,6 +371,7 @@ struct CompiledDurations: Sendable {
             }
             kind.append(.empirical); a.append(0); b.append(0); alpha.append(1); beta.append(1)
             empSamples += xs
+            empSorted += xs.sorted()
         }
         empStart.append(empSamples.count)
     }
@@ -385,6 +389,36 @@ struct CompiledDurations: Sendable {
         case .empirical:
             let lo = empStart[v]
             return empSamples[lo + rng.nextIndex(below: empStart[v + 1] - lo)]
+        }
+    }
+
+    /// One draw of what remains of node `v`'s duration once `elapsed` seconds of it have
+    /// passed: a draw conditional on the duration exceeding `elapsed`, minus `elapsed`.
+    /// Empirical: a sample among those greater than `elapsed`; when none is, a fresh draw
+    /// (the recorded history says nothing about so long a duration). Bounded models past
+    /// their maximum: nothing remains.
+    func sampleRemaining(_ v: Int, elapsed: Double, _ rng: inout SeededGenerator) -> Double {
+        guard elapsed > 0 else { return sample(v, &rng) }
+        switch kind[v] {
+        case .fixed:
+            return Swift.max(0, a[v] - elapsed)
+        case .uniform, .pert:
+            if elapsed <= a[v] { return sample(v, &rng) - elapsed }
+            if elapsed >= b[v] { return 0 }
+            for _ in 0..<64 {
+                let x = sample(v, &rng)
+                if x > elapsed { return x - elapsed }
+            }
+            return 0
+        case .empirical:
+            var lo = empStart[v], hi = empStart[v + 1]
+            let end = hi
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if empSorted[mid] <= elapsed { lo = mid + 1 } else { hi = mid }
+            }
+            if lo == end { return sample(v, &rng) }
+            return empSorted[lo + rng.nextIndex(below: end - lo)] - elapsed
         }
     }
 

@@ -138,6 +138,79 @@ struct SimulationEngine {
         rng = SeededGenerator(seed: seed, stream: UInt64(truncatingIfNeeded: index))
         reset(arrivals: arrivals)
         stopWhenCaseZeroEnds = cases == 1
+        processEvents()
+    }
+
+    /// Simulates one run of cases already under way at `asOf`: case `c` starts from
+    /// `states[c]` (nodes done, running for some time, ready and waiting for some time).
+    /// A running node continues with the remaining part of its processing given the time
+    /// already spent, a waiting node with the remaining part of its hand-off wait; both are
+    /// conditional draws, not fresh ones. Running nodes take their owners' units first (in
+    /// case order), then the ready nodes ask for theirs. Nodes not yet ready draw their
+    /// skips as in any run.
+    mutating func run(seed: UInt64, index: Int, asOf: Double, states: [InFlightState]) {
+        rng = SeededGenerator(seed: seed, stream: UInt64(truncatingIfNeeded: index))
+        reset(arrivals: states.map(\.started), arriving: false)
+        stopWhenCaseZeroEnds = false
+        batchNode.removeAll(keepingCapacity: true)
+        batchCause.removeAll(keepingCapacity: true)
+        var running: [(g: Int, remaining: Double, since: Double)] = []
+        var waiting: [(g: Int, elapsed: Double, since: Double)] = []
+        for c in 0..<min(cases, states.count) {
+            let base = c * n
+            drawSkips(case: c)
+            for (v, s) in states[c].nodes.prefix(n).enumerated() {
+                switch s {
+                case .done(let t):
+                    state[base + v] = SimulationEngine.done
+                    doneTime[base + v] = t
+                    caseRemaining[c] -= 1
+                case .running(let since, let elapsed):
+                    running.append((base + v, plan.processing.sampleRemaining(v, elapsed: elapsed, &rng), since))
+                case .ready(let since, let elapsed):
+                    waiting.append((base + v, elapsed, since))
+                case .notReady:
+                    break
+                }
+            }
+            if caseRemaining[c] == 0 {
+                caseStatus[c] = SimulationEngine.finished
+                caseFinish[c] = asOf
+            }
+        }
+        for r in running {
+            state[r.g] = SimulationEngine.scheduled
+            readyTime[r.g] = r.since
+            schedule(r.g, cause: -1, at: asOf, processing: r.remaining)
+        }
+        for w in waiting {
+            let c = w.g / n
+            let v = w.g - c * n
+            guard caseStatus[c] == SimulationEngine.running else { continue }
+            if skip[w.g] {
+                markDone(w.g, case: c, node: v, at: asOf, exec: -1)
+                continue
+            }
+            state[w.g] = SimulationEngine.scheduled
+            readyTime[w.g] = w.since
+            if plan.hasWait[v] {
+                let rest = plan.wait.sampleRemaining(v, elapsed: w.elapsed, &rng)
+                let end = advance(asOf, by: rest, business: plan.wait.business[v], hours: plan.hours[v])
+                if end > asOf {
+                    pendingCause[w.g] = -1
+                    pushEvent(time: end, payload: -(cases + 1 + w.g))
+                    continue
+                }
+            }
+            batchNode.append(w.g)
+            batchCause.append(-1)
+        }
+        sortBatch()
+        for k in 0..<batchNode.count { schedule(batchNode[k], cause: batchCause[k], at: asOf) }
+        processEvents()
+    }
+
+    private mutating func processEvents() {
         while !events.isEmpty {
             let t = events[0].time
             batchNode.removeAll(keepingCapacity: true)
@@ -165,7 +238,7 @@ struct SimulationEngine {
         }
     }
 
-    private mutating func reset(arrivals: [Double]) {
+    private mutating func reset(arrivals: [Double], arriving: Bool = true) {
         let total = n * cases
         for i in 0..<total {
             state[i] = SimulationEngine.notReady
@@ -198,7 +271,9 @@ struct SimulationEngine {
         events.removeAll(keepingCapacity: true)
         seq = 0
         // Arrivals are non-decreasing, so appending them in order keeps the heap valid.
-        for c in 0..<cases { pushEvent(time: caseArrival[c], payload: ~c) }
+        if arriving {
+            for c in 0..<cases { pushEvent(time: caseArrival[c], payload: ~c) }
+        }
     }
 
     // MARK: - Event handling
@@ -366,11 +441,11 @@ struct SimulationEngine {
 
     // MARK: - Scheduling
 
-    private mutating func schedule(_ g: Int, cause readyCause: Int, at t: Double) {
+    private mutating func schedule(_ g: Int, cause readyCause: Int, at t: Double, processing: Double? = nil) {
         let c = g / n
         guard caseStatus[c] == SimulationEngine.running else { return }
         let v = g - c * n
-        let x = plan.processing.sample(v, &rng)
+        let x = processing ?? plan.processing.sample(v, &rng)
         let e = execNode.count
         var start = t
         var cause = readyCause

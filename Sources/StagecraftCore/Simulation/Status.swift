@@ -1,0 +1,523 @@
+/// Where one case in flight stands at an instant, as the simulator starts from it.
+public struct InFlightState: Hashable, Sendable {
+    public enum Node: Hashable, Sendable {
+        /// Not all predecessors done yet.
+        case notReady
+        /// Done (or passed over) at this instant.
+        case done(Double)
+        /// Running since `since`; `elapsed` of its processing has passed (working seconds
+        /// where its owner keeps hours).
+        case running(since: Double, elapsed: Double)
+        /// Ready since `since`, waiting for hand-off; `elapsed` of the wait has passed.
+        case ready(since: Double, elapsed: Double)
+    }
+
+    /// The case's first event.
+    public var started: Double
+    /// Per model node, in declaration order.
+    public var nodes: [Node]
+
+    public init(started: Double, nodes: [Node]) {
+        self.started = started
+        self.nodes = nodes
+    }
+}
+
+/// `stagecraft status`: where every case in flight stands at an instant, who holds it up,
+/// and when it will finish, simulated from its current state with every case in flight
+/// sharing the owners and the model calibrated on the cases already finished.
+public enum Status {
+    public struct Options: Hashable, Sendable {
+        /// The instant to look from; nil: the log's last instant.
+        public var asOf: Double?
+        public var runs: Int = 100
+        public var seed: UInt64 = 1
+
+        public init(asOf: Double? = nil, runs: Int = 100, seed: UInt64 = 1) {
+            self.asOf = asOf
+            self.runs = runs
+            self.seed = seed
+        }
+    }
+
+    public enum NodeState: String, Hashable, Sendable {
+        case done, running, ready, notReady = "not-ready", skipped
+    }
+
+    public struct NodeStatus: Hashable, Sendable {
+        public var id: String
+        public var state: NodeState
+        /// Done: when; running: since when; ready: waiting since when.
+        public var since: Double?
+        /// Running: who records it (the log's resource); ready: the owners it waits for.
+        public var owner: String?
+    }
+
+    /// A running or ready node past its SLA (counted from its ready instant).
+    public struct Overdue: Hashable, Sendable {
+        public var node: String
+        public var overBySeconds: Double
+    }
+
+    public struct CaseStatus: Hashable, Sendable {
+        public var id: String
+        public var started: Double
+        public var nodes: [NodeStatus]
+        /// Overdue first: the most overdue first.
+        public var overdue: [Overdue]
+        /// Owners of the ready nodes (what the case waits for now), in declaration order.
+        public var waitingOn: [String]
+        public var remainingP50: Double
+        public var remainingP85: Double
+        public var completionP50: Double
+        public var completionP85: Double
+        public var deadline: Double?
+        /// Share of runs finishing by the deadline.
+        public var deadlineProbability: Double?
+        /// Mean time past the deadline over the runs (0 when always met).
+        public var expectedSlip: Double?
+        /// Runs in which the case did not finish (abandoned after too much rework).
+        public var unfinishedRuns: Int
+    }
+
+    public struct OwnerStatus: Hashable, Sendable {
+        public var id: String
+        /// Cases in flight with a ready node this owner serves.
+        public var waitingCases: Int
+        /// Mean simulated time from ready to start of the forecast executions it serves.
+        public var queueMean: Double
+    }
+
+    public struct Result: Sendable {
+        public var asOf: Double
+        /// Ranked by risk: probability of missing the deadline, then expected slip, then
+        /// P85 completion.
+        public var cases: [CaseStatus]
+        /// Ranked by cases waiting, then queue.
+        public var owners: [OwnerStatus]
+        public var summary: String
+        /// Finished cases the forecast is calibrated on.
+        public var calibrationCases: Int
+        public var runs: Int
+        public var seed: UInt64
+        public var warnings: [String]
+    }
+
+    public enum Failure: Error, CustomStringConvertible {
+        case empty(String)
+        case simulation(SimulationError)
+
+        public var description: String {
+            switch self {
+            case .empty(let s): return s
+            case .simulation(let e): return "cannot simulate: \(e.description)"
+            }
+        }
+    }
+
+    /// One case of the log seen at an instant.
+    struct Observed {
+        var index: Int
+        var started: Double
+        var lastEvent: Double
+        var nodes: [NodeStatus]
+        var state: InFlightState
+        var finished: Bool
+        /// Every event of the case is at or before the instant.
+        var complete: Bool
+    }
+
+    /// The case's node states at `asOf`, from its events up to then; nil when it has none.
+    ///
+    /// A node is running when an occurrence started by `asOf` ends after it (or never);
+    /// else done when an occurrence ended by `asOf`; else skipped when a node after it is
+    /// done or running; else ready when every predecessor is done or skipped (since the
+    /// last of them, or the case's start); else not ready. The case is finished when a
+    /// final node (one without successors) is done.
+    static func observe(_ c: HistoryCase, index: Int, model: WorkflowModel, nodeOf: [Int?], order: [Int],
+                        hours: [WorkingHours?], resources: [String], asOf: Double) -> Observed? {
+        let n = model.nodes.count
+        var started = Double.infinity, last = -Double.infinity
+        var complete = true
+        var doneAt = [Double](repeating: -.infinity, count: n)
+        var runningSince = [Double](repeating: .infinity, count: n)
+        var runningBy = [String?](repeating: nil, count: n)
+        func node(_ a: Int) -> Int? { a >= 0 && a < nodeOf.count ? nodeOf[a] : nil }
+        for o in c.occurrences {
+            let begin = o.start ?? o.end
+            if o.end > asOf { complete = false }
+            guard begin <= asOf else { continue }
+            started = min(started, begin)
+            last = max(last, min(o.end, asOf))
+            guard let v = node(o.activity) else { continue }
+            if o.end <= asOf {
+                doneAt[v] = max(doneAt[v], o.end)
+            } else if begin < runningSince[v] {
+                runningSince[v] = begin
+                runningBy[v] = o.resource.flatMap { $0 < resources.count ? resources[$0] : nil }
+            }
+        }
+        for u in c.unfinished {
+            complete = false
+            guard u.start <= asOf else { continue }
+            started = min(started, u.start)
+            last = max(last, u.start)
+            guard let v = node(u.activity) else { continue }
+            if u.start < runningSince[v] {
+                runningSince[v] = u.start
+                runningBy[v] = u.resource.flatMap { $0 < resources.count ? resources[$0] : nil }
+            }
+        }
+        guard started.isFinite else { return nil }
+        // A running node that completed again after it started is done.
+        for v in 0..<n where runningSince[v].isFinite && doneAt[v] > runningSince[v] { runningSince[v] = .infinity }
+        // Passed over: a later node has run. Walk successors backwards in reverse order.
+        var reached = [Bool](repeating: false, count: n)
+        for v in order.reversed() {
+            for s in model.graph.successors[v] where reached[s] || doneAt[s].isFinite || runningSince[s].isFinite {
+                reached[v] = true
+            }
+        }
+        var calendar = model.calendar
+        var pass = [Double](repeating: started, count: n)
+        var nodes = [NodeStatus?](repeating: nil, count: n)
+        var states = [InFlightState.Node](repeating: .notReady, count: n)
+        var finished = false
+        for v in order {
+            let id = model.nodes[v].id.name
+            var readySince = started
+            var predsPassed = true
+            for p in model.graph.predecessors[v] {
+                if nodes[p]?.state == .done || nodes[p]?.state == .skipped {
+                    readySince = max(readySince, pass[p])
+                } else {
+                    predsPassed = false
+                }
+            }
+            func span(_ a: Double) -> Double {
+                guard asOf > a else { return 0 }
+                guard let h = hours[v] else { return asOf - a }
+                return h.workingSeconds(from: a, to: asOf, days: &calendar)
+            }
+            if runningSince[v].isFinite {
+                nodes[v] = NodeStatus(id: id, state: .running, since: runningSince[v], owner: runningBy[v])
+                states[v] = .running(since: runningSince[v], elapsed: span(runningSince[v]))
+                pass[v] = readySince
+            } else if doneAt[v].isFinite {
+                nodes[v] = NodeStatus(id: id, state: .done, since: doneAt[v], owner: nil)
+                states[v] = .done(doneAt[v])
+                pass[v] = doneAt[v]
+            } else if reached[v] {
+                nodes[v] = NodeStatus(id: id, state: .skipped, since: nil, owner: nil)
+                pass[v] = readySince
+                states[v] = .done(readySince)
+            } else if predsPassed {
+                let owners = model.owners(ofNode: v).map { model.owners[$0].id.name }
+                nodes[v] = NodeStatus(id: id, state: .ready, since: readySince,
+                                      owner: owners.isEmpty ? nil : owners.joined(separator: ", "))
+                states[v] = .ready(since: readySince, elapsed: span(readySince))
+                pass[v] = readySince
+            } else {
+                nodes[v] = NodeStatus(id: id, state: .notReady, since: nil, owner: nil)
+            }
+        }
+        for v in 0..<n where model.graph.successors[v].isEmpty && nodes[v]?.state == .done { finished = true }
+        let list = (0..<n).map { nodes[$0] ?? NodeStatus(id: model.nodes[$0].id.name, state: .notReady, since: nil, owner: nil) }
+        return Observed(index: index, started: started, lastEvent: last, nodes: list,
+                        state: InFlightState(started: started, nodes: states), finished: finished, complete: complete)
+    }
+
+    /// Nodes in dependency order (predecessors first, ties by declaration order); nodes on
+    /// a cycle are appended in declaration order.
+    static func dependencyOrder(_ model: WorkflowModel) -> [Int] {
+        let n = model.nodes.count
+        var indeg = (0..<n).map { model.graph.predecessors[$0].count }
+        var queue = (0..<n).filter { indeg[$0] == 0 }
+        var head = 0
+        while head < queue.count {
+            let v = queue[head]
+            head += 1
+            for s in model.graph.successors[v] {
+                indeg[s] -= 1
+                if indeg[s] == 0 { queue.append(s) }
+            }
+        }
+        if queue.count < n {
+            var seen = Set(queue)
+            for v in 0..<n where !seen.contains(v) {
+                queue.append(v)
+                seen.insert(v)
+            }
+        }
+        return queue
+    }
+
+    /// The log's cases at `asOf`: those in flight and those finished (every event by then).
+    /// With `knownFuture` (a backtest, where the log runs past `asOf`), a case is in flight
+    /// when it has events after `asOf`, whatever its final nodes say.
+    static func observeAll(model: WorkflowModel, log: EventLog, asOf: Double,
+                           knownFuture: Bool = false) -> (inFlight: [Observed], finished: [Int]) {
+        let matcher = ActivityMatcher(model: model)
+        let nodeOf: [Int?] = log.activities.map { matcher.node(forActivity: $0) }
+        let order = dependencyOrder(model)
+        let hours = PlanBuilder.nodeHours(model)
+        var inFlight: [Observed] = []
+        var finished: [Int] = []
+        for (i, c) in log.cases.enumerated() {
+            guard let o = observe(c, index: i, model: model, nodeOf: nodeOf, order: order, hours: hours,
+                                  resources: log.resources, asOf: asOf) else { continue }
+            if knownFuture ? o.complete : o.finished {
+                if o.complete { finished.append(i) }
+            } else {
+                inFlight.append(o)
+            }
+        }
+        return (inFlight, finished)
+    }
+
+    /// The log's last instant: the latest completion or unfinished start.
+    static func lastInstant(_ log: EventLog) -> Double? {
+        var last = -Double.infinity
+        for c in log.cases {
+            for o in c.occurrences { last = max(last, o.end) }
+            for u in c.unfinished { last = max(last, u.start) }
+        }
+        return last.isFinite ? last : nil
+    }
+
+    /// Where every case in flight at `options.asOf` stands and when it will finish.
+    public static func run(model: WorkflowModel, log: EventLog, values: [String: Value], pinned: Set<String> = [],
+                           options: Options) throws(Failure) -> Result {
+        guard let asOf = options.asOf ?? lastInstant(log) else { throw .empty("the log has no events") }
+        let seen = observeAll(model: model, log: log, asOf: asOf)
+        var calibrationLog = log
+        calibrationLog.cases = seen.finished.map { log.cases[$0] }
+        let calibration = HistoryCalibration(log: calibrationLog, model: model)
+        let built = PlanBuilder.build(model: model, values: values, calibration: calibration, pinned: pinned)
+        return try forecast(model: model, plan: built.plan, inFlight: seen.inFlight, log: log, asOf: asOf,
+                            calibrationCases: seen.finished.count, warnings: built.warnings, options: options)
+    }
+
+    /// Simulates the cases in flight from their states and ranks them.
+    static func forecast(model: WorkflowModel, plan: SimulationPlan, inFlight: [Observed], log: EventLog, asOf: Double,
+                         calibrationCases: Int, warnings: [String], options: Options) throws(Failure) -> Result {
+        let cases = inFlight.count
+        let n = model.nodes.count
+        let states = inFlight.map(\.state)
+        let kickoff = inFlight.map(\.started).min() ?? asOf
+        let compiled: CompiledPlan
+        do {
+            let simOptions = SimulationOptions(runs: options.runs, seed: options.seed, start: kickoff)
+            try Simulator.validate(simOptions)
+            (compiled, _) = try Simulator.prepare(plan, options: simOptions)
+        } catch {
+            throw .simulation(error)
+        }
+        let ownerCount = compiled.ownerCount
+        struct Part: Sendable {
+            var finish: [Double] = []
+            var queueSum: [Double]
+            var queueCount: [Int]
+        }
+        let runs = options.runs, seed = options.seed
+        let parts: [Part] = cases == 0 ? [] : Simulator.forEachBlock(
+            blocks: runs, threads: Simulator.threadCount(SimulationOptions())
+        ) {
+            SimulationEngine(plan: compiled, cases: cases, tableStart: kickoff)
+        } work: { engine, r in
+            var part = Part(queueSum: [Double](repeating: 0, count: ownerCount),
+                            queueCount: [Int](repeating: 0, count: ownerCount))
+            engine.run(seed: seed, index: r, asOf: asOf, states: states)
+            for c in 0..<cases {
+                part.finish.append(engine.caseStatus[c] == SimulationEngine.finished ? engine.caseFinish[c] : .infinity)
+            }
+            for e in 0..<engine.execNode.count {
+                let q = engine.execStart[e] - max(engine.execReady[e], asOf)
+                for k in engine.execOwnStart[e]..<engine.execOwnStart[e + 1] {
+                    part.queueSum[engine.execOwn[k]] += max(0, q)
+                    part.queueCount[engine.execOwn[k]] += 1
+                }
+            }
+            return part
+        }
+        var table = BusinessDayTable(calendar: compiled.calendar, from: kickoff)
+        var out: [CaseStatus] = []
+        for (c, o) in inFlight.enumerated() {
+            var finishes: [Double] = []
+            var unfinished = 0
+            for p in parts {
+                let f = p.finish[c]
+                if f.isFinite { finishes.append(f) } else { unfinished += 1 }
+            }
+            finishes.sort()
+            // Unfinished runs count as finishing never: they sit above every percentile.
+            func pct(_ q: Double) -> Double {
+                guard !finishes.isEmpty else { return .infinity }
+                let k = Int((q * Double(runs)).rounded(.up)) - 1
+                return k < finishes.count ? finishes[max(0, k)] : .infinity
+            }
+            let p50 = pct(0.5), p85 = pct(0.85)
+            var deadline: Double?
+            var probability: Double?
+            var slip: Double?
+            if let d = model.deadline {
+                let due = d.isBusiness ? table.advance(o.started, byBusinessSeconds: d.seconds) : o.started + d.seconds
+                deadline = due
+                let met = finishes.filter { $0 <= due }.count
+                probability = runs > 0 ? Double(met) / Double(runs) : nil
+                let late = finishes.reduce(0.0) { $0 + max(0, $1 - due) }
+                slip = finishes.isEmpty ? nil : late / Double(finishes.count)
+            }
+            var overdue: [Overdue] = []
+            var waitingOn: [Int] = []
+            for v in 0..<n {
+                let s = o.nodes[v]
+                guard s.state == .running || s.state == .ready else { continue }
+                if s.state == .ready {
+                    for w in model.owners(ofNode: v) where !waitingOn.contains(w) { waitingOn.append(w) }
+                }
+                let sla = compiled.slaSeconds[v]
+                guard sla >= 0 else { continue }
+                let ready: Double
+                if case .ready(let since, _) = o.state.nodes[v] { ready = since } else { ready = s.since ?? o.started }
+                let spent = compiled.slaBusiness[v] ? table.businessDuration(from: ready, to: asOf) : asOf - ready
+                if spent > sla { overdue.append(Overdue(node: s.id, overBySeconds: spent - sla)) }
+            }
+            overdue.sort { $0.overBySeconds != $1.overBySeconds ? $0.overBySeconds > $1.overBySeconds : $0.node < $1.node }
+            out.append(CaseStatus(
+                id: log.cases[o.index].id, started: o.started, nodes: o.nodes, overdue: overdue,
+                waitingOn: waitingOn.sorted().map { model.owners[$0].id.name },
+                remainingP50: max(0, p50 - asOf), remainingP85: max(0, p85 - asOf),
+                completionP50: p50, completionP85: p85, deadline: deadline,
+                deadlineProbability: probability, expectedSlip: slip, unfinishedRuns: unfinished))
+        }
+        out.sort { a, b in
+            let ma = 1 - (a.deadlineProbability ?? 1), mb = 1 - (b.deadlineProbability ?? 1)
+            if ma != mb { return ma > mb }
+            let sa = a.expectedSlip ?? 0, sb = b.expectedSlip ?? 0
+            if sa != sb { return sa > sb }
+            if a.completionP85 != b.completionP85 { return a.completionP85 > b.completionP85 }
+            return a.id < b.id
+        }
+        var owners: [OwnerStatus] = []
+        for o in 0..<ownerCount {
+            var sum = 0.0, count = 0
+            for p in parts {
+                sum += p.queueSum[o]
+                count += p.queueCount[o]
+            }
+            let waiting = out.filter { $0.waitingOn.contains(compiled.ownerIDs[o]) }.count
+            owners.append(OwnerStatus(id: compiled.ownerIDs[o], waitingCases: waiting,
+                                      queueMean: count > 0 ? sum / Double(count) : 0))
+        }
+        owners.sort { a, b in
+            a.waitingCases != b.waitingCases ? a.waitingCases > b.waitingCases
+                : a.queueMean != b.queueMean ? a.queueMean > b.queueMean : a.id < b.id
+        }
+        return Result(asOf: asOf, cases: out, owners: owners,
+                      summary: summary(cases: out, owners: owners, hasDeadline: model.deadline != nil),
+                      calibrationCases: calibrationCases, runs: runs, seed: seed, warnings: warnings)
+    }
+
+    /// The sentence a lead can paste into a status update.
+    static func summary(cases: [CaseStatus], owners: [OwnerStatus], hasDeadline: Bool) -> String {
+        let total = cases.count
+        guard total > 0 else { return "No case is in flight." }
+        let noun = total == 1 ? "case is" : "cases are"
+        var s: String
+        if hasDeadline {
+            let late = cases.filter { ($0.deadlineProbability ?? 1) < 0.5 }.count
+            s = "\(late) of \(total) \(total == 1 ? "case" : "cases") \(late == 1 || total == 1 ? "is" : "are") likely to miss \(total == 1 ? "its" : "their") deadline"
+        } else {
+            s = "\(total) \(noun) in flight"
+        }
+        if let top = owners.first, top.waitingCases > 0 {
+            s += "; \(top.waitingCases) wait\(top.waitingCases == 1 ? "s" : "") on \(top.id), whose queue is \(formatDays(top.queueMean))"
+        }
+        return s + "."
+    }
+
+    static func formatDays(_ seconds: Double) -> String {
+        let d = seconds / secondsPerDay
+        if d >= 1 { return "\(Int(d.rounded())) day\(Int(d.rounded()) == 1 ? "" : "s")" }
+        let h = seconds / 3600
+        return h >= 1 ? "\(Int(h.rounded())) h" : "under an hour"
+    }
+}
+
+/// `stagecraft status --backtest`: how well status would have forecast the cases in flight
+/// at a past instant, against when each really finished.
+public enum StatusBacktest {
+    public struct CaseResult: Hashable, Sendable {
+        public var id: String
+        public var elapsed: Double
+        public var realRemaining: Double
+        public var p50: Double
+        public var p85: Double
+        public var naive: Double
+    }
+
+    public struct Result: Sendable {
+        public var cut: Double
+        public var calibrationCases: Int
+        public var cases: [CaseResult]
+        /// Mean absolute error of the remaining time: the forecast's P50, and the naive
+        /// forecast (calibration mean lead time minus time already spent, floored at 0).
+        public var mae: Double
+        public var naiveMAE: Double
+        public var coverageP50: Double
+        public var coverageP85: Double
+    }
+
+    /// The instant by which `share` of the cases have started.
+    public static func defaultCut(_ log: EventLog, share: Double = 0.7) -> Double? {
+        var starts: [Double] = []
+        for c in log.cases {
+            let s = min(c.occurrences.map { $0.start ?? $0.end }.min() ?? .infinity,
+                        c.unfinished.map(\.start).min() ?? .infinity)
+            if s.isFinite { starts.append(s) }
+        }
+        guard !starts.isEmpty else { return nil }
+        starts.sort()
+        let k = max(0, min(starts.count - 1, Int((share * Double(starts.count)).rounded(.up)) - 1))
+        return starts[k]
+    }
+
+    /// Cuts `log` at `cut` (default: `defaultCut`), calibrates on the cases finished by then,
+    /// forecasts every case in flight there and compares with its recorded last event.
+    public static func run(model: WorkflowModel, log: EventLog, values: [String: Value], pinned: Set<String> = [],
+                           cut: Double?, runs: Int, seed: UInt64) throws(Status.Failure) -> Result {
+        guard let at = cut ?? defaultCut(log) else { throw .empty("the log has no events") }
+        let seen = Status.observeAll(model: model, log: log, asOf: at, knownFuture: true)
+        guard !seen.finished.isEmpty else { throw .empty("no case is finished by the cut: nothing to calibrate on") }
+        var calibrationLog = log
+        calibrationLog.cases = seen.finished.map { log.cases[$0] }
+        let calibration = HistoryCalibration(log: calibrationLog, model: model)
+        let built = PlanBuilder.build(model: model, values: values, calibration: calibration, pinned: pinned)
+        let status = try Status.forecast(model: model, plan: built.plan, inFlight: seen.inFlight, log: log, asOf: at,
+                                         calibrationCases: seen.finished.count, warnings: built.warnings,
+                                         options: Status.Options(asOf: at, runs: runs, seed: seed))
+        let meanLead = SimulationStatistics.mean(calibration.leadTimes)
+        var realEnd: [String: Double] = [:]
+        for o in seen.inFlight {
+            let c = log.cases[o.index]
+            let end = max(c.occurrences.map(\.end).max() ?? at, c.unfinished.map(\.start).max() ?? at)
+            realEnd[c.id] = end
+        }
+        var out: [CaseResult] = []
+        for c in status.cases.sorted(by: { $0.id < $1.id }) {
+            let real = max(0, (realEnd[c.id] ?? at) - at)
+            let elapsed = at - c.started
+            out.append(CaseResult(id: c.id, elapsed: elapsed, realRemaining: real, p50: c.remainingP50,
+                                  p85: c.remainingP85, naive: max(0, meanLead - elapsed)))
+        }
+        let count = Double(max(out.count, 1))
+        let slack = 1e-6
+        return Result(
+            cut: at, calibrationCases: seen.finished.count, cases: out,
+            mae: out.reduce(0.0) { $0 + abs($1.p50 - $1.realRemaining) } / count,
+            naiveMAE: out.reduce(0.0) { $0 + abs($1.naive - $1.realRemaining) } / count,
+            coverageP50: Double(out.filter { $0.realRemaining <= $0.p50 + slack }.count) / count,
+            coverageP85: Double(out.filter { $0.realRemaining <= $0.p85 + slack }.count) / count)
+    }
+}

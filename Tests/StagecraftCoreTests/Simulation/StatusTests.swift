@@ -1,0 +1,110 @@
+import Testing
+@testable import StagecraftCore
+
+/// `stagecraft status`: node states read from a log at an instant, and forecasts from those
+/// states computed by hand.
+@Suite struct StatusTests {
+    let day = Sim.day
+
+    func log(_ csv: String) throws -> EventLog {
+        try HistoryReader.read(bytes: Array(("case_id,activity,start_time,end_time\n" + csv + "\n").utf8), name: "h.csv")
+    }
+
+    func instant(_ dd: Int, hour: Double = 0) -> Double { Sim.instant(2026, 1, dd, hour: hour) }
+
+    @Test func aCaseHalfWayThroughAFixedStageFinishesTheRemainingHalfLater() throws {
+        let m = try PlanBuilderTests.model("""
+            workflow "W" {
+              owner o
+              stage a { owner o; estimate 4d..4d }
+              stage b { after a; owner o; estimate 1d..1d }
+            }
+            """)
+        // a started Monday 5 Jan and is still running on the 7th: 2 of its 4 days remain,
+        // then b's day: done on the 10th, in every run.
+        let l = try log("x,a,2026-01-05T00:00:00Z,")
+        let r = try Status.run(model: m, log: l, values: m.paramValues(), options: Status.Options(asOf: instant(7), runs: 20))
+        #expect(r.cases.count == 1)
+        let c = try #require(r.cases.first)
+        #expect(c.nodes.map(\.state) == [.running, .notReady])
+        #expect(c.nodes[0].since == instant(5))
+        #expect(c.remainingP50 == 3 * day)
+        #expect(c.remainingP85 == 3 * day)
+        #expect(c.completionP50 == instant(10))
+    }
+
+    @Test func aReadyNodeBehindAnOwnerAtCapacityWaitsForIt() throws {
+        let m = try PlanBuilderTests.model("""
+            workflow "W" {
+              owner p { capacity 2 }
+              owner o
+              stage s { owner p; estimate 1d..1d }
+              stage a { after s; owner o; estimate 4d..4d }
+            }
+            """)
+        // As of the 7th: x's `a` started on the 6th (3 of its 4 days remain: o is free on the
+        // 10th); y's `s` finished on the 7th, so y's `a` is ready and waits for o until the
+        // 10th, then runs 4 days: the 14th.
+        let l = try log("""
+            x,s,2026-01-05T00:00:00Z,2026-01-06T00:00:00Z
+            x,a,2026-01-06T00:00:00Z,
+            y,s,2026-01-06T00:00:00Z,2026-01-07T00:00:00Z
+            """)
+        let r = try Status.run(model: m, log: l, values: m.paramValues(), options: Status.Options(asOf: instant(7), runs: 10))
+        let byID = Dictionary(uniqueKeysWithValues: r.cases.map { ($0.id, $0) })
+        let x = try #require(byID["x"]), y = try #require(byID["y"])
+        #expect(x.nodes.map(\.state) == [.done, .running])
+        #expect(y.nodes.map(\.state) == [.done, .ready])
+        #expect(y.nodes[1].since == instant(7))
+        #expect(y.nodes[1].owner == "o")
+        #expect(y.waitingOn == ["o"])
+        #expect(x.completionP50 == instant(10))
+        #expect(y.completionP50 == instant(14))
+        #expect(y.completionP85 == instant(14))
+        // Two forecast executions of o: x's (already running, no queue) and y's (3 days).
+        let o = try #require(r.owners.first)
+        #expect(o.id == "o")
+        #expect(o.waitingCases == 1)
+        #expect(o.queueMean == 1.5 * day)
+        #expect(r.summary == "2 cases are in flight; 1 waits on o, whose queue is 2 days.")
+    }
+
+    @Test func aCaseWhoseFinalGateIsDoneIsNotInFlight() throws {
+        let m = try PlanBuilderTests.model("""
+            workflow "W" {
+              deadline 10d
+              owner o
+              stage a { owner o; estimate 2d..2d; sla 1d }
+              gate g { after a; approvers o }
+            }
+            """)
+        // z passed g: finished, and it calibrates. w is still in a, past its 1 d SLA by a day.
+        let l = try log("""
+            z,a,2026-01-01T00:00:00Z,2026-01-03T00:00:00Z
+            z,g,2026-01-03T00:00:00Z,2026-01-04T00:00:00Z
+            w,a,2026-01-05T00:00:00Z,
+            """)
+        let r = try Status.run(model: m, log: l, values: m.paramValues(), options: Status.Options(asOf: instant(7), runs: 10))
+        #expect(r.cases.map(\.id) == ["w"])
+        #expect(r.calibrationCases == 1)
+        let w = try #require(r.cases.first)
+        #expect(w.overdue == [Status.Overdue(node: "a", overBySeconds: 1 * day)])
+        // a took 2 d in z's history; w has run it 2 d: a fresh draw of 2 d, then g's 1 d → the 10th.
+        #expect(w.completionP50 == instant(10))
+        #expect(w.deadline == instant(15))
+        #expect(w.deadlineProbability == 1)
+        #expect(r.summary == "0 of 1 case is likely to miss its deadline.")
+    }
+
+    @Test func conditionalDrawsKeepOnlyLongerSamples() throws {
+        var d = CompiledDurations()
+        try d.append(.empirical([1, 2, 3, 10]), node: "e", what: "estimate")
+        try d.append(.fixed(Duration(amount: 4, unit: .hours)), node: "f", what: "estimate")
+        var rng = SeededGenerator(seed: 5)
+        var seen = Set<Double>()
+        for _ in 0..<200 { seen.insert(d.sampleRemaining(0, elapsed: 2.5, &rng)) }
+        #expect(seen == [0.5, 7.5])
+        #expect(d.sampleRemaining(1, elapsed: 3 * 3600, &rng) == 3600)
+        #expect(d.sampleRemaining(1, elapsed: 9 * 3600, &rng) == 0)
+    }
+}
