@@ -63,13 +63,6 @@ extension Files {
         }
     }
 
-    /// Superseded name of `write(_:to:)`, kept so that branches written before the rename
-    /// still build; it does exactly the same.
-    @available(*, deprecated, renamed: "write(_:to:)")
-    public static func writeAtomically(_ bytes: [UInt8], to path: String) throws {
-        try write(bytes, to: path)
-    }
-
     /// The file a path finally names after following symlinks (relative links resolved
     /// against the link's folder); the path itself when it is not a link. The last link's
     /// target need not exist.
