@@ -421,9 +421,4 @@ struct CompiledDurations: Sendable {
             return empSorted[lo + rng.nextIndex(below: end - lo)] - elapsed
         }
     }
-
-    /// The samples of an empirical model, for conditional draws (empty for other kinds).
-    func empirical(_ v: Int) -> ArraySlice<Double> {
-        kind[v] == .empirical ? empSamples[empStart[v]..<empStart[v + 1]] : []
-    }
 }

@@ -205,12 +205,6 @@ public struct PortfolioOptions: Hashable, Sendable {
     public init(cases: Int, arrival: Duration) {
         self.init(cases: cases, arrivals: .every(arrival))
     }
-
-    /// The fixed interval between launches, when arrivals are fixed.
-    public var arrival: Duration? {
-        if case .every(let d) = arrivals { return d }
-        return nil
-    }
 }
 
 /// Why a plan cannot be simulated. The checker reports most of these first with

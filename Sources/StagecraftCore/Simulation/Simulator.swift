@@ -115,7 +115,7 @@ public enum Simulator {
     // MARK: - Portfolio
 
     /// Forecasts `portfolio.cases` launches of `plan`, case `i` starting at kickoff +
-    /// i · `portfolio.arrival` (business time for `bd`), all sharing the plan's owners in
+    /// i · the arrival interval (business time for `bd`; or as `portfolio.arrivals` says), all sharing the plan's owners in
     /// one event simulation per run. Each of `options.runs` runs simulates all cases; keep
     /// runs × cases within `maxPortfolioCaseRuns`.
     public static func simulatePortfolio(
