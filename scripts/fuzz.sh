@@ -3,7 +3,7 @@
 # into the StagecraftCore module with -sanitize=fuzzer,address) and runs one target.
 #
 #   scripts/fuzz.sh TARGET [SECONDS] [extra libFuzzer flags…]
-#   TARGET: flow, csv, xes, jsonl, gzip (or "build" to build only)
+#   TARGET: flow, csv, xes, jsonl, gzip, lsp (or "build" to build only)
 #
 # Seeds come from Tests/Fuzz/corpus/TARGET (kept in the repository, small); inputs libFuzzer
 # finds go to .build/fuzz/corpus/TARGET, crashes to .build/fuzz/artifacts/. A crash input
@@ -12,7 +12,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-TARGET=${1:?usage: scripts/fuzz.sh TARGET [SECONDS] (flow, csv, xes, jsonl, gzip, build)}
+TARGET=${1:?usage: scripts/fuzz.sh TARGET [SECONDS] (flow, csv, xes, jsonl, gzip, lsp, build)}
 SECONDS_TO_RUN=${2:-60}
 shift $(( $# >= 2 ? 2 : 1 ))
 
@@ -36,8 +36,8 @@ fi
 [ "$TARGET" = build ] && exit 0
 
 case "$TARGET" in
-  flow|csv|xes|jsonl|gzip) ;;
-  *) echo "unknown target '$TARGET': flow, csv, xes, jsonl or gzip" >&2; exit 2 ;;
+  flow|csv|xes|jsonl|gzip|lsp) ;;
+  *) echo "unknown target '$TARGET': flow, csv, xes, jsonl, gzip or lsp" >&2; exit 2 ;;
 esac
 
 mkdir -p "$OUT/corpus/$TARGET" "$OUT/artifacts"

@@ -3,7 +3,9 @@
 //   flow   .flow bytes through lex, parse, every rule, diagnostics, fmt, and the parse of
 //          the formatted text (which must parse to the same tree and be a fixed point);
 //   csv, xes, jsonl   the history readers, with and without --skip-bad-rows;
-//   gzip   gzip bytes through the streaming inflater and the reader behind it.
+//   gzip   gzip bytes through the streaming inflater and the reader behind it;
+//   lsp    a byte stream through the LSP framer and the language server, which has a
+//          document open, so edits, hovers and renames reach the language features.
 // A finding is a crash (trap, sanitizer report) or a violated property (trap below).
 #if canImport(Glibc)
 import Glibc
@@ -23,8 +25,9 @@ public func stagecraftFuzzOne(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt
     case "xes": fuzzHistory(bytes, name: "fuzz.xes", format: .xes)
     case "jsonl": fuzzHistory(bytes, name: "fuzz.jsonl", format: .jsonl)
     case "gzip": fuzzGzip(bytes)
+    case "lsp": fuzzLSP(bytes)
     default:
-        fputs("unknown STAGECRAFT_FUZZ_TARGET '\(fuzzTarget)': flow, csv, xes, jsonl or gzip\n", stderr)
+        fputs("unknown STAGECRAFT_FUZZ_TARGET '\(fuzzTarget)': flow, csv, xes, jsonl, gzip or lsp\n", stderr)
         exit(2)
     }
     return 0
@@ -74,4 +77,34 @@ func fuzzGzip(_ bytes: [UInt8]) {
     // content names (as a `.gz` of unknown kind is read).
     guard let inflated = try? Gzip.inflate(bytes, name: "fuzz.gz", maxOutput: 1 << 22) else { return }
     fuzzHistory(inflated, name: "fuzz.gz", format: nil)
+}
+
+/// The document the LSP target opens before the fuzzed stream, so requests on
+/// `file:///fuzz.flow` reach hover, completion, rename and formatting.
+private let lspSeedDocument = """
+workflow "Fuzz" {
+  owner pm { capacity 1 }
+  stage prd { owner pm  sla 2d }
+  gate ok { after prd  owner pm }
+}
+"""
+
+func fuzzLSP(_ bytes: [UInt8]) {
+    var server = LanguageServer(currentDirectory: "/nonexistent-fuzz-dir")
+    func send(_ body: String) { _ = server.handle(Array(body.utf8)) }
+    send(#"{"jsonrpc":"2.0","id":0,"method":"initialize","params":{}}"#)
+    let open = JSON.object([("jsonrpc", .string("2.0")), ("method", .string("textDocument/didOpen")),
+                            ("params", .object([("textDocument", .object([
+                                ("uri", .string("file:///fuzz.flow")), ("version", .int(1)),
+                                ("text", .string(lspSeedDocument))]))]))])
+    send(open.serialized())
+    // The input is a framed stream when it starts like one, else one message body.
+    var framer = MessageFramer(maxMessageSize: 1 << 20)
+    let events: [MessageFramer.Event] = bytes.starts(with: Array("Content-Length".utf8))
+        ? framer.append(bytes) : [.message(bytes)]
+    for event in events {
+        guard case .message(let body) = event else { continue }
+        for reply in server.handle(body) { _ = reply.serialized() }
+        if server.exitCode != nil { return }
+    }
 }

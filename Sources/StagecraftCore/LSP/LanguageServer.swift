@@ -201,22 +201,25 @@ public struct LanguageServer {
         }
     }
 
-    /// What the server can do: full text sync is 1, incremental 2.
-    static let initializeResult = JSON.object([
-        ("capabilities", .object([
-            ("positionEncoding", .string("utf-16")),
-            ("textDocumentSync", .object([("openClose", .bool(true)), ("change", .int(2))])),
-            ("hoverProvider", .bool(true)),
-            ("definitionProvider", .bool(true)),
-            ("referencesProvider", .bool(true)),
-            ("completionProvider", .object([("triggerCharacters", .array([.string(" "), .string(",")]))])),
-            ("documentSymbolProvider", .bool(true)),
-            ("documentFormattingProvider", .bool(true)),
-            ("renameProvider", .object([("prepareProvider", .bool(true))])),
-            ("codeActionProvider", .object([("codeActionKinds", .array([.string("quickfix")]))])),
-        ])),
-        ("serverInfo", .object([("name", .string("stagecraft")), ("version", .string(StagecraftCommand.version))])),
-    ])
+    /// What the server can do: full text sync is 1, incremental 2. Built on each
+    /// `initialize` rather than kept in a static, which leak checkers report as a leak.
+    static var initializeResult: JSON {
+        JSON.object([
+            ("capabilities", .object([
+                ("positionEncoding", .string("utf-16")),
+                ("textDocumentSync", .object([("openClose", .bool(true)), ("change", .int(2))])),
+                ("hoverProvider", .bool(true)),
+                ("definitionProvider", .bool(true)),
+                ("referencesProvider", .bool(true)),
+                ("completionProvider", .object([("triggerCharacters", .array([.string(" "), .string(",")]))])),
+                ("documentSymbolProvider", .bool(true)),
+                ("documentFormattingProvider", .bool(true)),
+                ("renameProvider", .object([("prepareProvider", .bool(true))])),
+                ("codeActionProvider", .object([("codeActionKinds", .array([.string("quickfix")]))])),
+            ])),
+            ("serverInfo", .object([("name", .string("stagecraft")), ("version", .string(StagecraftCommand.version))])),
+        ])
+    }
 
     // MARK: Parameters
 
