@@ -112,7 +112,8 @@ struct StatusFormatter {
 
     /// The backtest of status: one table of errors against the naive forecast.
     static func backtest(_ b: StatusBacktest.Result, file: String, log: String, format: String) -> String {
-        let gain = b.naiveMAE > 0 ? 1 - b.mae / b.naiveMAE : 0
+        let ratio = b.naiveMAE > 0 ? 1 - b.mae / b.naiveMAE : 0
+        let gain = ratio.isFinite ? ratio : 0
         let line = "Remaining-time MAE \(F.oneDecimal(b.mae / 3600))h against naive \(F.oneDecimal(b.naiveMAE / 3600))h (\(Int((gain * 100).rounded()))% lower); P50 covers \(F.percent(b.coverageP50)), P85 covers \(F.percent(b.coverageP85)) of \(b.cases.count) cases in flight at \(instant(b.cut)), calibrated on \(b.calibrationCases) finished cases."
         switch format {
         case "json":

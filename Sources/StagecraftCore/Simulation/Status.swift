@@ -3,8 +3,10 @@ public struct InFlightState: Hashable, Sendable {
     public enum Node: Hashable, Sendable {
         /// Not all predecessors done yet.
         case notReady
-        /// Done (or passed over) at this instant.
+        /// Done at this instant.
         case done(Double)
+        /// Passed over (not run, and a later node has run): done as far as the case goes.
+        case passed(Double)
         /// Running since `since`; `elapsed` of its processing has passed (working seconds
         /// where its owner keeps hours).
         case running(since: Double, elapsed: Double)
@@ -16,6 +18,13 @@ public struct InFlightState: Hashable, Sendable {
     public var started: Double
     /// Per model node, in declaration order.
     public var nodes: [Node]
+    /// Per ready node: the probability that it runs at all, given how long it has been
+    /// ready without starting (its share of cases, weighed against how many recorded waits
+    /// last this long). Empty, or 1 per node: as drawn in any run.
+    public var runChance: [Double] = []
+    /// Per done gate whose outcome the log does not show yet (nothing has started since it
+    /// ended): the probability that it rejected, given the time since. Empty, or 0: approved.
+    public var pendingReject: [Double] = []
 
     public init(started: Double, nodes: [Node]) {
         self.started = started
@@ -101,6 +110,9 @@ public enum Status {
         public var runs: Int
         public var seed: UInt64
         public var warnings: [String]
+        /// Cases whose final node is not done but which have been idle past nearly every
+        /// recorded wait: counted as ended, not in flight.
+        public var staleCases = 0
     }
 
     public enum Failure: Error, CustomStringConvertible {
@@ -125,6 +137,9 @@ public enum Status {
         var finished: Bool
         /// Every event of the case is at or before the instant.
         var complete: Bool
+        /// Done gates after whose end nothing has started: the log does not show yet
+        /// whether they approved or rejected.
+        var undecidedGates: [Int] = []
     }
 
     /// The case's node states at `asOf`, from its events up to then; nil when it has none.
@@ -210,7 +225,7 @@ public enum Status {
             } else if reached[v] {
                 nodes[v] = NodeStatus(id: id, state: .skipped, since: nil, owner: nil)
                 pass[v] = readySince
-                states[v] = .done(readySince)
+                states[v] = .passed(readySince)
             } else if predsPassed {
                 let owners = model.owners(ofNode: v).map { model.owners[$0].id.name }
                 nodes[v] = NodeStatus(id: id, state: .ready, since: readySince,
@@ -223,8 +238,18 @@ public enum Status {
         }
         for v in 0..<n where model.graph.successors[v].isEmpty && nodes[v]?.state == .done { finished = true }
         let list = (0..<n).map { nodes[$0] ?? NodeStatus(id: model.nodes[$0].id.name, state: .notReady, since: nil, owner: nil) }
+        var undecided: [Int] = []
+        for v in 0..<n where model.nodes[v].kind == .gate && nodes[v]?.state == .done {
+            let end = doneAt[v]
+            let later = c.occurrences.contains { o in
+                let begin = o.start ?? o.end
+                return begin <= asOf && (begin > end || (begin == end && node(o.activity) != v))
+            } || c.unfinished.contains { $0.start <= asOf && $0.start >= end }
+            if !later { undecided.append(v) }
+        }
         return Observed(index: index, started: started, lastEvent: last, nodes: list,
-                        state: InFlightState(started: started, nodes: states), finished: finished, complete: complete)
+                        state: InFlightState(started: started, nodes: states), finished: finished, complete: complete,
+                        undecidedGates: undecided)
     }
 
     /// Nodes in dependency order (predecessors first, ties by declaration order); nodes on
@@ -285,25 +310,74 @@ public enum Status {
         return last.isFinite ? last : nil
     }
 
+    /// The calibration a status forecast draws from. Choices, rework shares and lead times
+    /// come from the cases finished by `asOf`; processing times and waits also from every
+    /// occurrence completed by then in the cases still in flight. Measuring only finished
+    /// cases would keep the short cases and drop the long ones still running, and so
+    /// forecast the cases in flight too early.
+    static func calibrate(model: WorkflowModel, log: EventLog, finished: [Int], inFlight: [Observed],
+                          asOf: Double) -> HistoryCalibration {
+        var finishedLog = log
+        finishedLog.cases = finished.map { log.cases[$0] }
+        var calibration = HistoryCalibration(log: finishedLog, model: model)
+        var partLog = log
+        partLog.cases = inFlight.map { o in
+            var c = log.cases[o.index]
+            c.occurrences = c.occurrences.filter { $0.end <= asOf }
+            c.unfinished = []
+            c.readyHints = c.readyHints.filter { $0.time <= asOf }
+            return c
+        }
+        guard !partLog.cases.isEmpty else { return calibration }
+        let part = HistoryCalibration(log: partLog, model: model)
+        for v in 0..<min(calibration.processingTimes.count, part.processingTimes.count) {
+            calibration.processingTimes[v] += part.processingTimes[v]
+        }
+        for v in 0..<min(calibration.waitingTimes.count, part.waitingTimes.count) {
+            calibration.waitingTimes[v] += part.waitingTimes[v]
+        }
+        return calibration
+    }
+
     /// Where every case in flight at `options.asOf` stands and when it will finish.
     public static func run(model: WorkflowModel, log: EventLog, values: [String: Value], pinned: Set<String> = [],
                            options: Options) throws(Failure) -> Result {
         guard let asOf = options.asOf ?? lastInstant(log) else { throw .empty("the log has no events") }
-        let seen = observeAll(model: model, log: log, asOf: asOf)
-        var calibrationLog = log
-        calibrationLog.cases = seen.finished.map { log.cases[$0] }
-        let calibration = HistoryCalibration(log: calibrationLog, model: model)
+        var seen = observeAll(model: model, log: log, asOf: asOf)
+        // Cases idle past nearly every recorded wait ended without their last, optional
+        // steps (a log seldom records that nothing more will happen): they are counted as
+        // finished, and the model is calibrated again with them, so that the choices they
+        // made count too.
+        let first = calibrate(model: model, log: log, finished: seen.finished, inFlight: seen.inFlight, asOf: asOf)
+        let waits = PlanBuilder.build(model: model, values: values, calibration: first, pinned: pinned)
+        let stale: [Observed]
+        do {
+            let (compiled, _) = try Simulator.prepare(waits.plan, options: SimulationOptions(runs: 1))
+            stale = seen.inFlight.filter { isStale($0, plan: compiled, asOf: asOf) }
+        } catch {
+            throw .simulation(error)
+        }
+        if !stale.isEmpty {
+            let ended = Set(stale.map(\.index))
+            seen.inFlight.removeAll { ended.contains($0.index) }
+            seen.finished = (seen.finished + ended).sorted()
+        }
+        let calibration = stale.isEmpty ? first
+            : calibrate(model: model, log: log, finished: seen.finished, inFlight: seen.inFlight, asOf: asOf)
         let built = PlanBuilder.build(model: model, values: values, calibration: calibration, pinned: pinned)
-        return try forecast(model: model, plan: built.plan, inFlight: seen.inFlight, log: log, asOf: asOf,
-                            calibrationCases: seen.finished.count, warnings: built.warnings, options: options)
+        var result = try forecast(model: model, plan: built.plan, inFlight: seen.inFlight, log: log, asOf: asOf,
+                                  calibrationCases: seen.finished.count, warnings: built.warnings, options: options)
+        result.staleCases = stale.count
+        if !stale.isEmpty {
+            result.warnings.append("\(stale.count) \(stale.count == 1 ? "case has" : "cases have") waited longer than \(Int(staleSurvival * 100))% of recorded waits at every ready node with nothing running: counted as ended, not in flight")
+        }
+        return result
     }
 
     /// Simulates the cases in flight from their states and ranks them.
     static func forecast(model: WorkflowModel, plan: SimulationPlan, inFlight: [Observed], log: EventLog, asOf: Double,
                          calibrationCases: Int, warnings: [String], options: Options) throws(Failure) -> Result {
-        let cases = inFlight.count
         let n = model.nodes.count
-        let states = inFlight.map(\.state)
         let kickoff = inFlight.map(\.started).min() ?? asOf
         let compiled: CompiledPlan
         do {
@@ -313,6 +387,10 @@ public enum Status {
         } catch {
             throw .simulation(error)
         }
+        var inFlight = inFlight
+        for i in inFlight.indices { condition(&inFlight[i], plan: compiled, asOf: asOf) }
+        let cases = inFlight.count
+        let states = inFlight.map(\.state)
         let ownerCount = compiled.ownerCount
         struct Part: Sendable {
             var finish: [Double] = []
@@ -419,6 +497,64 @@ public enum Status {
                       calibrationCases: calibrationCases, runs: runs, seed: seed, warnings: warnings)
     }
 
+    /// Weighs what the log has not shown yet against the time that has passed: a ready
+    /// node that may not run at all (a `chance`, a choice) runs with its share of cases
+    /// times the share of recorded waits at least this long, against the cases that pass it
+    /// by; a gate after which nothing has started rejected with its reject share times the
+    /// share of its rework target's waits this long, against approval times the share of
+    /// its successors' waits this long. Without a recorded wait, time says nothing.
+    static func condition(_ o: inout Observed, plan: CompiledPlan, asOf: Double) {
+        let n = plan.nodeCount
+        func survival(_ v: Int, _ e: Double) -> Double { plan.hasWait[v] ? plan.wait.survival(v, beyond: e) : 1 }
+        var runChance = [Double](repeating: 1, count: n)
+        for v in 0..<n {
+            guard case .ready(_, let elapsed) = o.state.nodes[v] else { continue }
+            let share = plan.runShare(v)
+            guard share < 1 else { continue }
+            let s = share * survival(v, elapsed)
+            runChance[v] = s + (1 - share) > 0 ? s / (s + (1 - share)) : share
+        }
+        o.state.runChance = runChance
+        guard !o.undecidedGates.isEmpty else { return }
+        var pending = [Double](repeating: 0, count: n)
+        for v in o.undecidedGates {
+            let p = plan.reject[v]
+            guard p > 0, plan.reworkTarget[v] >= 0, case .done(let end) = o.state.nodes[v] else { continue }
+            let e = max(0, asOf - end)
+            var approved = plan.succStart[v] == plan.succStart[v + 1] ? 1.0 : 0.0
+            for k in plan.succStart[v]..<plan.succStart[v + 1] { approved = max(approved, survival(plan.succs[k], e)) }
+            let rejected = p * survival(plan.reworkTarget[v], e)
+            let total = rejected + (1 - p) * approved
+            pending[v] = total > 0 ? rejected / total : p
+        }
+        o.state.pendingReject = pending
+    }
+
+    /// A wait longer than all but this share of the recorded ones marks a case as idle.
+    static let staleSurvival = 0.01
+
+    /// Whether a case has nothing running and has been ready at each ready node (and since
+    /// each gate whose outcome is not shown) for longer than all but `staleSurvival` of
+    /// the recorded waits there. Nodes without recorded or declared waits never look idle.
+    static func isStale(_ o: Observed, plan: CompiledPlan, asOf: Double) -> Bool {
+        var anyReady = false
+        for (v, s) in o.state.nodes.enumerated() {
+            switch s {
+            case .running: return false
+            case .ready(_, let elapsed):
+                guard plan.hasWait[v], plan.wait.survival(v, beyond: elapsed) < staleSurvival else { return false }
+                anyReady = true
+            default: break
+            }
+        }
+        for v in o.undecidedGates where plan.reject[v] > 0 && plan.reworkTarget[v] >= 0 {
+            guard case .done(let end) = o.state.nodes[v] else { continue }
+            let t = plan.reworkTarget[v]
+            guard plan.hasWait[t], plan.wait.survival(t, beyond: asOf - end) < staleSurvival else { return false }
+        }
+        return anyReady
+    }
+
     /// The sentence a lead can paste into a status update.
     static func summary(cases: [CaseStatus], owners: [OwnerStatus], hasDeadline: Bool) -> String {
         let total = cases.count
@@ -490,9 +626,8 @@ public enum StatusBacktest {
         guard let at = cut ?? defaultCut(log) else { throw .empty("the log has no events") }
         let seen = Status.observeAll(model: model, log: log, asOf: at, knownFuture: true)
         guard !seen.finished.isEmpty else { throw .empty("no case is finished by the cut: nothing to calibrate on") }
-        var calibrationLog = log
-        calibrationLog.cases = seen.finished.map { log.cases[$0] }
-        let calibration = HistoryCalibration(log: calibrationLog, model: model)
+        let calibration = Status.calibrate(model: model, log: log, finished: seen.finished, inFlight: seen.inFlight,
+                                           asOf: at)
         let built = PlanBuilder.build(model: model, values: values, calibration: calibration, pinned: pinned)
         let status = try Status.forecast(model: model, plan: built.plan, inFlight: seen.inFlight, log: log, asOf: at,
                                          calibrationCases: seen.finished.count, warnings: built.warnings,
@@ -505,11 +640,14 @@ public enum StatusBacktest {
             realEnd[c.id] = end
         }
         var out: [CaseResult] = []
+        // A forecast of never (most runs did not finish) is compared as the longest remaining
+        // time the log could show: up to its last instant.
+        let horizon = max(0, (Status.lastInstant(log) ?? at) - at)
         for c in status.cases.sorted(by: { $0.id < $1.id }) {
             let real = max(0, (realEnd[c.id] ?? at) - at)
             let elapsed = at - c.started
-            out.append(CaseResult(id: c.id, elapsed: elapsed, realRemaining: real, p50: c.remainingP50,
-                                  p85: c.remainingP85, naive: max(0, meanLead - elapsed)))
+            out.append(CaseResult(id: c.id, elapsed: elapsed, realRemaining: real, p50: min(c.remainingP50, horizon),
+                                  p85: min(c.remainingP85, horizon), naive: max(0, meanLead - elapsed)))
         }
         let count = Double(max(out.count, 1))
         let slack = 1e-6
