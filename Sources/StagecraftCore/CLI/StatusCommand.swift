@@ -3,7 +3,7 @@
 enum StatusCommand {
     static let help = """
     Usage: stagecraft status FILE --history LOG [--as-of INSTANT] [--runs N] [--seed S]
-                             [--set NAME=VALUE]... [--format text|json|markdown]
+                             [--set NAME=VALUE]... [--format text|json|markdown|html]
                              [--backtest [--cut INSTANT]] [history options]
 
     Where every case in flight stands, who holds it up, and when it will finish. A case is
@@ -28,7 +28,9 @@ enum StatusCommand {
       --set NAME=VALUE      give a param a value (repeatable); it then does not vary
       --backtest            measure the forecast against the log's own future
       --cut INSTANT         with --backtest: where to cut the log
-      --format FORMAT       text (default), json or markdown
+      --format FORMAT       text (default), json, markdown or html (a one-page dashboard:
+                            the cases by risk, what remains of each on a calendar, owner
+                            queues; self-contained, prints on A4)
 
     \(HistoryCLIOptions.help)
     Exit codes: 0 success; 1 FILE has errors; 2 usage error, unreadable file or malformed log row.
@@ -40,8 +42,8 @@ enum StatusCommand {
             arguments, flags: HistoryCLIOptions.flags + ["backtest"],
             options: ["history", "format", "as-of", "cut", "runs", "seed", "set"] + HistoryCLIOptions.valueOptions)
         let format = args.value("format") ?? "text"
-        guard ["text", "json", "markdown"].contains(format) else {
-            throw UsageError("unknown format '\(format)'", help: "use text, json or markdown")
+        guard ["text", "json", "markdown", "html"].contains(format) else {
+            throw UsageError("unknown format '\(format)'", help: "use text, json, markdown or html")
         }
         guard args.positional.count == 1, let file = args.positional.first else {
             throw UsageError(args.positional.isEmpty ? "status needs a FILE" : "status takes one FILE",
@@ -62,6 +64,7 @@ enum StatusCommand {
         let cut = try instant("cut")
         let backtest = args.has("backtest")
         if cut != nil && !backtest { throw UsageError("--cut goes with --backtest") }
+        if backtest && format == "html" { throw UsageError("--backtest prints text, json or markdown, not html") }
         if backtest && asOf != nil { throw UsageError("give --cut with --backtest, not --as-of") }
         let runs = try args.int("runs", default: 100, range: 1...100_000)
         var seed: UInt64 = 1
@@ -94,9 +97,11 @@ enum StatusCommand {
         } catch {
             throw InputError("\(logPath): \(error.description)")
         }
-        let formatter = StatusFormatter(result: result, file: file, log: logPath)
+        let formatter = StatusFormatter(result: result, file: file, log: logPath,
+                                        title: model.workflow.title?.value ?? "Workflow")
         switch format {
         case "json": output.stdout += formatter.json()
+        case "html": output.stdout += formatter.html()
         case "markdown": output.stdout += formatter.markdown()
         default: output.stdout += formatter.text()
         }

@@ -3,6 +3,8 @@ struct StatusFormatter {
     let result: Status.Result
     let file: String
     let log: String
+    /// The workflow's title, for the HTML dashboard's heading.
+    var title = "Workflow"
 
     private typealias F = SimulationFormatter
 
@@ -13,6 +15,12 @@ struct StatusFormatter {
     }
 
     static func instant(_ t: Double) -> String { t.isFinite ? F.dateTime(t) : "never" }
+
+    /// A deadline: one at midnight is the end of the day before, `Tue 2026-12-15 24:00 UTC`.
+    static func deadline(_ t: Double) -> String {
+        guard t.isFinite, t.truncatingRemainder(dividingBy: secondsPerDay) == 0 else { return instant(t) }
+        return String(instant(t - secondsPerDay).dropLast(9)) + "24:00 UTC"
+    }
 
     private func chance(_ c: Status.CaseStatus) -> String { c.deadlineProbability.map(F.percent) ?? "-" }
 
@@ -34,7 +42,7 @@ struct StatusFormatter {
             out += "Cases by risk\n"
             out += F.table(["case", "started", "P50", "P85", "deadline", "on time", "waiting on", "overdue"], r.cases.map { c in
                 [c.id, Self.instant(c.started), Self.instant(c.completionP50), Self.instant(c.completionP85),
-                 c.deadline.map(Self.instant) ?? "-", chance(c), c.waitingOn.isEmpty ? "-" : c.waitingOn.joined(separator: ", "),
+                 c.deadline.map(Self.deadline) ?? "-", chance(c), c.waitingOn.isEmpty ? "-" : c.waitingOn.joined(separator: ", "),
                  c.overdue.isEmpty ? "-" : c.overdue.map { "\($0.node) +\(Self.span($0.overBySeconds))" }.joined(separator: ", ")]
             }, right: [5])
         }
@@ -61,7 +69,7 @@ struct StatusFormatter {
             for c in r.cases {
                 let overdue = c.overdue.isEmpty ? "-" : c.overdue.map { "`\($0.node)` +\(Self.span($0.overBySeconds))" }.joined(separator: ", ")
                 out += "| \(c.id) | \(Self.instant(c.started)) | \(Self.instant(c.completionP50)) | \(Self.instant(c.completionP85)) | "
-                out += "\(c.deadline.map(Self.instant) ?? "-") | \(chance(c)) | \(c.waitingOn.isEmpty ? "-" : c.waitingOn.joined(separator: ", ")) | \(overdue) |\n"
+                out += "\(c.deadline.map(Self.deadline) ?? "-") | \(chance(c)) | \(c.waitingOn.isEmpty ? "-" : c.waitingOn.joined(separator: ", ")) | \(overdue) |\n"
             }
         }
         let busy = r.owners.filter { $0.waitingCases > 0 || $0.queueMean > 0 }
@@ -75,6 +83,9 @@ struct StatusFormatter {
         }
         return out
     }
+
+    /// The one-page dashboard (`StatusDashboard`).
+    func html() -> String { StatusDashboard.render(result, title: title, file: file, log: log) }
 
     func json() -> String {
         let r = result

@@ -101,6 +101,8 @@ public enum Status {
         public var runs: Int
         public var seed: UInt64
         public var warnings: [String]
+        /// The workflow's calendar, for showing the dates on it.
+        public var calendar: BusinessCalendar = .standard
     }
 
     public enum Failure: Error, CustomStringConvertible {
@@ -361,7 +363,8 @@ public enum Status {
             var probability: Double?
             var slip: Double?
             if let d = model.deadline {
-                let due = d.isBusiness ? table.advance(o.started, byBusinessSeconds: d.seconds) : o.started + d.seconds
+                // As simulate counts it: the end of the deadline day, the first event's day being day 1.
+                let due = Schedule.deadlineInstant(d, kickoff: o.started, calendar: model.calendar) ?? o.started
                 deadline = due
                 let met = finishes.filter { $0 <= due }.count
                 probability = runs > 0 ? Double(met) / Double(runs) : nil
@@ -388,7 +391,8 @@ public enum Status {
                 id: log.cases[o.index].id, started: o.started, nodes: o.nodes, overdue: overdue,
                 waitingOn: waitingOn.sorted().map { model.owners[$0].id.name },
                 remainingP50: max(0, p50 - asOf), remainingP85: max(0, p85 - asOf),
-                completionP50: p50, completionP85: p85, deadline: deadline,
+                completionP50: onWorkingDay(p50, calendar: model.calendar),
+                completionP85: onWorkingDay(p85, calendar: model.calendar), deadline: deadline,
                 deadlineProbability: probability, expectedSlip: slip, unfinishedRuns: unfinished))
         }
         out.sort { a, b in
@@ -416,7 +420,19 @@ public enum Status {
         }
         return Result(asOf: asOf, cases: out, owners: owners,
                       summary: summary(cases: out, owners: owners, hasDeadline: model.deadline != nil),
-                      calibrationCases: calibrationCases, runs: runs, seed: seed, warnings: warnings)
+                      calibrationCases: calibrationCases, runs: runs, seed: seed, warnings: warnings,
+                      calendar: model.calendar)
+    }
+
+    /// `t`, or when it falls on a non-working day of a calendar that has working days, the
+    /// start of the next working day (its working hours' start when it keeps hours): work
+    /// simulated to end on a weekend is handed over when the week starts.
+    static func onWorkingDay(_ t: Double, calendar: BusinessCalendar) -> Double {
+        guard t.isFinite, calendar.hasWorkdays else { return t }
+        let day = Int((t / secondsPerDay).rounded(.down))
+        guard !calendar.isBusinessDay(day) else { return t }
+        let next = calendar.nextBusinessDay(onOrAfter: day)
+        return Double(next) * secondsPerDay + Double(calendar.hours?.start ?? 0) * 60
     }
 
     /// The sentence a lead can paste into a status update.
