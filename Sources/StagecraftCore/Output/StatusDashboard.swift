@@ -122,8 +122,9 @@ enum StatusDashboard {
         if let last = r.cases.map(\.completionP85).max() {
             out.append(ReportFact("All done (P85)", last.isFinite ? SimulationFormatter.date(last) : "never"))
         }
-        out.append(ReportFact("Calibrated on", "\(r.calibrationCases) finished",
-                              sample: ReportText.sampleNote(r.calibrationCases, noun: "finished case")))
+        out.append(ReportFact("Calibrated on", "\(r.calibrationCases) \(r.calibrationCases == 1 ? "case" : "cases")",
+                              detail: "finished by then",
+                              sample: ReportText.sampleNote(r.calibrationCases) == nil ? nil : "a small sample"))
         return out
     }
 
