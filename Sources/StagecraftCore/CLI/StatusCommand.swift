@@ -77,7 +77,10 @@ enum StatusCommand {
                                                        output: &output) else { return }
         guard !model.nodes.isEmpty else { throw InputError("\(file): the workflow has no stages or gates to forecast") }
         let sets = try ParamOverrides.parse(args.values("set"), model: model)
-        let log = try HistoryCLIOptions.readLog(logPath, options: historyOptions, environment: environment)
+        // Keep only the case attributes status reads: a deadline and the workflow's params.
+        var readOptions = historyOptions
+        readOptions.caseAttributes = Status.caseAttributeNames(model)
+        let log = try HistoryCLIOptions.readLog(logPath, options: readOptions, environment: environment)
         let values = model.paramValues(overrides: sets)
         if backtest {
             let result: StatusBacktest.Result
@@ -85,6 +88,7 @@ enum StatusCommand {
                 result = try StatusBacktest.run(model: model, log: log, values: values, pinned: Set(sets.keys),
                                                 cut: cut, runs: runs, seed: seed)
             } catch {
+                if case .located = error { throw InputError(error.description) }
                 throw InputError("\(logPath): \(error.description)")
             }
             output.stdout += StatusFormatter.backtest(result, file: file, log: logPath, format: format)
@@ -95,6 +99,7 @@ enum StatusCommand {
             result = try Status.run(model: model, log: log, values: values, pinned: Set(sets.keys),
                                     options: Status.Options(asOf: asOf, runs: runs, seed: seed))
         } catch {
+            if case .located = error { throw InputError(error.description) }
             throw InputError("\(logPath): \(error.description)")
         }
         let formatter = StatusFormatter(result: result, file: file, log: logPath,

@@ -158,7 +158,7 @@ struct SimulationEngine {
         var waiting: [(g: Int, elapsed: Double, since: Double)] = []
         for c in 0..<min(cases, states.count) {
             let base = c * n
-            drawSkips(case: c)
+            if let own = states[c].variants { drawSkips(case: c, variants: own) } else { drawSkips(case: c) }
             for (v, s) in states[c].nodes.prefix(n).enumerated() {
                 switch s {
                 case .done(let t):
@@ -302,6 +302,31 @@ struct SimulationEngine {
             var k = 0
             while k < plan.variantCumulative.count - 1 && u >= plan.variantCumulative[k] { k += 1 }
             for j in plan.variantSkipStart[k]..<plan.variantSkipStart[k + 1] { skip[base + plan.variantSkips[j]] = true }
+        }
+        if plan.hasChance {
+            for v in 0..<n where plan.chance[v] < 1 {
+                if rng.nextUniform() >= plan.chance[v] { skip[base + v] = true }
+            }
+        }
+    }
+
+    /// Which nodes case `c` skips when its own params narrow the plan's variants to
+    /// `variants`: one drawn by probability (no draw when there is one), then the `chance`
+    /// draws as in `drawSkips(case:)`.
+    private mutating func drawSkips(case c: Int, variants: [CaseVariant]) {
+        let base = c * n
+        for v in 0..<n { skip[base + v] = false }
+        var k = 0
+        if variants.count > 1 {
+            let total = variants.reduce(0.0) { $0 + max(0, $1.probability) }
+            var u = rng.nextUniform() * total
+            while k < variants.count - 1 && u >= max(0, variants[k].probability) {
+                u -= max(0, variants[k].probability)
+                k += 1
+            }
+        }
+        if k < variants.count {
+            for i in variants[k].skipped where i >= 0 && i < n { skip[base + i] = true }
         }
         if plan.hasChance {
             for v in 0..<n where plan.chance[v] < 1 {

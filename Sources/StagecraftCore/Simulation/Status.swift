@@ -16,10 +16,14 @@ public struct InFlightState: Hashable, Sendable {
     public var started: Double
     /// Per model node, in declaration order.
     public var nodes: [Node]
+    /// The param combinations this case may still be in, when its own params (case
+    /// attributes) narrow the plan's `variants`; nil: the plan's.
+    public var variants: [CaseVariant]?
 
-    public init(started: Double, nodes: [Node]) {
+    public init(started: Double, nodes: [Node], variants: [CaseVariant]? = nil) {
         self.started = started
         self.nodes = nodes
+        self.variants = variants
     }
 }
 
@@ -108,10 +112,13 @@ public enum Status {
     public enum Failure: Error, CustomStringConvertible {
         case empty(String)
         case simulation(SimulationError)
+        /// A bad value in the log (a case attribute), with its location.
+        case located(HistoryError)
 
         public var description: String {
             switch self {
             case .empty(let s): return s
+            case .located(let e): return e.description
             case .simulation(let e): return "cannot simulate: \(e.description)"
             }
         }
@@ -127,6 +134,78 @@ public enum Status {
         var finished: Bool
         /// Every event of the case is at or before the instant.
         var complete: Bool
+        /// Its own deadline (a `deadline` case attribute); nil: the workflow's, from `started`.
+        var deadline: Double? = nil
+    }
+
+    /// The case attributes status reads from a log: `deadline` and the workflow's params,
+    /// lowercased as `HistoryOptions.caseAttributes` matches them.
+    public static func caseAttributeNames(_ model: WorkflowModel) -> Set<String> {
+        Set(["deadline"] + model.params.map { $0.name.name.lowercased() })
+    }
+
+    /// A `deadline` case attribute: a date (`YYYY-MM-DD`, the end of that day, UTC) or an
+    /// ISO 8601 instant; nil when it is neither.
+    static func parseDeadline(_ text: String) -> Double? {
+        if let d = CivilDate.parse(text) { return Double(d.dayNumber + 1) * secondsPerDay }
+        var parser = TimestampParser(timeZone: nil)
+        return parser.parse(text)
+    }
+
+    /// Applies each case's attributes to how it is forecast: a `deadline` replaces the
+    /// workflow's; params fix that case's `when` choices (the other params still vary as
+    /// the plan says). Bad values are errors located at the row that gave them.
+    static func applyCaseAttributes(_ cases: inout [Observed], model: WorkflowModel, log: EventLog,
+                                    values: [String: Value], pinned: Set<String>,
+                                    calibration: HistoryCalibration?) throws(Failure) {
+        var paramByName: [String: Int] = [:]
+        for (i, p) in model.params.enumerated() where paramByName[p.name.name.lowercased()] == nil {
+            paramByName[p.name.name.lowercased()] = i
+        }
+        var cache: [[String: Value]: [CaseVariant]] = [:]
+        for k in cases.indices {
+            let c = log.cases[cases[k].index]
+            guard !c.attributes.isEmpty else { continue }
+            func fail(_ a: CaseAttribute, _ message: String) -> Failure {
+                .located(HistoryError(file: log.source, line: a.line, column: a.column, message: "case '\(c.id)': " + message))
+            }
+            if let a = c.attributes["deadline"] {
+                guard let t = parseDeadline(a.value) else {
+                    throw fail(a, "deadline '\(a.value)' is not a date (YYYY-MM-DD) or an ISO 8601 instant")
+                }
+                cases[k].deadline = t
+            }
+            var own: [String: Value] = [:]
+            for (name, a) in c.attributes.sorted(by: { $0.key < $1.key }) {
+                guard let i = paramByName[name] else { continue }
+                let decl = model.params[i]
+                guard let type = decl.type else { throw fail(a, "param '\(decl.name.name)' has no valid type, so it cannot take '\(a.value)'") }
+                guard let v = Value.parse(a.value, as: type) else {
+                    let expected: String
+                    switch type {
+                    case .bool: expected = "true or false"
+                    case .number: expected = "a number such as 3 or 2.5"
+                    case .string: expected = "a string"
+                    }
+                    throw fail(a, "param '\(decl.name.name)' is a \(type.rawValue), so it takes \(expected), not '\(a.value)'")
+                }
+                own[decl.name.name] = v
+            }
+            guard !own.isEmpty else { continue }
+            if let v = cache[own] {
+                cases[k].state.variants = v
+                continue
+            }
+            let merged = values.merging(own) { $1 }
+            var variants = PlanBuilder.caseVariants(model: model, values: merged, pinned: pinned.union(own.keys),
+                                                    calibration: calibration).0
+            if variants.isEmpty {
+                let skipped = model.skipped(values: merged)
+                variants = [CaseVariant(probability: 1, skipped: skipped.indices.filter { skipped[$0] })]
+            }
+            cache[own] = variants
+            cases[k].state.variants = variants
+        }
     }
 
     /// The case's node states at `asOf`, from its events up to then; nil when it has none.
@@ -296,7 +375,9 @@ public enum Status {
         calibrationLog.cases = seen.finished.map { log.cases[$0] }
         let calibration = HistoryCalibration(log: calibrationLog, model: model)
         let built = PlanBuilder.build(model: model, values: values, calibration: calibration, pinned: pinned)
-        return try forecast(model: model, plan: built.plan, inFlight: seen.inFlight, log: log, asOf: asOf,
+        var inFlight = seen.inFlight
+        try applyCaseAttributes(&inFlight, model: model, log: log, values: values, pinned: pinned, calibration: calibration)
+        return try forecast(model: model, plan: built.plan, inFlight: inFlight, log: log, asOf: asOf,
                             calibrationCases: seen.finished.count, warnings: built.warnings, options: options)
     }
 
@@ -362,9 +443,9 @@ public enum Status {
             var deadline: Double?
             var probability: Double?
             var slip: Double?
-            if let d = model.deadline {
-                // As simulate counts it: the end of the deadline day, the first event's day being day 1.
-                let due = Schedule.deadlineInstant(d, kickoff: o.started, calendar: model.calendar) ?? o.started
+            // The case's own deadline, else as simulate counts the workflow's: the end of the
+            // deadline day, the first event's day being day 1.
+            if let due = o.deadline ?? model.deadline.map({ Schedule.deadlineInstant($0, kickoff: o.started, calendar: model.calendar) ?? o.started }) {
                 deadline = due
                 let met = finishes.filter { $0 <= due }.count
                 probability = runs > 0 ? Double(met) / Double(runs) : nil
@@ -419,7 +500,7 @@ public enum Status {
                 : a.queueMean != b.queueMean ? a.queueMean > b.queueMean : a.id < b.id
         }
         return Result(asOf: asOf, cases: out, owners: owners,
-                      summary: summary(cases: out, owners: owners, hasDeadline: model.deadline != nil),
+                      summary: summary(cases: out, owners: owners, hasDeadline: model.deadline != nil || out.contains { $0.deadline != nil }),
                       calibrationCases: calibrationCases, runs: runs, seed: seed, warnings: warnings,
                       calendar: model.calendar)
     }
@@ -510,7 +591,10 @@ public enum StatusBacktest {
         calibrationLog.cases = seen.finished.map { log.cases[$0] }
         let calibration = HistoryCalibration(log: calibrationLog, model: model)
         let built = PlanBuilder.build(model: model, values: values, calibration: calibration, pinned: pinned)
-        let status = try Status.forecast(model: model, plan: built.plan, inFlight: seen.inFlight, log: log, asOf: at,
+        var inFlight = seen.inFlight
+        try Status.applyCaseAttributes(&inFlight, model: model, log: log, values: values, pinned: pinned,
+                                       calibration: calibration)
+        let status = try Status.forecast(model: model, plan: built.plan, inFlight: inFlight, log: log, asOf: at,
                                          calibrationCases: seen.finished.count, warnings: built.warnings,
                                          options: Status.Options(asOf: at, runs: runs, seed: seed))
         let meanLead = SimulationStatistics.mean(calibration.leadTimes)
