@@ -2,7 +2,7 @@
 /// will finish.
 enum StatusCommand {
     static let help = """
-    Usage: stagecraft status FILE --history LOG [--as-of INSTANT] [--runs N] [--seed S]
+    Usage: stagecraft status FILE --history LOG [--as-of INSTANT] [--arrival DURATION] [--runs N] [--seed S]
                              [--set NAME=VALUE]... [--format text|json|markdown|html]
                              [--backtest [--cut INSTANT]] [history options]
 
@@ -23,6 +23,10 @@ enum StatusCommand {
     Options:
       --history LOG         the event log (CSV, XES or JSON Lines, optionally .gz)
       --as-of INSTANT       look from this instant (YYYY-MM-DD or ISO 8601)
+      --arrival DURATION    new launches arrive every DURATION after --as-of (30m, 4h,
+                            2d, 1w or 3bd) and compete for the same owners, so the cases
+                            in flight are forecast with the work still to come; the
+                            new launches themselves are not listed
       --runs N              simulated runs, 1 to 100000 (default 100)
       --seed S              random seed (default 1)
       --set NAME=VALUE      give a param a value (repeatable); it then does not vary
@@ -40,7 +44,7 @@ enum StatusCommand {
     static func run(_ arguments: [String], environment: CommandEnvironment, output: inout CommandOutput) throws {
         let args = try ParsedArguments.parse(
             arguments, flags: HistoryCLIOptions.flags + ["backtest"],
-            options: ["history", "format", "as-of", "cut", "runs", "seed", "set"] + HistoryCLIOptions.valueOptions)
+            options: ["history", "format", "as-of", "cut", "runs", "seed", "set", "arrival"] + HistoryCLIOptions.valueOptions)
         let format = args.value("format") ?? "text"
         guard ["text", "json", "markdown", "html"].contains(format) else {
             throw UsageError("unknown format '\(format)'", help: "use text, json, markdown or html")
@@ -66,6 +70,15 @@ enum StatusCommand {
         if cut != nil && !backtest { throw UsageError("--cut goes with --backtest") }
         if backtest && format == "html" { throw UsageError("--backtest prints text, json or markdown, not html") }
         if backtest && asOf != nil { throw UsageError("give --cut with --backtest, not --as-of") }
+        var arrival: Duration?
+        if let a = args.value("arrival") {
+            guard let d = SimulateCommand.parseDuration(a), d.seconds > 0 else {
+                throw UsageError("--arrival takes a duration above zero such as 30m, 4h, 2d, 1w or 3bd, not '\(a)'",
+                                 help: "--arrival 2d: a new launch every two days")
+            }
+            if backtest { throw UsageError("--arrival goes without --backtest") }
+            arrival = d
+        }
         let runs = try args.int("runs", default: 100, range: 1...100_000)
         var seed: UInt64 = 1
         if let s = args.value("seed") {
@@ -97,7 +110,7 @@ enum StatusCommand {
         let result: Status.Result
         do {
             result = try Status.run(model: model, log: log, values: values, pinned: Set(sets.keys),
-                                    options: Status.Options(asOf: asOf, runs: runs, seed: seed))
+                                    options: Status.Options(asOf: asOf, runs: runs, seed: seed, arrival: arrival))
         } catch {
             if case .located = error { throw InputError(error.description) }
             throw InputError("\(logPath): \(error.description)")

@@ -34,10 +34,16 @@ struct StatusFormatter {
         }
     }
 
+    /// `; a new launch every 2d (12 simulated)` with `--arrival`, else nothing.
+    var arrivalNote: String {
+        guard let a = result.arrival else { return "" }
+        return "; a new launch every \(a) (\(result.newLaunches) simulated)"
+    }
+
     func text() -> String {
         let r = result
         var out = r.summary + "\n\n"
-        out += "Status of \(file) on \(log) as of \(Self.instant(r.asOf)): \(r.cases.count) in flight, forecast calibrated on \(r.calibrationCases) finished cases; \(r.runs) runs, seed \(r.seed).\n\n"
+        out += "Status of \(file) on \(log) as of \(Self.instant(r.asOf)): \(r.cases.count) in flight, forecast calibrated on \(r.calibrationCases) finished cases; \(r.runs) runs, seed \(r.seed)\(arrivalNote).\n\n"
         if !r.cases.isEmpty {
             out += "Cases by risk\n"
             out += F.table(["case", "started", "P50", "P85", "deadline", "on time", "waiting on", "overdue"], r.cases.map { c in
@@ -62,7 +68,7 @@ struct StatusFormatter {
     func markdown() -> String {
         let r = result
         var out = "# Status of `\(file)`\n\n" + r.summary + "\n\n"
-        out += "As of \(Self.instant(r.asOf)), from `\(log)`: \(r.cases.count) in flight; forecast calibrated on \(r.calibrationCases) finished cases, \(r.runs) runs, seed \(r.seed).\n\n"
+        out += "As of \(Self.instant(r.asOf)), from `\(log)`: \(r.cases.count) in flight; forecast calibrated on \(r.calibrationCases) finished cases, \(r.runs) runs, seed \(r.seed)\(arrivalNote).\n\n"
         if !r.cases.isEmpty {
             out += "| case | started | P50 | P85 | deadline | on time | waiting on | overdue |\n"
             out += "| --- | --- | --- | --- | --- | ---: | --- | --- |\n"
@@ -112,6 +118,8 @@ struct StatusFormatter {
             ("format_version", .int(1)), ("file", .string(file)), ("history", .string(log)),
             ("as_of", time(r.asOf)), ("runs", .int(r.runs)), ("seed", .string(String(r.seed))),
             ("calibration_cases", .int(r.calibrationCases)),
+            ("arrival", r.arrival.map { .string($0.description) } ?? .null),
+            ("new_launches", .int(r.newLaunches)),
             ("cases", .array(cases)),
             ("owners", .array(r.owners.map { .object([("id", .string($0.id)), ("waiting_cases", .int($0.waitingCases)),
                                                      ("queue_mean_s", .number($0.queueMean))]) })),

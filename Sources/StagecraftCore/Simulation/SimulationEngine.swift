@@ -148,9 +148,15 @@ struct SimulationEngine {
     /// conditional draws, not fresh ones. Running nodes take their owners' units first (in
     /// case order), then the ready nodes ask for theirs. Nodes not yet ready draw their
     /// skips as in any run.
-    mutating func run(seed: UInt64, index: Int, asOf: Double, states: [InFlightState]) {
+    ///
+    /// `newArrivals` (non-decreasing, at or after `asOf`) start new cases after those of
+    /// `states`, as cases `states.count…`; they share the owners like any case.
+    mutating func run(seed: UInt64, index: Int, asOf: Double, states: [InFlightState], newArrivals: [Double] = []) {
         rng = SeededGenerator(seed: seed, stream: UInt64(truncatingIfNeeded: index))
-        reset(arrivals: states.map(\.started), arriving: false)
+        reset(arrivals: states.map(\.started) + newArrivals, arriving: false)
+        for c in states.count..<max(states.count, min(cases, states.count + newArrivals.count)) {
+            pushEvent(time: caseArrival[c], payload: ~c)
+        }
         stopWhenCaseZeroEnds = false
         batchNode.removeAll(keepingCapacity: true)
         batchCause.removeAll(keepingCapacity: true)

@@ -36,11 +36,15 @@ public enum Status {
         public var asOf: Double?
         public var runs: Int = 100
         public var seed: UInt64 = 1
+        /// New launches arriving every this long from `asOf` (business time for `bd`), sharing
+        /// the owners with the cases in flight; nil: none.
+        public var arrival: Duration?
 
-        public init(asOf: Double? = nil, runs: Int = 100, seed: UInt64 = 1) {
+        public init(asOf: Double? = nil, runs: Int = 100, seed: UInt64 = 1, arrival: Duration? = nil) {
             self.asOf = asOf
             self.runs = runs
             self.seed = seed
+            self.arrival = arrival
         }
     }
 
@@ -107,6 +111,10 @@ public enum Status {
         public var warnings: [String]
         /// The workflow's calendar, for showing the dates on it.
         public var calendar: BusinessCalendar = .standard
+        /// `--arrival`: a new launch every this long from `asOf`, sharing the owners.
+        public var arrival: Duration? = nil
+        /// New launches simulated for `arrival`.
+        public var newLaunches = 0
     }
 
     public enum Failure: Error, CustomStringConvertible {
@@ -403,25 +411,35 @@ public enum Status {
             var queueCount: [Int]
         }
         let runs = options.runs, seed = options.seed
-        let parts: [Part] = cases == 0 ? [] : Simulator.forEachBlock(
-            blocks: runs, threads: Simulator.threadCount(SimulationOptions())
-        ) {
-            SimulationEngine(plan: compiled, cases: cases, tableStart: kickoff)
-        } work: { engine, r in
-            var part = Part(queueSum: [Double](repeating: 0, count: ownerCount),
-                            queueCount: [Int](repeating: 0, count: ownerCount))
-            engine.run(seed: seed, index: r, asOf: asOf, states: states)
-            for c in 0..<cases {
-                part.finish.append(engine.caseStatus[c] == SimulationEngine.finished ? engine.caseFinish[c] : .infinity)
-            }
-            for e in 0..<engine.execNode.count {
-                let q = engine.execStart[e] - max(engine.execReady[e], asOf)
-                for k in engine.execOwnStart[e]..<engine.execOwnStart[e + 1] {
-                    part.queueSum[engine.execOwn[k]] += max(0, q)
-                    part.queueCount[engine.execOwn[k]] += 1
+        /// Every run of the forecast; `newArrivals` start new launches that share the owners.
+        func simulate(newArrivals: [Double]) -> [Part] {
+            guard cases > 0 else { return [] }
+            return Simulator.forEachBlock(blocks: runs, threads: Simulator.threadCount(SimulationOptions())) {
+                SimulationEngine(plan: compiled, cases: cases + newArrivals.count, tableStart: kickoff)
+            } work: { engine, r in
+                var part = Part(queueSum: [Double](repeating: 0, count: ownerCount),
+                                queueCount: [Int](repeating: 0, count: ownerCount))
+                engine.run(seed: seed, index: r, asOf: asOf, states: states, newArrivals: newArrivals)
+                for c in 0..<cases {
+                    part.finish.append(engine.caseStatus[c] == SimulationEngine.finished ? engine.caseFinish[c] : .infinity)
                 }
+                for e in 0..<engine.execNode.count {
+                    let q = engine.execStart[e] - max(engine.execReady[e], asOf)
+                    for k in engine.execOwnStart[e]..<engine.execOwnStart[e + 1] {
+                        part.queueSum[engine.execOwn[k]] += max(0, q)
+                        part.queueCount[engine.execOwn[k]] += 1
+                    }
+                }
+                return part
             }
-            return part
+        }
+        var parts = simulate(newArrivals: [])
+        var newLaunches = 0
+        if let every = options.arrival, every.seconds > 0, cases > 0 {
+            let arrivals = newArrivalInstants(every: every, asOf: asOf, calendar: compiled.calendar,
+                                              until: arrivalHorizon(parts.flatMap(\.finish), asOf: asOf))
+            newLaunches = arrivals.count
+            parts = simulate(newArrivals: arrivals)
         }
         var table = BusinessDayTable(calendar: compiled.calendar, from: kickoff)
         var out: [CaseStatus] = []
@@ -502,7 +520,33 @@ public enum Status {
         return Result(asOf: asOf, cases: out, owners: owners,
                       summary: summary(cases: out, owners: owners, hasDeadline: model.deadline != nil || out.contains { $0.deadline != nil }),
                       calibrationCases: calibrationCases, runs: runs, seed: seed, warnings: warnings,
-                      calendar: model.calendar)
+                      calendar: model.calendar, arrival: options.arrival, newLaunches: newLaunches)
+    }
+
+    /// Most new launches `--arrival` adds to a forecast.
+    static let maxNewLaunches = 1_000
+
+    /// Until when new launches matter to the cases in flight: twice as far past `asOf` as
+    /// the latest finish forecast without them (a launch arriving later finds them done);
+    /// a year when no run finished.
+    static func arrivalHorizon(_ finishes: [Double], asOf: Double) -> Double {
+        let last = finishes.filter(\.isFinite).max() ?? (asOf + 365 * secondsPerDay)
+        return asOf + 2 * max(0, last - asOf)
+    }
+
+    /// New launches every `every` after `asOf` (business time for `bd`) up to `until`, at
+    /// most `maxNewLaunches`.
+    static func newArrivalInstants(every: Duration, asOf: Double, calendar: BusinessCalendar, until: Double) -> [Double] {
+        guard every.seconds > 0 else { return [] }
+        var out: [Double] = []
+        var table = BusinessDayTable(calendar: calendar, from: asOf)
+        var t = asOf
+        while out.count < maxNewLaunches {
+            t = every.isBusiness ? table.advance(t, byBusinessSeconds: every.seconds) : t + every.seconds
+            guard t <= until else { break }
+            out.append(t)
+        }
+        return out
     }
 
     /// `t`, or when it falls on a non-working day of a calendar that has working days, the
