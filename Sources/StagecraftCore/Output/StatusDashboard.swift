@@ -78,7 +78,8 @@ enum StatusDashboard {
         } else {
             h += portfolioTable(r)
             h += HTMLReport.figure(gantt(r), heading: "What remains",
-                                   caption: "Per case, from its first event: the part under way by the as-of line, then the "
+                                   caption: (r.cases.count > chartedCases ? "The \(chartedCases) cases most at risk. " : "")
+                                       + "Per case, from its first event: the part under way by the as-of line, then the "
                                        + "forecast to P50 (solid) and on to P85 (pale), with the P50 and P85 markers and its "
                                        + "deadline. Completion dates on a non-working day move to the next working day.")
         }
@@ -137,12 +138,17 @@ enum StatusDashboard {
             let risk = StatusRisk(c)
             h += "<tr class=\"risk-\(risk.rawValue)\"><td class=\"case-id\">\(e(c.id))</td>"
             h += "<td><span class=\"risk risk-\(risk.rawValue)\">\(e(risk.label))</span></td>"
-            h += "<td>\(e(day(c.started)))</td><td>\(e(day(c.completionP50)))</td><td>\(e(day(c.completionP85)))</td>"
-            h += "<td>\(e(c.deadline.map { day($0 - 1) } ?? "—"))</td>"
+            h += "<td class=\"date\">\(e(day(c.started)))</td><td class=\"date\">\(e(day(c.completionP50)))</td>"
+            h += "<td class=\"date\">\(e(day(c.completionP85)))</td><td class=\"date\">\(e(c.deadline.map { day($0 - 1) } ?? "—"))</td>"
             h += "<td class=\"num\">\(e(c.deadlineProbability.map(F.percent) ?? "—"))</td>"
             h += "<td class=\"num\">\(e(c.expectedSlip.map { $0 > 0 ? ReportText.duration($0) : "—" } ?? "—"))</td>"
-            h += "<td>\(e(c.waitingOn.isEmpty ? "—" : c.waitingOn.joined(separator: ", ")))</td>"
-            h += "<td>\(e(c.overdue.isEmpty ? "—" : c.overdue.map { "\($0.node) +\(ReportText.duration($0.overBySeconds))" }.joined(separator: ", ")))</td></tr>\n"
+            h += "<td class=\"wrap\">\(e(c.waitingOn.isEmpty ? "—" : c.waitingOn.joined(separator: ", ")))</td>"
+            // No break inside "+2.0 d".
+            var overdue = c.overdue.prefix(3).map { o in
+                "\(o.node) +" + ReportText.duration(o.overBySeconds).replacingOccurrences(of: " ", with: "\u{00A0}")
+            }.joined(separator: ", ")
+            if c.overdue.count > 3 { overdue += " and \(c.overdue.count - 3) more" }
+            h += "<td class=\"wrap\">\(e(c.overdue.isEmpty ? "—" : overdue))</td></tr>\n"
         }
         h += "</tbody>\n</table>\n"
         if r.cases.count > tabledCases {
@@ -293,9 +299,11 @@ enum StatusDashboard {
         svg.rect(x: lx, y: ly, width: 22, height: 12, [("fill", .text(Palette.bar)), ("fill-opacity", 0.35)])
         svg.text("P50 to P85", x: lx + 28, y: ly + 10)
         lx += 100
-        svg.line(x1: lx, y1: ly + 6, x2: lx + 22, y2: ly + 6, [("stroke", .text(Palette.deadline)), ("stroke-width", 1.5),
-                                                              ("stroke-dasharray", "3 2")])
-        svg.text("Deadline", x: lx + 28, y: ly + 10)
+        if cases.contains(where: { $0.deadline != nil }) {
+            svg.line(x1: lx, y1: ly + 6, x2: lx + 22, y2: ly + 6, [("stroke", .text(Palette.deadline)), ("stroke-width", 1.5),
+                                                                  ("stroke-dasharray", "3 2")])
+            svg.text("Deadline", x: lx + 28, y: ly + 10)
+        }
         svg.close("g")
         return svg.finish()
     }
@@ -355,6 +363,8 @@ enum StatusDashboard {
     table.portfolio tr.risk-at-risk td:first-child { box-shadow: inset 4px 0 0 #e08a1e; }
     table.portfolio tr.risk-on-track td:first-child { box-shadow: inset 4px 0 0 #2f8f5b; }
     td.case-id { font-weight: 600; white-space: nowrap; }
+    td.date { white-space: nowrap; }
+    td.wrap { overflow-wrap: anywhere; }
     .case { break-inside: avoid; margin: 14px 0; }
     .case-line { margin: 0 0 4px; font-size: 13px; color: #4b5563; }
     ul.nodes { margin: 0; padding-left: 20px; font-size: 13px; }

@@ -65,8 +65,8 @@ import Testing
         let rows = svgElements(html, "tr").compactMap { $0["class"] }.filter { $0.hasPrefix("risk-") }
         #expect(rows == ["risk-late", "risk-at-risk", "risk-on-track", "risk-none"])
         // The deadline shown is the deadline's day: the 11th at midnight is the end of the 10th.
-        #expect(html.contains("<td>Sat Jan 10</td>"))
-        #expect(html.contains("<td>b +2.0 d</td>"))
+        #expect(html.contains("<td class=\"date\">Sat Jan 10</td>"))
+        #expect(html.contains("<td class=\"wrap\">b +2.0\u{00A0}d</td>"))
         #expect(StatusRisk(caseStatus("x", p50: 0, p85: 0, deadline: 1, probability: 0.85)) == .atRisk)
         #expect(StatusRisk(caseStatus("x", p50: 0, p85: 0, deadline: 1, probability: 0.86)) == .onTrack)
         #expect(StatusRisk(caseStatus("x", p50: 0, p85: 0, deadline: 1, probability: 0.5)) == .late)
