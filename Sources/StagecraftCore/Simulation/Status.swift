@@ -214,6 +214,16 @@ public enum Status {
             cache[own] = variants
             cases[k].state.variants = variants
         }
+        // Nodes the case's own params skip in every combination left show as skipped.
+        for k in cases.indices {
+            guard let variants = cases[k].state.variants, let first = variants.first else { continue }
+            for v in first.skipped where v < cases[k].nodes.count && variants.allSatisfy({ $0.skipped.contains(v) }) {
+                let s = cases[k].nodes[v].state
+                if s == .ready || s == .notReady {
+                    cases[k].nodes[v] = NodeStatus(id: cases[k].nodes[v].id, state: .skipped, since: nil, owner: nil)
+                }
+            }
+        }
     }
 
     /// The case's node states at `asOf`, from its events up to then; nil when it has none.

@@ -117,6 +117,8 @@ import Testing
         let r = try Status.run(model: m, log: log, values: m.paramValues(), options: Status.Options(asOf: instant(6), runs: 20))
         let byID = Dictionary(uniqueKeysWithValues: r.cases.map { ($0.id, $0) })
         let x = try #require(byID["x"]), y = try #require(byID["y"])
+        #expect(x.nodes.map(\.state) == [.running, .skipped, .notReady])
+        #expect(y.nodes.map(\.state) == [.running, .notReady, .notReady])
         #expect(x.deadline == instant(7))
         #expect(x.remainingP85 == 2 * day)
         #expect(x.deadlineProbability == 0)
