@@ -13,7 +13,10 @@ enum StatusCommand {
     remaining time simulated from its current state (a running node continues with the
     rest of its duration given the time already spent) with every case in flight sharing
     the owners, calibrated on the cases finished by then; P50/P85 completion and the
-    chance of meeting the workflow's deadline (counted from the case's first event).
+    chance of meeting the case's deadline: its `deadline` column (a date or an instant),
+    else the workflow's deadline counted from its first event. A column named like a
+    workflow param sets that param for the case (CSV column, JSON Lines key or XES trace
+    attribute; `case:` prefix allowed).
 
     With --backtest: cut the log at --cut (default: the instant by which 70% of cases have
     started), forecast every case in flight there, and compare with when each really
