@@ -57,6 +57,17 @@ enum JSONLReader {
             return keyInfo[idx]
         }
 
+        // Per key: the case attribute name it is kept under, if asked for (see `HistoryOptions`).
+        var attributeName: [String?] = []
+        func attribute(_ k: Int32) -> String? {
+            let idx = Int(k)
+            while attributeName.count <= idx {
+                attributeName.append(b.options.caseAttribute(named: keys.strings[attributeName.count]))
+            }
+            return attributeName[idx]
+        }
+        var attributeBuf: [UInt8] = []
+        var lineAttributes: [(name: String, key: String, value: String)] = []
         var buf: [UInt8] = []
         var values: [HistoryField: (Int32, [UInt8])] = [:]  // field → (key, value bytes)
         var i = 0
@@ -76,10 +87,22 @@ enum JSONLReader {
             if k == hi { continue }
             sawAny = true
             values.removeAll(keepingCapacity: true)
+            lineAttributes.removeAll(keepingCapacity: true)
             do {
                 try parseObject(p, &k, hi) { keyBytes, kind, vlo, vhi, escaped in
                     let key = keys.intern(p + keyBytes.lowerBound, keyBytes.count)
-                    guard let inf = info(key) else { return }
+                    let inf = info(key)
+                    if !b.options.caseAttributes.isEmpty, inf == nil, let name = attribute(key), kind == 1 || kind == 2 {
+                        if escaped {
+                            try unescape(p, vlo, vhi, into: &attributeBuf)
+                        } else {
+                            attributeBuf.removeAll(keepingCapacity: true)
+                            attributeBuf.append(contentsOf: UnsafeBufferPointer(start: p + vlo, count: vhi - vlo))
+                        }
+                        lineAttributes.append((name, keys.strings[Int(key)], String(decoding: attributeBuf, as: UTF8.self)))
+                        return
+                    }
+                    guard let inf else { return }
                     if kind == 0 { return }  // null
                     guard kind == 1 || kind == 2 else { throw Failure(message: "value of '\(keys.strings[Int(key)])' is not a string") }
                     if kind == 2 && inf.field != .caseID && inf.field != .resource {
@@ -160,6 +183,11 @@ enum JSONLReader {
                 if !interval { kind = k2 }
             }
             if !interval && endT.isNaN { endT = startT; startT = .nan }
+            var attributesOK = true
+            for a in lineAttributes where attributesOK {
+                attributesOK = try b.caseAttribute(case: caseIndex, name: a.name, column: a.key, value: a.value, line: line)
+            }
+            if !attributesOK { continue }
             b.rowRanges.append(lineLo)
             b.rowRanges.append(hi)
             b.events.append(RawEvent(

@@ -152,9 +152,15 @@ struct SimulationEngine {
     /// conditional draws, not fresh ones. Running nodes take their owners' units first (in
     /// case order), then the ready nodes ask for theirs. Nodes not yet ready draw their
     /// skips as in any run.
-    mutating func run(seed: UInt64, index: Int, asOf: Double, states: [InFlightState]) {
+    ///
+    /// `newArrivals` (non-decreasing, at or after `asOf`) start new cases after those of
+    /// `states`, as cases `states.count…`; they share the owners like any case.
+    mutating func run(seed: UInt64, index: Int, asOf: Double, states: [InFlightState], newArrivals: [Double] = []) {
         rng = SeededGenerator(seed: seed, stream: UInt64(truncatingIfNeeded: index))
-        reset(arrivals: states.map(\.started), arriving: false)
+        reset(arrivals: states.map(\.started) + newArrivals, arriving: false)
+        for c in states.count..<max(states.count, min(cases, states.count + newArrivals.count)) {
+            pushEvent(time: caseArrival[c], payload: ~c)
+        }
         stopWhenCaseZeroEnds = false
         asOfInstant = asOf
         batchNode.removeAll(keepingCapacity: true)
@@ -164,7 +170,7 @@ struct SimulationEngine {
         for c in 0..<min(cases, states.count) {
             let base = c * n
             let nodes = states[c].nodes.prefix(n)
-            drawSkips(case: c, consistentWith: nodes)
+            drawSkips(case: c, variants: states[c].variants, consistentWith: nodes)
             for (v, s) in nodes.enumerated() {
                 switch s {
                 case .done(let t), .passed(let t):
@@ -354,12 +360,14 @@ struct SimulationEngine {
         if plan.chance[v] < 1 { skip[g] = rng.nextUniform() >= plan.chance[v] }
     }
 
-    /// `drawSkips` for a case in flight: redrawn (a few times) until no node the case has
+    /// `drawSkips` for a case in flight (from its own variants when its attributes narrow
+    /// them): redrawn (a few times) until no node the case has
     /// run or is running is skipped, so the variant agrees with what the log shows.
-    private mutating func drawSkips(case c: Int, consistentWith nodes: ArraySlice<InFlightState.Node>) {
+    private mutating func drawSkips(case c: Int, variants: [CaseVariant]?,
+                                    consistentWith nodes: ArraySlice<InFlightState.Node>) {
         let base = c * n
         for _ in 0..<16 {
-            drawSkips(case: c)
+            if let own = variants { drawSkips(case: c, variants: own) } else { drawSkips(case: c) }
             var agrees = true
             for (v, s) in nodes.enumerated() {
                 switch s {
@@ -388,6 +396,31 @@ struct SimulationEngine {
             var k = 0
             while k < plan.variantCumulative.count - 1 && u >= plan.variantCumulative[k] { k += 1 }
             for j in plan.variantSkipStart[k]..<plan.variantSkipStart[k + 1] { skip[base + plan.variantSkips[j]] = true }
+        }
+        if plan.hasChance {
+            for v in 0..<n where plan.chance[v] < 1 {
+                if rng.nextUniform() >= plan.chance[v] { skip[base + v] = true }
+            }
+        }
+    }
+
+    /// Which nodes case `c` skips when its own params narrow the plan's variants to
+    /// `variants`: one drawn by probability (no draw when there is one), then the `chance`
+    /// draws as in `drawSkips(case:)`.
+    private mutating func drawSkips(case c: Int, variants: [CaseVariant]) {
+        let base = c * n
+        for v in 0..<n { skip[base + v] = false }
+        var k = 0
+        if variants.count > 1 {
+            let total = variants.reduce(0.0) { $0 + max(0, $1.probability) }
+            var u = rng.nextUniform() * total
+            while k < variants.count - 1 && u >= max(0, variants[k].probability) {
+                u -= max(0, variants[k].probability)
+                k += 1
+            }
+        }
+        if k < variants.count {
+            for i in variants[k].skipped where i >= 0 && i < n { skip[base + i] = true }
         }
         if plan.hasChance {
             for v in 0..<n where plan.chance[v] < 1 {

@@ -25,10 +25,14 @@ public struct InFlightState: Hashable, Sendable {
     /// Per done gate whose outcome the log does not show yet (nothing has started since it
     /// ended): the probability that it rejected, given the time since. Empty, or 0: approved.
     public var pendingReject: [Double] = []
+    /// The param combinations this case may still be in, when its own params (case
+    /// attributes) narrow the plan's `variants`; nil: the plan's.
+    public var variants: [CaseVariant]?
 
-    public init(started: Double, nodes: [Node]) {
+    public init(started: Double, nodes: [Node], variants: [CaseVariant]? = nil) {
         self.started = started
         self.nodes = nodes
+        self.variants = variants
     }
 }
 
@@ -41,11 +45,15 @@ public enum Status {
         public var asOf: Double?
         public var runs: Int = 100
         public var seed: UInt64 = 1
+        /// New launches arriving every this long from `asOf` (business time for `bd`), sharing
+        /// the owners with the cases in flight; nil: none.
+        public var arrival: Duration?
 
-        public init(asOf: Double? = nil, runs: Int = 100, seed: UInt64 = 1) {
+        public init(asOf: Double? = nil, runs: Int = 100, seed: UInt64 = 1, arrival: Duration? = nil) {
             self.asOf = asOf
             self.runs = runs
             self.seed = seed
+            self.arrival = arrival
         }
     }
 
@@ -113,15 +121,24 @@ public enum Status {
         /// Cases whose final node is not done but which have been idle past nearly every
         /// recorded wait: counted as ended, not in flight.
         public var staleCases = 0
+        /// The workflow's calendar, for showing the dates on it.
+        public var calendar: BusinessCalendar = .standard
+        /// `--arrival`: a new launch every this long from `asOf`, sharing the owners.
+        public var arrival: Duration? = nil
+        /// New launches simulated for `arrival`.
+        public var newLaunches = 0
     }
 
     public enum Failure: Error, CustomStringConvertible {
         case empty(String)
         case simulation(SimulationError)
+        /// A bad value in the log (a case attribute), with its location.
+        case located(HistoryError)
 
         public var description: String {
             switch self {
             case .empty(let s): return s
+            case .located(let e): return e.description
             case .simulation(let e): return "cannot simulate: \(e.description)"
             }
         }
@@ -140,6 +157,88 @@ public enum Status {
         /// Done gates after whose end nothing has started: the log does not show yet
         /// whether they approved or rejected.
         var undecidedGates: [Int] = []
+        /// Its own deadline (a `deadline` case attribute); nil: the workflow's, from `started`.
+        var deadline: Double? = nil
+    }
+
+    /// The case attributes status reads from a log: `deadline` and the workflow's params,
+    /// lowercased as `HistoryOptions.caseAttributes` matches them.
+    public static func caseAttributeNames(_ model: WorkflowModel) -> Set<String> {
+        Set(["deadline"] + model.params.map { $0.name.name.lowercased() })
+    }
+
+    /// A `deadline` case attribute: a date (`YYYY-MM-DD`, the end of that day, UTC) or an
+    /// ISO 8601 instant; nil when it is neither.
+    static func parseDeadline(_ text: String) -> Double? {
+        if let d = CivilDate.parse(text) { return Double(d.dayNumber + 1) * secondsPerDay }
+        var parser = TimestampParser(timeZone: nil)
+        return parser.parse(text)
+    }
+
+    /// Applies each case's attributes to how it is forecast: a `deadline` replaces the
+    /// workflow's; params fix that case's `when` choices (the other params still vary as
+    /// the plan says). Bad values are errors located at the row that gave them.
+    static func applyCaseAttributes(_ cases: inout [Observed], model: WorkflowModel, log: EventLog,
+                                    values: [String: Value], pinned: Set<String>,
+                                    calibration: HistoryCalibration?) throws(Failure) {
+        var paramByName: [String: Int] = [:]
+        for (i, p) in model.params.enumerated() where paramByName[p.name.name.lowercased()] == nil {
+            paramByName[p.name.name.lowercased()] = i
+        }
+        var cache: [[String: Value]: [CaseVariant]] = [:]
+        for k in cases.indices {
+            let c = log.cases[cases[k].index]
+            guard !c.attributes.isEmpty else { continue }
+            func fail(_ a: CaseAttribute, _ message: String) -> Failure {
+                .located(HistoryError(file: log.source, line: a.line, column: a.column, message: "case '\(c.id)': " + message))
+            }
+            if let a = c.attributes["deadline"] {
+                guard let t = parseDeadline(a.value) else {
+                    throw fail(a, "deadline '\(a.value)' is not a date (YYYY-MM-DD) or an ISO 8601 instant")
+                }
+                cases[k].deadline = t
+            }
+            var own: [String: Value] = [:]
+            for (name, a) in c.attributes.sorted(by: { $0.key < $1.key }) {
+                guard let i = paramByName[name] else { continue }
+                let decl = model.params[i]
+                guard let type = decl.type else { throw fail(a, "param '\(decl.name.name)' has no valid type, so it cannot take '\(a.value)'") }
+                guard let v = Value.parse(a.value, as: type) else {
+                    let expected: String
+                    switch type {
+                    case .bool: expected = "true or false"
+                    case .number: expected = "a number such as 3 or 2.5"
+                    case .string: expected = "a string"
+                    }
+                    throw fail(a, "param '\(decl.name.name)' is a \(type.rawValue), so it takes \(expected), not '\(a.value)'")
+                }
+                own[decl.name.name] = v
+            }
+            guard !own.isEmpty else { continue }
+            if let v = cache[own] {
+                cases[k].state.variants = v
+                continue
+            }
+            let merged = values.merging(own) { $1 }
+            var variants = PlanBuilder.caseVariants(model: model, values: merged, pinned: pinned.union(own.keys),
+                                                    calibration: calibration).0
+            if variants.isEmpty {
+                let skipped = model.skipped(values: merged)
+                variants = [CaseVariant(probability: 1, skipped: skipped.indices.filter { skipped[$0] })]
+            }
+            cache[own] = variants
+            cases[k].state.variants = variants
+        }
+        // Nodes the case's own params skip in every combination left show as skipped.
+        for k in cases.indices {
+            guard let variants = cases[k].state.variants, let first = variants.first else { continue }
+            for v in first.skipped where v < cases[k].nodes.count && variants.allSatisfy({ $0.skipped.contains(v) }) {
+                let s = cases[k].nodes[v].state
+                if s == .ready || s == .notReady {
+                    cases[k].nodes[v] = NodeStatus(id: cases[k].nodes[v].id, state: .skipped, since: nil, owner: nil)
+                }
+            }
+        }
     }
 
     /// The case's node states at `asOf`, from its events up to then; nil when it has none.
@@ -365,11 +464,13 @@ public enum Status {
         let calibration = stale.isEmpty ? first
             : calibrate(model: model, log: log, finished: seen.finished, inFlight: seen.inFlight, asOf: asOf)
         let built = PlanBuilder.build(model: model, values: values, calibration: calibration, pinned: pinned)
-        var result = try forecast(model: model, plan: built.plan, inFlight: seen.inFlight, log: log, asOf: asOf,
+        var inFlight = seen.inFlight
+        try applyCaseAttributes(&inFlight, model: model, log: log, values: values, pinned: pinned, calibration: calibration)
+        var result = try forecast(model: model, plan: built.plan, inFlight: inFlight, log: log, asOf: asOf,
                                   calibrationCases: seen.finished.count, warnings: built.warnings, options: options)
         result.staleCases = stale.count
         if !stale.isEmpty {
-            result.warnings.append("\(stale.count) \(stale.count == 1 ? "case has" : "cases have") waited longer than \(Int(staleSurvival * 100))% of recorded waits at every ready node with nothing running: counted as ended, not in flight")
+            result.warnings.append("\(stale.count) \(stale.count == 1 ? "case has" : "cases have") waited longer than \(100 - Int(staleSurvival * 100))% of recorded waits at every ready node with nothing running: counted as ended, not in flight")
         }
         return result
     }
@@ -398,25 +499,35 @@ public enum Status {
             var queueCount: [Int]
         }
         let runs = options.runs, seed = options.seed
-        let parts: [Part] = cases == 0 ? [] : Simulator.forEachBlock(
-            blocks: runs, threads: Simulator.threadCount(SimulationOptions())
-        ) {
-            SimulationEngine(plan: compiled, cases: cases, tableStart: kickoff)
-        } work: { engine, r in
-            var part = Part(queueSum: [Double](repeating: 0, count: ownerCount),
-                            queueCount: [Int](repeating: 0, count: ownerCount))
-            engine.run(seed: seed, index: r, asOf: asOf, states: states)
-            for c in 0..<cases {
-                part.finish.append(engine.caseStatus[c] == SimulationEngine.finished ? engine.caseFinish[c] : .infinity)
-            }
-            for e in 0..<engine.execNode.count {
-                let q = engine.execStart[e] - max(engine.execReady[e], asOf)
-                for k in engine.execOwnStart[e]..<engine.execOwnStart[e + 1] {
-                    part.queueSum[engine.execOwn[k]] += max(0, q)
-                    part.queueCount[engine.execOwn[k]] += 1
+        /// Every run of the forecast; `newArrivals` start new launches that share the owners.
+        func simulate(newArrivals: [Double]) -> [Part] {
+            guard cases > 0 else { return [] }
+            return Simulator.forEachBlock(blocks: runs, threads: Simulator.threadCount(SimulationOptions())) {
+                SimulationEngine(plan: compiled, cases: cases + newArrivals.count, tableStart: kickoff)
+            } work: { engine, r in
+                var part = Part(queueSum: [Double](repeating: 0, count: ownerCount),
+                                queueCount: [Int](repeating: 0, count: ownerCount))
+                engine.run(seed: seed, index: r, asOf: asOf, states: states, newArrivals: newArrivals)
+                for c in 0..<cases {
+                    part.finish.append(engine.caseStatus[c] == SimulationEngine.finished ? engine.caseFinish[c] : .infinity)
                 }
+                for e in 0..<engine.execNode.count {
+                    let q = engine.execStart[e] - max(engine.execReady[e], asOf)
+                    for k in engine.execOwnStart[e]..<engine.execOwnStart[e + 1] {
+                        part.queueSum[engine.execOwn[k]] += max(0, q)
+                        part.queueCount[engine.execOwn[k]] += 1
+                    }
+                }
+                return part
             }
-            return part
+        }
+        var parts = simulate(newArrivals: [])
+        var newLaunches = 0
+        if let every = options.arrival, every.seconds > 0, cases > 0 {
+            let arrivals = newArrivalInstants(every: every, asOf: asOf, calendar: compiled.calendar,
+                                              until: arrivalHorizon(parts.flatMap(\.finish), asOf: asOf))
+            newLaunches = arrivals.count
+            parts = simulate(newArrivals: arrivals)
         }
         var table = BusinessDayTable(calendar: compiled.calendar, from: kickoff)
         var out: [CaseStatus] = []
@@ -438,8 +549,9 @@ public enum Status {
             var deadline: Double?
             var probability: Double?
             var slip: Double?
-            if let d = model.deadline {
-                let due = d.isBusiness ? table.advance(o.started, byBusinessSeconds: d.seconds) : o.started + d.seconds
+            // The case's own deadline, else as simulate counts the workflow's: the end of the
+            // deadline day, the first event's day being day 1.
+            if let due = o.deadline ?? model.deadline.map({ Schedule.deadlineInstant($0, kickoff: o.started, calendar: model.calendar) ?? o.started }) {
                 deadline = due
                 let met = finishes.filter { $0 <= due }.count
                 probability = runs > 0 ? Double(met) / Double(runs) : nil
@@ -466,7 +578,8 @@ public enum Status {
                 id: log.cases[o.index].id, started: o.started, nodes: o.nodes, overdue: overdue,
                 waitingOn: waitingOn.sorted().map { model.owners[$0].id.name },
                 remainingP50: max(0, p50 - asOf), remainingP85: max(0, p85 - asOf),
-                completionP50: p50, completionP85: p85, deadline: deadline,
+                completionP50: onWorkingDay(p50, calendar: model.calendar),
+                completionP85: onWorkingDay(p85, calendar: model.calendar), deadline: deadline,
                 deadlineProbability: probability, expectedSlip: slip, unfinishedRuns: unfinished))
         }
         out.sort { a, b in
@@ -493,8 +606,46 @@ public enum Status {
                 : a.queueMean != b.queueMean ? a.queueMean > b.queueMean : a.id < b.id
         }
         return Result(asOf: asOf, cases: out, owners: owners,
-                      summary: summary(cases: out, owners: owners, hasDeadline: model.deadline != nil),
-                      calibrationCases: calibrationCases, runs: runs, seed: seed, warnings: warnings)
+                      summary: summary(cases: out, owners: owners, hasDeadline: model.deadline != nil || out.contains { $0.deadline != nil }),
+                      calibrationCases: calibrationCases, runs: runs, seed: seed, warnings: warnings,
+                      calendar: model.calendar, arrival: options.arrival, newLaunches: newLaunches)
+    }
+
+    /// Most new launches `--arrival` adds to a forecast.
+    static let maxNewLaunches = 1_000
+
+    /// Until when new launches matter to the cases in flight: twice as far past `asOf` as
+    /// the latest finish forecast without them (a launch arriving later finds them done);
+    /// a year when no run finished.
+    static func arrivalHorizon(_ finishes: [Double], asOf: Double) -> Double {
+        let last = finishes.filter(\.isFinite).max() ?? (asOf + 365 * secondsPerDay)
+        return asOf + 2 * max(0, last - asOf)
+    }
+
+    /// New launches every `every` after `asOf` (business time for `bd`) up to `until`, at
+    /// most `maxNewLaunches`.
+    static func newArrivalInstants(every: Duration, asOf: Double, calendar: BusinessCalendar, until: Double) -> [Double] {
+        guard every.seconds > 0 else { return [] }
+        var out: [Double] = []
+        var table = BusinessDayTable(calendar: calendar, from: asOf)
+        var t = asOf
+        while out.count < maxNewLaunches {
+            t = every.isBusiness ? table.advance(t, byBusinessSeconds: every.seconds) : t + every.seconds
+            guard t <= until else { break }
+            out.append(t)
+        }
+        return out
+    }
+
+    /// `t`, or when it falls on a non-working day of a calendar that has working days, the
+    /// start of the next working day (its working hours' start when it keeps hours): work
+    /// simulated to end on a weekend is handed over when the week starts.
+    static func onWorkingDay(_ t: Double, calendar: BusinessCalendar) -> Double {
+        guard t.isFinite, calendar.hasWorkdays else { return t }
+        let day = Int((t / secondsPerDay).rounded(.down))
+        guard !calendar.isBusinessDay(day) else { return t }
+        let next = calendar.nextBusinessDay(onOrAfter: day)
+        return Double(next) * secondsPerDay + Double(calendar.hours?.start ?? 0) * 60
     }
 
     /// Weighs what the log has not shown yet against the time that has passed: a ready
@@ -629,7 +780,10 @@ public enum StatusBacktest {
         let calibration = Status.calibrate(model: model, log: log, finished: seen.finished, inFlight: seen.inFlight,
                                            asOf: at)
         let built = PlanBuilder.build(model: model, values: values, calibration: calibration, pinned: pinned)
-        let status = try Status.forecast(model: model, plan: built.plan, inFlight: seen.inFlight, log: log, asOf: at,
+        var inFlight = seen.inFlight
+        try Status.applyCaseAttributes(&inFlight, model: model, log: log, values: values, pinned: pinned,
+                                       calibration: calibration)
+        let status = try Status.forecast(model: model, plan: built.plan, inFlight: inFlight, log: log, asOf: at,
                                          calibrationCases: seen.finished.count, warnings: built.warnings,
                                          options: Status.Options(asOf: at, runs: runs, seed: seed))
         let meanLead = SimulationStatistics.mean(calibration.leadTimes)
