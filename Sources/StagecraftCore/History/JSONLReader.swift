@@ -59,6 +59,7 @@ enum JSONLReader {
 
         var buf: [UInt8] = []
         var values: [HistoryField: (Int32, [UInt8])] = [:]  // field → (key, value bytes)
+        var valueStarts: [HistoryField: Int] = [:]  // field → offset of its value in the input
         var i = 0
         var line = 0
         var sawAny = false
@@ -76,6 +77,7 @@ enum JSONLReader {
             if k == hi { continue }
             sawAny = true
             values.removeAll(keepingCapacity: true)
+            valueStarts.removeAll(keepingCapacity: true)
             do {
                 try parseObject(p, &k, hi) { keyBytes, kind, vlo, vhi, escaped in
                     let key = keys.intern(p + keyBytes.lowerBound, keyBytes.count)
@@ -100,6 +102,7 @@ enum JSONLReader {
                         buf.append(contentsOf: UnsafeBufferPointer(start: p + vlo, count: vhi - vlo))
                     }
                     values[inf.field] = (key, buf)
+                    valueStarts[inf.field] = vlo
                 }
                 while k < hi && isWS(p[k]) { k += 1 }
                 if k != hi { throw Failure(message: "unexpected text after the object", at: k) }
@@ -130,8 +133,9 @@ enum JSONLReader {
                 if f == .start { startT = t } else { endT = t }
             }
             if let f = badField {
-                let text = String(decoding: (values[f]?.1 ?? []).prefix(60), as: UTF8.self)
-                try b.bad(HistoryError(file: b.file, line: line, column: col(f), message: TimestampParser.malformed(text)))
+                let text = String(decoding: (values[f]?.1 ?? []).prefix(200), as: UTF8.self)
+                let at = valueStarts[f].map { column(p, lineStart: lineLo, offset: $0) }
+                try b.bad(HistoryError(file: b.file, line: line, column: col(f), message: b.times.malformed(text, column: at)))
                 continue
             }
             if startT.isNaN && endT.isNaN {
