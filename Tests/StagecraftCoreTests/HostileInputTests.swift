@@ -126,6 +126,13 @@ import Testing
         let simulate = runCLI(["simulate", dir + "/w.flow", "--history", dir + "/l.csv", "--runs", "10"])
         #expect(simulate.exitCode == 1)
         #expect(simulate.stderr == expected)
+        // backtest and status calibrated on nothing and printed a perfect score / a forecast.
+        for command in ["backtest", "status"] {
+            let out = runCLI([command, dir + "/w.flow", "--history", dir + "/l.csv", "--runs", "10"])
+            #expect(out.exitCode == 1, "\(command)")
+            #expect(out.stdout == "", "\(command)")
+            #expect(out.stderr == expected, "\(command)")
+        }
         // One matching event is enough to go on.
         try Files.write(Array((log + "c3,review,2024-01-04T10:00:00\n").utf8), to: dir + "/l.csv")
         #expect(runCLI(["replay", dir + "/w.flow", "--history", dir + "/l.csv"]).exitCode == 0)
