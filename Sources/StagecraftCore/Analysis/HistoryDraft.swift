@@ -80,48 +80,13 @@ public enum HistoryDraft {
     /// line per merge, for the draft's header.
     static func mergingSpellings(_ log: EventLog) -> (EventLog, [String]) {
         func oneLine(_ s: String) -> String { s.replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "\r", with: " ") }
-        var groupOf: [String: Int] = [:]
-        var groups: [[Int]] = []
-        for (a, name) in log.activities.enumerated() {
-            let key = ActivityMatcher.normalize(name)
-            if let g = groupOf[key] {
-                groups[g].append(a)
-            } else {
-                groupOf[key] = groups.count
-                groups.append([a])
-            }
-        }
-        guard groups.count < log.activities.count else { return (log, []) }
+        let (merged, groups) = log.mergingActivities(by: ActivityMatcher.normalize)
         let count = { (a: Int) in a < log.activityEventCounts.count ? log.activityEventCounts[a] : 0 }
-        var merged = log
-        var newIndex = [Int](repeating: 0, count: log.activities.count)
-        merged.activities = []
-        merged.activityEventCounts = []
-        var notes: [String] = []
-        for (g, members) in groups.enumerated() {
-            let ranked = members.sorted { count($0) != count($1) ? count($0) > count($1) : log.activities[$0] < log.activities[$1] }
-            merged.activities.append(log.activities[ranked[0]])
-            merged.activityEventCounts.append(members.reduce(0) { $0 + count($1) })
-            for a in members { newIndex[a] = g }
-            if members.count > 1 {
-                let shown = ranked.prefix(6).map {
-                    "'\(oneLine(log.activities[$0]))' (\(count($0)) event\(count($0) == 1 ? "" : "s"))"
-                }
-                notes.append("'\(oneLine(log.activities[ranked[0]]))' is one activity spelled \(members.count) ways (names compare "
-                    + "ignoring case, spaces, _ and -): " + shown.joined(separator: ", ")
-                    + (ranked.count > 6 ? ", and \(ranked.count - 6) more." : "."))
-            }
-        }
-        for c in merged.cases.indices {
-            for k in merged.cases[c].occurrences.indices {
-                merged.cases[c].occurrences[k].activity = newIndex[merged.cases[c].occurrences[k].activity]
-            }
-            for k in merged.cases[c].readyHints.indices {
-                merged.cases[c].readyHints[k].activity = newIndex[merged.cases[c].readyHints[k].activity]
-            }
-            for k in merged.cases[c].unfinished.indices {
-                merged.cases[c].unfinished[k].activity = newIndex[merged.cases[c].unfinished[k].activity]
-            }
+        let notes = groups.map { ranked in
+            let shown = ranked.prefix(6).map { "'\(oneLine(log.activities[$0]))' (\(count($0)) event\(count($0) == 1 ? "" : "s"))" }
+            return "'\(oneLine(log.activities[ranked[0]]))' is one activity spelled \(ranked.count) ways (names compare "
+                + "ignoring case, spaces, _ and -): " + shown.joined(separator: ", ")
+                + (ranked.count > 6 ? ", and \(ranked.count - 6) more." : ".")
         }
         return (merged, notes)
     }
