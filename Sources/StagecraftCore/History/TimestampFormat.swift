@@ -262,6 +262,9 @@ public struct TimestampFormat: Sendable, Hashable {
         "%Y%m%d%H%M%S", "%Y%m%dT%H%M%S", "%Y%m%d", "%s",
     ]
 
+    /// `candidates`, compiled once.
+    static let compiledCandidates = candidates.compactMap { try? TimestampFormat($0) }
+
     /// The candidate layouts that read `text` whole (at most two: a day/month order is ambiguous
     /// when both read it).
     static func suggestions(for text: String) -> [String] {
@@ -272,12 +275,11 @@ public struct TimestampFormat: Sendable, Hashable {
         var found: [String] = []
         bytes.withUnsafeBufferPointer { b in
             guard let base = b.baseAddress else { return }
-            for c in candidates {
-                guard let format = try? TimestampFormat(c) else { continue }
+            for format in compiledCandidates {
                 if case .success(let f) = format.match(base, 0, b.count), f.day <= Int64(CivilDate.daysIn(
                     month: Int(f.month), year: Int(f.year)))
                 {
-                    found.append(c)
+                    found.append(format.pattern)
                     if found.count == 2 { return }
                 }
             }

@@ -107,6 +107,30 @@ import Testing
         #expect(log.detection.timestampFormats.map(\.format) == ["%d/%m/%Y %H:%M"])
     }
 
+    /// Hostile layouts and values: every pattern either compiles or is refused, and every value
+    /// either reads or says where it stops fitting, within the value.
+    @Test func randomPatternsAndValuesNeverCrash() {
+        var rng = SeededGenerator(seed: 16)
+        let alphabet = Array("%YymdeHIMSjpbBafzZsTFRD%% :/.-,T+Z0123456789AMPamDecxé\u{0}\u{FFFD}")
+        let tokens = ["%Y", "%y", "%m", "%d", "%e", "%H", "%I", "%M", "%S", "%j", "%p", "%b", "%a", "%f", "%z", "%Z",
+                      "%s", "%T", "%F", "%R", "%D", "%%", " ", ":", "/", "-", ".", "%Q", "%", "é"]
+        var compiled = 0
+        for _ in 0..<3000 {
+            let pattern = (0..<Int.random(in: 0...8, using: &rng)).map { _ in tokens.randomElement(using: &rng)! }.joined()
+            let value = String((0..<Int.random(in: 0...24, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! })
+            guard let format = try? TimestampFormat(pattern) else { continue }
+            compiled += 1
+            var p = TimestampParser(timeZone: TimeZone(identifier: "Europe/Amsterdam"), format: format)
+            if p.parse(value) == nil {
+                let m = p.mismatch
+                #expect(m != nil && m!.offset >= 0 && m!.offset <= value.utf8.count, "\(pattern) \(value)")
+                _ = p.malformed(value, column: 3)
+            }
+            _ = TimestampParser.malformed(value)
+        }
+        #expect(compiled > 50)
+    }
+
     @Test func everyLogReadingCommandTakesTheOption() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("stagecraft-tsf-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
