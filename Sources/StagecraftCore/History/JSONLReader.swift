@@ -59,10 +59,11 @@ enum JSONLReader {
 
         var buf: [UInt8] = []
         var values: [HistoryField: (Int32, [UInt8])] = [:]  // field → (key, value bytes)
-        var valueStarts: [HistoryField: Int] = [:]  // field → offset of its value in the input
         var i = 0
         var line = 0
         var sawAny = false
+        // Field → offset of its value in the input (set with `values`, so never stale when read).
+        var valueStarts: [HistoryField: Int] = [:]
         while i < n {
             line += 1
             let lineLo = i
@@ -77,7 +78,6 @@ enum JSONLReader {
             if k == hi { continue }
             sawAny = true
             values.removeAll(keepingCapacity: true)
-            valueStarts.removeAll(keepingCapacity: true)
             do {
                 try parseObject(p, &k, hi) { keyBytes, kind, vlo, vhi, escaped in
                     let key = keys.intern(p + keyBytes.lowerBound, keyBytes.count)
