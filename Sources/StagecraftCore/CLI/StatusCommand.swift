@@ -75,12 +75,12 @@ enum StatusCommand {
         guard !model.nodes.isEmpty else { throw InputError("\(file): the workflow has no stages or gates to forecast") }
         let sets = try ParamOverrides.parse(args.values("set"), model: model)
         let log = try HistoryCLIOptions.readLog(logPath, options: historyOptions, environment: environment)
+        let values = model.paramValues(overrides: sets)
         if let message = HistoryCoverage.nothingMatches(model: model, log: log, logName: logPath, fileName: file) {
             output.stderr += "stagecraft: error: \(message)\n"
             output.exitCode = 1
             return
         }
-        let values = model.paramValues(overrides: sets)
         if backtest {
             let result: StatusBacktest.Result
             do {
