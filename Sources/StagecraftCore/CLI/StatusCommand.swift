@@ -98,6 +98,11 @@ enum StatusCommand {
         readOptions.caseAttributes = Status.caseAttributeNames(model)
         let log = try HistoryCLIOptions.readLog(logPath, options: readOptions, environment: environment)
         let values = model.paramValues(overrides: sets)
+        if let message = HistoryCoverage.nothingMatches(model: model, log: log, logName: logPath, fileName: file) {
+            output.stderr += "stagecraft: error: \(message)\n"
+            output.exitCode = 1
+            return
+        }
         if backtest {
             let result: StatusBacktest.Result
             do {

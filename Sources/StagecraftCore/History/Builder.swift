@@ -87,7 +87,7 @@ struct LogBuilder {
             }
             tz = zone
         }
-        times = TimestampParser(timeZone: tz)
+        times = TimestampParser(timeZone: tz, format: options.timestampFormat)
     }
 
     var timeZoneName: String { options.timeZone ?? "UTC" }

@@ -241,9 +241,11 @@ enum CSVReader {
             }
             if badTime >= 0 {
                 let (bq, bl) = scratch.bytes(p, fields[badTime])
-                let text = String(decoding: UnsafeBufferPointer(start: bq, count: min(bl, 60)), as: UTF8.self)
+                let text = String(decoding: UnsafeBufferPointer(start: bq, count: min(bl, 200)), as: UTF8.self)
+                let at = fields[badTime].lo
                 try b.bad(HistoryError(
-                    file: b.file, line: line, column: header[badTime], message: TimestampParser.malformed(text)))
+                    file: b.file, line: line, column: header[badTime],
+                    message: b.times.malformed(text, column: TimestampParser.column(p, offset: at))))
                 continue
             }
             if startT.isNaN && endT.isNaN {

@@ -73,6 +73,8 @@ enum JSONLReader {
         var i = 0
         var line = 0
         var sawAny = false
+        // Field → offset of its value in the input (set with `values`, so never stale when read).
+        var valueStarts: [HistoryField: Int] = [:]
         while i < n {
             line += 1
             let lineLo = i
@@ -123,6 +125,7 @@ enum JSONLReader {
                         buf.append(contentsOf: UnsafeBufferPointer(start: p + vlo, count: vhi - vlo))
                     }
                     values[inf.field] = (key, buf)
+                    valueStarts[inf.field] = vlo
                 }
                 while k < hi && isWS(p[k]) { k += 1 }
                 if k != hi { throw Failure(message: "unexpected text after the object", at: k) }
@@ -153,8 +156,9 @@ enum JSONLReader {
                 if f == .start { startT = t } else { endT = t }
             }
             if let f = badField {
-                let text = String(decoding: (values[f]?.1 ?? []).prefix(60), as: UTF8.self)
-                try b.bad(HistoryError(file: b.file, line: line, column: col(f), message: TimestampParser.malformed(text)))
+                let text = String(decoding: (values[f]?.1 ?? []).prefix(200), as: UTF8.self)
+                let at = valueStarts[f].map { column(p, lineStart: lineLo, offset: $0) }
+                try b.bad(HistoryError(file: b.file, line: line, column: col(f), message: b.times.malformed(text, column: at)))
                 continue
             }
             if startT.isNaN && endT.isNaN {

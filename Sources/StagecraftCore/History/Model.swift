@@ -46,6 +46,8 @@ public struct HistoryOptions: Sendable, Hashable {
     public var delimiter: UInt8?
     /// IANA time zone identifier for timestamps written without an offset; nil means UTC.
     public var timeZone: String?
+    /// The layout of every timestamp (`--timestamp-format`); nil auto-detects.
+    public var timestampFormat: TimestampFormat?
     /// Count and skip malformed rows instead of throwing on the first one.
     public var skipBadRows: Bool
     /// Drop exact duplicate rows (all mapped fields equal) instead of keeping them.
@@ -78,8 +80,10 @@ public struct HistoryOptions: Sendable, Hashable {
     /// Creates options; every parameter defaults to detection.
     public init(
         format: HistoryFormat? = nil, columns: [HistoryField: String] = [:], delimiter: UInt8? = nil,
-        timeZone: String? = nil, skipBadRows: Bool = false, dedupe: Bool = false
+        timeZone: String? = nil, skipBadRows: Bool = false, dedupe: Bool = false,
+        timestampFormat: TimestampFormat? = nil
     ) {
+        self.timestampFormat = timestampFormat
         self.format = format
         self.columns = columns
         self.delimiter = delimiter

@@ -183,9 +183,10 @@ enum XESReader {
                     time = b.times.parse(p, t.lo, t.hi)
                 }
                 if time == nil {
-                    let text = String(decoding: UnsafeBufferPointer(start: p + t.lo, count: min(t.hi - t.lo, 60)), as: UTF8.self)
+                    let text = String(decoding: UnsafeBufferPointer(start: p + t.lo, count: min(t.hi - t.lo, 200)), as: UTF8.self)
                     try b.bad(HistoryError(
-                        file: b.file, line: line, column: "time:timestamp", message: TimestampParser.malformed(text)))
+                        file: b.file, line: line, column: "time:timestamp",
+                        message: b.times.malformed(text, column: TimestampParser.column(p, offset: t.lo))))
                     return
                 }
             } else if let g = gTime {
