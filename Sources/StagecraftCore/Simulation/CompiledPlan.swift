@@ -42,8 +42,13 @@ struct CompiledPlan: Sendable {
     /// Hand-off wait of each node (a fixed zero for nodes without `wait`).
     let wait: CompiledDurations
     let hasWait: [Bool]
+    /// Per node: the hand-off delay of work sent back to it (`SimNode.reworkWait`).
+    let reworkWait: CompiledDurations
+    let hasReworkWait: [Bool]
     /// Probability that each node runs in a case (1: always).
     let chance: [Double]
+    /// Per node: the chance it runs again in a rework pass (`SimNode.repeatChance`).
+    let repeatChance: [Double]
     /// Whether any node has a chance below 1 (the engine then draws per case).
     let hasChance: Bool
     /// Working hours of each node's first owner, or nil: its work runs around the clock.
@@ -266,7 +271,24 @@ struct CompiledPlan: Sendable {
         processing = durations
         wait = waits
         hasWait = hasW
+        var again = CompiledDurations()
+        var hasAgain: [Bool] = []
+        for node in plan.nodes {
+            if let w = node.reworkWait {
+                try again.append(w, node: node.id, what: "wait")
+                hasAgain.append(true)
+            } else {
+                try again.append(.fixed(Duration(amount: 0, unit: .hours)), node: node.id, what: "wait")
+                hasAgain.append(false)
+            }
+        }
+        reworkWait = again
+        hasReworkWait = hasAgain
         chance = chances
+        repeatChance = plan.nodes.indices.map { v in
+            let r = plan.nodes[v].repeatChance ?? chances[v]
+            return r.isFinite ? Swift.min(1, Swift.max(0, r)) : chances[v]
+        }
         hasChance = chances.contains { $0 < 1 }
         hours = nodeHours
 
