@@ -65,8 +65,17 @@ func fuzzFlow(_ bytes: [UInt8]) {
 }
 
 func fuzzHistory(_ bytes: [UInt8], name: String, format: HistoryFormat?) {
+    // An input whose first line is `#fmt:LAYOUT` is read with --timestamp-format LAYOUT.
+    var bytes = bytes
+    var layout: TimestampFormat?
+    if bytes.starts(with: Array("#fmt:".utf8)) {
+        let end = bytes.firstIndex(of: UInt8(ascii: "\n")) ?? bytes.endIndex
+        layout = try? TimestampFormat(String(decoding: bytes[5..<end], as: UTF8.self))
+        bytes = Array(bytes[min(end + 1, bytes.count)...])
+    }
     for skip in [false, true] {
-        let options = HistoryOptions(format: format, skipBadRows: skip)
+        var options = HistoryOptions(format: format, skipBadRows: skip)
+        options.timestampFormat = layout
         guard let log = try? HistoryReader.read(bytes: bytes, name: name, options: options) else { continue }
         _ = HistoryDraft.draft(log: log, name: name)
     }
