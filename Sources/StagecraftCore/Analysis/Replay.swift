@@ -364,25 +364,6 @@ struct Buckets {
     func deallocate() { storage.deallocate() }
 }
 
-/// The two halves of a replay run, joined.
-final class ReplayJoin: @unchecked Sendable {
-    private let lock = NSLock()
-    private(set) var resources: [ResourceReplay] = []
-    private(set) var result: ReplayResult?
-
-    func setResources(_ r: [ResourceReplay]) {
-        lock.lock()
-        resources = r
-        lock.unlock()
-    }
-
-    func setResult(_ r: ReplayResult) {
-        lock.lock()
-        result = r
-        lock.unlock()
-    }
-}
-
 /// The inputs of one replay run, resolved once.
 struct ReplayEngine: Sendable {
     let model: WorkflowModel
@@ -417,18 +398,18 @@ struct ReplayEngine: Sendable {
 
     /// Runs the replay: resource loads on one core, everything else on another.
     func run() -> ReplayResult {
-        let box = ReplayJoin()
-        let engine = self
-        DispatchQueue.concurrentPerform(iterations: 2) { job in
-            if job == 0 {
-                box.setResources(engine.resourceLoads())
-            } else {
-                box.setResult(engine.scan())
-            }
+        enum Half: Sendable {
+            case resources([ResourceReplay])
+            case result(ReplayResult)
         }
-        // Both jobs have run when concurrentPerform returns.
-        var result = box.result ?? engine.scan()
-        let resources = box.resources
+        let engine = self
+        let halves = concurrentMap(2) { job in
+            job == 0 ? Half.resources(engine.resourceLoads()) : Half.result(engine.scan())
+        }
+        // concurrentMap keeps index order: the loads first, then the scan.
+        guard case .resources(let resources) = halves[0], case .result(var result) = halves[1] else {
+            return scan()
+        }
         result.resources = resources
         for k in result.owners.indices {
             let w = result.owners[k].owner

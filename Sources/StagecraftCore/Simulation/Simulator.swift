@@ -354,44 +354,13 @@ public enum Simulator {
         blocks: Int, threads: Int, makeEngine: @escaping @Sendable () -> SimulationEngine,
         work: @escaping @Sendable (inout SimulationEngine, Int) -> T
     ) -> [T] {
-        let workers = min(threads, blocks)
-        if workers <= 1 {
+        let workers = max(1, min(threads, blocks))
+        // Worker w computes blocks w, w + workers, …; interleaving them restores block order.
+        let perWorker = concurrentMap(workers) { w in
             var engine = makeEngine()
-            var out: [T] = []
-            out.reserveCapacity(blocks)
-            for b in 0..<blocks { out.append(work(&engine, b)) }
-            return out
+            return stride(from: w, to: blocks, by: workers).map { work(&engine, $0) }
         }
-        let slots = BlockSlots<T>(count: blocks)
-        DispatchQueue.concurrentPerform(iterations: workers) { w in
-            var engine = makeEngine()
-            var b = w
-            while b < blocks {
-                slots.set(b, work(&engine, b))
-                b += workers
-            }
-        }
-        return slots.collect()
-    }
-}
-
-/// Results of blocks computed on several threads, stored under a lock.
-private final class BlockSlots<T: Sendable>: @unchecked Sendable {
-    private var items: [T?]
-    private let lock = NSLock()
-
-    init(count: Int) { items = [T?](repeating: nil, count: count) }
-
-    func set(_ i: Int, _ value: T) {
-        lock.lock()
-        items[i] = value
-        lock.unlock()
-    }
-
-    func collect() -> [T] {
-        lock.lock()
-        defer { lock.unlock() }
-        return items.compactMap { $0 }
+        return (0..<blocks).map { perWorker[$0 % workers][$0 / workers] }
     }
 }
 
