@@ -237,7 +237,7 @@ public enum Backtest {
 }
 
 /// Every case of a portfolio simulated `runs` times at fixed arrival instants, keeping each
-/// case's finish per run and per-node totals: what a backtest (and a status forecast) reads.
+/// case's finish per run and per-node totals: what a backtest and simulate's in-sample check read.
 struct CaseSimulation {
     /// `finish[run · cases + case]`: when the case finished, or +∞ when it was abandoned.
     var finish: [Double]
@@ -257,34 +257,11 @@ struct CaseSimulation {
         let (compiled, kickoff) = try Simulator.prepare(plan, options: options)
         let cases = arrivals.count
         let n = compiled.nodeCount
-        struct Part: Sendable {
-            var finish: [Double] = []
-            var observed: [Double] = []
-            var executions: [Int]
-            var waitSum: [Double]
-            var processingSum: [Double]
-        }
-        let parts: [Part] = Simulator.forEachBlock(blocks: runs, threads: Simulator.threadCount(options)) {
-            SimulationEngine(plan: compiled, cases: cases, tableStart: kickoff)
-        } work: { engine, r in
-            var part = Part(executions: [Int](repeating: 0, count: n), waitSum: [Double](repeating: 0, count: n),
-                            processingSum: [Double](repeating: 0, count: n))
-            engine.run(seed: seed, index: r, arrivals: arrivals)
-            for c in 0..<cases {
-                part.finish.append(engine.caseStatus[c] == SimulationEngine.finished ? engine.caseFinish[c] : .infinity)
-            }
-            part.observed = Array(arrivals.prefix(cases))
-            for e in 0..<engine.execNode.count where engine.execCompleted[e] {
-                let c = engine.execNode[e] / max(n, 1)
-                let end = engine.execFinish[e]
-                if end <= horizon, end > part.observed[c] { part.observed[c] = end }
-                let v = engine.execNode[e] % max(n, 1)
-                part.executions[v] += 1
-                part.waitSum[v] += engine.execRequest[e] - engine.execReady[e]
-                part.processingSum[v] += engine.execFinish[e] - engine.execStart[e]
-            }
-            return part
-        }
+        // One run to a block, so the per-node sums add up run by run.
+        let parts = Simulator.portfolioRuns(
+            compiled, kickoff: kickoff, cases: cases, options: options, blockRuns: 1,
+            arrivals: { _ in arrivals }, newBlock: { CaseRuns(nodes: n) },
+            record: { part, engine in part.record(&engine, arrivals: arrivals, horizon: horizon) })
         finish = []
         finish.reserveCapacity(runs * cases)
         lastObserved = []
@@ -300,6 +277,38 @@ struct CaseSimulation {
                 waitSum[v] += p.waitSum[v]
                 processingSum[v] += p.processingSum[v]
             }
+        }
+    }
+}
+
+/// What `CaseSimulation` keeps of one run.
+private struct CaseRuns: Sendable {
+    var finish: [Double] = []
+    var observed: [Double] = []
+    var executions: [Int]
+    var waitSum: [Double]
+    var processingSum: [Double]
+
+    init(nodes n: Int) {
+        executions = [Int](repeating: 0, count: n)
+        waitSum = [Double](repeating: 0, count: n)
+        processingSum = [Double](repeating: 0, count: n)
+    }
+
+    mutating func record(_ engine: inout SimulationEngine, arrivals: [Double], horizon: Double) {
+        let cases = arrivals.count, n = executions.count
+        for c in 0..<cases {
+            finish.append(engine.caseStatus[c] == SimulationEngine.finished ? engine.caseFinish[c] : .infinity)
+        }
+        observed = arrivals
+        for e in 0..<engine.execNode.count where engine.execCompleted[e] {
+            let c = engine.execNode[e] / max(n, 1)
+            let end = engine.execFinish[e]
+            if end <= horizon, end > observed[c] { observed[c] = end }
+            let v = engine.execNode[e] % max(n, 1)
+            executions[v] += 1
+            waitSum[v] += engine.execRequest[e] - engine.execReady[e]
+            processingSum[v] += engine.execFinish[e] - engine.execStart[e]
         }
     }
 }

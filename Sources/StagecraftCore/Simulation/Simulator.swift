@@ -131,24 +131,14 @@ public enum Simulator {
         let owners = compiled.ownerCount
         let arrivals0 = caseArrivals(compiled, kickoff: kickoff, portfolio: portfolio, seed: options.seed, run: 0)
         let runs = options.runs
-        let blockRuns = max(1, plainBlockRuns / cases)
-        let blocks = (runs + blockRuns - 1) / blockRuns
         let seed = options.seed
-
-        let parts: [PortfolioBlock] = forEachBlock(blocks: blocks, threads: threadCount(options)) {
-            SimulationEngine(plan: compiled, cases: cases, tableStart: kickoff)
-        } work: { engine, b in
-            var block = PortfolioBlock(cases: cases, owners: owners)
-            let lo = b * blockRuns
-            let hi = min(runs, lo + blockRuns)
-            for r in lo..<hi {
-                let arrivals = r == 0 ? arrivals0
-                    : caseArrivals(compiled, kickoff: kickoff, portfolio: portfolio, seed: seed, run: r)
-                engine.run(seed: seed, index: r, arrivals: arrivals)
-                block.record(&engine, kickoff: kickoff)
-            }
-            return block
-        }
+        let parts = portfolioRuns(
+            compiled, kickoff: kickoff, cases: cases, options: options, blockRuns: max(1, plainBlockRuns / cases),
+            arrivals: { r in
+                r == 0 ? arrivals0 : caseArrivals(compiled, kickoff: kickoff, portfolio: portfolio, seed: seed, run: r)
+            },
+            newBlock: { PortfolioBlock(cases: cases, owners: owners) },
+            record: { block, engine in block.record(&engine, kickoff: kickoff) })
 
         var finished = 0, unfinished = 0
         var caseSum = [Double](repeating: 0, count: cases)
@@ -346,6 +336,30 @@ public enum Simulator {
                 itemsMean: runs > 0 ? Double(delays[o].count) / Double(runs) : 0))
         }
         return out
+    }
+
+    /// Runs `options.runs` runs of `cases` cases sharing owners, `blockRuns` runs to a block:
+    /// run `r` arrives as `arrivals(r)` says and is recorded into its block's value, started
+    /// with `newBlock()`. The blocks come back in run order. `simulatePortfolio` and
+    /// `CaseSimulation` both run through here.
+    static func portfolioRuns<Block: Sendable>(
+        _ compiled: CompiledPlan, kickoff: Double, cases: Int, options: SimulationOptions, blockRuns: Int,
+        arrivals: @escaping @Sendable (Int) -> [Double], newBlock: @escaping @Sendable () -> Block,
+        record: @escaping @Sendable (inout Block, inout SimulationEngine) -> Void
+    ) -> [Block] {
+        let runs = options.runs, seed = options.seed
+        let blocks = (runs + blockRuns - 1) / blockRuns
+        return forEachBlock(blocks: blocks, threads: threadCount(options)) {
+            SimulationEngine(plan: compiled, cases: cases, tableStart: kickoff)
+        } work: { engine, b in
+            var block = newBlock()
+            let lo = b * blockRuns
+            for r in lo..<min(runs, lo + blockRuns) {
+                engine.run(seed: seed, index: r, arrivals: arrivals(r))
+                record(&block, &engine)
+            }
+            return block
+        }
     }
 
     /// Runs `work` for blocks 0..<blocks, on up to `threads` threads with one engine per
