@@ -13,9 +13,10 @@ public enum Backtest {
         /// Cases starting before this instant calibrate; the rest are forecast.
         public var cutoff: Double?
         public var runs: Int = 100
-        public var seed: UInt64 = 1
+        public var seed: UInt64 = SimulationOptions.defaultSeed
 
-        public init(split: Double = 0.7, cutoff: Double? = nil, runs: Int = 100, seed: UInt64 = 1) {
+        public init(split: Double = 0.7, cutoff: Double? = nil, runs: Int = 100,
+                    seed: UInt64 = SimulationOptions.defaultSeed) {
             self.split = split
             self.cutoff = cutoff
             self.runs = runs
@@ -189,7 +190,7 @@ public enum Backtest {
     /// them, cut off at the log's end: the mean lead time recorded and simulated. A model
     /// that cannot reproduce its own history is missing something. Nil without cases.
     public static func inSample(plan: SimulationPlan, calibration: HistoryCalibration, runs: Int = 10,
-                                seed: UInt64 = 1) -> (recorded: Double, simulated: Double)? {
+                                seed: UInt64 = SimulationOptions.defaultSeed) -> (recorded: Double, simulated: Double)? {
         let starts = calibration.caseStarts
         guard starts.count >= 2, !calibration.leadTimes.isEmpty,
               let sim = try? CaseSimulation(plan: plan, arrivals: starts, runs: runs, seed: seed) else { return nil }
