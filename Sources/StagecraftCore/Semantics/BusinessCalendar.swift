@@ -32,14 +32,8 @@ public struct BusinessCalendar: Hashable, Sendable {
 
     /// The first business day on or after `day`; `day` itself when the calendar has no workdays.
     public func nextBusinessDay(onOrAfter day: Int) -> Int {
-        guard hasWorkdays else { return day }
-        var d = day
-        var steps = 0
-        while !isBusinessDay(d) && steps < longestDayOffRun {
-            d += 1
-            steps += 1
-        }
-        return d
+        var days = self
+        return days.firstBusinessDay(onOrAfter: day)
     }
 
     /// A bound on how many days in a row are not business days: under a week, plus a week
@@ -100,7 +94,8 @@ extension BusinessCalendar: BusinessDayStepping {}
 /// whole business days at once.
 protocol BusinessDayStepping: BusinessDays {
     var hasWorkdays: Bool { get }
-    mutating func nextBusinessDay(onOrAfter day: Int) -> Int
+    /// A bound on how many days in a row are not business days.
+    var longestDayOffRun: Int { get }
     /// The fast path: from the start of business day `day` with `remaining` business seconds
     /// left (more than 32 days' worth), the business day reached after consuming whole
     /// business days, and what then remains; nil when it cannot jump.
@@ -109,6 +104,18 @@ protocol BusinessDayStepping: BusinessDays {
 
 extension BusinessDayStepping {
     mutating func skipWholeBusinessDays(from day: Int, remaining: Double) -> (day: Int, remaining: Double)? { nil }
+
+    /// The first business day on or after `day`; `day` itself without workdays.
+    mutating func firstBusinessDay(onOrAfter day: Int) -> Int {
+        guard hasWorkdays else { return day }
+        var d = day
+        var steps = 0
+        while !isBusinessDay(d) && steps < longestDayOffRun {
+            d += 1
+            steps += 1
+        }
+        return d
+    }
 }
 
 /// The one business-time algorithm behind `BusinessCalendar.advance` and
@@ -124,7 +131,7 @@ func advanceBusinessTime<D: BusinessDayStepping>(_ t: Double, by seconds: Double
     var day = Int((t / secondsPerDay).rounded(.down))
     var cursor = t
     if !days.isBusinessDay(day) {
-        day = days.nextBusinessDay(onOrAfter: day)
+        day = days.firstBusinessDay(onOrAfter: day)
         cursor = Double(day) * secondsPerDay
     }
     while true {
@@ -132,7 +139,7 @@ func advanceBusinessTime<D: BusinessDayStepping>(_ t: Double, by seconds: Double
         let available = endOfDay - cursor
         if remaining <= available { return cursor + remaining }
         remaining -= available
-        day = days.nextBusinessDay(onOrAfter: day + 1)
+        day = days.firstBusinessDay(onOrAfter: day + 1)
         cursor = Double(day) * secondsPerDay
         if remaining > 32 * secondsPerDay, remaining < 0x1p52,
            let jump = days.skipWholeBusinessDays(from: day, remaining: remaining) {

@@ -9,7 +9,7 @@
 struct BusinessDayTable {
     let calendar: BusinessCalendar
     let hasWorkdays: Bool
-    private let maxNextBusinessDaySteps: Int
+    let longestDayOffRun: Int
     /// Business days in a week, and the last holiday (beyond it every week is the same).
     private let perWeek: Int
     private let lastHoliday: Int
@@ -25,7 +25,7 @@ struct BusinessDayTable {
     init(calendar: BusinessCalendar, from instant: Double) {
         self.calendar = calendar
         hasWorkdays = calendar.hasWorkdays
-        maxNextBusinessDaySteps = calendar.longestDayOffRun
+        longestDayOffRun = calendar.longestDayOffRun
         perWeek = calendar.workdays.filter { $0 }.count
         lastHoliday = calendar.holidays.keys.max() ?? Int.min
         base = BusinessDayTable.day(of: instant) - 7
@@ -81,17 +81,6 @@ struct BusinessDayTable {
             d += 1
         }
         return count
-    }
-
-    mutating func nextBusinessDay(onOrAfter day: Int) -> Int {
-        guard hasWorkdays else { return day }
-        var d = day
-        var steps = 0
-        while !isBusinessDay(d) && steps < maxNextBusinessDaySteps {
-            d += 1
-            steps += 1
-        }
-        return d
     }
 
     /// Same as `BusinessCalendar.advance(_:byBusinessSeconds:)`.
