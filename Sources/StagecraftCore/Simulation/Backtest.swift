@@ -239,12 +239,12 @@ public enum Backtest {
 
 /// Every case of a portfolio simulated `runs` times at fixed arrival instants, keeping each
 /// case's finish per run and per-node totals: what a backtest and simulate's in-sample check read.
-struct CaseSimulation {
+struct CaseSimulation: Sendable {
     /// `finish[run · cases + case]`: when the case finished, or +∞ when it was abandoned.
-    var finish: [Double]
+    var finish: [Double] = []
     /// `lastObserved[run · cases + case]`: the case's last completion at or before the
     /// horizon (its arrival when none): what a log cut at the horizon would record.
-    var lastObserved: [Double]
+    var lastObserved: [Double] = []
     var executions: [Int]
     var waitSum: [Double]
     var processingSum: [Double]
@@ -256,23 +256,18 @@ struct CaseSimulation {
         let portfolio = PortfolioOptions(cases: arrivals.count, arrivals: .instants(arrivals))
         try Simulator.validate(portfolio, nodes: plan.nodes.count)
         let (compiled, kickoff) = try Simulator.prepare(plan, options: options)
-        let cases = arrivals.count
         let n = compiled.nodeCount
         // One run to a block, so the per-node sums add up run by run.
         let parts = Simulator.portfolioRuns(
-            compiled, kickoff: kickoff, cases: cases, options: options, blockRuns: 1,
-            arrivals: { _ in arrivals }, newBlock: { CaseRuns(nodes: n) },
+            compiled, kickoff: kickoff, cases: arrivals.count, options: options, blockRuns: 1,
+            arrivals: { _ in arrivals }, newBlock: { CaseSimulation(nodes: n) },
             record: { part, engine in part.record(&engine, arrivals: arrivals, horizon: horizon) })
-        finish = []
-        finish.reserveCapacity(runs * cases)
-        lastObserved = []
-        lastObserved.reserveCapacity(runs * cases)
-        executions = [Int](repeating: 0, count: n)
-        waitSum = [Double](repeating: 0, count: n)
-        processingSum = [Double](repeating: 0, count: n)
+        self.init(nodes: n)
+        finish.reserveCapacity(runs * arrivals.count)
+        lastObserved.reserveCapacity(runs * arrivals.count)
         for p in parts {
             finish += p.finish
-            lastObserved += p.observed
+            lastObserved += p.lastObserved
             for v in 0..<n {
                 executions[v] += p.executions[v]
                 waitSum[v] += p.waitSum[v]
@@ -280,28 +275,20 @@ struct CaseSimulation {
             }
         }
     }
-}
 
-/// What `CaseSimulation` keeps of one run.
-private struct CaseRuns: Sendable {
-    var finish: [Double] = []
-    var observed: [Double] = []
-    var executions: [Int]
-    var waitSum: [Double]
-    var processingSum: [Double]
-
-    init(nodes n: Int) {
+    private init(nodes n: Int) {
         executions = [Int](repeating: 0, count: n)
         waitSum = [Double](repeating: 0, count: n)
         processingSum = [Double](repeating: 0, count: n)
     }
 
-    mutating func record(_ engine: inout SimulationEngine, arrivals: [Double], horizon: Double) {
-        let cases = arrivals.count, n = executions.count
-        for c in 0..<cases {
+    /// Adds one run of the engine.
+    private mutating func record(_ engine: inout SimulationEngine, arrivals: [Double], horizon: Double) {
+        let n = executions.count
+        for c in arrivals.indices {
             finish.append(engine.caseStatus[c] == SimulationEngine.finished ? engine.caseFinish[c] : .infinity)
         }
-        observed = arrivals
+        var observed = arrivals
         for e in 0..<engine.execNode.count where engine.execCompleted[e] {
             let c = engine.execNode[e] / max(n, 1)
             let end = engine.execFinish[e]
@@ -311,5 +298,6 @@ private struct CaseRuns: Sendable {
             waitSum[v] += engine.execRequest[e] - engine.execReady[e]
             processingSum[v] += engine.execFinish[e] - engine.execStart[e]
         }
+        lastObserved += observed
     }
 }
