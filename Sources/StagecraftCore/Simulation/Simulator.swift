@@ -40,75 +40,46 @@ public enum Simulator {
         }
 
         // Merge in block order.
-        var finished = 0, unfinished = 0, deadlineMet = 0
-        var leads: [Double] = []
-        leads.reserveCapacity(runs)
-        var critical = [Int](repeating: 0, count: n)
-        var breach = [Int](repeating: 0, count: n)
-        var execs = [Int](repeating: 0, count: n)
-        var delay = [Double](repeating: 0, count: n)
-        var waitSum = [Double](repeating: 0, count: n)
-        var processingSum = [Double](repeating: 0, count: n)
-        var criticalWait = [Double](repeating: 0, count: n)
-        var ownerDelays = [OwnerDelays](repeating: OwnerDelays(), count: owners)
-        var ownerBusy = [Double](repeating: 0, count: owners)
-        var parts3 = LeadTimeParts()
-        for p in parts {
-            finished += p.finished
-            unfinished += p.unfinished
-            deadlineMet += p.deadlineMet
-            leads += p.leadTimes
-            for v in 0..<n {
-                critical[v] += p.critical[v]
-                breach[v] += p.breach[v]
-                execs[v] += p.execs[v]
-                delay[v] += p.delaySum[v]
-                waitSum[v] += p.waitSum[v]
-                processingSum[v] += p.processingSum[v]
-                criticalWait[v] += p.criticalWait[v]
-            }
-            for o in 0..<owners {
-                ownerDelays[o].merge(p.ownerDelays[o])
-                ownerBusy[o] += p.ownerBusy[o]
-            }
-            parts3.waiting += p.parts.waiting
-            parts3.queueing += p.parts.queueing
-            parts3.processing += p.parts.processing
-        }
+        var all = PlainBlock(nodes: n, owners: owners)
+        all.leadTimes.reserveCapacity(runs)
+        for p in parts { all.merge(p) }
+        let finished = all.finished
+        var parts3 = all.parts
         var leadSum = 0.0
-        for x in leads { leadSum += x }
-        leads.sort()
+        for x in all.leadTimes { leadSum += x }
+        all.leadTimes.sort()
+        let leads = all.leadTimes
         let summary = LeadTimeSummary(sorted: leads)
         let f = Double(finished)
 
         var nodes: [NodeForecast] = []
         nodes.reserveCapacity(n)
         for v in 0..<n {
-            let e = Double(max(execs[v], 1))
+            let e = Double(max(all.execs[v], 1))
             nodes.append(NodeForecast(
                 id: compiled.ids[v], title: compiled.titles[v],
-                criticality: finished > 0 ? Double(critical[v]) / f : 0,
-                capacityDelayMean: delay[v] / e,
-                slaBreachProbability: finished > 0 ? Double(breach[v]) / f : 0,
-                executionsMean: finished > 0 ? Double(execs[v]) / f : 0,
-                waitingMean: waitSum[v] / e, processingMean: processingSum[v] / e,
-                criticalWaitingMean: finished > 0 ? criticalWait[v] / f : 0))
+                criticality: finished > 0 ? Double(all.critical[v]) / f : 0,
+                capacityDelayMean: all.delaySum[v] / e,
+                slaBreachProbability: finished > 0 ? Double(all.breach[v]) / f : 0,
+                executionsMean: finished > 0 ? Double(all.execs[v]) / f : 0,
+                waitingMean: all.waitSum[v] / e, processingMean: all.processingSum[v] / e,
+                criticalWaitingMean: finished > 0 ? all.criticalWait[v] / f : 0))
         }
         if finished > 0 {
             parts3 = LeadTimeParts(waiting: parts3.waiting / f, queueing: parts3.queueing / f,
                                    processing: parts3.processing / f)
         }
-        let ownerStats = ownerForecasts(compiled, delays: ownerDelays, busy: ownerBusy,
+        let ownerStats = ownerForecasts(compiled, delays: all.ownerDelays, busy: all.ownerBusy,
                                         spanSum: leadSum, runs: finished)
         let given = options.start != nil && finished > 0
         return SimulationResult(
-            runs: runs, seed: seed, finishedRuns: finished, unfinishedRuns: unfinished,
+            runs: runs, seed: seed, finishedRuns: finished, unfinishedRuns: all.unfinished,
             kickoff: kickoff, startGiven: options.start != nil, leadTime: summary,
             completionP50: given ? businessInstant(kickoff + summary.p50, compiled.calendar) : nil,
             completionP85: given ? businessInstant(kickoff + summary.p85, compiled.calendar) : nil,
             completionP95: given ? businessInstant(kickoff + summary.p95, compiled.calendar) : nil,
             deadline: compiled.deadline,
-            deadlineProbability: compiled.deadline == nil ? nil : Double(deadlineMet) / Double(runs),
+            deadlineProbability: compiled.deadline == nil ? nil : Double(all.deadlineMet) / Double(runs),
             leadTimeParts: parts3, nodes: nodes, owners: ownerStats, leadTimeSamples: leads)
     }
 
@@ -411,6 +382,30 @@ struct PlainBlock: Sendable {
         ownerBusy = [Double](repeating: 0, count: owners)
         criticalFlag = [Bool](repeating: false, count: nodes)
         breachFlag = [Bool](repeating: false, count: nodes)
+    }
+
+    /// Adds the statistics of a later block.
+    mutating func merge(_ p: PlainBlock) {
+        finished += p.finished
+        unfinished += p.unfinished
+        deadlineMet += p.deadlineMet
+        leadTimes += p.leadTimes
+        for v in 0..<critical.count {
+            critical[v] += p.critical[v]
+            breach[v] += p.breach[v]
+            execs[v] += p.execs[v]
+            delaySum[v] += p.delaySum[v]
+            waitSum[v] += p.waitSum[v]
+            processingSum[v] += p.processingSum[v]
+            criticalWait[v] += p.criticalWait[v]
+        }
+        for o in 0..<ownerBusy.count {
+            ownerDelays[o].merge(p.ownerDelays[o])
+            ownerBusy[o] += p.ownerBusy[o]
+        }
+        parts.waiting += p.parts.waiting
+        parts.queueing += p.parts.queueing
+        parts.processing += p.parts.processing
     }
 
     mutating func record(_ engine: inout SimulationEngine, kickoff: Double) {
