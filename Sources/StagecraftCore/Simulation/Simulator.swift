@@ -111,41 +111,22 @@ public enum Simulator {
             newBlock: { PortfolioBlock(cases: cases, owners: owners) },
             record: { block, engine in block.record(&engine, kickoff: kickoff) })
 
-        var finished = 0, unfinished = 0
-        var caseSum = [Double](repeating: 0, count: cases)
-        var caseRuns = [Int](repeating: 0, count: cases)
-        var leads: [Double] = []
-        var spans: [Double] = []
-        var ownerDelays = [OwnerDelays](repeating: OwnerDelays(), count: owners)
-        var ownerBusy = [Double](repeating: 0, count: owners)
-        for p in parts {
-            finished += p.finishedCases
-            unfinished += p.unfinishedCases
-            for c in 0..<cases {
-                caseSum[c] += p.caseLeadSum[c]
-                caseRuns[c] += p.caseFinished[c]
-            }
-            leads += p.leadTimes
-            spans += p.makespans
-            for o in 0..<owners {
-                ownerDelays[o].merge(p.ownerDelays[o])
-                ownerBusy[o] += p.ownerBusy[o]
-            }
-        }
+        var all = PortfolioBlock(cases: cases, owners: owners)
+        for p in parts { all.merge(p) }
         var spanSum = 0.0
-        for x in spans { spanSum += x }
-        leads.sort()
-        spans.sort()
-        var caseMeans: [Double] = []
-        caseMeans.reserveCapacity(cases)
-        for c in 0..<cases { caseMeans.append(caseRuns[c] > 0 ? caseSum[c] / Double(caseRuns[c]) : 0) }
+        for x in all.makespans { spanSum += x }
+        all.leadTimes.sort()
+        all.makespans.sort()
+        let caseMeans = (0..<cases).map { c in
+            all.caseFinished[c] > 0 ? all.caseLeadSum[c] / Double(all.caseFinished[c]) : 0
+        }
         return PortfolioResult(
             runs: runs, seed: seed, cases: cases, arrivals: portfolio.arrivals, kickoff: kickoff,
-            startGiven: options.start != nil, caseArrivals: arrivals0, finishedCases: finished,
-            unfinishedCases: unfinished, caseLeadTimeMean: caseMeans, caseFinishedRuns: caseRuns,
-            leadTime: LeadTimeSummary(sorted: leads), makespan: LeadTimeSummary(sorted: spans),
-            owners: ownerForecasts(compiled, delays: ownerDelays, busy: ownerBusy,
-                                   spanSum: spanSum, runs: spans.count))
+            startGiven: options.start != nil, caseArrivals: arrivals0, finishedCases: all.finishedCases,
+            unfinishedCases: all.unfinishedCases, caseLeadTimeMean: caseMeans, caseFinishedRuns: all.caseFinished,
+            leadTime: LeadTimeSummary(sorted: all.leadTimes), makespan: LeadTimeSummary(sorted: all.makespans),
+            owners: ownerForecasts(compiled, delays: all.ownerDelays, busy: all.ownerBusy,
+                                   spanSum: spanSum, runs: all.makespans.count))
     }
 
     // MARK: - Event log
@@ -492,6 +473,22 @@ struct PortfolioBlock: Sendable {
         caseFinished = [Int](repeating: 0, count: cases)
         ownerDelays = [OwnerDelays](repeating: OwnerDelays(), count: owners)
         ownerBusy = [Double](repeating: 0, count: owners)
+    }
+
+    /// Adds the statistics of a later block.
+    mutating func merge(_ p: PortfolioBlock) {
+        finishedCases += p.finishedCases
+        unfinishedCases += p.unfinishedCases
+        for c in 0..<caseLeadSum.count {
+            caseLeadSum[c] += p.caseLeadSum[c]
+            caseFinished[c] += p.caseFinished[c]
+        }
+        leadTimes += p.leadTimes
+        makespans += p.makespans
+        for o in 0..<ownerBusy.count {
+            ownerDelays[o].merge(p.ownerDelays[o])
+            ownerBusy[o] += p.ownerBusy[o]
+        }
     }
 
     mutating func record(_ engine: inout SimulationEngine, kickoff: Double) {
