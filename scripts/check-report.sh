@@ -10,9 +10,14 @@
 #     chart-cdf) and as many <svg> elements as the HTML;
 #   - the screenshot is not blank (decoded with zlib: many colours, enough ink);
 #   - printing to PDF (A4) works.
+# Then the same for the status dashboard of examples/portfolio (`stagecraft status
+# --format html`): self-contained, deterministic, every <svg> parses, the DOM has the summary,
+# the portfolio table with a risk colour per case, the what-remains Gantt (chart-status-gantt,
+# P50/P85 markers) and the owner queue chart (chart-owner-queue); screenshot not blank; A4 PDF.
 # Outputs stay in $OUT (default: a new /tmp/stagecraft-report-check.XXXXXX, printed at the
 # end, so runs at the same time cannot delete each other's files) for a human to look at:
-# report.html, report.png, report.pdf, dom.html.
+# report.html, report.png, report.pdf, dom.html, and status.html, status.png, status.pdf,
+# status-dom.html.
 #
 # Installs Debian's chromium with apt-get when no Chromium is on the PATH (needs root and
 # network; fails with a clear message otherwise). Exit 0 when every check passes.
@@ -22,7 +27,8 @@ OUT=${OUT:-$(mktemp -d /tmp/stagecraft-report-check.XXXXXX)}
 FLOW=${FLOW:-examples/launch/launch.flow}
 START=${START:-2026-12-07}
 mkdir -p "$OUT"
-rm -f "$OUT"/report.html "$OUT"/report2.html "$OUT"/report.png "$OUT"/report.pdf "$OUT"/dom.html
+rm -f "$OUT"/report.html "$OUT"/report2.html "$OUT"/report.png "$OUT"/report.pdf "$OUT"/dom.html \
+      "$OUT"/status.html "$OUT"/status2.html "$OUT"/status.png "$OUT"/status.pdf "$OUT"/status-dom.html
 
 fail() { echo "check-report: FAIL: $*" >&2; exit 1; }
 
@@ -45,9 +51,12 @@ if ! CHROME=$(find_chromium); then
 fi
 command -v python3 >/dev/null 2>&1 || fail "python3 is needed for the checks"
 
-echo "check-report: building the release binary" >&2
-swift build -c release --static-swift-stdlib -Xlinker -no-pie --product stagecraft >/dev/null
-BIN=.build/release/stagecraft
+# BIN=path uses a binary already built (e.g. .build/debug/stagecraft) instead of building.
+if [ -z "${BIN:-}" ]; then
+  echo "check-report: building the release binary" >&2
+  swift build -c release --static-swift-stdlib -Xlinker -no-pie --product stagecraft >/dev/null
+  BIN=.build/release/stagecraft
+fi
 
 # HISTORY=LOG (with FLOW=FILE) checks another process, e.g. a 20+ node draft:
 #   stagecraft history draft ../shared/data/PurchasingExample.csv -o /tmp/p.flow
@@ -83,14 +92,17 @@ run_chrome --print-to-pdf="$OUT/report.pdf" --no-pdf-header-footer "$URL" >/dev/
 run_chrome --dump-dom "$URL" >"$OUT/dom.html" || fail "chromium --dump-dom failed (see $OUT/chromium.log)"
 grep -q "chart-graph" "$OUT/dom.html" || fail "chromium's DOM dump has no process graph (see $OUT/chromium.log)"
 
-python3 - "$OUT" <<'PY'
+check_page() {
+python3 - "$OUT" "$1" <<'PY'
 import re, struct, sys, zlib
 import xml.etree.ElementTree as ET
 
 out = sys.argv[1]
+page = sys.argv[2]
+name = "report" if page == "report" else page
 problems = []
-html = open(f"{out}/report.html", encoding="utf-8").read()
-dom = open(f"{out}/dom.html", encoding="utf-8").read()
+html = open(f"{out}/{name}.html", encoding="utf-8").read()
+dom = open(f"{out}/{'dom' if page == 'report' else page + '-dom'}.html", encoding="utf-8").read()
 
 # Self-contained: no scripts, nothing fetched.
 if re.search(r"<script", html, re.I):
@@ -115,18 +127,32 @@ for i, svg in enumerate(svgs):
         problems.append(f"svg #{i + 1} does not parse as XML: {e}")
 
 # The browser's DOM has the expected charts.
-expected = ["chart-graph", "chart-gantt"]
-if 'id="history"' in html:
-    expected += ["chart-bottlenecks", "chart-sla", "chart-leadtime"]
-if 'id="forecast"' in html:
-    expected += ["chart-forecast", "chart-cdf"]
+if page == "report":
+    expected = ["chart-graph", "chart-gantt"]
+    if 'id="history"' in html:
+        expected += ["chart-bottlenecks", "chart-sla", "chart-leadtime"]
+    if 'id="forecast"' in html:
+        expected += ["chart-forecast", "chart-cdf"]
+    sections = ["process", "plan"]
+else:
+    expected = ["chart-status-gantt", "chart-owner-queue"]
+    sections = ["portfolio", "owners", "cases"]
+    if 'id="summary"' not in dom:
+        problems.append("the DOM has no summary sentence")
+    rows = re.findall(r'<tr class="risk-([a-z-]+)"', dom)
+    pills = re.findall(r'<span class="risk risk-([a-z-]+)"', dom)
+    if not rows or len(pills) < len(rows):
+        problems.append(f"the portfolio table has {len(rows)} rows with a risk colour and {len(pills)} risk labels")
+    for marker in ["marker-p50", "marker-p85", "remaining-p50", "as-of-line"]:
+        if f'class="{marker}"' not in dom:
+            problems.append(f"the status Gantt has no {marker}")
 dom_classes = re.findall(r'<svg\b[^>]*\bclass="([^"]*)"', dom)
 for cls in expected:
     if not any(cls in c.split() for c in dom_classes):
         problems.append(f"the DOM has no <svg class=\"… {cls}\">")
 if len(dom_classes) != len(svgs):
     problems.append(f"the DOM has {len(dom_classes)} <svg> elements, the HTML {len(svgs)}")
-for section in ["process", "plan"]:
+for section in sections:
     if f'id="{section}"' not in dom:
         problems.append(f"the DOM has no section #{section}")
 
@@ -169,7 +195,7 @@ def decode_png(path):
     return width, height, bpp, rows
 
 try:
-    w, h, bpp, rows = decode_png(f"{out}/report.png")
+    w, h, bpp, rows = decode_png(f"{out}/{name}.png")
     counts, total = {}, 0
     for y in range(0, h, 2):
         row = rows[y]
@@ -188,7 +214,7 @@ try:
 except Exception as e:
     problems.append(f"cannot read the screenshot: {e}")
 
-pdf = open(f"{out}/report.pdf", "rb").read()
+pdf = open(f"{out}/{name}.pdf", "rb").read()
 pages = len(re.findall(rb"/Type\s*/Page(?!s)", pdf))
 boxes = set(re.findall(rb"/MediaBox\s*\[\s*0 0 ([0-9.]+) ([0-9.]+)\s*\]", pdf))
 print(f"check-report: PDF {len(pdf)} bytes, {pages or 'unknown number of'} pages, media boxes {sorted(boxes)}")
@@ -203,5 +229,22 @@ if problems:
     for p in problems:
         print(f"check-report: FAIL: {p}", file=sys.stderr)
     sys.exit(1)
-print(f"check-report: OK ({out}/report.html, report.png, report.pdf)")
+print(f"check-report: OK ({out}/{name}.html, {name}.png, {name}.pdf)")
 PY
+}
+check_page report
+
+# The status dashboard of the portfolio example.
+echo "check-report: rendering the status dashboard of examples/portfolio" >&2
+sargs=(status examples/portfolio/portfolio.flow --history examples/portfolio/history.csv --format html)
+"$BIN" "${sargs[@]}" >"$OUT/status.html"
+"$BIN" "${sargs[@]}" >"$OUT/status2.html"
+cmp -s "$OUT/status.html" "$OUT/status2.html" || fail "two runs of status gave different HTML (not deterministic)"
+SURL="file://$(cd "$OUT" && pwd)/status.html"
+run_chrome --screenshot="$OUT/status.png" --window-size=1280,2400 "$SURL" >/dev/null || fail "chromium --screenshot of the status page failed"
+[ -s "$OUT/status.png" ] || fail "chromium wrote no screenshot of the status page (see $OUT/chromium.log)"
+run_chrome --print-to-pdf="$OUT/status.pdf" --no-pdf-header-footer "$SURL" >/dev/null || fail "chromium --print-to-pdf of the status page failed"
+[ -s "$OUT/status.pdf" ] || fail "chromium wrote no PDF of the status page (see $OUT/chromium.log)"
+run_chrome --dump-dom "$SURL" >"$OUT/status-dom.html" || fail "chromium --dump-dom of the status page failed"
+grep -q "chart-status-gantt" "$OUT/status-dom.html" || fail "chromium's DOM dump of the status page has no Gantt (see $OUT/chromium.log)"
+check_page status

@@ -4,6 +4,10 @@ import StagecraftCore
 // The executable only wires the process streams to the library. (The environment
 // variables are read with getenv(3) and output written with write(2), not through
 // ProcessInfo and FileHandle: those set up more than a one-shot command needs.)
+// A reader that goes away is EPIPE from write(2), never a signal that kills the process:
+// `Files.write` reports it naming the path, and `stagecraft … | head -1` ends quietly.
+// (The library also blocks SIGPIPE around its own writes, for callers that keep the default.)
+signal(SIGPIPE, SIG_IGN)
 let environment = CommandEnvironment(
     readStandardInput: { [UInt8](FileHandle.standardInput.readDataToEndOfFile()) },
     stdoutIsTerminal: isatty(1) == 1,

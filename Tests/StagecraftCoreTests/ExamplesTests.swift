@@ -49,6 +49,9 @@ import Testing
         Step(arguments: ["status", "examples/portfolio/portfolio.flow", "--history", "examples/portfolio/history.csv",
                          "--format", "json"],
              output: "examples/portfolio/output/status.json"),
+        Step(arguments: ["status", "examples/portfolio/portfolio.flow", "--history", "examples/portfolio/history.csv",
+                         "--format", "html"],
+             output: "examples/portfolio/output/status.html"),
     ]
 
     /// Makes repository paths relative, as when the command runs from the repository root.

@@ -186,6 +186,77 @@ import Darwin
         #expect(Self.kind(fifo) == S_IFIFO)
     }
 
+    @Test func aFIFOWhoseReaderLeavesEarlyIsAnErrorNotASignal() throws {
+        let dir = try Self.folder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let fifo = dir + "/pipe"
+        #expect(mkfifo(fifo, 0o644) == 0)
+        // The reader takes ten bytes and closes the pipe; the output is larger than a pipe holds.
+        let done = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            let fd = open(fifo, O_RDONLY)
+            var buffer = [UInt8](repeating: 0, count: 10)
+            if fd >= 0 {
+                _ = read(fd, &buffer, buffer.count)
+                close(fd)
+            }
+            done.signal()
+        }
+        let launch = repositoryRoot + "/examples/launch/"
+        // (A log of 2,000 launches is far larger than the 64 KiB a pipe buffers.)
+        let out = runCLI(["simulate", launch + "launch.flow", "--emit-log", fifo, "--cases", "2000", "--arrival", "1d", "--runs", "1"])
+        #expect(done.wait(timeout: .now() + 30) == .success)
+        #expect(out.exitCode == 2)
+        #expect(out.stderr.hasPrefix("stagecraft: error: \(fifo): the reader closed it before everything was written ("),
+                "\(out.stderr)")
+        #expect(out.stderr.hasSuffix(" bytes)\n"), "\(out.stderr)")
+        #expect(Self.kind(fifo) == S_IFIFO)
+        // No SIGPIPE is left pending on this thread to kill the process later.
+        var pending = sigset_t()
+        #expect(sigpending(&pending) == 0 && sigismember(&pending, SIGPIPE) == 0)
+    }
+
+    @Test func standardOutputToAClosedPipeEndsQuietly() throws {
+        var fds: [Int32] = [0, 0]
+        #expect(pipe(&fds) == 0)
+        close(fds[0])
+        // Without the guard the default SIGPIPE would end the test process here.
+        ProcessStreams.write(String(repeating: "line\n", count: 40_000), to: fds[1])
+        close(fds[1])
+        var pending = sigset_t()
+        #expect(sigpending(&pending) == 0 && sigismember(&pending, SIGPIPE) == 0)
+    }
+
+    /// The executable as a shell pipeline runs it: `stagecraft fmt - | head -c 16`.
+    @Test func theExecutableEndsQuietlyWhenItsReaderLeaves() throws {
+        let binary = repositoryRoot + "/.build/debug/stagecraft"
+        guard FileManager.default.isExecutableFile(atPath: binary) else {
+            print("\(binary) not built: skipping the closed-stdout run of the executable")
+            return
+        }
+        var text = "workflow \"W\" {\n  owner o\n"
+        for i in 0..<3000 { text += "  stage s\(i) { owner o; sla 1bd }\n" }
+        text += "}\n"
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = ["fmt", "-"]
+        let input = Pipe(), output = Pipe(), errors = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        input.fileHandleForWriting.write(Data(text.utf8))
+        try input.fileHandleForWriting.close()
+        let head = output.fileHandleForReading.readData(ofLength: 16)
+        try output.fileHandleForReading.close()
+        let stderr = errors.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        #expect(String(decoding: head, as: UTF8.self) == "workflow \"W\" {\n ")
+        #expect(process.terminationReason == .exit, "killed by signal \(process.terminationStatus)")
+        #expect(process.terminationStatus == 0)
+        #expect(stderr.isEmpty, "\(String(decoding: stderr, as: UTF8.self))")
+    }
+
     @Test func aSocketWithoutAListenerIsAnError() throws {
         let dir = try Self.folder()
         defer { try? FileManager.default.removeItem(atPath: dir) }

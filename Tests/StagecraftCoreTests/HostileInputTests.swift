@@ -126,9 +126,31 @@ import Testing
         let simulate = runCLI(["simulate", dir + "/w.flow", "--history", dir + "/l.csv", "--runs", "10"])
         #expect(simulate.exitCode == 1)
         #expect(simulate.stderr == expected)
+        // backtest and status calibrated on nothing and printed a perfect score / a forecast.
+        for command in ["backtest", "status"] {
+            let out = runCLI([command, dir + "/w.flow", "--history", dir + "/l.csv", "--runs", "10"])
+            #expect(out.exitCode == 1, "\(command)")
+            #expect(out.stdout == "", "\(command)")
+            #expect(out.stderr == expected, "\(command)")
+        }
         // One matching event is enough to go on.
         try Files.write(Array((log + "c3,review,2024-01-04T10:00:00\n").utf8), to: dir + "/l.csv")
         #expect(runCLI(["replay", dir + "/w.flow", "--history", dir + "/l.csv"]).exitCode == 0)
+    }
+
+    /// Names whose bytes differ only in invalid UTF-8 read as the same text: history counted
+    /// two activities, the matcher one, and the draft made a stage of each.
+    @Test func namesDifferingOnlyInInvalidBytesAreOneActivity() throws {
+        var bytes = Array("case_id,activity,end_time\nc1,Open,2024-01-01T09:00:00\nc1,Rev".utf8) + [0xFF]
+        bytes += Array("iew,2024-01-01T10:00:00\nc2,Open,2024-01-02T09:00:00\nc2,Rev".utf8) + [0xFE]
+        bytes += Array("iew,2024-01-02T10:00:00\n".utf8)
+        let log = try HistoryReader.read(bytes: bytes, name: "bad.csv")
+        #expect(log.activities == ["Open", "Rev\u{FFFD}iew"])
+        #expect(log.activityEventCounts == [2, 2])
+        #expect(log.cases.map { $0.occurrences.map(\.activity) } == [[0, 1], [0, 1]])
+        #expect(inspect(log).activities.map(\.count) == [2, 2])
+        let draft = HistoryDraft.draft(log: log, name: "bad.csv")
+        #expect(draft.components(separatedBy: "  stage ").count == 3, "\(draft)")
     }
 
     @Test func duplicateMatchFlagsTheDraftCollision() {

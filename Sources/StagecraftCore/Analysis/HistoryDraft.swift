@@ -41,8 +41,10 @@ public enum HistoryDraft {
     /// The `.flow` text drafted from `log`; `name` (the log's file name) goes into the title.
     public static func draft(log: EventLog, name: String, options: DraftOptions = DraftOptions()) -> String {
         let variation = options.variation ?? parserReadsVariation()
+        let (log, merged) = mergingSpellings(log)
         var plan = Plan(log: log, options: options)
         var render = Rendering(plan: plan, log: log, name: name, options: options, variation: variation)
+        render.merged = merged
         // Replay the skeleton to measure waiting, processing and sojourn under the drafted edges.
         // Conformance does not depend on the figures measured, only on the structure.
         if let model = Checker.check(SourceFile(path: "draft.flow", text: render.text())).model {
@@ -70,6 +72,23 @@ public enum HistoryDraft {
         }
         let text = render.text()
         return FlowFormatter.format(SourceFile(path: "draft.flow", text: text)).formatted ?? text
+    }
+
+    /// The log with the activities whose names differ only in case, spaces, `_` and `-` made
+    /// one, as the matcher sees them (else the draft gets a node per spelling, and replay counts
+    /// every spelling as the first node's); each keeps its most frequent spelling. Also one
+    /// line per merge, for the draft's header.
+    static func mergingSpellings(_ log: EventLog) -> (EventLog, [String]) {
+        func oneLine(_ s: String) -> String { s.replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "\r", with: " ") }
+        let (merged, groups) = log.mergingActivities(by: ActivityMatcher.normalize)
+        let count = { (a: Int) in a < log.activityEventCounts.count ? log.activityEventCounts[a] : 0 }
+        let notes = groups.map { ranked in
+            let shown = ranked.prefix(6).map { "'\(oneLine(log.activities[$0]))' (\(count($0)) event\(count($0) == 1 ? "" : "s"))" }
+            return "'\(oneLine(log.activities[ranked[0]]))' is one activity spelled \(ranked.count) ways (names compare "
+                + "ignoring case, spaces, _ and -): " + shown.joined(separator: ", ")
+                + (ranked.count > 6 ? ", and \(ranked.count - 6) more." : ".")
+        }
+        return (merged, notes)
     }
 
     /// Warnings that only repeat what the log shows, with the reason written after the suppression.
@@ -629,6 +648,8 @@ public enum HistoryDraft {
         var slas: [String?] = []
         var conformance: (conforming: Int, cases: Int)? = nil
         var suppressions: [(line: Int, rule: String, reason: String)] = []
+        /// Notes on activities whose spellings were made one (`mergingSpellings`).
+        var merged: [String] = []
 
         init(plan: Plan, log: EventLog, name: String, options: DraftOptions, variation: Bool) {
             self.plan = plan
@@ -675,6 +696,7 @@ public enum HistoryDraft {
             if let (ok, total) = conformance {
                 lines.append("# Replayed against this log, the draft conforms for \(HistoryDraft.percentText(ok, of: total)) of its cases (\(ok) of \(total)).")
             }
+            for note in merged { lines.append("# " + note) }
             if !variation {
                 lines.append("# This parser does not read `wait`, `chance` or param shares yet: they are written as comments.")
             }

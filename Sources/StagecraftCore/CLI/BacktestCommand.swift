@@ -74,6 +74,11 @@ enum BacktestCommand {
         guard !model.nodes.isEmpty else { throw InputError("\(file): the workflow has no stages or gates to forecast") }
         let sets = try ParamOverrides.parse(args.values("set"), model: model)
         let log = try HistoryCLIOptions.readLog(logPath, options: historyOptions, environment: environment)
+        if let message = HistoryCoverage.nothingMatches(model: model, log: log, logName: logPath, fileName: file) {
+            output.stderr += "stagecraft: error: \(message)\n"
+            output.exitCode = 1
+            return
+        }
         if log.eventCount >= 100_000 { environment.progress("backtesting over \(log.cases.count) cases…") }
         let result: Backtest.Result
         do {

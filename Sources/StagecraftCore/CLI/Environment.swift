@@ -101,10 +101,10 @@ public enum ProcessStreams {
 
     /// Writes all of `text` to a file descriptor (1 for standard output, 2 for standard
     /// error), going on after short writes and interruptions; stops at an error such as a
-    /// closed pipe.
+    /// closed pipe (quietly: `stagecraft … | head -1` ends without a SIGPIPE).
     public static func write(_ text: String, to descriptor: Int32) {
         var text = text
-        text.withUTF8 { bytes in
+        Files.withoutSIGPIPE { text.withUTF8 { bytes in
             guard var next = bytes.baseAddress else { return }
             var left = bytes.count
             while left > 0 {
@@ -114,7 +114,7 @@ public enum ProcessStreams {
                 next += n
                 left -= n
             }
-        }
+        } }
     }
 }
 

@@ -144,8 +144,36 @@ extension Files {
         }
     }
 
-    /// Writes all of `bytes` to an open descriptor, going on after short writes.
+    /// Runs `body` (which writes to a pipe, socket or terminal) with SIGPIPE blocked on this
+    /// thread, so that a reader that has gone shows as EPIPE from write(2) rather than as a
+    /// signal that kills the process; a SIGPIPE the writes raised is taken off the pending set
+    /// before the old mask returns. Per thread: no process-wide signal disposition changes.
+    static func withoutSIGPIPE<R>(_ body: () throws -> R) rethrows -> R {
+        var pipeSignal = sigset_t()
+        sigemptyset(&pipeSignal)
+        sigaddset(&pipeSignal, SIGPIPE)
+        var oldMask = sigset_t()
+        let blocked = pthread_sigmask(SIG_BLOCK, &pipeSignal, &oldMask) == 0
+        defer {
+            if blocked {
+                var pending = sigset_t()
+                if sigpending(&pending) == 0 && sigismember(&pending, SIGPIPE) == 1 && sigismember(&oldMask, SIGPIPE) == 0 {
+                    var taken: Int32 = 0
+                    _ = sigwait(&pipeSignal, &taken)
+                }
+                _ = pthread_sigmask(SIG_SETMASK, &oldMask, nil)
+            }
+        }
+        return try body()
+    }
+
+    /// Writes all of `bytes` to an open descriptor, going on after short writes. A pipe or
+    /// socket whose reader has gone is an error naming the path (see `withoutSIGPIPE`).
     private static func writeAll(_ bytes: [UInt8], to fd: Int32, path: String) throws {
+        try withoutSIGPIPE { try writeAllUnguarded(bytes, to: fd, path: path) }
+    }
+
+    private static func writeAllUnguarded(_ bytes: [UInt8], to fd: Int32, path: String) throws {
         try bytes.withUnsafeBytes { buffer in
             guard var next = buffer.baseAddress else { return }
             var left = buffer.count
@@ -153,6 +181,10 @@ extension Files {
                 let n = posixWrite(fd, next, left)
                 if n < 0 {
                     if errno == EINTR { continue }
+                    if errno == EPIPE {
+                        throw InputError("\(path): the reader closed it before everything was written "
+                            + "(\(buffer.count - left) of \(buffer.count) bytes)")
+                    }
                     throw InputError("\(path): cannot write: \(String(cString: strerror(errno)))")
                 }
                 next += n

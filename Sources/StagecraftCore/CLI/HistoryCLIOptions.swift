@@ -13,7 +13,7 @@ public enum HistoryCLIOptions {
     /// The history options that take a value. `--timestamp-column` is an alias of `--end-column`.
     public static let valueOptions = [
         "history-format", "case-column", "activity-column", "start-column", "end-column", "timestamp-column",
-        "resource-column", "lifecycle-column", "delimiter", "timezone",
+        "resource-column", "lifecycle-column", "delimiter", "timezone", "timestamp-format",
     ]
 
     /// The lines to add to a command's help text.
@@ -28,6 +28,8 @@ public enum HistoryCLIOptions {
       --lifecycle-column NAME
       --delimiter C         CSV delimiter: one character, or 'tab' (default: sniffed)
       --timezone ZONE       IANA zone for timestamps without an offset (default UTC)
+      --timestamp-format F  strftime-style layout of every timestamp, e.g. '%d/%m/%Y %H:%M'
+                            (default: ISO 8601 forms, detected)
       --skip-bad-rows       skip and count malformed rows instead of stopping at the first
       --dedupe              drop exact duplicate rows
 
@@ -72,6 +74,13 @@ public enum HistoryCLIOptions {
                 throw UsageError("unknown time zone '\(z)'", help: "use an IANA name such as UTC or Europe/Amsterdam")
             }
             options.timeZone = z
+        }
+        if let f = args.value("timestamp-format") {
+            do {
+                options.timestampFormat = try TimestampFormat(f)
+            } catch {
+                throw UsageError(error.message, help: error.help)
+            }
         }
         options.skipBadRows = args.has("skip-bad-rows")
         options.dedupe = args.has("dedupe")

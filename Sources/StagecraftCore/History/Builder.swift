@@ -74,6 +74,8 @@ struct LogBuilder {
     var skippedCount = 0
     var skippedLines: [Int] = []
     var skippedMessages: [String] = []
+    /// Case attributes asked for by `options.caseAttributes`, per case index.
+    var attributes: [Int32: [String: CaseAttribute]] = [:]
 
     init(file: String, options: HistoryOptions) throws {
         self.file = file
@@ -85,7 +87,7 @@ struct LogBuilder {
             }
             tz = zone
         }
-        times = TimestampParser(timeZone: tz)
+        times = TimestampParser(timeZone: tz, format: options.timestampFormat)
     }
 
     var timeZoneName: String { options.timeZone ?? "UTC" }
@@ -111,6 +113,23 @@ struct LogBuilder {
             skippedLines.append(error.line ?? 0)
             skippedMessages.append(error.description)
         }
+    }
+
+    /// Records case attribute `name` of case `c`. A case has one value per attribute: a
+    /// different non-blank value on a later row is a bad row (returns false when skipped).
+    mutating func caseAttribute(case c: Int32, name: String, column: String, value raw: String, line: Int) throws -> Bool {
+        let value = raw.trimmingCharacters(in: .whitespaces)
+        guard !value.isEmpty else { return true }
+        if let old = attributes[c]?[name] {
+            guard old.value != value else { return true }
+            try bad(HistoryError(
+                file: file, line: line, column: column,
+                message: "case '\(cases.strings[Int(c)])' has \(name) '\(value)' here but '\(old.value)' on line \(old.line): "
+                    + "a case has one \(name)"))
+            return false
+        }
+        attributes[c, default: [:]][name] = CaseAttribute(value: value, column: column, line: line)
+        return true
     }
 
     /// Groups, sorts, detects duplicates, pairs lifecycle events, and builds the log.
@@ -302,6 +321,7 @@ struct LogBuilder {
                 return a.line < b.line
             }
         }
-        return HistoryCase(id: cases.strings[c], occurrences: occ, readyHints: hints, unfinished: unfinished)
+        return HistoryCase(id: cases.strings[c], occurrences: occ, readyHints: hints, unfinished: unfinished,
+                           attributes: attributes[Int32(c)] ?? [:])
     }
 }

@@ -168,6 +168,11 @@ enum CSVReader {
         let resCol = mapping.index[.resource] ?? -1
         let lifeCol = mapping.index[.lifecycle] ?? -1
         let needed = max(caseCol, actCol, startCol, endCol, resCol, lifeCol) + 1
+        // Case attributes asked for (a deadline, params): (column index, kept name).
+        let mapped = Set([caseCol, actCol, startCol, endCol, resCol, lifeCol])
+        let attributeColumns: [(Int, String)] = header.indices.compactMap { i in
+            mapped.contains(i) ? nil : b.options.caseAttribute(named: header[i]).map { (i, $0) }
+        }
         let intervalMode = startCol >= 0
         // Reserve the event array from the row density of the first 64 KB (avoids regrowth copies).
         do {
@@ -236,9 +241,11 @@ enum CSVReader {
             }
             if badTime >= 0 {
                 let (bq, bl) = scratch.bytes(p, fields[badTime])
-                let text = String(decoding: UnsafeBufferPointer(start: bq, count: min(bl, 60)), as: UTF8.self)
+                let text = String(decoding: UnsafeBufferPointer(start: bq, count: min(bl, 200)), as: UTF8.self)
+                let at = fields[badTime].lo
                 try b.bad(HistoryError(
-                    file: b.file, line: line, column: header[badTime], message: TimestampParser.malformed(text)))
+                    file: b.file, line: line, column: header[badTime],
+                    message: b.times.malformed(text, column: TimestampParser.column(p, offset: at))))
                 continue
             }
             if startT.isNaN && endT.isNaN {
@@ -260,6 +267,14 @@ enum CSVReader {
                 transition = t
                 if !intervalMode { kind = k }
             }
+            var attributesOK = true
+            for (col, name) in attributeColumns where col < fc && attributesOK {
+                (q, len) = scratch.bytes(p, fields[col])
+                let value = String(decoding: UnsafeBufferPointer(start: q, count: len), as: UTF8.self)
+                attributesOK = try b.caseAttribute(case: caseIndex, name: name, column: header[col],
+                                                   value: value, line: line)
+            }
+            if !attributesOK { continue }
             b.rowRanges.append(rowLo)
             b.rowRanges.append(sc.pos)
             b.events.append(RawEvent(

@@ -82,7 +82,9 @@ public enum HistoryReader {
         case .xes: detection = try XESReader.read(p, n, builder: &builder, compressed: compressed)
         case .jsonl: detection = try JSONLReader.read(p, n, builder: &builder, compressed: compressed)
         }
-        return builder.finish(detection: detection, raw: p)
+        // Names whose bytes differ only where they are not UTF-8 read as the same text (each bad
+        // byte is U+FFFD): one activity, as the matcher and every report would show them.
+        return builder.finish(detection: detection, raw: p).mergingActivities(by: { $0 }).log
     }
 
     /// The format implied by a file name, ignoring a trailing `.gz`; nil when unknown.

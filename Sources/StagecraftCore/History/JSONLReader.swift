@@ -57,11 +57,24 @@ enum JSONLReader {
             return keyInfo[idx]
         }
 
+        // Per key: the case attribute name it is kept under, if asked for (see `HistoryOptions`).
+        var attributeName: [String?] = []
+        func attribute(_ k: Int32) -> String? {
+            let idx = Int(k)
+            while attributeName.count <= idx {
+                attributeName.append(b.options.caseAttribute(named: keys.strings[attributeName.count]))
+            }
+            return attributeName[idx]
+        }
+        var attributeBuf: [UInt8] = []
+        var lineAttributes: [(name: String, key: String, value: String)] = []
         var buf: [UInt8] = []
         var values: [HistoryField: (Int32, [UInt8])] = [:]  // field → (key, value bytes)
         var i = 0
         var line = 0
         var sawAny = false
+        // Field → offset of its value in the input (set with `values`, so never stale when read).
+        var valueStarts: [HistoryField: Int] = [:]
         while i < n {
             line += 1
             let lineLo = i
@@ -76,10 +89,22 @@ enum JSONLReader {
             if k == hi { continue }
             sawAny = true
             values.removeAll(keepingCapacity: true)
+            lineAttributes.removeAll(keepingCapacity: true)
             do {
                 try parseObject(p, &k, hi) { keyBytes, kind, vlo, vhi, escaped in
                     let key = keys.intern(p + keyBytes.lowerBound, keyBytes.count)
-                    guard let inf = info(key) else { return }
+                    let inf = info(key)
+                    if !b.options.caseAttributes.isEmpty, inf == nil, let name = attribute(key), kind == 1 || kind == 2 {
+                        if escaped {
+                            try unescape(p, vlo, vhi, into: &attributeBuf)
+                        } else {
+                            attributeBuf.removeAll(keepingCapacity: true)
+                            attributeBuf.append(contentsOf: UnsafeBufferPointer(start: p + vlo, count: vhi - vlo))
+                        }
+                        lineAttributes.append((name, keys.strings[Int(key)], String(decoding: attributeBuf, as: UTF8.self)))
+                        return
+                    }
+                    guard let inf else { return }
                     if kind == 0 { return }  // null
                     guard kind == 1 || kind == 2 else { throw Failure(message: "value of '\(keys.strings[Int(key)])' is not a string") }
                     if kind == 2 && inf.field != .caseID && inf.field != .resource {
@@ -100,6 +125,7 @@ enum JSONLReader {
                         buf.append(contentsOf: UnsafeBufferPointer(start: p + vlo, count: vhi - vlo))
                     }
                     values[inf.field] = (key, buf)
+                    valueStarts[inf.field] = vlo
                 }
                 while k < hi && isWS(p[k]) { k += 1 }
                 if k != hi { throw Failure(message: "unexpected text after the object", at: k) }
@@ -130,8 +156,9 @@ enum JSONLReader {
                 if f == .start { startT = t } else { endT = t }
             }
             if let f = badField {
-                let text = String(decoding: (values[f]?.1 ?? []).prefix(60), as: UTF8.self)
-                try b.bad(HistoryError(file: b.file, line: line, column: col(f), message: TimestampParser.malformed(text)))
+                let text = String(decoding: (values[f]?.1 ?? []).prefix(200), as: UTF8.self)
+                let at = valueStarts[f].map { column(p, lineStart: lineLo, offset: $0) }
+                try b.bad(HistoryError(file: b.file, line: line, column: col(f), message: b.times.malformed(text, column: at)))
                 continue
             }
             if startT.isNaN && endT.isNaN {
@@ -160,6 +187,11 @@ enum JSONLReader {
                 if !interval { kind = k2 }
             }
             if !interval && endT.isNaN { endT = startT; startT = .nan }
+            var attributesOK = true
+            for a in lineAttributes where attributesOK {
+                attributesOK = try b.caseAttribute(case: caseIndex, name: a.name, column: a.key, value: a.value, line: line)
+            }
+            if !attributesOK { continue }
             b.rowRanges.append(lineLo)
             b.rowRanges.append(hi)
             b.events.append(RawEvent(

@@ -46,10 +46,25 @@ public struct HistoryOptions: Sendable, Hashable {
     public var delimiter: UInt8?
     /// IANA time zone identifier for timestamps written without an offset; nil means UTC.
     public var timeZone: String?
+    /// The layout of every timestamp (`--timestamp-format`); nil auto-detects.
+    public var timestampFormat: TimestampFormat?
     /// Count and skip malformed rows instead of throwing on the first one.
     public var skipBadRows: Bool
     /// Drop exact duplicate rows (all mapped fields equal) instead of keeping them.
     public var dedupe: Bool
+    /// Case attributes to keep, by name (matched case-insensitively): a CSV column or JSONL
+    /// key named NAME or `case:NAME`, or an XES trace attribute with that key. Only these are
+    /// kept, so a log's other columns cost nothing; `HistoryCase.attributes` holds them.
+    public var caseAttributes: Set<String> = []
+
+    /// The name under which a column, key or trace attribute is kept when it is one of
+    /// `caseAttributes`: lowercased, without a `case:` prefix; nil when not wanted.
+    public func caseAttribute(named column: String) -> String? {
+        guard !caseAttributes.isEmpty else { return nil }
+        var name = column.lowercased()
+        if name.hasPrefix("case:") { name.removeFirst(5) }
+        return caseAttributes.contains(where: { $0.lowercased() == name }) ? name : nil
+    }
 
     /// The delimiter byte named by an option value: one ASCII character, or `tab`/`\\t`.
     /// Nil when the value is not a single ASCII character.
@@ -65,8 +80,10 @@ public struct HistoryOptions: Sendable, Hashable {
     /// Creates options; every parameter defaults to detection.
     public init(
         format: HistoryFormat? = nil, columns: [HistoryField: String] = [:], delimiter: UInt8? = nil,
-        timeZone: String? = nil, skipBadRows: Bool = false, dedupe: Bool = false
+        timeZone: String? = nil, skipBadRows: Bool = false, dedupe: Bool = false,
+        timestampFormat: TimestampFormat? = nil
     ) {
+        self.timestampFormat = timestampFormat
         self.format = format
         self.columns = columns
         self.delimiter = delimiter
@@ -157,6 +174,23 @@ public struct UnfinishedStart: Sendable, Hashable {
     public var line: Int
 }
 
+/// A value a case carries as a whole (a CSV column or JSONL key repeated on its rows, an
+/// XES trace attribute), e.g. its deadline, as written and where it was first read.
+public struct CaseAttribute: Sendable, Hashable {
+    /// The value as written.
+    public var value: String
+    /// The column, key or trace attribute it came from, as written.
+    public var column: String
+    /// The line it was first read on.
+    public var line: Int
+
+    public init(value: String, column: String, line: Int) {
+        self.value = value
+        self.column = column
+        self.line = line
+    }
+}
+
 /// The recorded history of one case (process instance).
 public struct HistoryCase: Sendable, Hashable {
     /// Case identifier as written.
@@ -167,6 +201,9 @@ public struct HistoryCase: Sendable, Hashable {
     public var readyHints: [ReadyHint]
     /// Starts without a completion, in time order.
     public var unfinished: [UnfinishedStart]
+    /// The case attributes `HistoryOptions.caseAttributes` asks for, by their lowercased
+    /// name (without a `case:` prefix); empty unless asked.
+    public var attributes: [String: CaseAttribute] = [:]
 }
 
 /// A count of lines of some kind, with the first few line numbers for the report.

@@ -8,12 +8,21 @@ import Foundation
 ///   (`.` or `,` as the separator);
 /// - optionally followed (possibly after one space) by a zone: `Z`, `±HH:MM`, `±HHMM` or `±HH`.
 ///
+/// With a `format` (`--timestamp-format`) only that layout is read, and a value that does not fit
+/// records where and why in `mismatch`.
+///
 /// Naive times (no zone) are wall-clock times in `timeZone`; the UTC offset is looked up once per
 /// local hour and cached. Instants are computed from integer milliseconds (or nanoseconds when the
 /// fraction is finer) so that millisecond values round-trip exactly.
 struct TimestampParser {
     /// Nil for UTC (no lookups needed).
     let timeZone: TimeZone?
+    /// The layout given with `--timestamp-format`; nil auto-detects.
+    let format: TimestampFormat?
+    /// Why the last value failed to fit `format`.
+    private(set) var mismatch: TimestampFormat.Mismatch?
+    /// Values read with `format`.
+    private var formatCount = 0
     private var offsetCache: [Int64: Int32] = [:]
     private var lastHour: Int64 = .min
     private var lastOffset: Int32 = 0
@@ -26,7 +35,8 @@ struct TimestampParser {
 
     static let layoutSlots = 4 * 11 * 5
 
-    init(timeZone: TimeZone?) {
+    init(timeZone: TimeZone?, format: TimestampFormat? = nil) {
+        self.format = format
         if let tz = timeZone, tz.identifier != "UTC", tz.identifier != "GMT" {
             self.timeZone = tz
         } else {
@@ -40,6 +50,7 @@ struct TimestampParser {
         var hi = hi0
         while lo < hi && p[lo] == 32 { lo += 1 }
         while hi > lo && p[hi - 1] == 32 { hi -= 1 }
+        if let format { return parse(p, lo, hi, valueStart: lo0, with: format) }
         @inline(__always) func digit(_ i: Int) -> Int64? {
             let c = p[i]
             return c >= 48 && c <= 57 ? Int64(c &- 48) : nil
@@ -152,10 +163,112 @@ struct TimestampParser {
         return Double(utc) + Double(nanos) / 1e9
     }
 
-    /// The message for a timestamp no layout reads, naming the layouts tried.
+    /// Reads a trimmed value with the `--timestamp-format` layout; on failure sets `mismatch`
+    /// (its offset counted from `valueStart`).
+    private mutating func parse(
+        _ p: UnsafePointer<UInt8>, _ lo: Int, _ hi: Int, valueStart: Int, with format: TimestampFormat
+    ) -> Double? {
+        let f: TimestampFormat.Fields
+        switch format.match(p, lo, hi) {
+        case .success(let fields): f = fields
+        case .failure(var m):
+            m.offset += lo - valueStart
+            mismatch = m
+            return nil
+        }
+        var utc: Int64
+        if let epoch = f.epoch {
+            utc = epoch
+        } else {
+            var month = f.month, day = f.day
+            if let doy = f.dayOfYear {
+                let leap = CivilDate.daysIn(month: 2, year: Int(f.year)) == 29
+                guard doy <= (leap ? 366 : 365) else {
+                    mismatch = .init(offset: lo - valueStart, reason: "day of the year \(doy) does not exist in \(f.year) (%j)")
+                    return nil
+                }
+                var left = doy
+                month = 1
+                while left > Int64(CivilDate.daysIn(month: Int(month), year: Int(f.year))) {
+                    left -= Int64(CivilDate.daysIn(month: Int(month), year: Int(f.year)))
+                    month += 1
+                }
+                day = left
+            }
+            guard day <= Int64(CivilDate.daysIn(month: Int(month), year: Int(f.year))) else {
+                mismatch = .init(offset: lo - valueStart,
+                                 reason: "\(CivilDate(year: Int(f.year), month: Int(month), day: Int(day))) does not exist")
+                return nil
+            }
+            let days = Int64(CivilDate(year: Int(f.year), month: Int(month), day: Int(day)).dayNumber)
+            let local = days * 86_400 + f.hour * 3600 + f.minute * 60 + f.second
+            if let offset = f.offset {
+                utc = local - offset
+            } else if let zone = f.zone {
+                let guess = zone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(local)))
+                utc = local - Int64(zone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(local - Int64(guess)))))
+            } else {
+                utc = local - Int64(naiveOffset(local))
+            }
+        }
+        formatCount += 1
+        if f.nanos % 1_000_000 == 0 {
+            return Double(utc * 1000 + f.nanos / 1_000_000) / 1000
+        }
+        return Double(utc) + Double(f.nanos) / 1e9
+    }
+
+    /// The layouts the auto-detection reads, as named in messages.
+    static let autoLayouts = "YYYY-MM-DD and YYYY/MM/DD, alone or with THH:MM[:SS[.fff]] or ' HH:MM[:SS[.fff]]', "
+        + "and a zone Z, +HH:MM, +HHMM or +HH"
+
+    /// The message for a timestamp that did not parse.
+    ///
+    /// With a format: where it stopped fitting (`column`, the one-based column in characters of
+    /// the line where the value starts, when known) and why. Without: the layouts tried, and the
+    /// `--timestamp-format` that reads the value when a common layout does.
+    func malformed(_ text: String, column: Int? = nil) -> String {
+        let quoted = Excerpt.quoted(text, limit: 60)
+        guard let format else { return TimestampParser.malformed(text) }
+        let m = mismatch ?? .init(offset: 0, reason: "it does not fit")
+        let utf8 = Array(text.utf8)
+        let chars = utf8.prefix(m.offset).reduce(0) { $0 + ($1 & 0xC0 != 0x80 ? 1 : 0) }
+        let place = column.map { "at column \($0 + chars)" } ?? "at character \(chars + 1)"
+        return "timestamp '\(quoted)' does not fit --timestamp-format '\(format.pattern)' \(place): \(m.reason)"
+    }
+
+    /// The message for a timestamp the auto-detection does not read: the layouts tried, and how to
+    /// give one with `--timestamp-format` (naming one that reads it when a common layout does).
     static func malformed(_ text: String) -> String {
-        "malformed timestamp '\(Excerpt.quoted(text, limit: 60))' (tried YYYY-MM-DD and YYYY/MM/DD, alone or with "
-            + "THH:MM[:SS[.fff]] or ' HH:MM[:SS[.fff]]', and a zone Z, +HH:MM, +HHMM or +HH)"
+        let quoted = Excerpt.quoted(text, limit: 60)
+        // A date in a known layout that does not exist is called impossible, not malformed.
+        let t = Array(text.utf8.drop { $0 == 32 }.prefix(10))
+        if t.count == 10, t[4] == 45 || t[4] == 47, t[7] == t[4],
+           [0, 1, 2, 3, 5, 6, 8, 9].allSatisfy({ t[$0] >= 48 && t[$0] <= 57 })
+        {
+            func num(_ r: Range<Int>) -> Int { r.reduce(0) { $0 * 10 + Int(t[$1] - 48) } }
+            let (y, m, d) = (num(0..<4), num(5..<7), num(8..<10))
+            if m < 1 || m > 12 || d < 1 || d > CivilDate.daysIn(month: m, year: y) {
+                return "impossible date in timestamp '\(quoted)': \(String(decoding: t, as: UTF8.self)) does not exist"
+            }
+        }
+        var s = "malformed timestamp '\(quoted)' (tried \(autoLayouts))"
+        let found = TimestampFormat.suggestions(for: text)
+        if let first = found.first {
+            s += "; it reads with --timestamp-format '\(first)'"
+            if found.count > 1 { s += " (or '\(found[1])')" }
+        } else {
+            s += "; give its layout with --timestamp-format, e.g. '%d/%m/%Y %H:%M'"
+        }
+        return s
+    }
+
+    /// The one-based column, in characters of its line, of byte `offset` of `p` (the line starts
+    /// after the last line break before `offset`).
+    static func column(_ p: UnsafePointer<UInt8>, offset: Int) -> Int {
+        var start = offset
+        while start > 0 && p[start - 1] != 10 && p[start - 1] != 13 { start -= 1 }
+        return JSONLReader.column(p, lineStart: start, offset: offset)
     }
 
     /// Parses a Swift string (tests, XES attribute values after entity decoding).
@@ -190,6 +303,7 @@ struct TimestampParser {
     /// Layouts seen, most frequent first.
     var layouts: [TimestampFormatCount] {
         var out: [TimestampFormatCount] = []
+        if let format, formatCount > 0 { out.append(TimestampFormatCount(format: format.pattern, count: formatCount)) }
         for (code, n) in layoutCounts.enumerated() where n > 0 {
             out.append(TimestampFormatCount(format: TimestampParser.layoutName(code), count: n))
         }

@@ -132,6 +132,8 @@ enum XESReader {
         var traceLine = 0
         var traceBad: HistoryError? = nil
         var traceCount = 0
+        // The trace's attributes asked for by `HistoryOptions.caseAttributes`: (name, key, value, line).
+        var traceAttributes: [(name: String, key: String, value: String, line: Int)] = []
         var sawResource = false, sawLifecycle = false
         // The event attributes' keys, for `history inspect`: those `<global scope="event">`
         // declares and those of the first events, in the order first seen. Bounded, so a
@@ -181,9 +183,10 @@ enum XESReader {
                     time = b.times.parse(p, t.lo, t.hi)
                 }
                 if time == nil {
-                    let text = String(decoding: UnsafeBufferPointer(start: p + t.lo, count: min(t.hi - t.lo, 60)), as: UTF8.self)
+                    let text = String(decoding: UnsafeBufferPointer(start: p + t.lo, count: min(t.hi - t.lo, 200)), as: UTF8.self)
                     try b.bad(HistoryError(
-                        file: b.file, line: line, column: "time:timestamp", message: TimestampParser.malformed(text)))
+                        file: b.file, line: line, column: "time:timestamp",
+                        message: b.times.malformed(text, column: TimestampParser.column(p, offset: t.lo))))
                     return
                 }
             } else if let g = gTime {
@@ -226,6 +229,12 @@ enum XESReader {
             }
             guard let id = traceID else { return }
             let c = b.cases.intern(id)
+            for a in traceAttributes {
+                guard try b.caseAttribute(case: c, name: a.name, column: a.key, value: a.value, line: a.line) else {
+                    b.events.removeSubrange(traceFirstEvent...)
+                    return
+                }
+            }
             var k = traceFirstEvent
             while k < b.events.count {
                 b.events[k].caseIndex = c
@@ -327,6 +336,12 @@ enum XESReader {
                         else if eq(p, k.lo, k.hi, "org:resource") { evRes = v }
                     } else if parent == ctxTrace {
                         if eq(p, k.lo, k.hi, "concept:name") { traceID = valueBytes(v) }
+                        else if !b.options.caseAttributes.isEmpty {
+                            let key = String(decoding: valueBytes(k), as: UTF8.self)
+                            if let name = b.options.caseAttribute(named: key) {
+                                traceAttributes.append((name, key, String(decoding: valueBytes(v), as: UTF8.self), lineAt(tagStart)))
+                            }
+                        }
                     } else if parent == ctxGlobalEvent {
                         if eq(p, k.lo, k.hi, "concept:name") { gName = valueBytes(v) }
                         else if eq(p, k.lo, k.hi, "time:timestamp") { gTime = valueBytes(v) }
@@ -343,6 +358,7 @@ enum XESReader {
                 ctx = ctxTrace
                 traceID = nil
                 traceBad = nil
+                traceAttributes.removeAll(keepingCapacity: true)
                 traceFirstEvent = b.events.count
                 traceLine = lineAt(tagStart)
             } else if eq(p, nameLo, nameHi, "log") && stack.isEmpty {

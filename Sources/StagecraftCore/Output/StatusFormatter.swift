@@ -3,6 +3,8 @@ struct StatusFormatter {
     let result: Status.Result
     let file: String
     let log: String
+    /// The workflow's title, for the HTML dashboard's heading.
+    var title = "Workflow"
 
     private typealias F = SimulationFormatter
 
@@ -13,6 +15,12 @@ struct StatusFormatter {
     }
 
     static func instant(_ t: Double) -> String { t.isFinite ? F.dateTime(t) : "never" }
+
+    /// A deadline: one at midnight is the end of the day before, `Tue 2026-12-15 24:00 UTC`.
+    static func deadline(_ t: Double) -> String {
+        guard t.isFinite, t.truncatingRemainder(dividingBy: secondsPerDay) == 0 else { return instant(t) }
+        return String(instant(t - secondsPerDay).dropLast(9)) + "24:00 UTC"
+    }
 
     private func chance(_ c: Status.CaseStatus) -> String { c.deadlineProbability.map(F.percent) ?? "-" }
 
@@ -26,15 +34,21 @@ struct StatusFormatter {
         }
     }
 
+    /// `; a new launch every 2d (12 simulated)` with `--arrival`, else nothing.
+    var arrivalNote: String {
+        guard let a = result.arrival else { return "" }
+        return "; a new launch every \(a) (\(result.newLaunches) simulated)"
+    }
+
     func text() -> String {
         let r = result
         var out = r.summary + "\n\n"
-        out += "Status of \(file) on \(log) as of \(Self.instant(r.asOf)): \(r.cases.count) in flight, forecast calibrated on \(r.calibrationCases) finished cases; \(r.runs) runs, seed \(r.seed).\n\n"
+        out += "Status of \(file) on \(log) as of \(Self.instant(r.asOf)): \(r.cases.count) in flight, forecast calibrated on \(r.calibrationCases) finished cases; \(r.runs) runs, seed \(r.seed)\(arrivalNote).\n\n"
         if !r.cases.isEmpty {
             out += "Cases by risk\n"
             out += F.table(["case", "started", "P50", "P85", "deadline", "on time", "waiting on", "overdue"], r.cases.map { c in
                 [c.id, Self.instant(c.started), Self.instant(c.completionP50), Self.instant(c.completionP85),
-                 c.deadline.map(Self.instant) ?? "-", chance(c), c.waitingOn.isEmpty ? "-" : c.waitingOn.joined(separator: ", "),
+                 c.deadline.map(Self.deadline) ?? "-", chance(c), c.waitingOn.isEmpty ? "-" : c.waitingOn.joined(separator: ", "),
                  c.overdue.isEmpty ? "-" : c.overdue.map { "\($0.node) +\(Self.span($0.overBySeconds))" }.joined(separator: ", ")]
             }, right: [5])
         }
@@ -54,14 +68,14 @@ struct StatusFormatter {
     func markdown() -> String {
         let r = result
         var out = "# Status of `\(file)`\n\n" + r.summary + "\n\n"
-        out += "As of \(Self.instant(r.asOf)), from `\(log)`: \(r.cases.count) in flight; forecast calibrated on \(r.calibrationCases) finished cases, \(r.runs) runs, seed \(r.seed).\n\n"
+        out += "As of \(Self.instant(r.asOf)), from `\(log)`: \(r.cases.count) in flight; forecast calibrated on \(r.calibrationCases) finished cases, \(r.runs) runs, seed \(r.seed)\(arrivalNote).\n\n"
         if !r.cases.isEmpty {
             out += "| case | started | P50 | P85 | deadline | on time | waiting on | overdue |\n"
             out += "| --- | --- | --- | --- | --- | ---: | --- | --- |\n"
             for c in r.cases {
                 let overdue = c.overdue.isEmpty ? "-" : c.overdue.map { "`\($0.node)` +\(Self.span($0.overBySeconds))" }.joined(separator: ", ")
                 out += "| \(c.id) | \(Self.instant(c.started)) | \(Self.instant(c.completionP50)) | \(Self.instant(c.completionP85)) | "
-                out += "\(c.deadline.map(Self.instant) ?? "-") | \(chance(c)) | \(c.waitingOn.isEmpty ? "-" : c.waitingOn.joined(separator: ", ")) | \(overdue) |\n"
+                out += "\(c.deadline.map(Self.deadline) ?? "-") | \(chance(c)) | \(c.waitingOn.isEmpty ? "-" : c.waitingOn.joined(separator: ", ")) | \(overdue) |\n"
             }
         }
         let busy = r.owners.filter { $0.waitingCases > 0 || $0.queueMean > 0 }
@@ -75,6 +89,9 @@ struct StatusFormatter {
         }
         return out
     }
+
+    /// The one-page dashboard (`StatusDashboard`).
+    func html() -> String { StatusDashboard.render(result, title: title, file: file, log: log) }
 
     func json() -> String {
         let r = result
@@ -101,6 +118,8 @@ struct StatusFormatter {
             ("format_version", .int(1)), ("file", .string(file)), ("history", .string(log)),
             ("as_of", time(r.asOf)), ("runs", .int(r.runs)), ("seed", .string(String(r.seed))),
             ("calibration_cases", .int(r.calibrationCases)),
+            ("arrival", r.arrival.map { .string($0.description) } ?? .null),
+            ("new_launches", .int(r.newLaunches)),
             ("cases", .array(cases)),
             ("owners", .array(r.owners.map { .object([("id", .string($0.id)), ("waiting_cases", .int($0.waitingCases)),
                                                      ("queue_mean_s", .number($0.queueMean))]) })),
@@ -112,7 +131,8 @@ struct StatusFormatter {
 
     /// The backtest of status: one table of errors against the naive forecast.
     static func backtest(_ b: StatusBacktest.Result, file: String, log: String, format: String) -> String {
-        let gain = b.naiveMAE > 0 ? 1 - b.mae / b.naiveMAE : 0
+        let ratio = b.naiveMAE > 0 ? 1 - b.mae / b.naiveMAE : 0
+        let gain = ratio.isFinite ? ratio : 0
         let line = "Remaining-time MAE \(F.oneDecimal(b.mae / 3600))h against naive \(F.oneDecimal(b.naiveMAE / 3600))h (\(Int((gain * 100).rounded()))% lower); P50 covers \(F.percent(b.coverageP50)), P85 covers \(F.percent(b.coverageP85)) of \(b.cases.count) cases in flight at \(instant(b.cut)), calibrated on \(b.calibrationCases) finished cases."
         switch format {
         case "json":

@@ -448,4 +448,46 @@ struct CompiledDurations: Sendable {
             return empSorted[lo + rng.nextIndex(below: end - lo)] - elapsed
         }
     }
+
+    /// The share of node `v`'s durations longer than `x` seconds: what the time already
+    /// spent without the node ending says about how it will end. Uniform and PERT spreads
+    /// count as uniform over their range here.
+    func survival(_ v: Int, beyond x: Double) -> Double {
+        guard x > 0 else { return 1 }
+        switch kind[v] {
+        case .fixed:
+            return a[v] > x ? 1 : 0
+        case .uniform, .pert:
+            if x <= a[v] { return 1 }
+            if x >= b[v] { return 0 }
+            return (b[v] - x) / (b[v] - a[v])
+        case .empirical:
+            var lo = empStart[v], hi = empStart[v + 1]
+            let start = lo, end = hi
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if empSorted[mid] <= x { lo = mid + 1 } else { hi = mid }
+            }
+            return end > start ? Double(end - lo) / Double(end - start) : 1
+        }
+    }
+}
+
+extension CompiledPlan {
+    /// The probability that a case runs node `v` at all: the share of its variants that
+    /// keep it, times its `chance`.
+    func runShare(_ v: Int) -> Double {
+        var kept = 0.0
+        if variantCumulative.isEmpty {
+            kept = skipped[v] ? 0 : 1
+        } else {
+            var previous = 0.0
+            for k in 0..<variantCumulative.count {
+                let p = variantCumulative[k] - previous
+                previous = variantCumulative[k]
+                if !variantSkips[variantSkipStart[k]..<variantSkipStart[k + 1]].contains(v) { kept += p }
+            }
+        }
+        return kept * chance[v]
+    }
 }

@@ -24,8 +24,10 @@
 ///   gate, and every node downstream of the target and upstream of the gate) is reset to
 ///   not done, and the target is ready at once. Only nodes that are done are reset; a node
 ///   of the set that is already running again (rework from another gate) keeps running.
-///   A gate that rejects more than `CompiledPlan.maxRejections` times in a run abandons the
-///   case ("did not finish").
+///   A node of the set with a `chance` draws it again for the new pass (a step that runs
+///   in some passes of a loop, as drafted from history, does not run in every pass once
+///   it has run in one). A gate that rejects more than `CompiledPlan.maxRejections` times
+///   in a run abandons the case ("did not finish").
 ///
 /// ## Critical path
 ///
@@ -106,6 +108,8 @@ struct SimulationEngine {
     private var chosen: [Bool]
     /// In a plain run, stop as soon as the case finishes or is abandoned.
     private var stopWhenCaseZeroEnds = false
+    /// The instant a run from cases in flight starts at.
+    private var asOfInstant = 0.0
 
     init(plan: CompiledPlan, cases: Int, tableStart: Double) {
         self.plan = plan
@@ -148,30 +152,45 @@ struct SimulationEngine {
     /// conditional draws, not fresh ones. Running nodes take their owners' units first (in
     /// case order), then the ready nodes ask for theirs. Nodes not yet ready draw their
     /// skips as in any run.
-    mutating func run(seed: UInt64, index: Int, asOf: Double, states: [InFlightState]) {
+    ///
+    /// `newArrivals` (non-decreasing, at or after `asOf`) start new cases after those of
+    /// `states`, as cases `states.count…`; they share the owners like any case.
+    mutating func run(seed: UInt64, index: Int, asOf: Double, states: [InFlightState], newArrivals: [Double] = []) {
         rng = SeededGenerator(seed: seed, stream: UInt64(truncatingIfNeeded: index))
-        reset(arrivals: states.map(\.started), arriving: false)
+        reset(arrivals: states.map(\.started) + newArrivals, arriving: false)
+        for c in states.count..<max(states.count, min(cases, states.count + newArrivals.count)) {
+            pushEvent(time: caseArrival[c], payload: ~c)
+        }
         stopWhenCaseZeroEnds = false
+        asOfInstant = asOf
         batchNode.removeAll(keepingCapacity: true)
         batchCause.removeAll(keepingCapacity: true)
         var running: [(g: Int, remaining: Double, since: Double)] = []
         var waiting: [(g: Int, elapsed: Double, since: Double)] = []
         for c in 0..<min(cases, states.count) {
             let base = c * n
-            drawSkips(case: c)
-            for (v, s) in states[c].nodes.prefix(n).enumerated() {
+            let nodes = states[c].nodes.prefix(n)
+            drawSkips(case: c, variants: states[c].variants, consistentWith: nodes)
+            for (v, s) in nodes.enumerated() {
                 switch s {
-                case .done(let t):
+                case .done(let t), .passed(let t):
                     state[base + v] = SimulationEngine.done
                     doneTime[base + v] = t
                     caseRemaining[c] -= 1
                 case .running(let since, let elapsed):
+                    skip[base + v] = false
                     running.append((base + v, plan.processing.sampleRemaining(v, elapsed: elapsed, &rng), since))
                 case .ready(let since, let elapsed):
+                    if v < states[c].runChance.count {
+                        skip[base + v] = rng.nextUniform() >= states[c].runChance[v]
+                    }
                     waiting.append((base + v, elapsed, since))
                 case .notReady:
                     break
                 }
+            }
+            for (v, q) in states[c].pendingReject.prefix(n).enumerated() where q > 0 && rng.nextUniform() < q {
+                reopen(gate: base + v, case: c, node: v)
             }
             if caseRemaining[c] == 0 {
                 caseStatus[c] = SimulationEngine.finished
@@ -187,6 +206,8 @@ struct SimulationEngine {
             let c = w.g / n
             let v = w.g - c * n
             guard caseStatus[c] == SimulationEngine.running else { continue }
+            // Behind a gate drawn above as rejected: ready again once its predecessors are.
+            guard predecessorsDone(w.g, case: c, node: v) else { continue }
             if skip[w.g] {
                 markDone(w.g, case: c, node: v, at: asOf, exec: -1)
                 continue
@@ -289,6 +310,79 @@ struct SimulationEngine {
         for r in plan.roots { makeReady(base + r, cause: -1, at: t) }
     }
 
+    /// Whether every predecessor of node `v` of case `c` is done.
+    private func predecessorsDone(_ g: Int, case c: Int, node v: Int) -> Bool {
+        let base = c * n
+        for j in plan.predStart[v]..<plan.predStart[v + 1] where state[base + plan.preds[j]] != SimulationEngine.done {
+            return false
+        }
+        return true
+    }
+
+    /// A done gate of a case in flight drawn as having rejected: its rework is undone and
+    /// its target made ready, as when a gate rejects in a run.
+    private mutating func reopen(gate g: Int, case c: Int, node v: Int) {
+        guard plan.isGate[v], state[g] == SimulationEngine.done, plan.reworkTarget[v] >= 0 else { return }
+        rejections[g] += 1
+        resetRework(gate: g, case: c, node: v)
+        let target = c * n + plan.reworkTarget[v]
+        guard state[target] == SimulationEngine.notReady else { return }
+        // Ready since the gate ended; what remains of its wait is drawn given the time since.
+        let t = plan.reworkTarget[v]
+        skip[target] = false
+        state[target] = SimulationEngine.scheduled
+        readyTime[target] = doneTime[g]
+        let rest = plan.hasWait[t] ? plan.wait.sampleRemaining(t, elapsed: max(0, asOfInstant - doneTime[g]), &rng) : 0
+        let end = rest > 0 ? advance(asOfInstant, by: rest, business: plan.wait.business[t], hours: plan.hours[t]) : asOfInstant
+        if end > asOfInstant {
+            pendingCause[target] = -1
+            pushEvent(time: end, payload: -(cases + 1 + target))
+        } else {
+            batchNode.append(target)
+            batchCause.append(-1)
+        }
+    }
+
+    /// Undoes a rejecting gate's rework set (every done node of it, and the gate) for a new
+    /// pass; nodes with a `chance` draw it again for that pass.
+    private mutating func resetRework(gate g: Int, case c: Int, node v: Int) {
+        let base = c * n
+        for k in plan.reworkStart[v]..<plan.reworkStart[v + 1] {
+            let m = plan.rework[k]
+            let gm = base + m
+            guard gm != g, state[gm] == SimulationEngine.done else { continue }
+            state[gm] = SimulationEngine.notReady
+            caseRemaining[c] += 1
+            if plan.chance[m] < 1 { skip[gm] = rng.nextUniform() >= plan.chance[m] }
+        }
+        if state[g] == SimulationEngine.done { caseRemaining[c] += 1 }
+        state[g] = SimulationEngine.notReady
+        if plan.chance[v] < 1 { skip[g] = rng.nextUniform() >= plan.chance[v] }
+    }
+
+    /// `drawSkips` for a case in flight (from its own variants when its attributes narrow
+    /// them): redrawn (a few times) until no node the case has
+    /// run or is running is skipped, so the variant agrees with what the log shows.
+    private mutating func drawSkips(case c: Int, variants: [CaseVariant]?,
+                                    consistentWith nodes: ArraySlice<InFlightState.Node>) {
+        let base = c * n
+        for _ in 0..<16 {
+            if let own = variants { drawSkips(case: c, variants: own) } else { drawSkips(case: c) }
+            var agrees = true
+            for (v, s) in nodes.enumerated() {
+                switch s {
+                case .done, .running: if skip[base + v] { agrees = false }
+                default: break
+                }
+                if !agrees { break }
+            }
+            if agrees { return }
+        }
+        for (v, s) in nodes.enumerated() {
+            if case .done = s { skip[base + v] = false }
+        }
+    }
+
     /// Which nodes case `c` skips: those its drawn variant skips, or whose `when` is false,
     /// and those that lose their `chance` draw. Draws nothing for a plan without variation,
     /// so such plans keep their random streams.
@@ -302,6 +396,31 @@ struct SimulationEngine {
             var k = 0
             while k < plan.variantCumulative.count - 1 && u >= plan.variantCumulative[k] { k += 1 }
             for j in plan.variantSkipStart[k]..<plan.variantSkipStart[k + 1] { skip[base + plan.variantSkips[j]] = true }
+        }
+        if plan.hasChance {
+            for v in 0..<n where plan.chance[v] < 1 {
+                if rng.nextUniform() >= plan.chance[v] { skip[base + v] = true }
+            }
+        }
+    }
+
+    /// Which nodes case `c` skips when its own params narrow the plan's variants to
+    /// `variants`: one drawn by probability (no draw when there is one), then the `chance`
+    /// draws as in `drawSkips(case:)`.
+    private mutating func drawSkips(case c: Int, variants: [CaseVariant]) {
+        let base = c * n
+        for v in 0..<n { skip[base + v] = false }
+        var k = 0
+        if variants.count > 1 {
+            let total = variants.reduce(0.0) { $0 + max(0, $1.probability) }
+            var u = rng.nextUniform() * total
+            while k < variants.count - 1 && u >= max(0, variants[k].probability) {
+                u -= max(0, variants[k].probability)
+                k += 1
+            }
+        }
+        if k < variants.count {
+            for i in variants[k].skipped where i >= 0 && i < n { skip[base + i] = true }
         }
         if plan.hasChance {
             for v in 0..<n where plan.chance[v] < 1 {
@@ -324,16 +443,8 @@ struct SimulationEngine {
                     caseStatus[c] = SimulationEngine.abandoned
                     return
                 }
-                let base = c * n
-                for k in plan.reworkStart[v]..<plan.reworkStart[v + 1] {
-                    let gm = base + plan.rework[k]
-                    if state[gm] == SimulationEngine.done {
-                        state[gm] = SimulationEngine.notReady
-                        caseRemaining[c] += 1
-                    }
-                }
-                state[g] = SimulationEngine.notReady
-                let target = base + plan.reworkTarget[v]
+                resetRework(gate: g, case: c, node: v)
+                let target = c * n + plan.reworkTarget[v]
                 if state[target] == SimulationEngine.notReady { makeReady(target, cause: e, at: t) }
                 return
             }

@@ -3,8 +3,10 @@ public struct InFlightState: Hashable, Sendable {
     public enum Node: Hashable, Sendable {
         /// Not all predecessors done yet.
         case notReady
-        /// Done (or passed over) at this instant.
+        /// Done at this instant.
         case done(Double)
+        /// Passed over (not run, and a later node has run): done as far as the case goes.
+        case passed(Double)
         /// Running since `since`; `elapsed` of its processing has passed (working seconds
         /// where its owner keeps hours).
         case running(since: Double, elapsed: Double)
@@ -16,10 +18,21 @@ public struct InFlightState: Hashable, Sendable {
     public var started: Double
     /// Per model node, in declaration order.
     public var nodes: [Node]
+    /// Per ready node: the probability that it runs at all, given how long it has been
+    /// ready without starting (its share of cases, weighed against how many recorded waits
+    /// last this long). Empty, or 1 per node: as drawn in any run.
+    public var runChance: [Double] = []
+    /// Per done gate whose outcome the log does not show yet (nothing has started since it
+    /// ended): the probability that it rejected, given the time since. Empty, or 0: approved.
+    public var pendingReject: [Double] = []
+    /// The param combinations this case may still be in, when its own params (case
+    /// attributes) narrow the plan's `variants`; nil: the plan's.
+    public var variants: [CaseVariant]?
 
-    public init(started: Double, nodes: [Node]) {
+    public init(started: Double, nodes: [Node], variants: [CaseVariant]? = nil) {
         self.started = started
         self.nodes = nodes
+        self.variants = variants
     }
 }
 
@@ -32,11 +45,15 @@ public enum Status {
         public var asOf: Double?
         public var runs: Int = 100
         public var seed: UInt64 = 1
+        /// New launches arriving every this long from `asOf` (business time for `bd`), sharing
+        /// the owners with the cases in flight; nil: none.
+        public var arrival: Duration?
 
-        public init(asOf: Double? = nil, runs: Int = 100, seed: UInt64 = 1) {
+        public init(asOf: Double? = nil, runs: Int = 100, seed: UInt64 = 1, arrival: Duration? = nil) {
             self.asOf = asOf
             self.runs = runs
             self.seed = seed
+            self.arrival = arrival
         }
     }
 
@@ -101,15 +118,27 @@ public enum Status {
         public var runs: Int
         public var seed: UInt64
         public var warnings: [String]
+        /// Cases whose final node is not done but which have been idle past nearly every
+        /// recorded wait: counted as ended, not in flight.
+        public var staleCases = 0
+        /// The workflow's calendar, for showing the dates on it.
+        public var calendar: BusinessCalendar = .standard
+        /// `--arrival`: a new launch every this long from `asOf`, sharing the owners.
+        public var arrival: Duration? = nil
+        /// New launches simulated for `arrival`.
+        public var newLaunches = 0
     }
 
     public enum Failure: Error, CustomStringConvertible {
         case empty(String)
         case simulation(SimulationError)
+        /// A bad value in the log (a case attribute), with its location.
+        case located(HistoryError)
 
         public var description: String {
             switch self {
             case .empty(let s): return s
+            case .located(let e): return e.description
             case .simulation(let e): return "cannot simulate: \(e.description)"
             }
         }
@@ -125,6 +154,91 @@ public enum Status {
         var finished: Bool
         /// Every event of the case is at or before the instant.
         var complete: Bool
+        /// Done gates after whose end nothing has started: the log does not show yet
+        /// whether they approved or rejected.
+        var undecidedGates: [Int] = []
+        /// Its own deadline (a `deadline` case attribute); nil: the workflow's, from `started`.
+        var deadline: Double? = nil
+    }
+
+    /// The case attributes status reads from a log: `deadline` and the workflow's params,
+    /// lowercased as `HistoryOptions.caseAttributes` matches them.
+    public static func caseAttributeNames(_ model: WorkflowModel) -> Set<String> {
+        Set(["deadline"] + model.params.map { $0.name.name.lowercased() })
+    }
+
+    /// A `deadline` case attribute: a date (`YYYY-MM-DD`, the end of that day, UTC) or an
+    /// ISO 8601 instant; nil when it is neither.
+    static func parseDeadline(_ text: String) -> Double? {
+        if let d = CivilDate.parse(text) { return Double(d.dayNumber + 1) * secondsPerDay }
+        var parser = TimestampParser(timeZone: nil)
+        return parser.parse(text)
+    }
+
+    /// Applies each case's attributes to how it is forecast: a `deadline` replaces the
+    /// workflow's; params fix that case's `when` choices (the other params still vary as
+    /// the plan says). Bad values are errors located at the row that gave them.
+    static func applyCaseAttributes(_ cases: inout [Observed], model: WorkflowModel, log: EventLog,
+                                    values: [String: Value], pinned: Set<String>,
+                                    calibration: HistoryCalibration?) throws(Failure) {
+        var paramByName: [String: Int] = [:]
+        for (i, p) in model.params.enumerated() where paramByName[p.name.name.lowercased()] == nil {
+            paramByName[p.name.name.lowercased()] = i
+        }
+        var cache: [[String: Value]: [CaseVariant]] = [:]
+        for k in cases.indices {
+            let c = log.cases[cases[k].index]
+            guard !c.attributes.isEmpty else { continue }
+            func fail(_ a: CaseAttribute, _ message: String) -> Failure {
+                .located(HistoryError(file: log.source, line: a.line, column: a.column, message: "case '\(c.id)': " + message))
+            }
+            if let a = c.attributes["deadline"] {
+                guard let t = parseDeadline(a.value) else {
+                    throw fail(a, "deadline '\(a.value)' is not a date (YYYY-MM-DD) or an ISO 8601 instant")
+                }
+                cases[k].deadline = t
+            }
+            var own: [String: Value] = [:]
+            for (name, a) in c.attributes.sorted(by: { $0.key < $1.key }) {
+                guard let i = paramByName[name] else { continue }
+                let decl = model.params[i]
+                guard let type = decl.type else { throw fail(a, "param '\(decl.name.name)' has no valid type, so it cannot take '\(a.value)'") }
+                guard let v = Value.parse(a.value, as: type) else {
+                    let expected: String
+                    switch type {
+                    case .bool: expected = "true or false"
+                    case .number: expected = "a number such as 3 or 2.5"
+                    case .string: expected = "a string"
+                    }
+                    throw fail(a, "param '\(decl.name.name)' is a \(type.rawValue), so it takes \(expected), not '\(a.value)'")
+                }
+                own[decl.name.name] = v
+            }
+            guard !own.isEmpty else { continue }
+            if let v = cache[own] {
+                cases[k].state.variants = v
+                continue
+            }
+            let merged = values.merging(own) { $1 }
+            var variants = PlanBuilder.caseVariants(model: model, values: merged, pinned: pinned.union(own.keys),
+                                                    calibration: calibration).0
+            if variants.isEmpty {
+                let skipped = model.skipped(values: merged)
+                variants = [CaseVariant(probability: 1, skipped: skipped.indices.filter { skipped[$0] })]
+            }
+            cache[own] = variants
+            cases[k].state.variants = variants
+        }
+        // Nodes the case's own params skip in every combination left show as skipped.
+        for k in cases.indices {
+            guard let variants = cases[k].state.variants, let first = variants.first else { continue }
+            for v in first.skipped where v < cases[k].nodes.count && variants.allSatisfy({ $0.skipped.contains(v) }) {
+                let s = cases[k].nodes[v].state
+                if s == .ready || s == .notReady {
+                    cases[k].nodes[v] = NodeStatus(id: cases[k].nodes[v].id, state: .skipped, since: nil, owner: nil)
+                }
+            }
+        }
     }
 
     /// The case's node states at `asOf`, from its events up to then; nil when it has none.
@@ -210,7 +324,7 @@ public enum Status {
             } else if reached[v] {
                 nodes[v] = NodeStatus(id: id, state: .skipped, since: nil, owner: nil)
                 pass[v] = readySince
-                states[v] = .done(readySince)
+                states[v] = .passed(readySince)
             } else if predsPassed {
                 let owners = model.owners(ofNode: v).map { model.owners[$0].id.name }
                 nodes[v] = NodeStatus(id: id, state: .ready, since: readySince,
@@ -223,8 +337,18 @@ public enum Status {
         }
         for v in 0..<n where model.graph.successors[v].isEmpty && nodes[v]?.state == .done { finished = true }
         let list = (0..<n).map { nodes[$0] ?? NodeStatus(id: model.nodes[$0].id.name, state: .notReady, since: nil, owner: nil) }
+        var undecided: [Int] = []
+        for v in 0..<n where model.nodes[v].kind == .gate && nodes[v]?.state == .done {
+            let end = doneAt[v]
+            let later = c.occurrences.contains { o in
+                let begin = o.start ?? o.end
+                return begin <= asOf && (begin > end || (begin == end && node(o.activity) != v))
+            } || c.unfinished.contains { $0.start <= asOf && $0.start >= end }
+            if !later { undecided.append(v) }
+        }
         return Observed(index: index, started: started, lastEvent: last, nodes: list,
-                        state: InFlightState(started: started, nodes: states), finished: finished, complete: complete)
+                        state: InFlightState(started: started, nodes: states), finished: finished, complete: complete,
+                        undecidedGates: undecided)
     }
 
     /// Nodes in dependency order (predecessors first, ties by declaration order); nodes on
@@ -285,25 +409,76 @@ public enum Status {
         return last.isFinite ? last : nil
     }
 
+    /// The calibration a status forecast draws from. Choices, rework shares and lead times
+    /// come from the cases finished by `asOf`; processing times and waits also from every
+    /// occurrence completed by then in the cases still in flight. Measuring only finished
+    /// cases would keep the short cases and drop the long ones still running, and so
+    /// forecast the cases in flight too early.
+    static func calibrate(model: WorkflowModel, log: EventLog, finished: [Int], inFlight: [Observed],
+                          asOf: Double) -> HistoryCalibration {
+        var finishedLog = log
+        finishedLog.cases = finished.map { log.cases[$0] }
+        var calibration = HistoryCalibration(log: finishedLog, model: model)
+        var partLog = log
+        partLog.cases = inFlight.map { o in
+            var c = log.cases[o.index]
+            c.occurrences = c.occurrences.filter { $0.end <= asOf }
+            c.unfinished = []
+            c.readyHints = c.readyHints.filter { $0.time <= asOf }
+            return c
+        }
+        guard !partLog.cases.isEmpty else { return calibration }
+        let part = HistoryCalibration(log: partLog, model: model)
+        for v in 0..<min(calibration.processingTimes.count, part.processingTimes.count) {
+            calibration.processingTimes[v] += part.processingTimes[v]
+        }
+        for v in 0..<min(calibration.waitingTimes.count, part.waitingTimes.count) {
+            calibration.waitingTimes[v] += part.waitingTimes[v]
+        }
+        return calibration
+    }
+
     /// Where every case in flight at `options.asOf` stands and when it will finish.
     public static func run(model: WorkflowModel, log: EventLog, values: [String: Value], pinned: Set<String> = [],
                            options: Options) throws(Failure) -> Result {
         guard let asOf = options.asOf ?? lastInstant(log) else { throw .empty("the log has no events") }
-        let seen = observeAll(model: model, log: log, asOf: asOf)
-        var calibrationLog = log
-        calibrationLog.cases = seen.finished.map { log.cases[$0] }
-        let calibration = HistoryCalibration(log: calibrationLog, model: model)
+        var seen = observeAll(model: model, log: log, asOf: asOf)
+        // Cases idle past nearly every recorded wait ended without their last, optional
+        // steps (a log seldom records that nothing more will happen): they are counted as
+        // finished, and the model is calibrated again with them, so that the choices they
+        // made count too.
+        let first = calibrate(model: model, log: log, finished: seen.finished, inFlight: seen.inFlight, asOf: asOf)
+        let waits = PlanBuilder.build(model: model, values: values, calibration: first, pinned: pinned)
+        let stale: [Observed]
+        do {
+            let (compiled, _) = try Simulator.prepare(waits.plan, options: SimulationOptions(runs: 1))
+            stale = seen.inFlight.filter { isStale($0, plan: compiled, asOf: asOf) }
+        } catch {
+            throw .simulation(error)
+        }
+        if !stale.isEmpty {
+            let ended = Set(stale.map(\.index))
+            seen.inFlight.removeAll { ended.contains($0.index) }
+            seen.finished = (seen.finished + ended).sorted()
+        }
+        let calibration = stale.isEmpty ? first
+            : calibrate(model: model, log: log, finished: seen.finished, inFlight: seen.inFlight, asOf: asOf)
         let built = PlanBuilder.build(model: model, values: values, calibration: calibration, pinned: pinned)
-        return try forecast(model: model, plan: built.plan, inFlight: seen.inFlight, log: log, asOf: asOf,
-                            calibrationCases: seen.finished.count, warnings: built.warnings, options: options)
+        var inFlight = seen.inFlight
+        try applyCaseAttributes(&inFlight, model: model, log: log, values: values, pinned: pinned, calibration: calibration)
+        var result = try forecast(model: model, plan: built.plan, inFlight: inFlight, log: log, asOf: asOf,
+                                  calibrationCases: seen.finished.count, warnings: built.warnings, options: options)
+        result.staleCases = stale.count
+        if !stale.isEmpty {
+            result.warnings.append("\(stale.count) \(stale.count == 1 ? "case has" : "cases have") waited longer than \(100 - Int(staleSurvival * 100))% of recorded waits at every ready node with nothing running: counted as ended, not in flight")
+        }
+        return result
     }
 
     /// Simulates the cases in flight from their states and ranks them.
     static func forecast(model: WorkflowModel, plan: SimulationPlan, inFlight: [Observed], log: EventLog, asOf: Double,
                          calibrationCases: Int, warnings: [String], options: Options) throws(Failure) -> Result {
-        let cases = inFlight.count
         let n = model.nodes.count
-        let states = inFlight.map(\.state)
         let kickoff = inFlight.map(\.started).min() ?? asOf
         let compiled: CompiledPlan
         do {
@@ -313,6 +488,10 @@ public enum Status {
         } catch {
             throw .simulation(error)
         }
+        var inFlight = inFlight
+        for i in inFlight.indices { condition(&inFlight[i], plan: compiled, asOf: asOf) }
+        let cases = inFlight.count
+        let states = inFlight.map(\.state)
         let ownerCount = compiled.ownerCount
         struct Part: Sendable {
             var finish: [Double] = []
@@ -320,25 +499,35 @@ public enum Status {
             var queueCount: [Int]
         }
         let runs = options.runs, seed = options.seed
-        let parts: [Part] = cases == 0 ? [] : Simulator.forEachBlock(
-            blocks: runs, threads: Simulator.threadCount(SimulationOptions())
-        ) {
-            SimulationEngine(plan: compiled, cases: cases, tableStart: kickoff)
-        } work: { engine, r in
-            var part = Part(queueSum: [Double](repeating: 0, count: ownerCount),
-                            queueCount: [Int](repeating: 0, count: ownerCount))
-            engine.run(seed: seed, index: r, asOf: asOf, states: states)
-            for c in 0..<cases {
-                part.finish.append(engine.caseStatus[c] == SimulationEngine.finished ? engine.caseFinish[c] : .infinity)
-            }
-            for e in 0..<engine.execNode.count {
-                let q = engine.execStart[e] - max(engine.execReady[e], asOf)
-                for k in engine.execOwnStart[e]..<engine.execOwnStart[e + 1] {
-                    part.queueSum[engine.execOwn[k]] += max(0, q)
-                    part.queueCount[engine.execOwn[k]] += 1
+        /// Every run of the forecast; `newArrivals` start new launches that share the owners.
+        func simulate(newArrivals: [Double]) -> [Part] {
+            guard cases > 0 else { return [] }
+            return Simulator.forEachBlock(blocks: runs, threads: Simulator.threadCount(SimulationOptions())) {
+                SimulationEngine(plan: compiled, cases: cases + newArrivals.count, tableStart: kickoff)
+            } work: { engine, r in
+                var part = Part(queueSum: [Double](repeating: 0, count: ownerCount),
+                                queueCount: [Int](repeating: 0, count: ownerCount))
+                engine.run(seed: seed, index: r, asOf: asOf, states: states, newArrivals: newArrivals)
+                for c in 0..<cases {
+                    part.finish.append(engine.caseStatus[c] == SimulationEngine.finished ? engine.caseFinish[c] : .infinity)
                 }
+                for e in 0..<engine.execNode.count {
+                    let q = engine.execStart[e] - max(engine.execReady[e], asOf)
+                    for k in engine.execOwnStart[e]..<engine.execOwnStart[e + 1] {
+                        part.queueSum[engine.execOwn[k]] += max(0, q)
+                        part.queueCount[engine.execOwn[k]] += 1
+                    }
+                }
+                return part
             }
-            return part
+        }
+        var parts = simulate(newArrivals: [])
+        var newLaunches = 0
+        if let every = options.arrival, every.seconds > 0, cases > 0 {
+            let arrivals = newArrivalInstants(every: every, asOf: asOf, calendar: compiled.calendar,
+                                              until: arrivalHorizon(parts.flatMap(\.finish), asOf: asOf))
+            newLaunches = arrivals.count
+            parts = simulate(newArrivals: arrivals)
         }
         var table = BusinessDayTable(calendar: compiled.calendar, from: kickoff)
         var out: [CaseStatus] = []
@@ -360,8 +549,9 @@ public enum Status {
             var deadline: Double?
             var probability: Double?
             var slip: Double?
-            if let d = model.deadline {
-                let due = d.isBusiness ? table.advance(o.started, byBusinessSeconds: d.seconds) : o.started + d.seconds
+            // The case's own deadline, else as simulate counts the workflow's: the end of the
+            // deadline day, the first event's day being day 1.
+            if let due = o.deadline ?? model.deadline.map({ Schedule.deadlineInstant($0, kickoff: o.started, calendar: model.calendar) ?? o.started }) {
                 deadline = due
                 let met = finishes.filter { $0 <= due }.count
                 probability = runs > 0 ? Double(met) / Double(runs) : nil
@@ -388,7 +578,8 @@ public enum Status {
                 id: log.cases[o.index].id, started: o.started, nodes: o.nodes, overdue: overdue,
                 waitingOn: waitingOn.sorted().map { model.owners[$0].id.name },
                 remainingP50: max(0, p50 - asOf), remainingP85: max(0, p85 - asOf),
-                completionP50: p50, completionP85: p85, deadline: deadline,
+                completionP50: onWorkingDay(p50, calendar: model.calendar),
+                completionP85: onWorkingDay(p85, calendar: model.calendar), deadline: deadline,
                 deadlineProbability: probability, expectedSlip: slip, unfinishedRuns: unfinished))
         }
         out.sort { a, b in
@@ -415,8 +606,104 @@ public enum Status {
                 : a.queueMean != b.queueMean ? a.queueMean > b.queueMean : a.id < b.id
         }
         return Result(asOf: asOf, cases: out, owners: owners,
-                      summary: summary(cases: out, owners: owners, hasDeadline: model.deadline != nil),
-                      calibrationCases: calibrationCases, runs: runs, seed: seed, warnings: warnings)
+                      summary: summary(cases: out, owners: owners, hasDeadline: model.deadline != nil || out.contains { $0.deadline != nil }),
+                      calibrationCases: calibrationCases, runs: runs, seed: seed, warnings: warnings,
+                      calendar: model.calendar, arrival: options.arrival, newLaunches: newLaunches)
+    }
+
+    /// Most new launches `--arrival` adds to a forecast.
+    static let maxNewLaunches = 1_000
+
+    /// Until when new launches matter to the cases in flight: twice as far past `asOf` as
+    /// the latest finish forecast without them (a launch arriving later finds them done);
+    /// a year when no run finished.
+    static func arrivalHorizon(_ finishes: [Double], asOf: Double) -> Double {
+        let last = finishes.filter(\.isFinite).max() ?? (asOf + 365 * secondsPerDay)
+        return asOf + 2 * max(0, last - asOf)
+    }
+
+    /// New launches every `every` after `asOf` (business time for `bd`) up to `until`, at
+    /// most `maxNewLaunches`.
+    static func newArrivalInstants(every: Duration, asOf: Double, calendar: BusinessCalendar, until: Double) -> [Double] {
+        guard every.seconds > 0 else { return [] }
+        var out: [Double] = []
+        var table = BusinessDayTable(calendar: calendar, from: asOf)
+        var t = asOf
+        while out.count < maxNewLaunches {
+            t = every.isBusiness ? table.advance(t, byBusinessSeconds: every.seconds) : t + every.seconds
+            guard t <= until else { break }
+            out.append(t)
+        }
+        return out
+    }
+
+    /// `t`, or when it falls on a non-working day of a calendar that has working days, the
+    /// start of the next working day (its working hours' start when it keeps hours): work
+    /// simulated to end on a weekend is handed over when the week starts.
+    static func onWorkingDay(_ t: Double, calendar: BusinessCalendar) -> Double {
+        guard t.isFinite, calendar.hasWorkdays else { return t }
+        let day = Int((t / secondsPerDay).rounded(.down))
+        guard !calendar.isBusinessDay(day) else { return t }
+        let next = calendar.nextBusinessDay(onOrAfter: day)
+        return Double(next) * secondsPerDay + Double(calendar.hours?.start ?? 0) * 60
+    }
+
+    /// Weighs what the log has not shown yet against the time that has passed: a ready
+    /// node that may not run at all (a `chance`, a choice) runs with its share of cases
+    /// times the share of recorded waits at least this long, against the cases that pass it
+    /// by; a gate after which nothing has started rejected with its reject share times the
+    /// share of its rework target's waits this long, against approval times the share of
+    /// its successors' waits this long. Without a recorded wait, time says nothing.
+    static func condition(_ o: inout Observed, plan: CompiledPlan, asOf: Double) {
+        let n = plan.nodeCount
+        func survival(_ v: Int, _ e: Double) -> Double { plan.hasWait[v] ? plan.wait.survival(v, beyond: e) : 1 }
+        var runChance = [Double](repeating: 1, count: n)
+        for v in 0..<n {
+            guard case .ready(_, let elapsed) = o.state.nodes[v] else { continue }
+            let share = plan.runShare(v)
+            guard share < 1 else { continue }
+            let s = share * survival(v, elapsed)
+            runChance[v] = s + (1 - share) > 0 ? s / (s + (1 - share)) : share
+        }
+        o.state.runChance = runChance
+        guard !o.undecidedGates.isEmpty else { return }
+        var pending = [Double](repeating: 0, count: n)
+        for v in o.undecidedGates {
+            let p = plan.reject[v]
+            guard p > 0, plan.reworkTarget[v] >= 0, case .done(let end) = o.state.nodes[v] else { continue }
+            let e = max(0, asOf - end)
+            var approved = plan.succStart[v] == plan.succStart[v + 1] ? 1.0 : 0.0
+            for k in plan.succStart[v]..<plan.succStart[v + 1] { approved = max(approved, survival(plan.succs[k], e)) }
+            let rejected = p * survival(plan.reworkTarget[v], e)
+            let total = rejected + (1 - p) * approved
+            pending[v] = total > 0 ? rejected / total : p
+        }
+        o.state.pendingReject = pending
+    }
+
+    /// A wait longer than all but this share of the recorded ones marks a case as idle.
+    static let staleSurvival = 0.01
+
+    /// Whether a case has nothing running and has been ready at each ready node (and since
+    /// each gate whose outcome is not shown) for longer than all but `staleSurvival` of
+    /// the recorded waits there. Nodes without recorded or declared waits never look idle.
+    static func isStale(_ o: Observed, plan: CompiledPlan, asOf: Double) -> Bool {
+        var anyReady = false
+        for (v, s) in o.state.nodes.enumerated() {
+            switch s {
+            case .running: return false
+            case .ready(_, let elapsed):
+                guard plan.hasWait[v], plan.wait.survival(v, beyond: elapsed) < staleSurvival else { return false }
+                anyReady = true
+            default: break
+            }
+        }
+        for v in o.undecidedGates where plan.reject[v] > 0 && plan.reworkTarget[v] >= 0 {
+            guard case .done(let end) = o.state.nodes[v] else { continue }
+            let t = plan.reworkTarget[v]
+            guard plan.hasWait[t], plan.wait.survival(t, beyond: asOf - end) < staleSurvival else { return false }
+        }
+        return anyReady
     }
 
     /// The sentence a lead can paste into a status update.
@@ -490,11 +777,13 @@ public enum StatusBacktest {
         guard let at = cut ?? defaultCut(log) else { throw .empty("the log has no events") }
         let seen = Status.observeAll(model: model, log: log, asOf: at, knownFuture: true)
         guard !seen.finished.isEmpty else { throw .empty("no case is finished by the cut: nothing to calibrate on") }
-        var calibrationLog = log
-        calibrationLog.cases = seen.finished.map { log.cases[$0] }
-        let calibration = HistoryCalibration(log: calibrationLog, model: model)
+        let calibration = Status.calibrate(model: model, log: log, finished: seen.finished, inFlight: seen.inFlight,
+                                           asOf: at)
         let built = PlanBuilder.build(model: model, values: values, calibration: calibration, pinned: pinned)
-        let status = try Status.forecast(model: model, plan: built.plan, inFlight: seen.inFlight, log: log, asOf: at,
+        var inFlight = seen.inFlight
+        try Status.applyCaseAttributes(&inFlight, model: model, log: log, values: values, pinned: pinned,
+                                       calibration: calibration)
+        let status = try Status.forecast(model: model, plan: built.plan, inFlight: inFlight, log: log, asOf: at,
                                          calibrationCases: seen.finished.count, warnings: built.warnings,
                                          options: Status.Options(asOf: at, runs: runs, seed: seed))
         let meanLead = SimulationStatistics.mean(calibration.leadTimes)
@@ -505,11 +794,14 @@ public enum StatusBacktest {
             realEnd[c.id] = end
         }
         var out: [CaseResult] = []
+        // A forecast of never (most runs did not finish) is compared as the longest remaining
+        // time the log could show: up to its last instant.
+        let horizon = max(0, (Status.lastInstant(log) ?? at) - at)
         for c in status.cases.sorted(by: { $0.id < $1.id }) {
             let real = max(0, (realEnd[c.id] ?? at) - at)
             let elapsed = at - c.started
-            out.append(CaseResult(id: c.id, elapsed: elapsed, realRemaining: real, p50: c.remainingP50,
-                                  p85: c.remainingP85, naive: max(0, meanLead - elapsed)))
+            out.append(CaseResult(id: c.id, elapsed: elapsed, realRemaining: real, p50: min(c.remainingP50, horizon),
+                                  p85: min(c.remainingP85, horizon), naive: max(0, meanLead - elapsed)))
         }
         let count = Double(max(out.count, 1))
         let slack = 1e-6

@@ -299,6 +299,54 @@ import Testing
         #expect(bad.exitCode == 2 && bad.stderr.contains("--max-disorder needs a share"))
     }
 
+    /// Issue 16: "Review_2", "review 2" and "REVIEW-2" are one activity to the matcher; the
+    /// draft made three stages of them and its own log then replayed with two never seen.
+    @Test func spellingsOfOneActivityAreOneStage() throws {
+        var rows: [(String, String, Double, Double, String)] = []
+        for (c, spelling) in ["Review_2", "review 2", "REVIEW-2", "review 2"].enumerated() {
+            rows.append(("c\(c)", "Open", 9, 10, "ann"))
+            rows.append(("c\(c)", spelling, 11, 12, "bob"))
+            rows.append(("c\(c)", "Close", 13, 14, "ann"))
+        }
+        let log = try readLog(Self.csv(rows))
+        let text = HistoryDraft.draft(log: log, name: "spellings.csv")
+        #expect(text.contains("# 'review 2' is one activity spelled 3 ways (names compare ignoring case, spaces, _ and -): "
+            + "'review 2' (2 events), 'REVIEW-2' (1 event), 'Review_2' (1 event).\n"))
+        let replay = try Self.assertClean(text, log)
+        #expect(replay.stages.map(\.id) == ["open", "review_2", "close"])
+        #expect(replay.stages.map(\.count) == [4, 4, 4])
+        #expect(replay.conformingCases == 4 && replay.caseCount == 4)
+        #expect(text.contains("  stage review_2 \"review 2\" {\n    after open\n"))
+        #expect(text.contains("    matches \"review 2\"\n"))
+    }
+
+    /// Issue 16: an activity with only start events (never completed) was drafted as a stage
+    /// that replay then reported as never seen.
+    @Test func anActivityThatOnlyStartsIsNoStage() throws {
+        var text = "case_id,activity,lifecycle:transition,time:timestamp\n"
+        for c in 1...3 {
+            text += "c\(c),Open,complete,2024-01-0\(c)T09:00:00\nc\(c),Audit,start,2024-01-0\(c)T09:30:00\n"
+                + "c\(c),Close,complete,2024-01-0\(c)T11:00:00\n"
+        }
+        let log = try readLog(text)
+        let draft = HistoryDraft.draft(log: log, name: "starts.csv")
+        #expect(!draft.contains("Audit"), "\(draft)")
+        let replay = try Self.assertClean(draft, log)
+        #expect(replay.stages.map(\.id) == ["open", "close"])
+        #expect(replay.conformingCases == 3)
+    }
+
+    /// Issue 16: a log spanning more than 10,000 days drafted "sla 10957d", which check
+    /// rejects; what the draft derives is clamped to what check accepts.
+    @Test func aLogSpanningDecadesDraftsAFileThatChecks() throws {
+        let text = "case_id,activity,end_time\nc1,Open,1990-01-01T09:00:00\nc1,Close,2024-01-01T11:00:00\n"
+            + "c2,Open,1990-01-02T09:00:00\nc2,Close,2024-01-02T11:00:00\n"
+        let log = try readLog(text)
+        let draft = HistoryDraft.draft(log: log, name: "decades.csv")
+        #expect(draft.contains("    sla 10000d\n"), "\(draft)")
+        _ = try Self.assertClean(draft, log)
+    }
+
     @Test func withoutResourcesOneTeamOwnsEverything() throws {
         let log = try readLog("case,activity,timestamp\n1,Open,2024-01-01T10:00:00\n1,Close,2024-01-01T12:00:00\n")
         let text = HistoryDraft.draft(log: log, name: "x.csv")

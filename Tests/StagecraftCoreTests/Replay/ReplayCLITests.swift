@@ -63,7 +63,7 @@ import Testing
             .write(toFile: log, atomically: true, encoding: .utf8)
         let out = runCLI(["replay", flow, "--history", log])
         #expect(out.exitCode == 2)
-        #expect(out.stderr == "stagecraft: error: \(log):3: column 'start_time': malformed timestamp 'soon' (tried YYYY-MM-DD and YYYY/MM/DD, alone or with THH:MM[:SS[.fff]] or ' HH:MM[:SS[.fff]]', and a zone Z, +HH:MM, +HHMM or +HH)\n")
+        #expect(out.stderr == "stagecraft: error: \(log):3: column 'start_time': malformed timestamp 'soon' (tried YYYY-MM-DD and YYYY/MM/DD, alone or with THH:MM[:SS[.fff]] or ' HH:MM[:SS[.fff]]', and a zone Z, +HH:MM, +HHMM or +HH); give its layout with --timestamp-format, e.g. '%d/%m/%Y %H:%M'\n")
         // With --skip-bad-rows the row is counted and the rest replayed.
         let skipped = runCLI(["replay", flow, "--history", log, "--skip-bad-rows", "--format", "json"])
         #expect(skipped.exitCode == 0)

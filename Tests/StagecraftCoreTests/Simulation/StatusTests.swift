@@ -30,7 +30,8 @@ import Testing
         #expect(c.nodes[0].since == instant(5))
         #expect(c.remainingP50 == 3 * day)
         #expect(c.remainingP85 == 3 * day)
-        #expect(c.completionP50 == instant(10))
+        // The 10th is a Saturday: the completion shown is Monday the 12th, when work resumes.
+        #expect(c.completionP50 == instant(12))
     }
 
     @Test func aReadyNodeBehindAnOwnerAtCapacityWaitsForIt() throws {
@@ -58,7 +59,7 @@ import Testing
         #expect(y.nodes[1].since == instant(7))
         #expect(y.nodes[1].owner == "o")
         #expect(y.waitingOn == ["o"])
-        #expect(x.completionP50 == instant(10))
+        #expect(x.completionP50 == instant(12))  // the 10th, a Saturday: shown as Monday
         #expect(y.completionP50 == instant(14))
         #expect(y.completionP85 == instant(14))
         // Two forecast executions of o: x's (already running, no queue) and y's (3 days).
@@ -89,11 +90,55 @@ import Testing
         #expect(r.calibrationCases == 1)
         let w = try #require(r.cases.first)
         #expect(w.overdue == [Status.Overdue(node: "a", overBySeconds: 1 * day)])
-        // a took 2 d in z's history; w has run it 2 d: a fresh draw of 2 d, then g's 1 d → the 10th.
-        #expect(w.completionP50 == instant(10))
+        // a took 2 d in z's history; w has run it 2 d: a fresh draw of 2 d, then g's 1 d → the
+        // 10th, a Saturday, shown as Monday the 12th.
+        #expect(w.completionP50 == instant(12))
         #expect(w.deadline == instant(15))
         #expect(w.deadlineProbability == 1)
         #expect(r.summary == "0 of 1 case is likely to miss its deadline.")
+    }
+
+    @Test func newLaunchesCompeteForTheOwners() throws {
+        let m = try PlanBuilderTests.model("""
+            workflow "W" {
+              owner o
+              stage a { owner o; estimate 2d..2d }
+              stage b { after a; owner o; estimate 1d..1d }
+            }
+            """)
+        // As of Tue the 6th x has a day of a left. Without arrivals: b on the 7th, done on
+        // the 8th. With a new launch every 18 h: the first arrives on the 6th at 18:00 and its
+        // a waits for o; o is free on the 7th and serves it first (ready earlier than x's b),
+        // until the 9th; then x's b (ready since the 7th, before the later launches' a): done
+        // on the 10th, a Saturday, shown as Monday the 12th.
+        let l = try log("x,a,2026-01-05T00:00:00Z,")
+        let alone = try Status.run(model: m, log: l, values: m.paramValues(), options: Status.Options(asOf: instant(6), runs: 5))
+        #expect(alone.cases.first?.remainingP85 == 2 * day)
+        #expect(alone.newLaunches == 0)
+        let busy = try Status.run(model: m, log: l, values: m.paramValues(),
+                                  options: Status.Options(asOf: instant(6), runs: 5, arrival: Duration(amount: 18, unit: .hours)))
+        let x = try #require(busy.cases.first)
+        #expect(x.remainingP50 == 4 * day)
+        #expect(x.remainingP85 == 4 * day)
+        #expect(x.completionP50 == instant(12))
+        // Launches up to twice the 2 days the forecast took without them, every 18 h: the
+        // 6th 18:00, 7th 12:00, 8th 06:00, 9th 00:00 and 18:00.
+        #expect(busy.newLaunches == 5)
+        #expect(Status.newArrivalInstants(every: Duration(amount: 1, unit: .businessDays), asOf: instant(9, hour: 12),
+                                          calendar: .standard, until: instant(14)) == [instant(12, hour: 12), instant(13, hour: 12)])
+    }
+
+    @Test func arrivalOptionIsChecked() {
+        let flow = repositoryRoot + "/examples/portfolio/portfolio.flow", csv = repositoryRoot + "/examples/portfolio/history.csv"
+        let zero = runCLI(["status", flow, "--history", csv, "--arrival", "0d"])
+        #expect(zero.exitCode == 2)
+        #expect(zero.stderr.contains("--arrival takes a duration above zero such as 30m, 4h, 2d, 1w or 3bd, not '0d'"))
+        let backtest = runCLI(["status", flow, "--history", csv, "--arrival", "2d", "--backtest"])
+        #expect(backtest.exitCode == 2)
+        #expect(backtest.stderr.contains("--arrival goes without --backtest"))
+        let ok = runCLI(["status", flow, "--history", csv, "--arrival", "2bd", "--runs", "10"])
+        #expect(ok.exitCode == 0)
+        #expect(ok.stdout.contains("; a new launch every 2bd ("))
     }
 
     @Test func conditionalDrawsKeepOnlyLongerSamples() throws {

@@ -1,0 +1,134 @@
+import Testing
+@testable import StagecraftCore
+
+/// What the time already spent says about the steps of a case in flight that the log has
+/// not shown yet: a `chance` node that may never run, a gate whose outcome is not known, a
+/// case idle past every recorded wait, and a `chance` inside a rework loop. Durations are
+/// fixed so every figure is computed by hand.
+@Suite struct StatusConditioningTests {
+    let day = Sim.day
+
+    func log(_ csv: String) throws -> EventLog {
+        try HistoryReader.read(bytes: Array(("case_id,activity,start_time,end_time\n" + csv + "\n").utf8), name: "h.csv")
+    }
+
+    func instant(_ dd: Int, hour: Double = 0) -> Double { Sim.instant(2026, 1, dd, hour: hour) }
+
+    /// `b` runs in half the cases, 2 days after it is ready, for 20 days; `c` runs 10 days
+    /// beside it, so the case stays in flight either way.
+    let chanceModel = """
+        workflow "W" {
+          owner o
+          owner p
+          owner q
+          stage a { owner o; estimate 1d..1d }
+          stage b { after a; owner p; chance 50%; wait 2d; estimate 20d..20d }
+          stage c { owner q; estimate 10d..10d }
+        }
+        """
+
+    @Test func aChanceNodeReadyLongerThanItsWaitIsTakenNotToRun() throws {
+        let m = try PlanBuilderTests.model(chanceModel)
+        // a ran the 4th to the 5th, c runs the 4th to the 14th.
+        let l = try log("""
+            x,a,2026-01-04T00:00:00Z,2026-01-05T00:00:00Z
+            x,c,2026-01-04T00:00:00Z,
+            """)
+        // On the 8th, b has been ready 3 days, past its 2-day wait: had it been going to run
+        // it would have started, so it does not, and the case ends with c on the 14th.
+        let late = try Status.run(model: m, log: l, values: m.paramValues(), options: Status.Options(asOf: instant(8), runs: 100))
+        let x = try #require(late.cases.first)
+        #expect(x.nodes.map(\.state) == [.done, .ready, .running])
+        #expect(x.remainingP50 == 6 * day)
+        #expect(x.remainingP85 == 6 * day)
+        // On the 6th, 1 of its 2 days has passed: it still runs in half the runs, starting
+        // on the 7th and ending 20 days later, the 27th (21 days on); P85 is such a run.
+        let early = try Status.run(model: m, log: l, values: m.paramValues(), options: Status.Options(asOf: instant(6), runs: 100))
+        let y = try #require(early.cases.first)
+        #expect(y.remainingP85 == 21 * day)
+    }
+
+    /// `g` rejects half its reviews back to `a`; `a` waits a day after it is ready (as
+    /// recorded), `b` five days after `g` approves.
+    let gateModel = """
+        workflow "W" {
+          owner o
+          owner p
+          stage s { owner o; estimate 1d..1d }
+          stage a { after s; owner o; estimate 1d..1d }
+          gate g { after a; approvers p; reject 50%; on reject -> a; estimate 1d..1d }
+          stage b { after g; owner o; wait 5d; estimate 1d..1d }
+        }
+        """
+
+    let gateLog = """
+        x,s,2026-01-01T00:00:00Z,2026-01-02T00:00:00Z
+        x,a,2026-01-03T00:00:00Z,2026-01-04T00:00:00Z
+        x,g,2026-01-04T00:00:00Z,2026-01-05T00:00:00Z
+        """
+
+    @Test func aGateLongSinceDoneWithoutReworkHasApproved() throws {
+        let m = try PlanBuilderTests.model(gateModel)
+        let l = try log(gateLog)
+        // On the 7th, 2 days after g: a rejection would have had a ready again within its
+        // recorded 1-day wait, and nothing has started, so g approved: b waits the 3 days
+        // left of its 5, then works 1: 4 days in every run.
+        let r = try Status.run(model: m, log: l, values: m.paramValues(), options: Status.Options(asOf: instant(7), runs: 100))
+        let x = try #require(r.cases.first)
+        #expect(x.nodes.map(\.state) == [.done, .done, .done, .ready])
+        #expect(x.remainingP50 == 4 * day)
+        #expect(x.remainingP85 == 4 * day)
+    }
+
+    @Test func aGateJustDoneMayStillHaveRejected() throws {
+        let m = try PlanBuilderTests.model(gateModel)
+        let l = try log(gateLog)
+        // Twelve hours after g neither wait has run out, so g rejected with its 50%: a then
+        // starts on the 6th (half a day of its wait left), works a day, and g reviews again
+        // for a day (the 8th); approved then, b waits 5 days and works 1: the 14th, 8.5
+        // days on. Approved at once: b starts on the 10th, done on the 11th, 5.5 days on.
+        let r = try Status.run(model: m, log: l, values: m.paramValues(),
+                               options: Status.Options(asOf: instant(5, hour: 12), runs: 200))
+        let x = try #require(r.cases.first)
+        #expect(x.remainingP50 == 5.5 * day || x.remainingP50 == 8.5 * day)
+        #expect(x.remainingP85 >= 8.5 * day)
+    }
+
+    @Test func aCaseIdlePastEveryRecordedWaitHasEnded() throws {
+        let m = try PlanBuilderTests.model("""
+            workflow "W" {
+              owner o
+              stage a { owner o; estimate 1d..1d }
+              stage b { after a; owner o; chance 50%; wait 2d; estimate 1d..1d }
+            }
+            """)
+        // x's b has been ready 4 days (its wait is 2): x ended without it. y's b, 1 day.
+        let l = try log("""
+            x,a,2026-01-04T00:00:00Z,2026-01-05T00:00:00Z
+            y,a,2026-01-07T00:00:00Z,2026-01-08T00:00:00Z
+            """)
+        let r = try Status.run(model: m, log: l, values: m.paramValues(), options: Status.Options(asOf: instant(9), runs: 20))
+        #expect(r.cases.map(\.id) == ["y"])
+        #expect(r.staleCases == 1)
+        #expect(r.calibrationCases == 1)
+        #expect(r.warnings.contains("1 case has waited longer than 99% of recorded waits at every ready node with nothing running: counted as ended, not in flight"))
+    }
+
+    @Test func aChanceInsideAReworkLoopIsDrawnAgainEachPass() throws {
+        // The review runs in half the passes and always sends the work back: once the loop
+        // has run, a new pass draws the review's chance again, so the case leaves the loop
+        // after 2 passes on average (a geometric count) instead of spinning until abandoned.
+        let m = try PlanBuilderTests.model("""
+            workflow "W" {
+              owner o
+              stage a { owner o; estimate 1d..1d }
+              gate g { after a; approvers o; chance 50%; reject 100%; on reject -> a; estimate 1d..1d }
+            }
+            """)
+        let built = PlanBuilder.build(model: m, values: m.paramValues())
+        let r = try Simulator.simulate(built.plan, options: SimulationOptions(runs: 4000, seed: 7))
+        #expect(r.unfinishedRuns == 0)
+        let a = try #require(r.nodes.first { $0.id == "a" })
+        #expect(abs(a.executionsMean - 2) < 0.1)
+    }
+}
