@@ -42,8 +42,13 @@ struct CompiledPlan: Sendable {
     /// Hand-off wait of each node (a fixed zero for nodes without `wait`).
     let wait: CompiledDurations
     let hasWait: [Bool]
+    /// Per node: the hand-off delay of work sent back to it (`SimNode.reworkWait`).
+    let reworkWait: CompiledDurations
+    let hasReworkWait: [Bool]
     /// Probability that each node runs in a case (1: always).
     let chance: [Double]
+    /// Per node: the chance it runs again in a rework pass (`SimNode.repeatChance`).
+    let repeatChance: [Double]
     /// Whether any node has a chance below 1 (the engine then draws per case).
     let hasChance: Bool
     /// Working hours of each node's first owner, or nil: its work runs around the clock.
@@ -96,6 +101,11 @@ struct CompiledPlan: Sendable {
         hasWait = columns.hasWait
         chance = columns.chance
         hasChance = columns.chance.contains { $0 < 1 }
+        (reworkWait, hasReworkWait) = try CompiledPlan.reworkWaits(plan.nodes)
+        repeatChance = plan.nodes.indices.map { v in
+            let r = plan.nodes[v].repeatChance ?? columns.chance[v]
+            return r.isFinite ? Swift.min(1, Swift.max(0, r)) : columns.chance[v]
+        }
         hours = columns.hours
         slaSeconds = columns.slaSeconds
         slaBusiness = columns.slaBusiness
@@ -115,6 +125,15 @@ struct CompiledPlan: Sendable {
             base.append(base[base.count - 1] + o.capacity)
         }
         return (cap, base)
+    }
+
+    /// The hand-off delay of work sent back to each node (a fixed zero for nodes without one).
+    private static func reworkWaits(_ nodes: [SimNode]) throws(SimulationError) -> (CompiledDurations, [Bool]) {
+        var again = CompiledDurations()
+        for node in nodes {
+            try again.append(node.reworkWait ?? .fixed(Duration(amount: 0, unit: .hours)), node: node.id, what: "wait")
+        }
+        return (again, nodes.map { $0.reworkWait != nil })
     }
 
     /// Lists as compressed sparse rows: list `i` is `items[start[i] ..< start[i + 1]]`.

@@ -11,6 +11,8 @@
 struct HistoryTiming {
     /// Per node: waits in log order (working seconds inside `hours` where given).
     var waits: [[Double]]
+    /// Per node: the waits of its repeated occurrences in a case (rework), also in `waits`.
+    var reworkWaits: [[Double]]
     /// Per node: processing times (working seconds inside `hours` where given).
     var processing: [[Double]]
     /// Per node: cases in which it occurs.
@@ -27,6 +29,7 @@ struct HistoryTiming {
         let ancestors = HistoryTiming.ancestors(model)
         var calendar = model.calendar
         waits = [[Double]](repeating: [], count: n)
+        reworkWaits = [[Double]](repeating: [], count: n)
         processing = [[Double]](repeating: [], count: n)
         casesWithNode = [Int](repeating: 0, count: n)
         var starts: [Double] = []
@@ -68,7 +71,10 @@ struct HistoryTiming {
                     return h.workingSeconds(from: a, to: b, days: &calendar)
                 }
                 let wait = span(ready, begin)
-                if wait.isFinite, wait <= CompiledPlan.maxSeconds { waits[v].append(wait) }
+                if wait.isFinite, wait <= CompiledPlan.maxSeconds {
+                    waits[v].append(wait)
+                    if seen[v] { reworkWaits[v].append(wait) }
+                }
                 if let s = o.start {
                     let d = span(s, o.end)
                     if d.isFinite, d <= CompiledPlan.maxSeconds { processing[v].append(d) }

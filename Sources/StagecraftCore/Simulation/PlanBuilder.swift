@@ -67,6 +67,9 @@ public struct HistoryCalibration: Hashable, Sendable {
     /// Per model node: recorded hand-off waits (ready → start; see `HistoryTiming`),
     /// seconds, working seconds where the node's owner keeps hours.
     public var waitingTimes: [[Double]] = []
+    /// Per model node: the waits of its repeated occurrences in a case (work sent back to
+    /// it), also counted in `waitingTimes`.
+    public var reworkWaitingTimes: [[Double]] = []
     /// Per model node: cases in which it occurred at least once.
     public var casesWithNode: [Int] = []
     /// Recorded case starts (first start or completion of each case), ascending.
@@ -147,6 +150,7 @@ public struct HistoryCalibration: Hashable, Sendable {
         cases = log.cases.count
         let timing = HistoryTiming(log: log, model: model, nodeOf: nodeOf, hours: hours)
         waitingTimes = timing.waits
+        reworkWaitingTimes = timing.reworkWaits
         casesWithNode = timing.casesWithNode
         caseStarts = timing.caseStarts
         leadTimes = timing.leadTimes
@@ -168,6 +172,18 @@ public struct HistoryCalibration: Hashable, Sendable {
             if xs[mid] < x { lo = mid + 1 } else { hi = mid }
         }
         return lo
+    }
+
+    /// `all` without one occurrence of each element of `some` (a multiset difference).
+    static func removing(_ some: [Double], from all: [Double]) -> [Double] {
+        var left: [Double: Int] = [:]
+        for x in some { left[x, default: 0] += 1 }
+        var out: [Double] = []
+        out.reserveCapacity(all.count)
+        for x in all {
+            if let k = left[x], k > 0 { left[x] = k - 1 } else { out.append(x) }
+        }
+        return out
     }
 
     /// A calibration given directly (for tests and other front ends).
@@ -252,8 +268,16 @@ public enum PlanBuilder {
             }
             // Hand-off waiting: the recorded waits, else the declared `wait`, else none.
             var wait: DurationModel?
+            var reworkWait: DurationModel?
             if let c = calibration, i < c.waitingTimes.count, !c.waitingTimes[i].isEmpty {
                 wait = .empirical(c.waitingTimes[i])
+                // Work sent back waits as recorded for repeats; a first pass as for first
+                // occurrences (the rest), when both were recorded.
+                let again = i < c.reworkWaitingTimes.count ? c.reworkWaitingTimes[i] : []
+                if !again.isEmpty, again.count < c.waitingTimes[i].count {
+                    reworkWait = .empirical(again)
+                    wait = .empirical(HistoryCalibration.removing(again, from: c.waitingTimes[i]))
+                }
             } else if let w = model.wait(of: i) {
                 switch w {
                 case .fixed(let d): wait = .fixed(d.value)
@@ -272,6 +296,13 @@ public enum PlanBuilder {
                     chance = runs > 0 ? min(1, Double(c.casesWithNode[i]) / (Double(c.cases) * runs)) : 0
                 }
             }
+            // Again in a rework pass: the share of its recorded executions that repeat it in
+            // a case (a step sometimes redone in a loop), once it has run.
+            var repeatChance: Double?
+            if model.chance(of: i) != nil, let c = calibration, i < c.executions.count, i < c.casesWithNode.count,
+               c.executions[i] > 0 {
+                repeatChance = Double(max(0, c.executions[i] - c.casesWithNode[i])) / Double(c.executions[i])
+            }
             let nodeOwners = model.owners(ofNode: i)
             nodes.append(SimNode(
                 id: decl.id.name, title: decl.title?.value ?? "", isGate: isGate,
@@ -279,6 +310,8 @@ public enum PlanBuilder {
                 quorum: isGate ? model.quorum(ofNode: i) : 1, duration: duration,
                 rejectProbability: reject, reworkTarget: isGate ? model.reworkTarget(ofNode: i) : nil,
                 skipped: skipped[i], sla: decl.sla?.value, wait: wait, chance: chance))
+            nodes[nodes.count - 1].repeatChance = repeatChance
+            nodes[nodes.count - 1].reworkWait = reworkWait
             provenance.append(NodeProvenance(id: decl.id.name, duration: source, samples: samples,
                                              reject: rejectSource))
         }

@@ -332,8 +332,12 @@ struct SimulationEngine {
         skip[target] = false
         state[target] = SimulationEngine.scheduled
         readyTime[target] = doneTime[g]
-        let rest = plan.hasWait[t] ? plan.wait.sampleRemaining(t, elapsed: max(0, asOfInstant - doneTime[g]), &rng) : 0
-        let end = rest > 0 ? advance(asOfInstant, by: rest, business: plan.wait.business[t], hours: plan.hours[t]) : asOfInstant
+        let elapsed = max(0, asOfInstant - doneTime[g])
+        let again = plan.hasReworkWait[t]
+        let rest = again ? plan.reworkWait.sampleRemaining(t, elapsed: elapsed, &rng)
+            : plan.hasWait[t] ? plan.wait.sampleRemaining(t, elapsed: elapsed, &rng) : 0
+        let business = again ? plan.reworkWait.business[t] : plan.wait.business[t]
+        let end = rest > 0 ? advance(asOfInstant, by: rest, business: business, hours: plan.hours[t]) : asOfInstant
         if end > asOfInstant {
             pendingCause[target] = -1
             pushEvent(time: end, payload: -(cases + 1 + target))
@@ -353,11 +357,11 @@ struct SimulationEngine {
             guard gm != g, state[gm] == SimulationEngine.done else { continue }
             state[gm] = SimulationEngine.notReady
             caseRemaining[c] += 1
-            if plan.chance[m] < 1 { skip[gm] = rng.nextUniform() >= plan.chance[m] }
+            if plan.repeatChance[m] < 1 { skip[gm] = rng.nextUniform() >= plan.repeatChance[m] }
         }
         if state[g] == SimulationEngine.done { caseRemaining[c] += 1 }
         state[g] = SimulationEngine.notReady
-        if plan.chance[v] < 1 { skip[g] = rng.nextUniform() >= plan.chance[v] }
+        if plan.repeatChance[v] < 1 { skip[g] = rng.nextUniform() >= plan.repeatChance[v] }
     }
 
     /// `drawSkips` for a case in flight (from its own variants when its attributes narrow
@@ -445,7 +449,7 @@ struct SimulationEngine {
                 }
                 resetRework(gate: g, case: c, node: v)
                 let target = c * n + plan.reworkTarget[v]
-                if state[target] == SimulationEngine.notReady { makeReady(target, cause: e, at: t) }
+                if state[target] == SimulationEngine.notReady { makeReady(target, cause: e, at: t, rework: true) }
                 return
             }
         }
@@ -485,7 +489,9 @@ struct SimulationEngine {
         }
     }
 
-    private mutating func makeReady(_ g: Int, cause: Int, at t: Double) {
+    /// Node `g` is ready at `t`; `rework`: sent back by a rejecting gate, so it waits as
+    /// work sent back does.
+    private mutating func makeReady(_ g: Int, cause: Int, at t: Double, rework: Bool = false) {
         let c = g / n
         let v = g - c * n
         if skip[g] {
@@ -494,9 +500,11 @@ struct SimulationEngine {
         }
         state[g] = SimulationEngine.scheduled
         readyTime[g] = t
-        if plan.hasWait[v] {
-            let w = plan.wait.sample(v, &rng)
-            let end = advance(t, by: w, business: plan.wait.business[v], hours: plan.hours[v])
+        let again = rework && plan.hasReworkWait[v]
+        if again || plan.hasWait[v] {
+            let w = again ? plan.reworkWait.sample(v, &rng) : plan.wait.sample(v, &rng)
+            let business = again ? plan.reworkWait.business[v] : plan.wait.business[v]
+            let end = advance(t, by: w, business: business, hours: plan.hours[v])
             if end > t {
                 pendingCause[g] = cause
                 pushEvent(time: end, payload: -(cases + 1 + g))

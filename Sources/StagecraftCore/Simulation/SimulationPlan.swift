@@ -67,6 +67,13 @@ public struct SimNode: Hashable, Sendable {
     /// The probability that the node runs in a case (`chance`); otherwise it is skipped as
     /// if its `when` were false. 1 when it always runs.
     public var chance: Double
+    /// The probability that it runs again in a new pass of a rework loop it is part of,
+    /// once it has run: from history, the share of its executions that are repeats; nil:
+    /// `chance`.
+    public var repeatChance: Double? = nil
+    /// The hand-off delay when work is sent back to it by a gate (from history: the waits
+    /// of its repeated occurrences); nil: `wait`.
+    public var reworkWait: DurationModel? = nil
 
     public init(
         id: String, title: String = "", isGate: Bool = false, predecessors: [Int] = [],

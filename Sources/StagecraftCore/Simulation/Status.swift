@@ -435,6 +435,9 @@ public enum Status {
         for v in 0..<min(calibration.waitingTimes.count, part.waitingTimes.count) {
             calibration.waitingTimes[v] += part.waitingTimes[v]
         }
+        for v in 0..<min(calibration.reworkWaitingTimes.count, part.reworkWaitingTimes.count) {
+            calibration.reworkWaitingTimes[v] += part.reworkWaitingTimes[v]
+        }
         return calibration
     }
 
@@ -674,7 +677,8 @@ public enum Status {
             let e = max(0, asOf - end)
             var approved = plan.succStart[v] == plan.succStart[v + 1] ? 1.0 : 0.0
             for k in plan.succStart[v]..<plan.succStart[v + 1] { approved = max(approved, survival(plan.succs[k], e)) }
-            let rejected = p * survival(plan.reworkTarget[v], e)
+            let target = plan.reworkTarget[v]
+            let rejected = p * (plan.hasReworkWait[target] ? plan.reworkWait.survival(target, beyond: e) : survival(target, e))
             let total = rejected + (1 - p) * approved
             pending[v] = total > 0 ? rejected / total : p
         }
@@ -701,7 +705,9 @@ public enum Status {
         for v in o.undecidedGates where plan.reject[v] > 0 && plan.reworkTarget[v] >= 0 {
             guard case .done(let end) = o.state.nodes[v] else { continue }
             let t = plan.reworkTarget[v]
-            guard plan.hasWait[t], plan.wait.survival(t, beyond: asOf - end) < staleSurvival else { return false }
+            let again = plan.hasReworkWait[t] ? plan.reworkWait.survival(t, beyond: asOf - end)
+                : plan.hasWait[t] ? plan.wait.survival(t, beyond: asOf - end) : 1
+            guard again < staleSurvival else { return false }
         }
         return anyReady
     }

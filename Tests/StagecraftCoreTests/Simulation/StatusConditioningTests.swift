@@ -132,3 +132,47 @@ import Testing
         #expect(abs(a.executionsMean - 2) < 0.1)
     }
 }
+
+/// Work sent back by a gate waits as recorded for repeats, apart from first passes.
+@Suite struct ReworkPassTests {
+    @Test func repeatsAreCalibratedApartFromFirstPasses() throws {
+        let m = try PlanBuilderTests.model("""
+            workflow "W" {
+              owner o
+              stage a { owner o }
+              gate g { after a; approvers o; on reject -> a }
+            }
+            """)
+        // a is picked up at once the first time and 5 days after g sent it back.
+        let l = try HistoryReader.read(bytes: Array("""
+            case_id,activity,start_time,end_time
+            x,a,2026-01-05T00:00:00Z,2026-01-06T00:00:00Z
+            x,g,2026-01-06T00:00:00Z,2026-01-07T00:00:00Z
+            x,a,2026-01-12T00:00:00Z,2026-01-13T00:00:00Z
+            x,g,2026-01-13T00:00:00Z,2026-01-14T00:00:00Z
+            """.utf8), name: "h.csv")
+        let calibration = HistoryCalibration(log: l, model: m)
+        #expect(calibration.waitingTimes[0] == [0, 5 * Sim.day])
+        #expect(calibration.reworkWaitingTimes[0] == [5 * Sim.day])
+        let plan = PlanBuilder.build(model: m, values: m.paramValues(), calibration: calibration).plan
+        #expect(plan.nodes[0].wait == .empirical([0]))
+        #expect(plan.nodes[0].reworkWait == .empirical([5 * Sim.day]))
+        // g's second review followed a at once, as its first did.
+        #expect(plan.nodes[1].wait == .empirical([0]))
+        #expect(plan.nodes[1].reworkWait == .empirical([0]))
+    }
+
+    @Test func workSentBackWaitsItsReworkWait() throws {
+        // a (1d) → g (1d) rejects → a waits its 5-day rework wait, runs 1d → g does not run
+        // again (repeat chance 0): 8 days in every run; a first pass has no wait at all.
+        var a = Sim.stage("a", Sim.fixed(1))
+        a.reworkWait = Sim.fixed(5)
+        var g = Sim.gate("g", after: [0], approvers: [0], Sim.fixed(1), reject: 1, rework: 0)
+        g.repeatChance = 0
+        let r = try Simulator.simulate(SimulationPlan(nodes: [a, g], owners: Sim.owners(1)),
+                                       options: SimulationOptions(runs: 10))
+        #expect(r.unfinishedRuns == 0)
+        #expect(r.leadTime.mean == 8 * Sim.day)
+        #expect(r.leadTime.p95 == 8 * Sim.day)
+    }
+}
