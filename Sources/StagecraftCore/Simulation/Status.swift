@@ -414,8 +414,12 @@ public enum Status {
     /// occurrence completed by then in the cases still in flight. Measuring only finished
     /// cases would keep the short cases and drop the long ones still running, and so
     /// forecast the cases in flight too early.
+    ///
+    /// With `censored`, the waits and processing still under way at `asOf` count too, as
+    /// lasting at least as long as they have so far (Kaplan–Meier): the long ones are the
+    /// ones most often still under way.
     static func calibrate(model: WorkflowModel, log: EventLog, finished: [Int], inFlight: [Observed],
-                          asOf: Double) -> HistoryCalibration {
+                          asOf: Double, censored: Bool = false) -> HistoryCalibration {
         var finishedLog = log
         finishedLog.cases = finished.map { log.cases[$0] }
         var calibration = HistoryCalibration(log: finishedLog, model: model)
@@ -438,7 +442,70 @@ public enum Status {
         for v in 0..<min(calibration.reworkWaitingTimes.count, part.reworkWaitingTimes.count) {
             calibration.reworkWaitingTimes[v] += part.reworkWaitingTimes[v]
         }
+        guard censored else { return calibration }
+        let n = model.nodes.count
+        var waiting = [[Double]](repeating: [], count: n), running = [[Double]](repeating: [], count: n)
+        for o in inFlight {
+            for (v, s) in o.state.nodes.enumerated() where v < n {
+                switch s {
+                case .ready(_, let elapsed): waiting[v].append(elapsed)
+                case .running(_, let elapsed): running[v].append(elapsed)
+                default: break
+                }
+            }
+        }
+        for v in 0..<min(n, calibration.waitingTimes.count) where !waiting[v].isEmpty && !calibration.waitingTimes[v].isEmpty {
+            // Only first passes are ready here (a node that ran shows as done), so the
+            // repeats stay as recorded.
+            let again = v < calibration.reworkWaitingTimes.count ? calibration.reworkWaitingTimes[v] : []
+            let first = HistoryCalibration.removing(again, from: calibration.waitingTimes[v])
+            calibration.waitingTimes[v] = kaplanMeierSample(exact: first, censored: waiting[v]) + again
+        }
+        for v in 0..<min(n, calibration.processingTimes.count) where !running[v].isEmpty && !calibration.processingTimes[v].isEmpty {
+            calibration.processingTimes[v] = kaplanMeierSample(exact: calibration.processingTimes[v], censored: running[v])
+        }
         return calibration
+    }
+
+    /// Equally weighted samples (as many as the observations) of the Kaplan–Meier estimate
+    /// of a duration from `exact` durations and `censored` ones known only to last at least
+    /// that long. The mass the estimate leaves beyond the last exact duration goes to the
+    /// longest censored one: nothing recorded says how much longer it lasts.
+    static func kaplanMeierSample(exact: [Double], censored: [Double]) -> [Double] {
+        guard !censored.isEmpty, !exact.isEmpty else { return exact }
+        // Observations in time order; at equal times the exact ones first.
+        let all = (exact.map { ($0, true) } + censored.map { ($0, false) }).sorted { a, b in
+            a.0 != b.0 ? a.0 < b.0 : (a.1 && !b.1)
+        }
+        var atRisk = all.count
+        var survival = 1.0
+        var steps: [(time: Double, cumulative: Double)] = []
+        var i = 0
+        while i < all.count {
+            let t = all[i].0
+            var events = 0, leaving = 0
+            while i < all.count && all[i].0 == t {
+                if all[i].1 { events += 1 }
+                leaving += 1
+                i += 1
+            }
+            if events > 0 {
+                survival *= 1 - Double(events) / Double(atRisk)
+                steps.append((t, 1 - survival))
+            }
+            atRisk -= leaving
+        }
+        let longest = censored.max() ?? 0
+        let count = all.count
+        var out: [Double] = []
+        out.reserveCapacity(count)
+        var k = 0
+        for j in 0..<count {
+            let q = (Double(j) + 0.5) / Double(count)
+            while k < steps.count && steps[k].cumulative < q { k += 1 }
+            out.append(k < steps.count ? steps[k].time : max(longest, steps.last?.time ?? longest))
+        }
+        return out
     }
 
     /// Where every case in flight at `options.asOf` stands and when it will finish.
@@ -464,8 +531,8 @@ public enum Status {
             seen.inFlight.removeAll { ended.contains($0.index) }
             seen.finished = (seen.finished + ended).sorted()
         }
-        let calibration = stale.isEmpty ? first
-            : calibrate(model: model, log: log, finished: seen.finished, inFlight: seen.inFlight, asOf: asOf)
+        let calibration = calibrate(model: model, log: log, finished: seen.finished, inFlight: seen.inFlight,
+                                    asOf: asOf, censored: true)
         let built = PlanBuilder.build(model: model, values: values, calibration: calibration, pinned: pinned)
         var inFlight = seen.inFlight
         try applyCaseAttributes(&inFlight, model: model, log: log, values: values, pinned: pinned, calibration: calibration)
@@ -720,7 +787,7 @@ public enum Status {
         var s: String
         if hasDeadline {
             let late = cases.filter { ($0.deadlineProbability ?? 1) < 0.5 }.count
-            s = "\(late) of \(total) \(total == 1 ? "case" : "cases") \(late == 1 || total == 1 ? "is" : "are") likely to miss \(total == 1 ? "its" : "their") deadline"
+            s = "\(late) of \(total) \(total == 1 ? "case" : "cases") \(late == 1 || total == 1 ? "is" : "are") likely to miss \(late == 1 || total == 1 ? "its" : "their") deadline"
         } else {
             s = "\(total) \(noun) in flight"
         }
@@ -784,7 +851,7 @@ public enum StatusBacktest {
         let seen = Status.observeAll(model: model, log: log, asOf: at, knownFuture: true)
         guard !seen.finished.isEmpty else { throw .empty("no case is finished by the cut: nothing to calibrate on") }
         let calibration = Status.calibrate(model: model, log: log, finished: seen.finished, inFlight: seen.inFlight,
-                                           asOf: at)
+                                           asOf: at, censored: true)
         let built = PlanBuilder.build(model: model, values: values, calibration: calibration, pinned: pinned)
         var inFlight = seen.inFlight
         try Status.applyCaseAttributes(&inFlight, model: model, log: log, values: values, pinned: pinned,

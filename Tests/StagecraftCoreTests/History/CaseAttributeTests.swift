@@ -128,7 +128,7 @@ import Testing
         #expect(y.completionP50 == instant(12))
         #expect(y.deadlineProbability == 1)
         #expect(r.cases.map(\.id) == ["x", "y"])
-        #expect(r.summary == "1 of 2 cases is likely to miss their deadline.")
+        #expect(r.summary == "1 of 2 cases is likely to miss its deadline.")
     }
 
     @Test func aCaseParamNarrowsAVaryingParam() throws {

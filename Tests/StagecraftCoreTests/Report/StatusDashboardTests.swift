@@ -34,7 +34,7 @@ import Testing
             owners: [Status.OwnerStatus(id: "security", waitingCases: 2, queueMean: 3 * day),
                      Status.OwnerStatus(id: "pm", waitingCases: 0, queueMean: 0.5 * day),
                      Status.OwnerStatus(id: "idle", waitingCases: 0, queueMean: 0)],
-            summary: "1 of 3 cases is likely to miss their deadline; 2 wait on security, whose queue is 3 days.",
+            summary: "1 of 3 cases is likely to miss its deadline; 2 wait on security, whose queue is 3 days.",
             calibrationCases: 9, runs: 100, seed: 1, warnings: [], calendar: .standard)
     }
 
@@ -44,7 +44,7 @@ import Testing
         let h = html
         #expect(!h.contains("<script"))
         #expect(!h.contains("src=") && !h.contains("href=\"http") && !h.contains("url("))
-        #expect(h.contains("<p class=\"summary\" id=\"summary\">1 of 3 cases is likely to miss their deadline; 2 wait on security, whose queue is 3 days.</p>"))
+        #expect(h.contains("<p class=\"summary\" id=\"summary\">1 of 3 cases is likely to miss its deadline; 2 wait on security, whose queue is 3 days.</p>"))
         var rest = h[...]
         var svgs = 0
         while let open = rest.range(of: "<svg"), let close = rest.range(of: "</svg>", range: open.upperBound..<rest.endIndex) {

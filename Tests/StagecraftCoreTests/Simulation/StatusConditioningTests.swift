@@ -114,6 +114,15 @@ import Testing
         #expect(r.warnings.contains("1 case has waited longer than 99% of recorded waits at every ready node with nothing running: counted as ended, not in flight"))
     }
 
+    @Test func waitsStillUnderWayCountAsAtLeastThatLong() {
+        // Kaplan–Meier over 1, 2, 3 and one still under way after 2.5: 1/4 at 1, then 1/3
+        // of the rest at 2, then all the rest at 3; four equal samples.
+        #expect(Status.kaplanMeierSample(exact: [3, 1, 2], censored: [2.5]) == [1, 2, 3, 3])
+        // One still under way after 5, past every exact one: its quarter stays at 5.
+        #expect(Status.kaplanMeierSample(exact: [1, 2, 3], censored: [5]) == [1, 2, 3, 5])
+        #expect(Status.kaplanMeierSample(exact: [1, 2], censored: []) == [1, 2])
+    }
+
     @Test func aChanceInsideAReworkLoopIsDrawnAgainEachPass() throws {
         // The review runs in half the passes and always sends the work back: once the loop
         // has run, a new pass draws the review's chance again, so the case leaves the loop
