@@ -364,25 +364,6 @@ struct Buckets {
     func deallocate() { storage.deallocate() }
 }
 
-/// The two halves of a replay run, joined.
-final class ReplayJoin: @unchecked Sendable {
-    private let lock = NSLock()
-    private(set) var resources: [ResourceReplay] = []
-    private(set) var result: ReplayResult?
-
-    func setResources(_ r: [ResourceReplay]) {
-        lock.lock()
-        resources = r
-        lock.unlock()
-    }
-
-    func setResult(_ r: ReplayResult) {
-        lock.lock()
-        result = r
-        lock.unlock()
-    }
-}
-
 /// The inputs of one replay run, resolved once.
 struct ReplayEngine: Sendable {
     let model: WorkflowModel
@@ -417,18 +398,18 @@ struct ReplayEngine: Sendable {
 
     /// Runs the replay: resource loads on one core, everything else on another.
     func run() -> ReplayResult {
-        let box = ReplayJoin()
-        let engine = self
-        DispatchQueue.concurrentPerform(iterations: 2) { job in
-            if job == 0 {
-                box.setResources(engine.resourceLoads())
-            } else {
-                box.setResult(engine.scan())
-            }
+        enum Half: Sendable {
+            case resources([ResourceReplay])
+            case result(ReplayResult)
         }
-        // Both jobs have run when concurrentPerform returns.
-        var result = box.result ?? engine.scan()
-        let resources = box.resources
+        let engine = self
+        let halves = concurrentMap(2) { job in
+            job == 0 ? Half.resources(engine.resourceLoads()) : Half.result(engine.scan())
+        }
+        // concurrentMap keeps index order: the loads first, then the scan.
+        guard case .resources(let resources) = halves[0], case .result(var result) = halves[1] else {
+            return scan()
+        }
         result.resources = resources
         for k in result.owners.indices {
             let w = result.owners[k].owner
@@ -501,9 +482,27 @@ struct ReplayEngine: Sendable {
 
     /// Everything but the resource loads (and the owners' member lists, which come from them).
     func scan() -> ReplayResult {
-        let ownerCount = model.owners.count
+        let loads = ownerLoads()
+        var tally = CaseTally(engine: self, nodeOccurrences: loads.nodeOccurrences, nodeTimed: loads.nodeTimed)
+        defer { tally.deallocate() }
+        for c in log.cases { tally.add(c) }
+        return result(loads: loads, tally: tally)
+    }
 
-        // Owner loads: intervals per owner, grouped in flat arrays.
+    /// What pass 1 of `scan` finds: each owner's work items, processing and concurrency
+    /// profile, and how many occurrences (all, and with a recorded start) each node has.
+    struct OwnerLoads {
+        var items: [Int]
+        var processing: [Double]
+        var profiles: [ConcurrencyProfile]
+        var nodeOccurrences: [Int]
+        var nodeTimed: [Int]
+    }
+
+    /// Pass 1 of `scan`: intervals per owner, grouped in flat arrays, and node counts (which
+    /// size the buckets of pass 2).
+    func ownerLoads() -> OwnerLoads {
+        let ownerCount = model.owners.count
         var ownerItems = [Int](repeating: 0, count: ownerCount)
         var ownerProcessing = [Double](repeating: 0, count: ownerCount)
         var ownerOffsets = [Int](repeating: 0, count: ownerCount + 1)
@@ -541,228 +540,74 @@ struct ReplayEngine: Sendable {
         ownerStarts = []
         ownerEnds = []
         let profiles = (0..<ownerCount).map { grouped.profile($0, capacity: model.capacity(ofOwner: $0)) }
+        return OwnerLoads(items: ownerItems, processing: ownerProcessing, profiles: profiles,
+                          nodeOccurrences: nodeOccurrences, nodeTimed: nodeTimed)
+    }
 
-        // Pass 2: per case.
+    /// The replay's result from the two passes of `scan`.
+    private func result(loads: OwnerLoads, tally: CaseTally) -> ReplayResult {
         let n = nodeCount
-        var processing = Buckets(sizes: nodeTimed)
-        var waiting = Buckets(sizes: nodeTimed)
-        var sojourn = Buckets(sizes: nodeOccurrences)
-        defer {
-            processing.deallocate()
-            waiting.deallocate()
-            sojourn.deallocate()
-        }
-        var counts = [Int](repeating: 0, count: n)
-        var caseCounts = [Int](repeating: 0, count: n)
-        var reworkCases = [Int](repeating: 0, count: n)
-        var breaches = [Int](repeating: 0, count: n)
-        var attributed = [Double](repeating: 0, count: n)
-        var attribution = LeadTimeAttribution()
-        var stageWaitedAtCapacity = [Double](repeating: 0, count: n)
-        var ownerWaitedAtCapacity = [Double](repeating: 0, count: ownerCount)
-        let slas = model.nodes.map { $0.sla?.value }
-        let calendar = model.calendar
-        let isFinal = (0..<n).map { model.graph.successors[$0].isEmpty }
-        // Optional: a node with `when` (skipped when false, e.g. a branch of a varying param) or `chance`.
-        let required = (0..<n).filter { model.nodes[$0].condition == nil && model.chance(of: $0) == nil }
-        let isGate = model.nodes.map { $0.kind == .gate }
-        let approverSets = (0..<n).map { Set(isGate[$0] ? nodeOwners[$0] : []) }
-        let quorums = (0..<n).map { isGate[$0] ? model.quorum(ofNode: $0) : 0 }
-        let onRoute = Replay.reworkRoutes(model: model)
-
-        // Waiting intervals per (node, owner) pair; the time at capacity within them is summed
-        // after the scan as Σ F(to) − Σ F(from), F = time at capacity so far (see ConcurrencyProfile).
-        var pairs: [(node: Int, owner: Int)] = []
-        var pairsOfNode = [[Int]](repeating: [], count: n)
-        for v in 0..<n {
-            for w in nodeOwners[v] {
-                pairsOfNode[v].append(pairs.count)
-                pairs.append((v, w))
-            }
-        }
-        var waitFrom = Buckets(sizes: pairs.map { nodeTimed[$0.node] })
-        var waitTo = Buckets(sizes: pairs.map { nodeTimed[$0.node] })
-        defer {
-            waitFrom.deallocate()
-            waitTo.deallocate()
-        }
-
-        var leadTimes: [Double] = []
-        leadTimes.reserveCapacity(log.cases.count)
-        var first = Double.infinity, last = -Double.infinity
-        var conforming = 0, finishedCount = 0, mapped = 0
-        var violationCounts = [Int](repeating: 0, count: ViolationKind.allCases.count)
-        var violationExamples = [[String]](repeating: [], count: ViolationKind.allCases.count)
-
-        // Per-case scratch, reset for the nodes touched.
-        var ends = [[Double]](repeating: [], count: n)
-        var inCase = [Int](repeating: 0, count: n)
-        var firstT = [Double](repeating: 0, count: n)
-        var gateRecorded = [Bool](repeating: false, count: n)
-        var gateApprovers = [[Int]](repeating: [], count: n)
-        var touched: [Int] = []
-
-        for c in log.cases {
-            let occs = c.occurrences
-            guard !occs.isEmpty else {
-                conforming += 1
-                continue
-            }
-            var caseStart = Double.infinity, caseEnd = -Double.infinity
-            for o in occs {
-                caseStart = min(caseStart, o.start ?? o.end)
-                caseEnd = max(caseEnd, o.end)
-            }
-            first = min(first, caseStart)
-            last = max(last, caseEnd)
-            leadTimes.append(caseEnd - caseStart)
-            attribution.attribute(occs, node: { node(of: $0) }, into: &attributed)
-
-            touched.removeAll(keepingCapacity: true)
-            for o in occs {
-                guard let v = node(of: o) else { continue }
-                if inCase[v] == 0 {
-                    touched.append(v)
-                    firstT[v] = o.start ?? o.end
-                }
-                inCase[v] += 1
-                ends[v].append(o.end)
-                if isGate[v], let r = o.resource {
-                    gateRecorded[v] = true
-                    if let w = resourceOwner[r], approverSets[v].contains(w), !gateApprovers[v].contains(w) {
-                        gateApprovers[v].append(w)
-                    }
-                }
-            }
-            for v in touched where ends[v].count > 1 { ends[v].sort() }
-
-            for o in occs {
-                guard let v = node(of: o) else { continue }
-                mapped += 1
-                let t = o.start ?? o.end
-                var ready = caseStart
-                for p in predecessors[v] {
-                    let e = ends[p]
-                    // The latest completion of p at or before t (ends are ascending).
-                    var k = e.count - 1
-                    while k >= 0 && e[k] > t { k -= 1 }
-                    if k >= 0 && e[k] > ready { ready = e[k] }
-                }
-                let stay = o.end - ready
-                sojourn.append(v, stay)
-                if let s = o.start {
-                    processing.append(v, o.end - s)
-                    waiting.append(v, max(0, s - ready))
-                    if s > ready {
-                        for pair in pairsOfNode[v] {
-                            waitFrom.append(pair, ready)
-                            waitTo.append(pair, s)
-                        }
-                    }
-                }
-                if let sla = slas[v] {
-                    let measured = sla.isBusiness ? calendar.businessDuration(from: ready, to: o.end) : stay
-                    if measured > sla.seconds { breaches[v] += 1 }
-                }
-            }
-
-            // Conformance.
-            var kinds = [Bool](repeating: false, count: ViolationKind.allCases.count)
-            var finished = false
-            for v in touched {
-                counts[v] += inCase[v]
-                caseCounts[v] += 1
-                if inCase[v] > 1 {
-                    reworkCases[v] += 1
-                    if !onRoute[v] { kinds[3] = true }
-                }
-                if isFinal[v] { finished = true }
-                for p in predecessors[v] where inCase[p] > 0 {
-                    if ends[p][0] > firstT[v] { kinds[0] = true }
-                }
-                if isGate[v] && gateRecorded[v] && gateApprovers[v].count < quorums[v] { kinds[2] = true }
-            }
-            if finished {
-                finishedCount += 1
-                for v in required where inCase[v] == 0 {
-                    kinds[1] = true
-                    break
-                }
-            }
-            var clean = true
-            for k in 0..<kinds.count where kinds[k] {
-                clean = false
-                violationCounts[k] += 1
-                if violationExamples[k].count < 5 { violationExamples[k].append(c.id) }
-            }
-            if clean { conforming += 1 }
-            for v in touched {
-                inCase[v] = 0
-                ends[v].removeAll(keepingCapacity: true)
-                gateRecorded[v] = false
-                gateApprovers[v].removeAll(keepingCapacity: true)
-            }
-        }
-
-        for (k, pair) in pairs.enumerated() {
-            let profile = profiles[pair.owner]
-            let waited = profile.sumAtCapacity(sortedPoints: waitTo.sorted(k))
-                - profile.sumAtCapacity(sortedPoints: waitFrom.sorted(k))
-            stageWaitedAtCapacity[pair.node] += waited
-            ownerWaitedAtCapacity[pair.owner] += waited
-        }
-
+        let (stageWaited, ownerWaited) = tally.waitedAtCapacity(profiles: loads.profiles)
+        var leadTimes = tally.leadTimes
         radixSort(&leadTimes)
         let totalLead = leadTimes.reduce(0, +)
-        var stages: [StageReplay] = []
-        stages.reserveCapacity(n)
-        var activitiesOfNode = [[String]](repeating: [], count: n)
+        let stages = stageReplays(tally, totalLead: totalLead, waitedAtCapacity: stageWaited)
+        let owners = (0..<model.owners.count).map { w in
+            OwnerReplay(
+                owner: w, id: model.owners[w].id.name, capacity: model.capacity(ofOwner: w),
+                members: [], workItems: loads.items[w],
+                busy: loads.profiles[w].busy, processing: loads.processing[w],
+                peakConcurrency: loads.profiles[w].peak,
+                atCapacity: loads.profiles[w].totalAtCapacity, waitedAtCapacity: ownerWaited[w])
+        }
+        let violations = ViolationKind.allCases.enumerated().map { k, kind in
+            ViolationSummary(kind: kind, count: tally.violationCounts[k], examples: tally.violationExamples[k])
+        }
+        let first = tally.first, last = tally.last
+        return ReplayResult(
+            caseCount: log.cases.count, eventCount: log.eventCount, occurrenceCount: log.occurrenceCount,
+            mappedOccurrenceCount: tally.mapped, firstInstant: first <= last ? first : nil,
+            lastInstant: first <= last ? last : nil, unmappedActivities: unmappedActivities(),
+            unobservedNodes: (0..<n).filter { tally.counts[$0] == 0 }, stages: stages,
+            leadTime: DurationStats(sorted: leadTimes), totalLeadTime: totalLead,
+            conformingCases: tally.conforming, finishedCases: tally.finishedCount, violations: violations,
+            owners: owners, resources: [],
+            bottlenecks: ReplayEngine.rank(stages: stages, owners: owners, model: model))
+    }
+
+    /// One `StageReplay` per node, from the figures gathered case by case.
+    private func stageReplays(_ tally: CaseTally, totalLead: Double, waitedAtCapacity: [Double]) -> [StageReplay] {
+        var activitiesOfNode = [[String]](repeating: [], count: nodeCount)
         for (a, name) in log.activities.enumerated() {
             if let v = activityNode[a] { activitiesOfNode[v].append(name) }
         }
-        for v in 0..<n {
+        return (0..<nodeCount).map { v in
+            let processing = tally.processing.sorted(v)
+            let waiting = tally.waiting.sorted(v)
+            let sojourn = tally.sojourn.sorted(v)
             let kept = keepSamples ? StageSamples(
-                processing: Array(processing.sorted(v)), waiting: Array(waiting.sorted(v)),
-                sojourn: Array(sojourn.sorted(v))) : nil
-            stages.append(StageReplay(
+                processing: Array(processing), waiting: Array(waiting), sojourn: Array(sojourn)) : nil
+            return StageReplay(
                 node: v, id: model.nodes[v].id.name, kind: model.nodes[v].kind,
-                activities: activitiesOfNode[v].sorted(), count: counts[v], cases: caseCounts[v],
-                processing: DurationStats(sortedBuffer: processing.sorted(v)),
-                waiting: DurationStats(sortedBuffer: waiting.sorted(v)),
-                sojourn: DurationStats(sortedBuffer: sojourn.sorted(v)), sla: slas[v], slaBreaches: breaches[v],
-                reworkCases: reworkCases[v], leadTimeShare: totalLead > 0 ? min(1, attributed[v] / totalLead) : 0,
-                waitedAtCapacity: stageWaitedAtCapacity[v], samples: kept))
+                activities: activitiesOfNode[v].sorted(), count: tally.counts[v], cases: tally.caseCounts[v],
+                processing: DurationStats(sortedBuffer: processing),
+                waiting: DurationStats(sortedBuffer: waiting),
+                sojourn: DurationStats(sortedBuffer: sojourn), sla: tally.slas[v], slaBreaches: tally.breaches[v],
+                reworkCases: tally.reworkCases[v],
+                leadTimeShare: totalLead > 0 ? min(1, tally.attributed[v] / totalLead) : 0,
+                waitedAtCapacity: waitedAtCapacity[v], samples: kept)
         }
+    }
 
-        var owners: [OwnerReplay] = []
-        for w in 0..<ownerCount {
-            owners.append(OwnerReplay(
-                owner: w, id: model.owners[w].id.name, capacity: model.capacity(ofOwner: w),
-                members: [], workItems: ownerItems[w],
-                busy: profiles[w].busy, processing: ownerProcessing[w], peakConcurrency: profiles[w].peak,
-                atCapacity: profiles[w].totalAtCapacity, waitedAtCapacity: ownerWaitedAtCapacity[w]))
-        }
-
+    /// Log activities that count as no node, most events first (ties by name).
+    private func unmappedActivities() -> [UnmappedActivity] {
         var unmapped: [UnmappedActivity] = []
         for (a, name) in log.activities.enumerated() where activityNode[a] == nil {
             let events = a < log.activityEventCounts.count ? log.activityEventCounts[a] : 0
             unmapped.append(UnmappedActivity(activity: name, events: events))
         }
         unmapped.sort { $0.events != $1.events ? $0.events > $1.events : $0.activity < $1.activity }
-
-        let violations = ViolationKind.allCases.enumerated().map { k, kind in
-            ViolationSummary(kind: kind, count: violationCounts[k], examples: violationExamples[k])
-        }
-        let bottlenecks = ReplayEngine.rank(stages: stages, owners: owners, model: model)
-
-        return ReplayResult(
-            caseCount: log.cases.count, eventCount: log.eventCount, occurrenceCount: log.occurrenceCount,
-            mappedOccurrenceCount: mapped, firstInstant: first <= last ? first : nil,
-            lastInstant: first <= last ? last : nil, unmappedActivities: unmapped,
-            unobservedNodes: (0..<n).filter { counts[$0] == 0 }, stages: stages,
-            leadTime: DurationStats(sorted: leadTimes), totalLeadTime: totalLead, conformingCases: conforming,
-            finishedCases: finishedCount, violations: violations, owners: owners, resources: [],
-            bottlenecks: bottlenecks)
+        return unmapped
     }
 
     /// The five nodes with the largest share of lead time (share > 0), each with its reason.

@@ -44,6 +44,14 @@ public struct ParsedArguments: Sendable {
         return v
     }
 
+    /// The `--seed` option: a whole number from 0 to 2⁶⁴ − 1, `SimulationOptions.defaultSeed`
+    /// when absent.
+    public func seed() throws -> UInt64 {
+        guard let s = value("seed") else { return SimulationOptions.defaultSeed }
+        guard let v = UInt64(s) else { throw UsageError("--seed takes a whole number from 0 to \(UInt64.max), not '\(s)'") }
+        return v
+    }
+
     /// The years a date option (`--start`) takes, in every command.
     ///
     /// Wide enough for any plan; the lower end keeps the simulator's clock arithmetic

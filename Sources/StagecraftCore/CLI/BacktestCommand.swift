@@ -66,10 +66,7 @@ enum BacktestCommand {
             options.cutoff = t
         }
         options.runs = try args.int("runs", default: 100, range: 1...100_000)
-        if let s = args.value("seed") {
-            guard let v = UInt64(s) else { throw UsageError("--seed takes a whole number from 0 to \(UInt64.max), not '\(s)'") }
-            options.seed = v
-        }
+        options.seed = try args.seed()
         if let e = args.value("emit-log"), e.isEmpty { throw UsageError("--emit-log needs a file name") }
         let historyOptions = try HistoryCLIOptions.options(from: args)
         guard let (_, model) = try WorkflowInput.load(file, verb: "backtesting it", environment: environment,

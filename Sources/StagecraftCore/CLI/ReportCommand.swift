@@ -47,11 +47,7 @@ enum ReportCommand {
         let start = givenStart ?? ReportBuilder.defaultStart
         let startGiven = givenStart != nil
         let runs = try args.int("runs", default: 10_000, range: 1...1_000_000)
-        var seed: UInt64 = 1
-        if let s = args.value("seed") {
-            guard let v = UInt64(s) else { throw UsageError("--seed takes a whole number from 0 to \(UInt64.max), not '\(s)'") }
-            seed = v
-        }
+        let seed = try args.seed()
         let historyOptions = try HistoryCLIOptions.options(from: args)
         if args.value("history") == nil,
            let stray = (HistoryCLIOptions.valueOptions.filter { args.value($0) != nil }

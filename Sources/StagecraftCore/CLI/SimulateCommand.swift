@@ -272,13 +272,7 @@ enum SimulateCommand {
             throw UsageError("unknown format '\(format)'", help: "use text or json")
         }
         let runs = try args.int("runs", default: args.value("cases") != nil ? 100 : 10_000, range: 1...1_000_000)
-        var seed: UInt64 = 1
-        if let s = args.value("seed") {
-            guard let v = UInt64(s) else {
-                throw UsageError("--seed takes a whole number from 0 to \(UInt64.max), not '\(s)'")
-            }
-            seed = v
-        }
+        let seed = try args.seed()
         let start = try args.date("start", help: "--start 2026-12-01")
             .map { Double($0.dayNumber) * secondsPerDay + 9 * 3600 }
         var portfolio: PortfolioOptions?

@@ -83,11 +83,7 @@ enum StatusCommand {
             arrival = d
         }
         let runs = try args.int("runs", default: 100, range: 1...100_000)
-        var seed: UInt64 = 1
-        if let s = args.value("seed") {
-            guard let v = UInt64(s) else { throw UsageError("--seed takes a whole number from 0 to \(UInt64.max), not '\(s)'") }
-            seed = v
-        }
+        let seed = try args.seed()
         let historyOptions = try HistoryCLIOptions.options(from: args)
         guard let (_, model) = try WorkflowInput.load(file, verb: "forecasting it", environment: environment,
                                                        output: &output) else { return }

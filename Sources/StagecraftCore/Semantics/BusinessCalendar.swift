@@ -32,16 +32,13 @@ public struct BusinessCalendar: Hashable, Sendable {
 
     /// The first business day on or after `day`; `day` itself when the calendar has no workdays.
     public func nextBusinessDay(onOrAfter day: Int) -> Int {
-        guard hasWorkdays else { return day }
-        var d = day
-        // At most 7 weekdays plus the holidays can be skipped in a row.
-        var guardCount = 0
-        while !isBusinessDay(d) && guardCount < 7 + holidays.count + 1 {
-            d += 1
-            guardCount += 1
-        }
-        return d
+        var days = self
+        return days.firstBusinessDay(onOrAfter: day)
     }
+
+    /// A bound on how many days in a row are not business days: under a week, plus a week
+    /// for each holiday (with one workday a week, each holiday on it costs seven days).
+    var longestDayOffRun: Int { 7 * (holidays.count + 1) }
 
     /// The business day that is `n` business days after business day `day` (n ≥ 0; n = 0 is `day`).
     public func addBusinessDays(_ n: Int, to day: Int) -> Int {
@@ -85,20 +82,69 @@ public struct BusinessCalendar: Hashable, Sendable {
     ///
     /// Time that starts on a non-business day begins at the start of the next business day.
     public func advance(_ t: Double, byBusinessSeconds seconds: Double) -> Double {
-        guard hasWorkdays else { return t + seconds }
-        var remaining = max(0, seconds)
-        var day = Int((t / secondsPerDay).rounded(.down))
-        var cursor = t
-        if !isBusinessDay(day) {
-            day = nextBusinessDay(onOrAfter: day)
-            cursor = Double(day) * secondsPerDay
+        var days = self
+        return advanceBusinessTime(t, by: seconds, days: &days)
+    }
+}
+
+extension BusinessCalendar: BusinessDayStepping {}
+
+/// Business days that business time can be advanced over: the calendar, which answers each
+/// day itself, or `BusinessDayTable`, which answers from a table and can jump over many
+/// whole business days at once.
+protocol BusinessDayStepping: BusinessDays {
+    var hasWorkdays: Bool { get }
+    /// A bound on how many days in a row are not business days.
+    var longestDayOffRun: Int { get }
+    /// The fast path: from the start of business day `day` with `remaining` business seconds
+    /// left (more than 32 days' worth), the business day reached after consuming whole
+    /// business days, and what then remains; nil when it cannot jump.
+    mutating func skipWholeBusinessDays(from day: Int, remaining: Double) -> (day: Int, remaining: Double)?
+}
+
+extension BusinessDayStepping {
+    mutating func skipWholeBusinessDays(from day: Int, remaining: Double) -> (day: Int, remaining: Double)? { nil }
+
+    /// The first business day on or after `day`; `day` itself without workdays.
+    mutating func firstBusinessDay(onOrAfter day: Int) -> Int {
+        guard hasWorkdays else { return day }
+        var d = day
+        var steps = 0
+        while !isBusinessDay(d) && steps < longestDayOffRun {
+            d += 1
+            steps += 1
         }
-        while true {
-            let endOfDay = Double(day + 1) * secondsPerDay
-            let available = endOfDay - cursor
-            if remaining <= available { return cursor + remaining }
-            remaining -= available
-            day = nextBusinessDay(onOrAfter: day + 1)
+        return d
+    }
+}
+
+/// The one business-time algorithm behind `BusinessCalendar.advance` and
+/// `BusinessDayTable.advance`: fill the rest of the current business day, then whole
+/// business days, one at a time or in bulk where `days` offers a fast path.
+///
+/// The bulk jump gives the same bits as the day-by-day loop: each day subtracts exactly
+/// 86,400 from `remaining`, which is exact while `remaining` is below 2⁵² (86,400 is then a
+/// multiple of its ulp), so subtracting m · 86,400 at once is the same.
+func advanceBusinessTime<D: BusinessDayStepping>(_ t: Double, by seconds: Double, days: inout D) -> Double {
+    guard days.hasWorkdays else { return t + seconds }
+    var remaining = max(0, seconds)
+    var day = Int((t / secondsPerDay).rounded(.down))
+    var cursor = t
+    if !days.isBusinessDay(day) {
+        day = days.firstBusinessDay(onOrAfter: day)
+        cursor = Double(day) * secondsPerDay
+    }
+    while true {
+        let endOfDay = Double(day + 1) * secondsPerDay
+        let available = endOfDay - cursor
+        if remaining <= available { return cursor + remaining }
+        remaining -= available
+        day = days.firstBusinessDay(onOrAfter: day + 1)
+        cursor = Double(day) * secondsPerDay
+        if remaining > 32 * secondsPerDay, remaining < 0x1p52,
+           let jump = days.skipWholeBusinessDays(from: day, remaining: remaining) {
+            day = jump.day
+            remaining = jump.remaining
             cursor = Double(day) * secondsPerDay
         }
     }

@@ -102,12 +102,50 @@ public struct Schedule: Sendable {
     ///     rendered from the syntax tree.
     public init?(model: WorkflowModel, start: CivilDate, values: [String: Value]? = nil, source: SourceFile? = nil) {
         guard let order = model.graph.topologicalOrder else { return nil }
-        let n = model.nodes.count
         let days = DayArithmetic(model.calendar)
         let kickoff = start.dayNumber
         let skipped = model.skipped(values: values ?? model.paramValues())
+        let (lengths, basis) = Schedule.lengths(model: model, skipped: skipped)
 
-        // The planned length of each node.
+        var entries = (0..<model.nodes.count).map { i in
+            Entry(index: i, ready: kickoff, start: kickoff, due: nil, days: nil, isBusiness: false,
+                  basis: basis[i], critical: false, skipped: skipped[i],
+                  skipReason: skipped[i] ? model.nodes[i].condition.map { Schedule.conditionText($0, source: source) } : nil,
+                  unscheduled: !skipped[i] && lengths[i] == nil, capacityWait: 0, driver: nil,
+                  assignedOwners: [])
+        }
+        var planner = ForwardPlanner(model: model, days: days, kickoff: kickoff, lengths: lengths, entries: entries)
+        planner.run(order: order)
+        entries = planner.entries
+        let (finishNode, path) = Schedule.markCriticalPath(&entries)
+
+        self.kickoff = kickoff
+        self.entries = entries
+        self.order = order
+        self.criticalPath = path
+        let finish = finishNode.flatMap { entries[$0].due }
+        self.finish = finish
+        let deadline = model.deadline.flatMap { Schedule.deadlineDay($0, kickoff: kickoff, days: days) }
+        let slackIsBusiness = deadline != nil && model.deadline?.isBusiness == true
+        self.deadline = deadline
+        self.slackIsBusiness = slackIsBusiness
+        if let deadline, let finish {
+            if slackIsBusiness {
+                self.slack = deadline >= finish
+                    ? days.workdays(after: finish, through: deadline)
+                    : -days.workdays(after: deadline, through: finish)
+            } else {
+                self.slack = deadline - finish
+            }
+        } else {
+            self.slack = nil
+        }
+    }
+
+    /// The planned length of each node not skipped (from its SLA, else its estimate's most
+    /// likely value), and where it comes from.
+    private static func lengths(model: WorkflowModel, skipped: [Bool]) -> ([(days: Int, business: Bool)?], [Basis]) {
+        let n = model.nodes.count
         var lengths = [(days: Int, business: Bool)?](repeating: nil, count: n)
         var basis = [Basis](repeating: .none, count: n)
         for i in 0..<n where !skipped[i] {
@@ -120,117 +158,14 @@ public struct Schedule: Sendable {
                 basis[i] = .estimate
             }
         }
+        return (lengths, basis)
+    }
 
-        // Owner units: when each is next free, and the node that last held it.
-        var units: [[(freeAt: Int, holder: Int?)]] = (0..<model.owners.count).map { o in
-            Array(repeating: (Int.min, nil), count: max(1, min(model.capacity(ofOwner: o), max(1, n))))
-        }
-
-        var entries = (0..<n).map { i in
-            Entry(index: i, ready: kickoff, start: kickoff, due: nil, days: nil, isBusiness: false,
-                  basis: basis[i], critical: false, skipped: skipped[i], skipReason: nil,
-                  unscheduled: !skipped[i] && lengths[i] == nil, capacityWait: 0, driver: nil,
-                  assignedOwners: [])
-        }
-        for i in 0..<n where skipped[i] {
-            if let cond = model.nodes[i].condition {
-                entries[i].skipReason = Schedule.conditionText(cond, source: source)
-            }
-        }
-
-        var release = [Int](repeating: kickoff, count: n)
-        var remaining = model.graph.predecessors.map { $0.count }
-        var pending = Set<Int>()
-
-        // Marks nodes ready once all their predecessors are done; skipped and unscheduled
-        // nodes are done at once, which may make their successors ready in turn.
-        func makeReady(_ first: [Int]) {
-            var work = first
-            while let i = work.popLast() {
-                var ready = kickoff
-                var driver: Int?
-                for p in model.graph.predecessors[i] where driver == nil || release[p] > ready {
-                    ready = release[p]
-                    driver = p
-                }
-                entries[i].ready = ready
-                entries[i].start = ready
-                entries[i].driver = driver
-                if lengths[i] == nil {
-                    release[i] = ready
-                    for s in model.graph.successors[i] {
-                        remaining[s] -= 1
-                        if remaining[s] == 0 { work.append(s) }
-                    }
-                } else {
-                    pending.insert(i)
-                }
-            }
-        }
-        makeReady(order.filter { model.graph.predecessors[$0].isEmpty }.reversed())
-
-        var t = kickoff
-        var steps = 0
-        while !pending.isEmpty && steps <= 4 * n + 16 {
-            steps += 1
-            var started: [Int] = []
-            for i in pending.sorted() where entries[i].ready <= t {
-                guard let length = lengths[i] else { continue }
-                if length.business && !days.isWorkday(t) { continue }
-                guard let taken = Schedule.acquire(node: i, at: t, model: model, units: units) else { continue }
-                let due = length.business ? days.nthWorkday(length.days, from: t) : t + length.days - 1
-                let earliest = length.business ? days.nextWorkday(onOrAfter: entries[i].ready) : entries[i].ready
-                entries[i].start = t
-                entries[i].due = due
-                entries[i].days = length.days
-                entries[i].isBusiness = length.business
-                entries[i].capacityWait = max(0, t - earliest)
-                entries[i].assignedOwners = taken.map(\.owner).sorted()
-                if t > earliest {
-                    // The unit freed last is the one the node waited for.
-                    let last = taken.max { units[$0.owner][$0.unit].freeAt < units[$1.owner][$1.unit].freeAt }
-                    if let last, let holder = units[last.owner][last.unit].holder {
-                        entries[i].driver = holder
-                    }
-                }
-                for u in taken { units[u.owner][u.unit] = (due + 1, i) }
-                release[i] = days.nextWorkday(onOrAfter: due + 1)
-                started.append(i)
-            }
-            var newlyReady: [Int] = []
-            for i in started {
-                pending.remove(i)
-                for s in model.graph.successors[i] {
-                    remaining[s] -= 1
-                    if remaining[s] == 0 { newlyReady.append(s) }
-                }
-            }
-            makeReady(newlyReady.sorted().reversed())
-            if !started.isEmpty { steps = 0 }
-            // The next moment anything can change: a node becomes ready, a unit frees up,
-            // or a business day begins for a waiting `bd` node.
-            var next = Int.max
-            for i in pending {
-                if entries[i].ready > t {
-                    next = min(next, entries[i].ready)
-                    continue
-                }
-                if lengths[i]?.business == true && !days.isWorkday(t) {
-                    next = min(next, days.nextWorkday(onOrAfter: t + 1))
-                }
-                for o in model.owners(ofNode: i) {
-                    for u in units[o] where u.freeAt > t { next = min(next, u.freeAt) }
-                }
-            }
-            if pending.isEmpty { break }
-            t = next == Int.max ? t + 1 : next
-        }
-        // Unreachable for a well-formed model; never leave a node looking planned.
-        for i in pending { entries[i].unscheduled = true }
-
-        // Critical path: back from the node due last through the drivers.
+    /// The critical path, back from the node due last (ties: first declared) through the
+    /// drivers, marked on the entries; returns that node and the path, kickoff first.
+    private static func markCriticalPath(_ entries: inout [Entry]) -> (finish: Int?, path: [Int]) {
         var finishNode: Int?
-        for i in 0..<n {
+        for i in entries.indices {
             guard let due = entries[i].due else { continue }
             if finishNode.flatMap({ entries[$0].due }).map({ due > $0 }) ?? true { finishNode = i }
         }
@@ -244,32 +179,7 @@ public struct Schedule: Sendable {
             }
             cursor = entries[c].driver
         }
-
-        self.kickoff = kickoff
-        self.entries = entries
-        self.order = order
-        self.criticalPath = path.reversed()
-        let finish = finishNode.flatMap { entries[$0].due }
-        self.finish = finish
-        var deadlineDay: Int?
-        var slackIsBusiness = false
-        if let d = model.deadline, let day = Schedule.deadlineDay(d, kickoff: kickoff, days: days) {
-            slackIsBusiness = d.isBusiness
-            deadlineDay = day
-        }
-        self.deadline = deadlineDay
-        self.slackIsBusiness = slackIsBusiness
-        if let deadlineDay, let finish {
-            if slackIsBusiness {
-                self.slack = deadlineDay >= finish
-                    ? days.workdays(after: finish, through: deadlineDay)
-                    : -days.workdays(after: deadlineDay, through: finish)
-            } else {
-                self.slack = deadlineDay - finish
-            }
-        } else {
-            self.slack = nil
-        }
+        return (finishNode, path.reversed())
     }
 
     /// The entries in dependency order, skipped nodes left out.
@@ -278,9 +188,6 @@ public struct Schedule: Sendable {
     /// The skipped entries, in dependency order.
     public var skippedEntries: [Entry] { order.map { entries[$0] }.filter(\.skipped) }
 
-    /// A duration in whole days, rounded up (at least 1, at most `maximumDays`); nil when
-    /// it is not a positive finite amount. `bd` counts business days; `m`, `h`, `d` and
-    /// `w` count calendar days.
     /// The day a `deadline` falls on from a kickoff day: counted like an SLA, the kickoff
     /// day being day 1 (business days for `bd`). The one definition of the deadline that
     /// `checklist`, `simulate` and `report` share.
@@ -295,6 +202,9 @@ public struct Schedule: Sendable {
         return deadlineDay(d, kickoff: day, days: DayArithmetic(calendar)).map { Double($0 + 1) * secondsPerDay }
     }
 
+    /// A duration in whole days, rounded up (at least 1, at most `maximumDays`); nil when
+    /// it is not a positive finite amount. `bd` counts business days; `m`, `h`, `d` and
+    /// `w` count calendar days.
     public static func wholeDays(_ d: Duration) -> Int? {
         guard d.amount.isFinite, d.amount > 0 else { return nil }
         let x = d.isBusiness ? d.amount : d.seconds / secondsPerDay
@@ -315,26 +225,6 @@ public struct Schedule: Sendable {
             if l.unit == h.unit { return Duration(amount: (l.amount + h.amount) / 2, unit: l.unit) }
             return Duration(amount: (model.businessDays(l) + model.businessDays(h)) / 2, unit: .businessDays)
         }
-    }
-
-    /// Chooses the owner units a node takes at day `t`, or nil when not enough are free.
-    private static func acquire(node i: Int, at t: Int, model: WorkflowModel,
-                                units: [[(freeAt: Int, holder: Int?)]]) -> [(owner: Int, unit: Int)]? {
-        let owners = model.owners(ofNode: i)
-        guard !owners.isEmpty else { return [] }
-        // Each owner's unit that has been free longest (ties: lowest unit).
-        var free: [(owner: Int, unit: Int, freeAt: Int)] = []
-        for o in owners {
-            var best: (Int, Int)?
-            for (k, u) in units[o].enumerated() where u.freeAt <= t {
-                if best.map({ u.freeAt < $0.1 }) ?? true { best = (k, u.freeAt) }
-            }
-            if let best { free.append((o, best.0, best.1)) }
-        }
-        let needed = model.nodes[i].kind == .gate ? min(model.quorum(ofNode: i), owners.count) : 1
-        guard free.count >= needed else { return nil }
-        free.sort { ($0.freeAt, $0.owner) < ($1.freeAt, $1.owner) }
-        return free.prefix(needed).map { ($0.owner, $0.unit) }
     }
 
     /// A `when` condition as written (whitespace runs collapsed), or rendered from the tree.
@@ -360,6 +250,160 @@ public struct Schedule: Sendable {
         case .isIn(let l, let list, _): return render(l) + " in [" + list.map(render).joined(separator: ", ") + "]"
         case .invalid: return "…"
         }
+    }
+}
+
+/// The forward pass of `Schedule`: day by day, nodes become ready when their predecessors
+/// are done and start when their owners have free units (see the rules on `Schedule`).
+private struct ForwardPlanner {
+    typealias Unit = (freeAt: Int, holder: Int?)
+
+    let model: WorkflowModel
+    let days: DayArithmetic
+    let kickoff: Int
+    let lengths: [(days: Int, business: Bool)?]
+    var entries: [Schedule.Entry]
+    /// Owner units: when each is next free, and the node that last held it.
+    private var units: [[Unit]]
+    /// The day each done node's successors may start.
+    private var release: [Int]
+    /// Predecessors not yet done, per node.
+    private var remaining: [Int]
+    /// Ready nodes with a length, not yet started.
+    private var pending = Set<Int>()
+
+    init(model: WorkflowModel, days: DayArithmetic, kickoff: Int, lengths: [(days: Int, business: Bool)?],
+         entries: [Schedule.Entry]) {
+        let n = model.nodes.count
+        self.model = model
+        self.days = days
+        self.kickoff = kickoff
+        self.lengths = lengths
+        self.entries = entries
+        units = (0..<model.owners.count).map { o in
+            Array(repeating: (Int.min, nil), count: max(1, min(model.capacity(ofOwner: o), max(1, n))))
+        }
+        release = [Int](repeating: kickoff, count: n)
+        remaining = model.graph.predecessors.map { $0.count }
+    }
+
+    mutating func run(order: [Int]) {
+        let n = model.nodes.count
+        makeReady(order.filter { model.graph.predecessors[$0].isEmpty }.reversed())
+        var t = kickoff
+        var steps = 0
+        while !pending.isEmpty && steps <= 4 * n + 16 {
+            steps += 1
+            let started = startReady(at: t)
+            var newlyReady: [Int] = []
+            for i in started {
+                pending.remove(i)
+                for s in model.graph.successors[i] {
+                    remaining[s] -= 1
+                    if remaining[s] == 0 { newlyReady.append(s) }
+                }
+            }
+            makeReady(newlyReady.sorted().reversed())
+            if !started.isEmpty { steps = 0 }
+            if pending.isEmpty { break }
+            t = nextMoment(after: t)
+        }
+        // Unreachable for a well-formed model; never leave a node looking planned.
+        for i in pending { entries[i].unscheduled = true }
+    }
+
+    /// Marks nodes ready once all their predecessors are done; skipped and unscheduled
+    /// nodes are done at once, which may make their successors ready in turn.
+    private mutating func makeReady(_ first: [Int]) {
+        var work = first
+        while let i = work.popLast() {
+            var ready = kickoff
+            var driver: Int?
+            for p in model.graph.predecessors[i] where driver == nil || release[p] > ready {
+                ready = release[p]
+                driver = p
+            }
+            entries[i].ready = ready
+            entries[i].start = ready
+            entries[i].driver = driver
+            if lengths[i] == nil {
+                release[i] = ready
+                for s in model.graph.successors[i] {
+                    remaining[s] -= 1
+                    if remaining[s] == 0 { work.append(s) }
+                }
+            } else {
+                pending.insert(i)
+            }
+        }
+    }
+
+    /// Starts, in declaration order, every pending node that can start on day `t`.
+    private mutating func startReady(at t: Int) -> [Int] {
+        var started: [Int] = []
+        for i in pending.sorted() where entries[i].ready <= t {
+            guard let length = lengths[i] else { continue }
+            if length.business && !days.isWorkday(t) { continue }
+            guard let taken = ForwardPlanner.acquire(node: i, at: t, model: model, units: units) else { continue }
+            let due = length.business ? days.nthWorkday(length.days, from: t) : t + length.days - 1
+            let earliest = length.business ? days.nextWorkday(onOrAfter: entries[i].ready) : entries[i].ready
+            entries[i].start = t
+            entries[i].due = due
+            entries[i].days = length.days
+            entries[i].isBusiness = length.business
+            entries[i].capacityWait = max(0, t - earliest)
+            entries[i].assignedOwners = taken.map(\.owner).sorted()
+            if t > earliest {
+                // The unit freed last is the one the node waited for.
+                let last = taken.max { units[$0.owner][$0.unit].freeAt < units[$1.owner][$1.unit].freeAt }
+                if let last, let holder = units[last.owner][last.unit].holder {
+                    entries[i].driver = holder
+                }
+            }
+            for u in taken { units[u.owner][u.unit] = (due + 1, i) }
+            release[i] = days.nextWorkday(onOrAfter: due + 1)
+            started.append(i)
+        }
+        return started
+    }
+
+    /// The next moment anything can change: a node becomes ready, a unit frees up, or a
+    /// business day begins for a waiting `bd` node.
+    private func nextMoment(after t: Int) -> Int {
+        var next = Int.max
+        for i in pending {
+            if entries[i].ready > t {
+                next = min(next, entries[i].ready)
+                continue
+            }
+            if lengths[i]?.business == true && !days.isWorkday(t) {
+                next = min(next, days.nextWorkday(onOrAfter: t + 1))
+            }
+            for o in model.owners(ofNode: i) {
+                for u in units[o] where u.freeAt > t { next = min(next, u.freeAt) }
+            }
+        }
+        return next == Int.max ? t + 1 : next
+    }
+
+    /// Chooses the owner units a node takes at day `t`, or nil when not enough are free.
+    private static func acquire(node i: Int, at t: Int, model: WorkflowModel,
+                                units: [[Unit]]) -> [(owner: Int, unit: Int)]? {
+        let owners = model.owners(ofNode: i)
+        guard !owners.isEmpty else { return [] }
+        // Each owner's unit that has been free longest (ties: lowest unit).
+        var free: [(owner: Int, unit: Int, freeAt: Int)] = []
+        for o in owners {
+            var best: (Int, Int)?
+            for (k, u) in units[o].enumerated() where u.freeAt <= t {
+                if best.map({ u.freeAt < $0.1 }) ?? true { best = (k, u.freeAt) }
+            }
+            if let best { free.append((o, best.0, best.1)) }
+        }
+        let needed = model.nodes[i].kind == .gate ? min(model.quorum(ofNode: i), owners.count) : 1
+        guard free.count >= needed else { return nil }
+        free.sort { ($0.freeAt, $0.owner) < ($1.freeAt, $1.owner) }
+        return free.prefix(needed).map { ($0.owner, $0.unit) }
     }
 }
 

@@ -13,9 +13,10 @@ public enum Backtest {
         /// Cases starting before this instant calibrate; the rest are forecast.
         public var cutoff: Double?
         public var runs: Int = 100
-        public var seed: UInt64 = 1
+        public var seed: UInt64 = SimulationOptions.defaultSeed
 
-        public init(split: Double = 0.7, cutoff: Double? = nil, runs: Int = 100, seed: UInt64 = 1) {
+        public init(split: Double = 0.7, cutoff: Double? = nil, runs: Int = 100,
+                    seed: UInt64 = SimulationOptions.defaultSeed) {
             self.split = split
             self.cutoff = cutoff
             self.runs = runs
@@ -189,7 +190,7 @@ public enum Backtest {
     /// them, cut off at the log's end: the mean lead time recorded and simulated. A model
     /// that cannot reproduce its own history is missing something. Nil without cases.
     public static func inSample(plan: SimulationPlan, calibration: HistoryCalibration, runs: Int = 10,
-                                seed: UInt64 = 1) -> (recorded: Double, simulated: Double)? {
+                                seed: UInt64 = SimulationOptions.defaultSeed) -> (recorded: Double, simulated: Double)? {
         let starts = calibration.caseStarts
         guard starts.count >= 2, !calibration.leadTimes.isEmpty,
               let sim = try? CaseSimulation(plan: plan, arrivals: starts, runs: runs, seed: seed) else { return nil }
@@ -237,13 +238,13 @@ public enum Backtest {
 }
 
 /// Every case of a portfolio simulated `runs` times at fixed arrival instants, keeping each
-/// case's finish per run and per-node totals: what a backtest (and a status forecast) reads.
-struct CaseSimulation {
+/// case's finish per run and per-node totals: what a backtest and simulate's in-sample check read.
+struct CaseSimulation: Sendable {
     /// `finish[run · cases + case]`: when the case finished, or +∞ when it was abandoned.
-    var finish: [Double]
+    var finish: [Double] = []
     /// `lastObserved[run · cases + case]`: the case's last completion at or before the
     /// horizon (its arrival when none): what a log cut at the horizon would record.
-    var lastObserved: [Double]
+    var lastObserved: [Double] = []
     var executions: [Int]
     var waitSum: [Double]
     var processingSum: [Double]
@@ -255,51 +256,48 @@ struct CaseSimulation {
         let portfolio = PortfolioOptions(cases: arrivals.count, arrivals: .instants(arrivals))
         try Simulator.validate(portfolio, nodes: plan.nodes.count)
         let (compiled, kickoff) = try Simulator.prepare(plan, options: options)
-        let cases = arrivals.count
         let n = compiled.nodeCount
-        struct Part: Sendable {
-            var finish: [Double] = []
-            var observed: [Double] = []
-            var executions: [Int]
-            var waitSum: [Double]
-            var processingSum: [Double]
-        }
-        let parts: [Part] = Simulator.forEachBlock(blocks: runs, threads: Simulator.threadCount(options)) {
-            SimulationEngine(plan: compiled, cases: cases, tableStart: kickoff)
-        } work: { engine, r in
-            var part = Part(executions: [Int](repeating: 0, count: n), waitSum: [Double](repeating: 0, count: n),
-                            processingSum: [Double](repeating: 0, count: n))
-            engine.run(seed: seed, index: r, arrivals: arrivals)
-            for c in 0..<cases {
-                part.finish.append(engine.caseStatus[c] == SimulationEngine.finished ? engine.caseFinish[c] : .infinity)
-            }
-            part.observed = Array(arrivals.prefix(cases))
-            for e in 0..<engine.execNode.count where engine.execCompleted[e] {
-                let c = engine.execNode[e] / max(n, 1)
-                let end = engine.execFinish[e]
-                if end <= horizon, end > part.observed[c] { part.observed[c] = end }
-                let v = engine.execNode[e] % max(n, 1)
-                part.executions[v] += 1
-                part.waitSum[v] += engine.execRequest[e] - engine.execReady[e]
-                part.processingSum[v] += engine.execFinish[e] - engine.execStart[e]
-            }
-            return part
-        }
-        finish = []
-        finish.reserveCapacity(runs * cases)
-        lastObserved = []
-        lastObserved.reserveCapacity(runs * cases)
-        executions = [Int](repeating: 0, count: n)
-        waitSum = [Double](repeating: 0, count: n)
-        processingSum = [Double](repeating: 0, count: n)
+        // One run to a block, so the per-node sums add up run by run.
+        let parts = Simulator.portfolioRuns(
+            compiled, kickoff: kickoff, cases: arrivals.count, options: options, blockRuns: 1,
+            arrivals: { _ in arrivals }, newBlock: { CaseSimulation(nodes: n) },
+            record: { part, engine in part.record(&engine, arrivals: arrivals, horizon: horizon) })
+        self.init(nodes: n)
+        finish.reserveCapacity(runs * arrivals.count)
+        lastObserved.reserveCapacity(runs * arrivals.count)
         for p in parts {
             finish += p.finish
-            lastObserved += p.observed
+            lastObserved += p.lastObserved
             for v in 0..<n {
                 executions[v] += p.executions[v]
                 waitSum[v] += p.waitSum[v]
                 processingSum[v] += p.processingSum[v]
             }
         }
+    }
+
+    private init(nodes n: Int) {
+        executions = [Int](repeating: 0, count: n)
+        waitSum = [Double](repeating: 0, count: n)
+        processingSum = [Double](repeating: 0, count: n)
+    }
+
+    /// Adds one run of the engine.
+    private mutating func record(_ engine: inout SimulationEngine, arrivals: [Double], horizon: Double) {
+        let n = executions.count
+        for c in arrivals.indices {
+            finish.append(engine.caseStatus[c] == SimulationEngine.finished ? engine.caseFinish[c] : .infinity)
+        }
+        var observed = arrivals
+        for e in 0..<engine.execNode.count where engine.execCompleted[e] {
+            let c = engine.execNode[e] / max(n, 1)
+            let end = engine.execFinish[e]
+            if end <= horizon, end > observed[c] { observed[c] = end }
+            let v = engine.execNode[e] % max(n, 1)
+            executions[v] += 1
+            waitSum[v] += engine.execRequest[e] - engine.execReady[e]
+            processingSum[v] += engine.execFinish[e] - engine.execStart[e]
+        }
+        lastObserved += observed
     }
 }

@@ -2,14 +2,14 @@
 /// inner loop (the calendar itself answers each day with a weekday computation and a
 /// dictionary lookup).
 ///
-/// `advance` follows `BusinessCalendar.advance` operation for operation, so it returns the
-/// same bits; `businessDuration` counts whole days from a prefix sum and so may differ
+/// `advance` is `BusinessCalendar.advance`'s algorithm (`advanceBusinessTime`) with a fast
+/// path that jumps over whole business days through the table, so it returns the same bits; `businessDuration` counts whole days from a prefix sum and so may differ
 /// from `BusinessCalendar.businessDuration` in the last bit only. The table grows on
 /// demand; days before its start, or absurdly far after it, fall back to the calendar.
 struct BusinessDayTable {
     let calendar: BusinessCalendar
     let hasWorkdays: Bool
-    private let maxNextBusinessDaySteps: Int
+    let longestDayOffRun: Int
     /// Business days in a week, and the last holiday (beyond it every week is the same).
     private let perWeek: Int
     private let lastHoliday: Int
@@ -25,7 +25,7 @@ struct BusinessDayTable {
     init(calendar: BusinessCalendar, from instant: Double) {
         self.calendar = calendar
         hasWorkdays = calendar.hasWorkdays
-        maxNextBusinessDaySteps = 7 + calendar.holidays.count + 1
+        longestDayOffRun = calendar.longestDayOffRun
         perWeek = calendar.workdays.filter { $0 }.count
         lastHoliday = calendar.holidays.keys.max() ?? Int.min
         base = BusinessDayTable.day(of: instant) - 7
@@ -83,54 +83,22 @@ struct BusinessDayTable {
         return count
     }
 
-    private mutating func nextBusinessDay(onOrAfter day: Int) -> Int {
-        guard hasWorkdays else { return day }
-        var d = day
-        var steps = 0
-        while !isBusinessDay(d) && steps < maxNextBusinessDaySteps {
-            d += 1
-            steps += 1
-        }
-        return d
-    }
-
     /// Same as `BusinessCalendar.advance(_:byBusinessSeconds:)`.
     mutating func advance(_ t: Double, byBusinessSeconds seconds: Double) -> Double {
-        guard hasWorkdays else { return t + seconds }
-        var remaining = max(0, seconds)
-        var day = BusinessDayTable.day(of: t)
-        var cursor = t
-        if !isBusinessDay(day) {
-            day = nextBusinessDay(onOrAfter: day)
-            cursor = Double(day) * secondsPerDay
+        advanceBusinessTime(t, by: seconds, days: &self)
+    }
+
+    /// Jumps `m` whole business days through the table, or whole weeks beyond the table and
+    /// every holiday, leaving a little over one day for the day-by-day loop.
+    mutating func skipWholeBusinessDays(from day: Int, remaining: Double) -> (day: Int, remaining: Double)? {
+        let m = Int((remaining / secondsPerDay).rounded(.down)) - 1
+        if let d = businessDay(m, after: day) {
+            return (d, remaining - Double(m) * secondsPerDay)
         }
-        while true {
-            let endOfDay = Double(day + 1) * secondsPerDay
-            let available = endOfDay - cursor
-            if remaining <= available { return cursor + remaining }
-            remaining -= available
-            day = nextBusinessDay(onOrAfter: day + 1)
-            cursor = Double(day) * secondsPerDay
-            // Long durations: consume whole business days in bulk. The calendar's loop would
-            // subtract 86,400 once per day; every such subtraction is exact (`remaining` is
-            // below 2⁶⁰, so 86,400 is a multiple of its ulp), hence subtracting m · 86,400
-            // at once gives the same bits.
-            if remaining > 32 * secondsPerDay, remaining < 0x1p52 {
-                let m = Int((remaining / secondsPerDay).rounded(.down)) - 1
-                if let d = businessDay(m, after: day) {
-                    remaining -= Double(m) * secondsPerDay
-                    day = d
-                    cursor = Double(day) * secondsPerDay
-                } else if day > lastHoliday, perWeek > 0, m / perWeek > 1 {
-                    // Beyond the table and every holiday, each week holds `perWeek` business
-                    // days: skip whole weeks (the same exact subtractions, in bulk).
-                    let weeks = m / perWeek - 1
-                    remaining -= Double(weeks * perWeek) * secondsPerDay
-                    day += weeks * 7
-                    cursor = Double(day) * secondsPerDay
-                }
-            }
-        }
+        // Beyond the table and every holiday, each week holds `perWeek` business days.
+        guard day > lastHoliday, perWeek > 0, m / perWeek > 1 else { return nil }
+        let weeks = m / perWeek - 1
+        return (day + weeks * 7, remaining - Double(weeks * perWeek) * secondsPerDay)
     }
 
     /// The business day `m` business days after business day `day`, from the table; nil
@@ -168,4 +136,4 @@ struct BusinessDayTable {
         return total + Double(businessDays(from: d0 + 1, to: d1)) * secondsPerDay
     }
 }
-extension BusinessDayTable: BusinessDays {}
+extension BusinessDayTable: BusinessDayStepping {}

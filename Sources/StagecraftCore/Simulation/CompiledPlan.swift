@@ -66,8 +66,7 @@ struct CompiledPlan: Sendable {
     let deadline: Duration?
 
     init(_ plan: SimulationPlan) throws(SimulationError) {
-        let n = plan.nodes.count
-        nodeCount = n
+        nodeCount = plan.nodes.count
         ownerCount = plan.owners.count
         ids = plan.nodes.map(\.id)
         titles = plan.nodes.map(\.title)
@@ -75,226 +74,85 @@ struct CompiledPlan: Sendable {
         calendar = plan.calendar
         deadline = plan.deadline
 
+        (capacity, unitBase) = try CompiledPlan.capacities(plan.owners)
+        if let d = plan.deadline {
+            guard d.seconds.isFinite, d.seconds >= 0 else {
+                throw .invalidOption("deadline must be a finite, non-negative duration")
+            }
+        }
+        let graph = try PlanGraph(plan.nodes)
+        roots = (0..<nodeCount).filter { graph.preds[$0].isEmpty }
+        (predStart, preds) = CompiledPlan.flatten(graph.preds)
+        (succStart, succs) = CompiledPlan.flatten(graph.succs)
+
+        var columns = NodeColumns()
+        for i in plan.nodes.indices { try columns.append(node: i, of: plan, graph: graph) }
+        ownStart = columns.ownStart
+        owns = columns.owns
+        quorum = columns.quorum
+        isGate = columns.isGate
+        skipped = columns.skipped
+        reject = columns.reject
+        reworkTarget = columns.reworkTarget
+        reworkStart = columns.reworkStart
+        rework = columns.rework
+        processing = columns.processing
+        wait = columns.wait
+        hasWait = columns.hasWait
+        chance = columns.chance
+        hasChance = columns.chance.contains { $0 < 1 }
+        (reworkWait, hasReworkWait) = try CompiledPlan.reworkWaits(plan.nodes)
+        repeatChance = plan.nodes.indices.map { v in
+            let r = plan.nodes[v].repeatChance ?? columns.chance[v]
+            return r.isFinite ? Swift.min(1, Swift.max(0, r)) : columns.chance[v]
+        }
+        hours = columns.hours
+        slaSeconds = columns.slaSeconds
+        slaBusiness = columns.slaBusiness
+
+        (variantCumulative, variantSkipStart, variantSkips) = try CompiledPlan.variants(plan.variants, nodes: nodeCount)
+    }
+
+    /// Each owner's capacity (validated) and the first of its units in the flat unit arrays.
+    private static func capacities(_ owners: [SimOwner]) throws(SimulationError) -> ([Int], [Int]) {
         var cap: [Int] = []
         var base: [Int] = [0]
-        for o in plan.owners {
+        for o in owners {
             guard o.capacity >= 1, o.capacity <= 1_000_000 else {
                 throw .invalidCapacity(owner: o.id, capacity: o.capacity)
             }
             cap.append(o.capacity)
             base.append(base[base.count - 1] + o.capacity)
         }
-        capacity = cap
-        unitBase = base
+        return (cap, base)
+    }
 
-        if let d = plan.deadline {
-            guard d.seconds.isFinite, d.seconds >= 0 else {
-                throw .invalidOption("deadline must be a finite, non-negative duration")
-            }
-        }
-
-        // Predecessors: in range, not self, de-duplicated, ascending.
-        var predLists: [[Int]] = []
-        predLists.reserveCapacity(n)
-        for (i, node) in plan.nodes.enumerated() {
-            var ps: [Int] = []
-            for p in node.predecessors {
-                guard p >= 0, p < n else {
-                    throw .invalidReference(node: node.id, detail: "predecessor index \(p) is out of range")
-                }
-                guard p != i else { throw .dependencyCycle([node.id, node.id]) }
-                if !ps.contains(p) { ps.append(p) }
-            }
-            ps.sort()
-            predLists.append(ps)
-        }
-        var succLists = [[Int]](repeating: [], count: n)
-        for i in 0..<n { for p in predLists[i] { succLists[p].append(i) } }
-
-        // Kahn's algorithm: every node must be reachable in topological order.
-        var indeg = predLists.map(\.count)
-        var queue: [Int] = (0..<n).filter { indeg[$0] == 0 }
-        var head = 0
-        while head < queue.count {
-            let v = queue[head]
-            head += 1
-            for s in succLists[v] {
-                indeg[s] -= 1
-                if indeg[s] == 0 { queue.append(s) }
-            }
-        }
-        if queue.count < n {
-            throw .dependencyCycle(CompiledPlan.findCycle(predLists, indeg: indeg, ids: plan.nodes.map(\.id)))
-        }
-        roots = (0..<n).filter { predLists[$0].isEmpty }
-
-        var ps: [Int] = [0], pl: [Int] = []
-        var ss: [Int] = [0], sl: [Int] = []
-        for i in 0..<n {
-            pl += predLists[i]
-            ps.append(pl.count)
-            sl += succLists[i]
-            ss.append(sl.count)
-        }
-        predStart = ps
-        preds = pl
-        succStart = ss
-        succs = sl
-
-        // Ancestor sets, for rework validation and rework sets (only computed for gates
-        // that can reject, so the cost stays proportional to what is used).
-        func ancestors(of v: Int) -> [Bool] {
-            var seen = [Bool](repeating: false, count: n)
-            var stack = predLists[v]
-            while let x = stack.popLast() {
-                if seen[x] { continue }
-                seen[x] = true
-                stack += predLists[x]
-            }
-            return seen
-        }
-        func descendants(of v: Int) -> [Bool] {
-            var seen = [Bool](repeating: false, count: n)
-            var stack = succLists[v]
-            while let x = stack.popLast() {
-                if seen[x] { continue }
-                seen[x] = true
-                stack += succLists[x]
-            }
-            return seen
-        }
-
-        var os: [Int] = [0], ol: [Int] = []
-        var q: [Int] = [], gate: [Bool] = [], skip: [Bool] = [], rej: [Double] = []
-        var target: [Int] = [], rs: [Int] = [0], rl: [Int] = []
-        var durations = CompiledDurations(), waits = CompiledDurations()
-        var hasW: [Bool] = [], chances: [Double] = [], nodeHours: [WorkingHours?] = []
-        var sla: [Double] = [], slaBus: [Bool] = []
-
-        for (i, node) in plan.nodes.enumerated() {
-            // Owners.
-            var owners: [Int] = []
-            for o in node.owners {
-                guard o >= 0, o < ownerCount else {
-                    throw .invalidOwner(node: node.id, detail: "owner index \(o) is out of range")
-                }
-                if !owners.contains(o) { owners.append(o) }
-            }
-            if node.isGate {
-                guard !owners.isEmpty else { throw .invalidOwner(node: node.id, detail: "a gate needs at least one approver") }
-                guard node.quorum >= 1, node.quorum <= owners.count else {
-                    throw .invalidQuorum(node: node.id, quorum: node.quorum, approvers: owners.count)
-                }
-                q.append(node.quorum)
-            } else {
-                guard owners.count == 1 else {
-                    throw .invalidOwner(node: node.id, detail: "a stage needs exactly one owner, has \(owners.count)")
-                }
-                q.append(1)
-            }
-            ol += owners
-            os.append(ol.count)
-            gate.append(node.isGate)
-            skip.append(node.skipped)
-
-            // Rejection and rework.
-            if node.isGate {
-                let p = node.rejectProbability
-                guard p.isFinite, p >= 0, p <= 1 else { throw .invalidProbability(node: node.id, value: p) }
-                rej.append(p)
-                var t = i
-                if let r = node.reworkTarget {
-                    guard r >= 0, r < n else {
-                        throw .invalidReference(node: node.id, detail: "rework target index \(r) is out of range")
-                    }
-                    guard r != i, ancestors(of: i)[r] else {
-                        throw .invalidReworkTarget(node: node.id, target: plan.nodes[r].id)
-                    }
-                    t = r
-                }
-                target.append(t)
-                if p > 0 {
-                    if t == i {
-                        rl.append(i)
-                    } else {
-                        let up = ancestors(of: i)
-                        let down = descendants(of: t)
-                        for v in 0..<n where v == t || v == i || (up[v] && down[v]) { rl.append(v) }
-                    }
-                }
-            } else {
-                rej.append(0)
-                target.append(-1)
-            }
-            rs.append(rl.count)
-
-            // Duration models.
-            try durations.append(node.duration, node: node.id, what: "estimate")
-            if let w = node.wait {
-                try waits.append(w, node: node.id, what: "wait")
-                hasW.append(true)
-            } else {
-                try waits.append(.fixed(Duration(amount: 0, unit: .hours)), node: node.id, what: "wait")
-                hasW.append(false)
-            }
-            guard node.chance.isFinite, node.chance >= 0, node.chance <= 1 else {
-                throw .invalidProbability(node: node.id, value: node.chance)
-            }
-            chances.append(node.chance)
-            if let first = owners.first, let h = plan.owners[first].hours {
-                guard h.start >= 0, h.start < h.end, h.end <= 1440 else {
-                    throw .invalidOption("owner \(plan.owners[first].id): working hours must start before they end, within a day")
-                }
-                nodeHours.append(h)
-            } else {
-                nodeHours.append(nil)
-            }
-
-            if let s = node.sla {
-                guard s.seconds.isFinite, s.seconds >= 0 else { throw .invalidSLA(node: node.id) }
-                sla.append(s.seconds)
-                slaBus.append(s.isBusiness)
-            } else {
-                sla.append(-1)
-                slaBus.append(false)
-            }
-        }
-        ownStart = os
-        owns = ol
-        quorum = q
-        isGate = gate
-        skipped = skip
-        reject = rej
-        reworkTarget = target
-        reworkStart = rs
-        rework = rl
-        processing = durations
-        wait = waits
-        hasWait = hasW
+    /// The hand-off delay of work sent back to each node (a fixed zero for nodes without one).
+    private static func reworkWaits(_ nodes: [SimNode]) throws(SimulationError) -> (CompiledDurations, [Bool]) {
         var again = CompiledDurations()
-        var hasAgain: [Bool] = []
-        for node in plan.nodes {
-            if let w = node.reworkWait {
-                try again.append(w, node: node.id, what: "wait")
-                hasAgain.append(true)
-            } else {
-                try again.append(.fixed(Duration(amount: 0, unit: .hours)), node: node.id, what: "wait")
-                hasAgain.append(false)
-            }
+        for node in nodes {
+            try again.append(node.reworkWait ?? .fixed(Duration(amount: 0, unit: .hours)), node: node.id, what: "wait")
         }
-        reworkWait = again
-        hasReworkWait = hasAgain
-        chance = chances
-        repeatChance = plan.nodes.indices.map { v in
-            let r = plan.nodes[v].repeatChance ?? chances[v]
-            return r.isFinite ? Swift.min(1, Swift.max(0, r)) : chances[v]
-        }
-        hasChance = chances.contains { $0 < 1 }
-        hours = nodeHours
+        return (again, nodes.map { $0.reworkWait != nil })
+    }
 
+    /// Lists as compressed sparse rows: list `i` is `items[start[i] ..< start[i + 1]]`.
+    private static func flatten(_ lists: [[Int]]) -> (start: [Int], items: [Int]) {
+        var start: [Int] = [0], items: [Int] = []
+        for list in lists {
+            items += list
+            start.append(items.count)
+        }
+        return (start, items)
+    }
+
+    /// The case variants' cumulative probabilities (normalised) and the nodes each skips.
+    private static func variants(_ variants: [CaseVariant], nodes n: Int)
+        throws(SimulationError) -> (cumulative: [Double], skipStart: [Int], skips: [Int])
+    {
         var cumulative: [Double] = [], skipStart: [Int] = [0], skips: [Int] = []
         var total = 0.0
-        for v in plan.variants {
+        for v in variants {
             guard v.probability.isFinite, v.probability >= 0 else {
                 throw .invalidOption("a case variant has probability \(v.probability)")
             }
@@ -306,19 +164,15 @@ struct CompiledPlan: Sendable {
             }
             skipStart.append(skips.count)
         }
-        if !plan.variants.isEmpty {
+        if !variants.isEmpty {
             guard total > 0 else { throw .invalidOption("the case variants' probabilities sum to zero") }
             cumulative = cumulative.map { $0 / total }
         }
-        variantCumulative = cumulative
-        variantSkipStart = skipStart
-        variantSkips = skips
-        slaSeconds = sla
-        slaBusiness = slaBus
+        return (cumulative, skipStart, skips)
     }
 
     /// Names one cycle among the nodes Kahn's algorithm could not order.
-    private static func findCycle(_ preds: [[Int]], indeg: [Int], ids: [String]) -> [String] {
+    static func findCycle(_ preds: [[Int]], indeg: [Int], ids: [String]) -> [String] {
         // Walk predecessors inside the unordered set until a node repeats.
         guard let start = indeg.firstIndex(where: { $0 > 0 }) else { return [] }
         var order: [Int] = []
@@ -332,6 +186,176 @@ struct CompiledPlan: Sendable {
         }
         let cycle = Array(order[position[v]...]).reversed().map { ids[$0] }
         return cycle + [cycle.first ?? ids[v]]
+    }
+}
+
+/// The dependency graph of a plan's nodes, validated: predecessors in range, not the node
+/// itself, de-duplicated and ascending, and no cycle.
+private struct PlanGraph {
+    let preds: [[Int]]
+    let succs: [[Int]]
+
+    init(_ nodes: [SimNode]) throws(SimulationError) {
+        let n = nodes.count
+        var preds: [[Int]] = []
+        preds.reserveCapacity(n)
+        for (i, node) in nodes.enumerated() {
+            var ps: [Int] = []
+            for p in node.predecessors {
+                guard p >= 0, p < n else {
+                    throw .invalidReference(node: node.id, detail: "predecessor index \(p) is out of range")
+                }
+                guard p != i else { throw .dependencyCycle([node.id, node.id]) }
+                if !ps.contains(p) { ps.append(p) }
+            }
+            ps.sort()
+            preds.append(ps)
+        }
+        var succs = [[Int]](repeating: [], count: n)
+        for i in 0..<n { for p in preds[i] { succs[p].append(i) } }
+
+        // Kahn's algorithm: every node must be reachable in topological order.
+        var indeg = preds.map(\.count)
+        var queue: [Int] = (0..<n).filter { indeg[$0] == 0 }
+        var head = 0
+        while head < queue.count {
+            let v = queue[head]
+            head += 1
+            for s in succs[v] {
+                indeg[s] -= 1
+                if indeg[s] == 0 { queue.append(s) }
+            }
+        }
+        if queue.count < n {
+            throw .dependencyCycle(CompiledPlan.findCycle(preds, indeg: indeg, ids: nodes.map(\.id)))
+        }
+        self.preds = preds
+        self.succs = succs
+    }
+
+    /// The nodes upstream of `v` (computed only for gates that can reject, so the cost stays
+    /// proportional to what is used).
+    func ancestors(of v: Int) -> [Bool] { reach(from: v, along: preds) }
+
+    /// The nodes downstream of `v`.
+    func descendants(of v: Int) -> [Bool] { reach(from: v, along: succs) }
+
+    private func reach(from v: Int, along edges: [[Int]]) -> [Bool] {
+        var seen = [Bool](repeating: false, count: edges.count)
+        var stack = edges[v]
+        while let x = stack.popLast() {
+            if seen[x] { continue }
+            seen[x] = true
+            stack += edges[x]
+        }
+        return seen
+    }
+}
+
+/// The per-node columns of a `CompiledPlan`, appended node by node as each is validated.
+private struct NodeColumns {
+    var ownStart: [Int] = [0], owns: [Int] = []
+    var quorum: [Int] = [], isGate: [Bool] = [], skipped: [Bool] = []
+    var reject: [Double] = [], reworkTarget: [Int] = [], reworkStart: [Int] = [0], rework: [Int] = []
+    var processing = CompiledDurations(), wait = CompiledDurations()
+    var hasWait: [Bool] = [], chance: [Double] = [], hours: [WorkingHours?] = []
+    var slaSeconds: [Double] = [], slaBusiness: [Bool] = []
+
+    mutating func append(node i: Int, of plan: SimulationPlan, graph: PlanGraph) throws(SimulationError) {
+        let node = plan.nodes[i]
+        let owners = try appendOwners(node, ownerCount: plan.owners.count)
+        isGate.append(node.isGate)
+        skipped.append(node.skipped)
+        try appendRework(node, at: i, of: plan, graph: graph)
+        try appendTiming(node, firstOwner: owners.first.map { plan.owners[$0] })
+    }
+
+    /// The node's distinct owners, in declaration order, and its quorum: a gate needs
+    /// `quorum` of at least one approver, a stage exactly one owner.
+    private mutating func appendOwners(_ node: SimNode, ownerCount: Int) throws(SimulationError) -> [Int] {
+        var owners: [Int] = []
+        for o in node.owners {
+            guard o >= 0, o < ownerCount else {
+                throw .invalidOwner(node: node.id, detail: "owner index \(o) is out of range")
+            }
+            if !owners.contains(o) { owners.append(o) }
+        }
+        if node.isGate {
+            guard !owners.isEmpty else { throw .invalidOwner(node: node.id, detail: "a gate needs at least one approver") }
+            guard node.quorum >= 1, node.quorum <= owners.count else {
+                throw .invalidQuorum(node: node.id, quorum: node.quorum, approvers: owners.count)
+            }
+            quorum.append(node.quorum)
+        } else {
+            guard owners.count == 1 else {
+                throw .invalidOwner(node: node.id, detail: "a stage needs exactly one owner, has \(owners.count)")
+            }
+            quorum.append(1)
+        }
+        owns += owners
+        ownStart.append(owns.count)
+        return owners
+    }
+
+    /// A gate's reject probability, rework target (upstream of it) and the nodes a rejection
+    /// resets; a stage rejects nothing.
+    private mutating func appendRework(_ node: SimNode, at i: Int, of plan: SimulationPlan,
+                                       graph: PlanGraph) throws(SimulationError) {
+        defer { reworkStart.append(rework.count) }
+        guard node.isGate else {
+            reject.append(0)
+            reworkTarget.append(-1)
+            return
+        }
+        let p = node.rejectProbability
+        guard p.isFinite, p >= 0, p <= 1 else { throw .invalidProbability(node: node.id, value: p) }
+        reject.append(p)
+        var t = i
+        if let r = node.reworkTarget {
+            guard r >= 0, r < plan.nodes.count else {
+                throw .invalidReference(node: node.id, detail: "rework target index \(r) is out of range")
+            }
+            guard r != i, graph.ancestors(of: i)[r] else {
+                throw .invalidReworkTarget(node: node.id, target: plan.nodes[r].id)
+            }
+            t = r
+        }
+        reworkTarget.append(t)
+        guard p > 0 else { return }
+        if t == i {
+            rework.append(i)
+        } else {
+            let up = graph.ancestors(of: i)
+            let down = graph.descendants(of: t)
+            for v in 0..<plan.nodes.count where v == t || v == i || (up[v] && down[v]) { rework.append(v) }
+        }
+    }
+
+    /// Duration models, chance, working hours (the first owner's) and SLA.
+    private mutating func appendTiming(_ node: SimNode, firstOwner: SimOwner?) throws(SimulationError) {
+        try processing.append(node.duration, node: node.id, what: "estimate")
+        try wait.append(node.wait ?? .fixed(Duration(amount: 0, unit: .hours)), node: node.id, what: "wait")
+        hasWait.append(node.wait != nil)
+        guard node.chance.isFinite, node.chance >= 0, node.chance <= 1 else {
+            throw .invalidProbability(node: node.id, value: node.chance)
+        }
+        chance.append(node.chance)
+        if let owner = firstOwner, let h = owner.hours {
+            guard h.start >= 0, h.start < h.end, h.end <= 1440 else {
+                throw .invalidOption("owner \(owner.id): working hours must start before they end, within a day")
+            }
+            hours.append(h)
+        } else {
+            hours.append(nil)
+        }
+        if let s = node.sla {
+            guard s.seconds.isFinite, s.seconds >= 0 else { throw .invalidSLA(node: node.id) }
+            slaSeconds.append(s.seconds)
+            slaBusiness.append(s.isBusiness)
+        } else {
+            slaSeconds.append(-1)
+            slaBusiness.append(false)
+        }
     }
 }
 

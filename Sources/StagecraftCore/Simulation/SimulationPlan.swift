@@ -161,12 +161,15 @@ public struct SimulationOptions: Hashable, Sendable {
     /// Worker threads; nil uses the active processor count. Results do not depend on it.
     public var threads: Int?
 
-    public init(runs: Int = 10_000, seed: UInt64 = 0, start: Double? = nil, threads: Int? = nil) {
+    public init(runs: Int = 10_000, seed: UInt64 = defaultSeed, start: Double? = nil, threads: Int? = nil) {
         self.runs = runs
         self.seed = seed
         self.start = start
         self.threads = threads
     }
+
+    /// The seed when none is given: every command's `--seed` default, and the library's.
+    public static let defaultSeed: UInt64 = 1
 
     /// 2024-01-01T09:00:00Z, a Monday.
     public static let defaultKickoff: Double = 19_723 * 86_400 + 9 * 3_600

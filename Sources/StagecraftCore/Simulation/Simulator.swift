@@ -40,75 +40,46 @@ public enum Simulator {
         }
 
         // Merge in block order.
-        var finished = 0, unfinished = 0, deadlineMet = 0
-        var leads: [Double] = []
-        leads.reserveCapacity(runs)
-        var critical = [Int](repeating: 0, count: n)
-        var breach = [Int](repeating: 0, count: n)
-        var execs = [Int](repeating: 0, count: n)
-        var delay = [Double](repeating: 0, count: n)
-        var waitSum = [Double](repeating: 0, count: n)
-        var processingSum = [Double](repeating: 0, count: n)
-        var criticalWait = [Double](repeating: 0, count: n)
-        var ownerDelays = [OwnerDelays](repeating: OwnerDelays(), count: owners)
-        var ownerBusy = [Double](repeating: 0, count: owners)
-        var parts3 = LeadTimeParts()
-        for p in parts {
-            finished += p.finished
-            unfinished += p.unfinished
-            deadlineMet += p.deadlineMet
-            leads += p.leadTimes
-            for v in 0..<n {
-                critical[v] += p.critical[v]
-                breach[v] += p.breach[v]
-                execs[v] += p.execs[v]
-                delay[v] += p.delaySum[v]
-                waitSum[v] += p.waitSum[v]
-                processingSum[v] += p.processingSum[v]
-                criticalWait[v] += p.criticalWait[v]
-            }
-            for o in 0..<owners {
-                ownerDelays[o].merge(p.ownerDelays[o])
-                ownerBusy[o] += p.ownerBusy[o]
-            }
-            parts3.waiting += p.parts.waiting
-            parts3.queueing += p.parts.queueing
-            parts3.processing += p.parts.processing
-        }
+        var all = PlainBlock(nodes: n, owners: owners)
+        all.leadTimes.reserveCapacity(runs)
+        for p in parts { all.merge(p) }
+        let finished = all.finished
+        var parts3 = all.parts
         var leadSum = 0.0
-        for x in leads { leadSum += x }
-        leads.sort()
+        for x in all.leadTimes { leadSum += x }
+        all.leadTimes.sort()
+        let leads = all.leadTimes
         let summary = LeadTimeSummary(sorted: leads)
         let f = Double(finished)
 
         var nodes: [NodeForecast] = []
         nodes.reserveCapacity(n)
         for v in 0..<n {
-            let e = Double(max(execs[v], 1))
+            let e = Double(max(all.execs[v], 1))
             nodes.append(NodeForecast(
                 id: compiled.ids[v], title: compiled.titles[v],
-                criticality: finished > 0 ? Double(critical[v]) / f : 0,
-                capacityDelayMean: delay[v] / e,
-                slaBreachProbability: finished > 0 ? Double(breach[v]) / f : 0,
-                executionsMean: finished > 0 ? Double(execs[v]) / f : 0,
-                waitingMean: waitSum[v] / e, processingMean: processingSum[v] / e,
-                criticalWaitingMean: finished > 0 ? criticalWait[v] / f : 0))
+                criticality: finished > 0 ? Double(all.critical[v]) / f : 0,
+                capacityDelayMean: all.delaySum[v] / e,
+                slaBreachProbability: finished > 0 ? Double(all.breach[v]) / f : 0,
+                executionsMean: finished > 0 ? Double(all.execs[v]) / f : 0,
+                waitingMean: all.waitSum[v] / e, processingMean: all.processingSum[v] / e,
+                criticalWaitingMean: finished > 0 ? all.criticalWait[v] / f : 0))
         }
         if finished > 0 {
             parts3 = LeadTimeParts(waiting: parts3.waiting / f, queueing: parts3.queueing / f,
                                    processing: parts3.processing / f)
         }
-        let ownerStats = ownerForecasts(compiled, delays: ownerDelays, busy: ownerBusy,
+        let ownerStats = ownerForecasts(compiled, delays: all.ownerDelays, busy: all.ownerBusy,
                                         spanSum: leadSum, runs: finished)
         let given = options.start != nil && finished > 0
         return SimulationResult(
-            runs: runs, seed: seed, finishedRuns: finished, unfinishedRuns: unfinished,
+            runs: runs, seed: seed, finishedRuns: finished, unfinishedRuns: all.unfinished,
             kickoff: kickoff, startGiven: options.start != nil, leadTime: summary,
             completionP50: given ? businessInstant(kickoff + summary.p50, compiled.calendar) : nil,
             completionP85: given ? businessInstant(kickoff + summary.p85, compiled.calendar) : nil,
             completionP95: given ? businessInstant(kickoff + summary.p95, compiled.calendar) : nil,
             deadline: compiled.deadline,
-            deadlineProbability: compiled.deadline == nil ? nil : Double(deadlineMet) / Double(runs),
+            deadlineProbability: compiled.deadline == nil ? nil : Double(all.deadlineMet) / Double(runs),
             leadTimeParts: parts3, nodes: nodes, owners: ownerStats, leadTimeSamples: leads)
     }
 
@@ -131,60 +102,31 @@ public enum Simulator {
         let owners = compiled.ownerCount
         let arrivals0 = caseArrivals(compiled, kickoff: kickoff, portfolio: portfolio, seed: options.seed, run: 0)
         let runs = options.runs
-        let blockRuns = max(1, plainBlockRuns / cases)
-        let blocks = (runs + blockRuns - 1) / blockRuns
         let seed = options.seed
+        let parts = portfolioRuns(
+            compiled, kickoff: kickoff, cases: cases, options: options, blockRuns: max(1, plainBlockRuns / cases),
+            arrivals: { r in
+                r == 0 ? arrivals0 : caseArrivals(compiled, kickoff: kickoff, portfolio: portfolio, seed: seed, run: r)
+            },
+            newBlock: { PortfolioBlock(cases: cases, owners: owners) },
+            record: { block, engine in block.record(&engine, kickoff: kickoff) })
 
-        let parts: [PortfolioBlock] = forEachBlock(blocks: blocks, threads: threadCount(options)) {
-            SimulationEngine(plan: compiled, cases: cases, tableStart: kickoff)
-        } work: { engine, b in
-            var block = PortfolioBlock(cases: cases, owners: owners)
-            let lo = b * blockRuns
-            let hi = min(runs, lo + blockRuns)
-            for r in lo..<hi {
-                let arrivals = r == 0 ? arrivals0
-                    : caseArrivals(compiled, kickoff: kickoff, portfolio: portfolio, seed: seed, run: r)
-                engine.run(seed: seed, index: r, arrivals: arrivals)
-                block.record(&engine, kickoff: kickoff)
-            }
-            return block
-        }
-
-        var finished = 0, unfinished = 0
-        var caseSum = [Double](repeating: 0, count: cases)
-        var caseRuns = [Int](repeating: 0, count: cases)
-        var leads: [Double] = []
-        var spans: [Double] = []
-        var ownerDelays = [OwnerDelays](repeating: OwnerDelays(), count: owners)
-        var ownerBusy = [Double](repeating: 0, count: owners)
-        for p in parts {
-            finished += p.finishedCases
-            unfinished += p.unfinishedCases
-            for c in 0..<cases {
-                caseSum[c] += p.caseLeadSum[c]
-                caseRuns[c] += p.caseFinished[c]
-            }
-            leads += p.leadTimes
-            spans += p.makespans
-            for o in 0..<owners {
-                ownerDelays[o].merge(p.ownerDelays[o])
-                ownerBusy[o] += p.ownerBusy[o]
-            }
-        }
+        var all = PortfolioBlock(cases: cases, owners: owners)
+        for p in parts { all.merge(p) }
         var spanSum = 0.0
-        for x in spans { spanSum += x }
-        leads.sort()
-        spans.sort()
-        var caseMeans: [Double] = []
-        caseMeans.reserveCapacity(cases)
-        for c in 0..<cases { caseMeans.append(caseRuns[c] > 0 ? caseSum[c] / Double(caseRuns[c]) : 0) }
+        for x in all.makespans { spanSum += x }
+        all.leadTimes.sort()
+        all.makespans.sort()
+        let caseMeans = (0..<cases).map { c in
+            all.caseFinished[c] > 0 ? all.caseLeadSum[c] / Double(all.caseFinished[c]) : 0
+        }
         return PortfolioResult(
             runs: runs, seed: seed, cases: cases, arrivals: portfolio.arrivals, kickoff: kickoff,
-            startGiven: options.start != nil, caseArrivals: arrivals0, finishedCases: finished,
-            unfinishedCases: unfinished, caseLeadTimeMean: caseMeans, caseFinishedRuns: caseRuns,
-            leadTime: LeadTimeSummary(sorted: leads), makespan: LeadTimeSummary(sorted: spans),
-            owners: ownerForecasts(compiled, delays: ownerDelays, busy: ownerBusy,
-                                   spanSum: spanSum, runs: spans.count))
+            startGiven: options.start != nil, caseArrivals: arrivals0, finishedCases: all.finishedCases,
+            unfinishedCases: all.unfinishedCases, caseLeadTimeMean: caseMeans, caseFinishedRuns: all.caseFinished,
+            leadTime: LeadTimeSummary(sorted: all.leadTimes), makespan: LeadTimeSummary(sorted: all.makespans),
+            owners: ownerForecasts(compiled, delays: all.ownerDelays, busy: all.ownerBusy,
+                                   spanSum: spanSum, runs: all.makespans.count))
     }
 
     // MARK: - Event log
@@ -348,50 +290,43 @@ public enum Simulator {
         return out
     }
 
+    /// Runs `options.runs` runs of `cases` cases sharing owners, `blockRuns` runs to a block:
+    /// run `r` arrives as `arrivals(r)` says and is recorded into its block's value, started
+    /// with `newBlock()`. The blocks come back in run order. `simulatePortfolio` and
+    /// `CaseSimulation` both run through here.
+    static func portfolioRuns<Block: Sendable>(
+        _ compiled: CompiledPlan, kickoff: Double, cases: Int, options: SimulationOptions, blockRuns: Int,
+        arrivals: @escaping @Sendable (Int) -> [Double], newBlock: @escaping @Sendable () -> Block,
+        record: @escaping @Sendable (inout Block, inout SimulationEngine) -> Void
+    ) -> [Block] {
+        let runs = options.runs, seed = options.seed
+        let blocks = (runs + blockRuns - 1) / blockRuns
+        return forEachBlock(blocks: blocks, threads: threadCount(options)) {
+            SimulationEngine(plan: compiled, cases: cases, tableStart: kickoff)
+        } work: { engine, b in
+            var block = newBlock()
+            let lo = b * blockRuns
+            for r in lo..<min(runs, lo + blockRuns) {
+                engine.run(seed: seed, index: r, arrivals: arrivals(r))
+                record(&block, &engine)
+            }
+            return block
+        }
+    }
+
     /// Runs `work` for blocks 0..<blocks, on up to `threads` threads with one engine per
     /// thread, and returns the results in block order.
     static func forEachBlock<T: Sendable>(
         blocks: Int, threads: Int, makeEngine: @escaping @Sendable () -> SimulationEngine,
         work: @escaping @Sendable (inout SimulationEngine, Int) -> T
     ) -> [T] {
-        let workers = min(threads, blocks)
-        if workers <= 1 {
+        let workers = max(1, min(threads, blocks))
+        // Worker w computes blocks w, w + workers, …; interleaving them restores block order.
+        let perWorker = concurrentMap(workers) { w in
             var engine = makeEngine()
-            var out: [T] = []
-            out.reserveCapacity(blocks)
-            for b in 0..<blocks { out.append(work(&engine, b)) }
-            return out
+            return stride(from: w, to: blocks, by: workers).map { work(&engine, $0) }
         }
-        let slots = BlockSlots<T>(count: blocks)
-        DispatchQueue.concurrentPerform(iterations: workers) { w in
-            var engine = makeEngine()
-            var b = w
-            while b < blocks {
-                slots.set(b, work(&engine, b))
-                b += workers
-            }
-        }
-        return slots.collect()
-    }
-}
-
-/// Results of blocks computed on several threads, stored under a lock.
-private final class BlockSlots<T: Sendable>: @unchecked Sendable {
-    private var items: [T?]
-    private let lock = NSLock()
-
-    init(count: Int) { items = [T?](repeating: nil, count: count) }
-
-    func set(_ i: Int, _ value: T) {
-        lock.lock()
-        items[i] = value
-        lock.unlock()
-    }
-
-    func collect() -> [T] {
-        lock.lock()
-        defer { lock.unlock() }
-        return items.compactMap { $0 }
+        return (0..<blocks).map { perWorker[$0 % workers][$0 / workers] }
     }
 }
 
@@ -428,6 +363,30 @@ struct PlainBlock: Sendable {
         ownerBusy = [Double](repeating: 0, count: owners)
         criticalFlag = [Bool](repeating: false, count: nodes)
         breachFlag = [Bool](repeating: false, count: nodes)
+    }
+
+    /// Adds the statistics of a later block.
+    mutating func merge(_ p: PlainBlock) {
+        finished += p.finished
+        unfinished += p.unfinished
+        deadlineMet += p.deadlineMet
+        leadTimes += p.leadTimes
+        for v in 0..<critical.count {
+            critical[v] += p.critical[v]
+            breach[v] += p.breach[v]
+            execs[v] += p.execs[v]
+            delaySum[v] += p.delaySum[v]
+            waitSum[v] += p.waitSum[v]
+            processingSum[v] += p.processingSum[v]
+            criticalWait[v] += p.criticalWait[v]
+        }
+        for o in 0..<ownerBusy.count {
+            ownerDelays[o].merge(p.ownerDelays[o])
+            ownerBusy[o] += p.ownerBusy[o]
+        }
+        parts.waiting += p.parts.waiting
+        parts.queueing += p.parts.queueing
+        parts.processing += p.parts.processing
     }
 
     mutating func record(_ engine: inout SimulationEngine, kickoff: Double) {
@@ -514,6 +473,22 @@ struct PortfolioBlock: Sendable {
         caseFinished = [Int](repeating: 0, count: cases)
         ownerDelays = [OwnerDelays](repeating: OwnerDelays(), count: owners)
         ownerBusy = [Double](repeating: 0, count: owners)
+    }
+
+    /// Adds the statistics of a later block.
+    mutating func merge(_ p: PortfolioBlock) {
+        finishedCases += p.finishedCases
+        unfinishedCases += p.unfinishedCases
+        for c in 0..<caseLeadSum.count {
+            caseLeadSum[c] += p.caseLeadSum[c]
+            caseFinished[c] += p.caseFinished[c]
+        }
+        leadTimes += p.leadTimes
+        makespans += p.makespans
+        for o in 0..<ownerBusy.count {
+            ownerDelays[o].merge(p.ownerDelays[o])
+            ownerBusy[o] += p.ownerBusy[o]
+        }
     }
 
     mutating func record(_ engine: inout SimulationEngine, kickoff: Double) {

@@ -2,8 +2,9 @@ import Foundation
 
 /// Maps `0..<count` on all cores and returns the results in index order.
 ///
-/// For independent per-file work (checking, formatting): the body must not touch shared
-/// mutable state. Results are collected under a lock, so order never depends on timing.
+/// The one place that joins threads: per-file work (checking, formatting), simulation blocks
+/// and the two halves of a replay all go through it. The body must not touch shared mutable
+/// state. Results are collected under a lock, so order never depends on timing.
 func concurrentMap<T: Sendable>(_ count: Int, _ body: @Sendable (Int) -> T) -> [T] {
     // One item (a single file) runs here, without the shared results box.
     if count == 1 { return [body(0)] }

@@ -131,6 +131,37 @@ import Testing
         }
     }
 
+    @Test func randomCalendarsAgreeBitForBit() {
+        // Random workweeks and holidays (seeded): the table's fast path never changes a bit.
+        var g = SeededGenerator(seed: 19)
+        let base = CivilDate(year: 2027, month: 1, day: 4).dayNumber
+        for _ in 0..<100 {
+            var workdays = (0..<7).map { _ in g.nextUniform() < 0.6 }
+            if !workdays.contains(true) { workdays[g.nextIndex(below: 7)] = true }
+            var holidays: [Int: String] = [:]
+            for _ in 0..<g.nextIndex(below: 20) { holidays[base + g.nextIndex(below: 800)] = "" }
+            let cal = BusinessCalendar(workdays: workdays, holidays: holidays)
+            let start = Double(base) * 86_400
+            var table = BusinessDayTable(calendar: cal, from: start)
+            for _ in 0..<40 {
+                let t = start + g.nextUniform() * 600 * 86_400
+                let x = g.nextUniform() < 0.5 ? g.nextUniform() * 5 * 86_400 : g.nextUniform() * 3_000 * 86_400
+                #expect(table.advance(t, byBusinessSeconds: x) == cal.advance(t, byBusinessSeconds: x))
+            }
+        }
+    }
+
+    @Test func consecutiveHolidaysOnASparseWeekAreSkipped() {
+        // Mondays only, two Mondays off in a row: the next business day is 21 days on, more
+        // than the "a week plus one day per holiday" bound the calendar used to stop at.
+        let monday = CivilDate(year: 2027, month: 1, day: 4).dayNumber
+        let cal = BusinessCalendar(workdays: [true, false, false, false, false, false, false],
+                                   holidays: [monday + 7: "", monday + 14: ""])
+        #expect(cal.nextBusinessDay(onOrAfter: monday + 1) == monday + 21)
+        let t = Double(monday) * 86_400 + 3_600
+        #expect(cal.advance(t, byBusinessSeconds: 86_400) == Double(monday + 21) * 86_400 + 3_600)
+    }
+
     @Test func calendarWithoutWorkdaysIsElapsed() {
         let cal = BusinessCalendar(workdays: [false, false, false, false, false, false, false], holidays: [:])
         var table = BusinessDayTable(calendar: cal, from: 0)
