@@ -1,5 +1,11 @@
 import Foundation
-import StagecraftCore
+import StagecraftSyntax
+import StagecraftLanguage
+import StagecraftHistory
+import StagecraftAnalysis
+import StagecraftSimulation
+import StagecraftOutput
+import StagecraftCLI
 
 // Generators and timings for the benchmark scripts in scripts/. Usage:
 //   stagecraft-bench flow-corpus DIR FILES      write FILES realistic ~60-line .flow files

@@ -12,12 +12,12 @@ import PackageDescription
 let package = Package(
     name: "bench",
     dependencies: [.package(path: "$repo")],
-    targets: [.executableTarget(name: "bench", dependencies: [.product(name: "StagecraftCore", package: "$(basename "$repo")")])]
+    targets: [.executableTarget(name: "bench", dependencies: [.product(name: "StagecraftHistory", package: "$(basename "$repo")")])]
 )
 SWIFT
 cat > "$work/Sources/bench/main.swift" <<'SWIFT'
 import Foundation
-import StagecraftCore
+import StagecraftHistory
 for path in CommandLine.arguments.dropFirst() {
     let t0 = Date()
     do {

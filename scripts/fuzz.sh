@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds the libFuzzer binary (every target in one, Tests/Fuzz/FuzzTargets.swift compiled
-# into the StagecraftCore module with -sanitize=fuzzer,address) and runs one target.
+# Builds the libFuzzer binary (every target in one: the library targets' sources and
+# Tests/Fuzz/FuzzTargets.swift compiled together as one module, StagecraftCore, with
+# -sanitize=fuzzer,address) and runs one target.
 #
 #   scripts/fuzz.sh TARGET [SECONDS] [extra libFuzzer flags…]
 #   TARGET: flow, csv, xes, jsonl, gzip, lsp (or "build" to build only)
@@ -19,15 +20,23 @@ shift $(( $# >= 2 ? 2 : 1 ))
 OUT=.build/fuzz
 BIN=$OUT/stagecraft-fuzz
 mkdir -p "$OUT"
-SOURCES=$(find Sources/StagecraftCore -name '*.swift' | sort)
-if [ ! -x "$BIN" ] || [ -n "$(find Sources/StagecraftCore Tests/Fuzz/FuzzTargets.swift scripts/fuzz.sh -newer "$BIN" -name '*.s*' -print -quit)" ]; then
+# The library targets, lowest layer first (Package.swift); the executables are left out.
+LIBRARIES="Sources/StagecraftSyntax Sources/StagecraftLanguage Sources/StagecraftHistory
+  Sources/StagecraftAnalysis Sources/StagecraftSimulation Sources/StagecraftOutput Sources/StagecraftCLI"
+# shellcheck disable=SC2086
+SOURCES=$(find $LIBRARIES -name '*.swift' | sort)
+# shellcheck disable=SC2086
+if [ ! -x "$BIN" ] || [ -n "$(find $LIBRARIES Tests/Fuzz/FuzzTargets.swift scripts/fuzz.sh -newer "$BIN" -name '*.s*' -print -quit)" ]; then
   echo "== building $BIN (swiftc -sanitize=fuzzer,address -O)"
   # From a snapshot of the sources, so that editing them meanwhile does not fail the build.
   rm -rf "$OUT/src" && mkdir -p "$OUT/src"
   # shellcheck disable=SC2086
   cp --parents $SOURCES Tests/Fuzz/FuzzTargets.swift "$OUT/src/"
+  # One module: the imports of the other layers name modules that do not exist here.
+  find "$OUT/src" -name '*.swift' -exec sed -i -E '/^import Stagecraft[A-Za-z]+$/d' {} +
   # shellcheck disable=SC2046
   swiftc -sanitize=fuzzer,address -O -wmo -suppress-warnings -parse-as-library -module-name StagecraftCore \
+    -package-name Stagecraft \
     -I Sources/CZlib $(find "$OUT/src" -name '*.swift' | sort) -lz -o "$BIN.tmp" 2>&1 \
     | grep -v "Cannot export local symbol '__asan" || true
   [ -x "$BIN.tmp" ] || { echo "fuzz build failed" >&2; exit 2; }

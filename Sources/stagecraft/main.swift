@@ -1,5 +1,5 @@
 import Foundation
-import StagecraftCore
+import StagecraftCLI
 
 // The executable only wires the process streams to the library. (The environment
 // variables are read with getenv(3) and output written with write(2), not through

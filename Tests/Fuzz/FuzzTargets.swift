@@ -1,5 +1,6 @@
-// libFuzzer entry points, compiled into StagecraftCore's module by scripts/fuzz.sh (not a
-// SwiftPM target). One binary holds every target; STAGECRAFT_FUZZ_TARGET picks one:
+// libFuzzer entry points, compiled by scripts/fuzz.sh with every library target's sources
+// into one module (not a SwiftPM target). One binary holds every target;
+// STAGECRAFT_FUZZ_TARGET picks one:
 //   flow   .flow bytes through lex, parse, every rule, diagnostics, fmt, and the parse of
 //          the formatted text (which must parse to the same tree and be a fixed point);
 //   csv, xes, jsonl   the history readers, with and without --skip-bad-rows;

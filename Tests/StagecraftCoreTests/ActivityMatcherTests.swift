@@ -1,5 +1,6 @@
 import Testing
-@testable import StagecraftCore
+@testable import StagecraftSyntax
+@testable import StagecraftLanguage
 
 @Suite struct ActivityMatcherTests {
     @Test func normalizeIgnoresCaseSpacesUnderscoresAndDashes() {

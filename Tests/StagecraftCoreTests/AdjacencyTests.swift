@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-@testable import StagecraftCore
+@testable import StagecraftSyntax
+@testable import StagecraftLanguage
 
 /// Resolution keeps the dependency graph as flat adjacency lists: they must be the lists
 /// they stand for, with the first declaration of a repeated ID counting.

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
-@testable import StagecraftCore
+@testable import StagecraftSyntax
+@testable import StagecraftLanguage
+@testable import StagecraftCLI
 
 /// The pieces a team's CI relies on: the composite action, the release flags shared by
 /// the Makefile, the Dockerfile and .ci/run, empty paths, colour, and the report formats.

@@ -1,5 +1,8 @@
 import Testing
-@testable import StagecraftCore
+@testable import StagecraftSyntax
+@testable import StagecraftLanguage
+@testable import StagecraftOutput
+@testable import StagecraftCLI
 
 /// The CI formats and the graph renderers see every prefix of real files and random
 /// bytes (cut mid-token, mid-UTF-8, mid-line) without trapping.

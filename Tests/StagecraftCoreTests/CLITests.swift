@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import StagecraftCore
+@testable import StagecraftCLI
 
 @Suite struct CLITests {
     @Test func acceptanceJSONShape() throws {

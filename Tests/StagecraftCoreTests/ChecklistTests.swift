@@ -1,6 +1,8 @@
 import Foundation
 import Testing
-@testable import StagecraftCore
+@testable import StagecraftSimulation
+@testable import StagecraftOutput
+@testable import StagecraftCLI
 
 /// `stagecraft checklist`: golden files for every format, plus the behaviour behind them.
 ///

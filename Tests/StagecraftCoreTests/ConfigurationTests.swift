@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import StagecraftCore
+@testable import StagecraftCLI
 
 @Suite struct ConfigurationTests {
     /// Two warnings (unused owner `qq`, missing SLA) in one file.

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
-@testable import StagecraftCore
+@testable import StagecraftSyntax
+@testable import StagecraftLanguage
+@testable import StagecraftCLI
 
 /// Programs that carry their expected diagnostics in comments, Crafting Interpreters style:
 /// `# expect: RULE LINE:COL`. The diagnostics found must be exactly those expected.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-@testable import StagecraftCore
+@testable import StagecraftHistory
+@testable import StagecraftCLI
 
 /// The walk-throughs in `examples/` commit each command's output next to it; this test
 /// reruns every command and fails when an output has gone stale.

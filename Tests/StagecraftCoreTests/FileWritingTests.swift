@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import StagecraftCore
+@testable import StagecraftCLI
 #if canImport(Glibc)
 import Glibc
 #else

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-@testable import StagecraftCore
+@testable import StagecraftOutput
+@testable import StagecraftCLI
 
 /// `stagecraft fmt` on real files in temporary folders, and the unified diff it prints.
 @Suite struct FormatterCLITests {

@@ -1,5 +1,8 @@
 import Testing
-@testable import StagecraftCore
+@testable import StagecraftSyntax
+@testable import StagecraftLanguage
+@testable import StagecraftOutput
+@testable import StagecraftCLI
 
 /// Random programs with random layout — white space, `;`, blank lines, comments after
 /// every brace, statement and list comma — must format idempotently, keep their tree

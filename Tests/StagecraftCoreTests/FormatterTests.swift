@@ -1,6 +1,9 @@
 import Foundation
 import Testing
-@testable import StagecraftCore
+@testable import StagecraftSyntax
+@testable import StagecraftLanguage
+@testable import StagecraftOutput
+@testable import StagecraftCLI
 
 /// The formatter: golden before/after pairs, properties over every real file, edge cases.
 @Suite struct FormatterTests {

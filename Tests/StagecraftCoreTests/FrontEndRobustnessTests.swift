@@ -1,6 +1,9 @@
 import Foundation
 import Testing
-@testable import StagecraftCore
+@testable import StagecraftSyntax
+@testable import StagecraftLanguage
+@testable import StagecraftOutput
+@testable import StagecraftCLI
 
 /// No input may trap, hang or overflow the stack: prefixes of real files, random bytes
 /// and random token soups all go through lex + parse + check.

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
-@testable import StagecraftCore
+@testable import StagecraftSyntax
+@testable import StagecraftLanguage
+@testable import StagecraftOutput
 
 @Suite struct GitHubAnnotationTests {
     @Test func goldenFromCheck() {

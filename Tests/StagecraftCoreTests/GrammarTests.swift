@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-@testable import StagecraftCore
+@testable import StagecraftSyntax
+@testable import StagecraftCLI
 
 /// `grammar/stagecraft.ebnf` and the lexer/parser must name the same keywords and punctuation.
 @Suite struct GrammarTests {

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
-@testable import StagecraftCore
+@testable import StagecraftSyntax
+@testable import StagecraftLanguage
+@testable import StagecraftCLI
 
 @Suite struct GraphTests {
     /// A gate with a rework edge and a quorum, a node skipped by `when`, and a title with

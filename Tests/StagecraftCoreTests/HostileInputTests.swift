@@ -1,6 +1,11 @@
 import Foundation
 import Testing
-@testable import StagecraftCore
+@testable import StagecraftSyntax
+@testable import StagecraftLanguage
+@testable import StagecraftHistory
+@testable import StagecraftAnalysis
+@testable import StagecraftOutput
+@testable import StagecraftCLI
 
 /// Issue 16's findings, each as it was reported: bounded work on hostile input, honest
 /// outcomes and messages that say what is wrong without echoing the input raw.

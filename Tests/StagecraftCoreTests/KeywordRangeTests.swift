@@ -1,6 +1,8 @@
 import Foundation
 import Testing
-@testable import StagecraftCore
+@testable import StagecraftSyntax
+@testable import StagecraftLanguage
+@testable import StagecraftCLI
 
 /// A statement's keyword range is worked out from its kind rather than stored: it must
 /// be the range of the keyword token the statement starts with.

@@ -1,6 +1,9 @@
 import Foundation
 import Testing
-@testable import StagecraftCore
+@testable import StagecraftSyntax
+@testable import StagecraftLanguage
+@testable import StagecraftOutput
+@testable import StagecraftCLI
 
 /// A scripted editor talking to the language server in memory, through the same framing
 /// `stagecraft lsp` reads from standard input.

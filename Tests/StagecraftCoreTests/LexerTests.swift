@@ -1,5 +1,5 @@
 import Testing
-@testable import StagecraftCore
+@testable import StagecraftSyntax
 
 @Suite struct LexerTests {
     func kinds(_ text: String) -> [TokenKind] {

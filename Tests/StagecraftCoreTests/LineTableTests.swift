@@ -1,5 +1,5 @@
 import Testing
-@testable import StagecraftCore
+@testable import StagecraftSyntax
 
 /// The line table and the questions answered from it agree with a plain scan of the
 /// bytes, whatever mix of LF, CR LF and lone CR the file has.

@@ -1,5 +1,5 @@
 import Testing
-@testable import StagecraftCore
+@testable import StagecraftLanguage
 
 /// The name index answers as a dictionary would, first declaration winning.
 @Suite struct NameIndexTests {

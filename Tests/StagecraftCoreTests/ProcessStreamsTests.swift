@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import StagecraftCore
+@testable import StagecraftCLI
 
 /// The executable's own view of its environment and output streams.
 @Suite struct ProcessStreamsTests {

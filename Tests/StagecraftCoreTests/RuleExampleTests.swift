@@ -1,5 +1,6 @@
 import Testing
-@testable import StagecraftCore
+@testable import StagecraftSyntax
+@testable import StagecraftLanguage
 
 /// Runs every rule's own examples: the SwiftLint model, where a rule's documentation is its test.
 @Suite struct RuleExampleTests {

@@ -1,5 +1,7 @@
 import Testing
-@testable import StagecraftCore
+@testable import StagecraftSyntax
+@testable import StagecraftLanguage
+@testable import StagecraftOutput
 
 /// Properties every schedule must have, over many random workflows: dependencies and
 /// capacities respected, `bd` work only on business days, a connected critical path.

@@ -1,5 +1,6 @@
 import Testing
-@testable import StagecraftCore
+@testable import StagecraftSyntax
+@testable import StagecraftLanguage
 
 /// Forward scheduling, with every date worked out by hand in the comments.
 ///

@@ -1,6 +1,11 @@
 import Foundation
 import Testing
-@testable import StagecraftCore
+@testable import StagecraftOutput
+@testable import StagecraftSyntax
+@testable import StagecraftLanguage
+@testable import StagecraftHistory
+@testable import StagecraftSimulation
+@testable import StagecraftCLI
 
 /// `stagecraft simulate` end to end, in process.
 @Suite struct SimulateCommandTests {

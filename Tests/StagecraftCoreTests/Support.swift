@@ -1,5 +1,7 @@
 import Foundation
-@testable import StagecraftCore
+@testable import StagecraftSyntax
+@testable import StagecraftLanguage
+@testable import StagecraftCLI
 
 /// The repository root, found from this file's path.
 let repositoryRoot: String = {

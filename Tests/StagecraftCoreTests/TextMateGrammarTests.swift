@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-@testable import StagecraftCore
+@testable import StagecraftSyntax
+@testable import StagecraftCLI
 
 /// `grammar/stagecraft.tmLanguage.json` against the lexer: a small interpreter of the
 /// grammar's patterns (first match leftmost, ties to the earlier pattern; `match` with

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
-@testable import StagecraftCore
+@testable import StagecraftSyntax
+@testable import StagecraftLanguage
+@testable import StagecraftOutput
 
 /// `wait`, `chance`, params that vary per case and `hours` (LANGUAGE.md, "Waiting and
 /// variation"): tokens, trees, the model's accessors, diagnostics, layout and output.

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
-@testable import StagecraftCore
+@testable import StagecraftLanguage
+@testable import StagecraftHistory
+@testable import StagecraftSimulation
 
 /// Case attributes (`HistoryOptions.caseAttributes`): the readers keep the columns, keys and
 /// XES trace attributes asked for, one value per case, and nothing else.

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import StagecraftCore
+@testable import StagecraftHistory
 
 /// Mutated inputs must produce a log or a `HistoryError`, never a crash.
 @Suite struct HistoryRobustnessTests {

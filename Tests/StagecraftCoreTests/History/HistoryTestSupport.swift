@@ -1,5 +1,6 @@
 import Foundation
-@testable import StagecraftCore
+@testable import StagecraftSyntax
+@testable import StagecraftHistory
 
 /// Reads an in-memory log for tests.
 func readLog(_ text: String, name: String = "test.csv", _ options: HistoryOptions = HistoryOptions()) throws -> EventLog {

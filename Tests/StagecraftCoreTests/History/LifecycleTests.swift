@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-@testable import StagecraftCore
+@testable import StagecraftLanguage
+@testable import StagecraftHistory
 
 @Suite struct LifecycleTests {
     static let lifecycleCSV = """

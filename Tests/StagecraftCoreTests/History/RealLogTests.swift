@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import StagecraftCore
+@testable import StagecraftHistory
 
 /// Reads the real logs in `shared/data` (outside the repo) when present and checks them against
 /// the counts in its INVENTORY.md. Skips with a notice when the folder is absent.

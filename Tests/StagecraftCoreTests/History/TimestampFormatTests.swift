@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-@testable import StagecraftCore
+@testable import StagecraftHistory
+@testable import StagecraftSimulation
 
 /// `--timestamp-format`: strftime-style layouts, their errors, and the hint the auto-detection
 /// gives when it cannot read a timestamp.

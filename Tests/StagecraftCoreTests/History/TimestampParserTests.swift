@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import StagecraftCore
+@testable import StagecraftHistory
 
 @Suite struct TimestampParserTests {
     @Test func isoForms() {

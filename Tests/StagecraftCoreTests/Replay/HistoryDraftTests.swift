@@ -1,6 +1,9 @@
 import Foundation
 import Testing
-@testable import StagecraftCore
+@testable import StagecraftSyntax
+@testable import StagecraftLanguage
+@testable import StagecraftHistory
+@testable import StagecraftAnalysis
 
 /// `stagecraft history draft`: the precedence miner on small logs made for each structure.
 @Suite struct HistoryDraftTests {

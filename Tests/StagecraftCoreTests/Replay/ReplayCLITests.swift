@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-@testable import StagecraftCore
+@testable import StagecraftHistory
+@testable import StagecraftCLI
 
 /// `stagecraft replay` and `stagecraft history` through the command line.
 @Suite struct ReplayCLITests {

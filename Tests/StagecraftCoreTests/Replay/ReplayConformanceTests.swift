@@ -1,6 +1,8 @@
 import Foundation
 import Testing
-@testable import StagecraftCore
+@testable import StagecraftLanguage
+@testable import StagecraftHistory
+@testable import StagecraftAnalysis
 
 /// Conformance on `Fixtures/replay/conformance.{flow,csv}`.
 ///

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
-@testable import StagecraftCore
+@testable import StagecraftLanguage
+@testable import StagecraftAnalysis
+@testable import StagecraftSimulation
 
 /// Replay metrics on `Fixtures/replay/metrics.{flow,csv}`, every number worked out by hand.
 ///

@@ -1,6 +1,9 @@
 import Foundation
 import Testing
-@testable import StagecraftCore
+@testable import StagecraftSyntax
+@testable import StagecraftAnalysis
+@testable import StagecraftSimulation
+@testable import StagecraftOutput
 
 /// Random logs against the conformance workflow: no crash, and the invariants that follow from
 /// the definitions hold for every log.

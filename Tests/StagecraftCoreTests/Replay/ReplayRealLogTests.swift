@@ -1,6 +1,8 @@
 import Foundation
 import Testing
-@testable import StagecraftCore
+@testable import StagecraftHistory
+@testable import StagecraftSyntax
+@testable import StagecraftLanguage
 
 /// The CLI path over the real logs in `shared/data` (skipped with a notice when absent). The
 /// readers' own tests check every file; here two small ones go through `history inspect`, and one

@@ -1,6 +1,9 @@
 import Foundation
 import Testing
-@testable import StagecraftCore
+@testable import StagecraftSyntax
+@testable import StagecraftLanguage
+@testable import StagecraftAnalysis
+@testable import StagecraftCLI
 
 /// The folder of the replay fixtures.
 let replayFixtures = repositoryRoot + "/Tests/StagecraftCoreTests/Fixtures/replay"

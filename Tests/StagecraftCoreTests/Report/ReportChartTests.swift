@@ -3,7 +3,8 @@ import Foundation
 import FoundationXML
 #endif
 import Testing
-@testable import StagecraftCore
+@testable import StagecraftSyntax
+@testable import StagecraftOutput
 
 /// The attributes of every `<name …>` element in `markup` whose class list contains `cls`
 /// (every `<name>` when `cls` is nil), in document order.

@@ -1,6 +1,9 @@
 import Foundation
 import Testing
-@testable import StagecraftCore
+@testable import StagecraftSyntax
+@testable import StagecraftLanguage
+@testable import StagecraftOutput
+@testable import StagecraftCLI
 
 @Suite struct ReportCommandTests {
     let flow = """

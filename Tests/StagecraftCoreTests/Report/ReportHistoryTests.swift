@@ -1,6 +1,11 @@
 import Foundation
 import Testing
-@testable import StagecraftCore
+@testable import StagecraftSyntax
+@testable import StagecraftLanguage
+@testable import StagecraftHistory
+@testable import StagecraftAnalysis
+@testable import StagecraftOutput
+@testable import StagecraftCLI
 
 @Suite struct ReportHistoryTests {
     let flow = """

@@ -1,6 +1,10 @@
 import Foundation
 import Testing
-@testable import StagecraftCore
+@testable import StagecraftSyntax
+@testable import StagecraftLanguage
+@testable import StagecraftAnalysis
+@testable import StagecraftSimulation
+@testable import StagecraftOutput
 
 @Suite struct ReportSummaryTests {
     @Test func durationsBelowADayAreInHoursOrMinutes() {

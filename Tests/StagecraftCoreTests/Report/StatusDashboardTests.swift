@@ -3,7 +3,9 @@ import Foundation
 import FoundationXML
 #endif
 import Testing
-@testable import StagecraftCore
+@testable import StagecraftLanguage
+@testable import StagecraftSimulation
+@testable import StagecraftOutput
 
 /// `stagecraft status --format html`: the dashboard's structure, its risk colours and the
 /// positions of its markers, computed by hand from a made-up result.

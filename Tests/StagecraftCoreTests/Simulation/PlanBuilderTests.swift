@@ -1,5 +1,9 @@
 import Testing
-@testable import StagecraftCore
+@testable import StagecraftSyntax
+@testable import StagecraftLanguage
+@testable import StagecraftHistory
+@testable import StagecraftSimulation
+@testable import StagecraftCLI
 
 /// The adapter from `WorkflowModel` to `SimulationPlan`, and history calibration.
 @Suite struct PlanBuilderTests {

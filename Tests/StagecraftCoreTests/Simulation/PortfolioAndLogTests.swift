@@ -1,5 +1,5 @@
 import Testing
-@testable import StagecraftCore
+@testable import StagecraftSimulation
 
 @Suite struct PortfolioAndLogTests {
     let day = Sim.day

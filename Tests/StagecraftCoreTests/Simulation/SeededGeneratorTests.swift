@@ -1,6 +1,8 @@
 import Foundation
 import Testing
-@testable import StagecraftCore
+@testable import StagecraftSyntax
+@testable import StagecraftLanguage
+@testable import StagecraftSimulation
 
 @Suite struct SeededGeneratorTests {
     @Test func splitMix64ReferenceVector() {

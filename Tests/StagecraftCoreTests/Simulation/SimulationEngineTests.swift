@@ -1,5 +1,7 @@
 import Testing
-@testable import StagecraftCore
+@testable import StagecraftSyntax
+@testable import StagecraftLanguage
+@testable import StagecraftSimulation
 
 /// The hand-computed answers of the simulation brief.
 @Suite struct SimulationEngineTests {

@@ -1,5 +1,6 @@
 import Testing
-@testable import StagecraftCore
+@testable import StagecraftSyntax
+@testable import StagecraftSimulation
 
 /// Random plans: the engine must never trap, must respect capacities and precedence, and
 /// must be deterministic.

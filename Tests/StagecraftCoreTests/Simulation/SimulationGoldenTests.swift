@@ -1,5 +1,5 @@
 import Testing
-@testable import StagecraftCore
+@testable import StagecraftSimulation
 
 /// Pinned outputs for one seed. Every random draw goes through basic IEEE operations, so
 /// these bits must be the same on every machine (x86-64 and arm64, Linux and macOS); a

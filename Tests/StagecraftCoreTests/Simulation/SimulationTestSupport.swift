@@ -1,4 +1,5 @@
-@testable import StagecraftCore
+@testable import StagecraftSyntax
+@testable import StagecraftSimulation
 
 /// Shorthands for building simulation plans in tests.
 enum Sim {

@@ -1,5 +1,6 @@
 import Testing
-@testable import StagecraftCore
+@testable import StagecraftHistory
+@testable import StagecraftSimulation
 
 /// What the time already spent says about the steps of a case in flight that the log has
 /// not shown yet: a `chance` node that may never run, a gate whose outcome is not known, a

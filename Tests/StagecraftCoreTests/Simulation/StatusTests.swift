@@ -1,5 +1,7 @@
 import Testing
-@testable import StagecraftCore
+@testable import StagecraftSyntax
+@testable import StagecraftHistory
+@testable import StagecraftSimulation
 
 /// `stagecraft status`: node states read from a log at an instant, and forecasts from those
 /// states computed by hand.

@@ -1,5 +1,8 @@
 import Testing
-@testable import StagecraftCore
+@testable import StagecraftSyntax
+@testable import StagecraftLanguage
+@testable import StagecraftHistory
+@testable import StagecraftSimulation
 
 /// Hand-computed answers for waiting, per-case variation, working hours, arrivals and
 /// calibration of the forecast.

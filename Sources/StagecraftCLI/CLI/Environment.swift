@@ -1,0 +1,227 @@
+import Foundation
+import StagecraftSyntax
+#if canImport(Glibc)
+import Glibc
+/// The POSIX read(2), named so it does not clash with methods called `read`.
+private let posixRead = Glibc.read
+/// The POSIX write(2).
+private let posixWrite = Glibc.write
+#else
+import Darwin
+private let posixRead = Darwin.read
+private let posixWrite = Darwin.write
+#endif
+
+/// What a command can read from and write to; the executable passes the real process
+/// streams, tests pass in-memory ones.
+public struct CommandEnvironment: Sendable {
+    /// Reads all of standard input.
+    public var readStandardInput: @Sendable () -> [UInt8]
+    public var stdoutIsTerminal: Bool
+    public var stderrIsTerminal: Bool
+    /// Environment variables by name; the executable passes those of `variableNames`
+    /// that are set.
+    public var variables: [String: String]
+    public init(readStandardInput: @escaping @Sendable () -> [UInt8] = { [] }, stdoutIsTerminal: Bool = false,
+                stderrIsTerminal: Bool = false, variables: [String: String] = [:]) {
+        self.readStandardInput = readStandardInput
+        self.stdoutIsTerminal = stdoutIsTerminal
+        self.stderrIsTerminal = stderrIsTerminal
+        self.variables = variables
+    }
+
+    /// What `--color` asked for; `StagecraftCommand.run` sets it before the subcommand runs.
+    public var colorChoice: ColorChoice = .auto
+
+    /// The environment variables any command reads.
+    public static let variableNames = ["NO_COLOR", "FORCE_COLOR"]
+
+    /// Whether to colour standard output (see `ColorChoice.allows`).
+    public var useColor: Bool { colorChoice.allows(terminal: stdoutIsTerminal, variables: variables) }
+
+    /// Whether to colour standard error.
+    public var useColorOnStderr: Bool { colorChoice.allows(terminal: stderrIsTerminal, variables: variables) }
+
+    /// Writes one progress line straight to stderr when it is a terminal: never into a
+    /// `CommandOutput`, so machine formats and tests are unaffected.
+    public func progress(_ line: String) {
+        guard stderrIsTerminal else { return }
+        ProcessStreams.write(line + "\n", to: 2)
+    }
+}
+
+/// `--color auto|always|never`: whether output is coloured.
+public enum ColorChoice: String, Sendable, CaseIterable {
+    case auto, always, never
+
+    /// `always` and `never` decide alone. `auto` colours a terminal unless `NO_COLOR` is
+    /// set to a non-empty value (no-color.org: an empty one does not count), and colours
+    /// any stream when `FORCE_COLOR` is non-empty.
+    public func allows(terminal: Bool, variables: [String: String]) -> Bool {
+        switch self {
+        case .always: return true
+        case .never: return false
+        case .auto:
+            if let force = variables["FORCE_COLOR"], !force.isEmpty { return true }
+            if let no = variables["NO_COLOR"], !no.isEmpty { return false }
+            return terminal
+        }
+    }
+}
+
+/// What a command produced: its exit code and its two output streams.
+public struct CommandOutput: Sendable {
+    public var exitCode: Int32 = 0
+    public var stdout = ""
+    public var stderr = ""
+
+    public init() {}
+}
+
+/// The process's own streams and environment, for the executable.
+///
+/// A one-shot command needs neither `ProcessInfo` nor `FileHandle` for these, and both
+/// set up more than it uses, on every run.
+public enum ProcessStreams {
+    /// The environment variables Stagecraft reads (`CommandEnvironment.variableNames`)
+    /// that are set in the process environment.
+    ///
+    /// Only those: a dictionary of the whole environment costs a noticeable part of a
+    /// small check, and nothing reads the rest.
+    ///
+    /// `lookup` reads one variable (getenv(3) by default; tests pass their own).
+    public static func environmentVariables(
+        lookup: (String) -> String? = { name in getenv(name).map { String(cString: $0) } }
+    ) -> [String: String] {
+        var variables: [String: String] = [:]
+        for name in CommandEnvironment.variableNames {
+            if let value = lookup(name) { variables[name] = value }
+        }
+        return variables
+    }
+
+    /// Writes all of `text` to a file descriptor (1 for standard output, 2 for standard
+    /// error), going on after short writes and interruptions; stops at an error such as a
+    /// closed pipe (quietly: `stagecraft … | head -1` ends without a SIGPIPE).
+    public static func write(_ text: String, to descriptor: Int32) {
+        var text = text
+        Files.withoutSIGPIPE { text.withUTF8 { bytes in
+            guard var next = bytes.baseAddress else { return }
+            var left = bytes.count
+            while left > 0 {
+                let n = posixWrite(descriptor, next, left)
+                if n < 0 && errno == EINTR { continue }
+                guard n > 0 else { return }
+                next += n
+                left -= n
+            }
+        } }
+    }
+}
+
+/// File-system helpers shared by the subcommands.
+public enum Files {
+    /// Reads a whole file; throws an `InputError` naming it when it cannot.
+    ///
+    /// Plain POSIX reads: FileManager's reader costs more than the check of a small file.
+    public static func read(_ path: String) throws -> [UInt8] {
+        try withOpenFile(path) { fd, info in try read(fd, size: Int(info.st_size), path: path) }
+    }
+
+    /// Opens a file for reading and calls `body` with its descriptor and what `fstat`
+    /// says of it; throws an `InputError` naming it when it cannot be opened, is a
+    /// directory or is too big for a workflow.
+    private static func withOpenFile<R>(_ path: String, _ body: (Int32, stat) throws -> R) throws -> R {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else {
+            let reason = errno == ENOENT ? "no such file or directory" : String(cString: strerror(errno))
+            throw InputError("\(path): \(reason)")
+        }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw InputError("\(path): cannot read the file") }
+        if (info.st_mode & S_IFMT) == S_IFDIR { throw InputError("\(path): is a directory") }
+        let size = Int(info.st_size)
+        if size > SourceFile.maxSize { throw InputError("\(path): the file is larger than 4 GiB") }
+        return try body(fd, info)
+    }
+
+    /// Reads an open file to its end; `size` is what fstat said (nothing for a pipe).
+    private static func read(_ fd: Int32, size: Int, path: String) throws -> [UInt8] {
+        // Read straight into the result; one spare byte tells a file that grew (or a
+        // pipe or special file, whose size says nothing) to go on reading in chunks.
+        var full = false
+        var bytes = try [UInt8](unsafeUninitializedCapacity: size + 1) { buffer, count in
+            count = 0
+            guard let base = buffer.baseAddress else { return }
+            while count < buffer.count {
+                let n = posixRead(fd, base + count, buffer.count - count)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    throw InputError("\(path): \(String(cString: strerror(errno)))")
+                }
+                if n == 0 { return }
+                count += n
+            }
+            full = true
+        }
+        if full {
+            var chunk = [UInt8](repeating: 0, count: 1 << 16)
+            while true {
+                let n = chunk.withUnsafeMutableBytes { posixRead(fd, $0.baseAddress, $0.count) }
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    throw InputError("\(path): \(String(cString: strerror(errno)))")
+                }
+                if n == 0 { break }
+                bytes.append(contentsOf: chunk[0..<n])
+                if bytes.count > SourceFile.maxSize { throw InputError("\(path): the file is larger than 4 GiB") }
+            }
+        }
+        return bytes
+    }
+
+    /// Expands PATH arguments: a file as is, a directory into every `*.flow` below it
+    /// (sorted, skipping hidden folders and `.build`), `-` as standard input.
+    public static func flowFiles(_ paths: [String]) throws -> [String] {
+        var out: [String] = []
+        for path in paths {
+            if path == "-" {
+                out.append(path)
+                continue
+            }
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+                throw InputError("\(path): no such file or directory")
+            }
+            if !isDirectory.boolValue {
+                out.append(path)
+                continue
+            }
+            out += walk(path).sorted()
+        }
+        return out
+    }
+
+    private static func walk(_ directory: String) -> [String] {
+        var found: [String] = []
+        var stack = [directory]
+        let fm = FileManager.default
+        while let dir = stack.popLast() {
+            guard let entries = try? fm.contentsOfDirectory(atPath: dir) else { continue }
+            for name in entries.sorted() {
+                if name.hasPrefix(".") { continue }
+                let full = dir.hasSuffix("/") ? dir + name : dir + "/" + name
+                var isDir: ObjCBool = false
+                guard fm.fileExists(atPath: full, isDirectory: &isDir) else { continue }
+                if isDir.boolValue {
+                    if name == ".build" { continue }
+                    stack.append(full)
+                } else if name.hasSuffix(".flow") {
+                    found.append(full)
+                }
+            }
+        }
+        return found
+    }
+}

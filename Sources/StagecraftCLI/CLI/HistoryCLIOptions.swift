@@ -1,0 +1,118 @@
+import Foundation
+import StagecraftHistory
+
+/// The history options of CLI.md, shared by every subcommand that reads an event log
+/// (`replay`, `history`, `simulate`).
+///
+/// Pass `flags` and `valueOptions` to `ParsedArguments.parse` (together with the command's
+/// own), then turn the parsed arguments into `HistoryOptions` with `options(from:)` and read
+/// the log with `readLog(_:options:environment:output:)`.
+public enum HistoryCLIOptions {
+    /// The history flags (no value): `--skip-bad-rows`, `--dedupe`.
+    public static let flags = ["skip-bad-rows", "dedupe"]
+
+    /// The history options that take a value. `--timestamp-column` is an alias of `--end-column`.
+    public static let valueOptions = [
+        "history-format", "case-column", "activity-column", "start-column", "end-column", "timestamp-column",
+        "resource-column", "lifecycle-column", "delimiter", "timezone", "timestamp-format",
+    ]
+
+    /// The lines to add to a command's help text.
+    public static let help = """
+    History options:
+      --history-format F    csv, xes or jsonl (default: by extension; .gz is read too)
+      --case-column NAME    column (CSV) or key (JSONL) of the case id
+      --activity-column NAME
+      --start-column NAME
+      --end-column NAME     the completion time (alias --timestamp-column)
+      --resource-column NAME
+      --lifecycle-column NAME
+      --delimiter C         CSV delimiter: one character, or 'tab' (default: sniffed)
+      --timezone ZONE       IANA zone for timestamps without an offset (default UTC)
+      --timestamp-format F  strftime-style layout of every timestamp, e.g. '%d/%m/%Y %H:%M'
+                            (default: ISO 8601 forms, detected)
+      --skip-bad-rows       skip and count malformed rows instead of stopping at the first
+      --dedupe              drop exact duplicate rows
+
+    """
+
+    /// The `HistoryOptions` the parsed arguments ask for; a bad value is a `UsageError`.
+    public static func options(from args: ParsedArguments) throws -> HistoryOptions {
+        var options = HistoryOptions()
+        if let f = args.value("history-format") {
+            guard let format = HistoryFormat(rawValue: f.lowercased()) else {
+                throw UsageError("unknown history format '\(f)'", help: "use csv, xes or jsonl")
+            }
+            options.format = format
+        }
+        let columnOptions: [(option: String, field: HistoryField)] = [
+            ("case-column", .caseID), ("activity-column", .activity), ("start-column", .start),
+            ("timestamp-column", .end), ("end-column", .end), ("resource-column", .resource),
+            ("lifecycle-column", .lifecycle),
+        ]
+        for (option, field) in columnOptions {
+            guard let name = args.value(option) else { continue }
+            guard !name.trimmingCharacters(in: .whitespaces).isEmpty else {
+                throw UsageError("--\(option) needs a column name")
+            }
+            if let other = options.columns[field], other != name {
+                throw UsageError("--end-column '\(name)' and --timestamp-column '\(other)' name different columns",
+                                 help: "--timestamp-column is another name for --end-column; give one")
+            }
+            options.columns[field] = name
+        }
+        if let d = args.value("delimiter") {
+            guard let byte = HistoryOptions.delimiter(named: d) else {
+                throw UsageError("--delimiter takes one ASCII character or 'tab', not '\(d)'")
+            }
+            guard byte != 10 && byte != 13 && byte != 34 else {
+                throw UsageError("--delimiter cannot be a newline or a double quote")
+            }
+            options.delimiter = byte
+        }
+        if let z = args.value("timezone") {
+            guard TimeZone(identifier: z) != nil else {
+                throw UsageError("unknown time zone '\(z)'", help: "use an IANA name such as UTC or Europe/Amsterdam")
+            }
+            options.timeZone = z
+        }
+        if let f = args.value("timestamp-format") {
+            do {
+                options.timestampFormat = try TimestampFormat(f)
+            } catch {
+                throw UsageError(error.message, help: error.help)
+            }
+        }
+        options.skipBadRows = args.has("skip-bad-rows")
+        options.dedupe = args.has("dedupe")
+        return options
+    }
+
+    /// Event logs at least this large (bytes on disk) show a "reading…" line on a terminal.
+    static let progressBytes = 8_000_000
+
+    /// Reads the log at `path` (`-` is standard input from `environment`).
+    ///
+    /// A `HistoryError` becomes an `InputError` (exit 2) whose message is
+    /// `file:line: column 'x': message`. For large files, and only when stderr is a terminal,
+    /// a "reading LOG…" line goes to stderr at once (it is not part of `output`).
+    public static func readLog(_ path: String, options: HistoryOptions, environment: CommandEnvironment)
+        throws -> EventLog
+    {
+        do {
+            if path == "-" {
+                return try HistoryReader.read(bytes: environment.readStandardInput(), name: "-", options: options)
+            }
+            if environment.stderrIsTerminal,
+               let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int,
+               size >= progressBytes
+            {
+                environment.progress("reading \(path)…")
+            }
+            return try HistoryReader.read(path: path, options: options)
+        } catch let e as HistoryError {
+            throw InputError(e.description)
+        }
+    }
+
+}

@@ -1,0 +1,48 @@
+import StagecraftOutput
+
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
+
+/// `stagecraft lsp`: the language server over standard input and output.
+enum LSPCommand {
+    static let help = """
+    Usage: stagecraft lsp [--stdio]
+
+    Run the Stagecraft language server: Language Server Protocol (JSON-RPC 2.0 with
+    Content-Length framing) over standard input and output, for editors. It reports
+    diagnostics as you type (incremental sync) and answers hover, go to definition, find
+    references, completion, document symbols, formatting, rename and quick fixes for
+    misspelt IDs. Settings come from the nearest .stagecraft.json, as for check.
+    See docs/editors.md for VS Code, Neovim and Helix.
+
+    Options:
+      --stdio               talk over standard input and output (the default and only transport)
+
+    Exit codes: 0 after the client's shutdown and exit; 1 when input ends or exit comes
+    without shutdown; 2 usage error.
+
+    """
+
+    static func run(_ arguments: [String], environment: CommandEnvironment, output: inout CommandOutput) throws {
+        let args = try ParsedArguments.parse(arguments, flags: ["stdio"], options: [])
+        guard args.positional.isEmpty else {
+            throw UsageError("lsp takes no PATH", help: "editors start it as 'stagecraft lsp'")
+        }
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        output.exitCode = LanguageServer.serve(
+            read: {
+                while true {
+                    let n = buffer.withUnsafeMutableBytes { read(0, $0.baseAddress, $0.count) }
+                    if n < 0 && errno == EINTR { continue }
+                    return n > 0 ? Array(buffer[0..<n]) : []
+                }
+            },
+            write: { bytes in
+                // Framed bytes are ASCII headers and UTF-8 JSON: a String round trip keeps them.
+                ProcessStreams.write(String(decoding: bytes, as: UTF8.self), to: 1)
+            })
+    }
+}

@@ -1,0 +1,138 @@
+import StagecraftSyntax
+import StagecraftAnalysis
+import StagecraftSimulation
+import StagecraftOutput
+import StagecraftLanguage
+
+/// `stagecraft status FILE --history LOG …`: where every case in flight stands and when it
+/// will finish.
+enum StatusCommand {
+    static let help = """
+    Usage: stagecraft status FILE --history LOG [--as-of INSTANT] [--arrival DURATION] [--runs N] [--seed S]
+                             [--set NAME=VALUE]... [--format text|json|markdown|html]
+                             [--backtest [--cut INSTANT]] [history options]
+
+    Where every case in flight stands, who holds it up, and when it will finish. A case is
+    in flight when none of its final nodes is done by --as-of (default: the log's last
+    instant). Per case: nodes done, running (since when, by whom), ready (waiting since
+    when, for which owner), not yet ready or skipped; overdue SLAs; the forecast of its
+    remaining time simulated from its current state (a running node continues with the
+    rest of its duration given the time already spent) with every case in flight sharing
+    the owners, calibrated on the cases finished by then; P50/P85 completion and the
+    chance of meeting the case's deadline: its `deadline` column (a date or an instant),
+    else the workflow's deadline counted from its first event. A column named like a
+    workflow param sets that param for the case (CSV column, JSON Lines key or XES trace
+    attribute; `case:` prefix allowed).
+
+    With --backtest: cut the log at --cut (default: the instant by which 70% of cases have
+    started), forecast every case in flight there, and compare with when each really
+    finished: mean absolute error of the remaining time against a naive forecast (the
+    calibration cases' mean lead time minus the time already spent), P50/P85 coverage.
+
+    Options:
+      --history LOG         the event log (CSV, XES or JSON Lines, optionally .gz)
+      --as-of INSTANT       look from this instant (YYYY-MM-DD or ISO 8601)
+      --arrival DURATION    new launches arrive every DURATION after --as-of (30m, 4h,
+                            2d, 1w or 3bd) and compete for the same owners, so the cases
+                            in flight are forecast with the work still to come; the
+                            new launches themselves are not listed
+      --runs N              simulated runs, 1 to 100000 (default 100)
+      --seed S              random seed (default 1)
+      --set NAME=VALUE      give a param a value (repeatable); it then does not vary
+      --backtest            measure the forecast against the log's own future
+      --cut INSTANT         with --backtest: where to cut the log
+      --format FORMAT       text (default), json, markdown or html (a one-page dashboard:
+                            the cases by risk, what remains of each on a calendar, owner
+                            queues; self-contained, prints on A4)
+
+    \(HistoryCLIOptions.help)
+    Exit codes: 0 success; 1 FILE has errors; 2 usage error, unreadable file or malformed log row.
+
+    """
+
+    static func run(_ arguments: [String], environment: CommandEnvironment, output: inout CommandOutput) throws {
+        let args = try ParsedArguments.parse(
+            arguments, flags: HistoryCLIOptions.flags + ["backtest"],
+            options: ["history", "format", "as-of", "cut", "runs", "seed", "set", "arrival"] + HistoryCLIOptions.valueOptions)
+        let format = args.value("format") ?? "text"
+        guard ["text", "json", "markdown", "html"].contains(format) else {
+            throw UsageError("unknown format '\(format)'", help: "use text, json, markdown or html")
+        }
+        guard args.positional.count == 1, let file = args.positional.first else {
+            throw UsageError(args.positional.isEmpty ? "status needs a FILE" : "status takes one FILE",
+                             help: "stagecraft status launch.flow --history runs.csv")
+        }
+        guard let logPath = args.value("history") else {
+            throw UsageError("status needs --history LOG", help: "stagecraft status \(file) --history runs.csv")
+        }
+        if file == "-" && logPath == "-" { throw UsageError("FILE and --history cannot both be standard input") }
+        func instant(_ name: String) throws -> Double? {
+            guard let s = args.value(name) else { return nil }
+            guard let t = BacktestCommand.parseInstant(s) else {
+                throw UsageError("--\(name) takes a date (YYYY-MM-DD) or an ISO 8601 instant, not '\(s)'")
+            }
+            return t
+        }
+        let asOf = try instant("as-of")
+        let cut = try instant("cut")
+        let backtest = args.has("backtest")
+        if cut != nil && !backtest { throw UsageError("--cut goes with --backtest") }
+        if backtest && format == "html" { throw UsageError("--backtest prints text, json or markdown, not html") }
+        if backtest && asOf != nil { throw UsageError("give --cut with --backtest, not --as-of") }
+        var arrival: Duration?
+        if let a = args.value("arrival") {
+            guard let d = SimulateCommand.parseDuration(a), d.seconds > 0 else {
+                throw UsageError("--arrival takes a duration above zero such as 30m, 4h, 2d, 1w or 3bd, not '\(a)'",
+                                 help: "--arrival 2d: a new launch every two days")
+            }
+            if backtest { throw UsageError("--arrival goes without --backtest") }
+            arrival = d
+        }
+        let runs = try args.int("runs", default: 100, range: 1...100_000)
+        let seed = try args.seed()
+        let historyOptions = try HistoryCLIOptions.options(from: args)
+        guard let (_, model) = try WorkflowInput.load(file, verb: "forecasting it", environment: environment,
+                                                       output: &output) else { return }
+        guard !model.nodes.isEmpty else { throw InputError("\(file): the workflow has no stages or gates to forecast") }
+        let sets = try ParamOverrides.parse(args.values("set"), model: model)
+        // Keep only the case attributes status reads: a deadline and the workflow's params.
+        var readOptions = historyOptions
+        readOptions.caseAttributes = Status.caseAttributeNames(model)
+        let log = try HistoryCLIOptions.readLog(logPath, options: readOptions, environment: environment)
+        let values = model.paramValues(overrides: sets)
+        if let message = HistoryCoverage.nothingMatches(model: model, log: log, logName: logPath, fileName: file) {
+            output.stderr += "stagecraft: error: \(message)\n"
+            output.exitCode = 1
+            return
+        }
+        if backtest {
+            let result: StatusBacktest.Result
+            do {
+                result = try StatusBacktest.run(model: model, log: log, values: values, pinned: Set(sets.keys),
+                                                cut: cut, runs: runs, seed: seed)
+            } catch {
+                if case .located = error { throw InputError(error.description) }
+                throw InputError("\(logPath): \(error.description)")
+            }
+            output.stdout += StatusFormatter.backtest(result, file: file, log: logPath, format: format)
+            return
+        }
+        let result: Status.Result
+        do {
+            result = try Status.run(model: model, log: log, values: values, pinned: Set(sets.keys),
+                                    options: Status.Options(asOf: asOf, runs: runs, seed: seed, arrival: arrival))
+        } catch {
+            if case .located = error { throw InputError(error.description) }
+            throw InputError("\(logPath): \(error.description)")
+        }
+        let formatter = StatusFormatter(result: result, file: file, log: logPath,
+                                        title: model.workflow.title?.value ?? "Workflow")
+        switch format {
+        case "json": output.stdout += formatter.json()
+        case "html": output.stdout += formatter.html()
+        case "markdown": output.stdout += formatter.markdown()
+        default: output.stdout += formatter.text()
+        }
+        output.stderr += result.warnings.map { "stagecraft: warning: \($0)\n" }.joined()
+    }
+}

@@ -1,0 +1,24 @@
+import StagecraftSyntax
+import StagecraftLanguage
+import StagecraftOutput
+
+/// The one workflow FILE that `graph`, `checklist`, `replay`, `simulate` and `report` run.
+enum WorkflowInput {
+    /// Reads FILE (or `-`, named `stdinName`), checks it and returns the result with its
+    /// model. When the file has errors, writes them (errors only: warnings are `check`'s
+    /// business) and a one-line summary to stderr, sets exit code 1 and returns nil.
+    static func load(_ path: String, stdinName: String? = nil, verb: String, environment: CommandEnvironment,
+                     output: inout CommandOutput) throws -> (result: CheckResult, model: WorkflowModel)? {
+        let name = path == "-" ? (stdinName ?? "<stdin>") : path
+        let bytes = path == "-" ? environment.readStandardInput() : try Files.read(path)
+        let result = Checker.check(SourceFile(path: name, bytes: bytes))
+        if result.errorCount == 0, let model = result.model { return (result, model) }
+        var errorsOnly = result
+        errorsOnly.diagnostics = result.diagnostics.filter { $0.severity == .error }
+        output.stderr += DiagnosticFormatter.text([errorsOnly], color: environment.useColorOnStderr)
+        let count = max(1, result.errorCount)
+        output.stderr += "stagecraft: error: \(name) has \(count) error\(count == 1 ? "" : "s"); fix \(count == 1 ? "it" : "them") before \(verb)\n"
+        output.exitCode = 1
+        return nil
+    }
+}

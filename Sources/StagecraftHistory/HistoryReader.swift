@@ -1,0 +1,152 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// Reads recorded event logs (CSV, XES, JSON Lines, each optionally gzip-compressed).
+///
+/// All readers stream over the bytes in place, intern activity, resource and case names, and
+/// parse timestamps from bytes. The result groups occurrences by case, pairs lifecycle
+/// start/complete events first-in-first-out per (case, activity), and reports duplicates,
+/// skipped rows and how columns were detected.
+public enum HistoryReader {
+    /// Reads the log at `path` (`-` reads standard input).
+    ///
+    /// The format comes from `options.format`, else from the extension (`.csv`, `.xes`,
+    /// `.jsonl`, `.ndjson`, each optionally `.gz`), else from the content. Gzip is detected from
+    /// the magic bytes, whatever the name. Regular files are memory-mapped, not copied.
+    public static func read(path: String, options: HistoryOptions = HistoryOptions()) throws -> EventLog {
+        if path == "-" {
+            let bytes = [UInt8](FileHandle.standardInput.readDataToEndOfFile())
+            return try read(bytes: bytes, name: path, options: options)
+        }
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else {
+            throw HistoryError(file: path, message: "cannot open file: \(String(cString: strerror(errno)))")
+        }
+        defer { close(fd) }
+        var st = stat()
+        if fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG, st.st_size > 0,
+           let map = mmap(nil, Int(st.st_size), PROT_READ, MAP_PRIVATE, fd, 0), map != MAP_FAILED
+        {
+            let size = Int(st.st_size)
+            defer { munmap(map, size) }
+            let p = UnsafePointer(map.assumingMemoryBound(to: UInt8.self))
+            return try parse(p, size, name: path, options: options)
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw HistoryError(file: path, message: "cannot read file")
+        }
+        return try read(bytes: [UInt8](data), name: path, options: options)
+    }
+
+    /// Reads a log from bytes; `name` is used for format detection and in error messages.
+    public static func read(bytes: [UInt8], name: String, options: HistoryOptions = HistoryOptions()) throws
+        -> EventLog
+    {
+        try bytes.withUnsafeBufferPointer { buf in
+            guard let base = buf.baseAddress, buf.count > 0 else {
+                var one: UInt8 = 0
+                return try withUnsafePointer(to: &one) { try parse($0, 0, name: name, options: options) }
+            }
+            return try parse(base, buf.count, name: name, options: options)
+        }
+    }
+
+    /// Inflates if gzip, picks the format, and runs the reader.
+    package static func parse(_ p0: UnsafePointer<UInt8>, _ n0: Int, name: String, options: HistoryOptions) throws -> EventLog {
+        let compressed = n0 >= 2 && p0[0] == 0x1f && p0[1] == 0x8b
+        var p = p0
+        var n = n0
+        var owned: UnsafeMutablePointer<UInt8>? = nil
+        if compressed {
+            let (q, m) = try Gzip.inflate(p0, n0, name: name)
+            owned = q
+            p = UnsafePointer(q)
+            n = m
+        }
+        defer { owned?.deallocate() }
+        if let kind = binaryKind(p, n) {
+            throw HistoryError(file: name, message: "this looks like \(kind.what), not an event log"
+                + (kind.advice.map { "; \($0)" } ?? ""))
+        }
+        let format = options.format ?? formatFromName(name) ?? sniffFormat(p, n)
+        var builder = try LogBuilder(file: name, options: options)
+        let detection: HistoryDetection
+        switch format {
+        case .csv: detection = try CSVReader.read(p, n, builder: &builder, compressed: compressed)
+        case .xes: detection = try XESReader.read(p, n, builder: &builder, compressed: compressed)
+        case .jsonl: detection = try JSONLReader.read(p, n, builder: &builder, compressed: compressed)
+        }
+        // Names whose bytes differ only where they are not UTF-8 read as the same text (each bad
+        // byte is U+FFFD): one activity, as the matcher and every report would show them.
+        return builder.finish(detection: detection, raw: p).mergingActivities(by: { $0 }).log
+    }
+
+    /// The format implied by a file name, ignoring a trailing `.gz`; nil when unknown.
+    public static func formatFromName(_ name: String) -> HistoryFormat? {
+        var lower = name.lowercased()
+        if lower.hasSuffix(".gz") { lower.removeLast(3) }
+        if lower.hasSuffix(".csv") || lower.hasSuffix(".tsv") { return .csv }
+        if lower.hasSuffix(".xes") || lower.hasSuffix(".xml") { return .xes }
+        if lower.hasSuffix(".jsonl") || lower.hasSuffix(".ndjson") { return .jsonl }
+        return nil
+    }
+
+    /// What a file that is no text log looks like, with what to do about it, from its first
+    /// bytes: workbooks, archives, other compressors and databases are named; anything
+    /// else with NUL bytes near the start is "a binary file". Nil for text.
+    static func binaryKind(_ p: UnsafePointer<UInt8>, _ n: Int) -> (what: String, advice: String?)? {
+        func starts(_ magic: [UInt8]) -> Bool {
+            n >= magic.count && magic.indices.allSatisfy { p[$0] == magic[$0] }
+        }
+        func contains(_ needle: String, within limit: Int) -> Bool {
+            let bytes = Array(needle.utf8)
+            let end = min(n, limit) - bytes.count
+            guard end >= 0 else { return false }
+            for i in 0...end where p[i] == bytes[0] {
+                if bytes.indices.allSatisfy({ p[i + $0] == bytes[$0] }) { return true }
+            }
+            return false
+        }
+        if starts([0x50, 0x4B, 0x03, 0x04]) || starts([0x50, 0x4B, 0x05, 0x06]) {
+            if contains("xl/", within: 4096) { return ("an XLSX workbook", "export it as CSV") }
+            if contains("content.xml", within: 4096) || contains("opendocument.spreadsheet", within: 4096) {
+                return ("an OpenDocument spreadsheet", "export it as CSV")
+            }
+            return ("a ZIP archive", "extract the log from it")
+        }
+        if starts([0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
+            return ("an Excel 97-2003 workbook (XLS)", "export it as CSV")
+        }
+        if starts(Array("BZh".utf8)) && n > 3 && (0x31...0x39).contains(p[3]) {
+            return ("bzip2-compressed data", "decompress it (bunzip2) or recompress it with gzip")
+        }
+        if starts([0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00]) { return ("xz-compressed data", "decompress it (unxz) or recompress it with gzip") }
+        if starts([0x28, 0xB5, 0x2F, 0xFD]) { return ("zstd-compressed data", "decompress it (unzstd) or recompress it with gzip") }
+        if starts([0x37, 0x7A, 0xBC, 0xAF, 0x27, 0x1C]) { return ("a 7-Zip archive", "extract the log from it") }
+        if starts(Array("Rar!".utf8)) { return ("a RAR archive", "extract the log from it") }
+        if starts(Array("%PDF".utf8)) { return ("a PDF document", nil) }
+        if starts(Array("PAR1".utf8)) { return ("a Parquet file", "export it as CSV") }
+        if starts(Array("SQLite format 3".utf8) + [0]) { return ("an SQLite database", "export the events as CSV") }
+        // UTF-16 text (a BOM) is text, but not one the readers take.
+        if starts([0xFF, 0xFE]) || starts([0xFE, 0xFF]) { return ("UTF-16 text", "save it as UTF-8") }
+        for i in 0..<min(n, 4096) where p[i] == 0 { return ("a binary file (it holds NUL bytes)", nil) }
+        return nil
+    }
+
+    /// Guesses the format from the first non-blank byte: `<` XES, `{` JSON Lines, else CSV.
+    static func sniffFormat(_ bytes: UnsafePointer<UInt8>, _ n: Int) -> HistoryFormat {
+        var i = 0
+        if n >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF { i = 3 }
+        while i < n, bytes[i] == 32 || bytes[i] == 9 || bytes[i] == 10 || bytes[i] == 13 { i += 1 }
+        guard i < n else { return .csv }
+        if bytes[i] == 60 { return .xes }
+        if bytes[i] == 123 { return .jsonl }
+        return .csv
+    }
+}

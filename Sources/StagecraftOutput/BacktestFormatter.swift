@@ -1,0 +1,143 @@
+import StagecraftSyntax
+import StagecraftSimulation
+
+/// Text, JSON and Markdown for `stagecraft backtest`.
+package struct BacktestFormatter {
+    package let result: Backtest.Result
+    package let file: String
+    package let log: String
+
+    /// Creates the value from its parts (the memberwise initializer, visible to the other targets).
+    package init(result: Backtest.Result, file: String, log: String) {
+        self.result = result
+        self.file = file
+        self.log = log
+    }
+
+    private typealias F = SimulationFormatter
+
+    private func hours(_ s: Double) -> String { F.oneDecimal(s / 3600) + "h" }
+
+    /// The verdict in one sentence: does the model beat the naive forecasts?
+    private var verdict: String {
+        let r = result
+        let best = r.naive.min { $0.distanceHours < $1.distanceHours }
+        var s = "The forecast's lead times are \(F.oneDecimal(r.distanceHours))h from the real ones (1-D Wasserstein)"
+        if let b = best {
+            s += r.distanceHours <= b.distanceHours
+                ? "; it beats both naive forecasts (best: \(b.name), \(F.oneDecimal(b.distanceHours))h)"
+                : "; the naive forecast '\(b.name)' is closer (\(F.oneDecimal(b.distanceHours))h)"
+        }
+        s += ". \(F.percent(r.coverage.p95)) of real cases finished within their forecast P95."
+        return s
+    }
+
+    private var thin: [String] {
+        result.nodes.filter { $0.calibrationSamples > 0 && $0.calibrationSamples < 10 }.map(\.id)
+    }
+
+    package func text() -> String {
+        let r = result
+        var out = verdict + "\n\n"
+        out += "Backtest of \(file) on \(log): calibrated on \(r.calibrationCases) cases, forecast \(r.forecastCases) cases starting from \(F.dateTime(r.splitInstant)), cut off at \(F.dateTime(r.logEnd)); \(r.runs) runs, seed \(r.seed).\n\n"
+        out += "Lead time of the forecast cases\n"
+        out += F.table(["", "real", "forecast"], [
+            ["mean", hours(r.real.mean), hours(r.forecast.mean)],
+            ["median", hours(r.real.p50), hours(r.forecast.p50)],
+            ["P85", hours(r.real.p85), hours(r.forecast.p85)],
+            ["P95", hours(r.real.p95), hours(r.forecast.p95)],
+        ], right: [1, 2])
+        out += "Relative error of the mean: \(signedPercent(r.relativeErrorMean))\n\n"
+        out += "Distance and coverage (share of real cases within the forecast P50/P85/P95)\n"
+        var rows = [["model", F.oneDecimal(r.distanceHours) + "h", F.percent(r.coverage.p50), F.percent(r.coverage.p85), F.percent(r.coverage.p95)]]
+        for b in r.naive {
+            rows.append([b.name, F.oneDecimal(b.distanceHours) + "h", F.percent(b.coverage.p50), F.percent(b.coverage.p85), F.percent(b.coverage.p95)])
+        }
+        out += F.table(["forecast", "distance", "P50", "P85", "P95"], rows, right: [1, 2, 3, 4])
+        out += "\nPer node (forecast cases; runs per case, mean waiting and processing)\n"
+        var nodeRows: [[String]] = []
+        for n in r.nodes {
+            nodeRows.append([n.id, twoDecimals(n.realRunsPerCase), twoDecimals(n.forecastRunsPerCase),
+                             n.realWaitingMean.map(hours) ?? "-", n.forecastWaitingMean.map(hours) ?? "-",
+                             n.realProcessingMean.map(hours) ?? "-", n.forecastProcessingMean.map(hours) ?? "-"])
+        }
+        out += F.table(["node", "runs", "sim runs", "waiting", "sim waiting", "processing", "sim processing"],
+                       nodeRows, right: [1, 2, 3, 4, 5, 6])
+        if !thin.isEmpty {
+            out += "\nFewer than 10 recorded samples calibrate \(thin.joined(separator: ", ")): their figures rest on very few cases.\n"
+        }
+        return out
+    }
+
+    package func markdown() -> String {
+        let r = result
+        var out = "# Backtest of `\(file)`\n\n" + verdict + "\n\n"
+        out += "Calibrated on \(r.calibrationCases) cases of `\(log)`; forecast \(r.forecastCases) cases starting from \(F.dateTime(r.splitInstant)), cut off at \(F.dateTime(r.logEnd)). \(r.runs) runs, seed \(r.seed).\n\n"
+        out += "| lead time | real | forecast |\n| --- | ---: | ---: |\n"
+        for (name, a, b) in [("mean", r.real.mean, r.forecast.mean), ("median", r.real.p50, r.forecast.p50),
+                             ("P85", r.real.p85, r.forecast.p85), ("P95", r.real.p95, r.forecast.p95)] {
+            out += "| \(name) | \(hours(a)) | \(hours(b)) |\n"
+        }
+        out += "\nRelative error of the mean: \(signedPercent(r.relativeErrorMean)).\n\n"
+        out += "| forecast | distance | P50 | P85 | P95 |\n| --- | ---: | ---: | ---: | ---: |\n"
+        out += "| model | \(F.oneDecimal(r.distanceHours))h | \(F.percent(r.coverage.p50)) | \(F.percent(r.coverage.p85)) | \(F.percent(r.coverage.p95)) |\n"
+        for b in r.naive {
+            out += "| \(b.name) | \(F.oneDecimal(b.distanceHours))h | \(F.percent(b.coverage.p50)) | \(F.percent(b.coverage.p85)) | \(F.percent(b.coverage.p95)) |\n"
+        }
+        out += "\n| node | runs | sim runs | waiting | sim waiting | processing | sim processing |\n"
+        out += "| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n"
+        for n in r.nodes {
+            out += "| `\(n.id)` | \(twoDecimals(n.realRunsPerCase)) | \(twoDecimals(n.forecastRunsPerCase)) | "
+            out += "\(n.realWaitingMean.map(hours) ?? "-") | \(n.forecastWaitingMean.map(hours) ?? "-") | "
+            out += "\(n.realProcessingMean.map(hours) ?? "-") | \(n.forecastProcessingMean.map(hours) ?? "-") |\n"
+        }
+        if !thin.isEmpty {
+            out += "\nFewer than 10 recorded samples calibrate \(thin.map { "`\($0)`" }.joined(separator: ", ")).\n"
+        }
+        return out
+    }
+
+    package func json() -> String {
+        let r = result
+        func summary(_ l: LeadTimeSummary) -> JSON {
+            .object([("mean_s", .number(l.mean)), ("median_s", .number(l.p50)), ("p85_s", .number(l.p85)), ("p95_s", .number(l.p95))])
+        }
+        func coverage(_ c: Backtest.Coverage) -> JSON {
+            .object([("p50", .number(c.p50)), ("p85", .number(c.p85)), ("p95", .number(c.p95))])
+        }
+        func opt(_ x: Double?) -> JSON { x.map { .number($0) } ?? .null }
+        let nodes: [JSON] = r.nodes.map { n in
+            .object([("id", .string(n.id)), ("runs_per_case", .object([("real", .number(n.realRunsPerCase)), ("forecast", .number(n.forecastRunsPerCase))])),
+                     ("waiting_mean_s", .object([("real", opt(n.realWaitingMean)), ("forecast", opt(n.forecastWaitingMean))])),
+                     ("processing_mean_s", .object([("real", opt(n.realProcessingMean)), ("forecast", opt(n.forecastProcessingMean))])),
+                     ("calibration_samples", .int(n.calibrationSamples))])
+        }
+        let doc = JSON.object([
+            ("format_version", .int(1)), ("file", .string(file)), ("history", .string(log)),
+            ("runs", .int(r.runs)), ("seed", .string(String(r.seed))),
+            ("calibration", .object([("cases", .int(r.calibrationCases))])),
+            ("forecast", .object([("cases", .int(r.forecastCases)), ("from", .string(formatInstant(r.splitInstant))),
+                                  ("cut_off", .string(formatInstant(r.logEnd)))])),
+            ("lead_time", .object([("real", summary(r.real)), ("forecast", summary(r.forecast))])),
+            ("relative_error_mean", .number(r.relativeErrorMean)),
+            ("distance_h", .number(r.distanceHours)),
+            ("coverage", coverage(r.coverage)),
+            ("naive", .array(r.naive.map { .object([("name", .string($0.name)), ("distance_h", .number($0.distanceHours)), ("coverage", coverage($0.coverage))]) })),
+            ("nodes", .array(nodes)),
+            ("warnings", .array(r.built.warnings.map { .string($0) })),
+        ])
+        return doc.serialized(pretty: true) + "\n"
+    }
+
+    private func signedPercent(_ x: Double) -> String {
+        let p = Int((x * 100).rounded())
+        return (p > 0 ? "+" : "") + "\(p)%"
+    }
+
+    private func twoDecimals(_ x: Double) -> String {
+        let t = Int((x * 100).rounded())
+        return "\(t / 100).\(String(format2(t % 100)))"
+    }
+
+    private func format2(_ x: Int) -> String { x < 10 ? "0\(x)" : "\(x)" }
+}

@@ -1,0 +1,115 @@
+import StagecraftLanguage
+import StagecraftHistory
+
+/// When each recorded occurrence became ready, and so how long it waited: the figures a
+/// forecast is calibrated from.
+///
+/// An occurrence's *ready* instant is the latest completion, at or before its start, of
+/// an occurrence of one of its node's ancestors (through `after`, skipping nodes that did
+/// not run, as the simulator passes a skipped node on at once); a repeated occurrence
+/// (rework) is ready at the latest completion of any node of the case before it starts; an
+/// occurrence with none of these is ready when its case started. Its *wait* is start −
+/// ready, and for an occurrence without a recorded start, completion − ready (the whole
+/// sojourn counts as waiting, processing as zero).
+struct HistoryTiming {
+    /// Per node: waits in log order (working seconds inside `hours` where given).
+    var waits: [[Double]]
+    /// Per node: the waits of its repeated occurrences in a case (rework), also in `waits`.
+    var reworkWaits: [[Double]]
+    /// Per node: processing times (working seconds inside `hours` where given).
+    var processing: [[Double]]
+    /// Per node: cases in which it occurs.
+    var casesWithNode: [Int]
+    /// First instant of each case, ascending.
+    var caseStarts: [Double]
+    /// Lead time of each case, in log order.
+    var leadTimes: [Double]
+    /// The log's last completion.
+    var lastInstant: Double = 0
+
+    init(log: EventLog, model: WorkflowModel, nodeOf: [Int?], hours: [WorkingHours?]) {
+        let n = model.nodes.count
+        let ancestors = HistoryTiming.ancestors(model)
+        var calendar = model.calendar
+        waits = [[Double]](repeating: [], count: n)
+        reworkWaits = [[Double]](repeating: [], count: n)
+        processing = [[Double]](repeating: [], count: n)
+        casesWithNode = [Int](repeating: 0, count: n)
+        var starts: [Double] = []
+        starts.reserveCapacity(log.cases.count)
+        leadTimes = []
+        leadTimes.reserveCapacity(log.cases.count)
+        var seen = [Bool](repeating: false, count: n)
+        var touched: [Int] = []
+        lastInstant = -.infinity
+        for c in log.cases {
+            guard let first = c.occurrences.map({ $0.start ?? $0.end }).min(),
+                  let last = c.occurrences.map(\.end).max() else { continue }
+            starts.append(first)
+            leadTimes.append(max(0, last - first))
+            lastInstant = max(lastInstant, last)
+            // Occurrences in order of start (or completion), then completion.
+            let order = c.occurrences.indices.sorted { a, b in
+                let x = c.occurrences[a], y = c.occurrences[b]
+                let sx = x.start ?? x.end, sy = y.start ?? y.end
+                return sx != sy ? sx < sy : x.end < y.end
+            }
+            var completions: [(node: Int, end: Double)] = []
+            for k in order {
+                let o = c.occurrences[k]
+                guard o.activity >= 0, o.activity < nodeOf.count, let v = nodeOf[o.activity] else { continue }
+                let begin = o.start ?? o.end
+                var ready = first
+                if seen[v] {
+                    for done in completions where done.end <= begin && done.end > ready { ready = done.end }
+                } else {
+                    for done in completions where done.end <= begin && done.end > ready && ancestors[v][done.node] {
+                        ready = done.end
+                    }
+                }
+                let h = v < hours.count ? hours[v] : nil
+                func span(_ a: Double, _ b: Double) -> Double {
+                    guard b > a else { return 0 }
+                    guard let h else { return b - a }
+                    return h.workingSeconds(from: a, to: b, days: &calendar)
+                }
+                let wait = span(ready, begin)
+                if wait.isFinite, wait <= CompiledPlan.maxSeconds {
+                    waits[v].append(wait)
+                    if seen[v] { reworkWaits[v].append(wait) }
+                }
+                if let s = o.start {
+                    let d = span(s, o.end)
+                    if d.isFinite, d <= CompiledPlan.maxSeconds { processing[v].append(d) }
+                }
+                if !seen[v] {
+                    seen[v] = true
+                    touched.append(v)
+                    casesWithNode[v] += 1
+                }
+                completions.append((v, o.end))
+            }
+            for v in touched {
+                seen[v] = false
+            }
+            touched.removeAll(keepingCapacity: true)
+        }
+        caseStarts = starts.sorted()
+        if !lastInstant.isFinite { lastInstant = 0 }
+    }
+
+    /// `result[v][u]`: node `u` precedes node `v` through `after` edges.
+    static func ancestors(_ model: WorkflowModel) -> [[Bool]] {
+        let n = model.nodes.count
+        var out = [[Bool]](repeating: [Bool](repeating: false, count: n), count: n)
+        for v in 0..<n {
+            var stack = Array(model.graph.predecessors[v])
+            while let u = stack.popLast() {
+                if u == v || out[v][u] { continue }
+                out[v][u] = true
+                stack += model.graph.predecessors[u]
+            }
+        }
+        return out
+    }
+}

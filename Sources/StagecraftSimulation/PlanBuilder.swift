@@ -1,0 +1,436 @@
+import StagecraftSyntax
+import StagecraftLanguage
+import StagecraftHistory
+
+/// The adapter from the language model to the simulator: a checked `WorkflowModel`, the
+/// param values of one run, what-if capacities and, optionally, a calibration from recorded
+/// history become a `SimulationPlan`.
+
+/// Where a node's simulated duration comes from, best first.
+public enum DurationSource: String, Hashable, Sendable {
+    /// The empirical distribution of its recorded processing times (`--history`).
+    case history
+    /// Its `estimate` (uniform for `LOW..HIGH`, PERT for three values).
+    case estimate
+    /// Its SLA, as a fixed duration: the forecast has no spread for it.
+    case sla
+    /// Nothing: it takes no time.
+    case none
+    /// Its `when` is false for these params: it is skipped and takes no time.
+    case skipped
+}
+
+/// Where a gate's reject probability comes from.
+public enum RejectSource: String, Hashable, Sendable {
+    /// The share of its recorded reviews followed by rework (`--history`).
+    case history
+    /// Its `reject` percentage.
+    case declared
+    /// Neither: it never rejects.
+    case none
+}
+
+/// What one node of the plan was built from.
+public struct NodeProvenance: Hashable, Sendable {
+    public var id: String
+    public var duration: DurationSource
+    /// How many recorded processing times the duration draws from (0 unless `.history`).
+    public var samples: Int
+    /// For gates; `.none` for stages.
+    public var reject: RejectSource
+}
+
+/// A plan ready for the simulator, with what it was built from and the caveats to show.
+public struct BuiltPlan: Hashable, Sendable {
+    public var plan: SimulationPlan
+    /// Per node, in declaration order.
+    public var provenance: [NodeProvenance]
+    /// Human-readable caveats about the forecast (nodes without spread, without any
+    /// duration), in a fixed order.
+    public var warnings: [String]
+}
+
+/// Processing times and rework shares measured in an event log, per node of a model.
+public struct HistoryCalibration: Hashable, Sendable {
+    /// Per model node: recorded processing times (end − start of occurrences with a
+    /// recorded start), elapsed seconds, in log order (cases in order of appearance).
+    public var processingTimes: [[Double]]
+    /// Per model node: how many distinct executions of it the log records (occurrences of
+    /// the same activity with the same start and end in one case count once: a review with
+    /// two approvers is one review).
+    public var executions: [Int]
+    /// Per model node: for a gate with at least one recorded execution, the share of its
+    /// executions followed in the same case by a later execution of its rework target (of
+    /// itself when it has no `on reject`); nil otherwise.
+    public var rejectShares: [Double?]
+    /// Activities in the log that match no node, with their occurrence counts, in the
+    /// order of the log's activity table.
+    public var unmapped: [(activity: String, occurrences: Int)]
+    /// Cases in the log.
+    public var cases: Int
+    /// Per model node: recorded hand-off waits (ready → start; see `HistoryTiming`),
+    /// seconds, working seconds where the node's owner keeps hours.
+    public var waitingTimes: [[Double]] = []
+    /// Per model node: the waits of its repeated occurrences in a case (work sent back to
+    /// it), also counted in `waitingTimes`.
+    public var reworkWaitingTimes: [[Double]] = []
+    /// Per model node: cases in which it occurred at least once.
+    public var casesWithNode: [Int] = []
+    /// Recorded case starts (first start or completion of each case), ascending.
+    public var caseStarts: [Double] = []
+    /// Recorded lead times (first start to last completion) of the cases, in log order.
+    public var leadTimes: [Double] = []
+    /// The log's last completion.
+    public var lastInstant: Double = 0
+
+    public static func == (a: HistoryCalibration, b: HistoryCalibration) -> Bool {
+        a.processingTimes == b.processingTimes && a.executions == b.executions && a.rejectShares == b.rejectShares
+            && a.cases == b.cases && a.unmapped.map(\.activity) == b.unmapped.map(\.activity)
+            && a.unmapped.map(\.occurrences) == b.unmapped.map(\.occurrences)
+            && a.waitingTimes == b.waitingTimes && a.casesWithNode == b.casesWithNode
+    }
+
+    public func hash(into h: inout Hasher) {
+        h.combine(processingTimes)
+        h.combine(executions)
+        h.combine(cases)
+    }
+
+    /// Measures `log` against `model`: activities are mapped to nodes with `ActivityMatcher`.
+    /// Where a node's owner keeps working hours, its processing and waiting are measured in
+    /// working time on `model.calendar`.
+    public init(log: EventLog, model: WorkflowModel) {
+        let hours = PlanBuilder.nodeHours(model)
+        let matcher = ActivityMatcher(model: model)
+        let n = model.nodes.count
+        let nodeOf: [Int?] = log.activities.map { matcher.node(forActivity: $0) }
+        var times = [[Double]](repeating: [], count: n)
+        var executions = [Int](repeating: 0, count: n)
+        var reviewed = [Int](repeating: 0, count: n)
+        var rejected = [Int](repeating: 0, count: n)
+        var unmappedCounts = [Int](repeating: 0, count: log.activities.count)
+        let target: [Int] = (0..<n).map { model.nodes[$0].kind == .gate ? (model.reworkTarget(ofNode: $0) ?? $0) : -1 }
+
+        for c in log.cases {
+            // Distinct executions per node in this case, keyed by (start ?? end, end).
+            var perNode: [Int: [Execution]] = [:]
+            var seen = Set<Execution>()
+            for o in c.occurrences {
+                guard o.activity >= 0, o.activity < nodeOf.count else { continue }
+                guard let v = nodeOf[o.activity] else {
+                    unmappedCounts[o.activity] += 1
+                    continue
+                }
+                if let s = o.start {
+                    let d = o.end - s
+                    if d.isFinite, d >= 0, d <= CompiledPlan.maxSeconds { times[v].append(d) }
+                }
+                let e = Execution(node: v, begin: o.start ?? o.end, end: o.end)
+                if seen.insert(e).inserted { perNode[v, default: []].append(e) }
+            }
+            // Sums of counts: the order of the dictionary does not matter.
+            for (v, list) in perNode {
+                executions[v] += list.count
+                let t = target[v]
+                guard t >= 0 else { continue }
+                let begins = (perNode[t] ?? []).map(\.begin).sorted()
+                for e in list {
+                    reviewed[v] += 1
+                    // Executions of the target that begin once this one has ended.
+                    var later = begins.count - HistoryCalibration.lowerBound(begins, e.end)
+                    if t == v && e.begin >= e.end { later -= 1 }
+                    if later > 0 { rejected[v] += 1 }
+                }
+            }
+        }
+        processingTimes = times
+        self.executions = executions
+        rejectShares = (0..<n).map { reviewed[$0] > 0 ? Double(rejected[$0]) / Double(reviewed[$0]) : nil }
+        var unmapped: [(activity: String, occurrences: Int)] = []
+        for (a, count) in unmappedCounts.enumerated() where count > 0 {
+            unmapped.append((log.activities[a], count))
+        }
+        self.unmapped = unmapped
+        cases = log.cases.count
+        let timing = HistoryTiming(log: log, model: model, nodeOf: nodeOf, hours: hours)
+        waitingTimes = timing.waits
+        reworkWaitingTimes = timing.reworkWaits
+        casesWithNode = timing.casesWithNode
+        caseStarts = timing.caseStarts
+        leadTimes = timing.leadTimes
+        lastInstant = timing.lastInstant
+        if hours.contains(where: { $0 != nil }) { processingTimes = timing.processing }
+    }
+
+    private struct Execution: Hashable {
+        var node: Int
+        var begin: Double
+        var end: Double
+    }
+
+    /// The first index of sorted `xs` whose value is at least `x`.
+    private static func lowerBound(_ xs: [Double], _ x: Double) -> Int {
+        var lo = 0, hi = xs.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if xs[mid] < x { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
+    }
+
+    /// `all` without one occurrence of each element of `some` (a multiset difference).
+    static func removing(_ some: [Double], from all: [Double]) -> [Double] {
+        var left: [Double: Int] = [:]
+        for x in some { left[x, default: 0] += 1 }
+        var out: [Double] = []
+        out.reserveCapacity(all.count)
+        for x in all {
+            if let k = left[x], k > 0 { left[x] = k - 1 } else { out.append(x) }
+        }
+        return out
+    }
+
+    /// A calibration given directly (for tests and other front ends).
+    public init(processingTimes: [[Double]], executions: [Int], rejectShares: [Double?],
+                unmapped: [(activity: String, occurrences: Int)] = [], cases: Int) {
+        self.processingTimes = processingTimes
+        self.executions = executions
+        self.rejectShares = rejectShares
+        self.unmapped = unmapped
+        self.cases = cases
+    }
+}
+
+/// Builds simulation plans from workflow models.
+public enum PlanBuilder {
+    /// The plan for one launch of `model`.
+    ///
+    /// - Parameters:
+    ///   - values: the param values (defaults with `--set` applied, from
+    ///     `WorkflowModel.paramValues(overrides:)`); nodes whose `when` is false are skipped.
+    ///   - capacities: what-if capacities by owner ID, replacing the declared ones; IDs that
+    ///     name no owner and values below 1 are ignored (the CLI rejects them first).
+    ///   - calibration: measured history; a node with recorded processing times draws from
+    ///     them, a gate with recorded reviews rejects at the recorded share.
+    ///
+    /// Durations per node: history, else `estimate` (uniform or PERT), else the SLA as a
+    /// fixed duration (warned: no spread), else zero (warned). Reject probability per gate:
+    /// history, else `reject`, else 0.
+    public static func build(model: WorkflowModel, values: [String: Value],
+                             capacities: [String: Int] = [:], calibration: HistoryCalibration? = nil,
+                             pinned: Set<String> = []) -> BuiltPlan {
+        var owners: [SimOwner] = []
+        for (i, o) in model.owners.enumerated() {
+            var cap = model.capacity(ofOwner: i)
+            if let c = capacities[o.id.name], c >= 1 { cap = c }
+            owners.append(SimOwner(id: o.id.name, capacity: cap, hours: model.hours(ofOwner: i) ?? model.calendar.hours))
+        }
+        let skipped = model.skipped(values: values)
+        let (variants, variantNote) = caseVariants(model: model, values: values, pinned: pinned, calibration: calibration)
+        var nodes: [SimNode] = []
+        var provenance: [NodeProvenance] = []
+        var slaOnly: [String] = []
+        var nothing: [String] = []
+        for (i, decl) in model.nodes.enumerated() {
+            let isGate = decl.kind == .gate
+            var source: DurationSource
+            var samples = 0
+            let duration: DurationModel
+            let recorded = calibration.flatMap { i < $0.processingTimes.count ? $0.processingTimes[i] : nil } ?? []
+            if !recorded.isEmpty {
+                duration = .empirical(recorded)
+                source = .history
+                samples = recorded.count
+            } else if let e = decl.estimate {
+                switch e {
+                case .range(let l, let h): duration = .uniform(low: l.value, high: h.value)
+                case .pert(let o, let m, let p):
+                    duration = .pert(optimistic: o.value, likely: m.value, pessimistic: p.value)
+                }
+                source = .estimate
+            } else if let s = decl.sla {
+                duration = .fixed(s.value)
+                source = .sla
+                if !skipped[i] { slaOnly.append(decl.id.name) }
+            } else {
+                duration = .fixed(Duration(amount: 0, unit: .days))
+                source = .none
+                if !skipped[i] { nothing.append(decl.id.name) }
+            }
+            if skipped[i] { source = .skipped }
+
+            var reject = 0.0
+            var rejectSource = RejectSource.none
+            if isGate {
+                if let c = calibration, i < c.rejectShares.count, let share = c.rejectShares[i] {
+                    reject = share
+                    rejectSource = .history
+                } else if let p = decl.reject, p.value.isFinite, p.value > 0 {
+                    reject = min(1, p.value / 100)
+                    rejectSource = .declared
+                }
+            }
+            // Hand-off waiting: the recorded waits, else the declared `wait`, else none.
+            var wait: DurationModel?
+            var reworkWait: DurationModel?
+            if let c = calibration, i < c.waitingTimes.count, !c.waitingTimes[i].isEmpty {
+                wait = .empirical(c.waitingTimes[i])
+                // Work sent back waits as recorded for repeats; a first pass as for first
+                // occurrences (the rest), when both were recorded.
+                let again = i < c.reworkWaitingTimes.count ? c.reworkWaitingTimes[i] : []
+                if !again.isEmpty, again.count < c.waitingTimes[i].count {
+                    reworkWait = .empirical(again)
+                    wait = .empirical(HistoryCalibration.removing(again, from: c.waitingTimes[i]))
+                }
+            } else if let w = model.wait(of: i) {
+                switch w {
+                case .fixed(let d): wait = .fixed(d.value)
+                case .spread(.range(let l, let h)): wait = .uniform(low: l.value, high: h.value)
+                case .spread(.pert(let o, let m, let p)):
+                    wait = .pert(optimistic: o.value, likely: m.value, pessimistic: p.value)
+                }
+            }
+            // Chance: the share of recorded cases in which the node ran, among the cases
+            // whose varying params let it run, else as declared.
+            var chance = 1.0
+            if let declared = model.chance(of: i) {
+                chance = declared
+                if let c = calibration, c.cases > 0, i < c.casesWithNode.count {
+                    let runs = variants.isEmpty ? 1 : variants.reduce(0.0) { $0 + ($1.skipped.contains(i) ? 0 : $1.probability) }
+                    chance = runs > 0 ? min(1, Double(c.casesWithNode[i]) / (Double(c.cases) * runs)) : 0
+                }
+            }
+            // Again in a rework pass: the share of its recorded executions that repeat it in
+            // a case (a step sometimes redone in a loop), once it has run.
+            var repeatChance: Double?
+            if model.chance(of: i) != nil, let c = calibration, i < c.executions.count, i < c.casesWithNode.count,
+               c.executions[i] > 0 {
+                repeatChance = Double(max(0, c.executions[i] - c.casesWithNode[i])) / Double(c.executions[i])
+            }
+            let nodeOwners = model.owners(ofNode: i)
+            nodes.append(SimNode(
+                id: decl.id.name, title: decl.title?.value ?? "", isGate: isGate,
+                predecessors: Array(model.graph.predecessors[i]), owners: nodeOwners,
+                quorum: isGate ? model.quorum(ofNode: i) : 1, duration: duration,
+                rejectProbability: reject, reworkTarget: isGate ? model.reworkTarget(ofNode: i) : nil,
+                skipped: skipped[i], sla: decl.sla?.value, wait: wait, chance: chance))
+            nodes[nodes.count - 1].repeatChance = repeatChance
+            nodes[nodes.count - 1].reworkWait = reworkWait
+            provenance.append(NodeProvenance(id: decl.id.name, duration: source, samples: samples,
+                                             reject: rejectSource))
+        }
+        var warnings: [String] = []
+        if let note = variantNote { warnings.append(note) }
+        if !slaOnly.isEmpty {
+            warnings.append("no estimate for \(slaOnly.joined(separator: ", ")): the SLA is used as a fixed duration, so the forecast has no spread for \(slaOnly.count == 1 ? "it" : "them")")
+        }
+        if !nothing.isEmpty {
+            warnings.append("no estimate or SLA for \(nothing.joined(separator: ", ")): \(nothing.count == 1 ? "it takes" : "they take") no time in the forecast")
+        }
+        let plan = SimulationPlan(nodes: nodes, owners: owners, calendar: model.calendar, deadline: model.deadline,
+                                  variants: variants)
+        return BuiltPlan(plan: plan, provenance: provenance, warnings: warnings)
+    }
+
+    /// The working hours of each node's work: its first owner's (a gate's first approver's),
+    /// else the calendar's; nil around the clock.
+    public static func nodeHours(_ model: WorkflowModel) -> [WorkingHours?] {
+        (0..<model.nodes.count).map { i in
+            model.owners(ofNode: i).first.flatMap { model.hours(ofOwner: $0) } ?? model.calendar.hours
+        }
+    }
+
+    /// Most combinations of varying params a plan enumerates.
+    static let maxVariants = 4_096
+
+    /// The combinations of the params that vary per case (shares declared, not pinned by
+    /// `--set`), each with its probability and the nodes skipped in it. With history, a
+    /// param's shares are the shares of cases in which the nodes that only its value runs
+    /// occurred (when any occurred). Empty when nothing varies.
+    static func caseVariants(model: WorkflowModel, values: [String: Value], pinned: Set<String>,
+                             calibration: HistoryCalibration?) -> ([CaseVariant], String?) {
+        var varying: [(name: String, options: [(value: Value, share: Double)])] = []
+        var combos = 1
+        for (p, decl) in model.params.enumerated() where !pinned.contains(decl.name.name) {
+            var options = model.shares(ofParam: p)
+            guard options.count > 1 else { continue }
+            if let c = calibration { options = calibratedShares(model: model, param: decl.name.name, options: options,
+                                                                 values: values, calibration: c) }
+            guard combos * options.count <= maxVariants else {
+                return ([], "more than \(maxVariants) combinations of varying params: the forecast uses their defaults")
+            }
+            combos *= options.count
+            varying.append((decl.name.name, options))
+        }
+        guard !varying.isEmpty else { return ([], nil) }
+        var out: [CaseVariant] = []
+        var index = [Int](repeating: 0, count: varying.count)
+        while true {
+            var v = values
+            var probability = 1.0
+            for (k, p) in varying.enumerated() {
+                v[p.name] = p.options[index[k]].value
+                probability *= p.options[index[k]].share
+            }
+            let skipped = model.skipped(values: v)
+            out.append(CaseVariant(probability: probability, skipped: skipped.indices.filter { skipped[$0] }))
+            var k = varying.count - 1
+            while k >= 0 {
+                index[k] += 1
+                if index[k] < varying[k].options.count { break }
+                index[k] = 0
+                k -= 1
+            }
+            if k < 0 { break }
+        }
+        return (out, nil)
+    }
+
+    /// A param's shares from history: for each value, the cases in which a node that runs
+    /// only under that value occurred. The declared shares when no such node occurred.
+    static func calibratedShares(model: WorkflowModel, param: String, options: [(value: Value, share: Double)],
+                                 values: [String: Value], calibration: HistoryCalibration) -> [(value: Value, share: Double)] {
+        let runs: [[Bool]] = options.map { o in
+            var v = values
+            v[param] = o.value
+            return model.skipped(values: v).map { !$0 }
+        }
+        // Per value, the most cases any node only it runs occurred in; nil when it has none.
+        var counts: [Int?] = []
+        for (k, _) in options.enumerated() {
+            var best: Int?
+            for node in 0..<model.nodes.count where runs[k][node] {
+                let exclusive = runs.indices.allSatisfy { $0 == k || !runs[$0][node] }
+                if exclusive, node < calibration.casesWithNode.count { best = max(best ?? 0, calibration.casesWithNode[node]) }
+            }
+            counts.append(best)
+        }
+        let seen = counts.compactMap { $0 }.reduce(0, +)
+        guard seen > 0, calibration.cases > 0 else { return options }
+        let unseen = options.indices.filter { counts[$0] == nil }
+        if unseen.isEmpty {
+            return options.indices.map { (options[$0].value, Double(counts[$0] ?? 0) / Double(seen)) }
+        }
+        // Values without a node of their own share the rest of the cases as declared.
+        let rest = max(0, 1 - Double(seen) / Double(calibration.cases))
+        let declared = unseen.reduce(0.0) { $0 + options[$1].share }
+        return options.indices.map { k in
+            if let c = counts[k] { return (options[k].value, min(1, Double(c) / Double(calibration.cases))) }
+            let part = declared > 0 ? options[k].share / declared : 1 / Double(unseen.count)
+            return (options[k].value, rest * part)
+        }
+    }
+
+    /// The activity name to write for each node of `model` in a simulated event log, so
+    /// that `ActivityMatcher` maps it back to the same node: the node's ID when it matches
+    /// the node (always, unless the node lists `matches`), else the first of its `matches`
+    /// names that maps back to it, else its ID.
+    public static func activityNames(model: WorkflowModel) -> [String] {
+        let matcher = ActivityMatcher(model: model)
+        return model.nodes.enumerated().map { i, node in
+            if matcher.node(forActivity: node.id.name) == i { return node.id.name }
+            for m in node.matches where matcher.node(forActivity: m.value) == i { return m.value }
+            return node.id.name
+        }
+    }
+}

@@ -1,0 +1,892 @@
+import StagecraftSyntax
+import StagecraftLanguage
+import StagecraftHistory
+
+/// Where one case in flight stands at an instant, as the simulator starts from it.
+public struct InFlightState: Hashable, Sendable {
+    public enum Node: Hashable, Sendable {
+        /// Not all predecessors done yet.
+        case notReady
+        /// Done at this instant.
+        case done(Double)
+        /// Passed over (not run, and a later node has run): done as far as the case goes.
+        case passed(Double)
+        /// Running since `since`; `elapsed` of its processing has passed (working seconds
+        /// where its owner keeps hours).
+        case running(since: Double, elapsed: Double)
+        /// Ready since `since`, waiting for hand-off; `elapsed` of the wait has passed.
+        case ready(since: Double, elapsed: Double)
+    }
+
+    /// The case's first event.
+    public var started: Double
+    /// Per model node, in declaration order.
+    public var nodes: [Node]
+    /// Per ready node: the probability that it runs at all, given how long it has been
+    /// ready without starting (its share of cases, weighed against how many recorded waits
+    /// last this long). Empty, or 1 per node: as drawn in any run.
+    public var runChance: [Double] = []
+    /// Per done gate whose outcome the log does not show yet (nothing has started since it
+    /// ended): the probability that it rejected, given the time since. Empty, or 0: approved.
+    public var pendingReject: [Double] = []
+    /// The param combinations this case may still be in, when its own params (case
+    /// attributes) narrow the plan's `variants`; nil: the plan's.
+    public var variants: [CaseVariant]?
+
+    public init(started: Double, nodes: [Node], variants: [CaseVariant]? = nil) {
+        self.started = started
+        self.nodes = nodes
+        self.variants = variants
+    }
+}
+
+/// `stagecraft status`: where every case in flight stands at an instant, who holds it up,
+/// and when it will finish, simulated from its current state with every case in flight
+/// sharing the owners and the model calibrated on the cases already finished.
+public enum Status {
+    public struct Options: Hashable, Sendable {
+        /// The instant to look from; nil: the log's last instant.
+        public var asOf: Double?
+        public var runs: Int = 100
+        public var seed: UInt64 = 1
+        /// New launches arriving every this long from `asOf` (business time for `bd`), sharing
+        /// the owners with the cases in flight; nil: none.
+        public var arrival: Duration?
+
+        public init(asOf: Double? = nil, runs: Int = 100, seed: UInt64 = 1, arrival: Duration? = nil) {
+            self.asOf = asOf
+            self.runs = runs
+            self.seed = seed
+            self.arrival = arrival
+        }
+    }
+
+    public enum NodeState: String, Hashable, Sendable {
+        case done, running, ready, notReady = "not-ready", skipped
+    }
+
+    public struct NodeStatus: Hashable, Sendable {
+        public var id: String
+        public var state: NodeState
+        /// Done: when; running: since when; ready: waiting since when.
+        public var since: Double?
+        /// Running: who records it (the log's resource); ready: the owners it waits for.
+        public var owner: String?
+    }
+
+    /// A running or ready node past its SLA (counted from its ready instant).
+    public struct Overdue: Hashable, Sendable {
+        public var node: String
+        public var overBySeconds: Double
+    }
+
+    public struct CaseStatus: Hashable, Sendable {
+        public var id: String
+        public var started: Double
+        public var nodes: [NodeStatus]
+        /// Overdue first: the most overdue first.
+        public var overdue: [Overdue]
+        /// Owners of the ready nodes (what the case waits for now), in declaration order.
+        public var waitingOn: [String]
+        public var remainingP50: Double
+        public var remainingP85: Double
+        public var completionP50: Double
+        public var completionP85: Double
+        public var deadline: Double?
+        /// Share of runs finishing by the deadline.
+        public var deadlineProbability: Double?
+        /// Mean time past the deadline over the runs (0 when always met).
+        public var expectedSlip: Double?
+        /// Runs in which the case did not finish (abandoned after too much rework).
+        public var unfinishedRuns: Int
+    }
+
+    public struct OwnerStatus: Hashable, Sendable {
+        public var id: String
+        /// Cases in flight with a ready node this owner serves.
+        public var waitingCases: Int
+        /// Mean simulated time from ready to start of the forecast executions it serves.
+        public var queueMean: Double
+    }
+
+    public struct Result: Sendable {
+        public var asOf: Double
+        /// Ranked by risk: probability of missing the deadline, then expected slip, then
+        /// P85 completion.
+        public var cases: [CaseStatus]
+        /// Ranked by cases waiting, then queue.
+        public var owners: [OwnerStatus]
+        public var summary: String
+        /// Finished cases the forecast is calibrated on.
+        public var calibrationCases: Int
+        public var runs: Int
+        public var seed: UInt64
+        public var warnings: [String]
+        /// Cases whose final node is not done but which have been idle past nearly every
+        /// recorded wait: counted as ended, not in flight.
+        public var staleCases = 0
+        /// The workflow's calendar, for showing the dates on it.
+        public var calendar: BusinessCalendar = .standard
+        /// `--arrival`: a new launch every this long from `asOf`, sharing the owners.
+        public var arrival: Duration? = nil
+        /// New launches simulated for `arrival`.
+        public var newLaunches = 0
+    }
+
+    public enum Failure: Error, CustomStringConvertible {
+        case empty(String)
+        case simulation(SimulationError)
+        /// A bad value in the log (a case attribute), with its location.
+        case located(HistoryError)
+
+        public var description: String {
+            switch self {
+            case .empty(let s): return s
+            case .located(let e): return e.description
+            case .simulation(let e): return "cannot simulate: \(e.description)"
+            }
+        }
+    }
+
+    /// One case of the log seen at an instant.
+    package struct Observed {
+        package var index: Int
+        package var started: Double
+        package var lastEvent: Double
+        package var nodes: [NodeStatus]
+        package var state: InFlightState
+        package var finished: Bool
+        /// Every event of the case is at or before the instant.
+        package var complete: Bool
+        /// Done gates after whose end nothing has started: the log does not show yet
+        /// whether they approved or rejected.
+        package var undecidedGates: [Int] = []
+        /// Its own deadline (a `deadline` case attribute); nil: the workflow's, from `started`.
+        package var deadline: Double? = nil
+    }
+
+    /// The case attributes status reads from a log: `deadline` and the workflow's params,
+    /// lowercased as `HistoryOptions.caseAttributes` matches them.
+    public static func caseAttributeNames(_ model: WorkflowModel) -> Set<String> {
+        Set(["deadline"] + model.params.map { $0.name.name.lowercased() })
+    }
+
+    /// A `deadline` case attribute: a date (`YYYY-MM-DD`, the end of that day, UTC) or an
+    /// ISO 8601 instant; nil when it is neither.
+    static func parseDeadline(_ text: String) -> Double? {
+        if let d = CivilDate.parse(text) { return Double(d.dayNumber + 1) * secondsPerDay }
+        var parser = TimestampParser(timeZone: nil)
+        return parser.parse(text)
+    }
+
+    /// Applies each case's attributes to how it is forecast: a `deadline` replaces the
+    /// workflow's; params fix that case's `when` choices (the other params still vary as
+    /// the plan says). Bad values are errors located at the row that gave them.
+    static func applyCaseAttributes(_ cases: inout [Observed], model: WorkflowModel, log: EventLog,
+                                    values: [String: Value], pinned: Set<String>,
+                                    calibration: HistoryCalibration?) throws(Failure) {
+        var paramByName: [String: Int] = [:]
+        for (i, p) in model.params.enumerated() where paramByName[p.name.name.lowercased()] == nil {
+            paramByName[p.name.name.lowercased()] = i
+        }
+        var cache: [[String: Value]: [CaseVariant]] = [:]
+        for k in cases.indices {
+            let c = log.cases[cases[k].index]
+            guard !c.attributes.isEmpty else { continue }
+            func fail(_ a: CaseAttribute, _ message: String) -> Failure {
+                .located(HistoryError(file: log.source, line: a.line, column: a.column, message: "case '\(c.id)': " + message))
+            }
+            if let a = c.attributes["deadline"] {
+                guard let t = parseDeadline(a.value) else {
+                    throw fail(a, "deadline '\(a.value)' is not a date (YYYY-MM-DD) or an ISO 8601 instant")
+                }
+                cases[k].deadline = t
+            }
+            var own: [String: Value] = [:]
+            for (name, a) in c.attributes.sorted(by: { $0.key < $1.key }) {
+                guard let i = paramByName[name] else { continue }
+                let decl = model.params[i]
+                guard let type = decl.type else { throw fail(a, "param '\(decl.name.name)' has no valid type, so it cannot take '\(a.value)'") }
+                guard let v = Value.parse(a.value, as: type) else {
+                    let expected: String
+                    switch type {
+                    case .bool: expected = "true or false"
+                    case .number: expected = "a number such as 3 or 2.5"
+                    case .string: expected = "a string"
+                    }
+                    throw fail(a, "param '\(decl.name.name)' is a \(type.rawValue), so it takes \(expected), not '\(a.value)'")
+                }
+                own[decl.name.name] = v
+            }
+            guard !own.isEmpty else { continue }
+            if let v = cache[own] {
+                cases[k].state.variants = v
+                continue
+            }
+            let merged = values.merging(own) { $1 }
+            var variants = PlanBuilder.caseVariants(model: model, values: merged, pinned: pinned.union(own.keys),
+                                                    calibration: calibration).0
+            if variants.isEmpty {
+                let skipped = model.skipped(values: merged)
+                variants = [CaseVariant(probability: 1, skipped: skipped.indices.filter { skipped[$0] })]
+            }
+            cache[own] = variants
+            cases[k].state.variants = variants
+        }
+        // Nodes the case's own params skip in every combination left show as skipped.
+        for k in cases.indices {
+            guard let variants = cases[k].state.variants, let first = variants.first else { continue }
+            for v in first.skipped where v < cases[k].nodes.count && variants.allSatisfy({ $0.skipped.contains(v) }) {
+                let s = cases[k].nodes[v].state
+                if s == .ready || s == .notReady {
+                    cases[k].nodes[v] = NodeStatus(id: cases[k].nodes[v].id, state: .skipped, since: nil, owner: nil)
+                }
+            }
+        }
+    }
+
+    /// The case's node states at `asOf`, from its events up to then; nil when it has none.
+    ///
+    /// A node is running when an occurrence started by `asOf` ends after it (or never);
+    /// else done when an occurrence ended by `asOf`; else skipped when a node after it is
+    /// done or running; else ready when every predecessor is done or skipped (since the
+    /// last of them, or the case's start); else not ready. The case is finished when a
+    /// final node (one without successors) is done.
+    static func observe(_ c: HistoryCase, index: Int, model: WorkflowModel, nodeOf: [Int?], order: [Int],
+                        hours: [WorkingHours?], resources: [String], asOf: Double) -> Observed? {
+        let n = model.nodes.count
+        var started = Double.infinity, last = -Double.infinity
+        var complete = true
+        var doneAt = [Double](repeating: -.infinity, count: n)
+        var runningSince = [Double](repeating: .infinity, count: n)
+        var runningBy = [String?](repeating: nil, count: n)
+        func node(_ a: Int) -> Int? { a >= 0 && a < nodeOf.count ? nodeOf[a] : nil }
+        for o in c.occurrences {
+            let begin = o.start ?? o.end
+            if o.end > asOf { complete = false }
+            guard begin <= asOf else { continue }
+            started = min(started, begin)
+            last = max(last, min(o.end, asOf))
+            guard let v = node(o.activity) else { continue }
+            if o.end <= asOf {
+                doneAt[v] = max(doneAt[v], o.end)
+            } else if begin < runningSince[v] {
+                runningSince[v] = begin
+                runningBy[v] = o.resource.flatMap { $0 < resources.count ? resources[$0] : nil }
+            }
+        }
+        for u in c.unfinished {
+            complete = false
+            guard u.start <= asOf else { continue }
+            started = min(started, u.start)
+            last = max(last, u.start)
+            guard let v = node(u.activity) else { continue }
+            if u.start < runningSince[v] {
+                runningSince[v] = u.start
+                runningBy[v] = u.resource.flatMap { $0 < resources.count ? resources[$0] : nil }
+            }
+        }
+        guard started.isFinite else { return nil }
+        // A running node that completed again after it started is done.
+        for v in 0..<n where runningSince[v].isFinite && doneAt[v] > runningSince[v] { runningSince[v] = .infinity }
+        // Passed over: a later node has run. Walk successors backwards in reverse order.
+        var reached = [Bool](repeating: false, count: n)
+        for v in order.reversed() {
+            for s in model.graph.successors[v] where reached[s] || doneAt[s].isFinite || runningSince[s].isFinite {
+                reached[v] = true
+            }
+        }
+        var calendar = model.calendar
+        var pass = [Double](repeating: started, count: n)
+        var nodes = [NodeStatus?](repeating: nil, count: n)
+        var states = [InFlightState.Node](repeating: .notReady, count: n)
+        var finished = false
+        for v in order {
+            let id = model.nodes[v].id.name
+            var readySince = started
+            var predsPassed = true
+            for p in model.graph.predecessors[v] {
+                if nodes[p]?.state == .done || nodes[p]?.state == .skipped {
+                    readySince = max(readySince, pass[p])
+                } else {
+                    predsPassed = false
+                }
+            }
+            func span(_ a: Double) -> Double {
+                guard asOf > a else { return 0 }
+                guard let h = hours[v] else { return asOf - a }
+                return h.workingSeconds(from: a, to: asOf, days: &calendar)
+            }
+            if runningSince[v].isFinite {
+                nodes[v] = NodeStatus(id: id, state: .running, since: runningSince[v], owner: runningBy[v])
+                states[v] = .running(since: runningSince[v], elapsed: span(runningSince[v]))
+                pass[v] = readySince
+            } else if doneAt[v].isFinite {
+                nodes[v] = NodeStatus(id: id, state: .done, since: doneAt[v], owner: nil)
+                states[v] = .done(doneAt[v])
+                pass[v] = doneAt[v]
+            } else if reached[v] {
+                nodes[v] = NodeStatus(id: id, state: .skipped, since: nil, owner: nil)
+                pass[v] = readySince
+                states[v] = .passed(readySince)
+            } else if predsPassed {
+                let owners = model.owners(ofNode: v).map { model.owners[$0].id.name }
+                nodes[v] = NodeStatus(id: id, state: .ready, since: readySince,
+                                      owner: owners.isEmpty ? nil : owners.joined(separator: ", "))
+                states[v] = .ready(since: readySince, elapsed: span(readySince))
+                pass[v] = readySince
+            } else {
+                nodes[v] = NodeStatus(id: id, state: .notReady, since: nil, owner: nil)
+            }
+        }
+        for v in 0..<n where model.graph.successors[v].isEmpty && nodes[v]?.state == .done { finished = true }
+        let list = (0..<n).map { nodes[$0] ?? NodeStatus(id: model.nodes[$0].id.name, state: .notReady, since: nil, owner: nil) }
+        var undecided: [Int] = []
+        for v in 0..<n where model.nodes[v].kind == .gate && nodes[v]?.state == .done {
+            let end = doneAt[v]
+            let later = c.occurrences.contains { o in
+                let begin = o.start ?? o.end
+                return begin <= asOf && (begin > end || (begin == end && node(o.activity) != v))
+            } || c.unfinished.contains { $0.start <= asOf && $0.start >= end }
+            if !later { undecided.append(v) }
+        }
+        return Observed(index: index, started: started, lastEvent: last, nodes: list,
+                        state: InFlightState(started: started, nodes: states), finished: finished, complete: complete,
+                        undecidedGates: undecided)
+    }
+
+    /// Nodes in dependency order (predecessors first, ties by declaration order); nodes on
+    /// a cycle are appended in declaration order.
+    static func dependencyOrder(_ model: WorkflowModel) -> [Int] {
+        let n = model.nodes.count
+        var indeg = (0..<n).map { model.graph.predecessors[$0].count }
+        var queue = (0..<n).filter { indeg[$0] == 0 }
+        var head = 0
+        while head < queue.count {
+            let v = queue[head]
+            head += 1
+            for s in model.graph.successors[v] {
+                indeg[s] -= 1
+                if indeg[s] == 0 { queue.append(s) }
+            }
+        }
+        if queue.count < n {
+            var seen = Set(queue)
+            for v in 0..<n where !seen.contains(v) {
+                queue.append(v)
+                seen.insert(v)
+            }
+        }
+        return queue
+    }
+
+    /// The log's cases at `asOf`: those in flight and those finished (every event by then).
+    /// With `knownFuture` (a backtest, where the log runs past `asOf`), a case is in flight
+    /// when it has events after `asOf`, whatever its final nodes say.
+    static func observeAll(model: WorkflowModel, log: EventLog, asOf: Double,
+                           knownFuture: Bool = false) -> (inFlight: [Observed], finished: [Int]) {
+        let matcher = ActivityMatcher(model: model)
+        let nodeOf: [Int?] = log.activities.map { matcher.node(forActivity: $0) }
+        let order = dependencyOrder(model)
+        let hours = PlanBuilder.nodeHours(model)
+        var inFlight: [Observed] = []
+        var finished: [Int] = []
+        for (i, c) in log.cases.enumerated() {
+            guard let o = observe(c, index: i, model: model, nodeOf: nodeOf, order: order, hours: hours,
+                                  resources: log.resources, asOf: asOf) else { continue }
+            if knownFuture ? o.complete : o.finished {
+                if o.complete { finished.append(i) }
+            } else {
+                inFlight.append(o)
+            }
+        }
+        return (inFlight, finished)
+    }
+
+    /// The log's last instant: the latest completion or unfinished start.
+    package static func lastInstant(_ log: EventLog) -> Double? {
+        var last = -Double.infinity
+        for c in log.cases {
+            for o in c.occurrences { last = max(last, o.end) }
+            for u in c.unfinished { last = max(last, u.start) }
+        }
+        return last.isFinite ? last : nil
+    }
+
+    /// The calibration a status forecast draws from. Choices, rework shares and lead times
+    /// come from the cases finished by `asOf`; processing times and waits also from every
+    /// occurrence completed by then in the cases still in flight. Measuring only finished
+    /// cases would keep the short cases and drop the long ones still running, and so
+    /// forecast the cases in flight too early.
+    ///
+    /// With `censored`, the waits and processing still under way at `asOf` count too, as
+    /// lasting at least as long as they have so far (Kaplan–Meier): the long ones are the
+    /// ones most often still under way.
+    package static func calibrate(model: WorkflowModel, log: EventLog, finished: [Int], inFlight: [Observed],
+                          asOf: Double, censored: Bool = false) -> HistoryCalibration {
+        var finishedLog = log
+        finishedLog.cases = finished.map { log.cases[$0] }
+        var calibration = HistoryCalibration(log: finishedLog, model: model)
+        var partLog = log
+        partLog.cases = inFlight.map { o in
+            var c = log.cases[o.index]
+            c.occurrences = c.occurrences.filter { $0.end <= asOf }
+            c.unfinished = []
+            c.readyHints = c.readyHints.filter { $0.time <= asOf }
+            return c
+        }
+        guard !partLog.cases.isEmpty else { return calibration }
+        let part = HistoryCalibration(log: partLog, model: model)
+        for v in 0..<min(calibration.processingTimes.count, part.processingTimes.count) {
+            calibration.processingTimes[v] += part.processingTimes[v]
+        }
+        for v in 0..<min(calibration.waitingTimes.count, part.waitingTimes.count) {
+            calibration.waitingTimes[v] += part.waitingTimes[v]
+        }
+        for v in 0..<min(calibration.reworkWaitingTimes.count, part.reworkWaitingTimes.count) {
+            calibration.reworkWaitingTimes[v] += part.reworkWaitingTimes[v]
+        }
+        guard censored else { return calibration }
+        let n = model.nodes.count
+        var waiting = [[Double]](repeating: [], count: n), running = [[Double]](repeating: [], count: n)
+        for o in inFlight {
+            for (v, s) in o.state.nodes.enumerated() where v < n {
+                switch s {
+                case .ready(_, let elapsed): waiting[v].append(elapsed)
+                case .running(_, let elapsed): running[v].append(elapsed)
+                default: break
+                }
+            }
+        }
+        for v in 0..<min(n, calibration.waitingTimes.count) where !waiting[v].isEmpty && !calibration.waitingTimes[v].isEmpty {
+            // Only first passes are ready here (a node that ran shows as done), so the
+            // repeats stay as recorded.
+            let again = v < calibration.reworkWaitingTimes.count ? calibration.reworkWaitingTimes[v] : []
+            let first = HistoryCalibration.removing(again, from: calibration.waitingTimes[v])
+            calibration.waitingTimes[v] = kaplanMeierSample(exact: first, censored: waiting[v]) + again
+        }
+        for v in 0..<min(n, calibration.processingTimes.count) where !running[v].isEmpty && !calibration.processingTimes[v].isEmpty {
+            calibration.processingTimes[v] = kaplanMeierSample(exact: calibration.processingTimes[v], censored: running[v])
+        }
+        return calibration
+    }
+
+    /// Equally weighted samples (as many as the observations) of the Kaplan–Meier estimate
+    /// of a duration from `exact` durations and `censored` ones known only to last at least
+    /// that long. The mass the estimate leaves beyond the last exact duration goes to the
+    /// longest censored one: nothing recorded says how much longer it lasts.
+    static func kaplanMeierSample(exact: [Double], censored: [Double]) -> [Double] {
+        guard !censored.isEmpty, !exact.isEmpty else { return exact }
+        // Observations in time order; at equal times the exact ones first.
+        let all = (exact.map { ($0, true) } + censored.map { ($0, false) }).sorted { a, b in
+            a.0 != b.0 ? a.0 < b.0 : (a.1 && !b.1)
+        }
+        var atRisk = all.count
+        var survival = 1.0
+        var steps: [(time: Double, cumulative: Double)] = []
+        var i = 0
+        while i < all.count {
+            let t = all[i].0
+            var events = 0, leaving = 0
+            while i < all.count && all[i].0 == t {
+                if all[i].1 { events += 1 }
+                leaving += 1
+                i += 1
+            }
+            if events > 0 {
+                survival *= 1 - Double(events) / Double(atRisk)
+                steps.append((t, 1 - survival))
+            }
+            atRisk -= leaving
+        }
+        let longest = censored.max() ?? 0
+        let count = all.count
+        var out: [Double] = []
+        out.reserveCapacity(count)
+        var k = 0
+        for j in 0..<count {
+            let q = (Double(j) + 0.5) / Double(count)
+            while k < steps.count && steps[k].cumulative < q { k += 1 }
+            out.append(k < steps.count ? steps[k].time : max(longest, steps.last?.time ?? longest))
+        }
+        return out
+    }
+
+    /// Where every case in flight at `options.asOf` stands and when it will finish.
+    public static func run(model: WorkflowModel, log: EventLog, values: [String: Value], pinned: Set<String> = [],
+                           options: Options) throws(Failure) -> Result {
+        guard let asOf = options.asOf ?? lastInstant(log) else { throw .empty("the log has no events") }
+        var seen = observeAll(model: model, log: log, asOf: asOf)
+        // Cases idle past nearly every recorded wait ended without their last, optional
+        // steps (a log seldom records that nothing more will happen): they are counted as
+        // finished, and the model is calibrated again with them, so that the choices they
+        // made count too.
+        let first = calibrate(model: model, log: log, finished: seen.finished, inFlight: seen.inFlight, asOf: asOf)
+        let waits = PlanBuilder.build(model: model, values: values, calibration: first, pinned: pinned)
+        let stale: [Observed]
+        do {
+            let (compiled, _) = try Simulator.prepare(waits.plan, options: SimulationOptions(runs: 1))
+            stale = seen.inFlight.filter { isStale($0, plan: compiled, asOf: asOf) }
+        } catch {
+            throw .simulation(error)
+        }
+        if !stale.isEmpty {
+            let ended = Set(stale.map(\.index))
+            seen.inFlight.removeAll { ended.contains($0.index) }
+            seen.finished = (seen.finished + ended).sorted()
+        }
+        let calibration = calibrate(model: model, log: log, finished: seen.finished, inFlight: seen.inFlight,
+                                    asOf: asOf, censored: true)
+        let built = PlanBuilder.build(model: model, values: values, calibration: calibration, pinned: pinned)
+        var inFlight = seen.inFlight
+        try applyCaseAttributes(&inFlight, model: model, log: log, values: values, pinned: pinned, calibration: calibration)
+        var result = try forecast(model: model, plan: built.plan, inFlight: inFlight, log: log, asOf: asOf,
+                                  calibrationCases: seen.finished.count, warnings: built.warnings, options: options)
+        result.staleCases = stale.count
+        if !stale.isEmpty {
+            result.warnings.append("\(stale.count) \(stale.count == 1 ? "case has" : "cases have") waited longer than \(100 - Int(staleSurvival * 100))% of recorded waits at every ready node with nothing running: counted as ended, not in flight")
+        }
+        return result
+    }
+
+    /// Simulates the cases in flight from their states and ranks them.
+    package static func forecast(model: WorkflowModel, plan: SimulationPlan, inFlight: [Observed], log: EventLog, asOf: Double,
+                         calibrationCases: Int, warnings: [String], options: Options) throws(Failure) -> Result {
+        let n = model.nodes.count
+        let kickoff = inFlight.map(\.started).min() ?? asOf
+        let compiled: CompiledPlan
+        do {
+            let simOptions = SimulationOptions(runs: options.runs, seed: options.seed, start: kickoff)
+            try Simulator.validate(simOptions)
+            (compiled, _) = try Simulator.prepare(plan, options: simOptions)
+        } catch {
+            throw .simulation(error)
+        }
+        var inFlight = inFlight
+        for i in inFlight.indices { condition(&inFlight[i], plan: compiled, asOf: asOf) }
+        let cases = inFlight.count
+        let states = inFlight.map(\.state)
+        let ownerCount = compiled.ownerCount
+        struct Part: Sendable {
+            var finish: [Double] = []
+            var queueSum: [Double]
+            var queueCount: [Int]
+        }
+        let runs = options.runs, seed = options.seed
+        /// Every run of the forecast; `newArrivals` start new launches that share the owners.
+        func simulate(newArrivals: [Double]) -> [Part] {
+            guard cases > 0 else { return [] }
+            return Simulator.forEachBlock(blocks: runs, threads: Simulator.threadCount(SimulationOptions())) {
+                SimulationEngine(plan: compiled, cases: cases + newArrivals.count, tableStart: kickoff)
+            } work: { engine, r in
+                var part = Part(queueSum: [Double](repeating: 0, count: ownerCount),
+                                queueCount: [Int](repeating: 0, count: ownerCount))
+                engine.run(seed: seed, index: r, asOf: asOf, states: states, newArrivals: newArrivals)
+                for c in 0..<cases {
+                    part.finish.append(engine.caseStatus[c] == SimulationEngine.finished ? engine.caseFinish[c] : .infinity)
+                }
+                for e in 0..<engine.execNode.count {
+                    let q = engine.execStart[e] - max(engine.execReady[e], asOf)
+                    for k in engine.execOwnStart[e]..<engine.execOwnStart[e + 1] {
+                        part.queueSum[engine.execOwn[k]] += max(0, q)
+                        part.queueCount[engine.execOwn[k]] += 1
+                    }
+                }
+                return part
+            }
+        }
+        var parts = simulate(newArrivals: [])
+        var newLaunches = 0
+        if let every = options.arrival, every.seconds > 0, cases > 0 {
+            let arrivals = newArrivalInstants(every: every, asOf: asOf, calendar: compiled.calendar,
+                                              until: arrivalHorizon(parts.flatMap(\.finish), asOf: asOf))
+            newLaunches = arrivals.count
+            parts = simulate(newArrivals: arrivals)
+        }
+        var table = BusinessDayTable(calendar: compiled.calendar, from: kickoff)
+        var out: [CaseStatus] = []
+        for (c, o) in inFlight.enumerated() {
+            var finishes: [Double] = []
+            var unfinished = 0
+            for p in parts {
+                let f = p.finish[c]
+                if f.isFinite { finishes.append(f) } else { unfinished += 1 }
+            }
+            finishes.sort()
+            // Unfinished runs count as finishing never: they sit above every percentile.
+            func pct(_ q: Double) -> Double {
+                guard !finishes.isEmpty else { return .infinity }
+                let k = Int((q * Double(runs)).rounded(.up)) - 1
+                return k < finishes.count ? finishes[max(0, k)] : .infinity
+            }
+            let p50 = pct(0.5), p85 = pct(0.85)
+            var deadline: Double?
+            var probability: Double?
+            var slip: Double?
+            // The case's own deadline, else as simulate counts the workflow's: the end of the
+            // deadline day, the first event's day being day 1.
+            if let due = o.deadline ?? model.deadline.map({ Schedule.deadlineInstant($0, kickoff: o.started, calendar: model.calendar) ?? o.started }) {
+                deadline = due
+                let met = finishes.filter { $0 <= due }.count
+                probability = runs > 0 ? Double(met) / Double(runs) : nil
+                let late = finishes.reduce(0.0) { $0 + max(0, $1 - due) }
+                slip = finishes.isEmpty ? nil : late / Double(finishes.count)
+            }
+            var overdue: [Overdue] = []
+            var waitingOn: [Int] = []
+            for v in 0..<n {
+                let s = o.nodes[v]
+                guard s.state == .running || s.state == .ready else { continue }
+                if s.state == .ready {
+                    for w in model.owners(ofNode: v) where !waitingOn.contains(w) { waitingOn.append(w) }
+                }
+                let sla = compiled.slaSeconds[v]
+                guard sla >= 0 else { continue }
+                let ready: Double
+                if case .ready(let since, _) = o.state.nodes[v] { ready = since } else { ready = s.since ?? o.started }
+                let spent = compiled.slaBusiness[v] ? table.businessDuration(from: ready, to: asOf) : asOf - ready
+                if spent > sla { overdue.append(Overdue(node: s.id, overBySeconds: spent - sla)) }
+            }
+            overdue.sort { $0.overBySeconds != $1.overBySeconds ? $0.overBySeconds > $1.overBySeconds : $0.node < $1.node }
+            out.append(CaseStatus(
+                id: log.cases[o.index].id, started: o.started, nodes: o.nodes, overdue: overdue,
+                waitingOn: waitingOn.sorted().map { model.owners[$0].id.name },
+                remainingP50: max(0, p50 - asOf), remainingP85: max(0, p85 - asOf),
+                completionP50: onWorkingDay(p50, calendar: model.calendar),
+                completionP85: onWorkingDay(p85, calendar: model.calendar), deadline: deadline,
+                deadlineProbability: probability, expectedSlip: slip, unfinishedRuns: unfinished))
+        }
+        out.sort { a, b in
+            let ma = 1 - (a.deadlineProbability ?? 1), mb = 1 - (b.deadlineProbability ?? 1)
+            if ma != mb { return ma > mb }
+            let sa = a.expectedSlip ?? 0, sb = b.expectedSlip ?? 0
+            if sa != sb { return sa > sb }
+            if a.completionP85 != b.completionP85 { return a.completionP85 > b.completionP85 }
+            return a.id < b.id
+        }
+        var owners: [OwnerStatus] = []
+        for o in 0..<ownerCount {
+            var sum = 0.0, count = 0
+            for p in parts {
+                sum += p.queueSum[o]
+                count += p.queueCount[o]
+            }
+            let waiting = out.filter { $0.waitingOn.contains(compiled.ownerIDs[o]) }.count
+            owners.append(OwnerStatus(id: compiled.ownerIDs[o], waitingCases: waiting,
+                                      queueMean: count > 0 ? sum / Double(count) : 0))
+        }
+        owners.sort { a, b in
+            a.waitingCases != b.waitingCases ? a.waitingCases > b.waitingCases
+                : a.queueMean != b.queueMean ? a.queueMean > b.queueMean : a.id < b.id
+        }
+        return Result(asOf: asOf, cases: out, owners: owners,
+                      summary: summary(cases: out, owners: owners, hasDeadline: model.deadline != nil || out.contains { $0.deadline != nil }),
+                      calibrationCases: calibrationCases, runs: runs, seed: seed, warnings: warnings,
+                      calendar: model.calendar, arrival: options.arrival, newLaunches: newLaunches)
+    }
+
+    /// Most new launches `--arrival` adds to a forecast.
+    static let maxNewLaunches = 1_000
+
+    /// Until when new launches matter to the cases in flight: twice as far past `asOf` as
+    /// the latest finish forecast without them (a launch arriving later finds them done);
+    /// a year when no run finished.
+    static func arrivalHorizon(_ finishes: [Double], asOf: Double) -> Double {
+        let last = finishes.filter(\.isFinite).max() ?? (asOf + 365 * secondsPerDay)
+        return asOf + 2 * max(0, last - asOf)
+    }
+
+    /// New launches every `every` after `asOf` (business time for `bd`) up to `until`, at
+    /// most `maxNewLaunches`.
+    static func newArrivalInstants(every: Duration, asOf: Double, calendar: BusinessCalendar, until: Double) -> [Double] {
+        guard every.seconds > 0 else { return [] }
+        var out: [Double] = []
+        var table = BusinessDayTable(calendar: calendar, from: asOf)
+        var t = asOf
+        while out.count < maxNewLaunches {
+            t = every.isBusiness ? table.advance(t, byBusinessSeconds: every.seconds) : t + every.seconds
+            guard t <= until else { break }
+            out.append(t)
+        }
+        return out
+    }
+
+    /// `t`, or when it falls on a non-working day of a calendar that has working days, the
+    /// start of the next working day (its working hours' start when it keeps hours): work
+    /// simulated to end on a weekend is handed over when the week starts.
+    static func onWorkingDay(_ t: Double, calendar: BusinessCalendar) -> Double {
+        guard t.isFinite, calendar.hasWorkdays else { return t }
+        let day = Int((t / secondsPerDay).rounded(.down))
+        guard !calendar.isBusinessDay(day) else { return t }
+        let next = calendar.nextBusinessDay(onOrAfter: day)
+        return Double(next) * secondsPerDay + Double(calendar.hours?.start ?? 0) * 60
+    }
+
+    /// Weighs what the log has not shown yet against the time that has passed: a ready
+    /// node that may not run at all (a `chance`, a choice) runs with its share of cases
+    /// times the share of recorded waits at least this long, against the cases that pass it
+    /// by; a gate after which nothing has started rejected with its reject share times the
+    /// share of its rework target's waits this long, against approval times the share of
+    /// its successors' waits this long. Without a recorded wait, time says nothing.
+    package static func condition(_ o: inout Observed, plan: CompiledPlan, asOf: Double) {
+        let n = plan.nodeCount
+        func survival(_ v: Int, _ e: Double) -> Double { plan.hasWait[v] ? plan.wait.survival(v, beyond: e) : 1 }
+        var runChance = [Double](repeating: 1, count: n)
+        for v in 0..<n {
+            guard case .ready(_, let elapsed) = o.state.nodes[v] else { continue }
+            let share = plan.runShare(v)
+            guard share < 1 else { continue }
+            let s = share * survival(v, elapsed)
+            runChance[v] = s + (1 - share) > 0 ? s / (s + (1 - share)) : share
+        }
+        o.state.runChance = runChance
+        guard !o.undecidedGates.isEmpty else { return }
+        var pending = [Double](repeating: 0, count: n)
+        for v in o.undecidedGates {
+            let p = plan.reject[v]
+            guard p > 0, plan.reworkTarget[v] >= 0, case .done(let end) = o.state.nodes[v] else { continue }
+            let e = max(0, asOf - end)
+            var approved = plan.succStart[v] == plan.succStart[v + 1] ? 1.0 : 0.0
+            for k in plan.succStart[v]..<plan.succStart[v + 1] { approved = max(approved, survival(plan.succs[k], e)) }
+            let target = plan.reworkTarget[v]
+            let rejected = p * (plan.hasReworkWait[target] ? plan.reworkWait.survival(target, beyond: e) : survival(target, e))
+            let total = rejected + (1 - p) * approved
+            pending[v] = total > 0 ? rejected / total : p
+        }
+        o.state.pendingReject = pending
+    }
+
+    /// A wait longer than all but this share of the recorded ones marks a case as idle.
+    static let staleSurvival = 0.01
+
+    /// Whether a case has nothing running and has been ready at each ready node (and since
+    /// each gate whose outcome is not shown) for longer than all but `staleSurvival` of
+    /// the recorded waits there. Nodes without recorded or declared waits never look idle.
+    static func isStale(_ o: Observed, plan: CompiledPlan, asOf: Double) -> Bool {
+        var anyReady = false
+        for (v, s) in o.state.nodes.enumerated() {
+            switch s {
+            case .running: return false
+            case .ready(_, let elapsed):
+                guard plan.hasWait[v], plan.wait.survival(v, beyond: elapsed) < staleSurvival else { return false }
+                anyReady = true
+            default: break
+            }
+        }
+        for v in o.undecidedGates where plan.reject[v] > 0 && plan.reworkTarget[v] >= 0 {
+            guard case .done(let end) = o.state.nodes[v] else { continue }
+            let t = plan.reworkTarget[v]
+            let again = plan.hasReworkWait[t] ? plan.reworkWait.survival(t, beyond: asOf - end)
+                : plan.hasWait[t] ? plan.wait.survival(t, beyond: asOf - end) : 1
+            guard again < staleSurvival else { return false }
+        }
+        return anyReady
+    }
+
+    /// The sentence a lead can paste into a status update.
+    package static func summary(cases: [CaseStatus], owners: [OwnerStatus], hasDeadline: Bool) -> String {
+        let total = cases.count
+        guard total > 0 else { return "No case is in flight." }
+        let noun = total == 1 ? "case is" : "cases are"
+        var s: String
+        if hasDeadline {
+            let late = cases.filter { ($0.deadlineProbability ?? 1) < 0.5 }.count
+            s = "\(late) of \(total) \(total == 1 ? "case" : "cases") \(late == 1 || total == 1 ? "is" : "are") likely to miss \(late == 1 || total == 1 ? "its" : "their") deadline"
+        } else {
+            s = "\(total) \(noun) in flight"
+        }
+        if let top = owners.first, top.waitingCases > 0 {
+            s += "; \(top.waitingCases) wait\(top.waitingCases == 1 ? "s" : "") on \(top.id), whose queue is \(formatDays(top.queueMean))"
+        }
+        return s + "."
+    }
+
+    static func formatDays(_ seconds: Double) -> String {
+        let d = seconds / secondsPerDay
+        if d >= 1 { return "\(Int(d.rounded())) day\(Int(d.rounded()) == 1 ? "" : "s")" }
+        let h = seconds / 3600
+        return h >= 1 ? "\(Int(h.rounded())) h" : "under an hour"
+    }
+}
+
+/// `stagecraft status --backtest`: how well status would have forecast the cases in flight
+/// at a past instant, against when each really finished.
+public enum StatusBacktest {
+    public struct CaseResult: Hashable, Sendable {
+        public var id: String
+        public var elapsed: Double
+        public var realRemaining: Double
+        public var p50: Double
+        public var p85: Double
+        public var naive: Double
+    }
+
+    public struct Result: Sendable {
+        public var cut: Double
+        public var calibrationCases: Int
+        public var cases: [CaseResult]
+        /// Mean absolute error of the remaining time: the forecast's P50, and the naive
+        /// forecast (calibration mean lead time minus time already spent, floored at 0).
+        public var mae: Double
+        public var naiveMAE: Double
+        public var coverageP50: Double
+        public var coverageP85: Double
+    }
+
+    /// The instant by which `share` of the cases have started.
+    public static func defaultCut(_ log: EventLog, share: Double = 0.7) -> Double? {
+        var starts: [Double] = []
+        for c in log.cases {
+            let s = min(c.occurrences.map { $0.start ?? $0.end }.min() ?? .infinity,
+                        c.unfinished.map(\.start).min() ?? .infinity)
+            if s.isFinite { starts.append(s) }
+        }
+        guard !starts.isEmpty else { return nil }
+        starts.sort()
+        let k = max(0, min(starts.count - 1, Int((share * Double(starts.count)).rounded(.up)) - 1))
+        return starts[k]
+    }
+
+    /// Cuts `log` at `cut` (default: `defaultCut`), calibrates on the cases finished by then,
+    /// forecasts every case in flight there and compares with its recorded last event.
+    public static func run(model: WorkflowModel, log: EventLog, values: [String: Value], pinned: Set<String> = [],
+                           cut: Double?, runs: Int, seed: UInt64) throws(Status.Failure) -> Result {
+        guard let at = cut ?? defaultCut(log) else { throw .empty("the log has no events") }
+        let seen = Status.observeAll(model: model, log: log, asOf: at, knownFuture: true)
+        guard !seen.finished.isEmpty else { throw .empty("no case is finished by the cut: nothing to calibrate on") }
+        let calibration = Status.calibrate(model: model, log: log, finished: seen.finished, inFlight: seen.inFlight,
+                                           asOf: at, censored: true)
+        let built = PlanBuilder.build(model: model, values: values, calibration: calibration, pinned: pinned)
+        var inFlight = seen.inFlight
+        try Status.applyCaseAttributes(&inFlight, model: model, log: log, values: values, pinned: pinned,
+                                       calibration: calibration)
+        let status = try Status.forecast(model: model, plan: built.plan, inFlight: inFlight, log: log, asOf: at,
+                                         calibrationCases: seen.finished.count, warnings: built.warnings,
+                                         options: Status.Options(asOf: at, runs: runs, seed: seed))
+        let meanLead = SimulationStatistics.mean(calibration.leadTimes)
+        var realEnd: [String: Double] = [:]
+        for o in seen.inFlight {
+            let c = log.cases[o.index]
+            let end = max(c.occurrences.map(\.end).max() ?? at, c.unfinished.map(\.start).max() ?? at)
+            realEnd[c.id] = end
+        }
+        var out: [CaseResult] = []
+        // A forecast of never (most runs did not finish) is compared as the longest remaining
+        // time the log could show: up to its last instant.
+        let horizon = max(0, (Status.lastInstant(log) ?? at) - at)
+        for c in status.cases.sorted(by: { $0.id < $1.id }) {
+            let real = max(0, (realEnd[c.id] ?? at) - at)
+            let elapsed = at - c.started
+            out.append(CaseResult(id: c.id, elapsed: elapsed, realRemaining: real, p50: min(c.remainingP50, horizon),
+                                  p85: min(c.remainingP85, horizon), naive: max(0, meanLead - elapsed)))
+        }
+        let count = Double(max(out.count, 1))
+        let slack = 1e-6
+        return Result(
+            cut: at, calibrationCases: seen.finished.count, cases: out,
+            mae: out.reduce(0.0) { $0 + abs($1.p50 - $1.realRemaining) } / count,
+            naiveMAE: out.reduce(0.0) { $0 + abs($1.naive - $1.realRemaining) } / count,
+            coverageP50: Double(out.filter { $0.realRemaining <= $0.p50 + slack }.count) / count,
+            coverageP85: Double(out.filter { $0.realRemaining <= $0.p85 + slack }.count) / count)
+    }
+}
