@@ -1,6 +1,5 @@
 import Foundation
 import Testing
-@testable import StagecraftSyntax
 
 /// Compares `actual` with `Tests/StagecraftCoreTests/Golden/NAME`. Set
 /// `STAGECRAFT_UPDATE_GOLDEN=1` to (re)write the file instead; review the diff before committing.
