@@ -24,7 +24,7 @@ public struct DurationStats: Sendable, Hashable {
     }
 
     /// Statistics of a buffer of values sorted in ascending order; nil when there are none.
-    package init?(sortedBuffer values: UnsafeBufferPointer<Double>) {
+    init?(sortedBuffer values: UnsafeBufferPointer<Double>) {
         let n = values.count
         guard n > 0 else { return nil }
         var sum = 0.0

@@ -147,7 +147,7 @@ public enum HistoryDraft {
     }
 
     /// Seconds of a text made by `durationText` or `slaText`.
-    package static func seconds(of text: String) -> Double {
+    static func seconds(of text: String) -> Double {
         let n = Double(text.dropLast()) ?? 0
         switch text.last {
         case "m": return n * 60
@@ -229,48 +229,48 @@ public enum HistoryDraft {
     }
 
     /// The drafted structure: nodes, edges, choices, rework and owners.
-    package struct Plan {
-        package struct Owner {
-            package var id: String
-            package var title: String
-            package var members: [String]
-            package var capacity: Int
+    struct Plan {
+        struct Owner {
+            var id: String
+            var title: String
+            var members: [String]
+            var capacity: Int
         }
-        package struct Param {
-            package var name: String
+        struct Param {
+            var name: String
             /// Values with their whole percentages, most frequent first (the default).
-            package var values: [(value: String, percent: Int)]
+            var values: [(value: String, percent: Int)]
             /// A bool param (values `true`/`false`) rather than a string one.
-            package var isBool = false
+            var isBool = false
         }
 
-        package var cases = 0
+        var cases = 0
         /// Log activity of each node, in drafted (topological) order.
-        package var activities: [Int] = []
-        package var ids: [String] = []
+        var activities: [Int] = []
+        var ids: [String] = []
         /// Node → nodes it comes after (indices into `activities`).
-        package var after: [[Int]] = []
+        var after: [[Int]] = []
         /// Cases in which each node occurs.
-        package var caseCounts: [Int] = []
+        var caseCounts: [Int] = []
         /// `chance` share of optional nodes outside a choice.
-        package var chance: [Double?] = []
+        var chance: [Double?] = []
         /// The choice a node is a branch of: index into `params` and its value.
-        package var branch: [(param: Int, value: String)?] = []
-        package var params: [Param] = []
+        var branch: [(param: Int, value: String)?] = []
+        var params: [Param] = []
         /// `on reject` target of nodes drafted as gates, and their reject share.
-        package var reworkTarget: [Int?] = []
-        package var rejectShare: [Double] = []
+        var reworkTarget: [Int?] = []
+        var rejectShare: [Double] = []
         /// Comments written before a node's statements.
-        package var notes: [[String]] = []
-        package var owners: [Owner] = []
+        var notes: [[String]] = []
+        var owners: [Owner] = []
         /// Owner of each node (stage owner; a gate's first approver).
-        package var nodeOwner: [Int] = []
+        var nodeOwner: [Int] = []
         /// A gate's approvers (owners whose members performed it), beyond `nodeOwner`.
-        package var approvers: [[Int]] = []
+        var approvers: [[Int]] = []
         /// Activities left out, with the cases they occur in.
-        package var leftOut: [(name: String, cases: Int)] = []
+        var leftOut: [(name: String, cases: Int)] = []
 
-        package init(log: EventLog, options: DraftOptions) {
+        init(log: EventLog, options: DraftOptions) {
             cases = log.cases.count
             let activityCount = log.activities.count
             // Cases per activity (occurrences are completions; lifecycle pairs are one occurrence).
@@ -548,7 +548,7 @@ public enum HistoryDraft {
 
         /// Owners from resources: each resource joins the node it performs most; a node's owner is
         /// the group of its most frequent resource; capacity is the group's peak concurrency.
-        package mutating func assignOwners(log: EventLog, chosenSlot slot: [Int], position: [Int]) {
+        mutating func assignOwners(log: EventLog, chosenSlot slot: [Int], position: [Int]) {
             let n = activities.count
             func node(_ a: Int) -> Int? { slot[a] >= 0 ? position[slot[a]] : nil }
             var work = [Int: [Int: Int]]()
@@ -618,7 +618,7 @@ public enum HistoryDraft {
 
         /// Per group, the most occurrences in progress at once among those `group` assigns to it;
         /// at least 1.
-        package func peak(log: EventLog, groups: Int, group: (Occurrence) -> Int?) -> [Int] {
+        func peak(log: EventLog, groups: Int, group: (Occurrence) -> Int?) -> [Int] {
             var starts = [[Double]](repeating: [], count: groups)
             var ends = [[Double]](repeating: [], count: groups)
             for c in log.cases {
@@ -633,7 +633,7 @@ public enum HistoryDraft {
     }
 
     /// `n` of `total` as a whole percentage (`<1%` for a few).
-    package static func percentText(_ n: Int, of total: Int) -> String {
+    static func percentText(_ n: Int, of total: Int) -> String {
         guard total > 0 else { return "0%" }
         let p = Double(n) * 100 / Double(total)
         return p > 0 && p < 1 ? "<1%" : "\(Int(p.rounded()))%"

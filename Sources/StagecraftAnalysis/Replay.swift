@@ -151,7 +151,7 @@ public struct StageReplay: Sendable {
     public var waitedAtCapacity: Double
     /// The sorted samples behind `processing`, `waiting` and `sojourn`, kept only when asked
     /// for (`history draft` reads quantiles other than those of `DurationStats`).
-    package var samples: StageSamples? = nil
+    var samples: StageSamples? = nil
 
     /// Breaches as a share of occurrences; nil without an SLA or occurrences.
     public var breachRate: Double? {
@@ -161,10 +161,10 @@ public struct StageReplay: Sendable {
 }
 
 /// The sorted per-occurrence durations of one node, in seconds.
-package struct StageSamples: Sendable {
-    package var processing: [Double]
-    package var waiting: [Double]
-    package var sojourn: [Double]
+struct StageSamples: Sendable {
+    var processing: [Double]
+    var waiting: [Double]
+    var sojourn: [Double]
 }
 
 /// The kinds of conformance violation, with their JSON names.

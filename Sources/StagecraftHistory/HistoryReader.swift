@@ -58,7 +58,7 @@ public enum HistoryReader {
     }
 
     /// Inflates if gzip, picks the format, and runs the reader.
-    package static func parse(_ p0: UnsafePointer<UInt8>, _ n0: Int, name: String, options: HistoryOptions) throws -> EventLog {
+    static func parse(_ p0: UnsafePointer<UInt8>, _ n0: Int, name: String, options: HistoryOptions) throws -> EventLog {
         let compressed = n0 >= 2 && p0[0] == 0x1f && p0[1] == 0x8b
         var p = p0
         var n = n0

@@ -13,9 +13,9 @@ enum JSONLReader {
 
     /// A parse failure inside one line.
     private struct Failure: Error {
-        package var message: String
+        var message: String
         /// Where in the input the problem is, when it is at one place.
-        package var at: Int? = nil
+        var at: Int? = nil
     }
 
     /// The one-based column, in characters of the line, of byte `offset` of a line that

@@ -17,11 +17,11 @@ import StagecraftSyntax
 /// fraction is finer) so that millisecond values round-trip exactly.
 package struct TimestampParser {
     /// Nil for UTC (no lookups needed).
-    package let timeZone: TimeZone?
+    let timeZone: TimeZone?
     /// The layout given with `--timestamp-format`; nil auto-detects.
-    package let format: TimestampFormat?
+    let format: TimestampFormat?
     /// Why the last value failed to fit `format`.
-    package private(set) var mismatch: TimestampFormat.Mismatch?
+    private(set) var mismatch: TimestampFormat.Mismatch?
     /// Values read with `format`.
     private var formatCount = 0
     private var offsetCache: [Int64: Int32] = [:]
@@ -32,9 +32,9 @@ package struct TimestampParser {
     private var lastDays: Int64 = 0
     private var hasLastDate = false
     /// Counts per layout code (see `layoutName`).
-    package private(set) var layoutCounts = [Int](repeating: 0, count: TimestampParser.layoutSlots)
+    private(set) var layoutCounts = [Int](repeating: 0, count: TimestampParser.layoutSlots)
 
-    package static let layoutSlots = 4 * 11 * 5
+    static let layoutSlots = 4 * 11 * 5
 
     package init(timeZone: TimeZone?, format: TimestampFormat? = nil) {
         self.format = format
@@ -46,7 +46,7 @@ package struct TimestampParser {
     }
 
     /// Parses `p[lo..<hi]`; nil when malformed.
-    package mutating func parse(_ p: UnsafePointer<UInt8>, _ lo0: Int, _ hi0: Int) -> Double? {
+    mutating func parse(_ p: UnsafePointer<UInt8>, _ lo0: Int, _ hi0: Int) -> Double? {
         var lo = lo0
         var hi = hi0
         while lo < hi && p[lo] == 32 { lo += 1 }
@@ -220,7 +220,7 @@ package struct TimestampParser {
     }
 
     /// The layouts the auto-detection reads, as named in messages.
-    package static let autoLayouts = "YYYY-MM-DD and YYYY/MM/DD, alone or with THH:MM[:SS[.fff]] or ' HH:MM[:SS[.fff]]', "
+    static let autoLayouts = "YYYY-MM-DD and YYYY/MM/DD, alone or with THH:MM[:SS[.fff]] or ' HH:MM[:SS[.fff]]', "
         + "and a zone Z, +HH:MM, +HHMM or +HH"
 
     /// The message for a timestamp that did not parse.
@@ -228,7 +228,7 @@ package struct TimestampParser {
     /// With a format: where it stopped fitting (`column`, the one-based column in characters of
     /// the line where the value starts, when known) and why. Without: the layouts tried, and the
     /// `--timestamp-format` that reads the value when a common layout does.
-    package func malformed(_ text: String, column: Int? = nil) -> String {
+    func malformed(_ text: String, column: Int? = nil) -> String {
         let quoted = Excerpt.quoted(text, limit: 60)
         guard let format else { return TimestampParser.malformed(text) }
         let m = mismatch ?? .init(offset: 0, reason: "it does not fit")
@@ -240,7 +240,7 @@ package struct TimestampParser {
 
     /// The message for a timestamp the auto-detection does not read: the layouts tried, and how to
     /// give one with `--timestamp-format` (naming one that reads it when a common layout does).
-    package static func malformed(_ text: String) -> String {
+    static func malformed(_ text: String) -> String {
         let quoted = Excerpt.quoted(text, limit: 60)
         // A date in a known layout that does not exist is called impossible, not malformed.
         let t = Array(text.utf8.drop { $0 == 32 }.prefix(10))
@@ -266,7 +266,7 @@ package struct TimestampParser {
 
     /// The one-based column, in characters of its line, of byte `offset` of `p` (the line starts
     /// after the last line break before `offset`).
-    package static func column(_ p: UnsafePointer<UInt8>, offset: Int) -> Int {
+    static func column(_ p: UnsafePointer<UInt8>, offset: Int) -> Int {
         var start = offset
         while start > 0 && p[start - 1] != 10 && p[start - 1] != 13 { start -= 1 }
         return JSONLReader.column(p, lineStart: start, offset: offset)
@@ -302,7 +302,7 @@ package struct TimestampParser {
     }
 
     /// Layouts seen, most frequent first.
-    package var layouts: [TimestampFormatCount] {
+    var layouts: [TimestampFormatCount] {
         var out: [TimestampFormatCount] = []
         if let format, formatCount > 0 { out.append(TimestampFormatCount(format: format.pattern, count: formatCount)) }
         for (code, n) in layoutCounts.enumerated() where n > 0 {
@@ -311,7 +311,7 @@ package struct TimestampParser {
         return out.sorted { ($0.count, $1.format) > ($1.count, $0.format) }
     }
 
-    package static func layoutName(_ code: Int) -> String {
+    static func layoutName(_ code: Int) -> String {
         let zone = code % 5
         let frac = (code / 5) % 11
         let sep = code / 55

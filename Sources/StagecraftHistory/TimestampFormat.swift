@@ -14,9 +14,9 @@ import StagecraftSyntax
 public struct TimestampFormat: Sendable, Hashable {
     /// The layout as given.
     public let pattern: String
-    package let pieces: [Piece]
+    let pieces: [Piece]
 
-    package enum Piece: Sendable, Hashable {
+    enum Piece: Sendable, Hashable {
         case literal(UInt8)
         case space
         case year4, year2, month, day, hour24, hour12, minute, second, dayOfYear
@@ -94,27 +94,27 @@ public struct TimestampFormat: Sendable, Hashable {
     }
 
     /// A failed match: where (bytes from the start of the value) and what was expected there.
-    package struct Mismatch: Error, Sendable, Hashable {
-        package var offset: Int
-        package var reason: String
+    struct Mismatch: Error, Sendable, Hashable {
+        var offset: Int
+        var reason: String
     }
 
     /// The fields read from a value; nil fields were not in the layout.
-    package struct Fields {
-        package var year: Int64 = 1970, month: Int64 = 1, day: Int64 = 1, dayOfYear: Int64? = nil
-        package var hour: Int64 = 0, minute: Int64 = 0, second: Int64 = 0, nanos: Int64 = 0
-        package var pm: Bool? = nil
-        package var offset: Int64? = nil
-        package var zone: TimeZone? = nil
-        package var epoch: Int64? = nil
+    struct Fields {
+        var year: Int64 = 1970, month: Int64 = 1, day: Int64 = 1, dayOfYear: Int64? = nil
+        var hour: Int64 = 0, minute: Int64 = 0, second: Int64 = 0, nanos: Int64 = 0
+        var pm: Bool? = nil
+        var offset: Int64? = nil
+        var zone: TimeZone? = nil
+        var epoch: Int64? = nil
     }
 
-    package static let monthNames = ["january", "february", "march", "april", "may", "june", "july", "august",
+    static let monthNames = ["january", "february", "march", "april", "may", "june", "july", "august",
                              "september", "october", "november", "december"]
-    package static let weekdayNames = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+    static let weekdayNames = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 
     /// Matches `p[lo..<hi]` against the layout.
-    package func match(_ p: UnsafePointer<UInt8>, _ lo: Int, _ hi: Int) -> Result<Fields, Mismatch> {
+    func match(_ p: UnsafePointer<UInt8>, _ lo: Int, _ hi: Int) -> Result<Fields, Mismatch> {
         var f = Fields()
         var i = lo
         func fail(_ reason: String) -> Result<Fields, Mismatch> { .failure(Mismatch(offset: i - lo, reason: reason)) }
@@ -250,7 +250,7 @@ public struct TimestampFormat: Sendable, Hashable {
     }
 
     /// Layouts tried, in order, when suggesting one for a timestamp the auto-detection rejects.
-    package static let candidates = [
+    static let candidates = [
         "%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M",
         "%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %I:%M %p", "%d/%m/%Y %I:%M:%S %p", "%d/%m/%Y %I:%M %p",
         "%d/%m/%Y", "%m/%d/%Y", "%d/%m/%y %H:%M:%S", "%d/%m/%y %H:%M", "%m/%d/%y %H:%M:%S", "%m/%d/%y %H:%M",

@@ -3,11 +3,11 @@ import StagecraftSimulation
 
 /// Text, JSON and Markdown for `stagecraft backtest`.
 package struct BacktestFormatter {
-    package let result: Backtest.Result
-    package let file: String
-    package let log: String
+    let result: Backtest.Result
+    let file: String
+    let log: String
 
-    /// Creates the value from its parts (the memberwise initializer, visible to the other targets).
+    /// The memberwise initializer, declared so that the other targets can call it.
     package init(result: Backtest.Result, file: String, log: String) {
         self.result = result
         self.file = file

@@ -110,12 +110,12 @@ public struct ChecklistPlan: Sendable {
     }
 
     /// `N business days` / `1 day`.
-    package static func days(_ n: Int, business: Bool) -> String {
+    static func days(_ n: Int, business: Bool) -> String {
         "\(n) \(business ? "business " : "")day\(n == 1 ? "" : "s")"
     }
 
     /// Text on one line: line breaks and tabs become spaces, ends trimmed.
-    package static func oneLine(_ s: String) -> String {
+    static func oneLine(_ s: String) -> String {
         var out = ""
         for scalar in s.unicodeScalars {
             if scalar == "\n" || scalar == "\r" || scalar == "\t" || scalar.value < 0x20 || scalar.value == 0x7F {

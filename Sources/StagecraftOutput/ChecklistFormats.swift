@@ -62,7 +62,7 @@ public enum ChecklistFormatter {
     }
 
     /// `Kickoff **Mon 2026-12-21** · planned finish … · deadline … (55bd) · slack …`.
-    package static func summary(_ plan: ChecklistPlan) -> String {
+    static func summary(_ plan: ChecklistPlan) -> String {
         let s = plan.schedule
         var parts = ["Kickoff **" + ChecklistPlan.dayLabel(s.kickoff) + "**"]
         parts.append(s.finish.map { "planned finish **" + ChecklistPlan.dayLabel($0) + "**" } ?? "nothing scheduled")
@@ -80,7 +80,7 @@ public enum ChecklistFormatter {
     }
 
     /// `Mon 2026-12-21 → Tue 2026-12-29 · SLA 5bd`, and the variants without an SLA.
-    package static func planned(_ node: ChecklistPlan.Node) -> String {
+    static func planned(_ node: ChecklistPlan.Node) -> String {
         let e = node.entry
         guard let due = e.due, let days = e.days else {
             return "starts " + ChecklistPlan.dayLabel(e.start) + " · unscheduled (no SLA or estimate)"

@@ -4,14 +4,14 @@ import StagecraftLanguage
 /// Renders check results as compiler-style text, JSON, SARIF or GitHub annotations.
 public enum DiagnosticFormatter {
     /// One diagnostic with its resolved positions.
-    package struct Located {
-        package var file: String
-        package var diagnostic: Diagnostic
-        package var start: SourceLocation
-        package var end: SourceLocation
+    struct Located {
+        var file: String
+        var diagnostic: Diagnostic
+        var start: SourceLocation
+        var end: SourceLocation
     }
 
-    package static func located(_ results: [CheckResult]) -> [Located] {
+    static func located(_ results: [CheckResult]) -> [Located] {
         results.flatMap { r in
             r.diagnostics.map { d in
                 Located(file: r.source.path, diagnostic: d, start: r.source.location(of: d.range.start),

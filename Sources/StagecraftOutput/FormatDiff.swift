@@ -57,9 +57,9 @@ public enum FormatDiff {
         return out
     }
 
-    package struct Lines {
-        package var slices: [ArraySlice<UInt8>]
-        package var finalNewline: Bool
+    struct Lines {
+        var slices: [ArraySlice<UInt8>]
+        var finalNewline: Bool
     }
 
     static func splitLines(_ bytes: [UInt8]) -> Lines {
@@ -73,7 +73,7 @@ public enum FormatDiff {
         return Lines(slices: slices, finalNewline: start == bytes.count)
     }
 
-    package enum Kind { case equal, delete, insert }
+    enum Kind { case equal, delete, insert }
 
     struct Op {
         var kind: Kind
@@ -103,7 +103,7 @@ public enum FormatDiff {
         }
     }
 
-    package static func line(_ prefix: String, _ lines: Lines, _ index: Int, _ out: inout String) {
+    static func line(_ prefix: String, _ lines: Lines, _ index: Int, _ out: inout String) {
         guard index >= 0 && index < lines.slices.count else { return }
         out += prefix
         out += String(decoding: lines.slices[index], as: UTF8.self)

@@ -21,7 +21,7 @@ public enum FormatDump {
         return out
     }
 
-    package static func member(_ m: WorkflowMember, _ out: inout String) {
+    static func member(_ m: WorkflowMember, _ out: inout String) {
         switch m {
         case .description(let s, _):
             out += "(description "
@@ -88,7 +88,7 @@ public enum FormatDump {
         }
     }
 
-    package static func statement(_ s: NodeStatementKind, _ out: inout String) {
+    static func statement(_ s: NodeStatementKind, _ out: inout String) {
         switch s {
         case .after(let ids): out += "(after" + ids.map { " " + $0.name }.joined() + ")"
         case .when(let e):
@@ -158,23 +158,23 @@ public enum FormatDump {
         }
     }
 
-    package static func duration(_ d: DurationLiteral) -> String {
+    static func duration(_ d: DurationLiteral) -> String {
         number(d.value.amount) + d.value.unit.rawValue
     }
 
     /// The times as written (hour and minute), so that `9:00` and `09:00` dump alike.
-    package static func hours(_ h: HoursLiteral) -> String {
+    static func hours(_ h: HoursLiteral) -> String {
         "\(h.start.hour):\(h.start.minute)-\(h.end.hour):\(h.end.minute)"
     }
 
     /// Every bit of the value: the shortest text that reads back as the same Double.
-    package static func number(_ v: Double) -> String { "\(v)" }
+    static func number(_ v: Double) -> String { "\(v)" }
 
     static func optionalString(_ s: StringLiteral?, _ out: inout String) {
         if let s { string(s, &out) } else { out += "nil" }
     }
 
-    package static func string(_ s: StringLiteral, _ out: inout String) {
+    static func string(_ s: StringLiteral, _ out: inout String) {
         out += "\""
         for scalar in s.value.unicodeScalars {
             if scalar.value >= 0x20 && scalar.value < 0x7F && scalar != "\"" && scalar != "\\" {

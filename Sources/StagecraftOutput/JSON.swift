@@ -61,7 +61,7 @@ public indirect enum JSON: Sendable, Equatable {
     }
 
     /// Numbers: integers without a fraction, others with up to 6 decimals, trailing zeros cut.
-    package static func formatNumber(_ d: Double) -> String {
+    static func formatNumber(_ d: Double) -> String {
         guard d.isFinite else { return "null" }
         if d == d.rounded() && abs(d) < 9e15 { return String(Int64(d)) }
         let scaled = (d * 1_000_000).rounded() / 1_000_000

@@ -36,7 +36,7 @@ public struct ReplayFormatter: Sendable {
     // MARK: JSON
 
     /// `{mean_s, median_s, p85_s, p95_s}` or null.
-    package static func json(_ s: DurationStats?) -> JSON {
+    static func json(_ s: DurationStats?) -> JSON {
         guard let s else { return .null }
         return .object([("mean_s", .number(s.mean)), ("median_s", .number(s.median)),
                         ("p85_s", .number(s.p85)), ("p95_s", .number(s.p95))])
@@ -313,7 +313,7 @@ public struct ReplayFormatter: Sendable {
     }
 
     /// Escapes Markdown table and emphasis characters in free text.
-    package static func escape(_ s: String) -> String {
+    static func escape(_ s: String) -> String {
         var out = ""
         for ch in s {
             switch ch {
@@ -342,7 +342,7 @@ public struct ReplayFormatter: Sendable {
         return line(header) + rows.map(line).joined()
     }
 
-    package func markdownTable(_ header: [String], _ rows: [[String]], leftColumns: Int, rightColumns: Set<Int>? = nil) -> String {
+    func markdownTable(_ header: [String], _ rows: [[String]], leftColumns: Int, rightColumns: Set<Int>? = nil) -> String {
         func right(_ i: Int) -> Bool { rightColumns.map { $0.contains(i) } ?? (i >= leftColumns) }
         var s = "| " + header.map(ReplayFormatter.escape).joined(separator: " | ") + " |\n"
         s += "|" + header.indices.map { right($0) ? " ---: |" : " --- |" }.joined() + "\n"

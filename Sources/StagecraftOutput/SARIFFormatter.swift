@@ -110,7 +110,7 @@ public enum SARIFFormatter {
         d.help.map { d.message + "\nhelp: " + $0 } ?? d.message
     }
 
-    package static func level(_ s: Severity) -> String {
+    static func level(_ s: Severity) -> String {
         switch s {
         case .error: return "error"
         case .warning: return "warning"

@@ -10,18 +10,19 @@ import StagecraftSimulation
 
 /// What a forecast was made from, for the headers of both formats.
 package struct ForecastContext {
-    package var file: String
-    package var workflowTitle: String
+    var file: String
+    var workflowTitle: String
     package var runs: Int
-    package var seed: UInt64
-    package var kickoff: Double
-    package var startGiven: Bool
+    var seed: UInt64
+    var kickoff: Double
+    var startGiven: Bool
     package var warnings: [String]
-    package var history: String?
-    package var calibration: HistoryCalibration?
+    var history: String?
+    var calibration: HistoryCalibration?
 
-    /// Creates the value from its parts (the memberwise initializer, visible to the other targets).
-    package init(file: String, workflowTitle: String, runs: Int, seed: UInt64, kickoff: Double, startGiven: Bool, warnings: [String], history: String?, calibration: HistoryCalibration?) {
+    /// The memberwise initializer, declared so that the other targets can call it.
+    package init(file: String, workflowTitle: String, runs: Int, seed: UInt64, kickoff: Double,
+                 startGiven: Bool, warnings: [String], history: String?, calibration: HistoryCalibration?) {
         self.file = file
         self.workflowTitle = workflowTitle
         self.runs = runs
@@ -36,12 +37,12 @@ package struct ForecastContext {
 
 /// One side of `--compare`.
 package struct Scenario {
-    package var label: String
-    package var spec: String
-    package var built: BuiltPlan
-    package var result: SimulationResult
+    var label: String
+    var spec: String
+    var built: BuiltPlan
+    var result: SimulationResult
 
-    /// Creates the value from its parts (the memberwise initializer, visible to the other targets).
+    /// The memberwise initializer, declared so that the other targets can call it.
     package init(label: String, spec: String, built: BuiltPlan, result: SimulationResult) {
         self.label = label
         self.spec = spec
@@ -51,10 +52,10 @@ package struct Scenario {
 }
 
 package struct ScenarioComparison {
-    package var a: Scenario
-    package var b: Scenario
+    var a: Scenario
+    var b: Scenario
 
-    /// Creates the value from its parts (the memberwise initializer, visible to the other targets).
+    /// The memberwise initializer, declared so that the other targets can call it.
     package init(a: Scenario, b: Scenario) {
         self.a = a
         self.b = b
@@ -64,11 +65,11 @@ package struct ScenarioComparison {
 /// The simulated event log written by `--emit-log`, with per-node processing means computed
 /// from the instants as written (milliseconds), as `replay` will read them back.
 package struct EmittedLog {
-    package var path: String
-    package var rows: Int
-    package var cases: Int
+    var path: String
+    var rows: Int
+    var cases: Int
     /// Nodes with rows, in plan order: (id, activity name written, rows, mean processing seconds).
-    package var nodes: [(id: String, activity: String, rows: Int, mean: Double)]
+    var nodes: [(id: String, activity: String, rows: Int, mean: Double)]
 
     /// `log` as simulated (activities are node IDs); `activities` are the names written per node.
     package init(path: String, log: SimulatedEventLog, plan: SimulationPlan, activities: [String], cases: Int) {
@@ -93,12 +94,12 @@ package struct EmittedLog {
 
 /// Lead times as business days on the calendar the simulation used (holidays dropped
 /// without a start), when the deadline (or, without one, the plan) is in `bd`.
-package struct LeadScale {
-    package let business: Bool
-    package let calendar: BusinessCalendar
-    package let kickoff: Double
+struct LeadScale {
+    let business: Bool
+    let calendar: BusinessCalendar
+    let kickoff: Double
 
-    package init(plan: SimulationPlan, context: ForecastContext) {
+    init(plan: SimulationPlan, context: ForecastContext) {
         if let d = plan.deadline {
             business = d.isBusiness
         } else {
@@ -111,12 +112,12 @@ package struct LeadScale {
     }
 
     /// Business days from kickoff to kickoff + `lead`.
-    package func businessDays(_ lead: Double) -> Double {
+    func businessDays(_ lead: Double) -> Double {
         calendar.businessDuration(from: kickoff, to: kickoff + lead) / secondsPerDay
     }
 
     /// Mean and P50/P85/P95 in business days of elapsed lead times sorted ascending.
-    package func businessSummary(_ sorted: [Double]) -> (mean: Double, p50: Double, p85: Double, p95: Double) {
+    func businessSummary(_ sorted: [Double]) -> (mean: Double, p50: Double, p85: Double, p95: Double) {
         let bd = sorted.map(businessDays)
         return (SimulationStatistics.mean(bd), SimulationStatistics.percentile(sorted: bd, 0.5),
                 SimulationStatistics.percentile(sorted: bd, 0.85), SimulationStatistics.percentile(sorted: bd, 0.95))
@@ -124,7 +125,7 @@ package struct LeadScale {
 
     /// The last instant of the deadline day (`Schedule.deadlineInstant`, less a second so
     /// that its date is the deadline day), from kickoff.
-    package func deadlineInstant(_ d: Duration) -> Double {
+    func deadlineInstant(_ d: Duration) -> Double {
         (Schedule.deadlineInstant(d, kickoff: kickoff, calendar: calendar) ?? kickoff) - 1
     }
 }
@@ -146,16 +147,16 @@ package enum SimulationFormatter {
     }
 
     /// `23.5bd`.
-    package static func bd(_ days: Double) -> String { oneDecimal(days) + "bd" }
+    static func bd(_ days: Double) -> String { oneDecimal(days) + "bd" }
 
-    package static func oneDecimal(_ x: Double) -> String {
+    static func oneDecimal(_ x: Double) -> String {
         guard x.isFinite else { return "0.0" }
         let t = Int((abs(x) * 10).rounded())
         return (x < 0 && t > 0 ? "-" : "") + "\(t / 10).\(t % 10)"
     }
 
     /// `78%`; `>99%` and `<1%` where rounding would hide that it is not certain.
-    package static func percent(_ p: Double) -> String {
+    static func percent(_ p: Double) -> String {
         guard p.isFinite, p > 0 else { return "0%" }
         if p >= 1 { return "100%" }
         let r = Int((p * 100).rounded())
@@ -164,25 +165,25 @@ package enum SimulationFormatter {
         return "\(r)%"
     }
 
-    package static func date(_ t: Double) -> String {
+    static func date(_ t: Double) -> String {
         CivilDate(dayNumber: Int((t / secondsPerDay).rounded(.down))).description
     }
 
-    package static let weekdays = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+    static let weekdays = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 
     /// `Tue 2026-12-01 09:00 UTC`.
-    package static func dateTime(_ t: Double) -> String {
+    static func dateTime(_ t: Double) -> String {
         let day = Int((t / secondsPerDay).rounded(.down))
         let iso = formatInstant(t)
         let hm = iso.dropFirst(11).prefix(5)
         return "\(weekdays[CivilDate.weekday(ofDay: day)]) \(CivilDate(dayNumber: day)) \(hm) UTC"
     }
 
-    package static func name(_ node: SimNode) -> String { node.title.isEmpty ? node.id : node.title }
+    static func name(_ node: SimNode) -> String { node.title.isEmpty ? node.id : node.title }
 
     /// Rows with a two-space indent and two spaces between columns; `right` columns are
     /// right-aligned; no trailing spaces.
-    package static func table(_ header: [String], _ rows: [[String]], right: Set<Int> = []) -> String {
+    static func table(_ header: [String], _ rows: [[String]], right: Set<Int> = []) -> String {
         let all = [header] + rows
         var width = [Int](repeating: 0, count: header.count)
         for r in all { for (i, c) in r.enumerated() where i < width.count { width[i] = max(width[i], c.count) } }
@@ -205,7 +206,7 @@ package enum SimulationFormatter {
     /// The node the status sentence names: the most critical node that is not on the
     /// critical path in every run (a parallel branch that drives the date); nil when every
     /// node is always or never critical.
-    package static func contender(_ r: SimulationResult, plan: SimulationPlan) -> Int? {
+    static func contender(_ r: SimulationResult, plan: SimulationPlan) -> Int? {
         var best: Int?
         for (i, n) in r.nodes.enumerated() where !plan.nodes[i].skipped && n.criticality > 0 && n.criticality < 1 {
             if best == nil || n.criticality > r.nodes[best!].criticality { best = i }
@@ -213,7 +214,7 @@ package enum SimulationFormatter {
         return best
     }
 
-    package static func sentence(_ r: SimulationResult, plan: SimulationPlan, scale: LeadScale, context: ForecastContext) -> String {
+    static func sentence(_ r: SimulationResult, plan: SimulationPlan, scale: LeadScale, context: ForecastContext) -> String {
         guard r.finishedRuns > 0 else {
             return "No run finished: in every run a gate rejected more than 20 times, so there is no forecast."
         }
@@ -240,7 +241,7 @@ package enum SimulationFormatter {
         return parts.joined(separator: "; ") + "."
     }
 
-    package static func header(_ context: ForecastContext, runs: Int) -> String {
+    static func header(_ context: ForecastContext, runs: Int) -> String {
         let title = context.workflowTitle.isEmpty ? context.file : "\(context.workflowTitle) (\(context.file))"
         var s = "\(title): \(runs) run\(runs == 1 ? "" : "s"), seed \(context.seed), "
         if context.startGiven {
@@ -314,7 +315,7 @@ package enum SimulationFormatter {
 
     /// "Of the mean lead time of 23.1d, 15.0d is hand-off waiting, …; security waits 3.6d
     /// on average." Nil when nothing waits, so forecasts without waiting read as before.
-    package static func partsSentence(_ r: SimulationResult) -> String? {
+    static func partsSentence(_ r: SimulationResult) -> String? {
         let p = r.leadTimeParts
         guard r.finishedRuns > 0, p.waiting > 0 || r.nodes.contains(where: { $0.waitingMean > 0 }) else { return nil }
         var s = "Of the mean lead time of \(human(r.leadTime.mean)), \(human(p.waiting)) is waiting for hand-offs, "
@@ -326,7 +327,7 @@ package enum SimulationFormatter {
         return s + "."
     }
 
-    package static func ownersText(_ owners: [OwnerForecast]) -> String {
+    static func ownersText(_ owners: [OwnerForecast]) -> String {
         var rows: [[String]] = []
         for o in owners {
             rows.append([o.id, String(o.capacity), human(o.queueDelayMean), human(o.queueDelayP95), percent(o.utilisation)])
@@ -335,7 +336,7 @@ package enum SimulationFormatter {
             + table(["owner", "capacity", "queue mean", "queue P95", "utilisation"], rows, right: [1, 2, 3, 4])
     }
 
-    package static func emittedText(_ e: EmittedLog) -> String {
+    static func emittedText(_ e: EmittedLog) -> String {
         var out = "\nEvent log of run 1 (\(e.cases) case\(e.cases == 1 ? "" : "s"), \(e.rows) row\(e.rows == 1 ? "" : "s")) written to \(e.path)\n"
         out += table(["node", "activity", "rows", "mean processing"], e.nodes.map { [$0.id, $0.activity, String($0.rows), human($0.mean)] },
                      right: [2, 3])
@@ -344,14 +345,14 @@ package enum SimulationFormatter {
 
     // MARK: - JSON pieces
 
-    package static func seedJSON(_ s: UInt64) -> JSON { s <= UInt64(Int.max) ? .int(Int(s)) : .number(Double(s)) }
+    static func seedJSON(_ s: UInt64) -> JSON { s <= UInt64(Int.max) ? .int(Int(s)) : .number(Double(s)) }
 
-    package static func summaryJSON(_ l: LeadTimeSummary) -> JSON {
+    static func summaryJSON(_ l: LeadTimeSummary) -> JSON {
         .object([("mean_s", .number(l.mean)), ("stdev_s", .number(l.stdev)), ("min_s", .number(l.min)),
                  ("p50_s", .number(l.p50)), ("p85_s", .number(l.p85)), ("p95_s", .number(l.p95)), ("max_s", .number(l.max))])
     }
 
-    package static func ownersJSON(_ owners: [OwnerForecast]) -> JSON {
+    static func ownersJSON(_ owners: [OwnerForecast]) -> JSON {
         .array(owners.map { o in
             .object([("id", .string(o.id)), ("capacity", .int(o.capacity)), ("queue_delay_mean_s", .number(o.queueDelayMean)),
                      ("queue_delay_p95_s", .number(o.queueDelayP95)), ("utilisation", .number(o.utilisation)),
@@ -359,7 +360,7 @@ package enum SimulationFormatter {
         })
     }
 
-    package static func historyJSON(_ context: ForecastContext) -> JSON {
+    static func historyJSON(_ context: ForecastContext) -> JSON {
         guard let path = context.history, let c = context.calibration else { return .null }
         return .object([
             ("path", .string(path)), ("cases", .int(c.cases)),
@@ -368,7 +369,7 @@ package enum SimulationFormatter {
         ])
     }
 
-    package static func emittedJSON(_ e: EmittedLog?) -> JSON {
+    static func emittedJSON(_ e: EmittedLog?) -> JSON {
         guard let e else { return .null }
         return .object([
             ("path", .string(e.path)), ("run", .int(1)), ("cases", .int(e.cases)), ("rows", .int(e.rows)),
@@ -377,13 +378,13 @@ package enum SimulationFormatter {
         ])
     }
 
-    package static func deadlineJSON(_ plan: SimulationPlan, scale: LeadScale, context: ForecastContext) -> JSON {
+    static func deadlineJSON(_ plan: SimulationPlan, scale: LeadScale, context: ForecastContext) -> JSON {
         guard let d = plan.deadline else { return .null }
         return .object([("duration", .string(d.description)), ("seconds", .number(d.seconds)), ("business", .bool(d.isBusiness)),
                         ("date", context.startGiven ? .string(formatInstant(scale.deadlineInstant(d))) : .null)])
     }
 
-    package static func head(_ mode: String, context: ForecastContext, runs: Int) -> [(String, JSON)] {
+    static func head(_ mode: String, context: ForecastContext, runs: Int) -> [(String, JSON)] {
         [("format_version", .int(1)), ("mode", .string(mode)), ("file", .string(context.file)),
          ("workflow", .string(context.workflowTitle)), ("runs", .int(runs)), ("seed", seedJSON(context.seed)),
          ("kickoff", .string(formatInstant(context.kickoff))), ("kickoff_given", .bool(context.startGiven))]
@@ -435,7 +436,7 @@ package enum SimulationFormatter {
 
     // MARK: - Portfolio
 
-    package static func caseID(_ c: Int, of cases: Int) -> String {
+    static func caseID(_ c: Int, of cases: Int) -> String {
         let width = String(cases).count
         let s = String(c + 1)
         return "case-" + String(repeating: "0", count: width - s.count) + s
@@ -489,7 +490,7 @@ package enum SimulationFormatter {
     }
 
     /// "a launch every 2d", "launches arriving every 2d on average", …
-    package static func arrivalPhrase(_ a: ArrivalModel) -> String {
+    static func arrivalPhrase(_ a: ArrivalModel) -> String {
         switch a {
         case .every(let d): return "a launch every \(d)"
         case .exponential(let d): return "launches arriving every \(d) on average"
@@ -498,7 +499,7 @@ package enum SimulationFormatter {
         }
     }
 
-    package static func arrivalClause(_ a: ArrivalModel) -> String {
+    static func arrivalClause(_ a: ArrivalModel) -> String {
         switch a {
         case .every(let d): return "one every \(d)"
         case .exponential(let d): return "arriving every \(d) on average (exponential)"
@@ -508,7 +509,7 @@ package enum SimulationFormatter {
     }
 
     /// The mean interval between arrivals in seconds, or null when it is not one figure.
-    package static func arrivalSeconds(_ a: ArrivalModel) -> JSON {
+    static func arrivalSeconds(_ a: ArrivalModel) -> JSON {
         switch a {
         case .every(let d), .exponential(let d): return .number(d.seconds)
         case .resampled(let xs): return .number(SimulationStatistics.mean(xs))
@@ -541,7 +542,7 @@ package enum SimulationFormatter {
 
     // MARK: - Compare
 
-    package static func signed(_ s: String, negative: Bool, zero: Bool) -> String {
+    static func signed(_ s: String, negative: Bool, zero: Bool) -> String {
         zero ? "0" : (negative ? s : "+" + s)
     }
 

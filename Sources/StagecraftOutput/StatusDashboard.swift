@@ -42,23 +42,23 @@ enum StatusRisk: String, Sendable {
     }
 }
 
-package enum StatusDashboard {
+enum StatusDashboard {
     /// Cases drawn in the Gantt chart and detailed per node; the table lists more.
-    package static let chartedCases = 40
-    package static let tabledCases = 200
+    static let chartedCases = 40
+    static let tabledCases = 200
 
     private typealias F = SimulationFormatter
     private static func e(_ s: String) -> String { Markup.escape(s) }
 
     /// `Tue Dec 15`, or `never` for a run that did not finish.
-    package static func day(_ t: Double) -> String {
+    static func day(_ t: Double) -> String {
         guard t.isFinite else { return "never" }
         let d = Int((t / secondsPerDay).rounded(.down))
         return "\(F.weekdays[CivilDate.weekday(ofDay: d)]) \(ReportCharts.shortDate(CivilDate(dayNumber: d)))"
     }
 
     /// The page. Deterministic: the same result gives the same bytes.
-    package static func render(_ r: Status.Result, title: String, file: String, log: String) -> String {
+    static func render(_ r: Status.Result, title: String, file: String, log: String) -> String {
         var h = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
         h += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
         h += "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">\n"
@@ -112,7 +112,7 @@ package enum StatusDashboard {
         return h
     }
 
-    package static func facts(_ r: Status.Result) -> [ReportFact] {
+    static func facts(_ r: Status.Result) -> [ReportFact] {
         var out = [ReportFact("In flight", String(r.cases.count))]
         let dated = r.cases.filter { $0.deadlineProbability != nil }
         if !dated.isEmpty {
@@ -133,7 +133,7 @@ package enum StatusDashboard {
         return out
     }
 
-    package static func portfolioTable(_ r: Status.Result) -> String {
+    static func portfolioTable(_ r: Status.Result) -> String {
         var h = "<table class=\"portfolio\">\n<caption>Cases by risk: chance of missing the deadline, then expected slip</caption>\n"
         h += "<thead><tr><th>Case</th><th>Risk</th><th>Started</th><th>P50</th><th>P85</th><th>Deadline</th>"
             + "<th class=\"num\">On time</th><th class=\"num\">Slip</th><th>Waiting on</th><th>Overdue</th></tr></thead>\n<tbody>\n"
@@ -160,7 +160,7 @@ package enum StatusDashboard {
         return h
     }
 
-    package static func caseDetail(_ c: Status.CaseStatus) -> String {
+    static func caseDetail(_ c: Status.CaseStatus) -> String {
         let risk = StatusRisk(c)
         var h = "<div class=\"case\" id=\"case-\(e(c.id))\">\n<h3><span class=\"risk risk-\(risk.rawValue)\">\(e(risk.label))</span> \(e(c.id))</h3>\n"
         h += "<p class=\"case-line\">Started \(e(F.dateTime(c.started))); remaining P50 \(e(ReportText.duration(c.remainingP50))), "
@@ -185,7 +185,7 @@ package enum StatusDashboard {
     // MARK: - Charts
 
     /// What remains per case on a calendar (`class="chart chart-status-gantt"`).
-    package static func gantt(_ r: Status.Result) -> String {
+    static func gantt(_ r: Status.Result) -> String {
         typealias L = GanttLayout
         let cases = Array(r.cases.prefix(chartedCases))
         let rowHeight = L.rowHeight
@@ -313,7 +313,7 @@ package enum StatusDashboard {
 
     /// Owners ranked by launches waiting now and expected queueing, as two bar panels
     /// (`class="chart chart-owner-queue"`).
-    package static func ownerQueues(_ owners: [Status.OwnerStatus]) -> String {
+    static func ownerQueues(_ owners: [Status.OwnerStatus]) -> String {
         typealias L = BarChartLayout
         let height = L.headerHeight + Double(max(owners.count, 1)) * L.rowHeight + L.axisHeight
         var svg = SVGWriter(width: L.width, height: height, className: "chart-owner-queue", title: "Owner queues",
@@ -354,7 +354,7 @@ package enum StatusDashboard {
         return svg.finish()
     }
 
-    package static let stylesheet = """
+    static let stylesheet = """
     .summary { margin: 8px 0 4px; font-size: 18px; font-weight: 600; color: #1f2933; }
     .risk { display: inline-block; padding: 1px 8px; border-radius: 10px; font-size: 12px; font-weight: 650;
       color: #ffffff; white-space: nowrap; }

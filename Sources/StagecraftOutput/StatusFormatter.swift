@@ -4,15 +4,14 @@ import StagecraftLanguage
 
 /// Text, JSON and Markdown for `stagecraft status` and `stagecraft status --backtest`.
 package struct StatusFormatter {
-    package let result: Status.Result
-    package let file: String
-    package let log: String
+    let result: Status.Result
+    let file: String
+    let log: String
 
-    /// Creates the value from its parts (the memberwise initializer, visible to the other targets).
     /// The workflow's title, for the HTML dashboard's heading.
-    package var title = "Workflow"
+    var title = "Workflow"
 
-    /// Creates the value from its parts (the memberwise initializer, visible to the other targets).
+    /// The memberwise initializer, declared so that the other targets can call it.
     package init(result: Status.Result, file: String, log: String, title: String = "Workflow") {
         self.result = result
         self.file = file
@@ -22,16 +21,16 @@ package struct StatusFormatter {
 
     private typealias F = SimulationFormatter
 
-    package static func span(_ s: Double) -> String {
+    static func span(_ s: Double) -> String {
         guard s.isFinite else { return "never" }
         if s >= secondsPerDay { return F.oneDecimal(s / secondsPerDay) + "d" }
         return F.oneDecimal(s / 3600) + "h"
     }
 
-    package static func instant(_ t: Double) -> String { t.isFinite ? F.dateTime(t) : "never" }
+    static func instant(_ t: Double) -> String { t.isFinite ? F.dateTime(t) : "never" }
 
     /// A deadline: one at midnight is the end of the day before, `Tue 2026-12-15 24:00 UTC`.
-    package static func deadline(_ t: Double) -> String {
+    static func deadline(_ t: Double) -> String {
         guard t.isFinite, t.truncatingRemainder(dividingBy: secondsPerDay) == 0 else { return instant(t) }
         return String(instant(t - secondsPerDay).dropLast(9)) + "24:00 UTC"
     }
@@ -49,7 +48,7 @@ package struct StatusFormatter {
     }
 
     /// `; a new launch every 2d (12 simulated)` with `--arrival`, else nothing.
-    package var arrivalNote: String {
+    var arrivalNote: String {
         guard let a = result.arrival else { return "" }
         return "; a new launch every \(a) (\(result.newLaunches) simulated)"
     }

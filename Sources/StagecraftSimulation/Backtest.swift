@@ -206,7 +206,7 @@ public enum Backtest {
     }
 
     /// The share of real values at or below each case's forecast P50, P85 and P95.
-    package static func coverage(real: [Double], forecasts: [[Double]]) -> Coverage {
+    static func coverage(real: [Double], forecasts: [[Double]]) -> Coverage {
         var hits = (0, 0, 0)
         for (c, xs) in forecasts.enumerated() {
             let sorted = xs.sorted()

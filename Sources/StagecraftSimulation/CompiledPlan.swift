@@ -3,72 +3,72 @@ import StagecraftLanguage
 
 /// A validated `SimulationPlan` flattened into index arrays (compressed sparse rows) for
 /// the engine's inner loop: no dictionaries, no strings, no optionals.
-package struct CompiledPlan: Sendable {
+struct CompiledPlan: Sendable {
     /// Longest duration accepted, in seconds (about 3,170 years): keeps every instant the
     /// engine computes far inside the range where day numbers fit in an `Int`.
-    package static let maxSeconds: Double = 1e11
+    static let maxSeconds: Double = 1e11
     /// How many times one gate may reject within a run before the run is abandoned.
-    package static let maxRejections = 20
+    static let maxRejections = 20
 
-    package let nodeCount: Int
-    package let ownerCount: Int
-    package let ids: [String]
-    package let titles: [String]
-    package let ownerIDs: [String]
-    package let capacity: [Int]
+    let nodeCount: Int
+    let ownerCount: Int
+    let ids: [String]
+    let titles: [String]
+    let ownerIDs: [String]
+    let capacity: [Int]
     /// First unit of each owner in the engine's flat unit arrays (`ownerCount + 1` entries).
-    package let unitBase: [Int]
+    let unitBase: [Int]
 
-    package let predStart: [Int]
-    package let preds: [Int]
-    package let succStart: [Int]
-    package let succs: [Int]
+    let predStart: [Int]
+    let preds: [Int]
+    let succStart: [Int]
+    let succs: [Int]
     /// Owners of each node, distinct, in declaration order (a stage has exactly one).
-    package let ownStart: [Int]
-    package let owns: [Int]
-    package let quorum: [Int]
-    package let isGate: [Bool]
-    package let skipped: [Bool]
+    let ownStart: [Int]
+    let owns: [Int]
+    let quorum: [Int]
+    let isGate: [Bool]
+    let skipped: [Bool]
     /// Reject probability of gates (0 for stages).
-    package let reject: [Double]
+    let reject: [Double]
     /// The rework target of each gate (the gate itself when it has none); -1 for stages.
-    package let reworkTarget: [Int]
+    let reworkTarget: [Int]
     /// Nodes reset by a rejection: the target, the gate, and every node downstream of the
     /// target and upstream of the gate, ascending.
-    package let reworkStart: [Int]
-    package let rework: [Int]
+    let reworkStart: [Int]
+    let rework: [Int]
     /// Nodes with no predecessors, ascending.
-    package let roots: [Int]
+    let roots: [Int]
 
     /// Processing time of each node.
-    package let processing: CompiledDurations
+    let processing: CompiledDurations
     /// Hand-off wait of each node (a fixed zero for nodes without `wait`).
-    package let wait: CompiledDurations
-    package let hasWait: [Bool]
+    let wait: CompiledDurations
+    let hasWait: [Bool]
     /// Per node: the hand-off delay of work sent back to it (`SimNode.reworkWait`).
-    package let reworkWait: CompiledDurations
-    package let hasReworkWait: [Bool]
+    let reworkWait: CompiledDurations
+    let hasReworkWait: [Bool]
     /// Probability that each node runs in a case (1: always).
-    package let chance: [Double]
+    let chance: [Double]
     /// Per node: the chance it runs again in a rework pass (`SimNode.repeatChance`).
-    package let repeatChance: [Double]
+    let repeatChance: [Double]
     /// Whether any node has a chance below 1 (the engine then draws per case).
-    package let hasChance: Bool
+    let hasChance: Bool
     /// Working hours of each node's first owner, or nil: its work runs around the clock.
-    package let hours: [WorkingHours?]
+    let hours: [WorkingHours?]
     /// Per-case variants: cumulative probabilities and the nodes each skips.
-    package let variantCumulative: [Double]
-    package let variantSkipStart: [Int]
-    package let variantSkips: [Int]
+    let variantCumulative: [Double]
+    let variantSkipStart: [Int]
+    let variantSkips: [Int]
 
     /// SLA in seconds, or -1 when none.
-    package let slaSeconds: [Double]
-    package let slaBusiness: [Bool]
+    let slaSeconds: [Double]
+    let slaBusiness: [Bool]
 
-    package let calendar: BusinessCalendar
-    package let deadline: Duration?
+    let calendar: BusinessCalendar
+    let deadline: Duration?
 
-    package init(_ plan: SimulationPlan) throws(SimulationError) {
+    init(_ plan: SimulationPlan) throws(SimulationError) {
         nodeCount = plan.nodes.count
         ownerCount = plan.owners.count
         ids = plan.nodes.map(\.id)
@@ -175,7 +175,7 @@ package struct CompiledPlan: Sendable {
     }
 
     /// Names one cycle among the nodes Kahn's algorithm could not order.
-    package static func findCycle(_ preds: [[Int]], indeg: [Int], ids: [String]) -> [String] {
+    static func findCycle(_ preds: [[Int]], indeg: [Int], ids: [String]) -> [String] {
         // Walk predecessors inside the unordered set until a node repeats.
         guard let start = indeg.firstIndex(where: { $0 > 0 }) else { return [] }
         var order: [Int] = []
@@ -363,12 +363,12 @@ private struct NodeColumns {
 }
 
 /// Duration models flattened for the engine: one entry per node.
-package struct CompiledDurations: Sendable {
-    package enum Kind: UInt8 { case fixed, uniform, pert, empirical }
+struct CompiledDurations: Sendable {
+    enum Kind: UInt8 { case fixed, uniform, pert, empirical }
 
-    package private(set) var kind: [Kind] = []
+    private(set) var kind: [Kind] = []
     /// Whether samples are business seconds (`bd`), advanced on the calendar.
-    package private(set) var business: [Bool] = []
+    private(set) var business: [Bool] = []
     /// fixed: a; uniform: a + (b − a)·U; pert: a + (b − a)·Beta(alpha, beta).
     private var a: [Double] = []
     private var b: [Double] = []
@@ -381,7 +381,7 @@ package struct CompiledDurations: Sendable {
     private var empSorted: [Double] = []
 
     /// Appends the model of one node; `what` names it in errors (`estimate`, `wait`).
-    package mutating func append(_ model: DurationModel, node id: String, what: String) throws(SimulationError) {
+    mutating func append(_ model: DurationModel, node id: String, what: String) throws(SimulationError) {
         func secs(_ d: Duration) throws(SimulationError) -> Double {
             let s = d.seconds
             guard s.isFinite, s >= 0, s <= CompiledPlan.maxSeconds else {
@@ -427,7 +427,7 @@ package struct CompiledDurations: Sendable {
 
     /// One draw for node `v`.
     @inline(__always)
-    package func sample(_ v: Int, _ rng: inout SeededGenerator) -> Double {
+    func sample(_ v: Int, _ rng: inout SeededGenerator) -> Double {
         switch kind[v] {
         case .fixed:
             return a[v]
@@ -446,7 +446,7 @@ package struct CompiledDurations: Sendable {
     /// Empirical: a sample among those greater than `elapsed`; when none is, a fresh draw
     /// (the recorded history says nothing about so long a duration). Bounded models past
     /// their maximum: nothing remains.
-    package func sampleRemaining(_ v: Int, elapsed: Double, _ rng: inout SeededGenerator) -> Double {
+    func sampleRemaining(_ v: Int, elapsed: Double, _ rng: inout SeededGenerator) -> Double {
         guard elapsed > 0 else { return sample(v, &rng) }
         switch kind[v] {
         case .fixed:
@@ -474,7 +474,7 @@ package struct CompiledDurations: Sendable {
     /// The share of node `v`'s durations longer than `x` seconds: what the time already
     /// spent without the node ending says about how it will end. Uniform and PERT spreads
     /// count as uniform over their range here.
-    package func survival(_ v: Int, beyond x: Double) -> Double {
+    func survival(_ v: Int, beyond x: Double) -> Double {
         guard x > 0 else { return 1 }
         switch kind[v] {
         case .fixed:
@@ -498,7 +498,7 @@ package struct CompiledDurations: Sendable {
 extension CompiledPlan {
     /// The probability that a case runs node `v` at all: the share of its variants that
     /// keep it, times its `chance`.
-    package func runShare(_ v: Int) -> Double {
+    func runShare(_ v: Int) -> Double {
         var kept = 0.0
         if variantCumulative.isEmpty {
             kept = skipped[v] ? 0 : 1

@@ -52,8 +52,8 @@ struct SimulationEngine {
     static let abandoned: UInt8 = 2
 
     struct Event {
-        package var time: Double
-        package var seq: Int
+        var time: Double
+        var seq: Int
         /// An execution index (a completion), `~case` (an arrival), or `waitPayload(g)`
         /// (below every arrival) for the end of node-of-case `g`'s hand-off wait.
         var payload: Int

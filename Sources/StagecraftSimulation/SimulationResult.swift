@@ -187,7 +187,7 @@ public struct SimulatedEventLog: Hashable, Sendable {
 }
 
 /// Quotes a CSV field when it holds a comma, quote, or line break.
-package func csvField(_ s: String) -> String {
+func csvField(_ s: String) -> String {
     var needs = false
     for u in s.utf8 where u == UInt8(ascii: ",") || u == UInt8(ascii: "\"") || u == 10 || u == 13 {
         needs = true

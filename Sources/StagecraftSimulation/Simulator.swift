@@ -189,7 +189,7 @@ public enum Simulator {
 
     // MARK: - Helpers
 
-    package static func validate(_ options: SimulationOptions) throws(SimulationError) {
+    static func validate(_ options: SimulationOptions) throws(SimulationError) {
         guard options.runs >= 1, options.runs <= 100_000_000 else {
             throw .invalidOption("runs must be between 1 and 100000000")
         }
@@ -199,7 +199,7 @@ public enum Simulator {
         if let t = options.threads, t < 1 { throw .invalidOption("threads must be at least 1") }
     }
 
-    package static func validate(_ p: PortfolioOptions, nodes: Int) throws(SimulationError) {
+    static func validate(_ p: PortfolioOptions, nodes: Int) throws(SimulationError) {
         guard p.cases >= 1, p.cases <= 10_000_000 else { throw .invalidOption("cases must be between 1 and 10000000") }
         guard p.cases <= 50_000_000 / max(nodes, 1) else {
             throw .invalidOption("\(p.cases) cases of \(nodes) nodes is too large to simulate at once")
@@ -240,7 +240,7 @@ public enum Simulator {
     /// (for a `bd` arrival each case one `arrival` of business time after the previous
     /// one). Exponential and resampled inter-arrival times are drawn from their own stream
     /// of the seed, so the runs' other draws stay the same. Instants: as given.
-    package static func caseArrivals(_ plan: CompiledPlan, kickoff: Double, portfolio: PortfolioOptions,
+    static func caseArrivals(_ plan: CompiledPlan, kickoff: Double, portfolio: PortfolioOptions,
                              seed: UInt64, run: Int) -> [Double] {
         let cases = max(portfolio.cases, 1)
         if case .instants(let ts) = portfolio.arrivals { return Array(ts.prefix(cases)) }

@@ -149,20 +149,20 @@ public enum Status {
     }
 
     /// One case of the log seen at an instant.
-    package struct Observed {
-        package var index: Int
-        package var started: Double
-        package var lastEvent: Double
-        package var nodes: [NodeStatus]
-        package var state: InFlightState
-        package var finished: Bool
+    struct Observed {
+        var index: Int
+        var started: Double
+        var lastEvent: Double
+        var nodes: [NodeStatus]
+        var state: InFlightState
+        var finished: Bool
         /// Every event of the case is at or before the instant.
-        package var complete: Bool
+        var complete: Bool
         /// Done gates after whose end nothing has started: the log does not show yet
         /// whether they approved or rejected.
-        package var undecidedGates: [Int] = []
+        var undecidedGates: [Int] = []
         /// Its own deadline (a `deadline` case attribute); nil: the workflow's, from `started`.
-        package var deadline: Double? = nil
+        var deadline: Double? = nil
     }
 
     /// The case attributes status reads from a log: `deadline` and the workflow's params,
@@ -404,7 +404,7 @@ public enum Status {
     }
 
     /// The log's last instant: the latest completion or unfinished start.
-    package static func lastInstant(_ log: EventLog) -> Double? {
+    static func lastInstant(_ log: EventLog) -> Double? {
         var last = -Double.infinity
         for c in log.cases {
             for o in c.occurrences { last = max(last, o.end) }
@@ -422,7 +422,7 @@ public enum Status {
     /// With `censored`, the waits and processing still under way at `asOf` count too, as
     /// lasting at least as long as they have so far (Kaplan–Meier): the long ones are the
     /// ones most often still under way.
-    package static func calibrate(model: WorkflowModel, log: EventLog, finished: [Int], inFlight: [Observed],
+    static func calibrate(model: WorkflowModel, log: EventLog, finished: [Int], inFlight: [Observed],
                           asOf: Double, censored: Bool = false) -> HistoryCalibration {
         var finishedLog = log
         finishedLog.cases = finished.map { log.cases[$0] }
@@ -550,7 +550,7 @@ public enum Status {
     }
 
     /// Simulates the cases in flight from their states and ranks them.
-    package static func forecast(model: WorkflowModel, plan: SimulationPlan, inFlight: [Observed], log: EventLog, asOf: Double,
+    static func forecast(model: WorkflowModel, plan: SimulationPlan, inFlight: [Observed], log: EventLog, asOf: Double,
                          calibrationCases: Int, warnings: [String], options: Options) throws(Failure) -> Result {
         let n = model.nodes.count
         let kickoff = inFlight.map(\.started).min() ?? asOf
@@ -728,7 +728,7 @@ public enum Status {
     /// by; a gate after which nothing has started rejected with its reject share times the
     /// share of its rework target's waits this long, against approval times the share of
     /// its successors' waits this long. Without a recorded wait, time says nothing.
-    package static func condition(_ o: inout Observed, plan: CompiledPlan, asOf: Double) {
+    static func condition(_ o: inout Observed, plan: CompiledPlan, asOf: Double) {
         let n = plan.nodeCount
         func survival(_ v: Int, _ e: Double) -> Double { plan.hasWait[v] ? plan.wait.survival(v, beyond: e) : 1 }
         var runChance = [Double](repeating: 1, count: n)
@@ -784,7 +784,7 @@ public enum Status {
     }
 
     /// The sentence a lead can paste into a status update.
-    package static func summary(cases: [CaseStatus], owners: [OwnerStatus], hasDeadline: Bool) -> String {
+    static func summary(cases: [CaseStatus], owners: [OwnerStatus], hasDeadline: Bool) -> String {
         let total = cases.count
         guard total > 0 else { return "No case is in flight." }
         let noun = total == 1 ? "case is" : "cases are"

@@ -90,9 +90,9 @@ public enum Lexer {
     /// the state.
     package struct State {
         package let b: UnsafeBufferPointer<UInt8>
-        package var i = 0
+        var i = 0
         /// The token `lexOther` made, if it made one (a comment makes none).
-        package var produced: Token?
+        var produced: Token?
         package var comments: [Token] = []
         package var diagnostics: [Diagnostic] = []
 
@@ -101,11 +101,11 @@ public enum Lexer {
             if b.count >= 3 && b[0] == 0xEF && b[1] == 0xBB && b[2] == 0xBF { i = 3 }
         }
 
-        package mutating func add(_ kind: TokenKind, _ start: Int) {
+        mutating func add(_ kind: TokenKind, _ start: Int) {
             produced = Token(kind, SourceRange(start, i))
         }
 
-        package mutating func error(_ message: String, _ start: Int, _ end: Int, help: String? = nil, rule: String = "syntax") {
+        mutating func error(_ message: String, _ start: Int, _ end: Int, help: String? = nil, rule: String = "syntax") {
             diagnostics.append(Diagnostic(rule: rule, severity: .error, message: message,
                                           range: SourceRange(start, end), help: help))
         }
@@ -145,7 +145,7 @@ public enum Lexer {
         /// Consumes at least one byte that `next` does not take itself (it takes
         /// identifiers, blanks and line feeds): a carriage return, a comment, a string,
         /// punctuation, a number or stray bytes. Sets `produced` unless it read a comment.
-        package mutating func lexOther() {
+        mutating func lexOther() {
             let n = b.count
             let c = b[i]
             let start = i
@@ -224,7 +224,7 @@ public enum Lexer {
             }
         }
 
-        package mutating func lexComment() {
+        mutating func lexComment() {
             let start = i
             let n = b.count
             var reported = false
@@ -247,7 +247,7 @@ public enum Lexer {
             comments.append(Token(.comment, SourceRange(start, i)))
         }
 
-        package mutating func lexString() {
+        mutating func lexString() {
             let start = i
             let n = b.count
             i += 1
@@ -299,7 +299,7 @@ public enum Lexer {
         }
 
         /// After `\u`: `{`, 1–8 hex digits naming a scalar, `}`. Consumes what it reads.
-        package mutating func lexUnicodeEscape() -> Bool {
+        mutating func lexUnicodeEscape() -> Bool {
             let n = b.count
             guard i < n, b[i] == 0x7B else { return false }
             i += 1
@@ -315,7 +315,7 @@ public enum Lexer {
             return digits >= 1 && digits <= 6 && Unicode.Scalar(value) != nil
         }
 
-        package mutating func lexNumber(start: Int) {
+        mutating func lexNumber(start: Int) {
             let n = b.count
             let digitsStart = i
             while i < n && Lexer.isDigit(b[i]) { i += 1 }
@@ -372,7 +372,7 @@ public enum Lexer {
         }
 
         /// A run of bytes that cannot start any token: report it once.
-        package mutating func lexStray() {
+        mutating func lexStray() {
             let start = i
             let n = b.count
             var invalidUTF8 = false

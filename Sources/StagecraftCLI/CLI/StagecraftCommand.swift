@@ -137,7 +137,7 @@ public enum StagecraftCommand {
         }
     }
 
-    package static func usage() -> String {
+    static func usage() -> String {
         var s = """
         stagecraft \(version): process-as-code for product operations
 
@@ -159,7 +159,7 @@ public enum StagecraftCommand {
     }
 
     /// The help text of a subcommand, or nil for an unknown name.
-    package static func help(for command: String) -> String? {
+    static func help(for command: String) -> String? {
         subcommand(command)?.help()
     }
 }

@@ -150,7 +150,7 @@ public struct MessageFramer: Sendable {
 
 extension JSON {
     /// A value decoded by JSONSerialization, as a `JSON` (for echoing request IDs).
-    package static func from(_ value: Any?) -> JSON {
+    static func from(_ value: Any?) -> JSON {
         switch value {
         case nil, is NSNull: return .null
         case let s as String: return .string(s)

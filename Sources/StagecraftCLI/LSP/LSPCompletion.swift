@@ -22,9 +22,9 @@ enum LSPCompletion {
     static let weekdays = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 
     struct Item {
-        package var label: String
-        package var kind: Int
-        package var detail: String
+        var label: String
+        var kind: Int
+        var detail: String
     }
 
     static func items(_ doc: LSPOpenDocument, at offset: Int) -> [Item] {

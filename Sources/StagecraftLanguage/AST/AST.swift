@@ -88,7 +88,7 @@ public struct FlowFile: Hashable, Sendable {
     public var workflow: Workflow?
     public var range: SourceRange
 
-    /// Creates the value from its parts (the memberwise initializer, visible to the other targets).
+    /// The memberwise initializer, declared so that the other targets can call it.
     package init(workflow: Workflow?, range: SourceRange) {
         self.workflow = workflow
         self.range = range
@@ -222,7 +222,7 @@ public struct NodeDecl: Hashable, Sendable {
     public var statements: [NodeStatement]
     public var range: SourceRange
 
-    package init(kind: NodeKind, id: Identifier, title: StringLiteral?, statements: [NodeStatement], range: SourceRange) {
+    init(kind: NodeKind, id: Identifier, title: StringLiteral?, statements: [NodeStatement], range: SourceRange) {
         self.kind = kind
         self.id = id
         self.title = title

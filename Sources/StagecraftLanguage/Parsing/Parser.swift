@@ -10,7 +10,7 @@ public struct ParsedFile: Sendable {
     /// `Parser.maxErrors` in all.
     public var diagnostics: [Diagnostic]
 
-    /// Creates the value from its parts (the memberwise initializer, visible to the other targets).
+    /// The memberwise initializer, declared so that the other targets can call it.
     package init(source: SourceFile, tree: FlowFile, comments: [Token], diagnostics: [Diagnostic]) {
         self.source = source
         self.tree = tree
@@ -33,18 +33,18 @@ public struct Parser {
     /// How deeply `when` expressions may nest before the parser gives up on them.
     public static let maxExpressionDepth = 64
 
-    package let source: SourceFile
+    let source: SourceFile
     /// Where the lexer is: tokens are pulled one at a time as the parser advances.
     var scanner: Lexer.State
     /// The token under the parser.
-    package var current: Token
+    var current: Token
     /// How many tokens the parser has taken (to check that a statement consumed some).
-    package var position = 0
+    var position = 0
     /// The offset just past the previous token.
     var previousEnd = 0
     /// The parser's own diagnostics, before the limits of `limited(lexical:syntax:)`.
-    package var diagnostics: [Diagnostic] = []
-    package var depth = 0
+    var diagnostics: [Diagnostic] = []
+    var depth = 0
 
     /// Lexes and parses a file.
     public static func parse(_ source: SourceFile) -> ParsedFile {
@@ -55,7 +55,7 @@ public struct Parser {
         }
     }
 
-    package init(source: SourceFile, scanner: Lexer.State) {
+    init(source: SourceFile, scanner: Lexer.State) {
         self.source = source
         self.scanner = scanner
         self.current = self.scanner.next()
@@ -64,7 +64,7 @@ public struct Parser {
     // MARK: - Diagnostics
 
     /// The parsed file from the tree and what the parser collected.
-    package func finish(_ tree: FlowFile) -> ParsedFile {
+    func finish(_ tree: FlowFile) -> ParsedFile {
         let diagnostics = limited(lexical: scanner.diagnostics, syntax: self.diagnostics)
         return ParsedFile(source: source, tree: tree, comments: scanner.comments,
                           diagnostics: diagnostics.sorted { $0.range.start < $1.range.start })
@@ -88,20 +88,20 @@ public struct Parser {
         return out
     }
 
-    package mutating func report(_ d: Diagnostic) {
+    mutating func report(_ d: Diagnostic) {
         diagnostics.append(d)
     }
 
-    package mutating func error(_ message: String, at range: SourceRange, help: String? = nil) {
+    mutating func error(_ message: String, at range: SourceRange, help: String? = nil) {
         report(Diagnostic(rule: "syntax", severity: .error, message: message, range: range, help: help))
     }
 
     // MARK: - Token access
 
-    package var kind: TokenKind { current.kind }
+    var kind: TokenKind { current.kind }
 
     /// The text of a token.
-    package func text(_ t: Token) -> String {
+    func text(_ t: Token) -> String {
         String(decoding: UnsafeBufferPointer(rebasing: scanner.b[t.range.start..<t.range.end]), as: UTF8.self)
     }
 
@@ -110,12 +110,12 @@ public struct Parser {
     }
 
     /// The keyword an identifier token spells, if any.
-    package func keyword(_ t: Token) -> Keyword? {
+    func keyword(_ t: Token) -> Keyword? {
         t.kind == .identifier ? Keyword.spelled(scanner.b, t.range.start, t.range.end) : nil
     }
 
     @discardableResult
-    package mutating func advance() -> Token {
+    mutating func advance() -> Token {
         let t = current
         if t.kind != .endOfFile {
             previousEnd = t.range.end
@@ -211,7 +211,7 @@ public struct Parser {
     /// The value of the number written in `start..<end` (digits, an optional sign and
     /// fraction). Up to 15 digits it is computed exactly from the bytes, as one
     /// correctly rounded division; longer numbers go through `Double(String)`.
-    package func number(_ start: Int, _ end: Int) -> Double {
+    func number(_ start: Int, _ end: Int) -> Double {
         let b = scanner.b
         var i = start
         let negative = i < end && b[i] == 0x2D
@@ -633,7 +633,7 @@ public struct Parser {
 
     /// Whether a statement of a stage (or gate) body may start with `keyword`: the
     /// lists above as a switch, which reads no shared array while parsing.
-    package static func starts(_ keyword: Keyword?, in nodeKind: NodeKind) -> Bool {
+    static func starts(_ keyword: Keyword?, in nodeKind: NodeKind) -> Bool {
         switch keyword {
         case .after?, .when?, .sla?, .estimate?, .matches?, .checklist?, .wait?, .chance?: return true
         case .owner?: return nodeKind == .stage

@@ -44,8 +44,9 @@ public struct RuleDescription: Sendable {
     /// Examples that must produce none of the rule's diagnostics.
     public var nonTriggering: [RuleExample]
 
-    /// Creates the value from its parts (the memberwise initializer, visible to the other targets).
-    package init(id: String, severity: Severity, summary: String, rationale: String, triggering: [RuleExample], nonTriggering: [RuleExample]) {
+    /// The memberwise initializer, declared so that the other targets can call it.
+    package init(id: String, severity: Severity, summary: String, rationale: String,
+                 triggering: [RuleExample], nonTriggering: [RuleExample]) {
         self.id = id
         self.severity = severity
         self.summary = summary
@@ -84,7 +85,7 @@ func pathText<Path: RandomAccessCollection>(_ path: Path, name: (Path.Element) -
 
 extension Rule {
     /// Shorthand for a diagnostic of this rule at its default severity.
-    package func diagnostic(_ message: String, at range: SourceRange, help: String? = nil) -> Diagnostic {
+    func diagnostic(_ message: String, at range: SourceRange, help: String? = nil) -> Diagnostic {
         Diagnostic(rule: Self.description.id, severity: Self.description.severity,
                    message: message, range: range, help: help)
     }

@@ -108,7 +108,7 @@ extension BusinessDayStepping {
     package mutating func skipWholeBusinessDays(from day: Int, remaining: Double) -> (day: Int, remaining: Double)? { nil }
 
     /// The first business day on or after `day`; `day` itself without workdays.
-    package mutating func firstBusinessDay(onOrAfter day: Int) -> Int {
+    mutating func firstBusinessDay(onOrAfter day: Int) -> Int {
         guard hasWorkdays else { return day }
         var d = day
         var steps = 0

@@ -28,7 +28,7 @@ public struct CheckResult: Sendable {
     public var diagnostics: [Diagnostic]
     public var model: WorkflowModel?
 
-    /// Creates the value from its parts (the memberwise initializer, visible to the other targets).
+    /// The memberwise initializer, declared so that the other targets can call it.
     package init(parsed: ParsedFile, diagnostics: [Diagnostic], model: WorkflowModel?) {
         self.parsed = parsed
         self.diagnostics = diagnostics

@@ -251,7 +251,7 @@ struct ResolutionJob: Sendable {
 extension WorkflowModel {
     /// The calendar that a workflow's `calendar` blocks declare, in order; weekday names
     /// that are not known are ignored (the `invalid-value` rule reports them).
-    package static func calendar(declaredBy calendars: [CalendarDecl]) -> BusinessCalendar {
+    static func calendar(declaredBy calendars: [CalendarDecl]) -> BusinessCalendar {
         var calendar = BusinessCalendar.standard
         for decl in calendars {
             for item in decl.items {

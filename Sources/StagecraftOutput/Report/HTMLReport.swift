@@ -235,7 +235,7 @@ public enum HTMLReport {
     }
 
     /// The mean lead time as one stacked bar with a legend (HTML and CSS only).
-    package static func split(_ parts: [ReportShare]) -> String {
+    static func split(_ parts: [ReportShare]) -> String {
         let total = parts.reduce(0) { $0 + max(0, $1.seconds) }
         guard total > 0 else { return "" }
         var h = "<figure class=\"split\">\n<h3>Where the lead time goes</h3>\n<div class=\"split-bar\" role=\"img\" aria-label=\""
@@ -254,7 +254,7 @@ public enum HTMLReport {
         return h
     }
 
-    package static func facts(_ facts: [ReportFact], headline: Bool = false) -> String {
+    static func facts(_ facts: [ReportFact], headline: Bool = false) -> String {
         guard !facts.isEmpty else { return "" }
         var h = headline ? "<dl class=\"facts headline\">\n" : "<dl class=\"facts\">\n"
         for fact in facts {
@@ -269,12 +269,12 @@ public enum HTMLReport {
         return h + "</dl>\n"
     }
 
-    package static func notes(_ notes: [String]) -> String {
+    static func notes(_ notes: [String]) -> String {
         guard !notes.isEmpty else { return "" }
         return "<ul class=\"notes\">\n" + notes.map { "<li>\(e($0))</li>\n" }.joined() + "</ul>\n"
     }
 
-    package static func table(_ t: ReportTable, caption: String) -> String {
+    static func table(_ t: ReportTable, caption: String) -> String {
         guard !t.rows.isEmpty else { return "" }
         var h = "<table>\n<caption>\(e(caption))</caption>\n<thead><tr>"
         for (i, c) in t.columns.enumerated() {

@@ -12,7 +12,7 @@ import StagecraftLanguage
 public enum ReportCharts {}
 
 /// A coordinate as SVG text (2 decimals, trimmed).
-@inline(__always) package func fc(_ v: Double) -> String { NumberFormat.trimmed(v, 2) }
+@inline(__always) func fc(_ v: Double) -> String { NumberFormat.trimmed(v, 2) }
 
 /// Markup escaping for text that goes into XML or HTML, in content or in attribute values.
 public enum Markup {
