@@ -1,7 +1,6 @@
 import Foundation
 import StagecraftSyntax
 import StagecraftSimulation
-import StagecraftLanguage
 
 /// Renders a `ChecklistPlan` as GitHub Markdown, JSON, CSV (RFC 4180) or iCalendar
 /// (RFC 5545). Every format is deterministic: the same file, params and `--start` give

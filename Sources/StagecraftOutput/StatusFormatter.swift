@@ -1,6 +1,5 @@
 import StagecraftSyntax
 import StagecraftSimulation
-import StagecraftLanguage
 
 /// Text, JSON and Markdown for `stagecraft status` and `stagecraft status --backtest`.
 package struct StatusFormatter {

@@ -1,6 +1,5 @@
 import Foundation
 import Testing
-@testable import StagecraftHistory
 @testable import StagecraftCLI
 
 /// The walk-throughs in `examples/` commit each command's output next to it; this test

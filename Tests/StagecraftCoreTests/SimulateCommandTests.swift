@@ -1,6 +1,5 @@
 import Foundation
 import Testing
-@testable import StagecraftOutput
 @testable import StagecraftSyntax
 @testable import StagecraftLanguage
 @testable import StagecraftHistory

@@ -1,5 +1,3 @@
-import StagecraftOutput
-
 #if canImport(Glibc)
 import Glibc
 #else

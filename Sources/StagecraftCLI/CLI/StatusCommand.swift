@@ -2,7 +2,6 @@ import StagecraftSyntax
 import StagecraftAnalysis
 import StagecraftSimulation
 import StagecraftOutput
-import StagecraftLanguage
 
 /// `stagecraft status FILE --history LOG …`: where every case in flight stands and when it
 /// will finish.

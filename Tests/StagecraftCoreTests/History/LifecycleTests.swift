@@ -1,6 +1,5 @@
 import Foundation
 import Testing
-@testable import StagecraftLanguage
 @testable import StagecraftHistory
 
 @Suite struct LifecycleTests {

@@ -1,6 +1,5 @@
 import Foundation
 import Testing
-@testable import StagecraftHistory
 @testable import StagecraftSyntax
 @testable import StagecraftLanguage
 
