@@ -59,12 +59,8 @@ enum StatusDashboard {
 
     /// The page. Deterministic: the same result gives the same bytes.
     static func render(_ r: Status.Result, title: String, file: String, log: String) -> String {
-        var h = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-        h += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-        h += "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">\n"
-        h += "<meta name=\"generator\" content=\"stagecraft status\">\n"
-        h += "<title>\(e(title)) — status</title>\n"
-        h += "<style>\n\(HTMLReport.stylesheet)\(stylesheet)</style>\n</head>\n<body>\n<main>\n"
+        var h = HTMLReport.opening(title: "\(title) — status", generator: "stagecraft status",
+                                   style: HTMLReport.stylesheet + stylesheet)
         h += "<header class=\"report-header\">\n<p class=\"eyebrow\">Status as of \(e(F.dateTime(r.asOf)))</p>\n"
         h += "<h1>\(e(title))</h1>\n"
         h += "<p class=\"summary\" id=\"summary\">\(e(r.summary))</p>\n"

@@ -128,16 +128,20 @@ public struct ReportDocument: Hashable, Sendable {
 
 /// Renders a `ReportDocument` as one HTML5 file.
 public enum HTMLReport {
+    /// Everything up to `<main>`: a self-contained page whose policy forbids scripts and
+    /// every fetch, so it is complete as it stands. Shared by `report` and `status`.
+    static func opening(title: String, generator: String, style: String) -> String {
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+            + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+            + "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">\n"
+            + "<meta name=\"generator\" content=\"\(e(generator))\">\n"
+            + "<title>\(e(title))</title>\n"
+            + "<style>\n\(style)</style>\n</head>\n<body>\n<main>\n"
+    }
+
     /// The page. Deterministic: no generation time, no random IDs.
     public static func render(_ doc: ReportDocument) -> String {
-        var h = ""
-        h += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-        h += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-        // Forbid scripts and every fetch: the page is complete as it stands.
-        h += "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">\n"
-        h += "<meta name=\"generator\" content=\"stagecraft report\">\n"
-        h += "<title>\(e(doc.title)) — process report</title>\n"
-        h += "<style>\n\(stylesheet)</style>\n</head>\n<body>\n<main>\n"
+        var h = opening(title: "\(doc.title) — process report", generator: "stagecraft report", style: stylesheet)
 
         h += "<header class=\"report-header\">\n"
         h += "<p class=\"eyebrow\">Process report</p>\n"
