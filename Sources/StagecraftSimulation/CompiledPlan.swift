@@ -9,6 +9,9 @@ struct CompiledPlan: Sendable {
     static let maxSeconds: Double = 1e11
     /// How many times one gate may reject within a run before the run is abandoned.
     static let maxRejections = 20
+    /// A node repeats at most this often on average (1 / (1 − share) runs): a share of 1
+    /// would never let the case go on.
+    static let maxRepeatShare = 0.95
 
     let nodeCount: Int
     let ownerCount: Int
@@ -52,6 +55,11 @@ struct CompiledPlan: Sendable {
     let chance: [Double]
     /// Per node: the chance it runs again in a rework pass (`SimNode.repeatChance`).
     let repeatChance: [Double]
+    /// Per node: the chance it runs again directly once done (`SimNode.repeatShare`), and
+    /// the pause before it (`SimNode.repeatWait`).
+    let repeatShare: [Double]
+    let repeatWait: CompiledDurations
+    let hasRepeatWait: [Bool]
     /// Whether any node has a chance below 1 (the engine then draws per case).
     let hasChance: Bool
     /// Working hours of each node's first owner, or nil: its work runs around the clock.
@@ -104,7 +112,11 @@ struct CompiledPlan: Sendable {
         hasWait = columns.hasWait
         chance = columns.chance
         hasChance = columns.chance.contains { $0 < 1 }
-        (reworkWait, hasReworkWait) = try CompiledPlan.reworkWaits(plan.nodes)
+        (reworkWait, hasReworkWait) = try CompiledPlan.waits(plan.nodes, \.reworkWait)
+        (repeatWait, hasRepeatWait) = try CompiledPlan.waits(plan.nodes, \.repeatWait)
+        repeatShare = plan.nodes.map { node in
+            node.repeatShare.isFinite ? Swift.min(CompiledPlan.maxRepeatShare, Swift.max(0, node.repeatShare)) : 0
+        }
         repeatChance = plan.nodes.indices.map { v in
             let r = plan.nodes[v].repeatChance ?? columns.chance[v]
             return r.isFinite ? Swift.min(1, Swift.max(0, r)) : columns.chance[v]
@@ -130,13 +142,15 @@ struct CompiledPlan: Sendable {
         return (cap, base)
     }
 
-    /// The hand-off delay of work sent back to each node (a fixed zero for nodes without one).
-    private static func reworkWaits(_ nodes: [SimNode]) throws(SimulationError) -> (CompiledDurations, [Bool]) {
+    /// A second hand-off delay of each node (work sent back to it, or picked up again), a
+    /// fixed zero for nodes without one, and which nodes have one.
+    private static func waits(_ nodes: [SimNode], _ key: KeyPath<SimNode, DurationModel?>) throws(SimulationError)
+        -> (CompiledDurations, [Bool]) {
         var again = CompiledDurations()
         for node in nodes {
-            try again.append(node.reworkWait ?? .fixed(Duration(amount: 0, unit: .hours)), node: node.id, what: "wait")
+            try again.append(node[keyPath: key] ?? .fixed(Duration(amount: 0, unit: .hours)), node: node.id, what: "wait")
         }
-        return (again, nodes.map { $0.reworkWait != nil })
+        return (again, nodes.map { $0[keyPath: key] != nil })
     }
 
     /// Lists as compressed sparse rows: list `i` is `items[start[i] ..< start[i + 1]]`.
@@ -496,6 +510,13 @@ struct CompiledDurations: Sendable {
 }
 
 extension CompiledPlan {
+    /// The share of node `v`'s repeat pauses (else rework waits, else waits) longer than `e`.
+    func repeatSurvival(_ v: Int, beyond e: Double) -> Double {
+        hasRepeatWait[v] ? repeatWait.survival(v, beyond: e)
+            : hasReworkWait[v] ? reworkWait.survival(v, beyond: e)
+            : hasWait[v] ? wait.survival(v, beyond: e) : 1
+    }
+
     /// The probability that a case runs node `v` at all: the share of its variants that
     /// keep it, times its `chance`.
     func runShare(_ v: Int) -> Double {

@@ -16,6 +16,9 @@ struct HistoryTiming {
     var waits: [[Double]]
     /// Per node: the waits of its repeated occurrences in a case (rework), also in `waits`.
     var reworkWaits: [[Double]]
+    /// Per node: the waits of its occurrences that follow one of its own directly (no other
+    /// node's occurrence between): work picked up again. Also in `reworkWaits`.
+    var repeatWaits: [[Double]]
     /// Per node: processing times (working seconds inside `hours` where given).
     var processing: [[Double]]
     /// Per node: cases in which it occurs.
@@ -33,6 +36,7 @@ struct HistoryTiming {
         var calendar = model.calendar
         waits = [[Double]](repeating: [], count: n)
         reworkWaits = [[Double]](repeating: [], count: n)
+        repeatWaits = [[Double]](repeating: [], count: n)
         processing = [[Double]](repeating: [], count: n)
         casesWithNode = [Int](repeating: 0, count: n)
         var starts: [Double] = []
@@ -55,10 +59,13 @@ struct HistoryTiming {
                 return sx != sy ? sx < sy : x.end < y.end
             }
             var completions: [(node: Int, end: Double)] = []
+            var previous: (node: Int, begin: Double, end: Double)?
             for k in order {
                 let o = c.occurrences[k]
                 guard o.activity >= 0, o.activity < nodeOf.count, let v = nodeOf[o.activity] else { continue }
                 let begin = o.start ?? o.end
+                let direct = previous.map { $0.node == v && $0.end <= begin && ($0.begin, $0.end) != (begin, o.end) } ?? false
+                previous = (v, begin, o.end)
                 var ready = first
                 if seen[v] {
                     for done in completions where done.end <= begin && done.end > ready { ready = done.end }
@@ -77,6 +84,7 @@ struct HistoryTiming {
                 if wait.isFinite, wait <= CompiledPlan.maxSeconds {
                     waits[v].append(wait)
                     if seen[v] { reworkWaits[v].append(wait) }
+                    if direct { repeatWaits[v].append(wait) }
                 }
                 if let s = o.start {
                     let d = span(s, o.end)

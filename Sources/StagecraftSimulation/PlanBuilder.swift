@@ -61,8 +61,17 @@ public struct HistoryCalibration: Hashable, Sendable {
     public var executions: [Int]
     /// Per model node: for a gate with at least one recorded execution, the share of its
     /// executions followed in the same case by a later execution of its rework target (of
-    /// itself when it has no `on reject`); nil otherwise.
+    /// itself when it has no `on reject`); nil otherwise. Executions picked up again
+    /// directly (`repeats`) count only once, by the last of them.
     public var rejectShares: [Double?]
+    /// Per model node: executions followed in their case directly (no other node's
+    /// execution between) by another execution of the node: work picked up again.
+    public var repeats: [Int] = []
+    /// Per model node: executions whose case shows whether they were picked up again (every
+    /// one in a finished case; all but the case's last in a case still in flight).
+    public var repeatsJudged: [Int] = []
+    /// Per model node: the waits of the executions picked up again (see `HistoryTiming`).
+    public var repeatWaitingTimes: [[Double]] = []
     /// Activities in the log that match no node, with their occurrence counts, in the
     /// order of the log's activity table.
     public var unmapped: [(activity: String, occurrences: Int)]
@@ -99,7 +108,15 @@ public struct HistoryCalibration: Hashable, Sendable {
     /// Measures `log` against `model`: activities are mapped to nodes with `ActivityMatcher`.
     /// Where a node's owner keeps working hours, its processing and waiting are measured in
     /// working time on `model.calendar`.
-    public init(log: EventLog, model: WorkflowModel) {
+    /// The share of node `v`'s judged executions picked up again directly.
+    public func repeatShare(_ v: Int) -> Double {
+        v < repeats.count && v < repeatsJudged.count && repeatsJudged[v] > 0
+            ? Double(repeats[v]) / Double(repeatsJudged[v]) : 0
+    }
+
+    /// With `inFlight`, the log's cases are still under way: the last execution of each
+    /// does not show yet whether it is picked up again.
+    public init(log: EventLog, model: WorkflowModel, inFlight: Bool = false) {
         let hours = PlanBuilder.nodeHours(model)
         let matcher = ActivityMatcher(model: model)
         let n = model.nodes.count
@@ -110,10 +127,12 @@ public struct HistoryCalibration: Hashable, Sendable {
         var rejected = [Int](repeating: 0, count: n)
         var unmappedCounts = [Int](repeating: 0, count: log.activities.count)
         let target: [Int] = (0..<n).map { model.nodes[$0].kind == .gate ? (model.reworkTarget(ofNode: $0) ?? $0) : -1 }
+        var repeats = [Int](repeating: 0, count: n)
+        var judged = [Int](repeating: 0, count: n)
 
         for c in log.cases {
-            // Distinct executions per node in this case, keyed by (start ?? end, end).
-            var perNode: [Int: [Execution]] = [:]
+            // Distinct executions in this case, keyed by (start ?? end, end).
+            var list: [Execution] = []
             var seen = Set<Execution>()
             for o in c.occurrences {
                 guard o.activity >= 0, o.activity < nodeOf.count else { continue }
@@ -126,7 +145,19 @@ public struct HistoryCalibration: Hashable, Sendable {
                     if d.isFinite, d >= 0, d <= CompiledPlan.maxSeconds { times[v].append(d) }
                 }
                 let e = Execution(node: v, begin: o.start ?? o.end, end: o.end)
-                if seen.insert(e).inserted { perNode[v, default: []].append(e) }
+                if seen.insert(e).inserted { list.append(e) }
+            }
+            // In order of start, then end; an execution the next one repeats directly is
+            // not the end of its run.
+            list.sort { a, b in a.begin != b.begin ? a.begin < b.begin : a.end != b.end ? a.end < b.end : a.node < b.node }
+            var perNode: [Int: [Execution]] = [:]
+            var runEnds: [Int: [Execution]] = [:]
+            for (i, e) in list.enumerated() {
+                perNode[e.node, default: []].append(e)
+                let next = i + 1 < list.count ? list[i + 1] : nil
+                let again = next.map { $0.node == e.node && $0.begin >= e.end } ?? false
+                if next != nil || !inFlight { judged[e.node] += 1 }
+                if again { repeats[e.node] += 1 } else { runEnds[e.node, default: []].append(e) }
             }
             // Sums of counts: the order of the dictionary does not matter.
             for (v, list) in perNode {
@@ -134,7 +165,7 @@ public struct HistoryCalibration: Hashable, Sendable {
                 let t = target[v]
                 guard t >= 0 else { continue }
                 let begins = (perNode[t] ?? []).map(\.begin).sorted()
-                for e in list {
+                for e in runEnds[v] ?? [] {
                     reviewed[v] += 1
                     // Executions of the target that begin once this one has ended.
                     var later = begins.count - HistoryCalibration.lowerBound(begins, e.end)
@@ -155,6 +186,9 @@ public struct HistoryCalibration: Hashable, Sendable {
         let timing = HistoryTiming(log: log, model: model, nodeOf: nodeOf, hours: hours)
         waitingTimes = timing.waits
         reworkWaitingTimes = timing.reworkWaits
+        repeatWaitingTimes = timing.repeatWaits
+        self.repeats = repeats
+        repeatsJudged = judged
         casesWithNode = timing.casesWithNode
         caseStarts = timing.caseStarts
         leadTimes = timing.leadTimes
@@ -273,14 +307,20 @@ public enum PlanBuilder {
             // Hand-off waiting: the recorded waits, else the declared `wait`, else none.
             var wait: DurationModel?
             var reworkWait: DurationModel?
+            var repeatWait: DurationModel?
             if let c = calibration, i < c.waitingTimes.count, !c.waitingTimes[i].isEmpty {
                 wait = .empirical(c.waitingTimes[i])
                 // Work sent back waits as recorded for repeats; a first pass as for first
                 // occurrences (the rest), when both were recorded.
                 let again = i < c.reworkWaitingTimes.count ? c.reworkWaitingTimes[i] : []
                 if !again.isEmpty, again.count < c.waitingTimes[i].count {
-                    reworkWait = .empirical(again)
                     wait = .empirical(HistoryCalibration.removing(again, from: c.waitingTimes[i]))
+                    // Picked up again directly pauses as recorded for that; sent back, as
+                    // the other repeats.
+                    let paused = i < c.repeatWaitingTimes.count ? c.repeatWaitingTimes[i] : []
+                    let sentBack = HistoryCalibration.removing(paused, from: again)
+                    reworkWait = .empirical(sentBack.isEmpty ? again : sentBack)
+                    if !paused.isEmpty { repeatWait = .empirical(paused) }
                 }
             } else if let w = model.wait(of: i) {
                 switch w {
@@ -305,7 +345,10 @@ public enum PlanBuilder {
             var repeatChance: Double?
             if model.chance(of: i) != nil, let c = calibration, i < c.executions.count, i < c.casesWithNode.count,
                c.executions[i] > 0 {
-                repeatChance = Double(max(0, c.executions[i] - c.casesWithNode[i])) / Double(c.executions[i])
+                // Executions picked up again directly are one run of it, not another pass.
+                let direct = i < c.repeats.count ? c.repeats[i] : 0
+                let runs = max(1, c.executions[i] - direct)
+                repeatChance = Double(max(0, runs - c.casesWithNode[i])) / Double(runs)
             }
             let nodeOwners = model.owners(ofNode: i)
             nodes.append(SimNode(
@@ -316,6 +359,8 @@ public enum PlanBuilder {
                 skipped: skipped[i], sla: decl.sla?.value, wait: wait, chance: chance))
             nodes[nodes.count - 1].repeatChance = repeatChance
             nodes[nodes.count - 1].reworkWait = reworkWait
+            nodes[nodes.count - 1].repeatWait = repeatWait
+            nodes[nodes.count - 1].repeatShare = calibration?.repeatShare(i) ?? 0
             provenance.append(NodeProvenance(id: decl.id.name, duration: source, samples: samples,
                                              reject: rejectSource))
         }

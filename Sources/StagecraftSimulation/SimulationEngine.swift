@@ -195,6 +195,9 @@ struct SimulationEngine {
             for (v, q) in states[c].pendingReject.prefix(n).enumerated() where q > 0 && rng.nextUniform() < q {
                 reopen(gate: base + v, case: c, node: v)
             }
+            for (v, q) in states[c].pendingRepeat.prefix(n).enumerated() where q > 0 && rng.nextUniform() < q {
+                resume(base + v, case: c)
+            }
             if caseRemaining[c] == 0 {
                 caseStatus[c] = SimulationEngine.finished
                 caseFinish[c] = asOf
@@ -330,22 +333,42 @@ struct SimulationEngine {
         resetRework(gate: g, case: c, node: v)
         let target = c * n + plan.reworkTarget[v]
         guard state[target] == SimulationEngine.notReady else { return }
-        // Ready since the gate ended; what remains of its wait is drawn given the time since.
-        let t = plan.reworkTarget[v]
-        skip[target] = false
-        state[target] = SimulationEngine.scheduled
-        readyTime[target] = doneTime[g]
-        let elapsed = max(0, asOfInstant - doneTime[g])
-        let again = plan.hasReworkWait[t]
-        let rest = again ? plan.reworkWait.sampleRemaining(t, elapsed: elapsed, &rng)
-            : plan.hasWait[t] ? plan.wait.sampleRemaining(t, elapsed: elapsed, &rng) : 0
-        let business = again ? plan.reworkWait.business[t] : plan.wait.business[t]
-        let end = rest > 0 ? advance(asOfInstant, by: rest, business: business, hours: plan.hours[t]) : asOfInstant
+        readyAgain(target, since: doneTime[g], pass: .rework)
+    }
+
+    /// A done node of a case in flight drawn as being picked up again: not done, and ready
+    /// since it ended.
+    private mutating func resume(_ g: Int, case c: Int) {
+        guard state[g] == SimulationEngine.done else { return }
+        state[g] = SimulationEngine.notReady
+        caseRemaining[c] += 1
+        readyAgain(g, since: doneTime[g], pass: .repeated)
+    }
+
+    /// Node `g` of a case in flight, ready again since `since` on `pass`: what remains of
+    /// its wait is drawn given the time since.
+    private mutating func readyAgain(_ g: Int, since: Double, pass: Pass) {
+        let v = g % n
+        skip[g] = false
+        state[g] = SimulationEngine.scheduled
+        readyTime[g] = since
+        let elapsed = max(0, asOfInstant - since)
+        var from = pass
+        if from == .repeated && !plan.hasRepeatWait[v] { from = .rework }
+        if from == .rework && !plan.hasReworkWait[v] { from = .first }
+        var rest = 0.0, business = false
+        switch from {
+        case .repeated: (rest, business) = (plan.repeatWait.sampleRemaining(v, elapsed: elapsed, &rng), plan.repeatWait.business[v])
+        case .rework: (rest, business) = (plan.reworkWait.sampleRemaining(v, elapsed: elapsed, &rng), plan.reworkWait.business[v])
+        case .first where plan.hasWait[v]: (rest, business) = (plan.wait.sampleRemaining(v, elapsed: elapsed, &rng), plan.wait.business[v])
+        case .first: break
+        }
+        let end = rest > 0 ? advance(asOfInstant, by: rest, business: business, hours: plan.hours[v]) : asOfInstant
         if end > asOfInstant {
-            pendingCause[target] = -1
-            pushEvent(time: end, payload: -(cases + 1 + target))
+            pendingCause[g] = -1
+            pushEvent(time: end, payload: -(cases + 1 + g))
         } else {
-            batchNode.append(target)
+            batchNode.append(g)
             batchCause.append(-1)
         }
     }
@@ -442,6 +465,13 @@ struct SimulationEngine {
         let c = g / n
         guard caseStatus[c] == SimulationEngine.running else { return }
         let v = g - c * n
+        // Picked up again after a pause: the node stays not done and waits its repeat pause.
+        let again = plan.repeatShare[v]
+        if again > 0 && rng.nextUniform() < again {
+            state[g] = SimulationEngine.notReady
+            makeReady(g, cause: e, at: t, pass: .repeated)
+            return
+        }
         if plan.isGate[v] {
             let p = plan.reject[v]
             if p > 0 && rng.nextUniform() < p {
@@ -452,7 +482,7 @@ struct SimulationEngine {
                 }
                 resetRework(gate: g, case: c, node: v)
                 let target = c * n + plan.reworkTarget[v]
-                if state[target] == SimulationEngine.notReady { makeReady(target, cause: e, at: t, rework: true) }
+                if state[target] == SimulationEngine.notReady { makeReady(target, cause: e, at: t, pass: .rework) }
                 return
             }
         }
@@ -492,21 +522,36 @@ struct SimulationEngine {
         }
     }
 
-    /// Node `g` is ready at `t`; `rework`: sent back by a rejecting gate, so it waits as
-    /// work sent back does.
-    private mutating func makeReady(_ g: Int, cause: Int, at t: Double, rework: Bool = false) {
+    /// Which hand-off wait a node ready again takes.
+    enum Pass {
+        /// Its first run in the case: `wait`.
+        case first
+        /// Sent back by a rejecting gate: `reworkWait` where recorded.
+        case rework
+        /// Picked up again once done: `repeatWait`, else `reworkWait`, where recorded.
+        case repeated
+    }
+
+    /// Node `g` is ready at `t` on `pass`, and waits as that pass does.
+    private mutating func makeReady(_ g: Int, cause: Int, at t: Double, pass: Pass = .first) {
         let c = g / n
         let v = g - c * n
-        if skip[g] {
+        if skip[g] && pass != .repeated {
             markDone(g, case: c, node: v, at: t, exec: cause)
             return
         }
         state[g] = SimulationEngine.scheduled
         readyTime[g] = t
-        let again = rework && plan.hasReworkWait[v]
-        if again || plan.hasWait[v] {
-            let w = again ? plan.reworkWait.sample(v, &rng) : plan.wait.sample(v, &rng)
-            let business = again ? plan.reworkWait.business[v] : plan.wait.business[v]
+        var from = pass
+        if from == .repeated && !plan.hasRepeatWait[v] { from = .rework }
+        if from == .rework && !plan.hasReworkWait[v] { from = .first }
+        if from != .first || plan.hasWait[v] {
+            let w: Double, business: Bool
+            switch from {
+            case .repeated: (w, business) = (plan.repeatWait.sample(v, &rng), plan.repeatWait.business[v])
+            case .rework: (w, business) = (plan.reworkWait.sample(v, &rng), plan.reworkWait.business[v])
+            case .first: (w, business) = (plan.wait.sample(v, &rng), plan.wait.business[v])
+            }
             let end = advance(t, by: w, business: business, hours: plan.hours[v])
             if end > t {
                 pendingCause[g] = cause

@@ -29,6 +29,9 @@ public struct InFlightState: Hashable, Sendable {
     /// Per done gate whose outcome the log does not show yet (nothing has started since it
     /// ended): the probability that it rejected, given the time since. Empty, or 0: approved.
     public var pendingReject: [Double] = []
+    /// Per done node after whose end nothing has started: the probability that it is
+    /// picked up again (`SimNode.repeatShare`), given the time since. Empty, or 0: not.
+    public var pendingRepeat: [Double] = []
     /// The param combinations this case may still be in, when its own params (case
     /// attributes) narrow the plan's `variants`; nil: the plan's.
     public var variants: [CaseVariant]?
@@ -158,9 +161,9 @@ public enum Status {
         var finished: Bool
         /// Every event of the case is at or before the instant.
         var complete: Bool
-        /// Done gates after whose end nothing has started: the log does not show yet
-        /// whether they approved or rejected.
-        var undecidedGates: [Int] = []
+        /// Done nodes after whose end nothing has started: the log does not show yet
+        /// whether a gate approved or rejected, or whether the node is picked up again.
+        var undecided: [Int] = []
         /// Its own deadline (a `deadline` case attribute); nil: the workflow's, from `started`.
         var deadline: Double? = nil
     }
@@ -342,7 +345,7 @@ public enum Status {
         for v in 0..<n where model.graph.successors[v].isEmpty && nodes[v]?.state == .done { finished = true }
         let list = (0..<n).map { nodes[$0] ?? NodeStatus(id: model.nodes[$0].id.name, state: .notReady, since: nil, owner: nil) }
         var undecided: [Int] = []
-        for v in 0..<n where model.nodes[v].kind == .gate && nodes[v]?.state == .done {
+        for v in 0..<n where nodes[v]?.state == .done {
             let end = doneAt[v]
             let later = c.occurrences.contains { o in
                 let begin = o.start ?? o.end
@@ -352,7 +355,7 @@ public enum Status {
         }
         return Observed(index: index, started: started, lastEvent: last, nodes: list,
                         state: InFlightState(started: started, nodes: states), finished: finished, complete: complete,
-                        undecidedGates: undecided)
+                        undecided: undecided)
     }
 
     /// Nodes in dependency order (predecessors first, ties by declaration order); nodes on
@@ -436,7 +439,7 @@ public enum Status {
             return c
         }
         guard !partLog.cases.isEmpty else { return calibration }
-        let part = HistoryCalibration(log: partLog, model: model)
+        let part = HistoryCalibration(log: partLog, model: model, inFlight: true)
         for v in 0..<min(calibration.processingTimes.count, part.processingTimes.count) {
             calibration.processingTimes[v] += part.processingTimes[v]
         }
@@ -445,6 +448,15 @@ public enum Status {
         }
         for v in 0..<min(calibration.reworkWaitingTimes.count, part.reworkWaitingTimes.count) {
             calibration.reworkWaitingTimes[v] += part.reworkWaitingTimes[v]
+        }
+        for v in 0..<min(calibration.repeatWaitingTimes.count, part.repeatWaitingTimes.count) {
+            calibration.repeatWaitingTimes[v] += part.repeatWaitingTimes[v]
+        }
+        // Whether work is picked up again, from every execution whose case shows it.
+        for v in 0..<min(calibration.repeats.count, part.repeats.count, calibration.repeatsJudged.count,
+                         part.repeatsJudged.count) {
+            calibration.repeats[v] += part.repeats[v]
+            calibration.repeatsJudged[v] += part.repeatsJudged[v]
         }
         guard censored else { return calibration }
         let n = model.nodes.count
@@ -725,9 +737,11 @@ public enum Status {
     /// Weighs what the log has not shown yet against the time that has passed: a ready
     /// node that may not run at all (a `chance`, a choice) runs with its share of cases
     /// times the share of recorded waits at least this long, against the cases that pass it
-    /// by; a gate after which nothing has started rejected with its reject share times the
-    /// share of its rework target's waits this long, against approval times the share of
-    /// its successors' waits this long. Without a recorded wait, time says nothing.
+    /// by. A done node after which nothing has started is picked up again with its repeat
+    /// share times the share of its repeat pauses this long; a gate rejected with its reject
+    /// share times the share of its rework target's waits this long; both against going on,
+    /// times the share of its successors' waits this long. Without a recorded wait, time
+    /// says nothing.
     static func condition(_ o: inout Observed, plan: CompiledPlan, asOf: Double) {
         let n = plan.nodeCount
         func survival(_ v: Int, _ e: Double) -> Double { plan.hasWait[v] ? plan.wait.survival(v, beyond: e) : 1 }
@@ -740,20 +754,35 @@ public enum Status {
             runChance[v] = s + (1 - share) > 0 ? s / (s + (1 - share)) : share
         }
         o.state.runChance = runChance
-        guard !o.undecidedGates.isEmpty else { return }
-        var pending = [Double](repeating: 0, count: n)
-        for v in o.undecidedGates {
-            let p = plan.reject[v]
-            guard p > 0, plan.reworkTarget[v] >= 0, case .done(let end) = o.state.nodes[v] else { continue }
+        guard !o.undecided.isEmpty else { return }
+        var pendingReject = [Double](repeating: 0, count: n)
+        var pendingRepeat = [Double](repeating: 0, count: n)
+        for v in o.undecided {
+            guard case .done(let end) = o.state.nodes[v] else { continue }
+            let r = plan.repeatShare[v]
+            let p = plan.isGate[v] && plan.reworkTarget[v] >= 0 ? plan.reject[v] : 0
+            guard r > 0 || p > 0 else { continue }
             let e = max(0, asOf - end)
-            var approved = plan.succStart[v] == plan.succStart[v + 1] ? 1.0 : 0.0
-            for k in plan.succStart[v]..<plan.succStart[v + 1] { approved = max(approved, survival(plan.succs[k], e)) }
-            let target = plan.reworkTarget[v]
-            let rejected = p * (plan.hasReworkWait[target] ? plan.reworkWait.survival(target, beyond: e) : survival(target, e))
-            let total = rejected + (1 - p) * approved
-            pending[v] = total > 0 ? rejected / total : p
+            var goesOn = plan.succStart[v] == plan.succStart[v + 1] ? 1.0 : 0.0
+            for k in plan.succStart[v]..<plan.succStart[v + 1] { goesOn = max(goesOn, survival(plan.succs[k], e)) }
+            let again = r * plan.repeatSurvival(v, beyond: e)
+            var rejected = 0.0
+            if p > 0 {
+                let target = plan.reworkTarget[v]
+                rejected = (1 - r) * p
+                    * (plan.hasReworkWait[target] ? plan.reworkWait.survival(target, beyond: e) : survival(target, e))
+            }
+            let total = again + rejected + (1 - r) * (1 - p) * goesOn
+            guard total > 0 else {
+                (pendingRepeat[v], pendingReject[v]) = (r, (1 - r) * p)
+                continue
+            }
+            pendingRepeat[v] = again / total
+            // Drawn once the repeat is not: rejected given not repeated.
+            pendingReject[v] = total - again > 0 ? rejected / (total - again) : 0
         }
-        o.state.pendingReject = pending
+        o.state.pendingReject = pendingReject
+        o.state.pendingRepeat = pendingRepeat
     }
 
     /// A wait longer than all but this share of the recorded ones marks a case as idle.
@@ -773,8 +802,10 @@ public enum Status {
             default: break
             }
         }
-        for v in o.undecidedGates where plan.reject[v] > 0 && plan.reworkTarget[v] >= 0 {
+        for v in o.undecided {
             guard case .done(let end) = o.state.nodes[v] else { continue }
+            if plan.repeatShare[v] > 0 && plan.repeatSurvival(v, beyond: asOf - end) >= staleSurvival { return false }
+            guard plan.isGate[v], plan.reject[v] > 0, plan.reworkTarget[v] >= 0 else { continue }
             let t = plan.reworkTarget[v]
             let again = plan.hasReworkWait[t] ? plan.reworkWait.survival(t, beyond: asOf - end)
                 : plan.hasWait[t] ? plan.wait.survival(t, beyond: asOf - end) : 1

@@ -145,7 +145,9 @@ import Testing
         #expect(built.provenance[1].reject == .history)
     }
 
-    @Test func aGateWithoutReworkTargetCountsItsOwnRepeats() throws {
+    /// Case a runs g twice back to back: that is g picked up again (1 of the 4 executions,
+    /// every one judged in finished cases), not a rejection; the run's end approves.
+    @Test func aGateRunAgainDirectlyIsPickedUpAgainNotRejected() throws {
         let m = try Self.model("""
             workflow "Self" {
               owner sec
@@ -161,8 +163,16 @@ import Testing
 
             """.utf8), name: "h.csv")
         let c = HistoryCalibration(log: log, model: m)
-        #expect(c.rejectShares[0] == 0.25)
+        #expect(c.rejectShares[0] == 0)
+        #expect(c.repeats == [1])
+        #expect(c.repeatsJudged == [4])
+        #expect(c.repeatShare(0) == 0.25)
+        #expect(c.repeatWaitingTimes == [[0]])
         #expect(c.processingTimes[0] == [3600, 3600, 3600, 3600])
+        // Still in flight, each case's last execution does not show yet whether it repeats.
+        let open = HistoryCalibration(log: log, model: m, inFlight: true)
+        #expect(open.repeatsJudged == [1])
+        #expect(open.repeatShare(0) == 1)
     }
 
     @Test func emittedActivityNamesMapBackToTheirNodes() throws {

@@ -1,0 +1,92 @@
+import Testing
+@testable import StagecraftHistory
+@testable import StagecraftSimulation
+
+/// Work picked up again after a pause (a node run again directly, with no other node
+/// between, as a work item suspended and resumed): calibrated from history apart from
+/// rework, simulated as a repeat after the recorded pause, and weighed in a status forecast
+/// when the log does not show yet whether a done node will be picked up again.
+@Suite struct PickedUpAgainTests {
+    let day = Sim.day
+
+    func log(_ csv: String) throws -> EventLog {
+        try HistoryReader.read(bytes: Array(("case_id,activity,start_time,end_time\n" + csv + "\n").utf8), name: "h.csv")
+    }
+
+    @Test func aRepeatTakesItsPauseAndItsWorkAgainAGeometricNumberOfTimes() throws {
+        // a works 1 day and is picked up again in half its runs after a 2-day pause: it
+        // runs 1 / (1 − 0.5) = 2 times on average, and a case takes 1 + 3 · 1 = 4 days.
+        let m = try PlanBuilderTests.model("""
+            workflow "W" {
+              owner o
+              stage a { owner o; estimate 1d..1d }
+            }
+            """)
+        var plan = PlanBuilder.build(model: m, values: m.paramValues()).plan
+        plan.nodes[0].repeatShare = 0.5
+        plan.nodes[0].repeatWait = .fixed(Sim.d(2))
+        let r = try Simulator.simulate(plan, options: SimulationOptions(runs: 8000, seed: 3))
+        #expect(r.unfinishedRuns == 0)
+        let a = try #require(r.nodes.first)
+        #expect(abs(a.executionsMean - 2) < 0.1)
+        #expect(abs(r.leadTime.mean - 4 * day) < 0.2 * day)
+        // A case ends after 1, 4 or 7 days in 1/2, 1/4 and 1/8 of runs: P85 is 7 days.
+        #expect(r.leadTime.p85 == 7 * day)
+    }
+
+    /// y runs a twice back to back (a day's pause), z once; both then wait 5 days for b.
+    let history = """
+        y,a,2026-01-01T00:00:00Z,2026-01-02T00:00:00Z
+        y,a,2026-01-03T00:00:00Z,2026-01-04T00:00:00Z
+        y,b,2026-01-09T00:00:00Z,2026-01-10T00:00:00Z
+        z,a,2026-01-01T00:00:00Z,2026-01-02T00:00:00Z
+        z,b,2026-01-07T00:00:00Z,2026-01-08T00:00:00Z
+        x,a,2026-01-10T00:00:00Z,2026-01-11T00:00:00Z
+        """
+
+    let model = """
+        workflow "W" {
+          owner o
+          stage a { owner o; estimate 1d..1d }
+          stage b { after a; owner o; estimate 1d..1d }
+        }
+        """
+
+    @Test func pausesAndSharesAreCalibratedApartFromFirstWaits() throws {
+        let m = try PlanBuilderTests.model(model)
+        let c = HistoryCalibration(log: try log(history), model: m)
+        // 1 of a's 4 executions is picked up again (every one judged: the log's cases are
+        // taken as finished); its pause is the day between y's two runs.
+        #expect(c.repeatShare(0) == 0.25)
+        #expect(c.repeatWaitingTimes[0] == [day])
+        let a = PlanBuilder.build(model: m, values: m.paramValues(), calibration: c).plan.nodes[0]
+        #expect(a.repeatShare == 0.25)
+        #expect(a.repeatWait == .empirical([day]))
+        #expect(a.wait == .empirical([0, 0, 0]))
+    }
+
+    @Test func aDoneNodeJustEndedMayStillBePickedUpAgain() throws {
+        let m = try PlanBuilderTests.model(model)
+        // x's a ended on the 11th, and nothing has started since. Twelve hours on, neither
+        // a's 1-day pause nor b's 5-day wait has run out: a is picked up again with its
+        // share, 1 in 3 (x's own run is not judged yet): on the 12th, worked a day, then b
+        // after 5 days, 1 day: 7.5 days on. Otherwise b waits the 4.5 days left and works 1.
+        let r = try Status.run(model: m, log: try log(history), values: m.paramValues(),
+                               options: Status.Options(asOf: Sim.instant(2026, 1, 11, hour: 12), runs: 300))
+        let x = try #require(r.cases.first)
+        #expect(x.nodes.map(\.state) == [.done, .ready])
+        #expect(x.remainingP50 == 5.5 * day)
+        #expect(x.remainingP85 >= 7.5 * day)
+    }
+
+    @Test func aDoneNodeLongSinceEndedIsNotPickedUpAgain() throws {
+        let m = try PlanBuilderTests.model(model)
+        // Two days on, past every recorded pause: a is done for good; b has 3 days of its
+        // wait left and works 1, in every run.
+        let r = try Status.run(model: m, log: try log(history), values: m.paramValues(),
+                               options: Status.Options(asOf: Sim.instant(2026, 1, 13), runs: 100))
+        let x = try #require(r.cases.first)
+        #expect(x.remainingP50 == 4 * day)
+        #expect(x.remainingP85 == 4 * day)
+    }
+}
