@@ -90,13 +90,14 @@ public struct ParsedArguments: Sendable {
         return log
     }
 
-    /// `--history LOG` of a command that needs it; a missing one is a usage error that
-    /// names `command`.
-    func history(file: String, requiredBy command: String) throws -> String {
+    /// The FILE and the `--history LOG` of a command that needs both; a missing one is a
+    /// usage error that names `command`.
+    func fileAndHistory(of command: String) throws -> (file: String, log: String) {
+        let file = try self.file(of: command, example: "stagecraft \(command) launch.flow --history runs.csv")
         guard let log = try history(file: file) else {
             throw UsageError("\(command) needs --history LOG", help: "stagecraft \(command) \(file) --history runs.csv")
         }
-        return log
+        return (file, log)
     }
 
     /// A duration literal as in a `.flow` file: a non-negative number and `m`, `h`, `d`, `w`

@@ -28,7 +28,7 @@ enum BacktestCommand {
         real against simulated runs per case, waiting and processing.
         """,
         options: [
-            OptionSpec("history", .value("LOG"), "the event log (CSV, XES or JSON Lines, optionally .gz)"),
+            HistoryCLIOptions.log,
             OptionSpec("split", .value("P"), default: "70%", "share of cases that calibrate, 1% to 99%"),
             OptionSpec("cutoff", .value("INSTANT"),
                        "instead: cases starting before INSTANT (YYYY-MM-DD or ISO 8601) calibrate"),
@@ -44,8 +44,7 @@ enum BacktestCommand {
     static func run(_ arguments: [String], environment: CommandEnvironment, output: inout CommandOutput) throws {
         let args = try spec.parse(arguments)
         let format = try args.choice("format")
-        let file = try args.file(of: "backtest", example: "stagecraft backtest launch.flow --history runs.csv")
-        let logPath = try args.history(file: file, requiredBy: "backtest")
+        let (file, logPath) = try args.fileAndHistory(of: "backtest")
         var options = Backtest.Options()
         if args.value("split") != nil && args.value("cutoff") != nil {
             throw UsageError("give --split or --cutoff, not both")

@@ -26,7 +26,7 @@ enum ChecklistCommand {
             .format(formats, """
                 markdown is GitHub task lists, csv RFC 4180, ics iCalendar (one all-day event per due date)
                 """),
-            OptionSpec("stdin-filename", .value("NAME"), "the name to report for standard input"),
+            .stdinFilename,
         ],
         epilogue: "Exit codes: 0 success; 1 the file has errors (printed to stderr); 2 usage or I/O error.")
 

@@ -18,8 +18,8 @@ enum FmtCommand {
             OptionSpec("check", .flag, "write nothing; list the files that are not formatted, exit 1 if any"),
             OptionSpec("diff", .flag,
                        "write nothing; print a unified diff of the changes instead (exit 0 unless combined with --check)"),
-            OptionSpec("stdin-filename", .value("NAME"), "the name to report for standard input"),
-            OptionSpec("allow-empty", .flag, "a directory without .flow files is not an error"),
+            .stdinFilename,
+            .allowEmpty,
         ],
         epilogue: """
         Exit codes: 0 success; 1 --check found files to format, or a file has syntax errors;

@@ -14,7 +14,7 @@ enum GraphCommand {
         options: [
             .format(["mermaid", "dot"]),
             SimulationCLIOptions.set("defaults come from the file"),
-            OptionSpec("stdin-filename", .value("NAME"), "the name to report when FILE is -"),
+            .stdinFilename,
         ],
         epilogue: "Exit codes: 0 printed; 1 the file has errors (shown on stderr); 2 usage or I/O error.")
 

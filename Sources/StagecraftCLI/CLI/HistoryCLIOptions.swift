@@ -27,6 +27,10 @@ public enum HistoryCLIOptions {
         OptionSpec("dedupe", .flag, "drop exact duplicate rows"),
     ])
 
+    /// `--history LOG` of the commands that need a log (`replay`, `backtest`, `status`).
+    static let log = OptionSpec("history", .value("LOG"),
+                                "the event log (CSV, XES or JSON Lines, optionally .gz; - for standard input)")
+
     /// The first history option given, for commands where they need `--history`.
     static func firstGiven(in args: ParsedArguments) -> String? {
         group.options.first { args.has($0.name) || args.value($0.name) != nil }?.name

@@ -39,6 +39,12 @@ struct OptionSpec: Sendable {
         OptionSpec("format", .value("FORMAT"), choices: choices, default: choices.first, help)
     }
 
+    /// `--stdin-filename NAME`, for commands that read `-`.
+    static let stdinFilename = OptionSpec("stdin-filename", .value("NAME"), "the name to report for standard input (-)")
+
+    /// `--allow-empty`, for commands that walk directories.
+    static let allowEmpty = OptionSpec("allow-empty", .flag, "a directory without .flow files is not an error")
+
     /// The left column of its help row: `-o, --output FILE`.
     var label: String {
         let long = "--" + name

@@ -13,7 +13,7 @@ enum ReplayCommand {
         listed with their counts.
         """,
         options: [
-            OptionSpec("history", .value("LOG"), "the event log (CSV, XES or JSON Lines, optionally .gz; - for stdin)"),
+            HistoryCLIOptions.log,
             .format(["text", "json", "markdown"]),
         ],
         groups: [HistoryCLIOptions.group],
@@ -25,8 +25,7 @@ enum ReplayCommand {
     static func run(_ arguments: [String], environment: CommandEnvironment, output: inout CommandOutput) throws {
         let args = try spec.parse(arguments)
         let format = try args.choice("format")
-        let file = try args.file(of: "replay", example: "stagecraft replay launch.flow --history runs.csv")
-        let logPath = try args.history(file: file, requiredBy: "replay")
+        let (file, logPath) = try args.fileAndHistory(of: "replay")
         let historyOptions = try HistoryCLIOptions.options(from: args)
         guard let (_, model) = try WorkflowInput.load(file, verb: "replaying it", environment: environment,
                                                        output: &output) else { return }

@@ -39,7 +39,7 @@ enum ReportCommand {
             SimulationCLIOptions.seed,
             OptionSpec("no-forecast", .flag, "leave the forecast out"),
             SimulationCLIOptions.set("defaults come from the file"),
-            OptionSpec("stdin-filename", .value("NAME"), "the name to show when FILE is -"),
+            .stdinFilename,
         ],
         groups: [HistoryCLIOptions.group],
         epilogue: "Exit codes: 0 written; 1 the file has errors (shown on stderr); 2 usage or I/O error.")

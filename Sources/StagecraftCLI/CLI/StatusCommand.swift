@@ -33,7 +33,7 @@ enum StatusCommand {
         calibration cases' mean lead time minus the time already spent), P50/P85 coverage.
         """,
         options: [
-            OptionSpec("history", .value("LOG"), "the event log (CSV, XES or JSON Lines, optionally .gz)"),
+            HistoryCLIOptions.log,
             OptionSpec("as-of", .value("INSTANT"), "look from this instant (YYYY-MM-DD or ISO 8601)"),
             OptionSpec("arrival", .value("DURATION"), """
                 new launches arrive every DURATION after --as-of (30m, 4h, 2d, 1w or 3bd) and compete for \
@@ -56,8 +56,7 @@ enum StatusCommand {
     static func run(_ arguments: [String], environment: CommandEnvironment, output: inout CommandOutput) throws {
         let args = try spec.parse(arguments)
         let format = try args.choice("format")
-        let file = try args.file(of: "status", example: "stagecraft status launch.flow --history runs.csv")
-        let logPath = try args.history(file: file, requiredBy: "status")
+        let (file, logPath) = try args.fileAndHistory(of: "status")
         let asOf = try args.instant("as-of")
         let cut = try args.instant("cut")
         let backtest = args.has("backtest")
