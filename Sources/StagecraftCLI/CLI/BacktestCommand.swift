@@ -15,8 +15,7 @@ enum BacktestCommand {
         Usage: stagecraft backtest FILE --history LOG [--split 70% | --cutoff INSTANT] [--runs N]
                                    [--seed S] [--set NAME=VALUE]... [--emit-log FILE]
                                    [--format text|json|markdown] [history options]
-        """,
-        description: """
+
         How well would the forecast have predicted what really happened? Cases are ordered by
         their first event; the first part calibrates the model (waiting, processing, chance,
         rework, per node), the rest are forecast: simulated arriving at their recorded starts,

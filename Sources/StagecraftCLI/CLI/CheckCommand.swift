@@ -10,8 +10,7 @@ enum CheckCommand {
         Usage: stagecraft check PATH... [--format text|json|sarif|github|codequality] [--strict] [--max-warnings N]
                                 [--stdin-filename NAME] [--allow-empty] [--color WHEN]
                stagecraft check --print-config FILE
-        """,
-        description: """
+
         Lex, parse and validate .flow files and report every problem in one run.
         PATH is a file, a directory (every *.flow below it, skipping hidden folders and .build)
         or - for standard input (name it with --stdin-filename).

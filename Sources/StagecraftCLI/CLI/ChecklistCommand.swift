@@ -9,8 +9,7 @@ enum ChecklistCommand {
         usage: """
         Usage: stagecraft checklist FILE --start DATE [--set NAME=VALUE]... [--format markdown|json|csv|ics]
                                     [--stdin-filename NAME]
-        """,
-        description: """
+
         Print the launch plan: every node in dependency order with its owner or approvers,
         quorum, planned start and due date, SLA and checklist items as task-list lines, the
         critical path marked, and skipped nodes with the condition that skipped them.

@@ -8,8 +8,7 @@ enum ExplainCommand {
         Usage: stagecraft explain RULE
                stagecraft explain --list
                stagecraft explain --markdown-table
-        """,
-        description: """
+
         Describe a rule: what it checks, why it matters, its default severity, a wrong example
         with what 'stagecraft check' reports on it, and a right example. The examples are the
         rule's own tests.

@@ -5,8 +5,9 @@ import StagecraftOutput
 /// `stagecraft fmt PATH… [--check] [--diff] [--stdin-filename NAME]`.
 enum FmtCommand {
     static let spec = CommandSpec(
-        usage: "Usage: stagecraft fmt PATH... [--check] [--diff] [--stdin-filename NAME] [--allow-empty]",
-        description: """
+        usage: """
+        Usage: stagecraft fmt PATH... [--check] [--diff] [--stdin-filename NAME] [--allow-empty]
+
         Rewrite .flow files in the one canonical layout, keeping every comment.
         PATH is a file, a directory (every *.flow below it, skipping hidden folders and .build)
         or - for standard input (the formatted text goes to standard output).

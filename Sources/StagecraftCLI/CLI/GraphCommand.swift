@@ -4,8 +4,9 @@ import StagecraftOutput
 /// `stagecraft graph FILE [--format mermaid|dot] [--set NAME=VALUE …]`.
 enum GraphCommand {
     static let spec = CommandSpec(
-        usage: "Usage: stagecraft graph FILE [--format mermaid|dot] [--set NAME=VALUE ...]",
-        description: """
+        usage: """
+        Usage: stagecraft graph FILE [--format mermaid|dot] [--set NAME=VALUE ...]
+
         Print the process as a Mermaid flowchart (renders in GitHub Markdown) or Graphviz DOT.
         Stages are rectangles and gates hexagons; labels show the title, the owner (stage) or
         approvers and quorum (gate), and the SLA. 'after' edges are solid, rework edges

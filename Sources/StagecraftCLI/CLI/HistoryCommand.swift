@@ -20,8 +20,7 @@ enum HistoryCommand {
         usage: """
         Usage: stagecraft history inspect LOG [history options]
                stagecraft history draft LOG [-o FILE] [history options]
-        """,
-        description: """
+
         inspect  Read an event log and report how it was read: format, columns chosen, timestamp
                  layouts, cases, events, occurrences, resources, lifecycle values, duplicates,
                  skipped rows, and the activities with their event counts.

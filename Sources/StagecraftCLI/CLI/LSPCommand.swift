@@ -7,8 +7,9 @@ import Darwin
 /// `stagecraft lsp`: the language server over standard input and output.
 enum LSPCommand {
     static let spec = CommandSpec(
-        usage: "Usage: stagecraft lsp [--stdio]",
-        description: """
+        usage: """
+        Usage: stagecraft lsp [--stdio]
+
         Run the Stagecraft language server: Language Server Protocol (JSON-RPC 2.0 with
         Content-Length framing) over standard input and output, for editors. It reports
         diagnostics as you type (incremental sync) and answers hover, go to definition, find

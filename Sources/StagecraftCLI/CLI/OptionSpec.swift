@@ -110,10 +110,8 @@ struct OptionGroup: Sendable {
 /// What a subcommand accepts and says about itself: the table its arguments are parsed
 /// against and its `--help` is rendered from.
 struct CommandSpec: Sendable {
-    /// The `Usage:` lines.
+    /// The `Usage:` lines and the prose after them, before the options.
     var usage: String
-    /// The prose between the usage and the options.
-    var description: String
     var options: [OptionSpec]
     var groups: [OptionGroup] = []
     /// The prose after the options: formats, configuration, exit codes.
@@ -128,7 +126,7 @@ struct CommandSpec: Sendable {
 
     /// The `--help` text.
     var help: String {
-        var sections = [usage, description]
+        var sections = [usage]
         if !options.isEmpty { sections.append("Options:\n" + OptionSpec.render(options)) }
         for group in groups { sections.append(group.title + ":\n" + OptionSpec.render(group.options)) }
         sections.append(epilogue)

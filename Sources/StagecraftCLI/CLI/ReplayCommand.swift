@@ -4,8 +4,9 @@ import StagecraftOutput
 /// `stagecraft replay FILE --history LOG [--format text|json|markdown] [history options]`.
 enum ReplayCommand {
     static let spec = CommandSpec(
-        usage: "Usage: stagecraft replay FILE --history LOG [--format text|json|markdown] [history options]",
-        description: """
+        usage: """
+        Usage: stagecraft replay FILE --history LOG [--format text|json|markdown] [history options]
+
         Run the process definition in FILE against recorded history (an event log of past runs):
         per stage occurrences, processing, waiting and sojourn times (mean, median, p85, p95), SLA
         breaches and rework; per case lead time and conformance; per owner and resource load; and

@@ -14,8 +14,7 @@ enum ReportCommand {
         usage: """
         Usage: stagecraft report FILE -o report.html [--history LOG] [--start DATE]
                                  [--runs N] [--seed S] [--set NAME=VALUE ...] [history options]
-        """,
-        description: """
+
         Write one self-contained HTML page about the process: the process graph, the planned
         schedule as a Gantt chart with the critical path and the deadline, and a table of
         planned dates; with --history, where recorded runs spent their time (waiting vs

@@ -17,8 +17,7 @@ enum SimulateCommand {
                                    [--compare "SCENARIO" "SCENARIO"]
                                    [--cases N --arrival DURATION] [--emit-log FILE]
                                    [--history LOG [history options]]
-        """,
-        description: """
+
         Forecast when the process finishes by Monte Carlo simulation: lead time and completion
         date at P50/P85/P95, the chance of meeting the deadline, how often each node is on the
         critical path, and how long work waits for each owner.

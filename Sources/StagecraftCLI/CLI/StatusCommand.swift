@@ -13,8 +13,7 @@ enum StatusCommand {
         Usage: stagecraft status FILE --history LOG [--as-of INSTANT] [--arrival DURATION] [--runs N] [--seed S]
                                  [--set NAME=VALUE]... [--format text|json|markdown|html]
                                  [--backtest [--cut INSTANT]] [history options]
-        """,
-        description: """
+
         Where every case in flight stands, who holds it up, and when it will finish. A case is
         in flight when none of its final nodes is done by --as-of (default: the log's last
         instant). Per case: nodes done, running (since when, by whom), ready (waiting since
