@@ -31,15 +31,11 @@ public enum HistoryCLIOptions {
     static let log = OptionSpec("history", .value("LOG"),
                                 "the event log (CSV, XES or JSON Lines, optionally .gz; - for standard input)")
 
-    /// The first history option given, for commands where they need `--history`.
-    static func firstGiven(in args: ParsedArguments) -> String? {
-        group.options.first { args.has($0.name) || args.value($0.name) != nil }?.name
-    }
-
     /// The history options; a command whose `--history` is optional calls it with
     /// `requireLog`, so that a history option without `--history` is a usage error.
     static func options(from args: ParsedArguments, requireLog: Bool) throws -> HistoryOptions {
-        if requireLog, args.value("history") == nil, let stray = firstGiven(in: args) {
+        if requireLog, args.value("history") == nil,
+           let stray = group.options.first(where: { args.has($0.name) || args.value($0.name) != nil })?.name {
             throw UsageError("--\(stray) applies to --history, which is not given")
         }
         return try options(from: args)
