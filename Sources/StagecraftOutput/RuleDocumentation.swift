@@ -100,7 +100,7 @@ public enum RuleDocumentation {
     }
 
     /// Greedy word wrap at 80 columns, each line prefixed by `indent`.
-    static func wrap(_ text: String, indent: String, width: Int = 80) -> String {
+    package static func wrap(_ text: String, indent: String, width: Int = 80) -> String {
         var out = ""
         var line = indent
         for word in text.split(separator: " ") {

@@ -51,12 +51,13 @@ public enum Status {
         /// The instant to look from; nil: the log's last instant.
         public var asOf: Double?
         public var runs: Int = 100
-        public var seed: UInt64 = 1
+        public var seed: UInt64 = SimulationOptions.defaultSeed
         /// New launches arriving every this long from `asOf` (business time for `bd`), sharing
         /// the owners with the cases in flight; nil: none.
         public var arrival: Duration?
 
-        public init(asOf: Double? = nil, runs: Int = 100, seed: UInt64 = 1, arrival: Duration? = nil) {
+        public init(asOf: Double? = nil, runs: Int = 100, seed: UInt64 = SimulationOptions.defaultSeed,
+                    arrival: Duration? = nil) {
             self.asOf = asOf
             self.runs = runs
             self.seed = seed

@@ -33,6 +33,58 @@ import Testing
         #expect(StagecraftCommand.subcommand("lint") == nil && StagecraftCommand.help(for: "lint") == nil)
     }
 
+    @Test func everyOptionIsInTheHelpAndEveryOptionInTheHelpParses() throws {
+        // Parsing and --help come from one table per subcommand: each option it declares
+        // shows in the help, and each option the help names (usage, rows and prose) parses.
+        for (name, _) in StagecraftCommand.subcommands {
+            let spec = try #require(StagecraftCommand.subcommand(name)).spec()
+            let help = spec.help
+            for option in spec.allOptions {
+                #expect(help.contains("\n  " + option.label), "\(name): --\(option.name) has no row")
+                if let short = option.short { #expect(help.contains("-\(short)"), "\(name): -\(short)") }
+            }
+            let named = Set(help.split(whereSeparator: { !($0.isLetter || $0 == "-") })
+                .filter { $0.hasPrefix("--") && $0.count > 2 }.map { String($0.dropFirst(2)) })
+            #expect(!named.isEmpty, "\(name)")
+            for option in named {
+                let kind = spec.allOptions.first { $0.name == option }?.kind
+                let arguments = ["--" + option] + (kind == .flag ? [] : ["v"])
+                #expect(throws: Never.self, "\(name) --\(option)") { try spec.parse(arguments) }
+            }
+        }
+    }
+
+    @Test func optionRowsAlignAndWrap() {
+        let rows = OptionSpec.render([
+            OptionSpec("runs", .value("N"), default: "100", "simulated runs, 1 to 100000"),
+            OptionSpec("set", .repeatable("NAME=VALUE"), "give a param a value"),
+            .format(["text", "json"], "json is for machines"),
+            OptionSpec("stdin-filename", .value("NAME"), "the name"),
+            OptionSpec("activity-column", .value("NAME"), "column"),
+            OptionSpec("output", short: "o", .value("FILE"), String(repeating: "word ", count: 16) + "end"),
+        ])
+        #expect(rows == """
+          --runs N              simulated runs, 1 to 100000 (default 100)
+          --set NAME=VALUE      give a param a value (repeatable)
+          --format FORMAT       text or json (default text); json is for machines
+          --stdin-filename NAME the name
+          --activity-column NAME
+                                column
+          -o, --output FILE     word word word word word word word word word word word word word
+                                word word word end
+
+        """)
+    }
+
+    @Test func unknownOptionsSuggestTheClosestDeclaredOne() {
+        let out = runCLI(["status", "x.flow", "--history", "x.csv", "--sed", "3"])
+        #expect(out.exitCode == 2)
+        #expect(out.stderr == "stagecraft: error: unknown option '--sed'\nhelp: did you mean '--seed'?\n")
+        #expect(runCLI(["report", "x.flow", "--ouput", "r.html"]).stderr.contains("did you mean '--output'?"))
+        #expect(runCLI(["check", "-", "--format=xml"]).stderr
+            == "stagecraft: error: unknown format 'xml'\nhelp: use text, json, sarif, github or codequality\n")
+    }
+
     @Test func textFormatHasCaretAndHelp() {
         let out = runCLI(["check", "-", "--stdin-filename", "launch.flow"],
                          stdin: "workflow \"x\" {\n  owner pm\n  stage a {\n    owner pmm\n    sla 1bd\n  }\n}\n")

@@ -1,5 +1,6 @@
 import StagecraftSyntax
 import StagecraftLanguage
+import StagecraftHistory
 import StagecraftSimulation
 
 /// A usage error: bad flags or values. Exit code 2.
@@ -30,6 +31,8 @@ public struct ParsedArguments: Sendable {
     public var positional: [String] = []
     public var flags: Set<String> = []
     public var options: [String: [String]] = [:]
+    /// The options the arguments were parsed against: their choices and defaults.
+    var spec: [OptionSpec] = []
 
     /// The last value of an option.
     public func value(_ name: String) -> String? { options[name]?.last }
@@ -46,6 +49,67 @@ public struct ParsedArguments: Sendable {
             throw UsageError("--\(name) takes a whole number from \(range.lowerBound) to \(range.upperBound), not '\(s)'")
         }
         return v
+    }
+
+    /// An option that takes one of its spec's `choices` (`--format`), its default when absent.
+    func choice(_ name: String) throws -> String {
+        let option = spec.first { $0.name == name }
+        guard let v = value(name) else { return option?.defaultValue ?? "" }
+        guard let option, !option.choices.contains(v) else { return v }
+        throw UsageError("unknown \(name) '\(v)'", help: "use " + OptionSpec.orList(option.choices))
+    }
+
+    /// An instant option (`--as-of`, `--cut`, `--cutoff`): `YYYY-MM-DD` (midnight UTC) or an
+    /// ISO 8601 instant with an optional offset; nil when absent.
+    func instant(_ name: String) throws -> Double? {
+        guard let s = value(name) else { return nil }
+        if let d = CivilDate.parse(s) { return Double(d.dayNumber) * secondsPerDay }
+        var parser = TimestampParser(timeZone: nil)
+        guard let t = parser.parse(s) else {
+            throw UsageError("--\(name) takes a date (YYYY-MM-DD) or an ISO 8601 instant, not '\(s)'")
+        }
+        return t
+    }
+
+    /// The one FILE a workflow command runs on (`what` names it in the messages); `example`
+    /// is the help of a missing or extra one.
+    func file(of command: String, _ what: String = "FILE", example: String?) throws -> String {
+        guard positional.count == 1, let file = positional.first else {
+            throw UsageError(positional.isEmpty ? "\(command) needs a \(what)"
+                                                : "\(command) takes one \(what), not \(positional.count)",
+                             help: example)
+        }
+        return file
+    }
+
+    /// `--history LOG` of a command that reads FILE too, nil when absent; FILE and LOG
+    /// cannot both be standard input.
+    func history(file: String) throws -> String? {
+        guard let log = value("history") else { return nil }
+        if file == "-" && log == "-" { throw UsageError("FILE and --history cannot both be standard input") }
+        return log
+    }
+
+    /// The FILE and the `--history LOG` of a command that needs both; a missing one is a
+    /// usage error that names `command`.
+    func fileAndHistory(of command: String) throws -> (file: String, log: String) {
+        let file = try self.file(of: command, example: "stagecraft \(command) launch.flow --history runs.csv")
+        guard let log = try history(file: file) else {
+            throw UsageError("\(command) needs --history LOG", help: "stagecraft \(command) \(file) --history runs.csv")
+        }
+        return (file, log)
+    }
+
+    /// A duration literal as in a `.flow` file: a non-negative number and `m`, `h`, `d`, `w`
+    /// or `bd`, with no space.
+    static func duration(_ text: String) -> Duration? {
+        for unit in [DurationUnit.businessDays, .minutes, .hours, .days, .weeks] where text.hasSuffix(unit.rawValue) {
+            let number = text.dropLast(unit.rawValue.count)
+            guard !number.isEmpty, number.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }),
+                  let v = Double(number), v.isFinite, v >= 0, v * unit.seconds <= 1e10 else { return nil }
+            return Duration(amount: v, unit: unit)
+        }
+        return nil
     }
 
     /// The `--seed` option: a whole number from 0 to 2⁶⁴ − 1, `SimulationOptions.defaultSeed`
@@ -95,10 +159,11 @@ public struct ParsedArguments: Sendable {
         return date
     }
 
-    /// Parses `arguments` against the flags (no value) and options (with a value) a command knows.
-    public static func parse(_ arguments: [String], flags: [String], options: [String],
-                             aliases: [String: String] = [:]) throws -> ParsedArguments {
+    /// Parses `arguments` against the options a command declares. An option not in `spec`
+    /// is a usage error with the closest known name as a did-you-mean.
+    static func parse(_ arguments: [String], spec: [OptionSpec]) throws -> ParsedArguments {
         var result = ParsedArguments()
+        result.spec = spec
         var i = 0
         var onlyPositional = false
         while i < arguments.count {
@@ -118,28 +183,26 @@ public struct ParsedArguments: Sendable {
                 inlineValue = String(name[name.index(after: eq)...])
                 name = String(name[..<eq])
             }
-            if arg.hasPrefix("-") && !arg.hasPrefix("--") && name.count == 1, let long = aliases[name] {
-                name = long
-            } else if let long = aliases[name] {
-                name = long
-            }
-            if flags.contains(name) {
-                if inlineValue != nil { throw UsageError("--\(name) takes no value") }
-                result.flags.insert(name)
-            } else if options.contains(name) {
-                let value: String
-                if let v = inlineValue {
-                    value = v
-                } else {
-                    guard i < arguments.count else { throw UsageError("--\(name) needs a value") }
-                    value = arguments[i]
-                    i += 1
-                }
-                result.options[name, default: []].append(value)
-            } else {
-                let suggestion = closestName(to: name, in: flags + options)
+            let option = spec.first { $0.name == name } ?? spec.first { $0.short.map(String.init) == name }
+            guard let option else {
+                let suggestion = closestName(to: name, in: spec.map(\.name))
                 throw UsageError("unknown option '\(arg)'", help: suggestion.map { "did you mean '--\($0)'?" })
             }
+            name = option.name
+            if option.kind == .flag {
+                if inlineValue != nil { throw UsageError("--\(name) takes no value") }
+                result.flags.insert(name)
+                continue
+            }
+            let value: String
+            if let v = inlineValue {
+                value = v
+            } else {
+                guard i < arguments.count else { throw UsageError("--\(name) needs a value") }
+                value = arguments[i]
+                i += 1
+            }
+            result.options[name, default: []].append(value)
         }
         return result
     }

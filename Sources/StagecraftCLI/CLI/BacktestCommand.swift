@@ -7,53 +7,43 @@ import StagecraftOutput
 /// `stagecraft backtest FILE --history LOG …`: calibrate on the first part of a log,
 /// forecast the rest, and compare with what really happened.
 enum BacktestCommand {
-    static let help = """
-    Usage: stagecraft backtest FILE --history LOG [--split 70% | --cutoff INSTANT] [--runs N]
-                               [--seed S] [--set NAME=VALUE]... [--emit-log FILE]
-                               [--format text|json|markdown] [history options]
+    static let runs = SimulationCLIOptions.Runs(standard: Backtest.Options().runs, max: 100_000,
+                                                about: "simulated runs of the forecast cases")
 
-    How well would the forecast have predicted what really happened? Cases are ordered by
-    their first event; the first part calibrates the model (waiting, processing, chance,
-    rework, per node), the rest are forecast: simulated arriving at their recorded starts,
-    sharing owners, and cut off at the log's last instant exactly as the real cases are.
-    Prints real against forecast lead times, the cycle-time distance (1-D Wasserstein, in
-    hours), coverage of the forecast P50/P85/P95 (a calibrated forecast gives about
-    50/85/95%), the same distance for two naive forecasts (every case takes the calibration
-    part's mean lead time; lead times resampled from the calibration part), and per node
-    real against simulated runs per case, waiting and processing.
+    static let spec = CommandSpec(
+        usage: """
+        Usage: stagecraft backtest FILE --history LOG [--split 70% | --cutoff INSTANT] [--runs N]
+                                   [--seed S] [--set NAME=VALUE]... [--emit-log FILE]
+                                   [--format text|json|markdown] [history options]
 
-    Options:
-      --history LOG         the event log (CSV, XES or JSON Lines, optionally .gz)
-      --split P             share of cases that calibrate, 1% to 99% (default 70%)
-      --cutoff INSTANT      instead: cases starting before INSTANT (YYYY-MM-DD or ISO 8601)
-                            calibrate
-      --runs N              simulated runs of the forecast cases, 1 to 100000 (default 100)
-      --seed S              random seed (default 1)
-      --set NAME=VALUE      give a param a value (repeatable); it then does not vary
-      --emit-log FILE       write one simulated run of the forecast cases as CSV
-      --format FORMAT       text (default), json or markdown
-
-    \(HistoryCLIOptions.help)
-    Exit codes: 0 success; 1 FILE has errors; 2 usage error, unreadable file or malformed log row.
-
-    """
+        How well would the forecast have predicted what really happened? Cases are ordered by
+        their first event; the first part calibrates the model (waiting, processing, chance,
+        rework, per node), the rest are forecast: simulated arriving at their recorded starts,
+        sharing owners, and cut off at the log's last instant exactly as the real cases are.
+        Prints real against forecast lead times, the cycle-time distance (1-D Wasserstein, in
+        hours), coverage of the forecast P50/P85/P95 (a calibrated forecast gives about
+        50/85/95%), the same distance for two naive forecasts (every case takes the calibration
+        part's mean lead time; lead times resampled from the calibration part), and per node
+        real against simulated runs per case, waiting and processing.
+        """,
+        options: [
+            HistoryCLIOptions.log,
+            OptionSpec("split", .value("P"), default: "70%", "share of cases that calibrate, 1% to 99%"),
+            OptionSpec("cutoff", .value("INSTANT"),
+                       "instead: cases starting before INSTANT (YYYY-MM-DD or ISO 8601) calibrate"),
+            runs.spec,
+            SimulationCLIOptions.seed,
+            SimulationCLIOptions.set("it then does not vary"),
+            OptionSpec("emit-log", .value("FILE"), "write one simulated run of the forecast cases as CSV"),
+            .format(["text", "json", "markdown"]),
+        ],
+        groups: [HistoryCLIOptions.group],
+        epilogue: "Exit codes: 0 success; 1 FILE has errors; 2 usage error, unreadable file or malformed log row.")
 
     static func run(_ arguments: [String], environment: CommandEnvironment, output: inout CommandOutput) throws {
-        let args = try ParsedArguments.parse(
-            arguments, flags: HistoryCLIOptions.flags,
-            options: ["history", "format", "split", "cutoff", "runs", "seed", "set", "emit-log"] + HistoryCLIOptions.valueOptions)
-        let format = args.value("format") ?? "text"
-        guard ["text", "json", "markdown"].contains(format) else {
-            throw UsageError("unknown format '\(format)'", help: "use text, json or markdown")
-        }
-        guard args.positional.count == 1, let file = args.positional.first else {
-            throw UsageError(args.positional.isEmpty ? "backtest needs a FILE" : "backtest takes one FILE",
-                             help: "stagecraft backtest launch.flow --history runs.csv")
-        }
-        guard let logPath = args.value("history") else {
-            throw UsageError("backtest needs --history LOG", help: "stagecraft backtest \(file) --history runs.csv")
-        }
-        if file == "-" && logPath == "-" { throw UsageError("FILE and --history cannot both be standard input") }
+        let args = try spec.parse(arguments)
+        let format = try args.choice("format")
+        let (file, logPath) = try args.fileAndHistory(of: "backtest")
         var options = Backtest.Options()
         if args.value("split") != nil && args.value("cutoff") != nil {
             throw UsageError("give --split or --cutoff, not both")
@@ -65,13 +55,8 @@ enum BacktestCommand {
             }
             options.split = p / 100
         }
-        if let c = args.value("cutoff") {
-            guard let t = parseInstant(c) else {
-                throw UsageError("--cutoff takes a date (YYYY-MM-DD) or an ISO 8601 instant, not '\(c)'")
-            }
-            options.cutoff = t
-        }
-        options.runs = try args.int("runs", default: 100, range: 1...100_000)
+        options.cutoff = try args.instant("cutoff")
+        options.runs = try runs.value(in: args)
         options.seed = try args.seed()
         if let e = args.value("emit-log"), e.isEmpty { throw UsageError("--emit-log needs a file name") }
         let historyOptions = try HistoryCLIOptions.options(from: args)
@@ -112,12 +97,5 @@ enum BacktestCommand {
         default: output.stdout += formatter.text()
         }
         output.stderr += result.built.warnings.map { "stagecraft: warning: \($0)\n" }.joined()
-    }
-
-    /// `YYYY-MM-DD` (midnight UTC) or an ISO 8601 instant with an optional offset.
-    static func parseInstant(_ text: String) -> Double? {
-        if let d = CivilDate.parse(text) { return Double(d.dayNumber) * secondsPerDay }
-        var parser = TimestampParser(timeZone: nil)
-        return parser.parse(text)
     }
 }

@@ -5,45 +5,42 @@ import StagecraftOutput
 
 /// `stagecraft check PATH… [--format text|json|sarif|github] [--strict] [--max-warnings N]`.
 enum CheckCommand {
-    static let help = """
-    Usage: stagecraft check PATH... [--format text|json|sarif|github|codequality] [--strict] [--max-warnings N]
-                            [--stdin-filename NAME] [--allow-empty] [--color WHEN]
-           stagecraft check --print-config FILE
+    static let spec = CommandSpec(
+        usage: """
+        Usage: stagecraft check PATH... [--format text|json|sarif|github|codequality] [--strict] [--max-warnings N]
+                                [--stdin-filename NAME] [--allow-empty] [--color WHEN]
+               stagecraft check --print-config FILE
 
-    Lex, parse and validate .flow files and report every problem in one run.
-    PATH is a file, a directory (every *.flow below it, skipping hidden folders and .build)
-    or - for standard input (name it with --stdin-filename).
+        Lex, parse and validate .flow files and report every problem in one run.
+        PATH is a file, a directory (every *.flow below it, skipping hidden folders and .build)
+        or - for standard input (name it with --stdin-filename).
+        """,
+        options: [
+            .format(["text", "json", "sarif", "github", "codequality"]),
+            OptionSpec("strict", .flag, "warnings fail the run too (exit 1)"),
+            OptionSpec("max-warnings", .value("N"), "fail when there are more than N warnings"),
+            .stdinFilename,
+            .allowEmpty,
+            OptionSpec("color", .value("WHEN"), choices: ["auto", "always", "never"], default: "auto"),
+            OptionSpec("print-config", .value("FILE"), "print the settings that apply to FILE (or - for the current folder)"),
+        ],
+        epilogue: """
+        Formats: sarif is SARIF 2.1.0 for GitHub code scanning; github prints workflow commands
+        (::error file=...,line=...::message) that GitHub Actions shows as annotations;
+        codequality is a GitLab Code Quality report (artifacts: reports: codequality).
 
-    Options:
-      --format FORMAT       text (default), json, sarif, github or codequality
-      --strict              warnings fail the run too (exit 1)
-      --max-warnings N      fail when there are more than N warnings
-      --stdin-filename NAME the name to report for standard input
-      --allow-empty         a directory without .flow files is not an error
-      --color WHEN          auto (default), always or never
-      --print-config FILE   print the settings that apply to FILE (or - for the current folder)
+        Configuration: the nearest .stagecraft.json in the file's folder or above it (the current
+        folder for standard input): {"rules": {"RULE": "error"|"warning"|"off"}, "exclude": ["glob"]}.
+        Excluded files are skipped when walking a directory; a file named on the command line
+        is always checked.
 
-    Formats: sarif is SARIF 2.1.0 for GitHub code scanning; github prints workflow commands
-    (::error file=...,line=...::message) that GitHub Actions shows as annotations;
-    codequality is a GitLab Code Quality report (artifacts: reports: codequality).
-
-    Configuration: the nearest .stagecraft.json in the file's folder or above it (the current
-    folder for standard input): {"rules": {"RULE": "error"|"warning"|"off"}, "exclude": ["glob"]}.
-    Excluded files are skipped when walking a directory; a file named on the command line
-    is always checked.
-
-    Exit codes: 0 clean; 1 errors (or warnings with --strict / over --max-warnings); 2 usage or I/O
-    error, or a directory PATH without .flow files (unless --allow-empty).
-
-    """
+        Exit codes: 0 clean; 1 errors (or warnings with --strict / over --max-warnings); 2 usage or I/O
+        error, or a directory PATH without .flow files (unless --allow-empty).
+        """)
 
     static func run(_ arguments: [String], environment: CommandEnvironment, output: inout CommandOutput) throws {
-        let args = try ParsedArguments.parse(arguments, flags: ["strict", "allow-empty"],
-                                             options: ["format", "max-warnings", "stdin-filename", "print-config"])
-        let format = args.value("format") ?? "text"
-        guard ["text", "json", "sarif", "github", "codequality"].contains(format) else {
-            throw UsageError("unknown format '\(format)'", help: "use text, json, sarif, github or codequality")
-        }
+        let args = try spec.parse(arguments)
+        let format = try args.choice("format")
         let maxWarnings = try args.value("max-warnings").map { _ in try args.int("max-warnings", default: 0, range: 0...Int(Int32.max)) }
         if let target = args.value("print-config") {
             guard args.positional.isEmpty else {

@@ -3,43 +3,37 @@ import StagecraftOutput
 
 /// `stagecraft checklist FILE --start DATE [--set NAME=VALUE…] [--format markdown|json|csv|ics]`.
 enum ChecklistCommand {
-    static let help = """
-    Usage: stagecraft checklist FILE --start DATE [--set NAME=VALUE]... [--format markdown|json|csv|ics]
-                                [--stdin-filename NAME]
-
-    Print the launch plan: every node in dependency order with its owner or approvers,
-    quorum, planned start and due date, SLA and checklist items as task-list lines, the
-    critical path marked, and skipped nodes with the condition that skipped them.
-
-    Dates are forward-scheduled from --start in whole days on the workflow calendar:
-    bd SLAs skip weekends and holidays, d/w SLAs count calendar days, h/m round up to a
-    day; a node without an SLA uses its estimate's likely value; an owner works on at most
-    `capacity` nodes at once. FILE may be - for standard input.
-
-    Options:
-      --start DATE          the kickoff date, YYYY-MM-DD (required)
-      --set NAME=VALUE      give a param a value (repeatable)
-      --format FORMAT       markdown (default; GitHub task lists), json, csv (RFC 4180)
-                            or ics (iCalendar, one all-day event per due date)
-      --stdin-filename NAME the name to report for standard input
-
-    Exit codes: 0 success; 1 the file has errors (printed to stderr); 2 usage or I/O error.
-
-    """
-
     static let formats = ["markdown", "json", "csv", "ics"]
 
+    static let spec = CommandSpec(
+        usage: """
+        Usage: stagecraft checklist FILE --start DATE [--set NAME=VALUE]... [--format markdown|json|csv|ics]
+                                    [--stdin-filename NAME]
+
+        Print the launch plan: every node in dependency order with its owner or approvers,
+        quorum, planned start and due date, SLA and checklist items as task-list lines, the
+        critical path marked, and skipped nodes with the condition that skipped them.
+
+        Dates are forward-scheduled from --start in whole days on the workflow calendar:
+        bd SLAs skip weekends and holidays, d/w SLAs count calendar days, h/m round up to a
+        day; a node without an SLA uses its estimate's likely value; an owner works on at most
+        `capacity` nodes at once. FILE may be - for standard input.
+        """,
+        options: [
+            SimulationCLIOptions.start("the kickoff date, YYYY-MM-DD (required)"),
+            SimulationCLIOptions.set(),
+            .format(formats, """
+                markdown is GitHub task lists, csv RFC 4180, ics iCalendar (one all-day event per due date)
+                """),
+            .stdinFilename,
+        ],
+        epilogue: "Exit codes: 0 success; 1 the file has errors (printed to stderr); 2 usage or I/O error.")
+
     static func run(_ arguments: [String], environment: CommandEnvironment, output: inout CommandOutput) throws {
-        let args = try ParsedArguments.parse(arguments, flags: [], options: ["start", "set", "format", "stdin-filename"])
-        let format = args.value("format") ?? "markdown"
-        guard formats.contains(format) else {
-            throw UsageError("unknown format '\(format)'", help: "use markdown, json, csv or ics")
-        }
-        guard args.positional.count == 1, let path = args.positional.first else {
-            throw UsageError(args.positional.isEmpty ? "checklist needs a FILE" : "checklist takes one FILE",
-                             help: "stagecraft checklist launch.flow --start 2026-12-21")
-        }
-        guard let start = try args.date("start", help: "as in --start 2026-12-21") else {
+        let args = try spec.parse(arguments)
+        let format = try args.choice("format")
+        let path = try args.file(of: "checklist", example: "stagecraft checklist launch.flow --start 2026-12-21")
+        guard let start = try SimulationCLIOptions.start(in: args) else {
             throw UsageError("checklist needs --start DATE", help: "give the kickoff date, as in --start 2026-12-21")
         }
         guard let (result, model) = try WorkflowInput.load(path, stdinName: args.value("stdin-filename"), verb: "planning it",

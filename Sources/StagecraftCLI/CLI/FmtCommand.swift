@@ -4,30 +4,31 @@ import StagecraftOutput
 
 /// `stagecraft fmt PATH… [--check] [--diff] [--stdin-filename NAME]`.
 enum FmtCommand {
-    static let help = """
-    Usage: stagecraft fmt PATH... [--check] [--diff] [--stdin-filename NAME] [--allow-empty]
+    static let spec = CommandSpec(
+        usage: """
+        Usage: stagecraft fmt PATH... [--check] [--diff] [--stdin-filename NAME] [--allow-empty]
 
-    Rewrite .flow files in the one canonical layout, keeping every comment.
-    PATH is a file, a directory (every *.flow below it, skipping hidden folders and .build)
-    or - for standard input (the formatted text goes to standard output).
-    Files are rewritten atomically (temporary file + rename, permissions kept), and only
-    when their content changes; the names of rewritten files are printed.
-    A file with syntax errors is reported on standard error and left untouched.
-
-    Options:
-      --check               write nothing; list the files that are not formatted, exit 1 if any
-      --diff                write nothing; print a unified diff of the changes instead
-                            (exit 0 unless combined with --check)
-      --stdin-filename NAME the name to report for standard input
-      --allow-empty         a directory without .flow files is not an error
-
-    Exit codes: 0 success; 1 --check found files to format, or a file has syntax errors;
-    2 usage or I/O error, or a directory PATH without .flow files (unless --allow-empty).
-
-    """
+        Rewrite .flow files in the one canonical layout, keeping every comment.
+        PATH is a file, a directory (every *.flow below it, skipping hidden folders and .build)
+        or - for standard input (the formatted text goes to standard output).
+        Files are rewritten atomically (temporary file + rename, permissions kept), and only
+        when their content changes; the names of rewritten files are printed.
+        A file with syntax errors is reported on standard error and left untouched.
+        """,
+        options: [
+            OptionSpec("check", .flag, "write nothing; list the files that are not formatted, exit 1 if any"),
+            OptionSpec("diff", .flag,
+                       "write nothing; print a unified diff of the changes instead (exit 0 unless combined with --check)"),
+            .stdinFilename,
+            .allowEmpty,
+        ],
+        epilogue: """
+        Exit codes: 0 success; 1 --check found files to format, or a file has syntax errors;
+        2 usage or I/O error, or a directory PATH without .flow files (unless --allow-empty).
+        """)
 
     static func run(_ arguments: [String], environment: CommandEnvironment, output: inout CommandOutput) throws {
-        let args = try ParsedArguments.parse(arguments, flags: ["check", "diff", "allow-empty"], options: ["stdin-filename"])
+        let args = try spec.parse(arguments)
         guard !args.positional.isEmpty else {
             throw UsageError("fmt needs at least one PATH", help: "stagecraft fmt workflows, or stagecraft fmt - < file.flow")
         }

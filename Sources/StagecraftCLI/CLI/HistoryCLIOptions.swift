@@ -2,39 +2,44 @@ import Foundation
 import StagecraftHistory
 
 /// The history options of CLI.md, shared by every subcommand that reads an event log
-/// (`replay`, `history`, `simulate`).
+/// (`replay`, `history`, `simulate`, `backtest`, `status`, `report`).
 ///
-/// Pass `flags` and `valueOptions` to `ParsedArguments.parse` (together with the command's
-/// own), then turn the parsed arguments into `HistoryOptions` with `options(from:)` and read
-/// the log with `readLog(_:options:environment:output:)`.
+/// Add `group` to a command's `CommandSpec`, then turn the parsed arguments into
+/// `HistoryOptions` with `options(from:)` and read the log with
+/// `readLog(_:options:environment:)`.
 public enum HistoryCLIOptions {
-    /// The history flags (no value): `--skip-bad-rows`, `--dedupe`.
-    public static let flags = ["skip-bad-rows", "dedupe"]
+    /// The options, under their own heading in `--help`. `--timestamp-column` is another
+    /// name for `--end-column`.
+    static let group = OptionGroup(title: "History options", options: [
+        OptionSpec("history-format", .value("F"), "csv, xes or jsonl (default: by extension; .gz is read too)"),
+        OptionSpec("case-column", .value("NAME"), "column (CSV) or key (JSONL) of the case id"),
+        OptionSpec("activity-column", .value("NAME"), "column or key of the activity"),
+        OptionSpec("start-column", .value("NAME"), "column or key of the start time"),
+        OptionSpec("end-column", .value("NAME"), "the completion time"),
+        OptionSpec("timestamp-column", .value("NAME"), "another name for --end-column"),
+        OptionSpec("resource-column", .value("NAME"), "column or key of the resource"),
+        OptionSpec("lifecycle-column", .value("NAME"), "column or key of the lifecycle transition"),
+        OptionSpec("delimiter", .value("C"), "CSV delimiter: one character, or 'tab' (default: sniffed)"),
+        OptionSpec("timezone", .value("ZONE"), default: "UTC", "IANA zone for timestamps without an offset"),
+        OptionSpec("timestamp-format", .value("F"),
+                   "strftime-style layout of every timestamp, e.g. '%d/%m/%Y %H:%M' (default: ISO 8601 forms, detected)"),
+        OptionSpec("skip-bad-rows", .flag, "skip and count malformed rows instead of stopping at the first"),
+        OptionSpec("dedupe", .flag, "drop exact duplicate rows"),
+    ])
 
-    /// The history options that take a value. `--timestamp-column` is an alias of `--end-column`.
-    public static let valueOptions = [
-        "history-format", "case-column", "activity-column", "start-column", "end-column", "timestamp-column",
-        "resource-column", "lifecycle-column", "delimiter", "timezone", "timestamp-format",
-    ]
+    /// `--history LOG` of the commands that need a log (`replay`, `backtest`, `status`).
+    static let log = OptionSpec("history", .value("LOG"),
+                                "the event log (CSV, XES or JSON Lines, optionally .gz; - for standard input)")
 
-    /// The lines to add to a command's help text.
-    public static let help = """
-    History options:
-      --history-format F    csv, xes or jsonl (default: by extension; .gz is read too)
-      --case-column NAME    column (CSV) or key (JSONL) of the case id
-      --activity-column NAME
-      --start-column NAME
-      --end-column NAME     the completion time (alias --timestamp-column)
-      --resource-column NAME
-      --lifecycle-column NAME
-      --delimiter C         CSV delimiter: one character, or 'tab' (default: sniffed)
-      --timezone ZONE       IANA zone for timestamps without an offset (default UTC)
-      --timestamp-format F  strftime-style layout of every timestamp, e.g. '%d/%m/%Y %H:%M'
-                            (default: ISO 8601 forms, detected)
-      --skip-bad-rows       skip and count malformed rows instead of stopping at the first
-      --dedupe              drop exact duplicate rows
-
-    """
+    /// The history options; a command whose `--history` is optional calls it with
+    /// `requireLog`, so that a history option without `--history` is a usage error.
+    static func options(from args: ParsedArguments, requireLog: Bool) throws -> HistoryOptions {
+        if requireLog, args.value("history") == nil,
+           let stray = group.options.first(where: { args.has($0.name) || args.value($0.name) != nil })?.name {
+            throw UsageError("--\(stray) applies to --history, which is not given")
+        }
+        return try options(from: args)
+    }
 
     /// The `HistoryOptions` the parsed arguments ask for; a bad value is a `UsageError`.
     public static func options(from args: ParsedArguments) throws -> HistoryOptions {

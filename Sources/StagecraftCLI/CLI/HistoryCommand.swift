@@ -6,36 +6,40 @@ import StagecraftOutput
 
 /// `stagecraft history inspect LOG` and `stagecraft history draft LOG [-o FILE]`.
 enum HistoryCommand {
-    static let help = """
-    Usage: stagecraft history inspect LOG [history options]
-           stagecraft history draft LOG [-o FILE] [history options]
+    /// The options only `draft` takes.
+    static let draftOptions: [OptionSpec] = [
+        OptionSpec("output", short: "o", .value("FILE"), "draft: where to write the .flow file (- for standard output)"),
+        OptionSpec("min-case-share", .value("P"), default: "1%", "draft: least share of cases for a node or an edge"),
+        OptionSpec("max-disorder", .value("P"), default: "5%",
+                   "draft: most cases breaking an `after` edge, of those holding both nodes"),
+        OptionSpec("sla-percentile", .value("P"), default: "p85", "draft: the sojourn percentile drafted as SLA"),
+        OptionSpec("max-nodes", .value("N"), default: "40", "draft: most nodes"),
+    ]
 
-    inspect  Read an event log and report how it was read: format, columns chosen, timestamp
-             layouts, cases, events, occurrences, resources, lifecycle values, duplicates,
-             skipped rows, and the activities with their event counts.
-    draft    Write a starting .flow file from the log with the precedence miner
-             (docs/discovery.md): one node per activity in enough cases, `after` edges the
-             cases keep, optional nodes with `chance`, exclusive branches as a param that
-             varies per case, repeats as gates with `on reject`, `wait`/`estimate` from the
-             log, SLAs at a percentile of sojourn, owners from the resources (capacity: the
-             peak concurrency seen). In fmt layout; written to FILE (see "Writing files"
-             in docs/cli.md), or to standard output without -o or with -o -.
+    static let spec = CommandSpec(
+        usage: """
+        Usage: stagecraft history inspect LOG [history options]
+               stagecraft history draft LOG [-o FILE] [history options]
 
-    LOG is a CSV, XES or JSON Lines file (optionally .gz), or - for standard input.
+        inspect  Read an event log and report how it was read: format, columns chosen, timestamp
+                 layouts, cases, events, occurrences, resources, lifecycle values, duplicates,
+                 skipped rows, and the activities with their event counts.
+        draft    Write a starting .flow file from the log with the precedence miner
+                 (docs/discovery.md): one node per activity in enough cases, `after` edges the
+                 cases keep, optional nodes with `chance`, exclusive branches as a param that
+                 varies per case, repeats as gates with `on reject`, `wait`/`estimate` from the
+                 log, SLAs at a percentile of sojourn, owners from the resources (capacity: the
+                 peak concurrency seen). In fmt layout; written to FILE (see "Writing files"
+                 in docs/cli.md), or to standard output without -o or with -o -.
 
-    Options:
-      -o, --output FILE     draft: where to write the .flow file (- for standard output)
-      --min-case-share P    draft: least share of cases for a node or an edge (default 1%)
-      --max-disorder P      draft: most cases breaking an `after` edge, of those holding
-                            both nodes (default 5%)
-      --sla-percentile P    draft: the sojourn percentile drafted as SLA (default p85)
-      --max-nodes N         draft: most nodes (default 40)
-
-    \(HistoryCLIOptions.help)
-    Exit codes: 0 success; 1 the draft did not pass check; 2 usage error, unreadable file or
-    malformed log row.
-
-    """
+        LOG is a CSV, XES or JSON Lines file (optionally .gz), or - for standard input.
+        """,
+        options: draftOptions,
+        groups: [HistoryCLIOptions.group],
+        epilogue: """
+        Exit codes: 0 success; 1 the draft did not pass check; 2 usage error, unreadable file or
+        malformed log row.
+        """)
 
     static func run(_ arguments: [String], environment: CommandEnvironment, output: inout CommandOutput) throws {
         guard let action = arguments.first else {
@@ -46,12 +50,9 @@ enum HistoryCommand {
                              help: closestName(to: action, in: ["inspect", "draft"]).map { "did you mean '\($0)'?" }
                                  ?? "use inspect or draft")
         }
-        let extra = action == "draft" ? ["output", "min-case-share", "max-disorder", "sla-percentile", "max-nodes"] : []
-        let args = try ParsedArguments.parse(Array(arguments.dropFirst()), flags: HistoryCLIOptions.flags,
-                                             options: extra + HistoryCLIOptions.valueOptions, aliases: ["o": "output"])
-        guard args.positional.count == 1, let path = args.positional.first else {
-            throw UsageError(args.positional.isEmpty ? "history \(action) needs a LOG" : "history \(action) takes one LOG")
-        }
+        let args = try ParsedArguments.parse(Array(arguments.dropFirst()),
+                                             spec: (action == "draft" ? draftOptions : []) + HistoryCLIOptions.group.options)
+        let path = try args.file(of: "history \(action)", "LOG", example: nil)
         let options = try HistoryCLIOptions.options(from: args)
         let log = try HistoryCLIOptions.readLog(path, options: options, environment: environment)
         if action == "inspect" {

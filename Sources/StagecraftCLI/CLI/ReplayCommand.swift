@@ -3,42 +3,30 @@ import StagecraftOutput
 
 /// `stagecraft replay FILE --history LOG [--format text|json|markdown] [history options]`.
 enum ReplayCommand {
-    static let help = """
-    Usage: stagecraft replay FILE --history LOG [--format text|json|markdown] [history options]
+    static let spec = CommandSpec(
+        usage: """
+        Usage: stagecraft replay FILE --history LOG [--format text|json|markdown] [history options]
 
-    Run the process definition in FILE against recorded history (an event log of past runs):
-    per stage occurrences, processing, waiting and sojourn times (mean, median, p85, p95), SLA
-    breaches and rework; per case lead time and conformance; per owner and resource load; and
-    the bottlenecks ranked by their share of lead time. Activities that match no stage are
-    listed with their counts.
-
-    Options:
-      --history LOG         the event log (CSV, XES or JSON Lines, optionally .gz; - for stdin)
-      --format FORMAT       text (default), json or markdown
-
-    \(HistoryCLIOptions.help)
-    Exit codes: 0 success; 1 FILE has errors, or no activity of LOG matches a node; 2 usage
-    error, unreadable file or malformed log row.
-
-    """
+        Run the process definition in FILE against recorded history (an event log of past runs):
+        per stage occurrences, processing, waiting and sojourn times (mean, median, p85, p95), SLA
+        breaches and rework; per case lead time and conformance; per owner and resource load; and
+        the bottlenecks ranked by their share of lead time. Activities that match no stage are
+        listed with their counts.
+        """,
+        options: [
+            HistoryCLIOptions.log,
+            .format(["text", "json", "markdown"]),
+        ],
+        groups: [HistoryCLIOptions.group],
+        epilogue: """
+        Exit codes: 0 success; 1 FILE has errors, or no activity of LOG matches a node; 2 usage
+        error, unreadable file or malformed log row.
+        """)
 
     static func run(_ arguments: [String], environment: CommandEnvironment, output: inout CommandOutput) throws {
-        let args = try ParsedArguments.parse(arguments, flags: HistoryCLIOptions.flags,
-                                             options: ["history", "format"] + HistoryCLIOptions.valueOptions)
-        let format = args.value("format") ?? "text"
-        guard ["text", "json", "markdown"].contains(format) else {
-            throw UsageError("unknown format '\(format)'", help: "use text, json or markdown")
-        }
-        guard args.positional.count == 1, let file = args.positional.first else {
-            throw UsageError(args.positional.isEmpty ? "replay needs a FILE" : "replay takes one FILE",
-                             help: "stagecraft replay launch.flow --history runs.csv")
-        }
-        guard let logPath = args.value("history") else {
-            throw UsageError("replay needs --history LOG", help: "stagecraft replay \(file) --history runs.csv")
-        }
-        if file == "-" && logPath == "-" {
-            throw UsageError("FILE and --history cannot both be standard input")
-        }
+        let args = try spec.parse(arguments)
+        let format = try args.choice("format")
+        let (file, logPath) = try args.fileAndHistory(of: "replay")
         let historyOptions = try HistoryCLIOptions.options(from: args)
         guard let (_, model) = try WorkflowInput.load(file, verb: "replaying it", environment: environment,
                                                        output: &output) else { return }

@@ -7,63 +7,55 @@ import StagecraftOutput
 
 /// `stagecraft report FILE -o report.html [--history LOG] [--start DATE] [--runs N] [--seed S] [--set …]`.
 enum ReportCommand {
-    static let help = """
-    Usage: stagecraft report FILE -o report.html [--history LOG] [--start DATE]
-                             [--runs N] [--seed S] [--set NAME=VALUE ...] [history options]
+    static let runs = SimulationCLIOptions.Runs(standard: SimulationOptions().runs, max: 1_000_000,
+                                                about: "simulated runs for the forecast")
 
-    Write one self-contained HTML page about the process: the process graph, the planned
-    schedule as a Gantt chart with the critical path and the deadline, and a table of
-    planned dates; with --history, where recorded runs spent their time (waiting vs
-    processing per stage), SLA breach rates and case lead times; with --history or
-    estimates in the file, a Monte Carlo forecast of the lead time (histogram and
-    cumulative curve with P50/P85/P95 and the deadline). Charts are inline SVG; the page
-    loads nothing and runs no scripts, so it can be attached to an email or printed (A4).
+    static let spec = CommandSpec(
+        usage: """
+        Usage: stagecraft report FILE -o report.html [--history LOG] [--start DATE]
+                                 [--runs N] [--seed S] [--set NAME=VALUE ...] [history options]
 
-    Options:
-      -o, --output FILE     where to write the page (required; a file is replaced
-                            atomically, a device or pipe written through; - writes it
-                            to standard output)
-      --history LOG         an event log of past runs (CSV, XES or JSONL; .gz too)
-      --start DATE          kickoff date, YYYY-MM-DD (default 2024-01-01, the simulator's
-                            default kickoff, so the same file always gives the same page;
-                            the page says which kickoff it used). Runs start at 09:00 UTC.
-      --runs N              simulated runs for the forecast (default 10000)
-      --seed S              random seed for the forecast (default 1); same seed, same page
-      --no-forecast         leave the forecast out
-      --set NAME=VALUE      give a param a value (repeatable); defaults come from the file
-      --stdin-filename NAME the name to show when FILE is -
-
-    \(HistoryCLIOptions.help)
-    Exit codes: 0 written; 1 the file has errors (shown on stderr); 2 usage or I/O error.
-
-    """
+        Write one self-contained HTML page about the process: the process graph, the planned
+        schedule as a Gantt chart with the critical path and the deadline, and a table of
+        planned dates; with --history, where recorded runs spent their time (waiting vs
+        processing per stage), SLA breach rates and case lead times; with --history or
+        estimates in the file, a Monte Carlo forecast of the lead time (histogram and
+        cumulative curve with P50/P85/P95 and the deadline). Charts are inline SVG; the page
+        loads nothing and runs no scripts, so it can be attached to an email or printed (A4).
+        """,
+        options: [
+            OptionSpec("output", short: "o", .value("FILE"), """
+                where to write the page (required; a file is replaced atomically, a device or pipe written \
+                through; - writes it to standard output)
+                """),
+            OptionSpec("history", .value("LOG"), "an event log of past runs (CSV, XES or JSONL; .gz too)"),
+            SimulationCLIOptions.start("""
+                kickoff date, YYYY-MM-DD (default \(ReportBuilder.defaultStart), the simulator's default kickoff, \
+                so the same file always gives the same page; the page says which kickoff it used). Runs start \
+                at 09:00 UTC.
+                """),
+            runs.spec,
+            SimulationCLIOptions.seed,
+            OptionSpec("no-forecast", .flag, "leave the forecast out"),
+            SimulationCLIOptions.set("defaults come from the file"),
+            .stdinFilename,
+        ],
+        groups: [HistoryCLIOptions.group],
+        epilogue: "Exit codes: 0 written; 1 the file has errors (shown on stderr); 2 usage or I/O error.")
 
     static func run(_ arguments: [String], environment: CommandEnvironment, output: inout CommandOutput) throws {
-        let args = try ParsedArguments.parse(
-            arguments, flags: ["no-forecast"] + HistoryCLIOptions.flags,
-            options: ["output", "start", "set", "stdin-filename", "history", "runs", "seed"] + HistoryCLIOptions.valueOptions,
-            aliases: ["o": "output"])
-        guard args.positional.count == 1, let path = args.positional.first else {
-            throw UsageError(args.positional.isEmpty ? "report needs a FILE" : "report takes one FILE",
-                             help: "stagecraft report launch.flow -o report.html")
-        }
+        let args = try spec.parse(arguments)
+        let path = try args.file(of: "report", example: "stagecraft report launch.flow -o report.html")
         guard let out = args.value("output"), !out.isEmpty else {
             throw UsageError("report needs -o FILE to write the page to", help: "stagecraft report \(path) -o report.html")
         }
-        let givenStart = try args.date("start", help: "--start 2026-12-01")
+        let givenStart = try SimulationCLIOptions.start(in: args)
         let start = givenStart ?? ReportBuilder.defaultStart
         let startGiven = givenStart != nil
-        let runs = try args.int("runs", default: 10_000, range: 1...1_000_000)
+        let runs = try Self.runs.value(in: args)
         let seed = try args.seed()
-        let historyOptions = try HistoryCLIOptions.options(from: args)
-        if args.value("history") == nil,
-           let stray = (HistoryCLIOptions.valueOptions.filter { args.value($0) != nil }
-                        + HistoryCLIOptions.flags.filter { args.has($0) }).first {
-            throw UsageError("--\(stray) needs --history LOG")
-        }
-        if path == "-" && args.value("history") == "-" {
-            throw UsageError("FILE and --history cannot both be standard input")
-        }
+        let historyOptions = try HistoryCLIOptions.options(from: args, requireLog: true)
+        let historyLog = try args.history(file: path)
 
         guard let (result, model) = try WorkflowInput.load(path, stdinName: args.value("stdin-filename"), verb: "reporting on it",
                                                             environment: environment, output: &output) else { return }
@@ -76,7 +68,7 @@ enum ReportCommand {
 
         var log: EventLog?
         var recordedCases: Int?
-        if let historyPath = args.value("history") {
+        if let historyPath = historyLog {
             let read = try HistoryCLIOptions.readLog(historyPath, options: historyOptions, environment: environment)
             log = read
             let replay = Replay.run(model: model, log: read)
@@ -94,7 +86,7 @@ enum ReportCommand {
         if !args.has("no-forecast") && !model.nodes.isEmpty && (log != nil || hasEstimates) {
             let built = PlanBuilder.build(model: model, values: values,
                                           calibration: log.map { HistoryCalibration(log: $0, model: model) })
-            let kickoff = Double(start.dayNumber) * secondsPerDay + 9 * 3600
+            let kickoff = SimulationCLIOptions.kickoff(start)
             let simulation: SimulationResult
             do {
                 simulation = try Simulator.simulate(built.plan, options: SimulationOptions(runs: runs, seed: seed, start: kickoff))

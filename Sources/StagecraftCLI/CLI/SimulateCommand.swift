@@ -8,55 +8,55 @@ import StagecraftOutput
 /// `stagecraft simulate FILE …`: Monte Carlo forecast of one launch, what-if scenarios, a
 /// portfolio of launches sharing owners, and the simulated event log.
 enum SimulateCommand {
-    static let help = """
-    Usage: stagecraft simulate FILE [--runs N] [--seed S] [--start DATE] [--format text|json]
-                               [--set NAME=VALUE]... [--capacity OWNER=N]...
-                               [--compare "SCENARIO" "SCENARIO"]
-                               [--cases N --arrival DURATION] [--emit-log FILE]
-                               [--history LOG [history options]]
+    static let runs = SimulationCLIOptions.Runs(standard: SimulationOptions().runs, max: 1_000_000, portfolio: 100)
 
-    Forecast when the process finishes by Monte Carlo simulation: lead time and completion
-    date at P50/P85/P95, the chance of meeting the deadline, how often each node is on the
-    critical path, and how long work waits for each owner.
+    static let spec = CommandSpec(
+        usage: """
+        Usage: stagecraft simulate FILE [--runs N] [--seed S] [--start DATE] [--format text|json]
+                                   [--set NAME=VALUE]... [--capacity OWNER=N]...
+                                   [--compare "SCENARIO" "SCENARIO"]
+                                   [--cases N --arrival DURATION] [--emit-log FILE]
+                                   [--history LOG [history options]]
 
-    Options:
-      --runs N              simulated runs, 1 to 1000000 (default 10000)
-      --seed S              random seed, 0 to 18446744073709551615 (default 1); the same
-                            inputs and seed give byte-identical output
-      --start DATE          kickoff at 09:00 UTC on DATE (YYYY-MM-DD); completion dates are
-                            shown only with a start. Without it, runs start at 09:00 on a
-                            Monday with no holidays
-      --format FORMAT       text (default) or json
-      --set NAME=VALUE      give a param a value (repeatable)
-      --capacity OWNER=N    what-if: let OWNER work on N nodes at once (repeatable)
-      --compare "A" "B"     forecast two scenarios side by side. Each is a space-separated
-                            list of settings: NAME=VALUE sets a param, capacity:OWNER=N sets
-                            a capacity; "" is the plan as given. Both apply on top of --set
-                            and --capacity and use the same random streams
-      --cases N             portfolio: N launches sharing the owners (needs --arrival)
-      --arrival DURATION    time between launches: 30m, 4h, 2d, 1w or 3bd
-      --emit-log FILE       write the events of the first run as CSV
-                            (case_id,activity,resource,start_time,end_time)
-      --history LOG         calibrate from recorded history: each node's duration is drawn
-                            from its recorded processing times, each gate rejects at its
-                            recorded rework share; nodes without history use estimates
+        Forecast when the process finishes by Monte Carlo simulation: lead time and completion
+        date at P50/P85/P95, the chance of meeting the deadline, how often each node is on the
+        critical path, and how long work waits for each owner.
+        """,
+        options: [
+            runs.spec,
+            SimulationCLIOptions.seed,
+            SimulationCLIOptions.start("""
+                kickoff at 09:00 UTC on DATE (YYYY-MM-DD); completion dates are shown only with a start. \
+                Without it, runs start at 09:00 on a Monday with no holidays
+                """),
+            .format(["text", "json"]),
+            SimulationCLIOptions.set(),
+            OptionSpec("capacity", .repeatable("OWNER=N"), "what-if: let OWNER work on N nodes at once"),
+            OptionSpec("compare", .value("\"A\" \"B\""), """
+                forecast two scenarios side by side. Each is a space-separated list of settings: NAME=VALUE \
+                sets a param, capacity:OWNER=N sets a capacity; "" is the plan as given. Both apply on top \
+                of --set and --capacity and use the same random streams
+                """),
+            OptionSpec("cases", .value("N"), "portfolio: N launches sharing the owners (needs --arrival)"),
+            OptionSpec("arrival", .value("DURATION"), """
+                time between launches: 30m, 4h, 2d, 1w or 3bd; exp(DURATION) for random gaps of that \
+                mean; history for the recorded ones (with --history)
+                """),
+            OptionSpec("emit-log", .value("FILE"),
+                       "write the events of the first run as CSV (case_id,activity,resource,start_time,end_time)"),
+            OptionSpec("history", .value("LOG"), """
+                calibrate from recorded history: each node's duration is drawn from its recorded processing \
+                times, each gate rejects at its recorded rework share; nodes without history use estimates
+                """),
+        ],
+        groups: [HistoryCLIOptions.group],
+        epilogue: """
+        Durations per node: history, else estimate (LOW..HIGH uniform, OPT LIKELY PESS PERT),
+        else the SLA as a fixed duration (warned), else zero (warned).
 
-    History options (as for replay):
-      --history-format F    csv, xes or jsonl (default: by extension; .gz is read too)
-      --case-column C, --activity-column C, --start-column C, --end-column C
-      (alias --timestamp-column), --resource-column C, --lifecycle-column C
-      --delimiter D         CSV delimiter (one character, or tab)
-      --timezone TZ         for timestamps without an offset (default UTC)
-      --skip-bad-rows       skip and count malformed rows instead of stopping
-      --dedupe              drop exact duplicate rows
-
-    Durations per node: history, else estimate (LOW..HIGH uniform, OPT LIKELY PESS PERT),
-    else the SLA as a fixed duration (warned), else zero (warned).
-
-    Exit codes: 0 forecast printed; 1 the file has errors, or no activity of the --history log
-    matches a node; 2 usage, I/O or unreadable input.
-
-    """
+        Exit codes: 0 forecast printed; 1 the file has errors, or no activity of the --history log
+        matches a node; 2 usage, I/O or unreadable input.
+        """)
 
     /// Everything the command line asked for, validated.
     struct Request {
@@ -73,9 +73,6 @@ enum SimulateCommand {
         var history: String?
         var historyOptions: HistoryOptions
     }
-
-    static let options = ["runs", "seed", "start", "format", "set", "capacity", "cases", "arrival", "emit-log", "history"]
-        + HistoryCLIOptions.valueOptions
 
     static func run(_ arguments: [String], environment: CommandEnvironment, output: inout CommandOutput) throws {
         var request = try parse(arguments)
@@ -269,19 +266,13 @@ enum SimulateCommand {
             rest.append(arg)
             i += 1
         }
-        let args = try ParsedArguments.parse(rest, flags: HistoryCLIOptions.flags, options: options)
-        guard args.positional.count == 1, let file = args.positional.first else {
-            throw UsageError(args.positional.isEmpty ? "simulate needs a FILE" : "simulate takes one FILE, not \(args.positional.count)",
-                             help: "stagecraft simulate workflows/ga-launch.flow --start 2026-12-01")
-        }
-        let format = args.value("format") ?? "text"
-        guard format == "text" || format == "json" else {
-            throw UsageError("unknown format '\(format)'", help: "use text or json")
-        }
-        let runs = try args.int("runs", default: args.value("cases") != nil ? 100 : 10_000, range: 1...1_000_000)
+        let args = try spec.parse(rest)
+        let file = try args.file(of: "simulate", example: "stagecraft simulate workflows/ga-launch.flow --start 2026-12-01")
+        let format = try args.choice("format")
+        let runs = try Self.runs.value(in: args, portfolio: args.value("cases") != nil)
         let seed = try args.seed()
-        let start = try args.date("start", help: "--start 2026-12-01")
-            .map { Double($0.dayNumber) * secondsPerDay + 9 * 3600 }
+        let start = try SimulationCLIOptions.start(in: args).map(SimulationCLIOptions.kickoff)
+        let history = try args.history(file: file)
         var portfolio: PortfolioOptions?
         switch (args.value("cases"), args.value("arrival") ?? (args.value("history") != nil ? "history" : nil)) {
         case (nil, nil):
@@ -315,18 +306,8 @@ enum SimulateCommand {
         return Request(
             file: file, format: format, runs: runs, seed: seed, start: start, sets: args.values("set"),
             capacities: args.values("capacity"), compare: compare, portfolio: portfolio,
-            emitLog: args.value("emit-log"), history: args.value("history"),
-            historyOptions: try historyOptions(args))
-    }
-
-    /// The history options shared with `replay`; they make sense only with `--history`.
-    static func historyOptions(_ args: ParsedArguments) throws -> HistoryOptions {
-        let given = HistoryCLIOptions.valueOptions.filter { args.value($0) != nil }
-            + HistoryCLIOptions.flags.filter { args.has($0) }
-        if args.value("history") == nil, let first = given.first {
-            throw UsageError("--\(first) applies to --history, which is not given")
-        }
-        return try HistoryCLIOptions.options(from: args)
+            emitLog: args.value("emit-log"), history: history,
+            historyOptions: try HistoryCLIOptions.options(from: args, requireLog: true))
     }
 
     /// `--capacity OWNER=N` values by owner.
@@ -380,20 +361,8 @@ enum SimulateCommand {
     static func parseArrival(_ text: String) -> ArrivalModel? {
         if text == "history" { return .resampled([]) }
         if text.hasPrefix("exp("), text.hasSuffix(")") {
-            return parseDuration(String(text.dropFirst(4).dropLast())).flatMap { $0.seconds > 0 ? .exponential(mean: $0) : nil }
+            return ParsedArguments.duration(String(text.dropFirst(4).dropLast())).flatMap { $0.seconds > 0 ? .exponential(mean: $0) : nil }
         }
-        return parseDuration(text).map { .every($0) }
-    }
-
-    /// A duration literal as in a `.flow` file: a non-negative number and `m`, `h`, `d`, `w`
-    /// or `bd`, with no space.
-    static func parseDuration(_ text: String) -> Duration? {
-        for unit in [DurationUnit.businessDays, .minutes, .hours, .days, .weeks] where text.hasSuffix(unit.rawValue) {
-            let number = text.dropLast(unit.rawValue.count)
-            guard !number.isEmpty, number.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }),
-                  let v = Double(number), v.isFinite, v >= 0, v * unit.seconds <= 1e10 else { return nil }
-            return Duration(amount: v, unit: unit)
-        }
-        return nil
+        return ParsedArguments.duration(text).map { .every($0) }
     }
 }

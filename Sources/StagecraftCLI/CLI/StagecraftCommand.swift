@@ -55,7 +55,7 @@ public enum StagecraftCommand {
             default:
                 if let command = subcommand(first) {
                     if rest.contains("--help") || rest.contains("-h") {
-                        output.stdout = command.help()
+                        output.stdout = command.spec().help
                     } else {
                         try command.run(rest, environment, &output)
                     }
@@ -113,26 +113,26 @@ public enum StagecraftCommand {
 
     typealias Run = @Sendable ([String], CommandEnvironment, inout CommandOutput) throws -> Void
 
-    /// A subcommand by name: its entry point, and its help text, built only when asked
-    /// for. Each lives in a file of its own under `CLI/`.
+    /// A subcommand by name: its entry point, and its options and help (`CommandSpec`),
+    /// built only when asked for. Each lives in a file of its own under `CLI/`.
     ///
-    /// A switch rather than a table: a table of entry points and help texts would build
-    /// every subcommand's help and a dictionary of closures, whose type the runtime
-    /// assembles by name, on every run (about a tenth of a small check).
-    static func subcommand(_ name: String) -> (run: Run, help: () -> String)? {
+    /// A switch rather than a table: a table of entry points and specs would build every
+    /// subcommand's spec and a dictionary of closures, whose type the runtime assembles by
+    /// name, on every run (about a tenth of a small check).
+    static func subcommand(_ name: String) -> (run: Run, spec: () -> CommandSpec)? {
         switch name {
-        case "check": return (CheckCommand.run, { CheckCommand.help })
-        case "fmt": return (FmtCommand.run, { FmtCommand.help })
-        case "explain": return (ExplainCommand.run, { ExplainCommand.help })
-        case "graph": return (GraphCommand.run, { GraphCommand.help })
-        case "checklist": return (ChecklistCommand.run, { ChecklistCommand.help })
-        case "replay": return (ReplayCommand.run, { ReplayCommand.help })
-        case "history": return (HistoryCommand.run, { HistoryCommand.help })
-        case "simulate": return (SimulateCommand.run, { SimulateCommand.help })
-        case "backtest": return (BacktestCommand.run, { BacktestCommand.help })
-        case "status": return (StatusCommand.run, { StatusCommand.help })
-        case "report": return (ReportCommand.run, { ReportCommand.help })
-        case "lsp": return (LSPCommand.run, { LSPCommand.help })
+        case "check": return (CheckCommand.run, { CheckCommand.spec })
+        case "fmt": return (FmtCommand.run, { FmtCommand.spec })
+        case "explain": return (ExplainCommand.run, { ExplainCommand.spec })
+        case "graph": return (GraphCommand.run, { GraphCommand.spec })
+        case "checklist": return (ChecklistCommand.run, { ChecklistCommand.spec })
+        case "replay": return (ReplayCommand.run, { ReplayCommand.spec })
+        case "history": return (HistoryCommand.run, { HistoryCommand.spec })
+        case "simulate": return (SimulateCommand.run, { SimulateCommand.spec })
+        case "backtest": return (BacktestCommand.run, { BacktestCommand.spec })
+        case "status": return (StatusCommand.run, { StatusCommand.spec })
+        case "report": return (ReportCommand.run, { ReportCommand.spec })
+        case "lsp": return (LSPCommand.run, { LSPCommand.spec })
         default: return nil
         }
     }
@@ -160,6 +160,6 @@ public enum StagecraftCommand {
 
     /// The help text of a subcommand, or nil for an unknown name.
     static func help(for command: String) -> String? {
-        subcommand(command)?.help()
+        subcommand(command)?.spec().help
     }
 }

@@ -6,88 +6,72 @@ import StagecraftOutput
 /// `stagecraft status FILE --history LOG …`: where every case in flight stands and when it
 /// will finish.
 enum StatusCommand {
-    static let help = """
-    Usage: stagecraft status FILE --history LOG [--as-of INSTANT] [--arrival DURATION] [--runs N] [--seed S]
-                             [--set NAME=VALUE]... [--format text|json|markdown|html]
-                             [--backtest [--cut INSTANT]] [history options]
+    static let runs = SimulationCLIOptions.Runs(standard: Status.Options().runs, max: 100_000)
 
-    Where every case in flight stands, who holds it up, and when it will finish. A case is
-    in flight when none of its final nodes is done by --as-of (default: the log's last
-    instant). Per case: nodes done, running (since when, by whom), ready (waiting since
-    when, for which owner), not yet ready or skipped; overdue SLAs; the forecast of its
-    remaining time simulated from its current state (a running node continues with the
-    rest of its duration given the time already spent) with every case in flight sharing
-    the owners, calibrated on the cases finished by then; P50/P85 completion and the
-    chance of meeting the case's deadline: its `deadline` column (a date or an instant),
-    else the workflow's deadline counted from its first event. A column named like a
-    workflow param sets that param for the case (CSV column, JSON Lines key or XES trace
-    attribute; `case:` prefix allowed).
+    static let spec = CommandSpec(
+        usage: """
+        Usage: stagecraft status FILE --history LOG [--as-of INSTANT] [--arrival DURATION] [--runs N] [--seed S]
+                                 [--set NAME=VALUE]... [--format text|json|markdown|html]
+                                 [--backtest [--cut INSTANT]] [history options]
 
-    With --backtest: cut the log at --cut (default: the instant by which 70% of cases have
-    started), forecast every case in flight there, and compare with when each really
-    finished: mean absolute error of the remaining time against a naive forecast (the
-    calibration cases' mean lead time minus the time already spent), P50/P85 coverage.
+        Where every case in flight stands, who holds it up, and when it will finish. A case is
+        in flight when none of its final nodes is done by --as-of (default: the log's last
+        instant). Per case: nodes done, running (since when, by whom), ready (waiting since
+        when, for which owner), not yet ready or skipped; overdue SLAs; the forecast of its
+        remaining time simulated from its current state (a running node continues with the
+        rest of its duration given the time already spent) with every case in flight sharing
+        the owners, calibrated on the cases finished by then; P50/P85 completion and the
+        chance of meeting the case's deadline: its `deadline` column (a date or an instant),
+        else the workflow's deadline counted from its first event. A column named like a
+        workflow param sets that param for the case (CSV column, JSON Lines key or XES trace
+        attribute; `case:` prefix allowed).
 
-    Options:
-      --history LOG         the event log (CSV, XES or JSON Lines, optionally .gz)
-      --as-of INSTANT       look from this instant (YYYY-MM-DD or ISO 8601)
-      --arrival DURATION    new launches arrive every DURATION after --as-of (30m, 4h,
-                            2d, 1w or 3bd) and compete for the same owners, so the cases
-                            in flight are forecast with the work still to come; the
-                            new launches themselves are not listed
-      --runs N              simulated runs, 1 to 100000 (default 100)
-      --seed S              random seed (default 1)
-      --set NAME=VALUE      give a param a value (repeatable); it then does not vary
-      --backtest            measure the forecast against the log's own future
-      --cut INSTANT         with --backtest: where to cut the log
-      --format FORMAT       text (default), json, markdown or html (a one-page dashboard:
-                            the cases by risk, what remains of each on a calendar, owner
-                            queues; self-contained, prints on A4)
-
-    \(HistoryCLIOptions.help)
-    Exit codes: 0 success; 1 FILE has errors; 2 usage error, unreadable file or malformed log row.
-
-    """
+        With --backtest: cut the log at --cut (default: the instant by which 70% of cases have
+        started), forecast every case in flight there, and compare with when each really
+        finished: mean absolute error of the remaining time against a naive forecast (the
+        calibration cases' mean lead time minus the time already spent), P50/P85 coverage.
+        """,
+        options: [
+            HistoryCLIOptions.log,
+            OptionSpec("as-of", .value("INSTANT"), "look from this instant (YYYY-MM-DD or ISO 8601)"),
+            OptionSpec("arrival", .value("DURATION"), """
+                new launches arrive every DURATION after --as-of (30m, 4h, 2d, 1w or 3bd) and compete for \
+                the same owners, so the cases in flight are forecast with the work still to come; the new \
+                launches themselves are not listed
+                """),
+            runs.spec,
+            SimulationCLIOptions.seed,
+            SimulationCLIOptions.set("it then does not vary"),
+            OptionSpec("backtest", .flag, "measure the forecast against the log's own future"),
+            OptionSpec("cut", .value("INSTANT"), "with --backtest: where to cut the log"),
+            .format(["text", "json", "markdown", "html"], """
+                html is a one-page dashboard: the cases by risk, what remains of each on a calendar, \
+                owner queues; self-contained, prints on A4
+                """),
+        ],
+        groups: [HistoryCLIOptions.group],
+        epilogue: "Exit codes: 0 success; 1 FILE has errors; 2 usage error, unreadable file or malformed log row.")
 
     static func run(_ arguments: [String], environment: CommandEnvironment, output: inout CommandOutput) throws {
-        let args = try ParsedArguments.parse(
-            arguments, flags: HistoryCLIOptions.flags + ["backtest"],
-            options: ["history", "format", "as-of", "cut", "runs", "seed", "set", "arrival"] + HistoryCLIOptions.valueOptions)
-        let format = args.value("format") ?? "text"
-        guard ["text", "json", "markdown", "html"].contains(format) else {
-            throw UsageError("unknown format '\(format)'", help: "use text, json, markdown or html")
-        }
-        guard args.positional.count == 1, let file = args.positional.first else {
-            throw UsageError(args.positional.isEmpty ? "status needs a FILE" : "status takes one FILE",
-                             help: "stagecraft status launch.flow --history runs.csv")
-        }
-        guard let logPath = args.value("history") else {
-            throw UsageError("status needs --history LOG", help: "stagecraft status \(file) --history runs.csv")
-        }
-        if file == "-" && logPath == "-" { throw UsageError("FILE and --history cannot both be standard input") }
-        func instant(_ name: String) throws -> Double? {
-            guard let s = args.value(name) else { return nil }
-            guard let t = BacktestCommand.parseInstant(s) else {
-                throw UsageError("--\(name) takes a date (YYYY-MM-DD) or an ISO 8601 instant, not '\(s)'")
-            }
-            return t
-        }
-        let asOf = try instant("as-of")
-        let cut = try instant("cut")
+        let args = try spec.parse(arguments)
+        let format = try args.choice("format")
+        let (file, logPath) = try args.fileAndHistory(of: "status")
+        let asOf = try args.instant("as-of")
+        let cut = try args.instant("cut")
         let backtest = args.has("backtest")
         if cut != nil && !backtest { throw UsageError("--cut goes with --backtest") }
         if backtest && format == "html" { throw UsageError("--backtest prints text, json or markdown, not html") }
         if backtest && asOf != nil { throw UsageError("give --cut with --backtest, not --as-of") }
         var arrival: Duration?
         if let a = args.value("arrival") {
-            guard let d = SimulateCommand.parseDuration(a), d.seconds > 0 else {
+            guard let d = ParsedArguments.duration(a), d.seconds > 0 else {
                 throw UsageError("--arrival takes a duration above zero such as 30m, 4h, 2d, 1w or 3bd, not '\(a)'",
                                  help: "--arrival 2d: a new launch every two days")
             }
             if backtest { throw UsageError("--arrival goes without --backtest") }
             arrival = d
         }
-        let runs = try args.int("runs", default: 100, range: 1...100_000)
+        let runs = try Self.runs.value(in: args)
         let seed = try args.seed()
         let historyOptions = try HistoryCLIOptions.options(from: args)
         guard let (_, model) = try WorkflowInput.load(file, verb: "forecasting it", environment: environment,

@@ -75,7 +75,7 @@ import Testing
     @Test(arguments: [
         (["replay", "x.flow"], "replay needs --history LOG"),
         (["replay", "--history", "x.csv"], "replay needs a FILE"),
-        (["replay", "a.flow", "b.flow", "--history", "x.csv"], "replay takes one FILE"),
+        (["replay", "a.flow", "b.flow", "--history", "x.csv"], "replay takes one FILE, not 2"),
         (["replay", "x.flow", "--history", "x.csv", "--format", "html"], "unknown format 'html'"),
         (["replay", "x.flow", "--history", "x.csv", "--history-format", "parquet"], "unknown history format 'parquet'"),
         (["replay", "x.flow", "--history", "x.csv", "--timezone", "Mars/Olympus"], "unknown time zone 'Mars/Olympus'"),
@@ -118,7 +118,7 @@ import Testing
         let args = try ParsedArguments.parse(
             ["--history-format", "XES", "--end-column", "done", "--lifecycle-column", "lc", "--delimiter", "tab",
              "--skip-bad-rows", "--dedupe"],
-            flags: HistoryCLIOptions.flags, options: HistoryCLIOptions.valueOptions)
+            spec: HistoryCLIOptions.group.options)
         let o = try HistoryCLIOptions.options(from: args)
         #expect(o.format == .xes && o.delimiter == 9 && o.skipBadRows && o.dedupe && o.timeZone == nil)
         #expect(o.columns == [.end: "done", .lifecycle: "lc"])
