@@ -172,6 +172,13 @@ public struct UnfinishedStart: Sendable, Hashable {
     public var start: Double
     /// Line of the start event.
     public var line: Int
+
+    public init(activity: Int, resource: Int?, start: Double, line: Int) {
+        self.activity = activity
+        self.resource = resource
+        self.start = start
+        self.line = line
+    }
 }
 
 /// A value a case carries as a whole (a CSV column or JSONL key repeated on its rows, an

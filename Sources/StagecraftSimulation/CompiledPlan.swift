@@ -55,9 +55,11 @@ struct CompiledPlan: Sendable {
     let chance: [Double]
     /// Per node: the chance it runs again in a rework pass (`SimNode.repeatChance`).
     let repeatChance: [Double]
-    /// Per node: the chance it runs again directly once done (`SimNode.repeatShare`), and
-    /// the pause before it (`SimNode.repeatWait`).
-    let repeatShare: [Double]
+    /// Per node: the chance it runs again directly once done, by its position in a row
+    /// (`SimNode.repeatShares`, rows of `repeatShareFlat` from `repeatStart`), and the
+    /// pause before it (`SimNode.repeatWait`).
+    let repeatStart: [Int]
+    let repeatShareFlat: [Double]
     let repeatWait: CompiledDurations
     let hasRepeatWait: [Bool]
     /// Whether any node has a chance below 1 (the engine then draws per case).
@@ -114,9 +116,9 @@ struct CompiledPlan: Sendable {
         hasChance = columns.chance.contains { $0 < 1 }
         (reworkWait, hasReworkWait) = try CompiledPlan.waits(plan.nodes, \.reworkWait)
         (repeatWait, hasRepeatWait) = try CompiledPlan.waits(plan.nodes, \.repeatWait)
-        repeatShare = plan.nodes.map { node in
-            node.repeatShare.isFinite ? Swift.min(CompiledPlan.maxRepeatShare, Swift.max(0, node.repeatShare)) : 0
-        }
+        (repeatStart, repeatShareFlat) = CompiledPlan.flatten(plan.nodes.map { node in
+            node.repeatShares.map { $0.isFinite ? Swift.min(CompiledPlan.maxRepeatShare, Swift.max(0, $0)) : 0 }
+        })
         repeatChance = plan.nodes.indices.map { v in
             let r = plan.nodes[v].repeatChance ?? columns.chance[v]
             return r.isFinite ? Swift.min(1, Swift.max(0, r)) : columns.chance[v]
@@ -154,8 +156,8 @@ struct CompiledPlan: Sendable {
     }
 
     /// Lists as compressed sparse rows: list `i` is `items[start[i] ..< start[i + 1]]`.
-    private static func flatten(_ lists: [[Int]]) -> (start: [Int], items: [Int]) {
-        var start: [Int] = [0], items: [Int] = []
+    private static func flatten<T>(_ lists: [[T]]) -> (start: [Int], items: [T]) {
+        var start: [Int] = [0], items: [T] = []
         for list in lists {
             items += list
             start.append(items.count)
@@ -510,6 +512,12 @@ struct CompiledDurations: Sendable {
 }
 
 extension CompiledPlan {
+    /// The chance node `v` runs again directly after its `k`th execution in a row (k ≥ 1).
+    func repeatShare(_ v: Int, after k: Int) -> Double {
+        let count = repeatStart[v + 1] - repeatStart[v]
+        return count == 0 ? 0 : repeatShareFlat[repeatStart[v] + Swift.min(Swift.max(k, 1), count) - 1]
+    }
+
     /// The share of node `v`'s repeat pauses (else rework waits, else waits) longer than `e`.
     func repeatSurvival(_ v: Int, beyond e: Double) -> Double {
         hasRepeatWait[v] ? repeatWait.survival(v, beyond: e)

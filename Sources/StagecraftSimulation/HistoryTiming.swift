@@ -30,7 +30,9 @@ struct HistoryTiming {
     /// The log's last completion.
     var lastInstant: Double = 0
 
-    init(log: EventLog, model: WorkflowModel, nodeOf: [Int?], hours: [WorkingHours?]) {
+    /// Waits and processing are measured only for occurrences beginning at or after `since`
+    /// (the rest still set when later ones became ready).
+    init(log: EventLog, model: WorkflowModel, nodeOf: [Int?], hours: [WorkingHours?], since: Double = -.infinity) {
         let n = model.nodes.count
         let ancestors = HistoryTiming.ancestors(model)
         var calendar = model.calendar
@@ -80,13 +82,14 @@ struct HistoryTiming {
                     guard let h else { return b - a }
                     return h.workingSeconds(from: a, to: b, days: &calendar)
                 }
+                let measured = begin >= since
                 let wait = span(ready, begin)
-                if wait.isFinite, wait <= CompiledPlan.maxSeconds {
+                if measured, wait.isFinite, wait <= CompiledPlan.maxSeconds {
                     waits[v].append(wait)
                     if seen[v] { reworkWaits[v].append(wait) }
                     if direct { repeatWaits[v].append(wait) }
                 }
-                if let s = o.start {
+                if measured, let s = o.start {
                     let d = span(s, o.end)
                     if d.isFinite, d <= CompiledPlan.maxSeconds { processing[v].append(d) }
                 }

@@ -64,12 +64,18 @@ public struct HistoryCalibration: Hashable, Sendable {
     /// itself when it has no `on reject`); nil otherwise. Executions picked up again
     /// directly (`repeats`) count only once, by the last of them.
     public var rejectShares: [Double?]
-    /// Per model node: executions followed in their case directly (no other node's
-    /// execution between) by another execution of the node: work picked up again.
-    public var repeats: [Int] = []
-    /// Per model node: executions whose case shows whether they were picked up again (every
-    /// one in a finished case; all but the case's last in a case still in flight).
-    public var repeatsJudged: [Int] = []
+    /// Per model node, per position in a run of direct repeats (the 1st execution of a run,
+    /// the 2nd, … up to `repeatPositions`, the last counting every later one): executions
+    /// followed in their case directly (no other node's execution between) by another
+    /// execution of the node, work picked up again.
+    public var repeats: [[Int]] = []
+    /// Per model node and run position: executions whose case shows whether they were
+    /// picked up again (every one in a finished case; all but the case's last in a case
+    /// still in flight).
+    public var repeatsJudged: [[Int]] = []
+    /// Run positions told apart: the chance to be picked up again once more changes with
+    /// how often it already has (a call made twice, then seldom again).
+    public static let repeatPositions = 8
     /// Per model node: the waits of the executions picked up again (see `HistoryTiming`).
     public var repeatWaitingTimes: [[Double]] = []
     /// Activities in the log that match no node, with their occurrence counts, in the
@@ -108,15 +114,33 @@ public struct HistoryCalibration: Hashable, Sendable {
     /// Measures `log` against `model`: activities are mapped to nodes with `ActivityMatcher`.
     /// Where a node's owner keeps working hours, its processing and waiting are measured in
     /// working time on `model.calendar`.
-    /// The share of node `v`'s judged executions picked up again directly.
-    public func repeatShare(_ v: Int) -> Double {
-        v < repeats.count && v < repeatsJudged.count && repeatsJudged[v] > 0
-            ? Double(repeats[v]) / Double(repeatsJudged[v]) : 0
+    /// Per run position, the share of node `v`'s judged executions picked up again
+    /// directly; a position judged fewer than `leastJudged` times takes the share of all
+    /// positions from it on. Empty when the node was never picked up again.
+    public func repeatShares(_ v: Int) -> [Double] {
+        guard v < repeats.count, v < repeatsJudged.count, repeats[v].reduce(0, +) > 0 else { return [] }
+        let again = repeats[v], judged = repeatsJudged[v]
+        var shares: [Double] = []
+        for k in judged.indices {
+            let tailJudged = judged[k...].reduce(0, +)
+            guard tailJudged > 0 else { break }
+            if judged[k] >= HistoryCalibration.leastJudged {
+                shares.append(Double(again[k]) / Double(judged[k]))
+            } else {
+                shares.append(Double(again[k...].reduce(0, +)) / Double(tailJudged))
+                break
+            }
+        }
+        return shares
     }
 
+    /// Fewer judged executions than this at a run position say too little on their own.
+    static let leastJudged = 10
+
     /// With `inFlight`, the log's cases are still under way: the last execution of each
-    /// does not show yet whether it is picked up again.
-    public init(log: EventLog, model: WorkflowModel, inFlight: Bool = false) {
+    /// does not show yet whether it is picked up again. Processing times and waits are
+    /// measured only for occurrences beginning at or after `since`.
+    public init(log: EventLog, model: WorkflowModel, inFlight: Bool = false, since: Double = -.infinity) {
         let hours = PlanBuilder.nodeHours(model)
         let matcher = ActivityMatcher(model: model)
         let n = model.nodes.count
@@ -127,8 +151,9 @@ public struct HistoryCalibration: Hashable, Sendable {
         var rejected = [Int](repeating: 0, count: n)
         var unmappedCounts = [Int](repeating: 0, count: log.activities.count)
         let target: [Int] = (0..<n).map { model.nodes[$0].kind == .gate ? (model.reworkTarget(ofNode: $0) ?? $0) : -1 }
-        var repeats = [Int](repeating: 0, count: n)
-        var judged = [Int](repeating: 0, count: n)
+        let positions = HistoryCalibration.repeatPositions
+        var repeats = [[Int]](repeating: [Int](repeating: 0, count: positions), count: n)
+        var judged = repeats
 
         for c in log.cases {
             // Distinct executions in this case, keyed by (start ?? end, end).
@@ -140,7 +165,7 @@ public struct HistoryCalibration: Hashable, Sendable {
                     unmappedCounts[o.activity] += 1
                     continue
                 }
-                if let s = o.start {
+                if let s = o.start, s >= since {
                     let d = o.end - s
                     if d.isFinite, d >= 0, d <= CompiledPlan.maxSeconds { times[v].append(d) }
                 }
@@ -152,12 +177,20 @@ public struct HistoryCalibration: Hashable, Sendable {
             list.sort { a, b in a.begin != b.begin ? a.begin < b.begin : a.end != b.end ? a.end < b.end : a.node < b.node }
             var perNode: [Int: [Execution]] = [:]
             var runEnds: [Int: [Execution]] = [:]
+            var position = 0
             for (i, e) in list.enumerated() {
                 perNode[e.node, default: []].append(e)
                 let next = i + 1 < list.count ? list[i + 1] : nil
                 let again = next.map { $0.node == e.node && $0.begin >= e.end } ?? false
-                if next != nil || !inFlight { judged[e.node] += 1 }
-                if again { repeats[e.node] += 1 } else { runEnds[e.node, default: []].append(e) }
+                let k = min(position, positions - 1)
+                if next != nil || !inFlight { judged[e.node][k] += 1 }
+                if again {
+                    repeats[e.node][k] += 1
+                    position += 1
+                } else {
+                    runEnds[e.node, default: []].append(e)
+                    position = 0
+                }
             }
             // Sums of counts: the order of the dictionary does not matter.
             for (v, list) in perNode {
@@ -183,7 +216,7 @@ public struct HistoryCalibration: Hashable, Sendable {
         }
         self.unmapped = unmapped
         cases = log.cases.count
-        let timing = HistoryTiming(log: log, model: model, nodeOf: nodeOf, hours: hours)
+        let timing = HistoryTiming(log: log, model: model, nodeOf: nodeOf, hours: hours, since: since)
         waitingTimes = timing.waits
         reworkWaitingTimes = timing.reworkWaits
         repeatWaitingTimes = timing.repeatWaits
@@ -346,7 +379,7 @@ public enum PlanBuilder {
             if model.chance(of: i) != nil, let c = calibration, i < c.executions.count, i < c.casesWithNode.count,
                c.executions[i] > 0 {
                 // Executions picked up again directly are one run of it, not another pass.
-                let direct = i < c.repeats.count ? c.repeats[i] : 0
+                let direct = i < c.repeats.count ? c.repeats[i].reduce(0, +) : 0
                 let runs = max(1, c.executions[i] - direct)
                 repeatChance = Double(max(0, runs - c.casesWithNode[i])) / Double(runs)
             }
@@ -360,7 +393,7 @@ public enum PlanBuilder {
             nodes[nodes.count - 1].repeatChance = repeatChance
             nodes[nodes.count - 1].reworkWait = reworkWait
             nodes[nodes.count - 1].repeatWait = repeatWait
-            nodes[nodes.count - 1].repeatShare = calibration?.repeatShare(i) ?? 0
+            nodes[nodes.count - 1].repeatShares = calibration?.repeatShares(i) ?? []
             provenance.append(NodeProvenance(id: decl.id.name, duration: source, samples: samples,
                                              reject: rejectSource))
         }

@@ -70,6 +70,8 @@ struct SimulationEngine {
     private var doneTime: [Double]
     private var doneExec: [Int]
     private var rejections: [Int]
+    /// Per node of every case: its executions in a row so far (direct repeats).
+    private var runLength: [Int]
     /// Skipped in this case (a false `when` of its variant, or a lost `chance` draw).
     private var skip: [Bool]
     /// When the node last became ready, and the cause of that, while it waits for hand-off.
@@ -124,6 +126,7 @@ struct SimulationEngine {
         doneTime = [Double](repeating: 0, count: total)
         doneExec = [Int](repeating: -1, count: total)
         rejections = [Int](repeating: 0, count: total)
+        runLength = [Int](repeating: 0, count: total)
         skip = [Bool](repeating: false, count: total)
         readyTime = [Double](repeating: 0, count: total)
         pendingCause = [Int](repeating: -1, count: total)
@@ -195,6 +198,7 @@ struct SimulationEngine {
             for (v, q) in states[c].pendingReject.prefix(n).enumerated() where q > 0 && rng.nextUniform() < q {
                 reopen(gate: base + v, case: c, node: v)
             }
+            for (v, k) in states[c].runLength.prefix(n).enumerated() { runLength[base + v] = k }
             for (v, q) in states[c].pendingRepeat.prefix(n).enumerated() where q > 0 && rng.nextUniform() < q {
                 resume(base + v, case: c)
             }
@@ -272,6 +276,7 @@ struct SimulationEngine {
             doneTime[i] = 0
             doneExec[i] = -1
             rejections[i] = 0
+            runLength[i] = 0
         }
         for c in 0..<cases {
             caseArrival[c] = c < arrivals.count ? arrivals[c] : 0
@@ -466,11 +471,15 @@ struct SimulationEngine {
         guard caseStatus[c] == SimulationEngine.running else { return }
         let v = g - c * n
         // Picked up again after a pause: the node stays not done and waits its repeat pause.
-        let again = plan.repeatShare[v]
-        if again > 0 && rng.nextUniform() < again {
-            state[g] = SimulationEngine.notReady
-            makeReady(g, cause: e, at: t, pass: .repeated)
-            return
+        if plan.repeatStart[v + 1] > plan.repeatStart[v] {
+            runLength[g] += 1
+            let again = plan.repeatShare(v, after: runLength[g])
+            if again > 0 && rng.nextUniform() < again {
+                state[g] = SimulationEngine.notReady
+                makeReady(g, cause: e, at: t, pass: .repeated)
+                return
+            }
+            runLength[g] = 0
         }
         if plan.isGate[v] {
             let p = plan.reject[v]

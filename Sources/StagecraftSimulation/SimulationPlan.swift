@@ -77,10 +77,11 @@ public struct SimNode: Hashable, Sendable {
     /// The hand-off delay when work is sent back to it by a gate (from history: the waits
     /// of its repeated occurrences); nil: `wait`.
     public var reworkWait: DurationModel? = nil
-    /// The probability that, once done, it runs again at once (from history: the share of
-    /// its executions followed in the case directly by another of its own, as a work item
-    /// picked up again after a pause); 0: never.
-    public var repeatShare: Double = 0
+    /// The probability that, once done, it runs again at once, after its 1st, 2nd, …
+    /// execution in a row (the last share for every later one); from history, the share of
+    /// its executions at that position followed in the case directly by another of its
+    /// own, as a work item picked up again after a pause. Empty: never.
+    public var repeatShares: [Double] = []
     /// The pause before such a repeat (from history: the waits of those repeats); nil:
     /// `reworkWait`, else `wait`.
     public var repeatWait: DurationModel? = nil

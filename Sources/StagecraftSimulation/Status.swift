@@ -32,6 +32,9 @@ public struct InFlightState: Hashable, Sendable {
     /// Per done node after whose end nothing has started: the probability that it is
     /// picked up again (`SimNode.repeatShare`), given the time since. Empty, or 0: not.
     public var pendingRepeat: [Double] = []
+    /// Per done node: its executions in a row at the end of what the log shows (a run of
+    /// direct repeats); 0 for the others.
+    public var runLength: [Int] = []
     /// The param combinations this case may still be in, when its own params (case
     /// attributes) narrow the plan's `variants`; nil: the plan's.
     public var variants: [CaseVariant]?
@@ -123,6 +126,8 @@ public enum Status {
         public var summary: String
         /// Finished cases the forecast is calibrated on.
         public var calibrationCases: Int
+        /// Their mean lead time (first event to last).
+        public var calibrationMeanLeadTime: Double = 0
         public var runs: Int
         public var seed: UInt64
         public var warnings: [String]
@@ -354,9 +359,36 @@ public enum Status {
             } || c.unfinished.contains { $0.start <= asOf && $0.start >= end }
             if !later { undecided.append(v) }
         }
+        var state = InFlightState(started: started, nodes: states)
+        state.runLength = runLengths(c, undecided: undecided, nodeOf: nodeOf, nodes: n, asOf: asOf)
         return Observed(index: index, started: started, lastEvent: last, nodes: list,
-                        state: InFlightState(started: started, nodes: states), finished: finished, complete: complete,
-                        undecided: undecided)
+                        state: state, finished: finished, complete: complete, undecided: undecided)
+    }
+
+    /// Per node: how many times in a row (each execution starting once the one before
+    /// ended, no other node's between) each of `undecided` ran last, by `asOf`; 0 elsewhere.
+    static func runLengths(_ c: HistoryCase, undecided: [Int], nodeOf: [Int?], nodes n: Int, asOf: Double) -> [Int] {
+        var out = [Int](repeating: 0, count: n)
+        guard !undecided.isEmpty else { return out }
+        var executions: [(begin: Double, end: Double, node: Int)] = []
+        for o in c.occurrences where o.end <= asOf && o.activity >= 0 && o.activity < nodeOf.count {
+            guard let v = nodeOf[o.activity] else { continue }
+            executions.append((o.start ?? o.end, o.end, v))
+        }
+        executions.sort { a, b in a.begin != b.begin ? a.begin < b.begin : a.end != b.end ? a.end < b.end : a.node < b.node }
+        // Two approvers of one review are one execution.
+        var distinct: [(begin: Double, end: Double, node: Int)] = []
+        for e in executions where distinct.last.map({ $0 != e }) ?? true { distinct.append(e) }
+        for v in undecided {
+            guard var i = distinct.lastIndex(where: { $0.node == v }) else { continue }
+            var k = 1
+            while i > 0 && distinct[i - 1].node == v && distinct[i - 1].end <= distinct[i].begin {
+                k += 1
+                i -= 1
+            }
+            out[v] = k
+        }
+        return out
     }
 
     /// Nodes in dependency order (predecessors first, ties by declaration order); nodes on
@@ -423,14 +455,43 @@ public enum Status {
     /// cases would keep the short cases and drop the long ones still running, and so
     /// forecast the cases in flight too early.
     ///
+    /// Queues change, and a forecast from now should wait as work waits now: a node's waits
+    /// and processing are those that began in the last `recentShare` of the history before
+    /// `asOf`, where it has at least `recentLeast` of them; else all of them.
+    ///
     /// With `censored`, the waits and processing still under way at `asOf` count too, as
     /// lasting at least as long as they have so far (Kaplan–Meier): the long ones are the
     /// ones most often still under way.
     static func calibrate(model: WorkflowModel, log: EventLog, finished: [Int], inFlight: [Observed],
                           asOf: Double, censored: Bool = false) -> HistoryCalibration {
+        var calibration = calibrate(model: model, log: log, finished: finished, inFlight: inFlight, asOf: asOf,
+                                    since: -.infinity)
+        if let first = calibration.caseStarts.first, asOf > first {
+            let recent = calibrate(model: model, log: log, finished: finished, inFlight: inFlight, asOf: asOf,
+                                   since: asOf - recentShare * (asOf - first))
+            func prefer(_ all: inout [[Double]], _ new: [[Double]]) {
+                for v in 0..<min(all.count, new.count) where new[v].count >= recentLeast { all[v] = new[v] }
+            }
+            prefer(&calibration.processingTimes, recent.processingTimes)
+            prefer(&calibration.waitingTimes, recent.waitingTimes)
+            prefer(&calibration.reworkWaitingTimes, recent.reworkWaitingTimes)
+            prefer(&calibration.repeatWaitingTimes, recent.repeatWaitingTimes)
+        }
+        return censored ? censor(calibration, model: model, inFlight: inFlight) : calibration
+    }
+
+    /// The share of the history before as-of whose waits and processing a status forecast
+    /// prefers, and how many a node needs there for them to be used.
+    static let recentShare = 0.2
+    static let recentLeast = 10
+
+    /// The calibration from the finished cases and the parts of those in flight completed
+    /// by `asOf`, with waits and processing measured from `since` on.
+    static func calibrate(model: WorkflowModel, log: EventLog, finished: [Int], inFlight: [Observed],
+                          asOf: Double, since: Double) -> HistoryCalibration {
         var finishedLog = log
         finishedLog.cases = finished.map { log.cases[$0] }
-        var calibration = HistoryCalibration(log: finishedLog, model: model)
+        var calibration = HistoryCalibration(log: finishedLog, model: model, since: since)
         var partLog = log
         partLog.cases = inFlight.map { o in
             var c = log.cases[o.index]
@@ -440,7 +501,7 @@ public enum Status {
             return c
         }
         guard !partLog.cases.isEmpty else { return calibration }
-        let part = HistoryCalibration(log: partLog, model: model, inFlight: true)
+        let part = HistoryCalibration(log: partLog, model: model, inFlight: true, since: since)
         for v in 0..<min(calibration.processingTimes.count, part.processingTimes.count) {
             calibration.processingTimes[v] += part.processingTimes[v]
         }
@@ -456,10 +517,18 @@ public enum Status {
         // Whether work is picked up again, from every execution whose case shows it.
         for v in 0..<min(calibration.repeats.count, part.repeats.count, calibration.repeatsJudged.count,
                          part.repeatsJudged.count) {
-            calibration.repeats[v] += part.repeats[v]
-            calibration.repeatsJudged[v] += part.repeatsJudged[v]
+            for k in 0..<min(calibration.repeats[v].count, part.repeats[v].count, part.repeatsJudged[v].count) {
+                calibration.repeats[v][k] += part.repeats[v][k]
+                calibration.repeatsJudged[v][k] += part.repeatsJudged[v][k]
+            }
         }
-        guard censored else { return calibration }
+        return calibration
+    }
+
+    /// `measured` with the waits and processing still under way in `inFlight` counted as
+    /// lasting at least as long as they have so far (Kaplan–Meier).
+    static func censor(_ measured: HistoryCalibration, model: WorkflowModel, inFlight: [Observed]) -> HistoryCalibration {
+        var calibration = measured
         let n = model.nodes.count
         var waiting = [[Double]](repeating: [], count: n), running = [[Double]](repeating: [], count: n)
         for o in inFlight {
@@ -556,6 +625,7 @@ public enum Status {
         var result = try forecast(model: model, plan: built.plan, inFlight: inFlight, log: log, asOf: asOf,
                                   calibrationCases: seen.finished.count, warnings: built.warnings, options: options)
         result.staleCases = stale.count
+        result.calibrationMeanLeadTime = SimulationStatistics.mean(calibration.leadTimes)
         if !stale.isEmpty {
             result.warnings.append("\(stale.count) \(stale.count == 1 ? "case has" : "cases have") waited longer than \(100 - Int(staleSurvival * 100))% of recorded waits at every ready node with nothing running: counted as ended, not in flight")
         }
@@ -760,7 +830,7 @@ public enum Status {
         var pendingRepeat = [Double](repeating: 0, count: n)
         for v in o.undecided {
             guard case .done(let end) = o.state.nodes[v] else { continue }
-            let r = plan.repeatShare[v]
+            let r = v < o.state.runLength.count ? plan.repeatShare(v, after: o.state.runLength[v]) : 0
             let p = plan.isGate[v] && plan.reworkTarget[v] >= 0 ? plan.reject[v] : 0
             guard r > 0 || p > 0 else { continue }
             let e = max(0, asOf - end)
@@ -805,7 +875,8 @@ public enum Status {
         }
         for v in o.undecided {
             guard case .done(let end) = o.state.nodes[v] else { continue }
-            if plan.repeatShare[v] > 0 && plan.repeatSurvival(v, beyond: asOf - end) >= staleSurvival { return false }
+            let k = v < o.state.runLength.count ? o.state.runLength[v] : 1
+            if plan.repeatShare(v, after: k) > 0 && plan.repeatSurvival(v, beyond: asOf - end) >= staleSurvival { return false }
             guard plan.isGate[v], plan.reject[v] > 0, plan.reworkTarget[v] >= 0 else { continue }
             let t = plan.reworkTarget[v]
             let again = plan.hasReworkWait[t] ? plan.reworkWait.survival(t, beyond: asOf - end)
@@ -879,43 +950,56 @@ public enum StatusBacktest {
         return starts[k]
     }
 
-    /// Cuts `log` at `cut` (default: `defaultCut`), calibrates on the cases finished by then,
-    /// forecasts every case in flight there and compares with its recorded last event.
+    /// `log` as it stood at `cut`: what began after it is gone, and what was under way at it
+    /// is a start without a completion; cases not begun by then are left out.
+    static func truncated(_ log: EventLog, at cut: Double) -> EventLog {
+        var out = log
+        out.cases = log.cases.compactMap { c in
+            var seen = c
+            seen.occurrences = c.occurrences.filter { ($0.start ?? $0.end) <= cut && $0.end <= cut }
+            let underWay = c.occurrences.filter { ($0.start ?? $0.end) <= cut && $0.end > cut }.compactMap { o in
+                o.start.map { UnfinishedStart(activity: o.activity, resource: o.resource, start: $0, line: o.line) }
+            }
+            seen.unfinished = (c.unfinished.filter { $0.start <= cut } + underWay).sorted { $0.start < $1.start }
+            seen.readyHints = c.readyHints.filter { $0.time <= cut }
+            return seen.occurrences.isEmpty && seen.unfinished.isEmpty ? nil : seen
+        }
+        return out
+    }
+
+    /// Cuts `log` at `cut` (default: `defaultCut`) and runs `status` on what the log held
+    /// then, as a lead would have, so nothing after the cut informs the forecast. Every case
+    /// really in flight there (begun by the cut, its last event after it) is compared with
+    /// when it really finished: at the forecast `status` showed for it, or at nothing left
+    /// when `status` counted it finished or ended.
     public static func run(model: WorkflowModel, log: EventLog, values: [String: Value], pinned: Set<String> = [],
                            cut: Double?, runs: Int, seed: UInt64) throws(Status.Failure) -> Result {
         guard let at = cut ?? defaultCut(log) else { throw .empty("the log has no events") }
-        let seen = Status.observeAll(model: model, log: log, asOf: at, knownFuture: true)
-        guard !seen.finished.isEmpty else { throw .empty("no case is finished by the cut: nothing to calibrate on") }
-        let calibration = Status.calibrate(model: model, log: log, finished: seen.finished, inFlight: seen.inFlight,
-                                           asOf: at, censored: true)
-        let built = PlanBuilder.build(model: model, values: values, calibration: calibration, pinned: pinned)
-        var inFlight = seen.inFlight
-        try Status.applyCaseAttributes(&inFlight, model: model, log: log, values: values, pinned: pinned,
-                                       calibration: calibration)
-        let status = try Status.forecast(model: model, plan: built.plan, inFlight: inFlight, log: log, asOf: at,
-                                         calibrationCases: seen.finished.count, warnings: built.warnings,
-                                         options: Status.Options(asOf: at, runs: runs, seed: seed))
-        let meanLead = SimulationStatistics.mean(calibration.leadTimes)
-        var realEnd: [String: Double] = [:]
-        for o in seen.inFlight {
-            let c = log.cases[o.index]
-            let end = max(c.occurrences.map(\.end).max() ?? at, c.unfinished.map(\.start).max() ?? at)
-            realEnd[c.id] = end
-        }
+        let status = try Status.run(model: model, log: truncated(log, at: at), values: values, pinned: pinned,
+                                    options: Status.Options(asOf: at, runs: runs, seed: seed))
+        guard status.calibrationCases > 0 else { throw .empty("no case is finished by the cut: nothing to calibrate on") }
+        let shown = Dictionary(status.cases.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         var out: [CaseResult] = []
         // A forecast of never (most runs did not finish) is compared as the longest remaining
         // time the log could show: up to its last instant.
         let horizon = max(0, (Status.lastInstant(log) ?? at) - at)
-        for c in status.cases.sorted(by: { $0.id < $1.id }) {
-            let real = max(0, (realEnd[c.id] ?? at) - at)
-            let elapsed = at - c.started
-            out.append(CaseResult(id: c.id, elapsed: elapsed, realRemaining: real, p50: min(c.remainingP50, horizon),
-                                  p85: min(c.remainingP85, horizon), naive: max(0, meanLead - elapsed)))
+        for c in log.cases {
+            let begin = min(c.occurrences.map { $0.start ?? $0.end }.min() ?? .infinity,
+                            c.unfinished.map(\.start).min() ?? .infinity)
+            let end = max(c.occurrences.map(\.end).max() ?? -.infinity, c.unfinished.map(\.start).max() ?? -.infinity)
+            guard begin <= at, end > at else { continue }
+            let forecast = shown[c.id]
+            let elapsed = at - begin
+            out.append(CaseResult(id: c.id, elapsed: elapsed, realRemaining: max(0, end - at),
+                                  p50: min(forecast?.remainingP50 ?? 0, horizon),
+                                  p85: min(forecast?.remainingP85 ?? 0, horizon),
+                                  naive: max(0, status.calibrationMeanLeadTime - elapsed)))
         }
+        out.sort { $0.id < $1.id }
         let count = Double(max(out.count, 1))
         let slack = 1e-6
         return Result(
-            cut: at, calibrationCases: seen.finished.count, cases: out,
+            cut: at, calibrationCases: status.calibrationCases, cases: out,
             mae: out.reduce(0.0) { $0 + abs($1.p50 - $1.realRemaining) } / count,
             naiveMAE: out.reduce(0.0) { $0 + abs($1.naive - $1.realRemaining) } / count,
             coverageP50: Double(out.filter { $0.realRemaining <= $0.p50 + slack }.count) / count,

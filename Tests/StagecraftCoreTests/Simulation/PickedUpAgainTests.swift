@@ -23,7 +23,7 @@ import Testing
             }
             """)
         var plan = PlanBuilder.build(model: m, values: m.paramValues()).plan
-        plan.nodes[0].repeatShare = 0.5
+        plan.nodes[0].repeatShares = [0.5]
         plan.nodes[0].repeatWait = .fixed(Sim.d(2))
         let r = try Simulator.simulate(plan, options: SimulationOptions(runs: 8000, seed: 3))
         #expect(r.unfinishedRuns == 0)
@@ -57,12 +57,30 @@ import Testing
         let c = HistoryCalibration(log: try log(history), model: m)
         // 1 of a's 4 executions is picked up again (every one judged: the log's cases are
         // taken as finished); its pause is the day between y's two runs.
-        #expect(c.repeatShare(0) == 0.25)
+        #expect(c.repeatShares(0) == [0.25])
         #expect(c.repeatWaitingTimes[0] == [day])
         let a = PlanBuilder.build(model: m, values: m.paramValues(), calibration: c).plan.nodes[0]
-        #expect(a.repeatShare == 0.25)
+        #expect(a.repeatShares == [0.25])
         #expect(a.repeatWait == .empirical([day]))
         #expect(a.wait == .empirical([0, 0, 0]))
+    }
+
+    @Test func theChanceToBePickedUpAgainChangesWithTheRunSoFar() throws {
+        // Twelve cases each run a twice in a row: after a first run it always runs again,
+        // after a second never.
+        let m = try PlanBuilderTests.model(model)
+        var rows: [String] = []
+        for i in 0..<12 {
+            rows.append("c\(i),a,2026-01-01T00:00:00Z,2026-01-02T00:00:00Z")
+            rows.append("c\(i),a,2026-01-03T00:00:00Z,2026-01-04T00:00:00Z")
+        }
+        let c = HistoryCalibration(log: try log(rows.joined(separator: "\n")), model: m)
+        #expect(c.repeatShares(0) == [1, 0])
+        let plan = try CompiledPlan(PlanBuilder.build(model: m, values: m.paramValues(), calibration: c).plan)
+        #expect(plan.repeatShare(0, after: 1) == CompiledPlan.maxRepeatShare)
+        #expect(plan.repeatShare(0, after: 2) == 0)
+        #expect(plan.repeatShare(0, after: 5) == 0)
+        #expect(plan.repeatShare(1, after: 1) == 0)
     }
 
     @Test func aDoneNodeJustEndedMayStillBePickedUpAgain() throws {

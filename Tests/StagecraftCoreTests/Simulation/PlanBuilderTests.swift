@@ -164,15 +164,17 @@ import Testing
             """.utf8), name: "h.csv")
         let c = HistoryCalibration(log: log, model: m)
         #expect(c.rejectShares[0] == 0)
-        #expect(c.repeats == [1])
-        #expect(c.repeatsJudged == [4])
-        #expect(c.repeatShare(0) == 0.25)
+        // By run position: a's first run of g is repeated, its second is not, b's and c's
+        // are not; fewer than 10 at a position pool with the positions after it.
+        #expect(c.repeats[0].prefix(2) == [1, 0])
+        #expect(c.repeatsJudged[0].prefix(2) == [3, 1])
+        #expect(c.repeatShares(0) == [0.25])
         #expect(c.repeatWaitingTimes == [[0]])
         #expect(c.processingTimes[0] == [3600, 3600, 3600, 3600])
         // Still in flight, each case's last execution does not show yet whether it repeats.
         let open = HistoryCalibration(log: log, model: m, inFlight: true)
-        #expect(open.repeatsJudged == [1])
-        #expect(open.repeatShare(0) == 1)
+        #expect(open.repeatsJudged[0].prefix(2) == [1, 0])
+        #expect(open.repeatShares(0) == [1])
     }
 
     @Test func emittedActivityNamesMapBackToTheirNodes() throws {
