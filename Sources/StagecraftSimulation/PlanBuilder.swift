@@ -137,6 +137,30 @@ public struct HistoryCalibration: Hashable, Sendable {
     /// Fewer judged executions than this at a run position say too little on their own.
     static let leastJudged = 10
 
+    /// The share of the history before now whose waits and processing a forecast from now
+    /// prefers (queues change), and how many a node needs there for them to be used.
+    static let recentShare = 0.2
+    static let recentLeast = 10
+
+    /// Where the recent part of this calibration's history begins, looking from `asOf`;
+    /// nil when the history has no case before it.
+    public func recentSince(asOf: Double) -> Double? {
+        guard let first = caseStarts.first, asOf > first else { return nil }
+        return asOf - HistoryCalibration.recentShare * (asOf - first)
+    }
+
+    /// Takes each node's waits and processing from `recent` (the same history measured
+    /// from `recentSince`) where it has at least `recentLeast` of them.
+    public mutating func prefer(_ recent: HistoryCalibration) {
+        func prefer(_ all: inout [[Double]], _ new: [[Double]]) {
+            for v in 0..<min(all.count, new.count) where new[v].count >= HistoryCalibration.recentLeast { all[v] = new[v] }
+        }
+        prefer(&processingTimes, recent.processingTimes)
+        prefer(&waitingTimes, recent.waitingTimes)
+        prefer(&reworkWaitingTimes, recent.reworkWaitingTimes)
+        prefer(&repeatWaitingTimes, recent.repeatWaitingTimes)
+    }
+
     /// With `inFlight`, the log's cases are still under way: the last execution of each
     /// does not show yet whether it is picked up again. Processing times and waits are
     /// measured only for occurrences beginning at or after `since`.

@@ -456,8 +456,7 @@ public enum Status {
     /// forecast the cases in flight too early.
     ///
     /// Queues change, and a forecast from now should wait as work waits now: a node's waits
-    /// and processing are those that began in the last `recentShare` of the history before
-    /// `asOf`, where it has at least `recentLeast` of them; else all of them.
+    /// and processing are those recorded recently (`HistoryCalibration.prefer`).
     ///
     /// With `censored`, the waits and processing still under way at `asOf` count too, as
     /// lasting at least as long as they have so far (Kaplan–Meier): the long ones are the
@@ -466,24 +465,12 @@ public enum Status {
                           asOf: Double, censored: Bool = false) -> HistoryCalibration {
         var calibration = calibrate(model: model, log: log, finished: finished, inFlight: inFlight, asOf: asOf,
                                     since: -.infinity)
-        if let first = calibration.caseStarts.first, asOf > first {
-            let recent = calibrate(model: model, log: log, finished: finished, inFlight: inFlight, asOf: asOf,
-                                   since: asOf - recentShare * (asOf - first))
-            func prefer(_ all: inout [[Double]], _ new: [[Double]]) {
-                for v in 0..<min(all.count, new.count) where new[v].count >= recentLeast { all[v] = new[v] }
-            }
-            prefer(&calibration.processingTimes, recent.processingTimes)
-            prefer(&calibration.waitingTimes, recent.waitingTimes)
-            prefer(&calibration.reworkWaitingTimes, recent.reworkWaitingTimes)
-            prefer(&calibration.repeatWaitingTimes, recent.repeatWaitingTimes)
+        if let since = calibration.recentSince(asOf: asOf) {
+            calibration.prefer(calibrate(model: model, log: log, finished: finished, inFlight: inFlight, asOf: asOf,
+                                         since: since))
         }
         return censored ? censor(calibration, model: model, inFlight: inFlight) : calibration
     }
-
-    /// The share of the history before as-of whose waits and processing a status forecast
-    /// prefers, and how many a node needs there for them to be used.
-    static let recentShare = 0.2
-    static let recentLeast = 10
 
     /// The calibration from the finished cases and the parts of those in flight completed
     /// by `asOf`, with waits and processing measured from `since` on.
