@@ -195,12 +195,13 @@ struct SimulationEngine {
                     break
                 }
             }
-            for (v, q) in states[c].pendingReject.prefix(n).enumerated() where q > 0 && rng.nextUniform() < q {
-                reopen(gate: base + v, case: c, node: v)
-            }
+            // Picked up again first; a node that is not may still have rejected (as in a run).
             for (v, k) in states[c].runLength.prefix(n).enumerated() { runLength[base + v] = k }
             for (v, q) in states[c].pendingRepeat.prefix(n).enumerated() where q > 0 && rng.nextUniform() < q {
                 resume(base + v, case: c)
+            }
+            for (v, q) in states[c].pendingReject.prefix(n).enumerated() where q > 0 && rng.nextUniform() < q {
+                reopen(gate: base + v, case: c, node: v)
             }
             if caseRemaining[c] == 0 {
                 caseStatus[c] = SimulationEngine.finished

@@ -419,24 +419,29 @@ public enum Status {
     /// The log's cases at `asOf`: those in flight and those finished (every event by then).
     /// With `knownFuture` (a backtest, where the log runs past `asOf`), a case is in flight
     /// when it has events after `asOf`, whatever its final nodes say.
-    static func observeAll(model: WorkflowModel, log: EventLog, asOf: Double,
-                           knownFuture: Bool = false) -> (inFlight: [Observed], finished: [Int]) {
+    static func observeAll(model: WorkflowModel, log: EventLog, asOf: Double)
+        -> (inFlight: [Observed], finished: [Int], open: [Observed]) {
         let matcher = ActivityMatcher(model: model)
         let nodeOf: [Int?] = log.activities.map { matcher.node(forActivity: $0) }
         let order = dependencyOrder(model)
         let hours = PlanBuilder.nodeHours(model)
         var inFlight: [Observed] = []
         var finished: [Int] = []
+        var open: [Observed] = []
+        let finals = (0..<model.nodes.count).filter { model.graph.successors[$0].isEmpty }
         for (i, c) in log.cases.enumerated() {
             guard let o = observe(c, index: i, model: model, nodeOf: nodeOf, order: order, hours: hours,
                                   resources: log.resources, asOf: asOf) else { continue }
-            if knownFuture ? o.complete : o.finished {
-                if o.complete { finished.append(i) }
+            if o.finished {
+                guard o.complete else { continue }
+                finished.append(i)
+                // Finished by a final node whose outcome the log does not show yet.
+                if finals.allSatisfy({ o.nodes[$0].state != .done || o.undecided.contains($0) }) { open.append(o) }
             } else {
                 inFlight.append(o)
             }
         }
-        return (inFlight, finished)
+        return (inFlight, finished, open)
     }
 
     /// The log's last instant: the latest completion or unfinished start.
@@ -592,17 +597,25 @@ public enum Status {
         // made count too.
         let first = calibrate(model: model, log: log, finished: seen.finished, inFlight: seen.inFlight, asOf: asOf)
         let waits = PlanBuilder.build(model: model, values: values, calibration: first, pinned: pinned)
-        let stale: [Observed]
+        let compiled: CompiledPlan
         do {
-            let (compiled, _) = try Simulator.prepare(waits.plan, options: SimulationOptions(runs: 1))
-            stale = seen.inFlight.filter { isStale($0, plan: compiled, asOf: asOf) }
+            (compiled, _) = try Simulator.prepare(waits.plan, options: SimulationOptions(runs: 1))
         } catch {
             throw .simulation(error)
         }
+        let stale = seen.inFlight.filter { isStale($0, plan: compiled, asOf: asOf) }
         if !stale.isEmpty {
             let ended = Set(stale.map(\.index))
             seen.inFlight.removeAll { ended.contains($0.index) }
             seen.finished = (seen.finished + ended).sorted()
+        }
+        // A final gate that may still have sent work back, or a final node that may still be
+        // picked up again, leaves its case in flight.
+        let reopened = seen.open.filter { mayReopen($0, plan: compiled, asOf: asOf) }
+        if !reopened.isEmpty {
+            let back = Set(reopened.map(\.index))
+            seen.finished.removeAll { back.contains($0) }
+            seen.inFlight = (seen.inFlight + reopened).sorted { $0.index < $1.index }
         }
         let calibration = calibrate(model: model, log: log, finished: seen.finished, inFlight: seen.inFlight,
                                     asOf: asOf, censored: true)
@@ -841,6 +854,20 @@ public enum Status {
         }
         o.state.pendingReject = pendingReject
         o.state.pendingRepeat = pendingRepeat
+    }
+
+    /// Whether a case finished by a final node the log shows no outcome of yet may still go
+    /// on: that node rejected or is picked up again with a chance of at least
+    /// `staleSurvival`, given the time since.
+    static func mayReopen(_ o: Observed, plan: CompiledPlan, asOf: Double) -> Bool {
+        var seen = o
+        condition(&seen, plan: plan, asOf: asOf)
+        for v in o.undecided where plan.succStart[v] == plan.succStart[v + 1] {
+            let again = v < seen.state.pendingRepeat.count ? seen.state.pendingRepeat[v] : 0
+            let back = v < seen.state.pendingReject.count ? seen.state.pendingReject[v] : 0
+            if again + (1 - again) * back >= staleSurvival { return true }
+        }
+        return false
     }
 
     /// A wait longer than all but this share of the recorded ones marks a case as idle.

@@ -106,4 +106,41 @@ import Testing
         #expect(x.remainingP50 == 5 * day)
         #expect(x.remainingP85 == 5 * day)
     }
+
+    @Test func aFinalGateJustDoneMayStillSendWorkBack() throws {
+        let m = try PlanBuilderTests.model("""
+            workflow "W" {
+              owner o
+              stage a { owner o; estimate 1d..1d }
+              gate g { after a; approvers o; reject 10%; on reject -> a; estimate 1d..1d }
+            }
+            """)
+        // g rejected 1 of its 3 reviews (z's first, after which a waited a day); x's review
+        // ended on the 12th and nothing has started since.
+        let l = try log("""
+            z,a,2026-01-01T00:00:00Z,2026-01-02T00:00:00Z
+            z,g,2026-01-02T00:00:00Z,2026-01-03T00:00:00Z
+            z,a,2026-01-04T00:00:00Z,2026-01-05T00:00:00Z
+            z,g,2026-01-05T00:00:00Z,2026-01-06T00:00:00Z
+            y,a,2026-01-01T00:00:00Z,2026-01-02T00:00:00Z
+            y,g,2026-01-02T00:00:00Z,2026-01-03T00:00:00Z
+            x,a,2026-01-10T00:00:00Z,2026-01-11T00:00:00Z
+            x,g,2026-01-11T00:00:00Z,2026-01-12T00:00:00Z
+            """)
+        // Twelve hours on, within the day a rejection waits: x may still have been sent back,
+        // 1 in 3, so it is in flight. Finished in 2 of 3 runs; sent back, a starts half a day
+        // on, works a day and g reviews a day: 2.5 days.
+        let soon = try Status.run(model: m, log: l, values: m.paramValues(),
+                                  options: Status.Options(asOf: Sim.instant(2026, 1, 12, hour: 12), runs: 300))
+        let x = try #require(soon.cases.first)
+        #expect(soon.cases.map(\.id) == ["x"])
+        #expect(soon.calibrationCases == 2)
+        #expect(x.remainingP50 == 0)
+        #expect(x.remainingP85 == 2.5 * day)
+        // Two days on, past every recorded rework wait: g approved, and x is finished.
+        let later = try Status.run(model: m, log: l, values: m.paramValues(),
+                                   options: Status.Options(asOf: Sim.instant(2026, 1, 14), runs: 50))
+        #expect(later.cases.isEmpty)
+        #expect(later.calibrationCases == 3)
+    }
 }
