@@ -1,0 +1,156 @@
+import StagecraftSyntax
+
+/// Where a log's bytes come from: memory the caller holds, or a file (or standard input)
+/// read in blocks.
+enum RawInput {
+    case memory(UnsafePointer<UInt8>, Int)
+    case file(FileInput)
+}
+
+/// The part of a log's bytes a reader still needs, read in blocks and inflated on the fly
+/// when gzip: a reader keeps only what it has not finished with (the partial last record),
+/// never the whole file. In memory and not compressed, the window is the bytes themselves.
+///
+/// Offsets are absolute (from the start of the uncompressed input): `p[i]` is valid for
+/// `start <= i < end`, so positions a reader holds stay valid when the window moves on.
+/// Owns its buffers: call `close()` when done.
+struct InputWindow {
+    /// Bytes read per block (the window grows beyond it only for a record that does not fit).
+    static let blockSize = 1 << 20
+
+    private var buffer: UnsafeMutablePointer<UInt8>?
+    private var capacity = 0
+    private var memory: UnsafePointer<UInt8>?
+    private var raw: RawInput
+    private var gzip: GzipStream?
+    /// Absolute offset of the first byte held.
+    private(set) var start = 0
+    /// Absolute offset just past the last byte read.
+    private(set) var end = 0
+    /// Whether the input has been read to its end.
+    private(set) var atEnd = false
+    /// Whether the input is gzip-compressed (detected from the magic bytes).
+    let compressed: Bool
+    /// The expected size of the (uncompressed) input, when known: a file's size, or what a
+    /// gzip trailer says. A hint for reserving memory, never a bound.
+    let sizeHint: Int?
+    private let name: String
+
+    /// Opens a window on `raw`: reads the first block (from a file) and checks for gzip.
+    init(_ raw: RawInput, name: String) throws {
+        self.raw = raw
+        self.name = name
+        switch raw {
+        case .memory(let base, let count):
+            if count >= 2 && base[0] == 0x1f && base[1] == 0x8b {
+                compressed = true
+                sizeHint = count >= 4
+                    ? Gzip.sizeHint(trailer: Array(UnsafeBufferPointer(start: base + count - 4, count: 4)), compressedSize: count)
+                    : nil
+                gzip = GzipStream(source: raw, name: name)
+            } else {
+                compressed = false
+                sizeHint = count
+                memory = base
+                end = count
+                atEnd = true
+            }
+        case .file(let file):
+            let block = UnsafeMutablePointer<UInt8>.allocate(capacity: InputWindow.blockSize)
+            let count: Int
+            do {
+                count = try file.readFully(into: block, count: InputWindow.blockSize)
+            } catch {
+                block.deallocate()
+                throw HistoryError(file: name, message: "cannot read file: \(error.reason)")
+            }
+            if count >= 2 && block[0] == 0x1f && block[1] == 0x8b {
+                compressed = true
+                sizeHint = file.regularSize.flatMap { size in
+                    size >= 4 ? file.bytes(at: size - 4, count: 4).flatMap { Gzip.sizeHint(trailer: $0, compressedSize: size) } : nil
+                }
+                gzip = GzipStream(source: raw, pending: (block, count, InputWindow.blockSize), name: name)
+            } else {
+                compressed = false
+                sizeHint = file.regularSize
+                buffer = block
+                capacity = InputWindow.blockSize
+                end = count
+                atEnd = count < InputWindow.blockSize
+            }
+        }
+        if gzip != nil {
+            buffer = .allocate(capacity: InputWindow.blockSize)
+            capacity = InputWindow.blockSize
+            try more(keeping: 0)
+        }
+    }
+
+    /// Releases the buffers.
+    func close() {
+        buffer?.deallocate()
+        gzip?.close()
+    }
+
+    /// The bytes: `p[i]` for absolute offsets `start <= i < end`.
+    var p: UnsafePointer<UInt8> {
+        if let memory { return memory }
+        // The buffer holds offset `start` at its first byte.
+        return UnsafePointer(buffer.unsafelyUnwrapped) - start
+    }
+
+    /// Reads another block, dropping the bytes before `keep` (which stay dropped): after it,
+    /// `end` has grown or `atEnd` is set.
+    mutating func more(keeping keep: Int) throws {
+        guard !atEnd, let old = buffer else { return }
+        let kept = end - keep
+        if capacity - kept < InputWindow.blockSize / 2 {
+            // A record that fills the buffer: grow, so that every read adds half a block or more.
+            let grown = max(capacity * 2, kept + InputWindow.blockSize)
+            let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: grown)
+            bigger.update(from: old + (keep - start), count: kept)
+            old.deallocate()
+            buffer = bigger
+            capacity = grown
+        } else if kept > 0 && keep > start {
+            old.update(from: old + (keep - start), count: kept)
+        }
+        start = keep
+        guard let base = buffer else { return }
+        let n: Int
+        if var stream = gzip {
+            n = try stream.read(into: base + kept, count: capacity - kept)
+            gzip = stream
+        } else if case .file(let file) = raw {
+            do {
+                n = try file.read(into: base + kept, count: capacity - kept)
+            } catch {
+                throw HistoryError(file: name, message: "cannot read file: \(error.reason)")
+            }
+        } else {
+            n = 0
+        }
+        end = start + kept + n
+        if n == 0 { atEnd = true }
+    }
+
+    /// Reads on (keeping everything from `keep`) until `end` reaches `offset` or the input ends.
+    mutating func ensure(_ offset: Int, keeping keep: Int) throws {
+        while end < offset && !atEnd { try more(keeping: keep) }
+    }
+
+    /// Reads the rest of the input into the window, keeping everything from `keep`.
+    mutating func readAll(keeping keep: Int) throws {
+        if let hint = sizeHint, !atEnd, let old = buffer, capacity < hint - keep + InputWindow.blockSize {
+            // One buffer of the expected size instead of doubling up to it.
+            let grown = hint - keep + InputWindow.blockSize
+            let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: grown)
+            bigger.update(from: old + (keep - start), count: end - keep)
+            old.deallocate()
+            buffer = bigger
+            capacity = grown
+            start = keep
+        }
+        while !atEnd { try more(keeping: keep) }
+    }
+}
