@@ -248,14 +248,12 @@ public struct Bottleneck: Sendable, Hashable {
     public var reason: String
 }
 
-/// The concurrency of a set of intervals as a step function, with prefix sums of the time
-/// spent at or above a capacity, so "how long at capacity between a and b" is O(log n).
+/// The concurrency of a set of intervals as a step function; the time spent at or above a
+/// capacity is summed over it in one ordered merge (`sumAtCapacity`).
 struct ConcurrencyProfile {
     /// Breakpoints, ascending; `levels[k]` holds on `[times[k], times[k + 1])`; 0 after the last.
     var times: [Double] = []
     var levels: [Int32] = []
-    /// `atCapacity[k]`: time at or above capacity before `times[k]`.
-    var atCapacity: [Double] = []
     var capacity: Int
     var peak = 0
     var busy = 0.0
@@ -263,9 +261,16 @@ struct ConcurrencyProfile {
 
     /// Builds the profile of intervals `[starts[i], ends[i])`; both arrays are sorted here.
     init(starts: inout [Double], ends: inout [Double], capacity: Int) {
+        self = starts.withUnsafeMutableBufferPointer { s in
+            ends.withUnsafeMutableBufferPointer { e in ConcurrencyProfile(starts: s, ends: e, capacity: capacity) }
+        }
+    }
+
+    /// Builds the profile of intervals `[starts[i], ends[i])`, sorting both buffers in place.
+    init(starts: UnsafeMutableBufferPointer<Double>, ends: UnsafeMutableBufferPointer<Double>, capacity: Int) {
         self.capacity = max(1, capacity)
-        radixSort(&starts)
-        radixSort(&ends)
+        radixSort(starts)
+        radixSort(ends)
         times.reserveCapacity(starts.count * 2)
         levels.reserveCapacity(starts.count * 2)
         var i = 0, j = 0, level: Int32 = 0
@@ -285,51 +290,35 @@ struct ConcurrencyProfile {
             }
             if Int(level) > peak { peak = Int(level) }
         }
-        atCapacity.reserveCapacity(times.count)
         var acc = 0.0
         let cap = Int32(self.capacity)
-        for k in 0..<times.count {
-            atCapacity.append(acc)
-            if k + 1 < times.count {
-                let span = times[k + 1] - times[k]
-                if levels[k] >= cap { acc += span }
-                if levels[k] >= 1 { busy += span }
-            }
+        for k in 0..<max(0, times.count - 1) {
+            let span = times[k + 1] - times[k]
+            if levels[k] >= cap { acc += span }
+            if levels[k] >= 1 { busy += span }
         }
         totalAtCapacity = acc
     }
 
-    /// Time at or above capacity in `(-∞, x]`.
-    func atCapacity(upTo x: Double) -> Double {
-        // The last breakpoint ≤ x.
-        var lo = 0, hi = times.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if times[mid] <= x { lo = mid + 1 } else { hi = mid }
-        }
-        let k = lo - 1
-        guard k >= 0 else { return 0 }
-        return atCapacity[k] + (levels[k] >= Int32(capacity) ? x - times[k] : 0)
-    }
-
     /// Σ over `points` (ascending) of the time at or above capacity up to each point: one merge
-    /// over the breakpoints instead of a binary search per point, so memory is read in order.
+    /// over the breakpoints, adding up the time at capacity as it passes them, so memory is
+    /// read in order and no prefix sums are kept.
     func sumAtCapacity(sortedPoints points: UnsafeBufferPointer<Double>) -> Double {
         var sum = 0.0
         var k = -1
+        // Time at or above capacity before `times[k]`.
+        var before = 0.0
         let cap = Int32(capacity)
         let count = times.count
         for x in points {
-            while k + 1 < count && times[k + 1] <= x { k += 1 }
+            while k + 1 < count && times[k + 1] <= x {
+                if k >= 0 && levels[k] >= cap { before += times[k + 1] - times[k] }
+                k += 1
+            }
             guard k >= 0 else { continue }
-            sum += atCapacity[k] + (levels[k] >= cap ? x - times[k] : 0)
+            sum += before + (levels[k] >= cap ? x - times[k] : 0)
         }
         return sum
-    }
-
-    /// Time at or above capacity within `[a, b]`.
-    func atCapacity(from a: Double, to b: Double) -> Double {
-        b > a ? atCapacity(upTo: b) - atCapacity(upTo: a) : 0
     }
 }
 
@@ -399,20 +388,23 @@ struct ReplayEngine: Sendable {
         return nodeOwners[node]
     }
 
-    /// Runs the replay: resource loads on one core, everything else on another.
+    /// Runs the replay: the resource loads on one core while the owner loads are gathered on
+    /// another, then the case-by-case pass. (The case pass allocates its buckets once the
+    /// resource loads have freed their intervals: the two never hold memory at once.)
     func run() -> ReplayResult {
         enum Half: Sendable {
             case resources([ResourceReplay])
-            case result(ReplayResult)
+            case owners(OwnerLoads)
         }
         let engine = self
         let halves = concurrentMap(2) { job in
-            job == 0 ? Half.resources(engine.resourceLoads()) : Half.result(engine.scan())
+            job == 0 ? Half.resources(engine.resourceLoads()) : Half.owners(engine.ownerLoads())
         }
-        // concurrentMap keeps index order: the loads first, then the scan.
-        guard case .resources(let resources) = halves[0], case .result(var result) = halves[1] else {
+        // concurrentMap keeps index order: the resource loads first, then the owner loads.
+        guard case .resources(let resources) = halves[0], case .owners(let loads) = halves[1] else {
             return scan()
         }
+        var result = scan(loads: loads)
         result.resources = resources
         for k in result.owners.indices {
             let w = result.owners[k].owner
@@ -428,11 +420,15 @@ struct ReplayEngine: Sendable {
         var starts: [Double]
         var ends: [Double]
 
-        /// The concurrency profile of group `g`.
-        func profile(_ g: Int, capacity: Int) -> ConcurrencyProfile {
-            var s = Array(starts[offsets[g]..<offsets[g + 1]])
-            var e = Array(ends[offsets[g]..<offsets[g + 1]])
-            return ConcurrencyProfile(starts: &s, ends: &e, capacity: capacity)
+        /// The concurrency profile of group `g` (sorting its intervals in place, not copying them).
+        mutating func profile(_ g: Int, capacity: Int) -> ConcurrencyProfile {
+            let range = offsets[g]..<offsets[g + 1]
+            return starts.withUnsafeMutableBufferPointer { s in
+                ends.withUnsafeMutableBufferPointer { e in
+                    ConcurrencyProfile(starts: UnsafeMutableBufferPointer(rebasing: s[range]),
+                                       ends: UnsafeMutableBufferPointer(rebasing: e[range]), capacity: capacity)
+                }
+            }
         }
     }
 
@@ -464,7 +460,9 @@ struct ReplayEngine: Sendable {
                 fill[r] += 1
             }
         }
-        let grouped = GroupedIntervals(offsets: offsets, starts: starts, ends: ends)
+        var grouped = GroupedIntervals(offsets: offsets, starts: starts, ends: ends)
+        starts = []
+        ends = []
         var resources: [ResourceReplay] = []
         resources.reserveCapacity(count)
         for r in 0..<count {
@@ -485,7 +483,11 @@ struct ReplayEngine: Sendable {
 
     /// Everything but the resource loads (and the owners' member lists, which come from them).
     func scan() -> ReplayResult {
-        let loads = ownerLoads()
+        scan(loads: ownerLoads())
+    }
+
+    /// `scan` with the owner loads (pass 1) already gathered.
+    func scan(loads: OwnerLoads) -> ReplayResult {
         var tally = CaseTally(engine: self, nodeOccurrences: loads.nodeOccurrences, nodeTimed: loads.nodeTimed)
         defer { tally.deallocate() }
         for c in log.cases { tally.add(c) }
@@ -539,7 +541,7 @@ struct ReplayEngine: Sendable {
                 }
             }
         }
-        let grouped = GroupedIntervals(offsets: ownerOffsets, starts: ownerStarts, ends: ownerEnds)
+        var grouped = GroupedIntervals(offsets: ownerOffsets, starts: ownerStarts, ends: ownerEnds)
         ownerStarts = []
         ownerEnds = []
         let profiles = (0..<ownerCount).map { grouped.profile($0, capacity: model.capacity(ofOwner: $0)) }
