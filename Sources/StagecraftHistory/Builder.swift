@@ -14,16 +14,35 @@ enum EventKind: UInt8 {
     case hint
 }
 
-/// One row/event as read, before pairing. Times use NaN for "absent".
+/// One row/event as read, before pairing. Times use NaN for "absent". Stored in 40 bytes (a
+/// log holds one per event until it is assembled): the line in 40 bits.
 struct RawEvent {
     var caseIndex: Int32
     var activity: Int32
     var resource: Int32  // -1 = none
     var transition: Int32  // -1 = none
+    private var lineLow: UInt32
+    private var lineHigh: UInt8
     var kind: EventKind
     var start: Double
     var end: Double
-    var line: Int
+
+    init(caseIndex: Int32, activity: Int32, resource: Int32, transition: Int32, kind: EventKind,
+         start: Double, end: Double, line: Int) {
+        self.caseIndex = caseIndex
+        self.activity = activity
+        self.resource = resource
+        self.transition = transition
+        let clamped = UInt64(clamping: max(0, min(line, 1 << 40 - 1)))
+        lineLow = UInt32(truncatingIfNeeded: clamped)
+        lineHigh = UInt8(truncatingIfNeeded: clamped >> 32)
+        self.kind = kind
+        self.start = start
+        self.end = end
+    }
+
+    /// The line of the row or `<event>`.
+    var line: Int { Int(lineHigh) << 32 | Int(lineLow) }
 
     /// Primary sort key: start ?? end (lifecycle events carry their time in `end`).
     @inline(__always) var key1: Double { start.isNaN ? end : start }

@@ -124,20 +124,21 @@ struct GzipStream {
             if let pending {
                 // The block read first becomes the input buffer (with its own capacity).
                 input = pending.0
-                pendingCapacity = pending.capacity
+                bufferCapacity = pending.capacity
                 stream.pointee.next_in = pending.0
                 stream.pointee.avail_in = UInt32(clamping: pending.count)
             } else {
                 let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: inputCapacity)
                 input = buffer
+                bufferCapacity = inputCapacity
                 stream.pointee.next_in = buffer
                 stream.pointee.avail_in = 0
             }
         }
     }
 
-    /// The capacity of `input` when it is the block handed over at the start.
-    private var pendingCapacity = 0
+    /// The capacity of `input`.
+    private var bufferCapacity = 0
 
     func close() {
         if started { inflateEnd(stream) }
@@ -202,18 +203,28 @@ struct GzipStream {
         return next[0] == 0x1f && next[1] == 0x8b
     }
 
-    /// Moves the unread input to the front of the buffer and reads more behind it.
+    /// Moves the unread input to the front of the buffer (a bigger one when the block read
+    /// first was small) and reads more behind it.
     private mutating func refill() throws {
-        guard case .file(let file) = source, let buffer = input else {
+        guard case .file(let file) = source, var buffer = input else {
             sourceEnded = true
             return
         }
         let left = Int(stream.pointee.avail_in)
-        if left > 0, let next = stream.pointee.next_in, next != buffer { buffer.update(from: next, count: left) }
-        let capacity = max(inputCapacity, pendingCapacity)
+        let next = stream.pointee.next_in ?? buffer
+        if bufferCapacity - left < inputCapacity / 2 {
+            let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: left + inputCapacity)
+            bigger.update(from: next, count: left)
+            buffer.deallocate()
+            buffer = bigger
+            input = bigger
+            bufferCapacity = left + inputCapacity
+        } else if left > 0 && next != buffer {
+            buffer.update(from: next, count: left)
+        }
         let n: Int
         do {
-            n = try file.read(into: buffer + left, count: capacity - left)
+            n = try file.read(into: buffer + left, count: bufferCapacity - left)
         } catch {
             throw HistoryError(file: name, message: "cannot read file: \(error.reason)")
         }

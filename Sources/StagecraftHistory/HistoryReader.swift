@@ -53,8 +53,9 @@ public enum HistoryReader {
 
     /// Opens the input (inflating gzip), refuses binary files, picks the format, and runs
     /// the reader.
-    static func read(_ raw: RawInput, name: String, options: HistoryOptions) throws -> EventLog {
-        var window = try InputWindow(raw, name: name)
+    static func read(_ raw: RawInput, name: String, options: HistoryOptions,
+                     blockSize: Int = InputWindow.blockSize) throws -> EventLog {
+        var window = try InputWindow(raw, name: name, blockSize: blockSize)
         defer { window.close() }
         try window.ensure(binaryKindBytes, keeping: 0)
         if let kind = binaryKind(window.p, window.end) {

@@ -17,6 +17,8 @@ enum RawInput {
 struct InputWindow {
     /// Bytes read per block (the window grows beyond it only for a record that does not fit).
     static let blockSize = 1 << 20
+    /// This window's block size (tests use tiny ones to put block ends everywhere).
+    private let blockSize: Int
 
     private var buffer: UnsafeMutablePointer<UInt8>?
     private var capacity = 0
@@ -37,9 +39,10 @@ struct InputWindow {
     private let name: String
 
     /// Opens a window on `raw`: reads the first block (from a file) and checks for gzip.
-    init(_ raw: RawInput, name: String) throws {
+    init(_ raw: RawInput, name: String, blockSize: Int = InputWindow.blockSize) throws {
         self.raw = raw
         self.name = name
+        self.blockSize = max(1, blockSize)
         switch raw {
         case .memory(let base, let count):
             if count >= 2 && base[0] == 0x1f && base[1] == 0x8b {
@@ -56,10 +59,12 @@ struct InputWindow {
                 atEnd = true
             }
         case .file(let file):
-            let block = UnsafeMutablePointer<UInt8>.allocate(capacity: InputWindow.blockSize)
+            // At least the two bytes of the gzip magic number.
+            let first = max(2, self.blockSize)
+            let block = UnsafeMutablePointer<UInt8>.allocate(capacity: first)
             let count: Int
             do {
-                count = try file.readFully(into: block, count: InputWindow.blockSize)
+                count = try file.readFully(into: block, count: first)
             } catch {
                 block.deallocate()
                 throw HistoryError(file: name, message: "cannot read file: \(error.reason)")
@@ -69,19 +74,19 @@ struct InputWindow {
                 sizeHint = file.regularSize.flatMap { size in
                     size >= 4 ? file.bytes(at: size - 4, count: 4).flatMap { Gzip.sizeHint(trailer: $0, compressedSize: size) } : nil
                 }
-                gzip = GzipStream(source: raw, pending: (block, count, InputWindow.blockSize), name: name)
+                gzip = GzipStream(source: raw, pending: (block, count, first), name: name)
             } else {
                 compressed = false
                 sizeHint = file.regularSize
                 buffer = block
-                capacity = InputWindow.blockSize
+                capacity = first
                 end = count
-                atEnd = count < InputWindow.blockSize
+                atEnd = count < first
             }
         }
         if gzip != nil {
-            buffer = .allocate(capacity: InputWindow.blockSize)
-            capacity = InputWindow.blockSize
+            buffer = .allocate(capacity: self.blockSize)
+            capacity = self.blockSize
             try more(keeping: 0)
         }
     }
@@ -104,9 +109,9 @@ struct InputWindow {
     mutating func more(keeping keep: Int) throws {
         guard !atEnd, let old = buffer else { return }
         let kept = end - keep
-        if capacity - kept < InputWindow.blockSize / 2 {
+        if capacity - kept < max(1, blockSize / 2) {
             // A record that fills the buffer: grow, so that every read adds half a block or more.
-            let grown = max(capacity * 2, kept + InputWindow.blockSize)
+            let grown = max(capacity * 2, kept + blockSize)
             let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: grown)
             bigger.update(from: old + (keep - start), count: kept)
             old.deallocate()
@@ -141,9 +146,9 @@ struct InputWindow {
 
     /// Reads the rest of the input into the window, keeping everything from `keep`.
     mutating func readAll(keeping keep: Int) throws {
-        if let hint = sizeHint, !atEnd, let old = buffer, capacity < hint - keep + InputWindow.blockSize {
+        if let hint = sizeHint, !atEnd, let old = buffer, capacity < hint - keep + blockSize {
             // One buffer of the expected size instead of doubling up to it.
-            let grown = hint - keep + InputWindow.blockSize
+            let grown = hint - keep + blockSize
             let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: grown)
             bigger.update(from: old + (keep - start), count: end - keep)
             old.deallocate()
