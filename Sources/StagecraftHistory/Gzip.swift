@@ -45,14 +45,13 @@ enum Gzip {
         }
     }
 
-    /// The uncompressed size that the gzip trailer (the last four bytes, ISIZE) gives, when it
-    /// is plausible: deflate expands at most ~1032:1 and ISIZE wraps at 2^32, so a larger
-    /// figure is bogus. A size hint only (of the last member), never trusted for bounds.
+    /// The uncompressed size that the gzip trailer (the last four bytes, ISIZE) gives, when the
+    /// caps would let it inflate that far (`maxOutput`, `maxRatio` beyond `ratioFloor`). A size
+    /// hint only (of the last member, modulo 2^32), for reserving memory, never for bounds.
     static func sizeHint(trailer t: [UInt8], compressedSize: Int) -> Int? {
         guard t.count == 4, compressedSize >= 18 else { return nil }
         let isize = Int(t[0]) | Int(t[1]) << 8 | Int(t[2]) << 16 | Int(t[3]) << 24
-        guard isize < compressedSize / 1024 * 1100 + 1 << 16 && isize <= maxOutput
-            && isize <= ratioFloor + compressedSize * maxRatio else { return nil }
+        guard isize <= maxOutput && isize <= ratioFloor + compressedSize * maxRatio else { return nil }
         return isize
     }
 
