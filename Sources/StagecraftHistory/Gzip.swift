@@ -119,7 +119,7 @@ struct GzipStream {
             stream.pointee.next_in = UnsafeMutablePointer(mutating: base)
             stream.pointee.avail_in = UInt32(clamping: count)
             sourceEnded = true
-        case .file:
+        case .file, .blocks:
             if let pending {
                 // The block read first becomes the input buffer (with its own capacity).
                 input = pending.0
@@ -205,7 +205,7 @@ struct GzipStream {
     /// Moves the unread input to the front of the buffer (a bigger one when the block read
     /// first was small) and reads more behind it.
     private mutating func refill() throws {
-        guard case .file(let file) = source, var buffer = input else {
+        guard var buffer = input else {
             sourceEnded = true
             return
         }
@@ -223,7 +223,7 @@ struct GzipStream {
         }
         let n: Int
         do {
-            n = try file.read(into: buffer + left, count: bufferCapacity - left)
+            n = try source.read(into: buffer + left, count: bufferCapacity - left)
         } catch {
             throw HistoryError(file: name, message: "cannot read file: \(error.reason)")
         }

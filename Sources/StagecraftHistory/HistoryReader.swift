@@ -51,6 +51,20 @@ public enum HistoryReader {
         }
     }
 
+    /// Reads `bytes` as a file is read, `blockSize` bytes at a time: tests and the fuzzer put
+    /// block ends everywhere with it. The log must equal what `read(bytes:)` gives.
+    static func read(bytes: [UInt8], name: String, options: HistoryOptions, blockSize: Int) throws -> EventLog {
+        try bytes.withUnsafeBufferPointer { buf in
+            guard let base = buf.baseAddress, buf.count > 0 else {
+                var one: UInt8 = 0
+                return try withUnsafePointer(to: &one) {
+                    try read(.blocks($0, 0, position: 0), name: name, options: options, blockSize: blockSize)
+                }
+            }
+            return try read(.blocks(base, buf.count, position: 0), name: name, options: options, blockSize: blockSize)
+        }
+    }
+
     /// Opens the input (inflating gzip), refuses binary files, picks the format, and runs
     /// the reader.
     static func read(_ raw: RawInput, name: String, options: HistoryOptions,

@@ -5,6 +5,52 @@ import StagecraftSyntax
 enum RawInput {
     case memory(UnsafePointer<UInt8>, Int)
     case file(FileInput)
+    /// Memory read as if it were a file, block by block from `position` (tests and the fuzzer
+    /// use it to put block ends everywhere without files).
+    case blocks(UnsafePointer<UInt8>, Int, position: Int)
+
+    /// Reads up to `count` bytes into `buffer` from a file or `blocks`; 0 at the end (and
+    /// always for `memory`, which is read in place).
+    mutating func read(into buffer: UnsafeMutablePointer<UInt8>, count: Int) throws(FileInput.Failure) -> Int {
+        switch self {
+        case .memory: return 0
+        case .file(let file): return try file.read(into: buffer, count: count)
+        case .blocks(let base, let total, let position):
+            let n = min(count, total - position)
+            buffer.update(from: base + position, count: n)
+            self = .blocks(base, total, position: position + n)
+            return n
+        }
+    }
+
+    /// Fills `buffer` as far as the input goes: fewer than `count` bytes only at the end.
+    mutating func readFully(into buffer: UnsafeMutablePointer<UInt8>, count: Int) throws(FileInput.Failure) -> Int {
+        var total = 0
+        while total < count {
+            let n = try read(into: buffer + total, count: count - total)
+            if n == 0 { break }
+            total += n
+        }
+        return total
+    }
+
+    /// The size of a regular file or of `blocks`; nil for a stream.
+    var size: Int? {
+        switch self {
+        case .memory(_, let count), .blocks(_, let count, _): return count
+        case .file(let file): return file.regularSize
+        }
+    }
+
+    /// The last four bytes (a gzip trailer), when they can be read without reading on.
+    var trailer: [UInt8]? {
+        switch self {
+        case .memory(let base, let count), .blocks(let base, let count, _):
+            return count >= 4 ? Array(UnsafeBufferPointer(start: base + count - 4, count: 4)) : nil
+        case .file(let file):
+            return file.regularSize.flatMap { $0 >= 4 ? file.bytes(at: $0 - 4, count: 4) : nil }
+        }
+    }
 }
 
 /// The part of a log's bytes a reader still needs, read in blocks and inflated on the fly
@@ -40,50 +86,45 @@ struct InputWindow {
 
     /// Opens a window on `raw`: reads the first block (from a file) and checks for gzip.
     init(_ raw: RawInput, name: String, blockSize: Int = InputWindow.blockSize) throws {
-        self.raw = raw
         self.name = name
         self.blockSize = max(1, blockSize)
-        switch raw {
-        case .memory(let base, let count):
-            if count >= 2 && base[0] == 0x1f && base[1] == 0x8b {
-                compressed = true
-                sizeHint = count >= 4
-                    ? Gzip.sizeHint(trailer: Array(UnsafeBufferPointer(start: base + count - 4, count: 4)), compressedSize: count)
-                    : nil
-                gzip = GzipStream(source: raw, name: name)
-            } else {
-                compressed = false
-                sizeHint = count
-                memory = base
-                end = count
-                atEnd = true
-            }
-        case .file(let file):
+        var raw = raw
+        if case .memory(let base, let count) = raw, !(count >= 2 && base[0] == 0x1f && base[1] == 0x8b) {
+            // In memory and not compressed: the window is the bytes themselves.
+            compressed = false
+            sizeHint = count
+            memory = base
+            end = count
+            atEnd = true
+        } else if case .memory(let base, let count) = raw {
+            compressed = true
+            sizeHint = raw.trailer.flatMap { Gzip.sizeHint(trailer: $0, compressedSize: count) }
+            gzip = GzipStream(source: .memory(base, count), name: name)
+        } else {
             // At least the two bytes of the gzip magic number.
             let first = max(2, self.blockSize)
             let block = UnsafeMutablePointer<UInt8>.allocate(capacity: first)
             let count: Int
             do {
-                count = try file.readFully(into: block, count: first)
+                count = try raw.readFully(into: block, count: first)
             } catch {
                 block.deallocate()
                 throw HistoryError(file: name, message: "cannot read file: \(error.reason)")
             }
             if count >= 2 && block[0] == 0x1f && block[1] == 0x8b {
                 compressed = true
-                sizeHint = file.regularSize.flatMap { size in
-                    size >= 4 ? file.bytes(at: size - 4, count: 4).flatMap { Gzip.sizeHint(trailer: $0, compressedSize: size) } : nil
-                }
+                sizeHint = raw.size.flatMap { size in raw.trailer.flatMap { Gzip.sizeHint(trailer: $0, compressedSize: size) } }
                 gzip = GzipStream(source: raw, pending: (block, count, first), name: name)
             } else {
                 compressed = false
-                sizeHint = file.regularSize
+                sizeHint = raw.size
                 buffer = block
                 capacity = first
                 end = count
                 atEnd = count < first
             }
         }
+        self.raw = raw
         if gzip != nil {
             buffer = .allocate(capacity: self.blockSize)
             capacity = self.blockSize
@@ -126,14 +167,12 @@ struct InputWindow {
         if var stream = gzip {
             n = try stream.read(into: base + kept, count: capacity - kept)
             gzip = stream
-        } else if case .file(let file) = raw {
+        } else {
             do {
-                n = try file.read(into: base + kept, count: capacity - kept)
+                n = try raw.read(into: base + kept, count: capacity - kept)
             } catch {
                 throw HistoryError(file: name, message: "cannot read file: \(error.reason)")
             }
-        } else {
-            n = 0
         }
         end = start + kept + n
         if n == 0 { atEnd = true }

@@ -188,6 +188,10 @@ import Testing
             let memory = try HistoryReader.read(bytes: bytes, name: name)
             #expect(memory.eventCount > 0)
             let gz = try #require(Gzip.deflate(bytes))
+            for blockSize in 1...40 {
+                Self.expectSame(try HistoryReader.read(bytes: bytes, name: name, options: HistoryOptions(), blockSize: blockSize), memory)
+                Self.expectSame(try HistoryReader.read(bytes: gz, name: name, options: HistoryOptions(), blockSize: blockSize), memory)
+            }
             for (fileName, content) in [(name, bytes), (name + ".gz", gz)] {
                 let (path, remove) = try Self.file(fileName, content)
                 defer { remove() }
