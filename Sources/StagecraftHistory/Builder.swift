@@ -14,8 +14,8 @@ enum EventKind: UInt8 {
     case hint
 }
 
-/// One row/event as read, before pairing. Times use NaN for "absent". Stored in 40 bytes (a
-/// log holds one per event until it is assembled): the line in 40 bits.
+/// One row/event as read, before pairing. Times use NaN for "absent". Stored compactly, since
+/// a log holds one per event until it is assembled: the line in 40 bits.
 struct RawEvent {
     var caseIndex: Int32
     var activity: Int32

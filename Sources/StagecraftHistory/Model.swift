@@ -126,8 +126,8 @@ public struct HistoryError: Error, CustomStringConvertible, Sendable, Hashable {
 
 /// One occurrence of an activity in a case: an interval, or an instant when the start is unknown.
 ///
-/// Stored in 32 bytes rather than the 56 its public fields would take (a log holds one per
-/// event): indices as 32 bits, no resource as `Int32.min`, no start as NaN.
+/// Stored compactly, since a log holds one per event: indices in 32 bits, no resource as
+/// `Int32.min`, no start as NaN.
 public struct Occurrence: Sendable, Hashable {
     private var storedActivity: Int32
     private var storedResource: Int32
