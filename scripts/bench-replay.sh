@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Benchmark `stagecraft replay` (release build) on a generated interval log of 25,000 cases and
 # 1,000,000 events (~57 MB CSV, written by `stagecraft-bench replay-log` with a matching .flow).
-# Target on the 2-core reference machine: under 1 s wall and under 300 MB peak memory for
-# `replay --format json`. Prints medians of 5 runs, and as a baseline measured in the same run the
+# Target on the 2-core reference machine: under 1 s wall and under 120 MB peak memory for
+# `replay --format json` (the log is read in blocks, never whole: docs/benchmarks.md).
+# Prints medians of 5 runs, and as a baseline measured in the same run the
 # time `wc -l` takes over the same file (the machine is shared and noisy: compare ratios).
 # Also times BPIC_2017_W.csv.gz from ../shared/data when present (with a drafted .flow).
 # Nothing is written to the repository.
@@ -41,12 +42,12 @@ read -r replay_s replay_kb <<< "$(runs "$BIN" replay "$WORK/bench.flow" --histor
 read -r wc_s _ <<< "$(runs wc -l "$WORK/log.csv")"
 
 printf 'generated log: %d events, 25000 cases, %.1f MB\n' "$EVENTS" "$(echo "$BYTES / 1000000" | bc -l)"
-printf '  replay --format json  %.3f s  %.0f MB peak  (median of %d; limits 1 s, 300 MB)\n' \
+printf '  replay --format json  %.3f s  %.0f MB peak  (median of %d; limits 1 s, 120 MB)\n' \
   "$replay_s" "$(echo "$replay_kb / 1024" | bc -l)" "$RUNS"
 printf '  wc -l                 %.3f s  ratio replay/wc %.1fx\n' "$wc_s" "$(echo "$replay_s / $wc_s" | bc -l)"
 status=0
 if (( $(echo "$replay_s >= 1.0" | bc -l) )); then echo "  OVER the 1 s limit"; status=1; fi
-if (( replay_kb >= 300 * 1024 )); then echo "  OVER the 300 MB limit"; status=1; fi
+if (( replay_kb >= 120 * 1024 )); then echo "  OVER the 120 MB limit"; status=1; fi
 
 for dir in ../shared/data /work/shared/data; do
   bpic="$dir/BPIC_2017_W.csv.gz"

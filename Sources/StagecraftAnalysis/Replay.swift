@@ -248,14 +248,13 @@ public struct Bottleneck: Sendable, Hashable {
     public var reason: String
 }
 
-/// The concurrency of a set of intervals as a step function, with prefix sums of the time
-/// spent at or above a capacity, so "how long at capacity between a and b" is O(log n).
+/// The concurrency of a set of intervals as a step function over their sorted starts and
+/// ends (no breakpoint arrays are built); the time spent at or above a capacity is summed over
+/// it in one ordered merge (`sumAtCapacity`).
 struct ConcurrencyProfile {
-    /// Breakpoints, ascending; `levels[k]` holds on `[times[k], times[k + 1])`; 0 after the last.
-    var times: [Double] = []
-    var levels: [Int32] = []
-    /// `atCapacity[k]`: time at or above capacity before `times[k]`.
-    var atCapacity: [Double] = []
+    /// The starts and the ends, each ascending (slices of a group's arrays, not copies).
+    private let starts: ArraySlice<Double>
+    private let ends: ArraySlice<Double>
     var capacity: Int
     var peak = 0
     var busy = 0.0
@@ -263,73 +262,97 @@ struct ConcurrencyProfile {
 
     /// Builds the profile of intervals `[starts[i], ends[i])`; both arrays are sorted here.
     init(starts: inout [Double], ends: inout [Double], capacity: Int) {
-        self.capacity = max(1, capacity)
         radixSort(&starts)
         radixSort(&ends)
-        times.reserveCapacity(starts.count * 2)
-        levels.reserveCapacity(starts.count * 2)
-        var i = 0, j = 0, level: Int32 = 0
-        while i < starts.count || j < ends.count {
-            let t: Double
-            // At equal instants, ends come first: back-to-back items do not overlap.
-            if j < ends.count && (i >= starts.count || ends[j] <= starts[i]) {
-                t = ends[j]; level -= 1; j += 1
-            } else {
-                t = starts[i]; level += 1; i += 1
-            }
-            if let last = times.last, last == t {
-                levels[levels.count - 1] = level
-            } else {
-                times.append(t)
-                levels.append(level)
-            }
-            if Int(level) > peak { peak = Int(level) }
-        }
-        atCapacity.reserveCapacity(times.count)
-        var acc = 0.0
+        self.init(sortedStarts: starts[...], sortedEnds: ends[...], capacity: capacity)
+    }
+
+    /// The profile of intervals whose starts and ends are each sorted ascending.
+    init(sortedStarts: ArraySlice<Double>, sortedEnds: ArraySlice<Double>, capacity: Int) {
+        starts = sortedStarts
+        ends = sortedEnds
+        self.capacity = max(1, capacity)
         let cap = Int32(self.capacity)
-        for k in 0..<times.count {
-            atCapacity.append(acc)
-            if k + 1 < times.count {
-                let span = times[k + 1] - times[k]
-                if levels[k] >= cap { acc += span }
-                if levels[k] >= 1 { busy += span }
+        var steps = Steps(starts: sortedStarts, ends: sortedEnds)
+        var acc = 0.0
+        var last = 0.0, level: Int32 = 0
+        var seen = false
+        while let t = steps.next {
+            if seen {
+                let span = t - last
+                if level >= cap { acc += span }
+                if level >= 1 { busy += span }
             }
+            steps.advance(peak: &peak)
+            last = t
+            level = steps.level
+            seen = true
         }
         totalAtCapacity = acc
     }
 
-    /// Time at or above capacity in `(-∞, x]`.
-    func atCapacity(upTo x: Double) -> Double {
-        // The last breakpoint ≤ x.
-        var lo = 0, hi = times.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if times[mid] <= x { lo = mid + 1 } else { hi = mid }
+    /// The breakpoints of the step function in order: each distinct instant, with the level
+    /// after every start and end at it (ends count first: back-to-back items do not overlap).
+    private struct Steps {
+        let starts: ArraySlice<Double>
+        let ends: ArraySlice<Double>
+        var i: Int
+        var j: Int
+        var level: Int32 = 0
+
+        init(starts: ArraySlice<Double>, ends: ArraySlice<Double>) {
+            self.starts = starts
+            self.ends = ends
+            i = starts.startIndex
+            j = ends.startIndex
         }
-        let k = lo - 1
-        guard k >= 0 else { return 0 }
-        return atCapacity[k] + (levels[k] >= Int32(capacity) ? x - times[k] : 0)
+
+        /// The next breakpoint's instant; nil after the last.
+        var next: Double? {
+            if j < ends.endIndex && (i >= starts.endIndex || ends[j] <= starts[i]) { return ends[j] }
+            return i < starts.endIndex ? starts[i] : nil
+        }
+
+        /// Applies every start and end at the next breakpoint, raising `peak` to the levels passed.
+        mutating func advance(peak: inout Int) {
+            guard let t = next else { return }
+            while let u = next, u == t {
+                if j < ends.endIndex && (i >= starts.endIndex || ends[j] <= starts[i]) {
+                    level -= 1
+                    j += 1
+                } else {
+                    level += 1
+                    i += 1
+                }
+                if Int(level) > peak { peak = Int(level) }
+            }
+        }
     }
 
     /// Σ over `points` (ascending) of the time at or above capacity up to each point: one merge
-    /// over the breakpoints instead of a binary search per point, so memory is read in order.
+    /// over the breakpoints, adding up the time at capacity as it passes them, so memory is
+    /// read in order and nothing is kept between calls.
     func sumAtCapacity(sortedPoints points: UnsafeBufferPointer<Double>) -> Double {
         var sum = 0.0
-        var k = -1
+        // Time at or above capacity before the last breakpoint passed (at `last`, `level`).
+        var before = 0.0
+        var last = 0.0, level: Int32 = 0
+        var seen = false
+        var unusedPeak = 0
         let cap = Int32(capacity)
-        let count = times.count
+        var steps = Steps(starts: starts, ends: ends)
         for x in points {
-            while k + 1 < count && times[k + 1] <= x { k += 1 }
-            guard k >= 0 else { continue }
-            sum += atCapacity[k] + (levels[k] >= cap ? x - times[k] : 0)
+            while let t = steps.next, t <= x {
+                if seen && level >= cap { before += t - last }
+                steps.advance(peak: &unusedPeak)
+                last = t
+                level = steps.level
+                seen = true
+            }
+            guard seen else { continue }
+            sum += before + (level >= cap ? x - last : 0)
         }
         return sum
-    }
-
-    /// Time at or above capacity within `[a, b]`.
-    func atCapacity(from a: Double, to b: Double) -> Double {
-        b > a ? atCapacity(upTo: b) - atCapacity(upTo: a) : 0
     }
 }
 
@@ -399,20 +422,23 @@ struct ReplayEngine: Sendable {
         return nodeOwners[node]
     }
 
-    /// Runs the replay: resource loads on one core, everything else on another.
+    /// Runs the replay: the resource loads on one core while the owner loads are gathered on
+    /// another, then the case-by-case pass. (The case pass allocates its buckets once the
+    /// resource loads have freed their intervals: the two never hold memory at once.)
     func run() -> ReplayResult {
         enum Half: Sendable {
             case resources([ResourceReplay])
-            case result(ReplayResult)
+            case owners(OwnerLoads)
         }
         let engine = self
         let halves = concurrentMap(2) { job in
-            job == 0 ? Half.resources(engine.resourceLoads()) : Half.result(engine.scan())
+            job == 0 ? Half.resources(engine.resourceLoads()) : Half.owners(engine.ownerLoads())
         }
-        // concurrentMap keeps index order: the loads first, then the scan.
-        guard case .resources(let resources) = halves[0], case .result(var result) = halves[1] else {
+        // concurrentMap keeps index order: the resource loads first, then the owner loads.
+        guard case .resources(let resources) = halves[0], case .owners(let loads) = halves[1] else {
             return scan()
         }
+        var result = scan(loads: loads)
         result.resources = resources
         for k in result.owners.indices {
             let w = result.owners[k].owner
@@ -428,11 +454,23 @@ struct ReplayEngine: Sendable {
         var starts: [Double]
         var ends: [Double]
 
-        /// The concurrency profile of group `g`.
+        /// Sorts the starts and the ends of every group in place.
+        mutating func sortGroups() {
+            starts.withUnsafeMutableBufferPointer { s in
+                ends.withUnsafeMutableBufferPointer { e in
+                    for g in 0..<(offsets.count - 1) {
+                        let range = offsets[g]..<offsets[g + 1]
+                        radixSort(UnsafeMutableBufferPointer(rebasing: s[range]))
+                        radixSort(UnsafeMutableBufferPointer(rebasing: e[range]))
+                    }
+                }
+            }
+        }
+
+        /// The concurrency profile of group `g`, after `sortGroups` (it shares the arrays).
         func profile(_ g: Int, capacity: Int) -> ConcurrencyProfile {
-            var s = Array(starts[offsets[g]..<offsets[g + 1]])
-            var e = Array(ends[offsets[g]..<offsets[g + 1]])
-            return ConcurrencyProfile(starts: &s, ends: &e, capacity: capacity)
+            let range = offsets[g]..<offsets[g + 1]
+            return ConcurrencyProfile(sortedStarts: starts[range], sortedEnds: ends[range], capacity: capacity)
         }
     }
 
@@ -464,7 +502,10 @@ struct ReplayEngine: Sendable {
                 fill[r] += 1
             }
         }
-        let grouped = GroupedIntervals(offsets: offsets, starts: starts, ends: ends)
+        var grouped = GroupedIntervals(offsets: offsets, starts: starts, ends: ends)
+        starts = []
+        ends = []
+        grouped.sortGroups()
         var resources: [ResourceReplay] = []
         resources.reserveCapacity(count)
         for r in 0..<count {
@@ -485,7 +526,11 @@ struct ReplayEngine: Sendable {
 
     /// Everything but the resource loads (and the owners' member lists, which come from them).
     func scan() -> ReplayResult {
-        let loads = ownerLoads()
+        scan(loads: ownerLoads())
+    }
+
+    /// `scan` with the owner loads (pass 1) already gathered.
+    func scan(loads: OwnerLoads) -> ReplayResult {
         var tally = CaseTally(engine: self, nodeOccurrences: loads.nodeOccurrences, nodeTimed: loads.nodeTimed)
         defer { tally.deallocate() }
         for c in log.cases { tally.add(c) }
@@ -539,9 +584,10 @@ struct ReplayEngine: Sendable {
                 }
             }
         }
-        let grouped = GroupedIntervals(offsets: ownerOffsets, starts: ownerStarts, ends: ownerEnds)
+        var grouped = GroupedIntervals(offsets: ownerOffsets, starts: ownerStarts, ends: ownerEnds)
         ownerStarts = []
         ownerEnds = []
+        grouped.sortGroups()
         let profiles = (0..<ownerCount).map { grouped.profile($0, capacity: model.capacity(ofOwner: $0)) }
         return OwnerLoads(items: ownerItems, processing: ownerProcessing, profiles: profiles,
                           nodeOccurrences: nodeOccurrences, nodeTimed: nodeTimed)

@@ -1,11 +1,4 @@
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#elseif canImport(Musl)
-import Musl
-#endif
 
 /// What a raw event means for occurrences.
 enum EventKind: UInt8 {
@@ -21,16 +14,35 @@ enum EventKind: UInt8 {
     case hint
 }
 
-/// One row/event as read, before pairing. Times use NaN for "absent".
+/// One row/event as read, before pairing. Times use NaN for "absent". Stored compactly, since
+/// a log holds one per event until it is assembled: the line in 40 bits.
 struct RawEvent {
     var caseIndex: Int32
     var activity: Int32
     var resource: Int32  // -1 = none
     var transition: Int32  // -1 = none
+    private var lineLow: UInt32
+    private var lineHigh: UInt8
     var kind: EventKind
     var start: Double
     var end: Double
-    var line: Int
+
+    init(caseIndex: Int32, activity: Int32, resource: Int32, transition: Int32, kind: EventKind,
+         start: Double, end: Double, line: Int) {
+        self.caseIndex = caseIndex
+        self.activity = activity
+        self.resource = resource
+        self.transition = transition
+        let clamped = UInt64(clamping: max(0, min(line, 1 << 40 - 1)))
+        lineLow = UInt32(truncatingIfNeeded: clamped)
+        lineHigh = UInt8(truncatingIfNeeded: clamped >> 32)
+        self.kind = kind
+        self.start = start
+        self.end = end
+    }
+
+    /// The line of the row or `<event>`.
+    var line: Int { Int(lineHigh) << 32 | Int(lineLow) }
 
     /// Primary sort key: start ?? end (lifecycle events carry their time in `end`).
     @inline(__always) var key1: Double { start.isNaN ? end : start }
@@ -68,8 +80,10 @@ struct LogBuilder {
     private var transitionKinds: [EventKind] = []
     private var transitionCounts: [Int] = []
     var events: [RawEvent] = []
-    /// Byte range (lo, hi pairs) of each event's row in the input, for CSV and JSONL.
-    var rowRanges: [Int] = []
+    /// A hash of each event's row as written (line ending aside), for CSV and JSONL: rows
+    /// with equal hashes count as byte-identical duplicates (the input is not kept for a
+    /// byte comparison; two different rows agree on 64 bits by chance once in 2^64).
+    var rowHashes: [UInt64] = []
     var times: TimestampParser
     var skippedCount = 0
     var skippedLines: [Int] = []
@@ -133,7 +147,7 @@ struct LogBuilder {
     }
 
     /// Groups, sorts, detects duplicates, pairs lifecycle events, and builds the log.
-    func finish(detection: HistoryDetection, raw: UnsafePointer<UInt8>? = nil) -> EventLog {
+    func finish(detection: HistoryDetection) -> EventLog {
         var identical = 0
         let caseCount = cases.count
         let n = events.count
@@ -191,8 +205,8 @@ struct LogBuilder {
                                     dupCount += 1
                                     dupLines.append(q.line)
                                     if options.dedupe { dropped.insert(run[k]) }
-                                    if let raw, run[k] < rowRanges.count / 2 {
-                                        for g in groupStart..<k where sameRow(raw, run[g], run[k]) {
+                                    if run[k] < rowHashes.count {
+                                        for g in groupStart..<k where rowHashes[run[g]] == rowHashes[run[k]] {
                                             identical += 1
                                             break
                                         }
@@ -219,22 +233,46 @@ struct LogBuilder {
         return EventLog(
             source: file, activities: activities.strings, activityEventCounts: perActivity, resources: resources.strings, cases: outCases,
             eventCount: n, duplicates: LineReport(count: dupCount, firstLines: Array(dupLines.prefix(10))),
-            identicalDuplicateRows: raw == nil || rowRanges.isEmpty ? nil : identical,
+            identicalDuplicateRows: rowHashes.isEmpty ? nil : identical,
             dedupeApplied: options.dedupe,
             skipped: LineReport(count: skippedCount, firstLines: skippedLines, firstMessages: skippedMessages),
             transitions: kinds, detection: detection)
     }
 
-    /// Whether the raw text of two rows (CSV/JSONL) is byte-identical, line ending aside.
-    private func sameRow(_ p: UnsafePointer<UInt8>, _ a: Int, _ b: Int) -> Bool {
-        func trimmed(_ i: Int) -> (Int, Int) {
-            let lo = rowRanges[2 * i]
-            var hi = rowRanges[2 * i + 1]
-            while hi > lo && (p[hi - 1] == 10 || p[hi - 1] == 13) { hi -= 1 }
-            return (lo, hi)
+    /// Records the row of the event just appended: `p[lo..<hi]`, without its line ending.
+    @inline(__always)
+    mutating func noteRow(_ p: UnsafePointer<UInt8>, _ lo: Int, _ hi: Int) {
+        var end = hi
+        while end > lo && (p[end - 1] == 10 || p[end - 1] == 13) { end -= 1 }
+        rowHashes.append(LogBuilder.rowHash(p + lo, end - lo))
+    }
+
+    /// A 64-bit hash of `n` bytes (xxHash64's rounds, eight bytes at a time; not for
+    /// adversaries, only to tell rows apart).
+    static func rowHash(_ p: UnsafePointer<UInt8>, _ n: Int) -> UInt64 {
+        let prime1: UInt64 = 0x9E37_79B1_85EB_CA87, prime2: UInt64 = 0xC2B2_AE3D_27D4_EB4F
+        let prime3: UInt64 = 0x1656_67B1_9E37_79F9
+        var h = prime3 &+ UInt64(truncatingIfNeeded: n)
+        var i = 0
+        let raw = UnsafeRawPointer(p)
+        while i + 8 <= n {
+            var k = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) &* prime2
+            k = (k << 31 | k >> 33) &* prime1
+            h ^= k
+            h = (h << 27 | h >> 37) &* prime1 &+ prime3
+            i += 8
         }
-        let (alo, ahi) = trimmed(a), (blo, bhi) = trimmed(b)
-        return ahi - alo == bhi - blo && memcmp(p + alo, p + blo, ahi - alo) == 0
+        while i < n {
+            h ^= UInt64(p[i]) &* prime1
+            h = (h << 11 | h >> 53) &* prime2
+            i += 1
+        }
+        h ^= h >> 33
+        h = h &* prime2
+        h ^= h >> 29
+        h = h &* prime3
+        h ^= h >> 32
+        return h
     }
 
     @inline(__always)

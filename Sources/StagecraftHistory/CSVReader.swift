@@ -11,8 +11,8 @@ struct CSVField {
 /// Quoted fields may hold delimiters, doubled quotes and line breaks; records end at LF, CRLF
 /// or a lone CR. A quote inside an unquoted field is taken literally.
 struct CSVScanner {
-    let p: UnsafePointer<UInt8>
-    let n: Int
+    var p: UnsafePointer<UInt8>
+    var n: Int
     let delim: UInt8
     var pos: Int
     /// Line number (1-based) at `pos`.
@@ -110,8 +110,9 @@ struct CSVScanner {
 /// event (blank or missing lifecycle = `complete`) and starts/completes are paired later.
 /// Blank lines are skipped; line numbers are physical lines (a quoted newline advances them).
 enum CSVReader {
-    /// Picks the delimiter among `, ; \t |` by counting occurrences outside quotes in the header line.
-    static func sniff(_ p: UnsafePointer<UInt8>, _ start: Int, _ n: Int) -> UInt8 {
+    /// Picks the delimiter among `, ; \t |` by counting occurrences outside quotes in the header
+    /// line; nil when the line goes on past `n` and the input has more (`complete` false).
+    static func sniff(_ p: UnsafePointer<UInt8>, _ start: Int, _ n: Int, complete: Bool = true) -> UInt8? {
         let choices: [UInt8] = [44, 59, 9, 124]
         var counts = [0, 0, 0, 0]
         var i = start
@@ -127,18 +128,43 @@ enum CSVReader {
             }
             i += 1
         }
+        if i >= n && !complete { return nil }
         var best = 0
         for k in 1..<4 where counts[k] > counts[best] { best = k }
         return choices[best]
     }
 
-    static func read(
-        _ p: UnsafePointer<UInt8>, _ n: Int, builder b: inout LogBuilder, compressed: Bool
-    ) throws -> HistoryDetection {
+    /// The next record of the window into `fields`, reading more of the input when the
+    /// record may go on past the bytes read so far (then it is scanned again, whole). False
+    /// at the end of the input.
+    @inline(__always)
+    static func next(_ sc: inout CSVScanner, _ window: inout InputWindow, _ fields: inout [CSVField]) throws -> Bool {
+        let line = sc.line, rowLo = sc.pos
+        while true {
+            let got = sc.next(&fields)
+            if window.atEnd || (got && sc.pos < sc.n) { return got }
+            sc.pos = rowLo
+            sc.line = line
+            try window.more(keeping: rowLo)
+            sc.p = window.p
+            sc.n = window.end
+        }
+    }
+
+    /// Reads a CSV log from `window`, a block at a time: only the record in hand is kept.
+    static func read(_ window: inout InputWindow, builder b: inout LogBuilder) throws -> HistoryDetection {
         var start = 0
-        if n >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF { start = 3 }
-        let delim = b.options.delimiter ?? sniff(p, start, n)
-        var sc = CSVScanner(p: p, n: n, delim: delim, pos: start, line: 1, problem: nil)
+        try window.ensure(3, keeping: 0)
+        var p = window.p
+        if window.end >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF { start = 3 }
+        var sniffed = b.options.delimiter
+        while sniffed == nil {
+            sniffed = sniff(window.p, start, window.end, complete: window.atEnd)
+            if sniffed == nil { try window.more(keeping: 0) }
+        }
+        let delim = sniffed ?? 44
+        p = window.p
+        var sc = CSVScanner(p: p, n: window.end, delim: delim, pos: start, line: 1, problem: nil)
         var fields: [CSVField] = []
         fields.reserveCapacity(64)
         var scratch = Scratch()
@@ -149,12 +175,12 @@ enum CSVReader {
         var headerLine = 1
         while true {
             headerLine = sc.line
-            guard sc.next(&fields) else {
+            guard try next(&sc, &window, &fields) else {
                 throw HistoryError(file: b.file, line: nil, message: "empty CSV file: no header row")
             }
             if fields.count == 1 && fields[0].quoting == 0 && fields[0].lo == fields[0].hi { continue }
             for f in fields {
-                let (q, len) = scratch.bytes(p, f)
+                let (q, len) = scratch.bytes(sc.p, f)
                 header.append(String(decoding: UnsafeBufferPointer(start: q, count: len), as: UTF8.self))
             }
             break
@@ -174,24 +200,29 @@ enum CSVReader {
             mapped.contains(i) ? nil : b.options.caseAttribute(named: header[i]).map { (i, $0) }
         }
         let intervalMode = startCol >= 0
-        // Reserve the event array from the row density of the first 64 KB (avoids regrowth copies).
-        do {
-            let sampleEnd = min(n, sc.pos + 65_536)
+        // Reserve the event array from the row density of the first 64 KB and the expected
+        // size of the input (avoids regrowth copies).
+        try window.ensure(sc.pos + 65_536, keeping: sc.pos)
+        sc.p = window.p
+        sc.n = window.end
+        if let n = window.sizeHint {
+            let sampleEnd = min(window.end, sc.pos + 65_536)
             var rows = 0
             var k = sc.pos
-            while k < sampleEnd { rows &+= p[k] == 10 ? 1 : 0; k += 1 }
-            if rows > 0 && sampleEnd > sc.pos {
+            while k < sampleEnd { rows &+= sc.p[k] == 10 ? 1 : 0; k += 1 }
+            if rows > 0 && sampleEnd > sc.pos && n > sc.pos {
                 let estimate = Double(n - sc.pos) * Double(rows) / Double(sampleEnd - sc.pos)
                 let cap = Int(min(estimate * 1.02, Double(n))) + 16
                 b.events.reserveCapacity(cap)
-                b.rowRanges.reserveCapacity(2 * cap)
+                b.rowHashes.reserveCapacity(cap)
             }
         }
 
         while true {
             let line = sc.line
             let rowLo = sc.pos
-            guard sc.next(&fields) else { break }
+            guard try next(&sc, &window, &fields) else { break }
+            let p = sc.p
             let fc = fields.count
             if fc == 1 && fields[0].quoting == 0 && fields[0].lo == fields[0].hi { continue }
             if let (col, msg) = sc.problem {
@@ -245,7 +276,7 @@ enum CSVReader {
                 let at = fields[badTime].lo
                 try b.bad(HistoryError(
                     file: b.file, line: line, column: header[badTime],
-                    message: b.times.malformed(text, column: TimestampParser.column(p, offset: at))))
+                    message: b.times.malformed(text, column: TimestampParser.column(p, offset: at, lineFloor: rowLo))))
                 continue
             }
             if startT.isNaN && endT.isNaN {
@@ -275,14 +306,13 @@ enum CSVReader {
                                                    value: value, line: line)
             }
             if !attributesOK { continue }
-            b.rowRanges.append(rowLo)
-            b.rowRanges.append(sc.pos)
+            b.noteRow(p, rowLo, sc.pos)
             b.events.append(RawEvent(
                 caseIndex: caseIndex, activity: activity, resource: resource, transition: transition, kind: kind,
                 start: startT, end: endT, line: line))
         }
         return HistoryDetection(
-            format: .csv, compressed: compressed, delimiter: delim, delimiterSniffed: b.options.delimiter == nil,
+            format: .csv, compressed: window.compressed, delimiter: delim, delimiterSniffed: b.options.delimiter == nil,
             columns: header, chosen: mapping.chosen, passedOver: mapping.passedOver, overridden: mapping.overridden,
             timestampFormats: b.times.layouts, timeZone: b.timeZoneName)
     }

@@ -1,97 +1,11 @@
 import CZlib
+import StagecraftSyntax
 
-/// Gzip helpers over system zlib.
+/// Gzip helpers over system zlib; `GzipStream` inflates as the input is read.
 enum Gzip {
     /// Whether the bytes start with the gzip magic number.
     static func isGzip(_ bytes: [UInt8]) -> Bool {
         bytes.count >= 2 && bytes[0] == 0x1f && bytes[1] == 0x8b
-    }
-
-    /// Inflates gzip (or zlib) data, including concatenated gzip members, into a malloc'd buffer
-    /// that the caller must `deallocate()`.
-    ///
-    /// The first output allocation uses the gzip trailer's size hint, so a single-member file
-    /// inflates without copying. Trailing bytes after a member that do not start another gzip
-    /// member are ignored, as `gzip -d` does. Throws a `HistoryError` on corrupt or truncated input.
-    ///
-    /// Inflation runs as a stream and stops with an error as soon as the output passes
-    /// `maxOutput` bytes, or passes `ratioFloor` bytes at more than `maxRatio` times the
-    /// compressed bytes consumed so far: a gzip bomb (a gigabyte of zeros in a megabyte)
-    /// is refused after a few megabytes instead of filling memory. Real event logs
-    /// compress 5-30 times.
-    static func inflate(_ inBase: UnsafePointer<UInt8>, _ inCount: Int, name: String,
-                        maxOutput: Int = maxOutput, maxRatio: Int = maxRatio) throws
-        -> (UnsafeMutablePointer<UInt8>, Int)
-    {
-        var capacity = max(min(inCount * 4, maxOutput), 1 << 16)
-        if inCount >= 18 {
-            // ISIZE: uncompressed size mod 2^32 of the last member, little-endian.
-            let t = inCount - 4
-            let isize = Int(inBase[t]) | Int(inBase[t + 1]) << 8 | Int(inBase[t + 2]) << 16 | Int(inBase[t + 3]) << 24
-            // Deflate expands at most ~1032:1, so a larger hint is bogus (or wrapped mod 2^32).
-            if isize < inCount / 1024 * 1100 + 1 << 16 && isize <= maxOutput && isize <= ratioFloor + inCount * maxRatio {
-                capacity = max(capacity, isize + 1)
-            }
-        }
-        var out = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
-        var produced = 0
-        var stream = z_stream()
-        let initStatus = inflateInit2_(&stream, 15 + 32, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size))
-        guard initStatus == Z_OK else {
-            out.deallocate()
-            throw HistoryError(file: name, message: "cannot initialise zlib (status \(initStatus))")
-        }
-        defer { inflateEnd(&stream) }
-        var consumed = 0
-        do {
-            while true {
-                if produced == capacity {
-                    let grown = min(capacity * 2, maxOutput + 1)
-                    let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: grown)
-                    bigger.update(from: out, count: produced)
-                    out.deallocate()
-                    out = bigger
-                    capacity = grown
-                }
-                stream.next_in = UnsafeMutablePointer(mutating: inBase + consumed)
-                stream.avail_in = UInt32(clamping: inCount - consumed)
-                stream.next_out = out + produced
-                stream.avail_out = UInt32(clamping: capacity - produced)
-                let before = stream.avail_in
-                let beforeOut = stream.avail_out
-                let status = CZlib.inflate(&stream, Z_NO_FLUSH)
-                consumed += Int(before - stream.avail_in)
-                produced += Int(beforeOut - stream.avail_out)
-                if produced > maxOutput {
-                    throw HistoryError(file: name, message: "the gzip data inflates to more than \(byteFigure(maxOutput)); "
-                        + "decompress it and read the file uncompressed if it really is an event log")
-                }
-                if produced > ratioFloor && produced > consumed * maxRatio {
-                    throw HistoryError(file: name, message: "the gzip data inflates more than \(maxRatio) times "
-                        + "(\(byteFigure(consumed)) to over \(byteFigure(produced))), far beyond an event log's 5-30 times: "
-                        + "refusing what looks like a decompression bomb; decompress it yourself if it really is a log")
-                }
-                if status == Z_STREAM_END {
-                    let rest = inCount - consumed
-                    if rest >= 2 && inBase[consumed] == 0x1f && inBase[consumed + 1] == 0x8b {
-                        inflateReset(&stream)
-                        continue
-                    }
-                    break
-                }
-                if status == Z_OK { continue }
-                if status == Z_BUF_ERROR {
-                    if produced == capacity { continue }  // needs more output space
-                    throw HistoryError(file: name, message: "truncated gzip data")
-                }
-                let detail = stream.msg.map { String(cString: $0) } ?? "status \(status)"
-                throw HistoryError(file: name, message: "corrupt gzip data: \(detail)")
-            }
-        } catch {
-            out.deallocate()
-            throw error
-        }
-        return (out, produced)
     }
 
     /// Inflated data never exceeds this many bytes (4 GiB, what the readers' offsets hold).
@@ -117,10 +31,28 @@ enum Gzip {
     static func inflate(_ input: [UInt8], name: String, maxOutput: Int = maxOutput) throws -> [UInt8] {
         try input.withUnsafeBufferPointer { b in
             guard let base = b.baseAddress else { return [] }
-            let (p, n) = try inflate(base, b.count, name: name, maxOutput: maxOutput)
-            defer { p.deallocate() }
-            return Array(UnsafeBufferPointer(start: p, count: n))
+            var stream = GzipStream(source: .memory(base, b.count), name: name, maxOutput: maxOutput)
+            defer { stream.close() }
+            var out: [UInt8] = []
+            var block = [UInt8](repeating: 0, count: 1 << 16)
+            while true {
+                let n = try block.withUnsafeMutableBufferPointer { buf in
+                    try stream.read(into: buf.baseAddress.unsafelyUnwrapped, count: buf.count)
+                }
+                if n == 0 { return out }
+                out.append(contentsOf: block[0..<n])
+            }
         }
+    }
+
+    /// The uncompressed size that the gzip trailer (the last four bytes, ISIZE) gives, when the
+    /// caps would let it inflate that far (`maxOutput`, `maxRatio` beyond `ratioFloor`). A size
+    /// hint only (of the last member, modulo 2^32), for reserving memory, never for bounds.
+    static func sizeHint(trailer t: [UInt8], compressedSize: Int) -> Int? {
+        guard t.count == 4, compressedSize >= 18 else { return nil }
+        let isize = Int(t[0]) | Int(t[1]) << 8 | Int(t[2]) << 16 | Int(t[3]) << 24
+        guard isize <= maxOutput && isize <= ratioFloor + compressedSize * maxRatio else { return nil }
+        return isize
     }
 
     /// Compresses bytes as one gzip member (used by tests and tools).
@@ -145,5 +77,158 @@ enum Gzip {
         guard ok else { return nil }
         out.removeSubrange(Int(stream.total_out)...)
         return out
+    }
+}
+
+/// Gzip (or zlib) data inflated block by block as a reader asks for it, including
+/// concatenated gzip members. Trailing bytes after a member that do not start another
+/// member are ignored, as `gzip -d` does. Corrupt or truncated input is a `HistoryError`.
+///
+/// The output is capped: past `maxOutput` bytes in all, or past `Gzip.ratioFloor` bytes at
+/// more than `Gzip.maxRatio` times the compressed bytes consumed so far, reading stops with
+/// an error, so a gzip bomb (a gigabyte of zeros in a megabyte) is refused after a few
+/// megabytes instead of filling memory. Real event logs compress 5-30 times.
+///
+/// Owns zlib state and an input buffer: call `close()` when done.
+struct GzipStream {
+    /// zlib's state points back at its `z_stream`, which therefore lives at a fixed address.
+    private let stream: UnsafeMutablePointer<z_stream>
+    private var source: RawInput
+    /// The input buffer for a file source (nil in memory: zlib reads the bytes in place).
+    private var input: UnsafeMutablePointer<UInt8>?
+    private let inputCapacity = 1 << 18
+    private var sourceEnded = false
+    private var started = false
+    private var finished = false
+    private var consumed = 0
+    private var produced = 0
+    private let name: String
+    private let maxOutput: Int
+
+    /// A stream over `source`; `pending` holds bytes already read from a file source (the
+    /// block in which the magic number was seen), which it takes over and deallocates.
+    init(source: RawInput, pending: (UnsafeMutablePointer<UInt8>, count: Int, capacity: Int)? = nil,
+         name: String, maxOutput: Int = Gzip.maxOutput) {
+        self.source = source
+        self.name = name
+        self.maxOutput = maxOutput
+        stream = .allocate(capacity: 1)
+        stream.initialize(to: z_stream())
+        switch source {
+        case .memory(let base, let count):
+            stream.pointee.next_in = UnsafeMutablePointer(mutating: base)
+            stream.pointee.avail_in = UInt32(clamping: count)
+            sourceEnded = true
+        case .file, .blocks:
+            if let pending {
+                // The block read first becomes the input buffer (with its own capacity).
+                input = pending.0
+                bufferCapacity = pending.capacity
+                stream.pointee.next_in = pending.0
+                stream.pointee.avail_in = UInt32(clamping: pending.count)
+            } else {
+                let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: inputCapacity)
+                input = buffer
+                bufferCapacity = inputCapacity
+                stream.pointee.next_in = buffer
+                stream.pointee.avail_in = 0
+            }
+        }
+    }
+
+    /// The capacity of `input`.
+    private var bufferCapacity = 0
+
+    func close() {
+        if started { inflateEnd(stream) }
+        stream.deinitialize(count: 1)
+        stream.deallocate()
+        input?.deallocate()
+    }
+
+    /// Inflates up to `count` bytes into `out`; 0 only at the end of the data.
+    mutating func read(into out: UnsafeMutablePointer<UInt8>, count: Int) throws -> Int {
+        guard !finished, count > 0 else { return 0 }
+        if !started {
+            let status = inflateInit2_(stream, 15 + 32, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size))
+            guard status == Z_OK else { throw HistoryError(file: name, message: "cannot initialise zlib (status \(status))") }
+            started = true
+        }
+        stream.pointee.next_out = out
+        stream.pointee.avail_out = UInt32(clamping: count)
+        while stream.pointee.avail_out > 0 {
+            if stream.pointee.avail_in == 0 && !sourceEnded { try refill() }
+            let beforeIn = stream.pointee.avail_in
+            let beforeOut = stream.pointee.avail_out
+            let status = CZlib.inflate(stream, Z_NO_FLUSH)
+            consumed += Int(beforeIn - stream.pointee.avail_in)
+            produced += Int(beforeOut - stream.pointee.avail_out)
+            try checkCaps()
+            if status == Z_STREAM_END {
+                if try anotherMemberFollows() {
+                    inflateReset(stream)
+                    continue
+                }
+                finished = true
+                break
+            }
+            if status == Z_OK { continue }
+            if status == Z_BUF_ERROR {
+                if stream.pointee.avail_in == 0 && !sourceEnded { continue }
+                throw HistoryError(file: name, message: "truncated gzip data")
+            }
+            let detail = stream.pointee.msg.map { String(cString: $0) } ?? "status \(status)"
+            throw HistoryError(file: name, message: "corrupt gzip data: \(detail)")
+        }
+        return count - Int(stream.pointee.avail_out)
+    }
+
+    private func checkCaps() throws {
+        if produced > maxOutput {
+            throw HistoryError(file: name, message: "the gzip data inflates to more than \(Gzip.byteFigure(maxOutput)); "
+                + "decompress it and read the file uncompressed if it really is an event log")
+        }
+        if produced > Gzip.ratioFloor && produced > consumed * Gzip.maxRatio {
+            throw HistoryError(file: name, message: "the gzip data inflates more than \(Gzip.maxRatio) times "
+                + "(\(Gzip.byteFigure(consumed)) to over \(Gzip.byteFigure(produced))), far beyond an event log's 5-30 times: "
+                + "refusing what looks like a decompression bomb; decompress it yourself if it really is a log")
+        }
+    }
+
+    /// Whether the bytes after a member start another gzip member (reading on to see two).
+    private mutating func anotherMemberFollows() throws -> Bool {
+        while stream.pointee.avail_in < 2 && !sourceEnded { try refill() }
+        guard stream.pointee.avail_in >= 2, let next = stream.pointee.next_in else { return false }
+        return next[0] == 0x1f && next[1] == 0x8b
+    }
+
+    /// Moves the unread input to the front of the buffer (a bigger one when the block read
+    /// first was small) and reads more behind it.
+    private mutating func refill() throws {
+        guard var buffer = input else {
+            sourceEnded = true
+            return
+        }
+        let left = Int(stream.pointee.avail_in)
+        let next = stream.pointee.next_in ?? buffer
+        if bufferCapacity - left < inputCapacity / 2 {
+            let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: left + inputCapacity)
+            bigger.update(from: next, count: left)
+            buffer.deallocate()
+            buffer = bigger
+            input = bigger
+            bufferCapacity = left + inputCapacity
+        } else if left > 0 && next != buffer {
+            buffer.update(from: next, count: left)
+        }
+        let n: Int
+        do {
+            n = try source.read(into: buffer + left, count: bufferCapacity - left)
+        } catch {
+            throw HistoryError(file: name, message: "cannot read file: \(error.reason)")
+        }
+        if n == 0 { sourceEnded = true }
+        stream.pointee.next_in = buffer
+        stream.pointee.avail_in = UInt32(clamping: left + n)
     }
 }

@@ -1,16 +1,11 @@
-import Foundation
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#elseif canImport(Musl)
-import Musl
-#endif
+import StagecraftSyntax
 
 /// Reads recorded event logs (CSV, XES, JSON Lines, each optionally gzip-compressed).
 ///
-/// All readers stream over the bytes in place, intern activity, resource and case names, and
-/// parse timestamps from bytes. The result groups occurrences by case, pairs lifecycle
+/// The CSV and JSON Lines readers stream: the input is read in blocks (and inflated as it
+/// is read), and only the record in hand is kept between blocks, so a log costs its events,
+/// not its bytes. XES is read whole. All readers intern activity, resource and case names,
+/// and parse timestamps from bytes. The result groups occurrences by case, pairs lifecycle
 /// start/complete events first-in-first-out per (case, activity), and reports duplicates,
 /// skipped rows and how columns were detected.
 public enum HistoryReader {
@@ -18,30 +13,29 @@ public enum HistoryReader {
     ///
     /// The format comes from `options.format`, else from the extension (`.csv`, `.xes`,
     /// `.jsonl`, `.ndjson`, each optionally `.gz`), else from the content. Gzip is detected from
-    /// the magic bytes, whatever the name. Regular files are memory-mapped, not copied.
+    /// the magic bytes, whatever the name.
     public static func read(path: String, options: HistoryOptions = HistoryOptions()) throws -> EventLog {
-        if path == "-" {
-            let bytes = [UInt8](FileHandle.standardInput.readDataToEndOfFile())
-            return try read(bytes: bytes, name: path, options: options)
+        let file = try open(path)
+        defer { file.close() }
+        return try read(file, name: path, options: options)
+    }
+
+    /// Opens the log at `path` (`-`: standard input) through `FileInput`; a `HistoryError`
+    /// ("cannot open file: …") when it cannot be opened or is a directory.
+    package static func open(_ path: String) throws -> FileInput {
+        do {
+            return try FileInput.open(path)
+        } catch {
+            throw HistoryError(file: path, message: "cannot open file: \(error.reason)")
         }
-        let fd = open(path, O_RDONLY)
-        guard fd >= 0 else {
-            throw HistoryError(file: path, message: "cannot open file: \(String(cString: strerror(errno)))")
-        }
-        defer { close(fd) }
-        var st = stat()
-        if fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG, st.st_size > 0,
-           let map = mmap(nil, Int(st.st_size), PROT_READ, MAP_PRIVATE, fd, 0), map != MAP_FAILED
-        {
-            let size = Int(st.st_size)
-            defer { munmap(map, size) }
-            let p = UnsafePointer(map.assumingMemoryBound(to: UInt8.self))
-            return try parse(p, size, name: path, options: options)
-        }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw HistoryError(file: path, message: "cannot read file")
-        }
-        return try read(bytes: [UInt8](data), name: path, options: options)
+    }
+
+    /// Reads a log from an open file, in blocks; `name` is used for format detection and in
+    /// error messages.
+    package static func read(_ file: FileInput, name: String, options: HistoryOptions = HistoryOptions()) throws
+        -> EventLog
+    {
+        try read(.file(file), name: name, options: options)
     }
 
     /// Reads a log from bytes; `name` is used for format detection and in error messages.
@@ -51,41 +45,58 @@ public enum HistoryReader {
         try bytes.withUnsafeBufferPointer { buf in
             guard let base = buf.baseAddress, buf.count > 0 else {
                 var one: UInt8 = 0
-                return try withUnsafePointer(to: &one) { try parse($0, 0, name: name, options: options) }
+                return try withUnsafePointer(to: &one) { try read(.memory($0, 0), name: name, options: options) }
             }
-            return try parse(base, buf.count, name: name, options: options)
+            return try read(.memory(base, buf.count), name: name, options: options)
         }
     }
 
-    /// Inflates if gzip, picks the format, and runs the reader.
-    static func parse(_ p0: UnsafePointer<UInt8>, _ n0: Int, name: String, options: HistoryOptions) throws -> EventLog {
-        let compressed = n0 >= 2 && p0[0] == 0x1f && p0[1] == 0x8b
-        var p = p0
-        var n = n0
-        var owned: UnsafeMutablePointer<UInt8>? = nil
-        if compressed {
-            let (q, m) = try Gzip.inflate(p0, n0, name: name)
-            owned = q
-            p = UnsafePointer(q)
-            n = m
+    /// Reads `bytes` as a file is read, `blockSize` bytes at a time: tests and the fuzzer put
+    /// block ends everywhere with it. The log must equal what `read(bytes:)` gives.
+    static func read(bytes: [UInt8], name: String, options: HistoryOptions, blockSize: Int) throws -> EventLog {
+        try bytes.withUnsafeBufferPointer { buf in
+            guard let base = buf.baseAddress, buf.count > 0 else {
+                var one: UInt8 = 0
+                return try withUnsafePointer(to: &one) {
+                    try read(.blocks($0, 0, position: 0), name: name, options: options, blockSize: blockSize)
+                }
+            }
+            return try read(.blocks(base, buf.count, position: 0), name: name, options: options, blockSize: blockSize)
         }
-        defer { owned?.deallocate() }
-        if let kind = binaryKind(p, n) {
+    }
+
+    /// Opens the input (inflating gzip), refuses binary files, picks the format, and runs
+    /// the reader.
+    static func read(_ raw: RawInput, name: String, options: HistoryOptions,
+                     blockSize: Int = InputWindow.blockSize) throws -> EventLog {
+        var window = try InputWindow(raw, name: name, blockSize: blockSize)
+        defer { window.close() }
+        try window.ensure(binaryKindBytes, keeping: 0)
+        if let kind = binaryKind(window.p, window.end) {
             throw HistoryError(file: name, message: "this looks like \(kind.what), not an event log"
                 + (kind.advice.map { "; \($0)" } ?? ""))
         }
-        let format = options.format ?? formatFromName(name) ?? sniffFormat(p, n)
+        var format = options.format ?? formatFromName(name)
+        while format == nil {
+            format = sniffFormat(window.p, window.end, complete: window.atEnd)
+            if format == nil { try window.more(keeping: 0) }
+        }
         var builder = try LogBuilder(file: name, options: options)
         let detection: HistoryDetection
-        switch format {
-        case .csv: detection = try CSVReader.read(p, n, builder: &builder, compressed: compressed)
-        case .xes: detection = try XESReader.read(p, n, builder: &builder, compressed: compressed)
-        case .jsonl: detection = try JSONLReader.read(p, n, builder: &builder, compressed: compressed)
+        switch format ?? .csv {
+        case .csv: detection = try CSVReader.read(&window, builder: &builder)
+        case .xes:
+            try window.readAll(keeping: 0)
+            detection = try XESReader.read(window.p, window.end, builder: &builder, compressed: window.compressed)
+        case .jsonl: detection = try JSONLReader.read(&window, builder: &builder)
         }
         // Names whose bytes differ only where they are not UTF-8 read as the same text (each bad
         // byte is U+FFFD): one activity, as the matcher and every report would show them.
-        return builder.finish(detection: detection, raw: p).mergingActivities(by: { $0 }).log
+        return builder.finish(detection: detection).mergingActivities(by: { $0 }).log
     }
+
+    /// How many first bytes `binaryKind` looks at.
+    static let binaryKindBytes = 4096
 
     /// The format implied by a file name, ignoring a trailing `.gz`; nil when unknown.
     public static func formatFromName(_ name: String) -> HistoryFormat? {
@@ -135,16 +146,17 @@ public enum HistoryReader {
         if starts(Array("SQLite format 3".utf8) + [0]) { return ("an SQLite database", "export the events as CSV") }
         // UTF-16 text (a BOM) is text, but not one the readers take.
         if starts([0xFF, 0xFE]) || starts([0xFE, 0xFF]) { return ("UTF-16 text", "save it as UTF-8") }
-        for i in 0..<min(n, 4096) where p[i] == 0 { return ("a binary file (it holds NUL bytes)", nil) }
+        for i in 0..<min(n, binaryKindBytes) where p[i] == 0 { return ("a binary file (it holds NUL bytes)", nil) }
         return nil
     }
 
     /// Guesses the format from the first non-blank byte: `<` XES, `{` JSON Lines, else CSV.
-    static func sniffFormat(_ bytes: UnsafePointer<UInt8>, _ n: Int) -> HistoryFormat {
+    /// Nil when the first `n` bytes are blank and more may follow (`complete` false).
+    static func sniffFormat(_ bytes: UnsafePointer<UInt8>, _ n: Int, complete: Bool = true) -> HistoryFormat? {
         var i = 0
         if n >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF { i = 3 }
         while i < n, bytes[i] == 32 || bytes[i] == 9 || bytes[i] == 10 || bytes[i] == 13 { i += 1 }
-        guard i < n else { return .csv }
+        guard i < n else { return complete ? .csv : nil }
         if bytes[i] == 60 { return .xes }
         if bytes[i] == 123 { return .jsonl }
         return .csv

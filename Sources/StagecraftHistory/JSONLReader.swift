@@ -26,9 +26,8 @@ enum JSONLReader {
         return column
     }
 
-    static func read(
-        _ p: UnsafePointer<UInt8>, _ n: Int, builder b: inout LogBuilder, compressed: Bool
-    ) throws -> HistoryDetection {
+    /// Reads a JSON Lines log from `window`, a block at a time: only the line in hand is kept.
+    static func read(_ window: inout InputWindow, builder b: inout LogBuilder) throws -> HistoryDetection {
         var keys = ByteInterner()
         var keyInfo: [KeyInfo?] = []
         var chosen: [HistoryField: String] = [:]
@@ -75,11 +74,25 @@ enum JSONLReader {
         var sawAny = false
         // Field → offset of its value in the input (set with `values`, so never stale when read).
         var valueStarts: [HistoryField: Int] = [:]
-        while i < n {
-            line += 1
+        var p = window.p
+        while true {
+            // The next line, whole: read on until its line feed (or the end of the input).
             let lineLo = i
-            var lineHi = i
-            while lineHi < n && p[lineHi] != 10 { lineHi += 1 }
+            var scanned = i
+            var lineHi = -1
+            while lineHi < 0 {
+                if scanned < window.end, let lf = memchr(p + scanned, 10, window.end - scanned) {
+                    lineHi = UnsafeRawPointer(lf) - UnsafeRawPointer(p)
+                } else if window.atEnd {
+                    lineHi = window.end
+                } else {
+                    scanned = window.end
+                    try window.more(keeping: lineLo)
+                    p = window.p
+                }
+            }
+            if lineLo >= window.end && window.atEnd { break }
+            line += 1
             i = lineHi + 1
             var hi = lineHi
             if hi > lineLo && p[hi - 1] == 13 { hi -= 1 }
@@ -192,8 +205,7 @@ enum JSONLReader {
                 attributesOK = try b.caseAttribute(case: caseIndex, name: a.name, column: a.key, value: a.value, line: line)
             }
             if !attributesOK { continue }
-            b.rowRanges.append(lineLo)
-            b.rowRanges.append(hi)
+            b.noteRow(p, lineLo, hi)
             b.events.append(RawEvent(
                 caseIndex: caseIndex, activity: activity, resource: resource, transition: transition, kind: kind,
                 start: startT, end: endT, line: line))
@@ -211,7 +223,7 @@ enum JSONLReader {
                     + seenKeys.map { "'\($0)'" }.joined(separator: ", "))
         }
         return HistoryDetection(
-            format: .jsonl, compressed: compressed, delimiter: nil, delimiterSniffed: false, columns: seenKeys,
+            format: .jsonl, compressed: window.compressed, delimiter: nil, delimiterSniffed: false, columns: seenKeys,
             chosen: chosen, passedOver: passedOver, overridden: Set(overrides.keys), timestampFormats: b.times.layouts,
             timeZone: b.timeZoneName)
     }

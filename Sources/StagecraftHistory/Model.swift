@@ -125,25 +125,63 @@ public struct HistoryError: Error, CustomStringConvertible, Sendable, Hashable {
 }
 
 /// One occurrence of an activity in a case: an interval, or an instant when the start is unknown.
+///
+/// Stored compactly, since a log holds one per event: indices in 32 bits, no resource as
+/// `Int32.min`, no start as NaN.
 public struct Occurrence: Sendable, Hashable {
-    /// Index into `EventLog.activities`.
-    public var activity: Int
-    /// Index into `EventLog.resources`; nil when the row had no resource.
-    public var resource: Int?
-    /// Start instant (seconds since the epoch, UTC); nil when only the completion was recorded.
-    public var start: Double?
+    private var storedActivity: Int32
+    private var storedResource: Int32
+    private var storedStart: Double
     /// Completion instant (seconds since the epoch, UTC).
     public var end: Double
     /// Line (CSV/JSONL row, XES `<event>`) where the occurrence begins (its start event if paired).
     public var line: Int
 
+    /// Index into `EventLog.activities`.
+    public var activity: Int {
+        get { Int(storedActivity) }
+        set { storedActivity = Int32(clamping: newValue) }
+    }
+
+    /// Index into `EventLog.resources`; nil when the row had no resource.
+    public var resource: Int? {
+        get { storedResource == Int32.min ? nil : Int(storedResource) }
+        set {
+            guard let r = newValue else { storedResource = Int32.min; return }
+            storedResource = max(Int32.min + 1, Int32(clamping: r))
+        }
+    }
+
+    /// Start instant (seconds since the epoch, UTC); nil when only the completion was recorded
+    /// (or the start is not a number).
+    public var start: Double? {
+        get { storedStart.isNaN ? nil : storedStart }
+        set { storedStart = newValue ?? .nan }
+    }
+
     /// Creates an occurrence.
     public init(activity: Int, resource: Int?, start: Double?, end: Double, line: Int) {
+        storedActivity = 0
+        storedResource = Int32.min
+        storedStart = .nan
+        self.end = end
+        self.line = line
         self.activity = activity
         self.resource = resource
         self.start = start
-        self.end = end
-        self.line = line
+    }
+
+    public static func == (a: Occurrence, b: Occurrence) -> Bool {
+        a.storedActivity == b.storedActivity && a.storedResource == b.storedResource && a.start == b.start
+            && a.end == b.end && a.line == b.line
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(storedActivity)
+        hasher.combine(storedResource)
+        hasher.combine(start)
+        hasher.combine(end)
+        hasher.combine(line)
     }
 }
 

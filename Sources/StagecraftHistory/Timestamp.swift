@@ -265,10 +265,11 @@ package struct TimestampParser {
     }
 
     /// The one-based column, in characters of its line, of byte `offset` of `p` (the line starts
-    /// after the last line break before `offset`).
-    static func column(_ p: UnsafePointer<UInt8>, offset: Int) -> Int {
+    /// after the last line break before `offset`, and not before `lineFloor`: where the record
+    /// begins, the first byte a streaming reader still holds).
+    static func column(_ p: UnsafePointer<UInt8>, offset: Int, lineFloor: Int = 0) -> Int {
         var start = offset
-        while start > 0 && p[start - 1] != 10 && p[start - 1] != 13 { start -= 1 }
+        while start > lineFloor && p[start - 1] != 10 && p[start - 1] != 13 { start -= 1 }
         return JSONLReader.column(p, lineStart: start, offset: offset)
     }
 

@@ -77,7 +77,25 @@ func fuzzHistory(_ bytes: [UInt8], name: String, format: HistoryFormat?) {
     for skip in [false, true] {
         var options = HistoryOptions(format: format, skipBadRows: skip)
         options.timestampFormat = layout
-        guard let log = try? HistoryReader.read(bytes: bytes, name: name, options: options) else { continue }
+        // Read in place and again in 7-byte blocks, as a file is: the two must agree.
+        let whole = Result { try HistoryReader.read(bytes: bytes, name: name, options: options) }
+        let blocked = Result { try HistoryReader.read(bytes: bytes, name: name, options: options, blockSize: 7) }
+        switch (whole, blocked) {
+        case (.success(let a), .success(let b)):
+            if a.cases != b.cases || a.activities != b.activities || a.eventCount != b.eventCount
+                || a.skipped != b.skipped || a.duplicates != b.duplicates || a.identicalDuplicateRows != b.identicalDuplicateRows
+            {
+                violated("reading in blocks gives another log", String(decoding: bytes.prefix(2000), as: UTF8.self))
+            }
+        case (.failure(let a), .failure(let b)):
+            if "\(a)" != "\(b)" {
+                violated("reading in blocks gives another error: \(a) / \(b)", String(decoding: bytes.prefix(2000), as: UTF8.self))
+            }
+        default:
+            violated("reading in blocks succeeds where reading in place fails, or the reverse",
+                     String(decoding: bytes.prefix(2000), as: UTF8.self))
+        }
+        guard case .success(let log) = whole else { continue }
         _ = HistoryDraft.draft(log: log, name: name)
     }
 }

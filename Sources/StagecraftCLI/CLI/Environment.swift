@@ -2,13 +2,10 @@ import Foundation
 import StagecraftSyntax
 #if canImport(Glibc)
 import Glibc
-/// The POSIX read(2), named so it does not clash with methods called `read`.
-private let posixRead = Glibc.read
 /// The POSIX write(2).
 private let posixWrite = Glibc.write
 #else
 import Darwin
-private let posixRead = Darwin.read
 private let posixWrite = Darwin.write
 #endif
 
@@ -17,6 +14,9 @@ private let posixWrite = Darwin.write
 public struct CommandEnvironment: Sendable {
     /// Reads all of standard input.
     public var readStandardInput: @Sendable () -> [UInt8]
+    /// Whether standard input is the process's own (descriptor 0), which an event log on
+    /// `-` is read from in blocks rather than whole; tests leave it false and pass bytes.
+    public var standardInputIsProcess = false
     public var stdoutIsTerminal: Bool
     public var stderrIsTerminal: Bool
     /// Environment variables by name; the executable passes those of `variableNames`
@@ -121,64 +121,24 @@ public enum ProcessStreams {
 
 /// File-system helpers shared by the subcommands.
 public enum Files {
-    /// Reads a whole file; throws an `InputError` naming it when it cannot.
-    ///
-    /// Plain POSIX reads: FileManager's reader costs more than the check of a small file.
+    /// Reads a whole file; throws an `InputError` naming it when it cannot (missing, a
+    /// directory, unreadable, or too big for a workflow). Reads go through `FileInput`.
     public static func read(_ path: String) throws -> [UInt8] {
-        try withOpenFile(path) { fd, info in try read(fd, size: Int(info.st_size), path: path) }
+        do {
+            return try FileInput.readAll(path)
+        } catch {
+            throw inputError(error, path: path)
+        }
     }
 
-    /// Opens a file for reading and calls `body` with its descriptor and what `fstat`
-    /// says of it; throws an `InputError` naming it when it cannot be opened, is a
-    /// directory or is too big for a workflow.
-    private static func withOpenFile<R>(_ path: String, _ body: (Int32, stat) throws -> R) throws -> R {
-        let fd = open(path, O_RDONLY)
-        guard fd >= 0 else {
-            let reason = errno == ENOENT ? "no such file or directory" : String(cString: strerror(errno))
-            throw InputError("\(path): \(reason)")
+    /// An `InputError` naming `path` for a failure to open or read it.
+    static func inputError(_ failure: FileInput.Failure, path: String) -> InputError {
+        switch failure.kind {
+        case .notFound: return InputError("\(path): no such file or directory")
+        case .isDirectory: return InputError("\(path): is a directory")
+        case .tooLarge: return InputError("\(path): the file is larger than 4 GiB")
+        case .other: return InputError("\(path): \(failure.reason)")
         }
-        defer { close(fd) }
-        var info = stat()
-        guard fstat(fd, &info) == 0 else { throw InputError("\(path): cannot read the file") }
-        if (info.st_mode & S_IFMT) == S_IFDIR { throw InputError("\(path): is a directory") }
-        let size = Int(info.st_size)
-        if size > SourceFile.maxSize { throw InputError("\(path): the file is larger than 4 GiB") }
-        return try body(fd, info)
-    }
-
-    /// Reads an open file to its end; `size` is what fstat said (nothing for a pipe).
-    private static func read(_ fd: Int32, size: Int, path: String) throws -> [UInt8] {
-        // Read straight into the result; one spare byte tells a file that grew (or a
-        // pipe or special file, whose size says nothing) to go on reading in chunks.
-        var full = false
-        var bytes = try [UInt8](unsafeUninitializedCapacity: size + 1) { buffer, count in
-            count = 0
-            guard let base = buffer.baseAddress else { return }
-            while count < buffer.count {
-                let n = posixRead(fd, base + count, buffer.count - count)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    throw InputError("\(path): \(String(cString: strerror(errno)))")
-                }
-                if n == 0 { return }
-                count += n
-            }
-            full = true
-        }
-        if full {
-            var chunk = [UInt8](repeating: 0, count: 1 << 16)
-            while true {
-                let n = chunk.withUnsafeMutableBytes { posixRead(fd, $0.baseAddress, $0.count) }
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    throw InputError("\(path): \(String(cString: strerror(errno)))")
-                }
-                if n == 0 { break }
-                bytes.append(contentsOf: chunk[0..<n])
-                if bytes.count > SourceFile.maxSize { throw InputError("\(path): the file is larger than 4 GiB") }
-            }
-        }
-        return bytes
     }
 
     /// Expands PATH arguments: a file as is, a directory into every `*.flow` below it

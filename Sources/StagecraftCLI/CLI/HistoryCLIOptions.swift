@@ -1,5 +1,6 @@
 import Foundation
 import StagecraftHistory
+import StagecraftSyntax
 
 /// The history options of CLI.md, shared by every subcommand that reads an event log
 /// (`replay`, `history`, `simulate`, `backtest`, `status`, `report`).
@@ -105,16 +106,15 @@ public enum HistoryCLIOptions {
         throws -> EventLog
     {
         do {
-            if path == "-" {
+            if path == "-" && !environment.standardInputIsProcess {
                 return try HistoryReader.read(bytes: environment.readStandardInput(), name: "-", options: options)
             }
-            if environment.stderrIsTerminal,
-               let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int,
-               size >= progressBytes
-            {
+            let file = try HistoryReader.open(path)
+            defer { file.close() }
+            if environment.stderrIsTerminal, path != "-", let size = file.regularSize, size >= progressBytes {
                 environment.progress("reading \(path)…")
             }
-            return try HistoryReader.read(path: path, options: options)
+            return try HistoryReader.read(file, name: path, options: options)
         } catch let e as HistoryError {
             throw InputError(e.description)
         }

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#else
-import Darwin
-#endif
+import StagecraftSyntax
 
 /// `stagecraft lsp`: the language server over standard input and output.
 enum LSPCommand {
@@ -31,13 +27,14 @@ enum LSPCommand {
             throw UsageError("lsp takes no PATH", help: "editors start it as 'stagecraft lsp'")
         }
         var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        let input = FileInput.standardInput
         output.exitCode = LanguageServer.serve(
             read: {
-                while true {
-                    let n = buffer.withUnsafeMutableBytes { read(0, $0.baseAddress, $0.count) }
-                    if n < 0 && errno == EINTR { continue }
-                    return n > 0 ? Array(buffer[0..<n]) : []
+                // What one read(2) of standard input gives; empty at its end or on an error.
+                let n = buffer.withUnsafeMutableBytes { raw in
+                    raw.baseAddress.flatMap { try? input.read(into: $0, count: raw.count) } ?? 0
                 }
+                return Array(buffer[0..<n])
             },
             write: { bytes in
                 // Framed bytes are ASCII headers and UTF-8 JSON: a String round trip keeps them.
