@@ -145,9 +145,9 @@ import Testing
         try fm.createDirectory(atPath: dir + "/sub", withIntermediateDirectories: true)
         let good = "workflow \"x\" {\n  owner pm\n  stage a { owner pm; sla 1bd }\n}\n"
         for p in ["/b.flow", "/sub/a.flow", "/.hidden/bad.flow", "/.build/bad.flow"] {
-            fm.createFile(atPath: dir + p, contents: Data((p.contains("bad") ? "garbage" : good).utf8))
+            _ = fm.createFile(atPath: dir + p, contents: Data((p.contains("bad") ? "garbage" : good).utf8))
         }
-        fm.createFile(atPath: dir + "/notes.txt", contents: Data("x".utf8))
+        _ = fm.createFile(atPath: dir + "/notes.txt", contents: Data("x".utf8))
         defer { try? fm.removeItem(atPath: dir) }
         #expect(try Files.flowFiles([dir]) == [dir + "/b.flow", dir + "/sub/a.flow"])
         #expect(runCLI(["check", dir]).exitCode == 0)

@@ -13,7 +13,7 @@ import Testing
     }
 
     static func write(_ text: String, to path: String) {
-        FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
+        _ = FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
     }
 
     static let canonical = "workflow \"x\" {\n  owner pm\n\n  stage a {\n    owner pm\n    sla 1bd\n  }\n}\n"
