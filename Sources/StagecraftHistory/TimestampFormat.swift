@@ -115,9 +115,14 @@ public struct TimestampFormat: Sendable, Hashable {
 
     /// Matches `p[lo..<hi]` against the layout.
     func match(_ p: UnsafePointer<UInt8>, _ lo: Int, _ hi: Int) -> Result<Fields, Mismatch> {
+        Result { () throws(Mismatch) in try scan(p, lo, hi) }
+    }
+
+    /// The fields of `p[lo..<hi]`, or where and why it stops fitting the layout.
+    private func scan(_ p: UnsafePointer<UInt8>, _ lo: Int, _ hi: Int) throws(Mismatch) -> Fields {
         var f = Fields()
         var i = lo
-        func fail(_ reason: String) -> Result<Fields, Mismatch> { .failure(Mismatch(offset: i - lo, reason: reason)) }
+        func fail(_ reason: String) -> Mismatch { Mismatch(offset: i - lo, reason: reason) }
         func number(_ maxDigits: Int, _ minDigits: Int = 1) -> Int64? {
             var v: Int64 = 0
             var k = 0
@@ -127,6 +132,18 @@ public struct TimestampFormat: Sendable, Hashable {
             }
             guard k >= minDigits else { return nil }
             i += k
+            return v
+        }
+        /// A number of at most `digits` digits within `range`: at its start, `impossible`
+        /// says why a value outside it does not exist.
+        func bounded(_ digits: Int, _ range: ClosedRange<Int64>, _ expected: String,
+                     _ impossible: (Int64) -> String) throws(Mismatch) -> Int64 {
+            let at = i
+            guard let v = number(digits) else { throw fail(expected) }
+            guard range.contains(v) else {
+                i = at
+                throw fail(impossible(v))
+            }
             return v
         }
         func word(_ names: [String]) -> Int? {
@@ -144,82 +161,65 @@ public struct TimestampFormat: Sendable, Hashable {
             switch piece {
             case .literal(let c):
                 guard i < hi, p[i] == c else {
-                    return fail("expected '\(String(decoding: [c], as: UTF8.self))'")
+                    throw fail("expected '\(String(decoding: [c], as: UTF8.self))'")
                 }
                 i += 1
             case .space:
-                guard i < hi, p[i] == 32 || p[i] == 9 else { return fail("expected a space") }
+                guard i < hi, p[i] == 32 || p[i] == 9 else { throw fail("expected a space") }
                 while i < hi && (p[i] == 32 || p[i] == 9) { i += 1 }
             case .year4:
-                guard let v = number(4, 4) else { return fail("expected a 4-digit year (%Y)") }
+                guard let v = number(4, 4) else { throw fail("expected a 4-digit year (%Y)") }
                 f.year = v
             case .year2:
-                guard let v = number(2, 2) else { return fail("expected a 2-digit year (%y)") }
+                guard let v = number(2, 2) else { throw fail("expected a 2-digit year (%y)") }
                 f.year = v >= 69 ? 1900 + v : 2000 + v
             case .month:
-                let at = i
-                guard let v = number(2) else { return fail("expected a month number (%m)") }
-                guard v >= 1 && v <= 12 else { i = at; return fail("month \(v) does not exist (%m)") }
-                f.month = v
+                f.month = try bounded(2, 1...12, "expected a month number (%m)") { "month \($0) does not exist (%m)" }
             case .day:
                 if i < hi && p[i] == 32 { i += 1 }
-                let at = i
-                guard let v = number(2) else { return fail("expected a day of the month (%d)") }
-                guard v >= 1 && v <= 31 else { i = at; return fail("day \(v) does not exist (%d)") }
-                f.day = v
+                f.day = try bounded(2, 1...31, "expected a day of the month (%d)") { "day \($0) does not exist (%d)" }
             case .dayOfYear:
-                let at = i
-                guard let v = number(3) else { return fail("expected a day of the year (%j)") }
-                guard v >= 1 && v <= 366 else { i = at; return fail("day of the year \(v) does not exist (%j)") }
-                f.dayOfYear = v
+                f.dayOfYear = try bounded(3, 1...366, "expected a day of the year (%j)") {
+                    "day of the year \($0) does not exist (%j)"
+                }
             case .hour24:
-                let at = i
-                guard let v = number(2) else { return fail("expected an hour (%H)") }
-                guard v <= 23 else { i = at; return fail("hour \(v) does not exist (%H)") }
-                f.hour = v
+                f.hour = try bounded(2, 0...23, "expected an hour (%H)") { "hour \($0) does not exist (%H)" }
             case .hour12:
-                let at = i
-                guard let v = number(2) else { return fail("expected an hour 1-12 (%I)") }
-                guard v >= 1 && v <= 12 else { i = at; return fail("hour \(v) does not exist on a 12-hour clock (%I)") }
-                f.hour = v
+                f.hour = try bounded(2, 1...12, "expected an hour 1-12 (%I)") {
+                    "hour \($0) does not exist on a 12-hour clock (%I)"
+                }
             case .minute:
-                let at = i
-                guard let v = number(2) else { return fail("expected minutes (%M)") }
-                guard v <= 59 else { i = at; return fail("minute \(v) does not exist (%M)") }
-                f.minute = v
+                f.minute = try bounded(2, 0...59, "expected minutes (%M)") { "minute \($0) does not exist (%M)" }
             case .second:
-                let at = i
-                guard let v = number(2) else { return fail("expected seconds (%S)") }
-                guard v <= 60 else { i = at; return fail("second \(v) does not exist (%S)") }
-                f.second = v
+                f.second = try bounded(2, 0...60, "expected seconds (%S)") { "second \($0) does not exist (%S)" }
             case .fraction:
                 let at = i
-                guard var v = number(9) else { return fail("expected a fraction of a second (%f)") }
+                guard var v = number(9) else { throw fail("expected a fraction of a second (%f)") }
                 var digits = i - at
                 while digits < 9 { v *= 10; digits += 1 }
                 f.nanos = v
             case .ampm:
-                guard i + 2 <= hi else { return fail("expected AM or PM (%p)") }
+                guard i + 2 <= hi else { throw fail("expected AM or PM (%p)") }
                 let a = p[i] | 0x20, m = p[i + 1] | 0x20
-                guard (a == 97 || a == 112) && m == 109 else { return fail("expected AM or PM (%p)") }
+                guard (a == 97 || a == 112) && m == 109 else { throw fail("expected AM or PM (%p)") }
                 f.pm = a == 112
                 i += 2
             case .monthName:
-                guard let n = word(TimestampFormat.monthNames) else { return fail("expected a month name (%b)") }
+                guard let n = word(TimestampFormat.monthNames) else { throw fail("expected a month name (%b)") }
                 f.month = Int64(n + 1)
             case .weekdayName:
-                guard word(TimestampFormat.weekdayNames) != nil else { return fail("expected a weekday name (%a)") }
+                guard word(TimestampFormat.weekdayNames) != nil else { throw fail("expected a weekday name (%a)") }
             case .offset:
-                guard i < hi else { return fail("expected a UTC offset such as +01:00 or Z (%z)") }
+                guard i < hi else { throw fail("expected a UTC offset such as +01:00 or Z (%z)") }
                 if p[i] == 90 || p[i] == 122 { f.offset = 0; i += 1; continue }
-                guard p[i] == 43 || p[i] == 45 else { return fail("expected a UTC offset such as +01:00 or Z (%z)") }
+                guard p[i] == 43 || p[i] == 45 else { throw fail("expected a UTC offset such as +01:00 or Z (%z)") }
                 let sign: Int64 = p[i] == 45 ? -1 : 1
                 i += 1
-                guard let h = number(2, 2), h <= 18 else { return fail("expected the hours of the UTC offset (%z)") }
+                guard let h = number(2, 2), h <= 18 else { throw fail("expected the hours of the UTC offset (%z)") }
                 var m: Int64 = 0
                 if i < hi && p[i] == 58 { i += 1 }
                 if i < hi && p[i] >= 48 && p[i] <= 57 {
-                    guard let mm = number(2, 2), mm <= 59 else { return fail("expected the minutes of the UTC offset (%z)") }
+                    guard let mm = number(2, 2), mm <= 59 else { throw fail("expected the minutes of the UTC offset (%z)") }
                     m = mm
                 }
                 f.offset = sign * (h * 3600 + m * 60)
@@ -233,20 +233,20 @@ public struct TimestampFormat: Sendable, Hashable {
                     f.zone = tz
                 } else {
                     i = at
-                    return fail("expected a time zone name such as UTC or Europe/Amsterdam (%Z)")
+                    throw fail("expected a time zone name such as UTC or Europe/Amsterdam (%Z)")
                 }
             case .epoch:
                 var negative = false
                 if i < hi && p[i] == 45 { negative = true; i += 1 }
-                guard let v = number(12) else { return fail("expected seconds since the epoch (%s)") }
+                guard let v = number(12) else { throw fail("expected seconds since the epoch (%s)") }
                 f.epoch = negative ? -v : v
             }
         }
-        guard i == hi else { return fail("unexpected text after the timestamp") }
+        guard i == hi else { throw fail("unexpected text after the timestamp") }
         if let pm = f.pm {
             f.hour = f.hour % 12 + (pm ? 12 : 0)
         }
-        return .success(f)
+        return f
     }
 
     /// Layouts tried, in order, when suggesting one for a timestamp the auto-detection rejects.
