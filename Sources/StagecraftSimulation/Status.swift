@@ -474,7 +474,7 @@ public enum Status {
             calibration.prefer(calibrate(model: model, log: log, finished: finished, inFlight: inFlight, asOf: asOf,
                                          since: since))
         }
-        return censored ? censor(calibration, model: model, inFlight: inFlight) : calibration
+        return censored ? censor(calibration, model: model, inFlight: inFlight, asOf: asOf) : calibration
     }
 
     /// The calibration from the finished cases and the parts of those in flight completed
@@ -519,7 +519,8 @@ public enum Status {
 
     /// `measured` with the waits and processing still under way in `inFlight` counted as
     /// lasting at least as long as they have so far (Kaplan–Meier).
-    static func censor(_ measured: HistoryCalibration, model: WorkflowModel, inFlight: [Observed]) -> HistoryCalibration {
+    static func censor(_ measured: HistoryCalibration, model: WorkflowModel, inFlight: [Observed],
+                       asOf: Double) -> HistoryCalibration {
         var calibration = measured
         let n = model.nodes.count
         var waiting = [[Double]](repeating: [], count: n), running = [[Double]](repeating: [], count: n)
@@ -542,6 +543,43 @@ public enum Status {
         for v in 0..<min(n, calibration.processingTimes.count) where !running[v].isEmpty && !calibration.processingTimes[v].isEmpty {
             calibration.processingTimes[v] = kaplanMeierSample(exact: calibration.processingTimes[v], censored: running[v])
         }
+        return censorPauses(calibration, model: model, inFlight: inFlight, asOf: asOf)
+    }
+
+    /// `measured` with the waits that may be under way after a done node the log shows no
+    /// outcome of yet: work sent back to a gate's rework target, weighed by the gate's
+    /// reject share, and the node picked up again, weighed by its repeat share for the run
+    /// so far. Such a wait, if it is one, has lasted at least the time since.
+    static func censorPauses(_ measured: HistoryCalibration, model: WorkflowModel, inFlight: [Observed],
+                             asOf: Double) -> HistoryCalibration {
+        var calibration = measured
+        let n = min(model.nodes.count, calibration.waitingTimes.count, calibration.reworkWaitingTimes.count,
+                    calibration.repeatWaitingTimes.count)
+        var sentBack = [[(Double, Double)]](repeating: [], count: n), paused = sentBack
+        for o in inFlight {
+            for v in o.undecided where v < n {
+                guard case .done(let end) = o.state.nodes[v] else { continue }
+                let e = max(0, asOf - end)
+                let shares = calibration.repeatShares(v)
+                let k = v < o.state.runLength.count ? o.state.runLength[v] : 1
+                let r = shares.isEmpty ? 0 : shares[min(max(k, 1), shares.count) - 1]
+                if r > 0 { paused[v].append((e, r)) }
+                if model.nodes[v].kind == .gate, let t = model.reworkTarget(ofNode: v), t < n,
+                   v < calibration.rejectShares.count, let p = calibration.rejectShares[v], p > 0 {
+                    sentBack[t].append((e, (1 - r) * p))
+                }
+            }
+        }
+        for v in 0..<n where !sentBack[v].isEmpty || !paused[v].isEmpty {
+            let again = calibration.reworkWaitingTimes[v], pauses = calibration.repeatWaitingTimes[v]
+            let first = HistoryCalibration.removing(again, from: calibration.waitingTimes[v])
+            let others = HistoryCalibration.removing(pauses, from: again)
+            let newPauses = pauses.isEmpty ? pauses : kaplanMeierSample(exact: pauses, weighted: paused[v])
+            let newOthers = others.isEmpty ? others : kaplanMeierSample(exact: others, weighted: sentBack[v])
+            calibration.repeatWaitingTimes[v] = newPauses
+            calibration.reworkWaitingTimes[v] = newOthers + newPauses
+            calibration.waitingTimes[v] = first + newOthers + newPauses
+        }
         return calibration
     }
 
@@ -550,30 +588,36 @@ public enum Status {
     /// that long. The mass the estimate leaves beyond the last exact duration goes to the
     /// longest censored one: nothing recorded says how much longer it lasts.
     static func kaplanMeierSample(exact: [Double], censored: [Double]) -> [Double] {
+        kaplanMeierSample(exact: exact, weighted: censored.map { ($0, 1) })
+    }
+
+    /// `kaplanMeierSample` with each censored duration counted with a weight (the chance
+    /// that it is a duration of this kind at all).
+    static func kaplanMeierSample(exact: [Double], weighted censored: [(Double, Double)]) -> [Double] {
         guard !censored.isEmpty, !exact.isEmpty else { return exact }
         // Observations in time order; at equal times the exact ones first.
-        let all = (exact.map { ($0, true) } + censored.map { ($0, false) }).sorted { a, b in
-            a.0 != b.0 ? a.0 < b.0 : (a.1 && !b.1)
+        let all = (exact.map { ($0, 1.0, true) } + censored.map { ($0.0, $0.1, false) }).sorted { a, b in
+            a.0 != b.0 ? a.0 < b.0 : (a.2 && !b.2)
         }
-        var atRisk = all.count
+        var atRisk = all.reduce(0.0) { $0 + $1.1 }
         var survival = 1.0
         var steps: [(time: Double, cumulative: Double)] = []
         var i = 0
         while i < all.count {
             let t = all[i].0
-            var events = 0, leaving = 0
+            var events = 0.0, leaving = 0.0
             while i < all.count && all[i].0 == t {
-                if all[i].1 { events += 1 }
-                leaving += 1
+                if all[i].2 { events += all[i].1 }
+                leaving += all[i].1
                 i += 1
             }
-            if events > 0 {
-                survival *= 1 - Double(events) / Double(atRisk)
+            if events > 0 && atRisk > 0 {
+                survival *= max(0, 1 - events / atRisk)
                 steps.append((t, 1 - survival))
             }
             atRisk -= leaving
         }
-        let longest = censored.max() ?? 0
+        let longest = censored.filter { $0.1 > 0 }.map(\.0).max() ?? 0
         let count = all.count
         var out: [Double] = []
         out.reserveCapacity(count)

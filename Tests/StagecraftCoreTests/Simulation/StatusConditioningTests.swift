@@ -122,6 +122,41 @@ import Testing
         // One still under way after 5, past every exact one: its quarter stays at 5.
         #expect(Status.kaplanMeierSample(exact: [1, 2, 3], censored: [5]) == [1, 2, 3, 5])
         #expect(Status.kaplanMeierSample(exact: [1, 2], censored: []) == [1, 2])
+        // Weighed by the chance it is such a wait at all: at weight 0 it changes nothing (the
+        // samples are those of 1, 2, 3 at four equal steps); at weight 1 it is as above.
+        #expect(Status.kaplanMeierSample(exact: [3, 1, 2], weighted: [(2.5, 0)]) == [1, 2, 2, 3])
+        #expect(Status.kaplanMeierSample(exact: [3, 1, 2], weighted: [(2.5, 1)]) == [1, 2, 3, 3])
+        // Half a wait beyond every exact one keeps (1 − 1/3.5)(1 − 1/2.5)(1 − 1/1.5), a
+        // seventh of the mass, beyond 3: at 4.
+        #expect(Status.kaplanMeierSample(exact: [1, 2, 3], weighted: [(4, 0.5)]) == [1, 2, 3, 4])
+    }
+
+    @Test func aWaitThatMayBeUnderWayAfterAnUndecidedGateCountsByItsChance() throws {
+        let m = try PlanBuilderTests.model(gateModel)
+        // x's g ended on the 5th and nothing has started since. If g rejected (its share,
+        // 1 in 2, from y), a's rework wait has lasted 3 days by the 8th, longer than y's
+        // recorded 1 day: that wait counts, weighed by 1/2, as lasting at least 3 days.
+        let l = try log(gateLog + """
+
+            y,s,2025-12-20T00:00:00Z,2025-12-21T00:00:00Z
+            y,a,2025-12-21T00:00:00Z,2025-12-22T00:00:00Z
+            y,g,2025-12-22T00:00:00Z,2025-12-23T00:00:00Z
+            y,a,2025-12-24T00:00:00Z,2025-12-25T00:00:00Z
+            y,g,2025-12-25T00:00:00Z,2025-12-26T00:00:00Z
+            y,b,2025-12-31T00:00:00Z,2026-01-01T00:00:00Z
+            """)
+        let seen = Status.observeAll(model: m, log: l, asOf: instant(8))
+        #expect(seen.inFlight.map { l.cases[$0.index].id } == ["x"])
+        let base = Status.calibrate(model: m, log: l, finished: seen.finished, inFlight: seen.inFlight,
+                                    asOf: instant(8), since: -.infinity)
+        #expect(base.reworkWaitingTimes[1] == [day])
+        #expect(base.waitingTimes[1] == [0, day, day])
+        #expect(base.rejectShares[2] == 0.5)
+        let censored = Status.censorPauses(base, model: m, inFlight: seen.inFlight, asOf: instant(8))
+        // Kaplan–Meier over 1 day (exact) and 3 days (weight 1/2): 1 day takes 1/1.5 of the
+        // mass, the rest stays at 3 days; two samples.
+        #expect(censored.reworkWaitingTimes[1] == [day, 3 * day])
+        #expect(censored.waitingTimes[1] == [0, day, day, 3 * day])
     }
 
     @Test func aChanceInsideAReworkLoopIsDrawnAgainEachPass() throws {
