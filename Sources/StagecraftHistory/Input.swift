@@ -25,13 +25,9 @@ enum RawInput {
 
     /// Fills `buffer` as far as the input goes: fewer than `count` bytes only at the end.
     mutating func readFully(into buffer: UnsafeMutablePointer<UInt8>, count: Int) throws(FileInput.Failure) -> Int {
-        var total = 0
-        while total < count {
-            let n = try read(into: buffer + total, count: count - total)
-            if n == 0 { break }
-            total += n
+        try FileInput.fill(buffer, count: count) { p, n throws(FileInput.Failure) in
+            try read(into: p.assumingMemoryBound(to: UInt8.self), count: n)
         }
-        return total
     }
 
     /// The size of a regular file or of `blocks`; nil for a stream.

@@ -79,9 +79,16 @@ package struct FileInput {
 
     /// Fills `buffer` as far as the input goes: fewer than `count` bytes only at the end.
     package func readFully(into buffer: UnsafeMutableRawPointer, count: Int) throws(Failure) -> Int {
+        try FileInput.fill(buffer, count: count) { p, n throws(Failure) in try read(into: p, count: n) }
+    }
+
+    /// Fills `buffer` with `read` (which gives up to the bytes asked for, 0 at the end) as far
+    /// as it goes: fewer than `count` bytes only at the end.
+    package static func fill(_ buffer: UnsafeMutableRawPointer, count: Int,
+                             _ read: (UnsafeMutableRawPointer, Int) throws(Failure) -> Int) throws(Failure) -> Int {
         var total = 0
         while total < count {
-            let n = try read(into: buffer + total, count: count - total)
+            let n = try read(buffer + total, count - total)
             if n == 0 { break }
             total += n
         }
