@@ -31,6 +31,9 @@ import StagecraftLanguage
 ///   in some passes of a loop, as drafted from history, does not run in every pass once
 ///   it has run in one). A gate that rejects more than `CompiledPlan.maxRejections` times
 ///   in a run abandons the case ("did not finish").
+/// - A node that finishes is first picked up again with its repeat share for its run so far
+///   (`CompiledPlan.repeatShare(_:after:)`): it stays not done and is ready again after its
+///   repeat pause, its owner free meanwhile. Only a node that is not can reject.
 ///
 /// ## Critical path
 ///
@@ -359,15 +362,12 @@ struct SimulationEngine {
         state[g] = SimulationEngine.scheduled
         readyTime[g] = since
         let elapsed = max(0, asOfInstant - since)
-        var from = pass
-        if from == .repeated && !plan.hasRepeatWait[v] { from = .rework }
-        if from == .rework && !plan.hasReworkWait[v] { from = .first }
         var rest = 0.0, business = false
-        switch from {
+        switch waitKind(v, pass) {
         case .repeated: (rest, business) = (plan.repeatWait.sampleRemaining(v, elapsed: elapsed, &rng), plan.repeatWait.business[v])
         case .rework: (rest, business) = (plan.reworkWait.sampleRemaining(v, elapsed: elapsed, &rng), plan.reworkWait.business[v])
-        case .first where plan.hasWait[v]: (rest, business) = (plan.wait.sampleRemaining(v, elapsed: elapsed, &rng), plan.wait.business[v])
-        case .first: break
+        case .first: (rest, business) = (plan.wait.sampleRemaining(v, elapsed: elapsed, &rng), plan.wait.business[v])
+        case nil: break
         }
         let end = rest > 0 ? advance(asOfInstant, by: rest, business: business, hours: plan.hours[v]) : asOfInstant
         if end > asOfInstant {
@@ -542,6 +542,14 @@ struct SimulationEngine {
         case repeated
     }
 
+    /// The wait node `v` takes on `pass`: a repeat pauses as recorded for repeats, else as
+    /// work sent back, else as a first pass; nil when it does not wait.
+    private func waitKind(_ v: Int, _ pass: Pass) -> Pass? {
+        if pass == .repeated && plan.hasRepeatWait[v] { return .repeated }
+        if pass != .first && plan.hasReworkWait[v] { return .rework }
+        return plan.hasWait[v] ? .first : nil
+    }
+
     /// Node `g` is ready at `t` on `pass`, and waits as that pass does.
     private mutating func makeReady(_ g: Int, cause: Int, at t: Double, pass: Pass = .first) {
         let c = g / n
@@ -552,12 +560,9 @@ struct SimulationEngine {
         }
         state[g] = SimulationEngine.scheduled
         readyTime[g] = t
-        var from = pass
-        if from == .repeated && !plan.hasRepeatWait[v] { from = .rework }
-        if from == .rework && !plan.hasReworkWait[v] { from = .first }
-        if from != .first || plan.hasWait[v] {
+        if let kind = waitKind(v, pass) {
             let w: Double, business: Bool
-            switch from {
+            switch kind {
             case .repeated: (w, business) = (plan.repeatWait.sample(v, &rng), plan.repeatWait.business[v])
             case .rework: (w, business) = (plan.reworkWait.sample(v, &rng), plan.reworkWait.business[v])
             case .first: (w, business) = (plan.wait.sample(v, &rng), plan.wait.business[v])
