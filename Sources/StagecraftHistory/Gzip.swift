@@ -3,11 +3,6 @@ import StagecraftSyntax
 
 /// Gzip helpers over system zlib; `GzipStream` inflates as the input is read.
 enum Gzip {
-    /// Whether the bytes start with the gzip magic number.
-    static func isGzip(_ bytes: [UInt8]) -> Bool {
-        bytes.count >= 2 && bytes[0] == 0x1f && bytes[1] == 0x8b
-    }
-
     /// Inflated data never exceeds this many bytes (4 GiB, what the readers' offsets hold).
     static let maxOutput = 1 << 32
     /// Output beyond `ratioFloor` bytes may be at most this many times the input consumed.

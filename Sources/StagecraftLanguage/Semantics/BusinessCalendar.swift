@@ -42,18 +42,6 @@ public struct BusinessCalendar: Hashable, Sendable {
     /// for each holiday (with one workday a week, each holiday on it costs seven days).
     package var longestDayOffRun: Int { 7 * (holidays.count + 1) }
 
-    /// The business day that is `n` business days after business day `day` (n ≥ 0; n = 0 is `day`).
-    public func addBusinessDays(_ n: Int, to day: Int) -> Int {
-        guard hasWorkdays else { return day + n }
-        var d = nextBusinessDay(onOrAfter: day)
-        var left = n
-        while left > 0 {
-            d = nextBusinessDay(onOrAfter: d + 1)
-            left -= 1
-        }
-        return d
-    }
-
     /// Business seconds between two instants (0 when `to <= from`).
     public func businessDuration(from: Double, to: Double) -> Double {
         guard to > from else { return 0 }
