@@ -515,7 +515,7 @@ extension CompiledPlan {
     /// The chance node `v` runs again directly after its `k`th execution in a row (k ≥ 1).
     func repeatShare(_ v: Int, after k: Int) -> Double {
         let count = repeatStart[v + 1] - repeatStart[v]
-        return count == 0 ? 0 : repeatShareFlat[repeatStart[v] + Swift.min(Swift.max(k, 1), count) - 1]
+        return count == 0 ? 0 : repeatShareFlat[repeatStart[v] + HistoryCalibration.position(after: k, of: count)]
     }
 
     /// The share of node `v`'s repeat pauses (else rework waits, else waits) longer than `e`.

@@ -61,13 +61,14 @@ struct HistoryTiming {
                 return sx != sy ? sx < sy : x.end < y.end
             }
             var completions: [(node: Int, end: Double)] = []
-            var previous: (node: Int, begin: Double, end: Double)?
+            var previous: HistoryCalibration.Execution?
             for k in order {
                 let o = c.occurrences[k]
                 guard o.activity >= 0, o.activity < nodeOf.count, let v = nodeOf[o.activity] else { continue }
                 let begin = o.start ?? o.end
-                let direct = previous.map { $0.node == v && $0.end <= begin && ($0.begin, $0.end) != (begin, o.end) } ?? false
-                previous = (v, begin, o.end)
+                let execution = HistoryCalibration.Execution(node: v, begin: begin, end: o.end)
+                let direct = previous?.isPickedUpAgain(by: execution) ?? false
+                previous = execution
                 var ready = first
                 if seen[v] {
                     for done in completions where done.end <= begin && done.end > ready { ready = done.end }

@@ -111,9 +111,6 @@ public struct HistoryCalibration: Hashable, Sendable {
         h.combine(cases)
     }
 
-    /// Measures `log` against `model`: activities are mapped to nodes with `ActivityMatcher`.
-    /// Where a node's owner keeps working hours, its processing and waiting are measured in
-    /// working time on `model.calendar`.
     /// Per run position, the share of node `v`'s judged executions picked up again
     /// directly; a position judged fewer than `leastJudged` times takes the share of all
     /// positions from it on. Empty when the node was never picked up again.
@@ -132,6 +129,12 @@ public struct HistoryCalibration: Hashable, Sendable {
             }
         }
         return shares
+    }
+
+    /// The share for node `v` to be picked up again after its `k`th execution in a row.
+    public func repeatShare(_ v: Int, after k: Int) -> Double {
+        let shares = repeatShares(v)
+        return shares.isEmpty ? 0 : shares[HistoryCalibration.position(after: k, of: shares.count)]
     }
 
     /// Fewer judged executions than this at a run position say too little on their own.
@@ -161,6 +164,10 @@ public struct HistoryCalibration: Hashable, Sendable {
         prefer(&repeatWaitingTimes, recent.repeatWaitingTimes)
     }
 
+    /// Measures `log` against `model`: activities are mapped to nodes with `ActivityMatcher`.
+    /// Where a node's owner keeps working hours, its processing and waiting are measured in
+    /// working time on `model.calendar`.
+    ///
     /// With `inFlight`, the log's cases are still under way: the last execution of each
     /// does not show yet whether it is picked up again. Processing times and waits are
     /// measured only for occurrences beginning at or after `since`.
@@ -180,9 +187,6 @@ public struct HistoryCalibration: Hashable, Sendable {
         var judged = repeats
 
         for c in log.cases {
-            // Distinct executions in this case, keyed by (start ?? end, end).
-            var list: [Execution] = []
-            var seen = Set<Execution>()
             for o in c.occurrences {
                 guard o.activity >= 0, o.activity < nodeOf.count else { continue }
                 guard let v = nodeOf[o.activity] else {
@@ -193,19 +197,16 @@ public struct HistoryCalibration: Hashable, Sendable {
                     let d = o.end - s
                     if d.isFinite, d >= 0, d <= CompiledPlan.maxSeconds { times[v].append(d) }
                 }
-                let e = Execution(node: v, begin: o.start ?? o.end, end: o.end)
-                if seen.insert(e).inserted { list.append(e) }
             }
-            // In order of start, then end; an execution the next one repeats directly is
-            // not the end of its run.
-            list.sort { a, b in a.begin != b.begin ? a.begin < b.begin : a.end != b.end ? a.end < b.end : a.node < b.node }
+            // An execution the next one picks up again is not the end of its run.
+            let list = HistoryCalibration.executions(of: c, nodeOf: nodeOf)
             var perNode: [Int: [Execution]] = [:]
             var runEnds: [Int: [Execution]] = [:]
             var position = 0
             for (i, e) in list.enumerated() {
                 perNode[e.node, default: []].append(e)
                 let next = i + 1 < list.count ? list[i + 1] : nil
-                let again = next.map { $0.node == e.node && $0.begin >= e.end } ?? false
+                let again = next.map { e.isPickedUpAgain(by: $0) } ?? false
                 let k = min(position, positions - 1)
                 if next != nil || !inFlight { judged[e.node][k] += 1 }
                 if again {
@@ -253,11 +254,37 @@ public struct HistoryCalibration: Hashable, Sendable {
         if hours.contains(where: { $0 != nil }) { processingTimes = timing.processing }
     }
 
-    private struct Execution: Hashable {
+    /// One execution of a node in a case: occurrences of its activity with the same start
+    /// (or completion, without one) and completion are one (a review with two approvers).
+    struct Execution: Hashable {
         var node: Int
         var begin: Double
         var end: Double
+
+        /// Whether `next`, the execution after this one in its case, picks this one's work
+        /// up again: the same node, begun once this one ended (a work item resumed).
+        func isPickedUpAgain(by next: Execution) -> Bool {
+            next.node == node && next.begin >= end && next != self
+        }
     }
+
+    /// The distinct executions of case `c` (of activities `nodeOf` maps to a node) completed
+    /// by `asOf`, in order of start, then completion, then node.
+    static func executions(of c: HistoryCase, nodeOf: [Int?], asOf: Double = .infinity) -> [Execution] {
+        var list: [Execution] = []
+        var seen = Set<Execution>()
+        for o in c.occurrences where o.end <= asOf && o.activity >= 0 && o.activity < nodeOf.count {
+            guard let v = nodeOf[o.activity] else { continue }
+            let e = Execution(node: v, begin: o.start ?? o.end, end: o.end)
+            if seen.insert(e).inserted { list.append(e) }
+        }
+        list.sort { a, b in a.begin != b.begin ? a.begin < b.begin : a.end != b.end ? a.end < b.end : a.node < b.node }
+        return list
+    }
+
+    /// Which of `shares` (by position in a run of direct repeats) applies after the `k`th
+    /// execution in a row: the last one for every later position.
+    static func position(after k: Int, of count: Int) -> Int { min(max(k, 1), count) - 1 }
 
     /// The first index of sorted `xs` whose value is at least `x`.
     private static func lowerBound(_ xs: [Double], _ x: Double) -> Int {

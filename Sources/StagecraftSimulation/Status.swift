@@ -370,19 +370,11 @@ public enum Status {
     static func runLengths(_ c: HistoryCase, undecided: [Int], nodeOf: [Int?], nodes n: Int, asOf: Double) -> [Int] {
         var out = [Int](repeating: 0, count: n)
         guard !undecided.isEmpty else { return out }
-        var executions: [(begin: Double, end: Double, node: Int)] = []
-        for o in c.occurrences where o.end <= asOf && o.activity >= 0 && o.activity < nodeOf.count {
-            guard let v = nodeOf[o.activity] else { continue }
-            executions.append((o.start ?? o.end, o.end, v))
-        }
-        executions.sort { a, b in a.begin != b.begin ? a.begin < b.begin : a.end != b.end ? a.end < b.end : a.node < b.node }
-        // Two approvers of one review are one execution.
-        var distinct: [(begin: Double, end: Double, node: Int)] = []
-        for e in executions where distinct.last.map({ $0 != e }) ?? true { distinct.append(e) }
+        let distinct = HistoryCalibration.executions(of: c, nodeOf: nodeOf, asOf: asOf)
         for v in undecided {
             guard var i = distinct.lastIndex(where: { $0.node == v }) else { continue }
             var k = 1
-            while i > 0 && distinct[i - 1].node == v && distinct[i - 1].end <= distinct[i].begin {
+            while i > 0 && distinct[i - 1].isPickedUpAgain(by: distinct[i]) {
                 k += 1
                 i -= 1
             }
@@ -560,9 +552,7 @@ public enum Status {
             for v in o.undecided where v < n {
                 guard case .done(let end) = o.state.nodes[v] else { continue }
                 let e = max(0, asOf - end)
-                let shares = calibration.repeatShares(v)
-                let k = v < o.state.runLength.count ? o.state.runLength[v] : 1
-                let r = shares.isEmpty ? 0 : shares[min(max(k, 1), shares.count) - 1]
+                let r = calibration.repeatShare(v, after: v < o.state.runLength.count ? o.state.runLength[v] : 1)
                 if r > 0 { paused[v].append((e, r)) }
                 if model.nodes[v].kind == .gate, let t = model.reworkTarget(ofNode: v), t < n,
                    v < calibration.rejectShares.count, let p = calibration.rejectShares[v], p > 0 {
