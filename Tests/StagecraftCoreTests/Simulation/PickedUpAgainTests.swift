@@ -9,10 +9,6 @@ import Testing
 @Suite struct PickedUpAgainTests {
     let day = Sim.day
 
-    func log(_ csv: String) throws -> EventLog {
-        try HistoryReader.read(bytes: Array(("case_id,activity,start_time,end_time\n" + csv + "\n").utf8), name: "h.csv")
-    }
-
     @Test func aRepeatTakesItsPauseAndItsWorkAgainAGeometricNumberOfTimes() throws {
         // a works 1 day and is picked up again in half its runs after a 2-day pause: it
         // runs 1 / (1 − 0.5) = 2 times on average, and a case takes 1 + 3 · 1 = 4 days.
@@ -54,7 +50,7 @@ import Testing
 
     @Test func pausesAndSharesAreCalibratedApartFromFirstWaits() throws {
         let m = try PlanBuilderTests.model(model)
-        let c = HistoryCalibration(log: try log(history), model: m)
+        let c = HistoryCalibration(log: try Sim.log(history), model: m)
         // 1 of a's 4 executions is picked up again (every one judged: the log's cases are
         // taken as finished); its pause is the day between y's two runs.
         #expect(c.repeatShares(0) == [0.25])
@@ -74,7 +70,7 @@ import Testing
             rows.append("c\(i),a,2026-01-01T00:00:00Z,2026-01-02T00:00:00Z")
             rows.append("c\(i),a,2026-01-03T00:00:00Z,2026-01-04T00:00:00Z")
         }
-        let c = HistoryCalibration(log: try log(rows.joined(separator: "\n")), model: m)
+        let c = HistoryCalibration(log: try Sim.log(rows.joined(separator: "\n")), model: m)
         #expect(c.repeatShares(0) == [1, 0])
         let plan = try CompiledPlan(PlanBuilder.build(model: m, values: m.paramValues(), calibration: c).plan)
         #expect(plan.repeatShare(0, after: 1) == CompiledPlan.maxRepeatShare)
@@ -89,7 +85,7 @@ import Testing
         // a's 1-day pause nor b's 5-day wait has run out: a is picked up again with its
         // share, 1 in 3 (x's own run is not judged yet): on the 12th, worked a day, then b
         // after 5 days, 1 day: 7.5 days on. Otherwise b waits the 4.5 days left and works 1.
-        let r = try Status.run(model: m, log: try log(history), values: m.paramValues(),
+        let r = try Status.run(model: m, log: try Sim.log(history), values: m.paramValues(),
                                options: Status.Options(asOf: Sim.instant(2026, 1, 11, hour: 12), runs: 300))
         let x = try #require(r.cases.first)
         #expect(x.nodes.map(\.state) == [.done, .ready])
@@ -101,7 +97,7 @@ import Testing
         let m = try PlanBuilderTests.model(model)
         // Two days on, past every recorded pause: a is done for good; b has 3 days of its
         // wait left and works 1, in every run.
-        let r = try Status.run(model: m, log: try log(history), values: m.paramValues(),
+        let r = try Status.run(model: m, log: try Sim.log(history), values: m.paramValues(),
                                options: Status.Options(asOf: Sim.instant(2026, 1, 13), runs: 100))
         let x = try #require(r.cases.first)
         #expect(x.remainingP50 == 4 * day)

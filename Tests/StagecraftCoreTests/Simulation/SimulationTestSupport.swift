@@ -1,8 +1,14 @@
 @testable import StagecraftSyntax
+@testable import StagecraftHistory
 @testable import StagecraftSimulation
 
 /// Shorthands for building simulation plans in tests.
 enum Sim {
+    /// An event log from CSV rows `case_id,activity,start_time,end_time` (no header).
+    static func log(_ csv: String) throws -> EventLog {
+        try HistoryReader.read(bytes: Array(("case_id,activity,start_time,end_time\n" + csv + "\n").utf8), name: "h.csv")
+    }
+
     static let day: Double = 86_400
 
     static func d(_ x: Double) -> Duration { Duration(amount: x, unit: .days) }

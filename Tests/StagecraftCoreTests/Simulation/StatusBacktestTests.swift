@@ -9,10 +9,6 @@ import Testing
 @Suite struct StatusBacktestTests {
     let day = Sim.day
 
-    func log(_ csv: String) throws -> EventLog {
-        try HistoryReader.read(bytes: Array(("case_id,activity,start_time,end_time\n" + csv + "\n").utf8), name: "h.csv")
-    }
-
     /// Midnight UTC of day `d` of 2026 (1: January 1st), as an instant and in ISO 8601.
     func instant(_ d: Int) -> Double { Sim.instant(2026, 1, 1) + Double(d - 1) * day }
     func iso(_ d: Int) -> String {
@@ -23,7 +19,7 @@ import Testing
     @Test func theLogAsItStoodAtTheCut() throws {
         // Cut on the 4th: x's a is done, its b under way (a start without a completion), its
         // c not begun; y had not started.
-        let l = try log("""
+        let l = try Sim.log("""
             x,a,2026-01-01T00:00:00Z,2026-01-02T00:00:00Z
             x,b,2026-01-03T00:00:00Z,2026-01-05T00:00:00Z
             x,c,2026-01-06T00:00:00Z,2026-01-07T00:00:00Z
@@ -48,7 +44,7 @@ import Testing
         // Cut on the 7th. f1 and f2 finished long before; x's b has run 1 of its 2 days;
         // w's b was done on the 6th (status counts w finished) but w runs b again after the
         // cut, to the 10th; z's b is ready but z never records anything again.
-        let l = try log("""
+        let l = try Sim.log("""
             f1,a,2026-01-01T00:00:00Z,2026-01-02T00:00:00Z
             f1,b,2026-01-02T00:00:00Z,2026-01-04T00:00:00Z
             f2,a,2026-01-01T00:00:00Z,2026-01-02T00:00:00Z
@@ -100,7 +96,7 @@ import Testing
             row("new\(i)", "b", 87 + i, 88 + i)
         }
         row("x", "a", 100, 101)
-        let r = try Status.run(model: m, log: try log(rows.joined(separator: "\n")), values: m.paramValues(),
+        let r = try Status.run(model: m, log: try Sim.log(rows.joined(separator: "\n")), values: m.paramValues(),
                                options: Status.Options(asOf: instant(101), runs: 20))
         let x = try #require(r.cases.first)
         #expect(x.remainingP50 == 5 * day)
@@ -117,7 +113,7 @@ import Testing
             """)
         // g rejected 1 of its 3 reviews (z's first, after which a waited a day); x's review
         // ended on the 12th and nothing has started since.
-        let l = try log("""
+        let l = try Sim.log("""
             z,a,2026-01-01T00:00:00Z,2026-01-02T00:00:00Z
             z,g,2026-01-02T00:00:00Z,2026-01-03T00:00:00Z
             z,a,2026-01-04T00:00:00Z,2026-01-05T00:00:00Z

@@ -9,10 +9,6 @@ import Testing
 @Suite struct StatusConditioningTests {
     let day = Sim.day
 
-    func log(_ csv: String) throws -> EventLog {
-        try HistoryReader.read(bytes: Array(("case_id,activity,start_time,end_time\n" + csv + "\n").utf8), name: "h.csv")
-    }
-
     func instant(_ dd: Int, hour: Double = 0) -> Double { Sim.instant(2026, 1, dd, hour: hour) }
 
     /// `b` runs in half the cases, 2 days after it is ready, for 20 days; `c` runs 10 days
@@ -31,7 +27,7 @@ import Testing
     @Test func aChanceNodeReadyLongerThanItsWaitIsTakenNotToRun() throws {
         let m = try PlanBuilderTests.model(chanceModel)
         // a ran the 4th to the 5th, c runs the 4th to the 14th.
-        let l = try log("""
+        let l = try Sim.log("""
             x,a,2026-01-04T00:00:00Z,2026-01-05T00:00:00Z
             x,c,2026-01-04T00:00:00Z,
             """)
@@ -70,7 +66,7 @@ import Testing
 
     @Test func aGateLongSinceDoneWithoutReworkHasApproved() throws {
         let m = try PlanBuilderTests.model(gateModel)
-        let l = try log(gateLog)
+        let l = try Sim.log(gateLog)
         // On the 7th, 2 days after g: a rejection would have had a ready again within its
         // recorded 1-day wait, and nothing has started, so g approved: b waits the 3 days
         // left of its 5, then works 1: 4 days in every run.
@@ -83,7 +79,7 @@ import Testing
 
     @Test func aGateJustDoneMayStillHaveRejected() throws {
         let m = try PlanBuilderTests.model(gateModel)
-        let l = try log(gateLog)
+        let l = try Sim.log(gateLog)
         // Twelve hours after g neither wait has run out, so g rejected with its 50%: a then
         // starts on the 6th (half a day of its wait left), works a day, and g reviews again
         // for a day (the 8th); approved then, b waits 5 days and works 1: the 14th, 8.5
@@ -104,7 +100,7 @@ import Testing
             }
             """)
         // x's b has been ready 4 days (its wait is 2): x ended without it. y's b, 1 day.
-        let l = try log("""
+        let l = try Sim.log("""
             x,a,2026-01-04T00:00:00Z,2026-01-05T00:00:00Z
             y,a,2026-01-07T00:00:00Z,2026-01-08T00:00:00Z
             """)
@@ -136,7 +132,7 @@ import Testing
         // x's g ended on the 5th and nothing has started since. If g rejected (its share,
         // 1 in 2, from y), a's rework wait has lasted 3 days by the 8th, longer than y's
         // recorded 1 day: that wait counts, weighed by 1/2, as lasting at least 3 days.
-        let l = try log(gateLog + """
+        let l = try Sim.log(gateLog + """
 
             y,s,2025-12-20T00:00:00Z,2025-12-21T00:00:00Z
             y,a,2025-12-21T00:00:00Z,2025-12-22T00:00:00Z

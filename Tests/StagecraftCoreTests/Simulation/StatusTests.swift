@@ -8,10 +8,6 @@ import Testing
 @Suite struct StatusTests {
     let day = Sim.day
 
-    func log(_ csv: String) throws -> EventLog {
-        try HistoryReader.read(bytes: Array(("case_id,activity,start_time,end_time\n" + csv + "\n").utf8), name: "h.csv")
-    }
-
     func instant(_ dd: Int, hour: Double = 0) -> Double { Sim.instant(2026, 1, dd, hour: hour) }
 
     @Test func aCaseHalfWayThroughAFixedStageFinishesTheRemainingHalfLater() throws {
@@ -24,7 +20,7 @@ import Testing
             """)
         // a started Monday 5 Jan and is still running on the 7th: 2 of its 4 days remain,
         // then b's day: done on the 10th, in every run.
-        let l = try log("x,a,2026-01-05T00:00:00Z,")
+        let l = try Sim.log("x,a,2026-01-05T00:00:00Z,")
         let r = try Status.run(model: m, log: l, values: m.paramValues(), options: Status.Options(asOf: instant(7), runs: 20))
         #expect(r.cases.count == 1)
         let c = try #require(r.cases.first)
@@ -48,7 +44,7 @@ import Testing
         // As of the 7th: x's `a` started on the 6th (3 of its 4 days remain: o is free on the
         // 10th); y's `s` finished on the 7th, so y's `a` is ready and waits for o until the
         // 10th, then runs 4 days: the 14th.
-        let l = try log("""
+        let l = try Sim.log("""
             x,s,2026-01-05T00:00:00Z,2026-01-06T00:00:00Z
             x,a,2026-01-06T00:00:00Z,
             y,s,2026-01-06T00:00:00Z,2026-01-07T00:00:00Z
@@ -82,7 +78,7 @@ import Testing
             }
             """)
         // z passed g: finished, and it calibrates. w is still in a, past its 1 d SLA by a day.
-        let l = try log("""
+        let l = try Sim.log("""
             z,a,2026-01-01T00:00:00Z,2026-01-03T00:00:00Z
             z,g,2026-01-03T00:00:00Z,2026-01-04T00:00:00Z
             w,a,2026-01-05T00:00:00Z,
@@ -113,7 +109,7 @@ import Testing
         // a waits for o; o is free on the 7th and serves it first (ready earlier than x's b),
         // until the 9th; then x's b (ready since the 7th, before the later launches' a): done
         // on the 10th, a Saturday, shown as Monday the 12th.
-        let l = try log("x,a,2026-01-05T00:00:00Z,")
+        let l = try Sim.log("x,a,2026-01-05T00:00:00Z,")
         let alone = try Status.run(model: m, log: l, values: m.paramValues(), options: Status.Options(asOf: instant(6), runs: 5))
         #expect(alone.cases.first?.remainingP85 == 2 * day)
         #expect(alone.newLaunches == 0)
