@@ -97,7 +97,7 @@ enum StatusDashboard {
 
         if !r.cases.isEmpty {
             h += "<section id=\"cases\">\n<h2>Per case</h2>\n"
-            for c in r.cases.prefix(chartedCases) { h += caseDetail(c) }
+            for c in r.cases.prefix(chartedCases) { h += caseDetail(c, runs: r.runs) }
             if r.cases.count > chartedCases {
                 h += "<p class=\"more\">\(r.cases.count - chartedCases) more cases in flight: see the text or JSON output.</p>\n"
             }
@@ -156,12 +156,13 @@ enum StatusDashboard {
         return h
     }
 
-    static func caseDetail(_ c: Status.CaseStatus) -> String {
+    static func caseDetail(_ c: Status.CaseStatus, runs: Int) -> String {
         let risk = StatusRisk(c)
         var h = "<div class=\"case\" id=\"case-\(e(c.id))\">\n<h3><span class=\"risk risk-\(risk.rawValue)\">\(e(risk.label))</span> \(e(c.id))</h3>\n"
         h += "<p class=\"case-line\">Started \(e(F.dateTime(c.started))); remaining P50 \(e(ReportText.duration(c.remainingP50))), "
             + "P85 \(e(ReportText.duration(c.remainingP85)))"
         if c.unfinishedRuns > 0 { h += "; did not finish in \(c.unfinishedRuns) runs" }
+        h += e(StatusFormatter.endedNote(c, runs: runs))
         h += ".</p>\n<ul class=\"nodes\">\n"
         for n in c.nodes {
             var text: String

@@ -36,6 +36,13 @@ package struct StatusFormatter {
 
     private func chance(_ c: Status.CaseStatus) -> String { c.deadlineProbability.map(F.percent) ?? "-" }
 
+    /// `; may already be over (nothing left in 32 of 100 runs)`, when some runs needed no more work.
+    static func endedNote(_ c: Status.CaseStatus, runs: Int) -> String {
+        c.endedRuns > 0 && c.endedRuns < runs ? "; may already be over (nothing left in \(c.endedRuns) of \(runs) runs)" : ""
+    }
+
+    private func ended(_ c: Status.CaseStatus) -> String { Self.endedNote(c, runs: result.runs) }
+
     private func state(_ n: Status.NodeStatus) -> String {
         switch n.state {
         case .done: return "done " + (n.since.map(Self.instant) ?? "")
@@ -71,7 +78,7 @@ package struct StatusFormatter {
                            right: [1, 2])
         }
         for c in r.cases {
-            out += "\n\(c.id) (started \(Self.instant(c.started)); remaining P50 \(Self.span(c.remainingP50)), P85 \(Self.span(c.remainingP85)))\n"
+            out += "\n\(c.id) (started \(Self.instant(c.started)); remaining P50 \(Self.span(c.remainingP50)), P85 \(Self.span(c.remainingP85))\(ended(c)))\n"
             for n in c.nodes { out += "  \(n.id): \(state(n))\n" }
         }
         return out
@@ -96,7 +103,7 @@ package struct StatusFormatter {
             for o in busy { out += "| \(o.id) | \(o.waitingCases) | \(Self.span(o.queueMean)) |\n" }
         }
         for c in r.cases {
-            out += "\n## \(c.id)\n\nRemaining P50 \(Self.span(c.remainingP50)), P85 \(Self.span(c.remainingP85)).\n\n"
+            out += "\n## \(c.id)\n\nRemaining P50 \(Self.span(c.remainingP50)), P85 \(Self.span(c.remainingP85))\(ended(c)).\n\n"
             for n in c.nodes { out += "- `\(n.id)`: \(state(n))\n" }
         }
         return out
@@ -124,6 +131,7 @@ package struct StatusFormatter {
                 ("deadline_probability", c.deadlineProbability.map { .number($0) } ?? .null),
                 ("expected_slip_s", c.expectedSlip.map { .number($0) } ?? .null),
                 ("unfinished_runs", .int(c.unfinishedRuns)),
+                ("ended_runs", .int(c.endedRuns)),
             ])
         }
         let doc = JSON.object([

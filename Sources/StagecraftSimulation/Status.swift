@@ -106,6 +106,9 @@ public enum Status {
         public var expectedSlip: Double?
         /// Runs in which the case did not finish (abandoned after too much rework).
         public var unfinishedRuns: Int
+        /// Runs in which the case needed no more work (the log may already show all of it);
+        /// the remaining time is forecast from the other runs.
+        public var endedRuns: Int = 0
     }
 
     public struct OwnerStatus: Hashable, Sendable {
@@ -730,10 +733,17 @@ public enum Status {
                 if f.isFinite { finishes.append(f) } else { unfinished += 1 }
             }
             finishes.sort()
+            // The remaining time is forecast given that work remains: runs in which the case
+            // needed none (a chance node skipped, a gate approved) say it may already be over,
+            // which the case shows apart, rather than pulling its dates to now.
+            let all = finishes
+            let ended = finishes.prefix { $0 <= asOf }.count
+            let live = ended < runs ? runs - ended : runs
+            if ended < runs { finishes.removeFirst(ended) }
             // Unfinished runs count as finishing never: they sit above every percentile.
             func pct(_ q: Double) -> Double {
                 guard !finishes.isEmpty else { return .infinity }
-                let k = Int((q * Double(runs)).rounded(.up)) - 1
+                let k = Int((q * Double(live)).rounded(.up)) - 1
                 return k < finishes.count ? finishes[max(0, k)] : .infinity
             }
             let p50 = pct(0.5), p85 = pct(0.85)
@@ -744,10 +754,10 @@ public enum Status {
             // deadline day, the first event's day being day 1.
             if let due = o.deadline ?? model.deadline.map({ Schedule.deadlineInstant($0, kickoff: o.started, calendar: model.calendar) ?? o.started }) {
                 deadline = due
-                let met = finishes.filter { $0 <= due }.count
+                let met = all.filter { $0 <= due }.count
                 probability = runs > 0 ? Double(met) / Double(runs) : nil
-                let late = finishes.reduce(0.0) { $0 + max(0, $1 - due) }
-                slip = finishes.isEmpty ? nil : late / Double(finishes.count)
+                let late = all.reduce(0.0) { $0 + max(0, $1 - due) }
+                slip = all.isEmpty ? nil : late / Double(all.count)
             }
             var overdue: [Overdue] = []
             var waitingOn: [Int] = []
@@ -771,7 +781,7 @@ public enum Status {
                 remainingP50: max(0, p50 - asOf), remainingP85: max(0, p85 - asOf),
                 completionP50: onWorkingDay(p50, calendar: model.calendar),
                 completionP85: onWorkingDay(p85, calendar: model.calendar), deadline: deadline,
-                deadlineProbability: probability, expectedSlip: slip, unfinishedRuns: unfinished))
+                deadlineProbability: probability, expectedSlip: slip, unfinishedRuns: unfinished, endedRuns: ended))
         }
         out.sort { a, b in
             let ma = 1 - (a.deadlineProbability ?? 1), mb = 1 - (b.deadlineProbability ?? 1)
