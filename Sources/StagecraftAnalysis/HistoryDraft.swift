@@ -15,9 +15,6 @@ public struct DraftOptions: Sendable, Hashable {
     public var slaPercentile: Double = 0.85
     /// Most nodes a draft gets (the activities in most cases are kept).
     public var maxNodes: Int = 40
-    /// Whether to write `wait`, `chance` and param shares as statements; nil: when the parser
-    /// reads them (otherwise they are written as comments).
-    public var variation: Bool? = nil
 
     /// The defaults.
     public init() {}
@@ -43,10 +40,9 @@ public struct DraftOptions: Sendable, Hashable {
 public enum HistoryDraft {
     /// The `.flow` text drafted from `log`; `name` (the log's file name) goes into the title.
     public static func draft(log: EventLog, name: String, options: DraftOptions = DraftOptions()) -> String {
-        let variation = options.variation ?? parserReadsVariation()
         let (log, merged) = mergingSpellings(log)
         var plan = Plan(log: log, options: options)
-        var render = Rendering(plan: plan, log: log, name: name, options: options, variation: variation)
+        var render = Rendering(plan: plan, log: log, name: name, options: options)
         render.merged = merged
         // Replay the skeleton to measure waiting, processing and sojourn under the drafted edges.
         // Conformance does not depend on the figures measured, only on the structure.
@@ -107,23 +103,6 @@ public enum HistoryDraft {
         let rest = parts[2].split(separator: " ")
         guard rest.count > 1, rest[0] == "has", let n = Int(rest[1]) else { return nil }
         return (parts[1], n)
-    }
-
-    /// Whether the parser reads `wait`, `chance` and param shares (LANGUAGE.md, "Waiting and variation").
-    public static func parserReadsVariation() -> Bool {
-        let probe = """
-        workflow "p" {
-          param route: string = "a" { "a" 60%; "b" 40% }
-          owner o
-          stage s {
-            owner o
-            wait 1h 2h 3h
-            chance 50%
-            when route == "a"
-          }
-        }
-        """
-        return !Parser.parse(SourceFile(path: "probe.flow", text: probe)).hasErrors
     }
 
     /// An SLA covering `seconds`: whole hours up to a day, else whole days (at most 10,000); at least 1h.
@@ -645,7 +624,6 @@ public enum HistoryDraft {
         let log: EventLog
         let name: String
         let options: DraftOptions
-        let variation: Bool
         var waits: [String?] = []
         var estimates: [String?] = []
         var slas: [String?] = []
@@ -654,12 +632,11 @@ public enum HistoryDraft {
         /// Notes on activities whose spellings were made one (`mergingSpellings`).
         var merged: [String] = []
 
-        init(plan: Plan, log: EventLog, name: String, options: DraftOptions, variation: Bool) {
+        init(plan: Plan, log: EventLog, name: String, options: DraftOptions) {
             self.plan = plan
             self.log = log
             self.name = name
             self.options = options
-            self.variation = variation
         }
 
         /// `wait`, `estimate` and `sla` of each node from a replay of the skeleton.
@@ -700,9 +677,6 @@ public enum HistoryDraft {
                 lines.append("# Replayed against this log, the draft conforms for \(HistoryDraft.percentText(ok, of: total)) of its cases (\(ok) of \(total)).")
             }
             for note in merged { lines.append("# " + note) }
-            if !variation {
-                lines.append("# This parser does not read `wait`, `chance` or param shares yet: they are written as comments.")
-            }
             if !plan.leftOut.isEmpty {
                 let shown = plan.leftOut.prefix(12).map { "\($0.name.replacingOccurrences(of: "\n", with: " ")) (\($0.cases) cases)" }
                 lines.append("# Left out (in fewer than \(pct(options.minCaseShare)) of cases): " + shown.joined(separator: ", ")
@@ -712,13 +686,7 @@ public enum HistoryDraft {
             for p in plan.params {
                 let literal = { (v: String) in p.isBool ? v : FlowFormatter.quoted(v) }
                 let shares = p.values.map { "\(literal($0.value)) \($0.percent)%" }.joined(separator: "; ")
-                let head = "  param \(p.name): \(p.isBool ? "bool" : "string") = \(literal(p.values[0].value))"
-                if variation {
-                    lines.append(head + " { " + shares + " }")
-                } else {
-                    lines.append("  # shares: " + shares)
-                    lines.append(head)
-                }
+                lines.append("  param \(p.name): \(p.isBool ? "bool" : "string") = \(literal(p.values[0].value)) { \(shares) }")
             }
             if !plan.params.isEmpty { lines.append("") }
             for o in plan.owners {
@@ -742,10 +710,7 @@ public enum HistoryDraft {
                     let p = plan.params[b.param]
                     lines.append(p.isBool ? "    when \(p.name)" : "    when \(p.name) == \(FlowFormatter.quoted(b.value))")
                 }
-                if let c = plan.chance[v] {
-                    let text = "chance \(max(1, min(99, Int((c * 100).rounded()))))%"
-                    lines.append(variation ? "    " + text : "    # " + text)
-                }
+                if let c = plan.chance[v] { lines.append("    chance \(max(1, min(99, Int((c * 100).rounded()))))%") }
                 let owner = plan.owners[plan.nodeOwner[v]].id
                 if let t = plan.reworkTarget[v] {
                     lines.append("    approvers " + ([owner] + plan.approvers[v].map { plan.owners[$0].id }).joined(separator: ", "))
@@ -755,7 +720,7 @@ public enum HistoryDraft {
                 } else {
                     lines.append("    owner \(owner)")
                 }
-                if v < waits.count, let w = waits[v] { lines.append(variation ? "    wait " + w : "    # wait " + w) }
+                if v < waits.count, let w = waits[v] { lines.append("    wait " + w) }
                 if v < estimates.count, let e = estimates[v] { lines.append("    estimate " + e) }
                 if v < slas.count, let s = slas[v] { lines.append("    sla " + s) }
                 lines.append("    matches \(FlowFormatter.quoted(log.activities[a]))")
