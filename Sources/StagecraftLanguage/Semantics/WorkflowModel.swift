@@ -683,9 +683,6 @@ public struct DependencyGraph: Sendable {
 struct MinHeap<T: Comparable> {
     private var items: [T] = []
 
-    var isEmpty: Bool { items.isEmpty }
-    var count: Int { items.count }
-
     mutating func push(_ x: T) {
         items.append(x)
         var i = items.count - 1
