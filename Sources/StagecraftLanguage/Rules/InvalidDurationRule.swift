@@ -2,8 +2,6 @@ import StagecraftSyntax
 
 /// `invalid-duration`: durations must be positive and estimates ordered.
 public struct InvalidDurationRule: Rule {
-    public init() {}
-
     public static let description = RuleDescription(
         id: "invalid-duration", severity: .error,
         summary: "A duration is zero, negative or longer than 10,000 days, an estimate's low end exceeds its high end, or a unit is unknown.",
@@ -55,7 +53,7 @@ public struct InvalidDurationRule: Rule {
             """),
         ])
 
-    public func check(_ context: RuleContext) -> [Diagnostic] {
+    public static func check(_ context: RuleContext) -> [Diagnostic] {
         guard let workflow = context.parsed.tree.workflow else { return [] }
         var out: [Diagnostic] = []
         func positive(_ d: DurationLiteral, _ what: String) {
@@ -119,7 +117,7 @@ public struct InvalidDurationRule: Rule {
     static let longest: Double = 10_000 * 86_400
 
     /// Whether `a` is longer than `b`; `bd` and elapsed units compare by their nominal seconds.
-    func exceeds(_ a: DurationLiteral, _ b: DurationLiteral) -> Bool {
+    static func exceeds(_ a: DurationLiteral, _ b: DurationLiteral) -> Bool {
         a.value.seconds > b.value.seconds
     }
 }

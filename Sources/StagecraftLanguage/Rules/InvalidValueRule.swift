@@ -2,8 +2,6 @@ import StagecraftSyntax
 
 /// `invalid-value`: numbers, percentages, dates and weekday names must make sense.
 public struct InvalidValueRule: Rule {
-    public init() {}
-
     public static let description = RuleDescription(
         id: "invalid-value", severity: .error,
         summary: "A value is out of range: capacity or quorum not a positive whole number, a percentage over 100, a date that does not exist, an unknown weekday, or a statement given twice.",
@@ -76,7 +74,7 @@ public struct InvalidValueRule: Rule {
         }
     }
 
-    public func check(_ context: RuleContext) -> [Diagnostic] {
+    public static func check(_ context: RuleContext) -> [Diagnostic] {
         guard let workflow = context.parsed.tree.workflow else { return [] }
         var out: [Diagnostic] = []
         func wholePositive(_ n: NumberLiteral, _ what: String) {
