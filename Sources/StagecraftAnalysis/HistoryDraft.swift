@@ -21,22 +21,9 @@ public struct DraftOptions: Sendable, Hashable {
 }
 
 /// Drafts a starting `.flow` file from an event log (`stagecraft history draft`) with the
-/// *precedence miner* described in docs/discovery.md:
-///
-/// - nodes: the activities that occur (complete) in at least `minCaseShare` of the cases;
-/// - `after` edges: `a → b` when, in the cases holding both, `a`'s first completion comes no
-///   later than `b`'s first start in all but `maxDisorder` of them (and in at least
-///   `minCaseShare` of all cases), added strongest first without closing a cycle, then
-///   transitively reduced; pairs seen in both orders or overlapping stay parallel, pairs that
-///   never meet in a case are alternatives;
-/// - a node absent from some cases is optional: `chance` its case share, or, when it belongs to
-///   a group of mutually exclusive nodes with the same `after` list, a branch of a param that
-///   varies per case (`when route == "value"`); nodes that run in the same cases share a bool
-///   param (`when runs_x`);
-/// - a repeated activity becomes a rework route: a gate with `on reject ->` between it and the
-///   activity that runs between its repeats, when one of them precedes the other; else a comment;
-/// - owners from resources, capacity the peak concurrency seen; `wait`, `estimate` and `sla`
-///   from the log replayed against the drafted structure.
+/// precedence miner that docs/discovery.md describes: nodes from frequent activities, `after`
+/// edges that the log rarely breaks, choices and `chance` for optional nodes, rework gates for
+/// repeats, owners from resources, and figures from replaying the draft against the log.
 public enum HistoryDraft {
     /// The `.flow` text drafted from `log`; `name` (the log's file name) goes into the title.
     public static func draft(log: EventLog, name: String, options: DraftOptions = DraftOptions()) -> String {
