@@ -126,7 +126,7 @@ public enum HistoryDraft {
     /// alike; the pessimistic end is kept at or below `cap` seconds when given.
     static func threePoint(_ sorted: [Double], cap: Double? = nil, single: Bool = true) -> String? {
         guard let top = sorted.last, top > 0 else { return nil }
-        var values = [0.1, 0.5, 0.9].map { durationText(quantile(sorted, $0)) }
+        var values = [0.1, 0.5, 0.9].map { durationText(DurationStats.quantile(sorted: sorted, $0)) }
         if let cap {
             let capText = durationText(cap)
             values = values.map { seconds(of: $0) > seconds(of: capText) ? capText : $0 }
@@ -135,15 +135,6 @@ public enum HistoryDraft {
         }
         if values[0] == values[2] { return single ? values[0] : values[0] + ".." + values[0] }
         return values.joined(separator: " ")
-    }
-
-    /// The `q` quantile (linear interpolation, as `DurationStats`) of ascending `v`.
-    static func quantile(_ v: [Double], _ q: Double) -> Double {
-        guard !v.isEmpty else { return 0 }
-        let x = q * Double(v.count - 1)
-        let i = Int(x.rounded(.down))
-        let f = x - Double(i)
-        return i + 1 < v.count ? v[i] + f * (v[i + 1] - v[i]) : v[i]
     }
 
     /// A `.flow` identifier for a name: lower case ASCII letters, digits and `_`.
@@ -630,7 +621,7 @@ public enum HistoryDraft {
         mutating func measure(_ result: ReplayResult) {
             let q = options.slaPercentile
             slas = result.stages.map { s in
-                s.samples.flatMap { $0.sojourn.isEmpty ? nil : HistoryDraft.slaText(p85: HistoryDraft.quantile($0.sojourn, q)) }
+                s.samples.flatMap { $0.sojourn.isEmpty ? nil : HistoryDraft.slaText(p85: DurationStats.quantile(sorted: $0.sojourn, q)) }
             }
             waits = result.stages.map { s in
                 guard let x = s.samples else { return nil }

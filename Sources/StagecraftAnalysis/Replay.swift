@@ -436,7 +436,7 @@ struct ReplayEngine: Sendable {
         }
         // concurrentMap keeps index order: the resource loads first, then the owner loads.
         guard case .resources(let resources) = halves[0], case .owners(let loads) = halves[1] else {
-            return scan()
+            return scan(loads: ownerLoads())
         }
         var result = scan(loads: loads)
         result.resources = resources
@@ -524,12 +524,8 @@ struct ReplayEngine: Sendable {
         o.activity >= 0 && o.activity < activityNode.count ? activityNode[o.activity] : nil
     }
 
-    /// Everything but the resource loads (and the owners' member lists, which come from them).
-    func scan() -> ReplayResult {
-        scan(loads: ownerLoads())
-    }
-
-    /// `scan` with the owner loads (pass 1) already gathered.
+    /// Everything but the resource loads (and the owners' member lists, which come from
+    /// them), from the owner loads of pass 1.
     func scan(loads: OwnerLoads) -> ReplayResult {
         var tally = CaseTally(engine: self, nodeOccurrences: loads.nodeOccurrences, nodeTimed: loads.nodeTimed)
         defer { tally.deallocate() }
