@@ -99,18 +99,6 @@ public struct InvalidValueRule: Rule {
                                       help: "write the start first, as in hours 09:00-17:00; hours cannot run past midnight"))
             }
         }
-        /// Reports a second `hours` in one block.
-        func onceHours(_ items: [(SourceRange, Bool)]) {
-            var first: SourceRange?
-            for (range, isHours) in items where isHours {
-                if let first {
-                    out.append(diagnostic("'hours' is given twice", at: range,
-                                          help: "keep one; the first is at line \(context.line(of: first.start))"))
-                } else {
-                    first = range
-                }
-            }
-        }
         var seenWorkflowStatements: [String: SourceRange] = [:]
         func once(_ keyword: String, _ range: SourceRange) {
             if let first = seenWorkflowStatements[keyword] {
@@ -130,6 +118,7 @@ public struct InvalidValueRule: Rule {
             case .calendar(let c):
                 once("calendar", c.range)
                 var holidays: [Int: SourceRange] = [:]
+                var firstHours: SourceRange?
                 for item in c.items {
                     switch item {
                     case .workdays(let days, _):
@@ -153,14 +142,15 @@ public struct InvalidValueRule: Rule {
                             out.append(diagnostic("\(date.text) is not a calendar date", at: date.range,
                                                   help: "write a real date as YYYY-MM-DD"))
                         }
-                    case .hours(let h, _):
+                    case .hours(let h, let range):
                         hours(h)
+                        if let first = firstHours {
+                            out.append(diagnostic("'hours' is given twice", at: range,
+                                                  help: "keep one; the first is at line \(context.line(of: first.start))"))
+                        }
+                        firstHours = firstHours ?? range
                     }
                 }
-                onceHours(c.items.map { item in
-                    if case .hours = item { return (item.range, true) }
-                    return (item.range, false)
-                })
             case .owner(let o):
                 var seen: [String: SourceRange] = [:]
                 for item in o.items {
