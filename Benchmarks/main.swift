@@ -156,7 +156,7 @@ case "phases" where args.count == 3:
     var total = 0.0
     for rule in RuleRegistry.all {
         let t0 = DispatchTime.now().uptimeNanoseconds
-        time(rule.description.id) { _ = rule.init().check(context) }
+        time(rule.description.id) { _ = rule.check(context) }
         total += Double(DispatchTime.now().uptimeNanoseconds - t0) / 3e9
     }
     print("rules (sum, one core)", String(format: "%.4f", total))
@@ -194,7 +194,7 @@ case "rule" where args.count == 4:
     }
     guard let rule = RuleRegistry.all.first(where: { $0.description.id == args[2] }) else { exit(2) }
     var found = 0
-    for _ in 0..<20 { found += rule.init().check(context).count }
+    for _ in 0..<20 { found += rule.check(context).count }
     print(found)
 case "memory" where args.count == 3:
     // Resident memory after each phase, in a fresh process.
@@ -215,7 +215,7 @@ case "memory" where args.count == 3:
     print("model", rss())
     let context = RuleContext(parsed: parsed, model: model)
     var found = 0
-    for rule in RuleRegistry.all { found += rule.init().check(context).count }
+    for rule in RuleRegistry.all { found += rule.check(context).count }
     print("rules", rss(), found, lexed.tokens.count + (model?.nodes.count ?? 0))
 case "replay-log" where args.count == 4 || args.count == 5:
     let events = writeReplayBenchmark(csvPath: args[2], flowPath: args[3], cases: args.count == 5 ? Int(args[4]) ?? 25_000 : 25_000)

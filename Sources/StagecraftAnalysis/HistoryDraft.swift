@@ -15,38 +15,21 @@ public struct DraftOptions: Sendable, Hashable {
     public var slaPercentile: Double = 0.85
     /// Most nodes a draft gets (the activities in most cases are kept).
     public var maxNodes: Int = 40
-    /// Whether to write `wait`, `chance` and param shares as statements; nil: when the parser
-    /// reads them (otherwise they are written as comments).
-    public var variation: Bool? = nil
 
     /// The defaults.
     public init() {}
 }
 
 /// Drafts a starting `.flow` file from an event log (`stagecraft history draft`) with the
-/// *precedence miner* described in docs/discovery.md:
-///
-/// - nodes: the activities that occur (complete) in at least `minCaseShare` of the cases;
-/// - `after` edges: `a → b` when, in the cases holding both, `a`'s first completion comes no
-///   later than `b`'s first start in all but `maxDisorder` of them (and in at least
-///   `minCaseShare` of all cases), added strongest first without closing a cycle, then
-///   transitively reduced; pairs seen in both orders or overlapping stay parallel, pairs that
-///   never meet in a case are alternatives;
-/// - a node absent from some cases is optional: `chance` its case share, or, when it belongs to
-///   a group of mutually exclusive nodes with the same `after` list, a branch of a param that
-///   varies per case (`when route == "value"`); nodes that run in the same cases share a bool
-///   param (`when runs_x`);
-/// - a repeated activity becomes a rework route: a gate with `on reject ->` between it and the
-///   activity that runs between its repeats, when one of them precedes the other; else a comment;
-/// - owners from resources, capacity the peak concurrency seen; `wait`, `estimate` and `sla`
-///   from the log replayed against the drafted structure.
+/// precedence miner that docs/discovery.md describes: nodes from frequent activities, `after`
+/// edges that the log rarely breaks, choices and `chance` for optional nodes, rework gates for
+/// repeats, owners from resources, and figures from replaying the draft against the log.
 public enum HistoryDraft {
     /// The `.flow` text drafted from `log`; `name` (the log's file name) goes into the title.
     public static func draft(log: EventLog, name: String, options: DraftOptions = DraftOptions()) -> String {
-        let variation = options.variation ?? parserReadsVariation()
         let (log, merged) = mergingSpellings(log)
         var plan = Plan(log: log, options: options)
-        var render = Rendering(plan: plan, log: log, name: name, options: options, variation: variation)
+        var render = Rendering(plan: plan, log: log, name: name, options: options)
         render.merged = merged
         // Replay the skeleton to measure waiting, processing and sojourn under the drafted edges.
         // Conformance does not depend on the figures measured, only on the structure.
@@ -109,23 +92,6 @@ public enum HistoryDraft {
         return (parts[1], n)
     }
 
-    /// Whether the parser reads `wait`, `chance` and param shares (LANGUAGE.md, "Waiting and variation").
-    public static func parserReadsVariation() -> Bool {
-        let probe = """
-        workflow "p" {
-          param route: string = "a" { "a" 60%; "b" 40% }
-          owner o
-          stage s {
-            owner o
-            wait 1h 2h 3h
-            chance 50%
-            when route == "a"
-          }
-        }
-        """
-        return !Parser.parse(SourceFile(path: "probe.flow", text: probe)).hasErrors
-    }
-
     /// An SLA covering `seconds`: whole hours up to a day, else whole days (at most 10,000); at least 1h.
     public static func slaText(p85 seconds: Double) -> String {
         guard seconds.isFinite, seconds > 0 else { return "1h" }
@@ -160,7 +126,7 @@ public enum HistoryDraft {
     /// alike; the pessimistic end is kept at or below `cap` seconds when given.
     static func threePoint(_ sorted: [Double], cap: Double? = nil, single: Bool = true) -> String? {
         guard let top = sorted.last, top > 0 else { return nil }
-        var values = [0.1, 0.5, 0.9].map { durationText(quantile(sorted, $0)) }
+        var values = [0.1, 0.5, 0.9].map { durationText(DurationStats.quantile(sorted: sorted, $0)) }
         if let cap {
             let capText = durationText(cap)
             values = values.map { seconds(of: $0) > seconds(of: capText) ? capText : $0 }
@@ -169,15 +135,6 @@ public enum HistoryDraft {
         }
         if values[0] == values[2] { return single ? values[0] : values[0] + ".." + values[0] }
         return values.joined(separator: " ")
-    }
-
-    /// The `q` quantile (linear interpolation, as `DurationStats`) of ascending `v`.
-    static func quantile(_ v: [Double], _ q: Double) -> Double {
-        guard !v.isEmpty else { return 0 }
-        let x = q * Double(v.count - 1)
-        let i = Int(x.rounded(.down))
-        let f = x - Double(i)
-        return i + 1 < v.count ? v[i] + f * (v[i + 1] - v[i]) : v[i]
     }
 
     /// A `.flow` identifier for a name: lower case ASCII letters, digits and `_`.
@@ -645,7 +602,6 @@ public enum HistoryDraft {
         let log: EventLog
         let name: String
         let options: DraftOptions
-        let variation: Bool
         var waits: [String?] = []
         var estimates: [String?] = []
         var slas: [String?] = []
@@ -654,19 +610,18 @@ public enum HistoryDraft {
         /// Notes on activities whose spellings were made one (`mergingSpellings`).
         var merged: [String] = []
 
-        init(plan: Plan, log: EventLog, name: String, options: DraftOptions, variation: Bool) {
+        init(plan: Plan, log: EventLog, name: String, options: DraftOptions) {
             self.plan = plan
             self.log = log
             self.name = name
             self.options = options
-            self.variation = variation
         }
 
         /// `wait`, `estimate` and `sla` of each node from a replay of the skeleton.
         mutating func measure(_ result: ReplayResult) {
             let q = options.slaPercentile
             slas = result.stages.map { s in
-                s.samples.flatMap { $0.sojourn.isEmpty ? nil : HistoryDraft.slaText(p85: HistoryDraft.quantile($0.sojourn, q)) }
+                s.samples.flatMap { $0.sojourn.isEmpty ? nil : HistoryDraft.slaText(p85: DurationStats.quantile(sorted: $0.sojourn, q)) }
             }
             waits = result.stages.map { s in
                 guard let x = s.samples else { return nil }
@@ -700,9 +655,6 @@ public enum HistoryDraft {
                 lines.append("# Replayed against this log, the draft conforms for \(HistoryDraft.percentText(ok, of: total)) of its cases (\(ok) of \(total)).")
             }
             for note in merged { lines.append("# " + note) }
-            if !variation {
-                lines.append("# This parser does not read `wait`, `chance` or param shares yet: they are written as comments.")
-            }
             if !plan.leftOut.isEmpty {
                 let shown = plan.leftOut.prefix(12).map { "\($0.name.replacingOccurrences(of: "\n", with: " ")) (\($0.cases) cases)" }
                 lines.append("# Left out (in fewer than \(pct(options.minCaseShare)) of cases): " + shown.joined(separator: ", ")
@@ -712,13 +664,7 @@ public enum HistoryDraft {
             for p in plan.params {
                 let literal = { (v: String) in p.isBool ? v : FlowFormatter.quoted(v) }
                 let shares = p.values.map { "\(literal($0.value)) \($0.percent)%" }.joined(separator: "; ")
-                let head = "  param \(p.name): \(p.isBool ? "bool" : "string") = \(literal(p.values[0].value))"
-                if variation {
-                    lines.append(head + " { " + shares + " }")
-                } else {
-                    lines.append("  # shares: " + shares)
-                    lines.append(head)
-                }
+                lines.append("  param \(p.name): \(p.isBool ? "bool" : "string") = \(literal(p.values[0].value)) { \(shares) }")
             }
             if !plan.params.isEmpty { lines.append("") }
             for o in plan.owners {
@@ -742,10 +688,7 @@ public enum HistoryDraft {
                     let p = plan.params[b.param]
                     lines.append(p.isBool ? "    when \(p.name)" : "    when \(p.name) == \(FlowFormatter.quoted(b.value))")
                 }
-                if let c = plan.chance[v] {
-                    let text = "chance \(max(1, min(99, Int((c * 100).rounded()))))%"
-                    lines.append(variation ? "    " + text : "    # " + text)
-                }
+                if let c = plan.chance[v] { lines.append("    chance \(max(1, min(99, Int((c * 100).rounded()))))%") }
                 let owner = plan.owners[plan.nodeOwner[v]].id
                 if let t = plan.reworkTarget[v] {
                     lines.append("    approvers " + ([owner] + plan.approvers[v].map { plan.owners[$0].id }).joined(separator: ", "))
@@ -755,7 +698,7 @@ public enum HistoryDraft {
                 } else {
                     lines.append("    owner \(owner)")
                 }
-                if v < waits.count, let w = waits[v] { lines.append(variation ? "    wait " + w : "    # wait " + w) }
+                if v < waits.count, let w = waits[v] { lines.append("    wait " + w) }
                 if v < estimates.count, let e = estimates[v] { lines.append("    estimate " + e) }
                 if v < slas.count, let s = slas[v] { lines.append("    sla " + s) }
                 lines.append("    matches \(FlowFormatter.quoted(log.activities[a]))")

@@ -3,18 +3,9 @@ import StagecraftSyntax
 import StagecraftLanguage
 import StagecraftHistory
 
-/// What `stagecraft replay` computes: a workflow definition run against recorded history.
-///
-/// Definitions (the contract of CLI.md, in the spec's words):
-/// - **ready**: the latest completion, at or before this occurrence's start, of the node's
-///   `after` nodes in the same case; the case's first start (min over its occurrences of
-///   start, else completion) when the node has no `after` node or none had completed.
-/// - **processing** = complete − start, for occurrences whose start is recorded.
-/// - **waiting** = start − ready (never below 0), for occurrences whose start is recorded.
-/// - **sojourn** = complete − ready. The SLA is breached when the sojourn exceeds it, in
-///   business time on the workflow calendar for `bd` SLAs.
-/// - **lead time** of a case = its last completion − its first start, over all its
-///   occurrences (mapped to a node or not).
+/// What `stagecraft replay` computes: a workflow definition run against recorded history,
+/// with ready, processing, waiting, sojourn and lead time as docs/cli.md ("Recorded history")
+/// defines them.
 public enum Replay {
     /// Runs `model` against `log`. Pure: the same inputs give the same result.
     public static func run(model: WorkflowModel, log: EventLog) -> ReplayResult {
@@ -436,7 +427,7 @@ struct ReplayEngine: Sendable {
         }
         // concurrentMap keeps index order: the resource loads first, then the owner loads.
         guard case .resources(let resources) = halves[0], case .owners(let loads) = halves[1] else {
-            return scan()
+            return scan(loads: ownerLoads())
         }
         var result = scan(loads: loads)
         result.resources = resources
@@ -524,12 +515,8 @@ struct ReplayEngine: Sendable {
         o.activity >= 0 && o.activity < activityNode.count ? activityNode[o.activity] : nil
     }
 
-    /// Everything but the resource loads (and the owners' member lists, which come from them).
-    func scan() -> ReplayResult {
-        scan(loads: ownerLoads())
-    }
-
-    /// `scan` with the owner loads (pass 1) already gathered.
+    /// Everything but the resource loads (and the owners' member lists, which come from
+    /// them), from the owner loads of pass 1.
     func scan(loads: OwnerLoads) -> ReplayResult {
         var tally = CaseTally(engine: self, nodeOccurrences: loads.nodeOccurrences, nodeTimed: loads.nodeTimed)
         defer { tally.deallocate() }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Interns byte strings: maps each distinct byte sequence to a dense index and a `String`.
 ///
 /// Lookups hash the bytes in place (no `String` is built unless the bytes are new), so readers
@@ -111,11 +113,3 @@ struct ByteInterner {
         table = t
     }
 }
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#elseif canImport(Musl)
-import Musl
-#endif

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Reads JSON Lines event logs: one JSON object per line.
 ///
 /// Keys are matched like CSV columns (case-insensitively): `case`, `activity`, `start`,
@@ -359,11 +361,3 @@ enum JSONLReader {
         }
     }
 }
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#elseif canImport(Musl)
-import Musl
-#endif

@@ -3,13 +3,7 @@ import StagecraftSyntax
 
 /// Parses event-log timestamps from bytes into seconds since the epoch (UTC).
 ///
-/// Accepted forms (surrounding spaces ignored):
-/// - `YYYY-MM-DD` or `YYYY/MM/DD` alone (midnight);
-/// - followed by `T`, `t` or a space and `HH:MM[:SS[.f…]]` with a fraction of 0–9 digits
-///   (`.` or `,` as the separator);
-/// - optionally followed (possibly after one space) by a zone: `Z`, `±HH:MM`, `±HHMM` or `±HH`.
-///
-/// With a `format` (`--timestamp-format`) only that layout is read, and a value that does not fit
+/// It detects the layouts `autoLayouts` names (docs/cli.md). With a `format` (`--timestamp-format`) only that layout is read, and a value that does not fit
 /// records where and why in `mismatch`.
 ///
 /// Naive times (no zone) are wall-clock times in `timeZone`; the UTC offset is looked up once per

@@ -4,13 +4,7 @@ import StagecraftSyntax
 /// A strftime-style timestamp layout given with `--timestamp-format`, for logs whose timestamps
 /// the auto-detection does not read (e.g. Jira's `14/12/2026 10:00` is `%d/%m/%Y %H:%M`).
 ///
-/// Directives: `%Y` (4-digit year), `%y` (2-digit year, 69–99 → 19xx), `%m`, `%d`, `%e`, `%H`,
-/// `%I`, `%M`, `%S` (1 or 2 digits), `%j` (day of year), `%p` (AM/PM), `%b`/`%B`/`%h` (month
-/// name, full or abbreviated), `%a`/`%A` (weekday name, not checked), `%f` (fraction, 1–9
-/// digits), `%z` (`Z`, `±HH:MM`, `±HHMM`, `±HH`), `%Z` (`UTC`, `GMT` or a zone name),
-/// `%s` (seconds since the epoch), `%T` (`%H:%M:%S`), `%F` (`%Y-%m-%d`), `%R` (`%H:%M`),
-/// `%D` (`%m/%d/%y`), `%%`. A space matches one or more spaces or tabs; other characters match
-/// themselves.
+/// docs/cli.md ("Recorded history") lists the directives.
 public struct TimestampFormat: Sendable, Hashable {
     /// The layout as given.
     public let pattern: String

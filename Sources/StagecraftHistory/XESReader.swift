@@ -1,10 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#elseif canImport(Musl)
-import Musl
-#endif
+import Foundation
 
 /// A byte range of an attribute value in the input, possibly holding entity references.
 struct ValueRange {

@@ -271,8 +271,9 @@ public enum Lexer {
                     case 0x22, 0x5C, 0x6E, 0x74:  // " \ n t
                         i += 1
                     case 0x75:  // u
-                        i += 1
-                        if !lexUnicodeEscape() {
+                        let escape = Lexer.unicodeEscape(b, i + 1)
+                        i = escape.end
+                        if escape.scalar == nil {
                             error("invalid Unicode escape", escStart, i, help: "write a Unicode escape as \\u{1F680}: 1 to 6 hex digits naming a Unicode scalar")
                         }
                     case 0x0A, 0x0D:
@@ -296,23 +297,6 @@ public enum Lexer {
                     i += len
                 }
             }
-        }
-
-        /// After `\u`: `{`, 1–8 hex digits naming a scalar, `}`. Consumes what it reads.
-        mutating func lexUnicodeEscape() -> Bool {
-            let n = b.count
-            guard i < n, b[i] == 0x7B else { return false }
-            i += 1
-            var value: UInt32 = 0
-            var digits = 0
-            while i < n, let d = Lexer.hexValue(b[i]) {
-                if digits < 6 { value = value &* 16 &+ UInt32(d) }
-                digits += 1
-                i += 1
-            }
-            guard i < n, b[i] == 0x7D else { return false }
-            i += 1
-            return digits >= 1 && digits <= 6 && Unicode.Scalar(value) != nil
         }
 
         mutating func lexNumber(start: Int) {
@@ -410,6 +394,24 @@ public enum Lexer {
         }
     }
 
+    /// The escape after `\u` at `j`: `{`, 1–6 hex digits naming a scalar, `}`. Returns the
+    /// scalar (nil when the escape is invalid) and where reading stopped (past the `}`).
+    static func unicodeEscape<Bytes: RandomAccessCollection<UInt8>>(_ b: Bytes, _ j: Int) -> (scalar: Unicode.Scalar?, end: Int)
+    where Bytes.Index == Int {
+        var k = j
+        guard k < b.endIndex, b[k] == 0x7B else { return (nil, k) }
+        k += 1
+        var value: UInt32 = 0
+        var digits = 0
+        while k < b.endIndex, let d = hexValue(b[k]) {
+            if digits < 6 { value = value &* 16 &+ UInt32(d) }
+            digits += 1
+            k += 1
+        }
+        guard k < b.endIndex, b[k] == 0x7D else { return (nil, k) }
+        return (digits >= 1 && digits <= 6 ? Unicode.Scalar(value) : nil, k + 1)
+    }
+
     static func hexValue(_ c: UInt8) -> UInt8? {
         switch c {
         case 0x30...0x39: return c - 0x30
@@ -448,22 +450,10 @@ public enum Lexer {
             case 0x6E: out.append(0x0A); i += 2
             case 0x74: out.append(0x09); i += 2
             case 0x75:
-                var j = i + 2
-                var value: UInt32 = 0
-                var ok = j < body.count && body[j] == 0x7B
-                var digits = 0
-                if ok {
-                    j += 1
-                    while j < body.count, let d = hexValue(body[j]) {
-                        if digits < 6 { value = value &* 16 &+ UInt32(d) }
-                        digits += 1
-                        j += 1
-                    }
-                    ok = j < body.count && body[j] == 0x7D && digits >= 1 && digits <= 6
-                }
-                if ok, let scalar = Unicode.Scalar(value) {
+                let escape = unicodeEscape(body, i + 2)
+                if let scalar = escape.scalar {
                     out.append(contentsOf: Array(String(Character(scalar)).utf8))
-                    i = j + 1
+                    i = escape.end
                 } else {
                     out.append(c)
                     i += 1

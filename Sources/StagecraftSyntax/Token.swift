@@ -104,112 +104,24 @@ public enum Keyword: String, CaseIterable, Sendable {
     case `true`, `false`, not, and, or, `in`
     case mon, tue, wed, thu, fri, sat, sun
 
-    /// The keyword spelled by the bytes `start..<end`, if any, without making a string.
-    public static func spelled(_ bytes: [UInt8], _ start: Int, _ end: Int) -> Keyword? {
-        bytes.withUnsafeBufferPointer { spelled($0, start, end) }
+    /// The keyword spelled by the bytes `start..<end`, if any. The parser asks this of
+    /// every identifier: it compares bytes with the keywords of the same first letter and
+    /// makes no string.
+    package static func spelled(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Keyword? {
+        guard start >= 0, start < end, end <= b.count, b[start] < 128 else { return nil }
+        for (keyword, word) in byFirstByte[Int(b[start])] where word.count == end - start {
+            if word.indices.allSatisfy({ b[start + $0] == word[$0] }) { return keyword }
+        }
+        return nil
     }
 
-    /// The keyword spelled by the bytes `start..<end`, if any.
-    ///
-    /// A switch on the first byte, then a comparison with static text: the parser asks
-    /// this of every identifier, and no string is made for it.
-    package static func spelled(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Keyword? {
-        guard start >= 0, start < end, end <= b.count else { return nil }
-        /// Whether the bytes after the first spell the rest of `word`.
-        func rest(_ word: StaticString) -> Bool {
-            let n = word.utf8CodeUnitCount
-            guard n == end - start else { return false }
-            let w = word.utf8Start
-            var k = 1
-            while k < n {
-                if b[start + k] != w[k] { return false }
-                k += 1
-            }
-            return true
+    /// Each keyword with its spelling in bytes, under its first byte.
+    private static let byFirstByte: [[(Keyword, [UInt8])]] = {
+        var table = [[(Keyword, [UInt8])]](repeating: [], count: 128)
+        for keyword in allCases {
+            let word = Array(keyword.rawValue.utf8)
+            table[Int(word[0])].append((keyword, word))
         }
-        switch b[start] {
-        case UInt8(ascii: "a"):
-            if rest("after") { return .after }
-            if rest("approvers") { return .approvers }
-            if rest("all") { return .all }
-            if rest("and") { return .and }
-            return nil
-        case UInt8(ascii: "b"):
-            if rest("bool") { return .bool }
-            if rest("by") { return .by }
-            return nil
-        case UInt8(ascii: "c"):
-            if rest("calendar") { return .calendar }
-            if rest("capacity") { return .capacity }
-            if rest("contact") { return .contact }
-            if rest("checklist") { return .checklist }
-            if rest("chance") { return .chance }
-            return nil
-        case UInt8(ascii: "d"):
-            if rest("description") { return .description }
-            if rest("deadline") { return .deadline }
-            return nil
-        case UInt8(ascii: "e"):
-            if rest("estimate") { return .estimate }
-            return nil
-        case UInt8(ascii: "f"):
-            if rest("false") { return .`false` }
-            if rest("fri") { return .fri }
-            return nil
-        case UInt8(ascii: "g"):
-            if rest("gate") { return .gate }
-            return nil
-        case UInt8(ascii: "h"):
-            if rest("holiday") { return .holiday }
-            if rest("hours") { return .hours }
-            return nil
-        case UInt8(ascii: "i"):
-            if rest("in") { return .`in` }
-            return nil
-        case UInt8(ascii: "m"):
-            if rest("members") { return .members }
-            if rest("matches") { return .matches }
-            if rest("mon") { return .mon }
-            return nil
-        case UInt8(ascii: "n"):
-            if rest("number") { return .number }
-            if rest("not") { return .not }
-            return nil
-        case UInt8(ascii: "o"):
-            if rest("owner") { return .owner }
-            if rest("on") { return .on }
-            if rest("or") { return .or }
-            return nil
-        case UInt8(ascii: "p"):
-            if rest("param") { return .param }
-            return nil
-        case UInt8(ascii: "q"):
-            if rest("quorum") { return .quorum }
-            return nil
-        case UInt8(ascii: "r"):
-            if rest("reject") { return .reject }
-            return nil
-        case UInt8(ascii: "s"):
-            if rest("string") { return .string }
-            if rest("stage") { return .stage }
-            if rest("sla") { return .sla }
-            if rest("sat") { return .sat }
-            if rest("sun") { return .sun }
-            return nil
-        case UInt8(ascii: "t"):
-            if rest("true") { return .`true` }
-            if rest("tue") { return .tue }
-            if rest("thu") { return .thu }
-            return nil
-        case UInt8(ascii: "w"):
-            if rest("workflow") { return .workflow }
-            if rest("workdays") { return .workdays }
-            if rest("when") { return .when }
-            if rest("wed") { return .wed }
-            if rest("wait") { return .wait }
-            return nil
-        default:
-            return nil
-        }
-    }
+        return table
+    }()
 }

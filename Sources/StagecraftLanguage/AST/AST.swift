@@ -247,23 +247,11 @@ public struct NodeStatement: Hashable, Sendable {
         self.range = range
     }
 
-    /// The range of the leading keyword (`after`, `sla`, …; the `on` of `on reject`).
-    ///
-    /// Worked out rather than stored: a statement starts with its keyword, whose length
-    /// the kind gives, and a big workflow has hundreds of thousands of statements.
+    /// The range of the leading keyword (`after`, `sla`, …; the `on` of `on reject`),
+    /// worked out from the kind rather than stored.
     public var keywordRange: SourceRange {
         let length: Int
-        switch kind {
-        case .after, .owner: length = 5
-        case .when, .wait: length = 4
-        case .chance: length = 6
-        case .sla: length = 3
-        case .estimate: length = 8
-        case .matches: length = 7
-        case .checklist, .approvers: length = 9
-        case .quorum, .reject: length = 6
-        case .onReject: length = 2
-        }
+        if case .onReject = kind { length = 2 } else { length = kind.keyword.utf8.count }
         return SourceRange(range.start, range.start + length)
     }
 }
@@ -318,14 +306,6 @@ public enum Estimate: Hashable, Sendable {
         case .pert(_, _, let p): return p
         }
     }
-
-    /// Every duration written, in order.
-    public var durations: [DurationLiteral] {
-        switch self {
-        case .range(let l, let h): return [l, h]
-        case .pert(let o, let m, let p): return [o, m, p]
-        }
-    }
 }
 
 /// `wait DURATION`, `wait LOW..HIGH` or `wait OPT LIKELY PESS`: the hand-off delay
@@ -335,14 +315,6 @@ public enum WaitDuration: Hashable, Sendable, CustomStringConvertible {
     case fixed(DurationLiteral)
     /// Drawn like an estimate: uniform over a range, or PERT.
     case spread(Estimate)
-
-    /// Every duration written, in order.
-    public var durations: [DurationLiteral] {
-        switch self {
-        case .fixed(let d): return [d]
-        case .spread(let e): return e.durations
-        }
-    }
 
     /// The canonical spelling after `wait`: `2d`, `2d..5d` or `1d 2d 6d`.
     public var description: String {
@@ -388,18 +360,6 @@ public enum BinaryOperator: String, Hashable, Sendable {
     case lessEqual = "<="
     case greater = ">"
     case greaterEqual = ">="
-
-    /// Whether the operator compares two values (as opposed to combining conditions).
-    public var isComparison: Bool { self != .or && self != .and }
-
-    /// Binding strength: `or` < `and` < comparison.
-    public var precedence: Int {
-        switch self {
-        case .or: return 1
-        case .and: return 2
-        default: return 4
-        }
-    }
 }
 
 /// A `when` condition.

@@ -1,29 +1,8 @@
 import StagecraftSyntax
 
-/// The canonical layout of `.flow` files: what `stagecraft fmt` writes.
-///
-/// The layout, in short (the README documents it for users):
-/// - two spaces of indentation per block level, one statement per line, `;`-joined
-///   statements split onto their own lines, every body with statements expanded;
-/// - an empty body is written `{}` on the header line (`checklist {}`); an owner
-///   without a body stays `owner pm "Title"`;
-/// - single spaces around `:` `=` `->` `==` and the other operators, `, ` between list
-///   elements, no spaces around `..`; lists never wrap;
-/// - strings re-escaped canonically (`\"` `\\` `\n` `\t`, other control characters as
-///   `\u{…}`, everything else literal), numbers via `formatNumber`, durations as amount
-///   and unit (`2.5bd`), dates and identifiers as written, parentheses as written;
-/// - a blank line between workflow declarations, except between two consecutive
-///   one-line declarations of the same group — `description`/`deadline`, `param`s, and
-///   owners without statements — where the author's choice (none or one) is kept;
-///   inside bodies the author's blank lines are kept, at most one in a row, never
-///   after `{` or before `}`;
-/// - every comment kept: own-line comments stay before what follows them (blank lines
-///   around them kept, at most one); an end-of-line comment stays at the end of the
-///   first line printed from its source line, after one space; a comment inside a
-///   statement that spans lines moves onto its own line before that statement;
-/// - `\n` line ends, no trailing white space, no byte-order mark, one final newline.
-///
-/// Formatting is idempotent and keeps the syntax tree (see `FormatDump`).
+/// The canonical layout of `.flow` files: what `stagecraft fmt` writes (docs/cli.md,
+/// "Formatting", describes the layout). Formatting is idempotent and keeps the syntax tree
+/// (see `FormatDump`).
 public enum FlowFormatter {
     /// The outcome of formatting one source file.
     public struct Outcome: Sendable {

@@ -688,7 +688,7 @@ public struct Parser {
         case .after?:
             result = parseList({ p in p.expectIdentifier("a stage or gate ID") }).map { .after($0) }
         case .when?:
-            result = parseExpression().map { .when($0) }
+            result = parseOr().map { .when($0) }
         case .sla?:
             result = expectDuration("a duration such as 5bd").map { .sla($0) }
         case .estimate?:
@@ -758,39 +758,31 @@ public struct Parser {
 
     mutating func parseEstimate() -> Estimate? {
         guard let first = expectDuration("a duration such as 2bd") else { return nil }
-        if kind == .dotDot {
-            advance()
-            guard let high = expectDuration("the high end of the range") else { return nil }
-            return .range(low: first, high: high)
+        guard kind == .dotDot || kind == .duration else {
+            error("expected '..' or two more durations after the first estimate, found \(describeCurrent())",
+                  at: current.range, help: "write estimate 2bd..5bd (a range) or estimate 2bd 3bd 6bd (optimistic, likely, pessimistic)")
+            return nil
         }
-        if kind == .duration {
-            guard let likely = expectDuration("the most likely duration"),
-                  let pessimistic = expectDuration("the pessimistic duration") else {
-                return nil
-            }
-            return .pert(optimistic: first, likely: likely, pessimistic: pessimistic)
-        }
-        error("expected '..' or two more durations after the first estimate, found \(describeCurrent())",
-              at: current.range, help: "write estimate 2bd..5bd (a range) or estimate 2bd 3bd 6bd (optimistic, likely, pessimistic)")
-        return nil
+        return parseSpread(from: first, "duration")
     }
 
     /// `wait D`, `wait LOW..HIGH` or `wait OPT LIKELY PESS`, after the keyword.
     mutating func parseWait() -> WaitDuration? {
         guard let first = expectDuration("a duration such as 2d") else { return nil }
+        guard kind == .dotDot || kind == .duration else { return .fixed(first) }
+        return parseSpread(from: first, "wait").map { .spread($0) }
+    }
+
+    /// The rest of `LOW..HIGH` or `OPT LIKELY PESS` after the first duration, from the `..`
+    /// or the second duration on.
+    mutating func parseSpread(from first: DurationLiteral, _ what: String) -> Estimate? {
         if kind == .dotDot {
             advance()
-            guard let high = expectDuration("the high end of the range") else { return nil }
-            return .spread(.range(low: first, high: high))
+            return expectDuration("the high end of the range").map { .range(low: first, high: $0) }
         }
-        if kind == .duration {
-            guard let likely = expectDuration("the most likely wait"),
-                  let pessimistic = expectDuration("the pessimistic wait") else {
-                return nil
-            }
-            return .spread(.pert(optimistic: first, likely: likely, pessimistic: pessimistic))
-        }
-        return .fixed(first)
+        guard let likely = expectDuration("the most likely \(what)"),
+              let pessimistic = expectDuration("the pessimistic \(what)") else { return nil }
+        return .pert(optimistic: first, likely: likely, pessimistic: pessimistic)
     }
 
     mutating func parseChecklist(_ keyword: Token) -> Checklist? {
@@ -817,11 +809,6 @@ public struct Parser {
 
     // MARK: - Expressions
 
-    /// `or` < `and` < `not` < comparison < primary.
-    mutating func parseExpression() -> Expr? {
-        parseOr()
-    }
-
     mutating func enter() -> Bool {
         depth += 1
         if depth > Parser.maxExpressionDepth {
@@ -832,6 +819,7 @@ public struct Parser {
         return true
     }
 
+    /// A condition: `or` < `and` < `not` < comparison < primary.
     mutating func parseOr() -> Expr? {
         guard enter() else { depth -= 1; return nil }
         defer { depth -= 1 }

@@ -2,8 +2,6 @@ import StagecraftSyntax
 
 /// `deadline-unreachable`: the SLA critical path must fit within the deadline.
 public struct DeadlineUnreachableRule: Rule {
-    public init() {}
-
     public static let description = RuleDescription(
         id: "deadline-unreachable", severity: .warning,
         summary: "The longest chain of SLAs (the critical path) is longer than the workflow's deadline.",
@@ -31,7 +29,7 @@ public struct DeadlineUnreachableRule: Rule {
             """),
         ])
 
-    public func check(_ context: RuleContext) -> [Diagnostic] {
+    public static func check(_ context: RuleContext) -> [Diagnostic] {
         guard let model = context.model, let deadline = model.workflow.deadline, deadline.value.amount > 0,
               let schedule = context.slaSchedule else { return [] }
         let limit = model.businessDays(deadline.value)

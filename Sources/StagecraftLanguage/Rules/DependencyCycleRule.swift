@@ -2,8 +2,6 @@ import StagecraftSyntax
 
 /// `dependency-cycle`: `after` edges must not form a cycle.
 public struct DependencyCycleRule: Rule {
-    public init() {}
-
     public static let description = RuleDescription(
         id: "dependency-cycle", severity: .error,
         summary: "Stages and gates wait for each other in a cycle, so none of them can start.",
@@ -35,7 +33,7 @@ public struct DependencyCycleRule: Rule {
             """),
         ])
 
-    public func check(_ context: RuleContext) -> [Diagnostic] {
+    public static func check(_ context: RuleContext) -> [Diagnostic] {
         guard let model = context.model else { return [] }
         return model.graph.cycles().compactMap { cycle in
             guard let first = cycle.first else { return nil }

@@ -2,8 +2,6 @@ import StagecraftSyntax
 
 /// `duplicate-id`: an ID must be unique within its namespace (owners, nodes, params).
 public struct DuplicateIDRule: Rule {
-    public init() {}
-
     public static let description = RuleDescription(
         id: "duplicate-id", severity: .error,
         summary: "An ID is declared twice in the same namespace (owners, stages and gates, params).",
@@ -34,7 +32,7 @@ public struct DuplicateIDRule: Rule {
             """),
         ])
 
-    public func check(_ context: RuleContext) -> [Diagnostic] {
+    public static func check(_ context: RuleContext) -> [Diagnostic] {
         // Resolution found them: the model keeps the first declaration of each ID.
         guard let model = context.model else { return [] }
         return model.duplicates.map { d in

@@ -2,8 +2,6 @@ import StagecraftSyntax
 
 /// `duplicate-match`: two nodes claim the same activity of recorded history.
 public struct DuplicateMatchRule: Rule {
-    public init() {}
-
     public static let description = RuleDescription(
         id: "duplicate-match", severity: .warning,
         summary: "Two stages or gates answer to the same activity name (their `matches`, or their ID or title without `matches`), compared ignoring case, spaces, `_` and `-`.",
@@ -34,7 +32,7 @@ public struct DuplicateMatchRule: Rule {
             """),
         ])
 
-    public func check(_ context: RuleContext) -> [Diagnostic] {
+    public static func check(_ context: RuleContext) -> [Diagnostic] {
         guard let model = context.model else { return [] }
         // The first node (in declaration order) to claim each normalised name.
         var claimedBy: [String: (node: Int, written: String)] = [:]

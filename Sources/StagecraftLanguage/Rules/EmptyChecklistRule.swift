@@ -2,8 +2,6 @@ import StagecraftSyntax
 
 /// `empty-checklist`: a checklist block should hold items.
 public struct EmptyChecklistRule: Rule {
-    public init() {}
-
     public static let description = RuleDescription(
         id: "empty-checklist", severity: .warning,
         summary: "A `checklist` block has no items.",
@@ -34,7 +32,7 @@ public struct EmptyChecklistRule: Rule {
             """),
         ])
 
-    public func check(_ context: RuleContext) -> [Diagnostic] {
+    public static func check(_ context: RuleContext) -> [Diagnostic] {
         guard let model = context.model else { return [] }
         var out: [Diagnostic] = []
         for i in model.summaries.indices where model.summaries[i].hasEmptyChecklist {

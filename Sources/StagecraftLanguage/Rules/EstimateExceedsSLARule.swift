@@ -2,8 +2,6 @@ import StagecraftSyntax
 
 /// `estimate-exceeds-sla`: the high end of an estimate should fit the SLA.
 public struct EstimateExceedsSLARule: Rule {
-    public init() {}
-
     public static let description = RuleDescription(
         id: "estimate-exceeds-sla", severity: .warning,
         summary: "A node's estimate allows more time than its SLA.",
@@ -25,7 +23,7 @@ public struct EstimateExceedsSLARule: Rule {
             """),
         ])
 
-    public func check(_ context: RuleContext) -> [Diagnostic] {
+    public static func check(_ context: RuleContext) -> [Diagnostic] {
         guard let model = context.model else { return [] }
         var out: [Diagnostic] = []
         for (i, summary) in model.summaries.enumerated() {

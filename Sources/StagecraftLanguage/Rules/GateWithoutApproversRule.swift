@@ -2,8 +2,6 @@ import StagecraftSyntax
 
 /// `gate-without-approvers`: a gate must name at least one approver.
 public struct GateWithoutApproversRule: Rule {
-    public init() {}
-
     public static let description = RuleDescription(
         id: "gate-without-approvers", severity: .error,
         summary: "A gate must list at least one approver.",
@@ -28,7 +26,7 @@ public struct GateWithoutApproversRule: Rule {
             """),
         ])
 
-    public func check(_ context: RuleContext) -> [Diagnostic] {
+    public static func check(_ context: RuleContext) -> [Diagnostic] {
         guard let model = context.model else { return [] }
         return model.summaries.indices.filter { model.summaries[$0].kind == .gate && model.summaries[$0].approverCount == 0 }.map {
             let node = model.nodes[$0]

@@ -2,8 +2,6 @@ import StagecraftSyntax
 
 /// `invalid-duration`: durations must be positive and estimates ordered.
 public struct InvalidDurationRule: Rule {
-    public init() {}
-
     public static let description = RuleDescription(
         id: "invalid-duration", severity: .error,
         summary: "A duration is zero, negative or longer than 10,000 days, an estimate's low end exceeds its high end, or a unit is unknown.",
@@ -55,7 +53,7 @@ public struct InvalidDurationRule: Rule {
             """),
         ])
 
-    public func check(_ context: RuleContext) -> [Diagnostic] {
+    public static func check(_ context: RuleContext) -> [Diagnostic] {
         guard let workflow = context.parsed.tree.workflow else { return [] }
         var out: [Diagnostic] = []
         func positive(_ d: DurationLiteral, _ what: String) {
@@ -69,14 +67,12 @@ public struct InvalidDurationRule: Rule {
         }
         /// A range or PERT estimate (or wait): every value positive, in increasing order.
         func spread(_ e: Estimate, _ what: String) {
-            // Each end by name rather than through `durations`: a big workflow has tens
-            // of thousands of estimates, and that array is made anew.
             let article = what == "wait" ? "a wait" : "an estimate"
             switch e {
             case .range(let low, let high):
                 positive(low, article)
                 positive(high, article)
-                if low.value.amount > 0 && compare(low, high) == .greater {
+                if low.value.amount > 0 && exceeds(low, high) {
                     out.append(diagnostic("the \(what)'s low end \(low.value) exceeds its high end \(high.value)",
                                           at: low.range.union(high.range), help: "write the range low..high, as in \(high.value)..\(low.value)"))
                 }
@@ -85,10 +81,10 @@ public struct InvalidDurationRule: Rule {
                 positive(m, article)
                 positive(p, article)
                 if o.value.seconds > 0 && m.value.seconds > 0 && p.value.seconds > 0 {
-                    if compare(o, m) == .greater {
+                    if exceeds(o, m) {
                         out.append(diagnostic("the most likely \(what) \(m.value) is below the optimistic \(o.value)",
                                               at: m.range, help: "write \(what) OPTIMISTIC LIKELY PESSIMISTIC, in increasing order"))
-                    } else if compare(m, p) == .greater {
+                    } else if exceeds(m, p) {
                         out.append(diagnostic("the pessimistic \(what) \(p.value) is below the most likely \(m.value)",
                                               at: p.range, help: "write \(what) OPTIMISTIC LIKELY PESSIMISTIC, in increasing order"))
                     }
@@ -120,11 +116,8 @@ public struct InvalidDurationRule: Rule {
     /// calendar arithmetic over them would take as long as they are.
     static let longest: Double = 10_000 * 86_400
 
-    enum Order { case less, equal, greater }
-
-    /// Compares two durations; `bd` and elapsed units compare by their nominal seconds.
-    func compare(_ a: DurationLiteral, _ b: DurationLiteral) -> Order {
-        let x = a.value.seconds, y = b.value.seconds
-        return x < y ? .less : (x > y ? .greater : .equal)
+    /// Whether `a` is longer than `b`; `bd` and elapsed units compare by their nominal seconds.
+    static func exceeds(_ a: DurationLiteral, _ b: DurationLiteral) -> Bool {
+        a.value.seconds > b.value.seconds
     }
 }

@@ -2,8 +2,6 @@ import StagecraftSyntax
 
 /// `invalid-rework-target`: `on reject -> ID` must name a node upstream of the gate.
 public struct InvalidReworkTargetRule: Rule {
-    public init() {}
-
     public static let description = RuleDescription(
         id: "invalid-rework-target", severity: .error,
         summary: "A gate's `on reject` target must be upstream of the gate.",
@@ -39,7 +37,7 @@ public struct InvalidReworkTargetRule: Rule {
             """),
         ])
 
-    public func check(_ context: RuleContext) -> [Diagnostic] {
+    public static func check(_ context: RuleContext) -> [Diagnostic] {
         guard let model = context.model else { return [] }
         var out: [Diagnostic] = []
         for i in model.summaries.indices {

@@ -2,8 +2,6 @@ import StagecraftSyntax
 
 /// `invalid-suppression`: a suppression comment must name known rules and give a reason.
 public struct InvalidSuppressionRule: Rule {
-    public init() {}
-
     public static let description = RuleDescription(
         id: "invalid-suppression", severity: .warning,
         summary: "A `# stagecraft-ignore` comment gives no reason, names no rule, or names an unknown rule.",
@@ -33,7 +31,7 @@ public struct InvalidSuppressionRule: Rule {
             """),
         ])
 
-    public func check(_ context: RuleContext) -> [Diagnostic] {
+    public static func check(_ context: RuleContext) -> [Diagnostic] {
         Suppression.parse(context.parsed).problems
     }
 }

@@ -2,8 +2,6 @@ import StagecraftSyntax
 
 /// `invalid-value`: numbers, percentages, dates and weekday names must make sense.
 public struct InvalidValueRule: Rule {
-    public init() {}
-
     public static let description = RuleDescription(
         id: "invalid-value", severity: .error,
         summary: "A value is out of range: capacity or quorum not a positive whole number, a percentage over 100, a date that does not exist, an unknown weekday, or a statement given twice.",
@@ -76,7 +74,7 @@ public struct InvalidValueRule: Rule {
         }
     }
 
-    public func check(_ context: RuleContext) -> [Diagnostic] {
+    public static func check(_ context: RuleContext) -> [Diagnostic] {
         guard let workflow = context.parsed.tree.workflow else { return [] }
         var out: [Diagnostic] = []
         func wholePositive(_ n: NumberLiteral, _ what: String) {
@@ -101,18 +99,6 @@ public struct InvalidValueRule: Rule {
                                       help: "write the start first, as in hours 09:00-17:00; hours cannot run past midnight"))
             }
         }
-        /// Reports a second `hours` in one block.
-        func onceHours(_ items: [(SourceRange, Bool)]) {
-            var first: SourceRange?
-            for (range, isHours) in items where isHours {
-                if let first {
-                    out.append(diagnostic("'hours' is given twice", at: range,
-                                          help: "keep one; the first is at line \(context.line(of: first.start))"))
-                } else {
-                    first = range
-                }
-            }
-        }
         var seenWorkflowStatements: [String: SourceRange] = [:]
         func once(_ keyword: String, _ range: SourceRange) {
             if let first = seenWorkflowStatements[keyword] {
@@ -132,6 +118,7 @@ public struct InvalidValueRule: Rule {
             case .calendar(let c):
                 once("calendar", c.range)
                 var holidays: [Int: SourceRange] = [:]
+                var firstHours: SourceRange?
                 for item in c.items {
                     switch item {
                     case .workdays(let days, _):
@@ -155,14 +142,15 @@ public struct InvalidValueRule: Rule {
                             out.append(diagnostic("\(date.text) is not a calendar date", at: date.range,
                                                   help: "write a real date as YYYY-MM-DD"))
                         }
-                    case .hours(let h, _):
+                    case .hours(let h, let range):
                         hours(h)
+                        if let first = firstHours {
+                            out.append(diagnostic("'hours' is given twice", at: range,
+                                                  help: "keep one; the first is at line \(context.line(of: first.start))"))
+                        }
+                        firstHours = firstHours ?? range
                     }
                 }
-                onceHours(c.items.map { item in
-                    if case .hours = item { return (item.range, true) }
-                    return (item.range, false)
-                })
             case .owner(let o):
                 var seen: [String: SourceRange] = [:]
                 for item in o.items {

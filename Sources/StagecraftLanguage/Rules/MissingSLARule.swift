@@ -2,8 +2,6 @@ import StagecraftSyntax
 
 /// `missing-sla`: every stage and gate should have an SLA.
 public struct MissingSLARule: Rule {
-    public init() {}
-
     public static let description = RuleDescription(
         id: "missing-sla", severity: .warning,
         summary: "A stage or gate has no `sla`.",
@@ -25,7 +23,7 @@ public struct MissingSLARule: Rule {
             """),
         ])
 
-    public func check(_ context: RuleContext) -> [Diagnostic] {
+    public static func check(_ context: RuleContext) -> [Diagnostic] {
         guard let model = context.model else { return [] }
         return model.summaries.indices.filter { model.summaries[$0].sla == nil }.map {
             let node = model.nodes[$0]

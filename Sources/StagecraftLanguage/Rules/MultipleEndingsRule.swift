@@ -2,8 +2,6 @@ import StagecraftSyntax
 
 /// `multiple-endings`: a process should end in one final node.
 public struct MultipleEndingsRule: Rule {
-    public init() {}
-
     public static let description = RuleDescription(
         id: "multiple-endings", severity: .warning,
         summary: "More than one stage or gate is final (nothing comes after it).",
@@ -31,7 +29,7 @@ public struct MultipleEndingsRule: Rule {
             """),
         ])
 
-    public func check(_ context: RuleContext) -> [Diagnostic] {
+    public static func check(_ context: RuleContext) -> [Diagnostic] {
         guard let model = context.model, model.nodes.count > 1 else { return [] }
         let finals = model.nodes.indices.filter { model.graph.successors.count(of: $0) == 0 }
         guard finals.count > 1 else { return [] }

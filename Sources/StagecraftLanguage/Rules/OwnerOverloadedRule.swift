@@ -2,8 +2,6 @@ import StagecraftSyntax
 
 /// `owner-overloaded`: on the SLA schedule no owner works on more nodes at once than its capacity.
 public struct OwnerOverloadedRule: Rule {
-    public init() {}
-
     public static let description = RuleDescription(
         id: "owner-overloaded", severity: .warning,
         summary: "On the SLA schedule an owner has more nodes open at once than its `capacity`.",
@@ -33,7 +31,7 @@ public struct OwnerOverloadedRule: Rule {
             """),
         ])
 
-    public func check(_ context: RuleContext) -> [Diagnostic] {
+    public static func check(_ context: RuleContext) -> [Diagnostic] {
         guard let model = context.model, let schedule = context.slaSchedule else { return [] }
         var out: [Diagnostic] = []
         // Two passes over the nodes: count each owner's intervals [start, end), then lay

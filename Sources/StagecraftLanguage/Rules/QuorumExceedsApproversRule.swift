@@ -2,8 +2,6 @@ import StagecraftSyntax
 
 /// `quorum-exceeds-approvers`: a gate's quorum cannot exceed its approvers.
 public struct QuorumExceedsApproversRule: Rule {
-    public init() {}
-
     public static let description = RuleDescription(
         id: "quorum-exceeds-approvers", severity: .error,
         summary: "A gate's quorum is larger than the number of its approvers.",
@@ -30,7 +28,7 @@ public struct QuorumExceedsApproversRule: Rule {
             """),
         ])
 
-    public func check(_ context: RuleContext) -> [Diagnostic] {
+    public static func check(_ context: RuleContext) -> [Diagnostic] {
         guard let model = context.model else { return [] }
         var out: [Diagnostic] = []
         for (i, summary) in model.summaries.enumerated() where summary.kind == .gate {

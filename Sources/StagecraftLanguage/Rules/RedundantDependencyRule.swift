@@ -2,8 +2,6 @@ import StagecraftSyntax
 
 /// `redundant-dependency`: `after a, b` where `a` already precedes `b`.
 public struct RedundantDependencyRule: Rule {
-    public init() {}
-
     public static let description = RuleDescription(
         id: "redundant-dependency", severity: .warning,
         summary: "An `after` entry is implied by another one (`after a, b` where `a` already precedes `b`).",
@@ -36,7 +34,7 @@ public struct RedundantDependencyRule: Rule {
             """),
         ])
 
-    public func check(_ context: RuleContext) -> [Diagnostic] {
+    public static func check(_ context: RuleContext) -> [Diagnostic] {
         guard let model = context.model, model.graph.topologicalOrder != nil else { return [] }
         var out: [Diagnostic] = []
         for i in model.summaries.indices where model.summaries[i].afterCount > 1 {

@@ -63,9 +63,8 @@ public struct RuleDescription: Sendable {
 /// parameterised test and printed by `stagecraft explain`.
 public protocol Rule: Sendable {
     static var description: RuleDescription { get }
-    init()
     /// The problems this rule finds in one file.
-    func check(_ context: RuleContext) -> [Diagnostic]
+    static func check(_ context: RuleContext) -> [Diagnostic]
 }
 
 /// A path of node IDs for a message, `a -> b -> c`; a long path keeps its first six and
@@ -85,7 +84,7 @@ func pathText<Path: RandomAccessCollection>(_ path: Path, name: (Path.Element) -
 
 extension Rule {
     /// Shorthand for a diagnostic of this rule at its default severity.
-    func diagnostic(_ message: String, at range: SourceRange, help: String? = nil) -> Diagnostic {
+    static func diagnostic(_ message: String, at range: SourceRange, help: String? = nil) -> Diagnostic {
         Diagnostic(rule: Self.description.id, severity: Self.description.severity,
                    message: message, range: range, help: help)
     }

@@ -2,8 +2,6 @@ import StagecraftSyntax
 
 /// `self-approval`: a gate's approver should not own the work the gate reviews.
 public struct SelfApprovalRule: Rule {
-    public init() {}
-
     public static let description = RuleDescription(
         id: "self-approval", severity: .warning,
         summary: "A gate's approver owns a node in the gate's `after` list (separation of duties).",
@@ -29,7 +27,7 @@ public struct SelfApprovalRule: Rule {
             """),
         ])
 
-    public func check(_ context: RuleContext) -> [Diagnostic] {
+    public static func check(_ context: RuleContext) -> [Diagnostic] {
         guard let model = context.model else { return [] }
         var out: [Diagnostic] = []
         var seen: [String] = []

@@ -2,8 +2,6 @@ import StagecraftSyntax
 
 /// `stage-without-owner`: every stage has exactly one owner.
 public struct StageWithoutOwnerRule: Rule {
-    public init() {}
-
     public static let description = RuleDescription(
         id: "stage-without-owner", severity: .error,
         summary: "A stage must name its owner.",
@@ -26,7 +24,7 @@ public struct StageWithoutOwnerRule: Rule {
             """),
         ])
 
-    public func check(_ context: RuleContext) -> [Diagnostic] {
+    public static func check(_ context: RuleContext) -> [Diagnostic] {
         guard let model = context.model else { return [] }
         return model.summaries.indices.filter { model.summaries[$0].kind == .stage && !model.summaries[$0].hasOwner }.map {
             let node = model.nodes[$0]

@@ -3,8 +3,6 @@ import StagecraftSyntax
 /// `syntax`: the file must lex and parse. The lexer and parser report these diagnostics;
 /// the rule exists so the ID has a description, examples and documentation.
 public struct SyntaxRule: Rule {
-    public init() {}
-
     public static let description = RuleDescription(
         id: "syntax", severity: .error,
         summary: "The file must follow the .flow grammar.",
@@ -39,7 +37,7 @@ public struct SyntaxRule: Rule {
             """),
         ])
 
-    public func check(_ context: RuleContext) -> [Diagnostic] {
+    public static func check(_ context: RuleContext) -> [Diagnostic] {
         if context.parsed.tree.workflow == nil && !context.parsed.hasErrors {
             return [diagnostic("the file holds no workflow", at: SourceRange(0, 0),
                                help: "a .flow file holds one block: workflow \"Title\" { … }")]

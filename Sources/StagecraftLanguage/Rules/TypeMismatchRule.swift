@@ -2,8 +2,6 @@ import StagecraftSyntax
 
 /// `type-mismatch`: `when` conditions and param defaults must be well typed.
 public struct TypeMismatchRule: Rule {
-    public init() {}
-
     public static let description = RuleDescription(
         id: "type-mismatch", severity: .error,
         summary: "A condition compares values of different types, is not a bool, or a param's default does not fit its type.",
@@ -56,7 +54,7 @@ public struct TypeMismatchRule: Rule {
             """),
         ])
 
-    public func check(_ context: RuleContext) -> [Diagnostic] {
+    public static func check(_ context: RuleContext) -> [Diagnostic] {
         guard let model = context.model else { return [] }
         var types: [String: ParamType] = [:]
         for p in model.params { if let t = p.type { types[p.name.name] = t } }

@@ -2,8 +2,6 @@ import StagecraftSyntax
 
 /// `unknown-reference`: every ID a statement names must be declared.
 public struct UnknownReferenceRule: Rule {
-    public init() {}
-
     public static let description = RuleDescription(
         id: "unknown-reference", severity: .error,
         summary: "A stage, gate, owner or param named in a statement must be declared.",
@@ -35,7 +33,7 @@ public struct UnknownReferenceRule: Rule {
             """),
         ])
 
-    public func check(_ context: RuleContext) -> [Diagnostic] {
+    public static func check(_ context: RuleContext) -> [Diagnostic] {
         guard let model = context.model, !model.unresolved.isEmpty else { return [] }
         let nodeNames = model.nodes.map(\.id.name)
         let ownerNames = model.owners.map(\.id.name)

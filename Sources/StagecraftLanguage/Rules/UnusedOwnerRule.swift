@@ -2,8 +2,6 @@ import StagecraftSyntax
 
 /// `unused-owner`: every declared owner should own, approve or tick something.
 public struct UnusedOwnerRule: Rule {
-    public init() {}
-
     public static let description = RuleDescription(
         id: "unused-owner", severity: .warning,
         summary: "An owner is declared but owns no stage, approves no gate and ticks no checklist item.",
@@ -31,7 +29,7 @@ public struct UnusedOwnerRule: Rule {
             """),
         ])
 
-    public func check(_ context: RuleContext) -> [Diagnostic] {
+    public static func check(_ context: RuleContext) -> [Diagnostic] {
         guard let model = context.model else { return [] }
         return model.owners.indices.filter { !model.ownerIsUsed[$0] }.map {
             let owner = model.owners[$0]

@@ -2,8 +2,6 @@ import StagecraftSyntax
 
 /// `unused-param`: every param should be read by some `when` condition.
 public struct UnusedParamRule: Rule {
-    public init() {}
-
     public static let description = RuleDescription(
         id: "unused-param", severity: .warning,
         summary: "A param is declared but no `when` condition reads it.",
@@ -28,7 +26,7 @@ public struct UnusedParamRule: Rule {
             """),
         ])
 
-    public func check(_ context: RuleContext) -> [Diagnostic] {
+    public static func check(_ context: RuleContext) -> [Diagnostic] {
         guard let model = context.model else { return [] }
         return model.params.indices.filter { !model.paramIsUsed[$0] }.map {
             let p = model.params[$0]

@@ -2,8 +2,6 @@ import StagecraftSyntax
 
 /// `unused-suppression`: a suppression must silence something.
 public struct UnusedSuppressionRule: Rule {
-    public init() {}
-
     public static let description = RuleDescription(
         id: "unused-suppression", severity: .warning,
         summary: "A `# stagecraft-ignore` comment silences nothing on the line it applies to.",
@@ -27,5 +25,5 @@ public struct UnusedSuppressionRule: Rule {
         ])
 
     /// Reported by `Checker` after every other rule has run, since it needs their results.
-    public func check(_ context: RuleContext) -> [Diagnostic] { [] }
+    public static func check(_ context: RuleContext) -> [Diagnostic] { [] }
 }

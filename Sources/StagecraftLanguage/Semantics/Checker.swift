@@ -70,7 +70,7 @@ public enum Checker {
         let context = RuleContext(parsed: parsed, model: model)
         var diagnostics = parsed.diagnostics
         for rule in RuleRegistry.all where !suppressionRules.contains(rule.description.id) {
-            diagnostics += Checker.withoutKnockOns(rule.init().check(context), parsed: parsed)
+            diagnostics += Checker.withoutKnockOns(rule.check(context), parsed: parsed)
         }
         let (suppressions, problems) = Suppression.parse(parsed)
         let applied = Suppression.apply(suppressions, to: diagnostics, source: source, isOff: settings.isOff)

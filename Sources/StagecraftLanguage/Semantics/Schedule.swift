@@ -1,31 +1,13 @@
 import StagecraftSyntax
 
 /// The planned schedule of one run of a workflow: every node forward-scheduled from a
-/// kickoff date, in whole days, on the workflow calendar, with owner capacity.
+/// kickoff date, in whole days, on the workflow calendar, with owner capacity, as docs/cli.md
+/// ("Planned dates") states the rules. `stagecraft checklist` prints it; the HTML report
+/// draws it as a Gantt chart.
 ///
-/// `stagecraft checklist` prints it; the HTML report draws it as a Gantt chart.
-///
-/// The rules (README, "Planned dates"):
-/// - Days are whole days (day numbers, see `CivilDate`). A node ready on day D with a
-///   length of N `bd` starts on the first business day on or after D and is due at the
-///   end of the N-th business day, counting its start as day 1; with `d`/`w` it starts on
-///   D and is due on D + N − 1. Lengths round up to whole days (`4h` and `2.5bd` are 1
-///   and 3 days). Lengths are capped at `maximumDays` so no input can stall the scheduler.
-/// - The length is the SLA; without one, the estimate's most likely value (PERT: the
-///   LIKELY value; `LOW..HIGH`: the midpoint, rounded up to whole days); without either
-///   the node is *unscheduled*: it starts on its ready day, has no due date, and does not
-///   delay its successors.
-/// - A node's successors are ready on the first business day after its due date. A node
-///   with no `after` is ready at kickoff. A skipped node (false `when`) and an
-///   unscheduled node are done on the day they become ready.
-/// - Capacity: a node holds one unit of its owner from its start to its due date (a gate
-///   holds one unit of each of `quorum(ofNode:)` approvers). A node whose owners are busy
-///   starts when enough units are free; nodes waiting at the same moment are served in
-///   declaration order. A gate takes the approvers whose units have been free longest,
-///   ties by owner declaration order.
-/// - The critical path runs back from the node due last (ties: first declared) through
-///   each node's *driver*: the owner-unit holder it waited for, when it waited for capacity,
-///   else the predecessor that made it ready last (ties: first in its `after` list).
+/// The critical path runs back from the node due last (ties: first declared) through each
+/// node's *driver*: the owner-unit holder it waited for, when it waited for capacity, else
+/// the predecessor that made it ready last (ties: first in its `after` list).
 public struct Schedule: Sendable {
     /// Where a node's planned length comes from.
     public enum Basis: String, Sendable, Hashable {
@@ -256,7 +238,7 @@ public struct Schedule: Sendable {
 }
 
 /// The forward pass of `Schedule`: day by day, nodes become ready when their predecessors
-/// are done and start when their owners have free units (see the rules on `Schedule`).
+/// are done and start when their owners have free units.
 private struct ForwardPlanner {
     typealias Unit = (freeAt: Int, holder: Int?)
 

@@ -105,8 +105,8 @@ public struct WorkflowModel: Sendable {
         self.deadline = workflow.deadline.map(\.value)
 
         // One walk over every statement of every node declaration.
-        let resolved = ResolutionJob(nodeMembers: nodeMembers, members: members, ownerIndex: ownerIndex,
-                                     nodeIndex: nodeIndex, paramIndex: paramIndex).resolve()
+        let resolved = WorkflowModel.resolve(nodeMembers, members: members, ownerIndex: ownerIndex,
+                                             nodeIndex: nodeIndex, paramIndex: paramIndex)
         self.nodes = NodeList(members: members, memberIndices: nodeMemberIndices)
         self.summaries = resolved.summaries
         self.unresolved = resolved.unresolved
@@ -132,19 +132,13 @@ public struct WorkflowModel: Sendable {
     }
 }
 
-/// What resolving node declarations reads: the declarations in member order (member
-/// index, and whether it is the declaration of its ID that counts) and the indexes.
-struct ResolutionJob: Sendable {
-    let nodeMembers: [(member: Int, unique: Bool)]
-    let members: [WorkflowMember]
-    let ownerIndex: NameIndex
-    let nodeIndex: NameIndex
-    let paramIndex: NameIndex
-
-    /// Resolves every node declaration: one walk over their statements.
-    func resolve() -> WorkflowModel.Resolution {
+extension WorkflowModel {
+    /// Resolves every node declaration, given in member order (member index, and whether it
+    /// is the declaration of its ID that counts): one walk over their statements.
+    static func resolve(_ nodeMembers: [(member: Int, unique: Bool)], members: [WorkflowMember], ownerIndex: NameIndex,
+                        nodeIndex: NameIndex, paramIndex: NameIndex) -> Resolution {
         // Each index holds exactly the declarations that count, one per owner or param.
-        var out = WorkflowModel.Resolution(ownerIsUsed: [Bool](repeating: false, count: ownerIndex.count),
+        var out = Resolution(ownerIsUsed: [Bool](repeating: false, count: ownerIndex.count),
                                            paramIsUsed: [Bool](repeating: false, count: paramIndex.count))
         var names: [Identifier] = []
         var approverNames: [String] = []
@@ -682,9 +676,6 @@ public struct DependencyGraph: Sendable {
 /// A small binary min-heap.
 struct MinHeap<T: Comparable> {
     private var items: [T] = []
-
-    var isEmpty: Bool { items.isEmpty }
-    var count: Int { items.count }
 
     mutating func push(_ x: T) {
         items.append(x)
