@@ -98,11 +98,8 @@ public struct ChecklistPlan: Sendable {
     /// `Mon 2026-12-21`.
     public static func dayLabel(_ day: Int) -> String {
         let d = CivilDate(dayNumber: day)
-        return weekdayAbbreviations[d.weekday] + " " + d.description
+        return SimulationFormatter.weekdays[d.weekday] + " " + d.description
     }
-
-    /// Monday first, like `CivilDate.weekday`.
-    public static let weekdayAbbreviations = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 
     /// `runs in 30% of launches`, for a node with a `chance`.
     static func runsIn(_ percent: Double) -> String {

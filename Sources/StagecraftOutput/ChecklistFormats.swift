@@ -232,7 +232,7 @@ public enum ChecklistFormatter {
     public static func ics(_ plan: ChecklistPlan) -> String {
         let s = plan.schedule
         let stamp = icsDate(s.kickoff) + "T000000Z"
-        let hash = fnv1a(plan.title)
+        let hash = SARIFFormatter.fnv1a64(plan.title)
         var lines = [
             "BEGIN:VCALENDAR",
             "VERSION:2.0",
@@ -330,17 +330,6 @@ public enum ChecklistFormatter {
             limit = 74
         }
         return pieces.map { String(decoding: $0, as: UTF8.self) }.joined(separator: "\r\n ")
-    }
-
-    /// FNV-1a (64-bit) of the UTF-8 bytes, as 16 hex digits: stable across runs and platforms.
-    public static func fnv1a(_ s: String) -> String {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in s.utf8 {
-            h ^= UInt64(b)
-            h = h &* 0x0000_0100_0000_01B3
-        }
-        let hex = String(h, radix: 16)
-        return String(repeating: "0", count: 16 - hex.count) + hex
     }
 }
 

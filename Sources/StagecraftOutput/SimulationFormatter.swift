@@ -169,6 +169,7 @@ package enum SimulationFormatter {
         CivilDate(dayNumber: Int((t / secondsPerDay).rounded(.down))).description
     }
 
+    /// Monday first, like `CivilDate.weekday`.
     static let weekdays = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 
     /// `Tue 2026-12-01 09:00 UTC`.
@@ -180,26 +181,6 @@ package enum SimulationFormatter {
     }
 
     static func name(_ node: SimNode) -> String { node.title.isEmpty ? node.id : node.title }
-
-    /// Rows with a two-space indent and two spaces between columns; `right` columns are
-    /// right-aligned; no trailing spaces.
-    static func table(_ header: [String], _ rows: [[String]], right: Set<Int> = []) -> String {
-        let all = [header] + rows
-        var width = [Int](repeating: 0, count: header.count)
-        for r in all { for (i, c) in r.enumerated() where i < width.count { width[i] = max(width[i], c.count) } }
-        var out = ""
-        for r in all {
-            var line = "  "
-            for (i, c) in r.enumerated() where i < width.count {
-                let pad = String(repeating: " ", count: width[i] - c.count)
-                if i > 0 { line += "  " }
-                line += right.contains(i) ? pad + c : (i == r.count - 1 ? c : c + pad)
-            }
-            while line.hasSuffix(" ") { line.removeLast() }
-            out += line + "\n"
-        }
-        return out
-    }
 
     // MARK: - One launch
 
@@ -279,7 +260,7 @@ package enum SimulationFormatter {
             rows.append(["deadline", d.description] + (dated ? [date(scale.deadlineInstant(d))] : []) + ["met in \(percent(p)) of runs"])
         }
         out += "Lead time\n"
-        out += table(["", "lead time"] + (dated ? ["completion"] : []) + (plan.deadline != nil ? [""] : []), rows, right: [1])
+        out += Table.text(["", "lead time"] + (dated ? ["completion"] : []) + (plan.deadline != nil ? [""] : []), rows, right: [1])
         if let parts = partsSentence(r) { out += parts + "\n" }
         out += "\n"
 
@@ -299,7 +280,7 @@ package enum SimulationFormatter {
                              plan.nodes[i].sla == nil ? "-" : percent(n.slaBreachProbability), source + thin, n.title])
         }
         out += "Critical nodes (share of runs on the critical path)\n"
-        out += table(["node", "critical"] + (waits ? ["hand-off wait"] : []) + ["owner wait", "SLA breach", "duration from", "title"],
+        out += Table.text(["node", "critical"] + (waits ? ["hand-off wait"] : []) + ["owner wait", "SLA breach", "duration from", "title"],
                      nodeRows, right: waits ? [1, 2, 3, 4] : [1, 2, 3])
         let skipped = plan.nodes.filter(\.skipped).map(\.id)
         if !skipped.isEmpty {
@@ -333,12 +314,12 @@ package enum SimulationFormatter {
             rows.append([o.id, String(o.capacity), human(o.queueDelayMean), human(o.queueDelayP95), percent(o.utilisation)])
         }
         return "Owners (queueing for capacity)\n"
-            + table(["owner", "capacity", "queue mean", "queue P95", "utilisation"], rows, right: [1, 2, 3, 4])
+            + Table.text(["owner", "capacity", "queue mean", "queue P95", "utilisation"], rows, right: [1, 2, 3, 4])
     }
 
     static func emittedText(_ e: EmittedLog) -> String {
         var out = "\nEvent log of run 1 (\(e.cases) case\(e.cases == 1 ? "" : "s"), \(e.rows) row\(e.rows == 1 ? "" : "s")) written to \(e.path)\n"
-        out += table(["node", "activity", "rows", "mean processing"], e.nodes.map { [$0.id, $0.activity, String($0.rows), human($0.mean)] },
+        out += Table.text(["node", "activity", "rows", "mean processing"], e.nodes.map { [$0.id, $0.activity, String($0.rows), human($0.mean)] },
                      right: [2, 3])
         return out
     }
@@ -463,7 +444,7 @@ package enum SimulationFormatter {
             out += "Runs reduced from \(requestedRuns) to \(r.runs) to keep runs × launches within \(Simulator.maxPortfolioCaseRuns).\n"
         }
         out += "\nLead time per launch (start to done, over all launches of all runs)\n"
-        out += table(["", "lead time"], [["mean", human(r.leadTime.mean)], ["P50", human(r.leadTime.p50)],
+        out += Table.text(["", "lead time"], [["mean", human(r.leadTime.mean)], ["P50", human(r.leadTime.p50)],
                                          ["P85", human(r.leadTime.p85)], ["P95", human(r.leadTime.p95)]], right: [1])
         out += "Last launch done, from kickoff: P50 \(human(r.makespan.p50)), P85 \(human(r.makespan.p85)), P95 \(human(r.makespan.p95))\n\n"
 
@@ -481,7 +462,7 @@ package enum SimulationFormatter {
                          percent(Double(r.caseFinishedRuns[c]) / Double(max(r.runs, 1)))])
         }
         out += "Launches (mean over runs)\n"
-        out += table(["launch", "starts", "mean lead time", "finished"], rows, right: [2, 3])
+        out += Table.text(["launch", "starts", "mean lead time", "finished"], rows, right: [2, 3])
         out += "\n" + ownersText(r.owners)
         out += "\nUnfinished launches: \(r.unfinishedCases) of \(r.cases * r.runs) launch-runs"
         out += r.unfinishedCases > 0 ? " (a gate rejected more than 20 times).\n" : ".\n"
@@ -589,7 +570,7 @@ package enum SimulationFormatter {
             rows.append(["deadline met", percent(pa), percent(pb), pts == 0 ? "0 pts" : (pts > 0 ? "+" : "-") + "\(abs(pts)) pts"])
         }
         rows.append(["unfinished runs", String(a.unfinishedRuns), String(b.unfinishedRuns), ""])
-        out += table(["", "A", "B", "B - A"], rows, right: [1, 2, 3])
+        out += Table.text(["", "A", "B", "B - A"], rows, right: [1, 2, 3])
         return out
     }
 

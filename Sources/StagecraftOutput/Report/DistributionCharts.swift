@@ -108,39 +108,23 @@ public struct ChartMarker: Hashable, Sendable {
     public var label: String
     /// Position on the value axis (days).
     public var value: Double
-    public var kind: Kind
-
-    public init(label: String, value: Double, kind: Kind = .percentile) {
-        self.label = label
-        self.value = value
-        self.kind = kind
-    }
+    public var kind: Kind = .percentile
 }
 
 /// Durations to draw as a histogram or a cumulative curve.
 public struct DistributionInput: Hashable, Sendable {
     /// Durations in days (non-finite values are left out).
     public var values: [Double]
-    public var markers: [ChartMarker]
+    public var markers: [ChartMarker] = []
     /// The value axis title, e.g. "Lead time (calendar days from kickoff)".
-    public var axisTitle: String
+    public var axisTitle = "Days"
     /// What one count is, e.g. "runs" or "cases".
-    public var countName: String
+    public var countName = "count"
+    /// The unit after numbers in notes and tooltips: `d` (calendar days) or `bd`.
+    public var unit = "d"
     /// When set, the value axis ends here: a long tail beyond it is not drawn but counted in
     /// a note ("12 runs above 48.0 d not shown"), so the body of the distribution stays legible.
     public var clipAbove: Double?
-    /// The unit after numbers in notes and tooltips: `d` (calendar days) or `bd`.
-    public var unit: String
-
-    public init(values: [Double], markers: [ChartMarker] = [], axisTitle: String = "Days", countName: String = "count",
-                unit: String = "d", clipAbove: Double? = nil) {
-        self.values = values
-        self.markers = markers
-        self.axisTitle = axisTitle
-        self.countName = countName
-        self.unit = unit
-        self.clipAbove = clipAbove
-    }
 
     /// A cut-off for a long right tail: when the largest value is more than 25% beyond
     /// both the 99th percentile and every marker, cut at the larger of those two plus 5%;
