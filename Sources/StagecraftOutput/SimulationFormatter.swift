@@ -35,32 +35,8 @@ package struct ForecastContext {
     }
 }
 
-/// One side of `--compare`.
-package struct Scenario {
-    var label: String
-    var spec: String
-    var built: BuiltPlan
-    var result: SimulationResult
-
-    /// The memberwise initializer, declared so that the other targets can call it.
-    package init(label: String, spec: String, built: BuiltPlan, result: SimulationResult) {
-        self.label = label
-        self.spec = spec
-        self.built = built
-        self.result = result
-    }
-}
-
-package struct ScenarioComparison {
-    var a: Scenario
-    var b: Scenario
-
-    /// The memberwise initializer, declared so that the other targets can call it.
-    package init(a: Scenario, b: Scenario) {
-        self.a = a
-        self.b = b
-    }
-}
+/// One side of `--compare`: its settings as written, its plan and its forecast.
+package typealias Scenario = (spec: String, built: BuiltPlan, result: SimulationResult)
 
 /// The simulated event log written by `--emit-log`, with per-node processing means computed
 /// from the instants as written (milliseconds), as `replay` will read them back.
@@ -333,6 +309,12 @@ package enum SimulationFormatter {
                  ("p50_s", .number(l.p50)), ("p85_s", .number(l.p85)), ("p95_s", .number(l.p95)), ("max_s", .number(l.max))])
     }
 
+    /// The P50/P85/P95 completion instants, null without a start.
+    static func completionJSON(_ r: SimulationResult) -> JSON {
+        .object([("p50", .optional(r.completionP50.map(formatInstant))), ("p85", .optional(r.completionP85.map(formatInstant))),
+                 ("p95", .optional(r.completionP95.map(formatInstant)))])
+    }
+
     static func ownersJSON(_ owners: [OwnerForecast]) -> JSON {
         .array(owners.map { o in
             .object([("id", .string(o.id)), ("capacity", .int(o.capacity)), ("queue_delay_mean_s", .number(o.queueDelayMean)),
@@ -403,9 +385,7 @@ package enum SimulationFormatter {
                                          ("processing_s", .number(r.leadTimeParts.processing))])),
             ("lead_time_business_days", finished ? .object([("mean", .number(b.mean)), ("p50", .number(b.p50)),
                                                             ("p85", .number(b.p85)), ("p95", .number(b.p95))]) : .null),
-            ("completion", .object([("p50", .optional(r.completionP50.map(formatInstant))),
-                                    ("p85", .optional(r.completionP85.map(formatInstant))),
-                                    ("p95", .optional(r.completionP95.map(formatInstant)))])),
+            ("completion", completionJSON(r)),
             ("deadline", deadlineJSON(plan, scale: scale, context: context)),
             ("deadline_probability", .optional(r.deadlineProbability)),
             ("nodes", .array(nodes)), ("owners", ownersJSON(r.owners)),
@@ -527,9 +507,9 @@ package enum SimulationFormatter {
         zero ? "0" : (negative ? s : "+" + s)
     }
 
-    package static func text(_ c: ScenarioComparison, context: ForecastContext) -> String {
-        let scale = LeadScale(plan: c.a.built.plan, context: context)
-        let (a, b) = (c.a.result, c.b.result)
+    package static func text(_ scenarioA: Scenario, _ scenarioB: Scenario, context: ForecastContext) -> String {
+        let scale = LeadScale(plan: scenarioA.built.plan, context: context)
+        let (a, b) = (scenarioA.result, scenarioB.result)
         let ba = scale.businessSummary(a.leadTimeSamples), bb = scale.businessSummary(b.leadTimeSamples)
         func lead(_ e: Double, _ bdv: Double) -> String { scale.business ? bd(bdv) : human(e) }
         func diff(_ e: Double, _ bdv: Double) -> String {
@@ -546,9 +526,9 @@ package enum SimulationFormatter {
             let amount = scale.business ? bd(abs(d85)) : human(abs(d85))
             var s: String
             if amount == "0.0bd" || amount == "0m" {
-                s = "Scenario B (\(specText(c.b.spec))) finishes at the same time as A (\(specText(c.a.spec))) at P85"
+                s = "Scenario B (\(specText(scenarioB.spec))) finishes at the same time as A (\(specText(scenarioA.spec))) at P85"
             } else {
-                s = "Scenario B (\(specText(c.b.spec))) finishes \(amount) \(d85 < 0 ? "sooner" : "later") than A (\(specText(c.a.spec))) at P85"
+                s = "Scenario B (\(specText(scenarioB.spec))) finishes \(amount) \(d85 < 0 ? "sooner" : "later") than A (\(specText(scenarioA.spec))) at P85"
             }
             if let pa = a.deadlineProbability, let pb = b.deadlineProbability {
                 s += percent(pa) == percent(pb) ? " and meets the deadline as often (\(percent(pb)) of runs)"
@@ -557,7 +537,7 @@ package enum SimulationFormatter {
             out += s + ".\n\n"
         }
         out += header(context, runs: a.runs) + "Both scenarios use the same random streams.\n\n"
-        var rows: [[String]] = [["settings", specText(c.a.spec), specText(c.b.spec), ""]]
+        var rows: [[String]] = [["settings", specText(scenarioA.spec), specText(scenarioB.spec), ""]]
         rows.append(["P50", lead(a.leadTime.p50, ba.p50), lead(b.leadTime.p50, bb.p50),
                      diff(b.leadTime.p50 - a.leadTime.p50, bb.p50 - ba.p50)])
         rows.append(["P85", lead(a.leadTime.p85, ba.p85), lead(b.leadTime.p85, bb.p85),
@@ -574,25 +554,23 @@ package enum SimulationFormatter {
         return out
     }
 
-    package static func json(_ c: ScenarioComparison, context: ForecastContext) -> String {
-        func scenario(_ s: Scenario) -> JSON {
+    package static func json(_ scenarioA: Scenario, _ scenarioB: Scenario, context: ForecastContext) -> String {
+        func scenario(_ label: String, _ s: Scenario) -> JSON {
             let r = s.result
             return .object([
-                ("label", .string(s.label)), ("spec", .string(s.spec)),
+                ("label", .string(label)), ("spec", .string(s.spec)),
                 ("lead_time", .object([("mean_s", .number(r.leadTime.mean)), ("p50_s", .number(r.leadTime.p50)),
                                        ("p85_s", .number(r.leadTime.p85)), ("p95_s", .number(r.leadTime.p95))])),
-                ("completion", .object([("p50", .optional(r.completionP50.map(formatInstant))),
-                                        ("p85", .optional(r.completionP85.map(formatInstant))),
-                                        ("p95", .optional(r.completionP95.map(formatInstant)))])),
+                ("completion", completionJSON(r)),
                 ("deadline_probability", .optional(r.deadlineProbability)),
                 ("unfinished_runs", .int(r.unfinishedRuns)),
             ])
         }
-        let (a, b) = (c.a.result, c.b.result)
+        let (a, b) = (scenarioA.result, scenarioB.result)
         let dp: JSON = (a.deadlineProbability != nil && b.deadlineProbability != nil)
             ? .number(b.deadlineProbability! - a.deadlineProbability!) : .null
         let fields: [(String, JSON)] = head("compare", context: context, runs: a.runs) + [
-            ("scenarios", .array([scenario(c.a), scenario(c.b)])),
+            ("scenarios", .array([scenario("A", scenarioA), scenario("B", scenarioB)])),
             ("difference", .object([("p50_s", .number(b.leadTime.p50 - a.leadTime.p50)),
                                     ("p85_s", .number(b.leadTime.p85 - a.leadTime.p85)),
                                     ("deadline_probability", dp)])),

@@ -127,12 +127,10 @@ enum SimulateCommand {
             context.warnings = historyNotes + builtA.warnings
             let ra = try simulate(builtA.plan, options: options)
             let rb = try simulate(builtB.plan, options: options)
-            let comparison = ScenarioComparison(
-                a: Scenario(label: "A", spec: a, built: builtA, result: ra),
-                b: Scenario(label: "B", spec: b, built: builtB, result: rb))
+            let (scenarioA, scenarioB): (Scenario, Scenario) = ((a, builtA, ra), (b, builtB, rb))
             output.stdout += request.format == "json"
-                ? SimulationFormatter.json(comparison, context: context)
-                : SimulationFormatter.text(comparison, context: context)
+                ? SimulationFormatter.json(scenarioA, scenarioB, context: context)
+                : SimulationFormatter.text(scenarioA, scenarioB, context: context)
             output.stderr += context.warnings.map { "stagecraft: warning: \($0)\n" }.joined()
             return
         }

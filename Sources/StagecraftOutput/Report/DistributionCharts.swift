@@ -198,15 +198,15 @@ extension ReportCharts {
         }
         svg.close("g")
         drawMarkers(&svg, markers, x: x)
-        if beyond > 0, let clip = input.clipAbove {
-            drawOverflowNote(&svg, "\(beyond) \(beyond == 1 ? input.countName.singular : input.countName) above \(ReportText.duration(clip * secondsPerDay)) not shown")
-        }
+        drawOverflowNote(&svg, input, beyond: beyond)
         return svg.finish()
     }
 
-    /// A note in the top right corner of the plot about values beyond the axis.
-    static func drawOverflowNote(_ svg: inout SVGWriter, _ text: String, atBottom: Bool = false) {
+    /// A note in the top (or bottom) right corner of the plot about the values beyond `clipAbove`.
+    static func drawOverflowNote(_ svg: inout SVGWriter, _ input: DistributionInput, beyond: Int, atBottom: Bool = false) {
         typealias L = DistributionLayout
+        guard beyond > 0, let clip = input.clipAbove else { return }
+        let text = "\(beyond) \(beyond == 1 ? input.countName.singular : input.countName) above \(ReportText.duration(clip * secondsPerDay)) not shown"
         svg.text(text + " →", x: L.plotRight, y: atBottom ? L.plotBottom - 8 : L.plotTop + 14,
                  [("class", "overflow-note"), ("text-anchor", "end"), ("font-size", 11), ("fill", .text(Palette.muted))]
                  + halo)
@@ -247,9 +247,7 @@ extension ReportCharts {
         svg.element("path", [("class", "cdf-line"), ("d", .text(d)), ("fill", "none"), ("stroke", .text(Palette.processing)),
                              ("stroke-width", 2.5), ("stroke-linejoin", "round")])
         drawMarkers(&svg, markers, x: x)
-        if beyond > 0, let clip = input.clipAbove {
-            drawOverflowNote(&svg, "\(beyond) \(beyond == 1 ? input.countName.singular : input.countName) above \(ReportText.duration(clip * secondsPerDay)) not shown", atBottom: true)
-        }
+        drawOverflowNote(&svg, input, beyond: beyond, atBottom: true)
         return svg.finish()
     }
 
