@@ -87,11 +87,8 @@ enum ReportCommand {
             let built = PlanBuilder.build(model: model, values: values,
                                           calibration: log.map { HistoryCalibration(log: $0, model: model) })
             let kickoff = SimulationCLIOptions.kickoff(start)
-            let simulation: SimulationResult
-            do {
-                simulation = try Simulator.simulate(built.plan, options: SimulationOptions(runs: runs, seed: seed, start: kickoff))
-            } catch {
-                throw InputError("cannot simulate: \(error.description)")
+            let simulation = try WorkflowInput.simulating {
+                try Simulator.simulate(built.plan, options: SimulationOptions(runs: runs, seed: seed, start: kickoff))
             }
             document.forecast = ReportBuilder.forecastSection(
                 result: simulation, model: model, values: values,
