@@ -7,11 +7,14 @@ package struct BacktestFormatter {
     let file: String
     let log: String
 
-    /// The memberwise initializer, declared so that the other targets can call it.
-    package init(result: Backtest.Result, file: String, log: String) {
-        self.result = result
-        self.file = file
-        self.log = log
+    /// The backtest in `format`: text, json or markdown.
+    package static func render(_ result: Backtest.Result, file: String, log: String, format: String) -> String {
+        let formatter = BacktestFormatter(result: result, file: file, log: log)
+        switch format {
+        case "json": return formatter.json()
+        case "markdown": return formatter.markdown()
+        default: return formatter.text()
+        }
     }
 
     private typealias F = SimulationFormatter

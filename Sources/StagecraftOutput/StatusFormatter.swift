@@ -7,15 +7,15 @@ package struct StatusFormatter {
     let file: String
     let log: String
 
-    /// The workflow's title, for the HTML dashboard's heading.
-    var title = "Workflow"
-
-    /// The memberwise initializer, declared so that the other targets can call it.
-    package init(result: Status.Result, file: String, log: String, title: String = "Workflow") {
-        self.result = result
-        self.file = file
-        self.log = log
-        self.title = title
+    /// The status in `format`: text, json, markdown or html (the dashboard, headed by `title`).
+    package static func render(_ result: Status.Result, file: String, log: String, title: String, format: String) -> String {
+        let formatter = StatusFormatter(result: result, file: file, log: log)
+        switch format {
+        case "json": return formatter.json()
+        case "html": return StatusDashboard.render(result, title: title, file: file, log: log)
+        case "markdown": return formatter.markdown()
+        default: return formatter.text()
+        }
     }
 
     private typealias F = SimulationFormatter
@@ -109,9 +109,6 @@ package struct StatusFormatter {
         }
         return out
     }
-
-    /// The one-page dashboard (`StatusDashboard`).
-    package func html() -> String { StatusDashboard.render(result, title: title, file: file, log: log) }
 
     package func json() -> String {
         let r = result

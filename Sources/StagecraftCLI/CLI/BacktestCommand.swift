@@ -83,12 +83,7 @@ enum BacktestCommand {
             }
             try Files.write(Array(simulated.csv.utf8), to: path)
         }
-        let formatter = BacktestFormatter(result: result, file: file, log: logPath)
-        switch format {
-        case "json": output.stdout += formatter.json()
-        case "markdown": output.stdout += formatter.markdown()
-        default: output.stdout += formatter.text()
-        }
+        output.stdout += BacktestFormatter.render(result, file: file, log: logPath, format: format)
         output.stderr += result.built.warnings.map { "stagecraft: warning: \($0)\n" }.joined()
     }
 }

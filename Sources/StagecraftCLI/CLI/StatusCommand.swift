@@ -104,14 +104,8 @@ enum StatusCommand {
             if case .located = error { throw InputError(error.description) }
             throw InputError("\(logPath): \(error.description)")
         }
-        let formatter = StatusFormatter(result: result, file: file, log: logPath,
-                                        title: model.workflow.title?.value ?? "Workflow")
-        switch format {
-        case "json": output.stdout += formatter.json()
-        case "html": output.stdout += formatter.html()
-        case "markdown": output.stdout += formatter.markdown()
-        default: output.stdout += formatter.text()
-        }
+        output.stdout += StatusFormatter.render(result, file: file, log: logPath,
+                                                title: model.workflow.title?.value ?? "Workflow", format: format)
         output.stderr += result.warnings.map { "stagecraft: warning: \($0)\n" }.joined()
     }
 }
