@@ -6,8 +6,7 @@ public enum ArtifactPath {
     /// segments resolved and repeated or trailing slashes removed. `..` at the root stays at the root.
     public static func absolute(_ path: String, from directory: String) -> String {
         let joined = path.hasPrefix("/") ? path : directory + "/" + path
-        // Segments as strings and a hand-made join: `[Substring]` and its generic
-        // `joined(separator:)` made the runtime build their types by name on every run.
+        // Strings and a hand-made join, not the generic `[Substring]` join, which is slow to start.
         var parts: [String] = []
         for segment in joined.split(separator: "/", omittingEmptySubsequences: true) {
             if segment == "." { continue }

@@ -7,11 +7,14 @@ package struct BacktestFormatter {
     let file: String
     let log: String
 
-    /// The memberwise initializer, declared so that the other targets can call it.
-    package init(result: Backtest.Result, file: String, log: String) {
-        self.result = result
-        self.file = file
-        self.log = log
+    /// The backtest in `format`: text, json or markdown.
+    package static func render(_ result: Backtest.Result, file: String, log: String, format: String) -> String {
+        let formatter = BacktestFormatter(result: result, file: file, log: log)
+        switch format {
+        case "json": return formatter.json()
+        case "markdown": return formatter.markdown()
+        default: return formatter.text()
+        }
     }
 
     private typealias F = SimulationFormatter
@@ -36,33 +39,48 @@ package struct BacktestFormatter {
         result.nodes.filter { $0.calibrationSamples > 0 && $0.calibrationSamples < 10 }.map(\.id)
     }
 
+    /// Real against forecast lead time: mean, median, P85, P95.
+    private var leadTimeRows: [[String]] {
+        let r = result
+        return [("mean", r.real.mean, r.forecast.mean), ("median", r.real.p50, r.forecast.p50),
+                ("P85", r.real.p85, r.forecast.p85), ("P95", r.real.p95, r.forecast.p95)].map { name, real, forecast in
+            [name, hours(real), hours(forecast)]
+        }
+    }
+
+    private static let distanceHeader = ["forecast", "distance", "P50", "P85", "P95"]
+
+    /// The model and each naive forecast: distance and coverage.
+    private var distanceRows: [[String]] {
+        let r = result
+        let forecasts = [("model", r.distanceHours, r.coverage)] + r.naive.map { ($0.name, $0.distanceHours, $0.coverage) }
+        return forecasts.map { name, distance, coverage in
+            [name, F.oneDecimal(distance) + "h", F.percent(coverage.p50), F.percent(coverage.p85), F.percent(coverage.p95)]
+        }
+    }
+
+    private static let nodeHeader = ["node", "runs", "sim runs", "waiting", "sim waiting", "processing", "sim processing"]
+
+    /// Per node, real against simulated; `code` writes the IDs as Markdown code.
+    private func nodeRows(code: Bool) -> [[String]] {
+        result.nodes.map { n in
+            [code ? "`\(n.id)`" : n.id, twoDecimals(n.realRunsPerCase), twoDecimals(n.forecastRunsPerCase),
+             n.realWaitingMean.map(hours) ?? "-", n.forecastWaitingMean.map(hours) ?? "-",
+             n.realProcessingMean.map(hours) ?? "-", n.forecastProcessingMean.map(hours) ?? "-"]
+        }
+    }
+
     package func text() -> String {
         let r = result
         var out = verdict + "\n\n"
         out += "Backtest of \(file) on \(log): calibrated on \(r.calibrationCases) cases, forecast \(r.forecastCases) cases starting from \(F.dateTime(r.splitInstant)), cut off at \(F.dateTime(r.logEnd)); \(r.runs) runs, seed \(r.seed).\n\n"
         out += "Lead time of the forecast cases\n"
-        out += F.table(["", "real", "forecast"], [
-            ["mean", hours(r.real.mean), hours(r.forecast.mean)],
-            ["median", hours(r.real.p50), hours(r.forecast.p50)],
-            ["P85", hours(r.real.p85), hours(r.forecast.p85)],
-            ["P95", hours(r.real.p95), hours(r.forecast.p95)],
-        ], right: [1, 2])
+        out += Table.text(["", "real", "forecast"], leadTimeRows, right: [1, 2])
         out += "Relative error of the mean: \(signedPercent(r.relativeErrorMean))\n\n"
         out += "Distance and coverage (share of real cases within the forecast P50/P85/P95)\n"
-        var rows = [["model", F.oneDecimal(r.distanceHours) + "h", F.percent(r.coverage.p50), F.percent(r.coverage.p85), F.percent(r.coverage.p95)]]
-        for b in r.naive {
-            rows.append([b.name, F.oneDecimal(b.distanceHours) + "h", F.percent(b.coverage.p50), F.percent(b.coverage.p85), F.percent(b.coverage.p95)])
-        }
-        out += F.table(["forecast", "distance", "P50", "P85", "P95"], rows, right: [1, 2, 3, 4])
+        out += Table.text(Self.distanceHeader, distanceRows, right: [1, 2, 3, 4])
         out += "\nPer node (forecast cases; runs per case, mean waiting and processing)\n"
-        var nodeRows: [[String]] = []
-        for n in r.nodes {
-            nodeRows.append([n.id, twoDecimals(n.realRunsPerCase), twoDecimals(n.forecastRunsPerCase),
-                             n.realWaitingMean.map(hours) ?? "-", n.forecastWaitingMean.map(hours) ?? "-",
-                             n.realProcessingMean.map(hours) ?? "-", n.forecastProcessingMean.map(hours) ?? "-"])
-        }
-        out += F.table(["node", "runs", "sim runs", "waiting", "sim waiting", "processing", "sim processing"],
-                       nodeRows, right: [1, 2, 3, 4, 5, 6])
+        out += Table.text(Self.nodeHeader, nodeRows(code: false), right: [1, 2, 3, 4, 5, 6])
         if !thin.isEmpty {
             out += "\nFewer than 10 recorded samples calibrate \(thin.joined(separator: ", ")): their figures rest on very few cases.\n"
         }
@@ -73,24 +91,10 @@ package struct BacktestFormatter {
         let r = result
         var out = "# Backtest of `\(file)`\n\n" + verdict + "\n\n"
         out += "Calibrated on \(r.calibrationCases) cases of `\(log)`; forecast \(r.forecastCases) cases starting from \(F.dateTime(r.splitInstant)), cut off at \(F.dateTime(r.logEnd)). \(r.runs) runs, seed \(r.seed).\n\n"
-        out += "| lead time | real | forecast |\n| --- | ---: | ---: |\n"
-        for (name, a, b) in [("mean", r.real.mean, r.forecast.mean), ("median", r.real.p50, r.forecast.p50),
-                             ("P85", r.real.p85, r.forecast.p85), ("P95", r.real.p95, r.forecast.p95)] {
-            out += "| \(name) | \(hours(a)) | \(hours(b)) |\n"
-        }
+        out += Table.markdown(["lead time", "real", "forecast"], leadTimeRows, right: [1, 2])
         out += "\nRelative error of the mean: \(signedPercent(r.relativeErrorMean)).\n\n"
-        out += "| forecast | distance | P50 | P85 | P95 |\n| --- | ---: | ---: | ---: | ---: |\n"
-        out += "| model | \(F.oneDecimal(r.distanceHours))h | \(F.percent(r.coverage.p50)) | \(F.percent(r.coverage.p85)) | \(F.percent(r.coverage.p95)) |\n"
-        for b in r.naive {
-            out += "| \(b.name) | \(F.oneDecimal(b.distanceHours))h | \(F.percent(b.coverage.p50)) | \(F.percent(b.coverage.p85)) | \(F.percent(b.coverage.p95)) |\n"
-        }
-        out += "\n| node | runs | sim runs | waiting | sim waiting | processing | sim processing |\n"
-        out += "| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n"
-        for n in r.nodes {
-            out += "| `\(n.id)` | \(twoDecimals(n.realRunsPerCase)) | \(twoDecimals(n.forecastRunsPerCase)) | "
-            out += "\(n.realWaitingMean.map(hours) ?? "-") | \(n.forecastWaitingMean.map(hours) ?? "-") | "
-            out += "\(n.realProcessingMean.map(hours) ?? "-") | \(n.forecastProcessingMean.map(hours) ?? "-") |\n"
-        }
+        out += Table.markdown(Self.distanceHeader, distanceRows, right: [1, 2, 3, 4])
+        out += "\n" + Table.markdown(Self.nodeHeader, nodeRows(code: true), right: [1, 2, 3, 4, 5, 6])
         if !thin.isEmpty {
             out += "\nFewer than 10 recorded samples calibrate \(thin.map { "`\($0)`" }.joined(separator: ", ")).\n"
         }

@@ -1,3 +1,4 @@
+import Foundation
 import StagecraftSyntax
 import StagecraftLanguage
 
@@ -39,6 +40,9 @@ public struct ChecklistPlan: Sendable {
         public var wait: String? = nil
         /// The `chance` percentage (30 for `chance 30%`).
         public var chancePercent: Double? = nil
+
+        /// `all`, or `2 of 3` when a gate needs fewer than all its approvers.
+        var quorumText: String { quorum >= owners.count ? "all" : "\(quorum) of \(owners.count)" }
     }
 
     /// A node left out because its `when` is false.
@@ -98,11 +102,8 @@ public struct ChecklistPlan: Sendable {
     /// `Mon 2026-12-21`.
     public static func dayLabel(_ day: Int) -> String {
         let d = CivilDate(dayNumber: day)
-        return weekdayAbbreviations[d.weekday] + " " + d.description
+        return SimulationFormatter.weekdays[d.weekday] + " " + d.description
     }
-
-    /// Monday first, like `CivilDate.weekday`.
-    public static let weekdayAbbreviations = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 
     /// `runs in 30% of launches`, for a node with a `chance`.
     static func runsIn(_ percent: Double) -> String {
@@ -124,16 +125,6 @@ public struct ChecklistPlan: Sendable {
                 out.unicodeScalars.append(scalar)
             }
         }
-        return out.trimmingSpaces()
-    }
-}
-
-extension String {
-    /// The string without leading and trailing spaces.
-    func trimmingSpaces() -> String {
-        var scalars = Substring(self).unicodeScalars[...]
-        while scalars.first == " " { scalars.removeFirst() }
-        while scalars.last == " " { scalars.removeLast() }
-        return String(String.UnicodeScalarView(scalars))
+        return out.trimmingCharacters(in: CharacterSet(charactersIn: " "))
     }
 }

@@ -14,7 +14,7 @@ public enum ChecklistFormatter {
         if let d = plan.description {
             let normalized = d.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
             let lines = normalized.split(separator: "\n", omittingEmptySubsequences: false).map { md(String($0)) }
-            let text = lines.joined(separator: "\n").trimming("\n")
+            let text = lines.joined(separator: "\n").trimmingCharacters(in: CharacterSet(charactersIn: "\n"))
             if !text.isEmpty { out += text + "\n\n" }
         }
         out += summary(plan) + "\n"
@@ -29,7 +29,7 @@ public enum ChecklistFormatter {
             case .gate:
                 facts.append("Gate")
                 facts.append("approvers: " + (node.owners.isEmpty ? "none" : node.owners.map(person).joined(separator: ", ")))
-                facts.append("quorum: " + (node.quorum >= node.owners.count ? "all" : "\(node.quorum) of \(node.owners.count)"))
+                facts.append("quorum: " + node.quorumText)
             }
             if let chance = node.chancePercent { facts.append(ChecklistPlan.runsIn(chance)) }
             if let wait = node.wait { facts.append("wait " + wait) }
@@ -232,7 +232,7 @@ public enum ChecklistFormatter {
     public static func ics(_ plan: ChecklistPlan) -> String {
         let s = plan.schedule
         let stamp = icsDate(s.kickoff) + "T000000Z"
-        let hash = fnv1a(plan.title)
+        let hash = SARIFFormatter.fnv1a64(plan.title)
         var lines = [
             "BEGIN:VCALENDAR",
             "VERSION:2.0",
@@ -248,8 +248,7 @@ public enum ChecklistFormatter {
             if node.kind == .stage {
                 description.append("Owner: " + (people.first ?? "none"))
             } else {
-                let quorum = node.quorum >= node.owners.count ? "all" : "\(node.quorum) of \(node.owners.count)"
-                description.append("Approvers: " + people.joined(separator: ", ") + " (quorum: " + quorum + ")")
+                description.append("Approvers: " + people.joined(separator: ", ") + " (quorum: " + node.quorumText + ")")
             }
             var plannedLine = "Planned: " + CivilDate(dayNumber: node.entry.start).description + " to "
                 + CivilDate(dayNumber: due).description
@@ -330,26 +329,5 @@ public enum ChecklistFormatter {
             limit = 74
         }
         return pieces.map { String(decoding: $0, as: UTF8.self) }.joined(separator: "\r\n ")
-    }
-
-    /// FNV-1a (64-bit) of the UTF-8 bytes, as 16 hex digits: stable across runs and platforms.
-    public static func fnv1a(_ s: String) -> String {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in s.utf8 {
-            h ^= UInt64(b)
-            h = h &* 0x0000_0100_0000_01B3
-        }
-        let hex = String(h, radix: 16)
-        return String(repeating: "0", count: 16 - hex.count) + hex
-    }
-}
-
-extension String {
-    /// The string without leading and trailing occurrences of one character.
-    func trimming(_ ch: Character) -> String {
-        var s = Substring(self)
-        while s.first == ch { s.removeFirst() }
-        while s.last == ch { s.removeLast() }
-        return String(s)
     }
 }

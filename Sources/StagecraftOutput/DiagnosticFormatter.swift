@@ -3,23 +3,6 @@ import StagecraftLanguage
 
 /// Renders check results as compiler-style text, JSON, SARIF or GitHub annotations.
 public enum DiagnosticFormatter {
-    /// One diagnostic with its resolved positions.
-    struct Located {
-        var file: String
-        var diagnostic: Diagnostic
-        var start: SourceLocation
-        var end: SourceLocation
-    }
-
-    static func located(_ results: [CheckResult]) -> [Located] {
-        results.flatMap { r in
-            r.diagnostics.map { d in
-                Located(file: r.source.path, diagnostic: d, start: r.source.location(of: d.range.start),
-                        end: r.source.location(of: d.range.end))
-            }
-        }
-    }
-
     /// `file:line:col: error: message [rule]`, the source line, a `^~~~` marker, `help:`.
     public static func text(_ results: [CheckResult], color: Bool) -> String {
         var out = ""
@@ -67,18 +50,21 @@ public enum DiagnosticFormatter {
 
     /// The JSON format of CLI.md.
     public static func json(_ results: [CheckResult]) -> String {
-        let diagnostics = located(results).map { l -> JSON in
-            .object([
-                ("file", .string(l.file)),
-                ("line", .int(l.start.line)),
-                ("column", .int(l.start.column)),
-                ("end_line", .int(l.end.line)),
-                ("end_column", .int(l.end.column)),
-                ("severity", .string(l.diagnostic.severity.rawValue)),
-                ("rule", .string(l.diagnostic.rule)),
-                ("message", .string(l.diagnostic.message)),
-                ("help", .optional(l.diagnostic.help)),
-            ])
+        let diagnostics = results.flatMap { r in
+            r.diagnostics.map { d -> JSON in
+                let start = r.source.location(of: d.range.start), end = r.source.location(of: d.range.end)
+                return .object([
+                    ("file", .string(r.source.path)),
+                    ("line", .int(start.line)),
+                    ("column", .int(start.column)),
+                    ("end_line", .int(end.line)),
+                    ("end_column", .int(end.column)),
+                    ("severity", .string(d.severity.rawValue)),
+                    ("rule", .string(d.rule)),
+                    ("message", .string(d.message)),
+                    ("help", .optional(d.help)),
+                ])
+            }
         }
         let value = JSON.object([
             ("format_version", .int(1)),

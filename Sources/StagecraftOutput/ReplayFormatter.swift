@@ -246,9 +246,9 @@ public struct ReplayFormatter: Sendable {
             out += "stages never seen in the history: "
                 + r.unobservedNodes.map { model.nodes[$0].id.name }.joined(separator: ", ") + "\n"
         }
-        out += "\nstages\n" + textTable(ReplayFormatter.stageSummaryHeader, stageSummaryRows(), leftColumns: 1)
-        out += "\ntimes per stage\n" + textTable(["stage", "time", "mean", "median", "p85", "p95"], stageTimeRows(),
-                                                leftColumns: 2)
+        out += "\nstages\n" + Self.textTable(Self.stageSummaryHeader, stageSummaryRows(), leftColumns: 1)
+        out += "\ntimes per stage\n" + Self.textTable(["stage", "time", "mean", "median", "p85", "p95"], stageTimeRows(),
+                                                     leftColumns: 2)
         out += "\n" + leadTimeLine() + "\n"
         out += conformanceLine() + "\n"
         for v in r.violations {
@@ -257,14 +257,13 @@ public struct ReplayFormatter: Sendable {
             out += "\n"
         }
         if !r.owners.isEmpty {
-            out += "\nowners\n" + textTable(ReplayFormatter.ownerHeader, ownerRows(), leftColumns: 1)
+            out += "\nowners\n" + Self.textTable(Self.ownerHeader, ownerRows(), leftColumns: 1)
         }
         if !r.resources.isEmpty {
             out += "\nresources (\(r.resources.count)"
                 + (r.resources.count > ReplayFormatter.resourceLimit ? ", busiest \(ReplayFormatter.resourceLimit) shown" : "")
                 + ")\n"
-            out += textTable(ReplayFormatter.resourceHeader, resourceRows(limit: ReplayFormatter.resourceLimit),
-                             leftColumns: 2)
+            out += Self.textTable(Self.resourceHeader, resourceRows(limit: Self.resourceLimit), leftColumns: 2)
         }
         out += "\nbottlenecks\n"
         if r.bottlenecks.isEmpty { out += "  none (no lead time recorded)\n" }
@@ -325,29 +324,16 @@ public struct ReplayFormatter: Sendable {
         return out
     }
 
-    /// Columns `0..<leftColumns` left-aligned, the rest right-aligned, two spaces apart.
-    func textTable(_ header: [String], _ rows: [[String]], leftColumns: Int) -> String {
-        var widths = header.map(\.count)
-        for row in rows { for (i, cell) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], cell.count) } }
-        func line(_ cells: [String]) -> String {
-            var s = ""
-            for (i, cell) in cells.enumerated() {
-                let w = i < widths.count ? widths[i] : cell.count
-                let padded = i < leftColumns ? cell.padding(w).dropLastSpace(w) : cell.leftPadded(w)
-                s += "  " + padded
-            }
-            while s.hasSuffix(" ") { s.removeLast() }
-            return s + "\n"
-        }
-        return line(header) + rows.map(line).joined()
+    /// A text table whose columns from `leftColumns` on (the figures) are right-aligned.
+    static func textTable(_ header: [String], _ rows: [[String]], leftColumns: Int) -> String {
+        Table.text(header, rows, right: Set(leftColumns..<header.count))
     }
 
+    /// A Markdown table of escaped cells whose columns from `leftColumns` on are right-aligned,
+    /// or `rightColumns` when given.
     func markdownTable(_ header: [String], _ rows: [[String]], leftColumns: Int, rightColumns: Set<Int>? = nil) -> String {
-        func right(_ i: Int) -> Bool { rightColumns.map { $0.contains(i) } ?? (i >= leftColumns) }
-        var s = "| " + header.map(ReplayFormatter.escape).joined(separator: " | ") + " |\n"
-        s += "|" + header.indices.map { right($0) ? " ---: |" : " --- |" }.joined() + "\n"
-        for row in rows { s += "| " + row.map(ReplayFormatter.escape).joined(separator: " | ") + " |\n" }
-        return s
+        Table.markdown(header.map(Self.escape), rows.map { $0.map(Self.escape) },
+                       right: rightColumns ?? Set(leftColumns..<header.count))
     }
 }
 
@@ -363,10 +349,5 @@ fileprivate extension String {
     /// The string right-aligned in `width` characters.
     func leftPadded(_ width: Int) -> String {
         count >= width ? self : String(repeating: " ", count: width - count) + self
-    }
-
-    /// `padding(_:)` adds one space to strings already `width` long; trim back to `width`.
-    func dropLastSpace(_ width: Int) -> String {
-        count > width && hasSuffix(" ") ? String(dropLast()) : self
     }
 }

@@ -58,7 +58,7 @@ public enum SARIFFormatter {
                 var fields: [(String, JSON)] = [("ruleId", .string(d.rule))]
                 if let i = ruleIndex[d.rule] { fields.append(("ruleIndex", .int(i))) }
                 fields += [
-                    ("level", .string(level(d.severity))),
+                    ("level", .string(d.severity.rawValue)),
                     ("message", .object([("text", .string(messageText(d)))])),
                     ("locations", .array([.object([
                         ("physicalLocation", .object([
@@ -110,14 +110,6 @@ public enum SARIFFormatter {
         d.help.map { d.message + "\nhelp: " + $0 } ?? d.message
     }
 
-    static func level(_ s: Severity) -> String {
-        switch s {
-        case .error: return "error"
-        case .warning: return "warning"
-        case .note: return "note"
-        }
-    }
-
     /// The descriptors of every registered rule, built once: their help checks each
     /// rule's wrong example, which is the same on every run.
     static let registryDescriptors: [JSON] = RuleRegistry.all.map { ruleDescriptor($0.description) }
@@ -134,7 +126,7 @@ public enum SARIFFormatter {
                 ("markdown", .string(RuleDocumentation.markdown(for: r))),
             ])),
             ("helpUri", .string(ruleHelpURI)),
-            ("defaultConfiguration", .object([("level", .string(level(r.severity)))])),
+            ("defaultConfiguration", .object([("level", .string(r.severity.rawValue))])),
         ])
     }
 

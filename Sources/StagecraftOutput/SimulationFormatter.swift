@@ -35,32 +35,8 @@ package struct ForecastContext {
     }
 }
 
-/// One side of `--compare`.
-package struct Scenario {
-    var label: String
-    var spec: String
-    var built: BuiltPlan
-    var result: SimulationResult
-
-    /// The memberwise initializer, declared so that the other targets can call it.
-    package init(label: String, spec: String, built: BuiltPlan, result: SimulationResult) {
-        self.label = label
-        self.spec = spec
-        self.built = built
-        self.result = result
-    }
-}
-
-package struct ScenarioComparison {
-    var a: Scenario
-    var b: Scenario
-
-    /// The memberwise initializer, declared so that the other targets can call it.
-    package init(a: Scenario, b: Scenario) {
-        self.a = a
-        self.b = b
-    }
-}
+/// One side of `--compare`: its settings as written, its plan and its forecast.
+package typealias Scenario = (spec: String, built: BuiltPlan, result: SimulationResult)
 
 /// The simulated event log written by `--emit-log`, with per-node processing means computed
 /// from the instants as written (milliseconds), as `replay` will read them back.
@@ -169,6 +145,7 @@ package enum SimulationFormatter {
         CivilDate(dayNumber: Int((t / secondsPerDay).rounded(.down))).description
     }
 
+    /// Monday first, like `CivilDate.weekday`.
     static let weekdays = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 
     /// `Tue 2026-12-01 09:00 UTC`.
@@ -180,26 +157,6 @@ package enum SimulationFormatter {
     }
 
     static func name(_ node: SimNode) -> String { node.title.isEmpty ? node.id : node.title }
-
-    /// Rows with a two-space indent and two spaces between columns; `right` columns are
-    /// right-aligned; no trailing spaces.
-    static func table(_ header: [String], _ rows: [[String]], right: Set<Int> = []) -> String {
-        let all = [header] + rows
-        var width = [Int](repeating: 0, count: header.count)
-        for r in all { for (i, c) in r.enumerated() where i < width.count { width[i] = max(width[i], c.count) } }
-        var out = ""
-        for r in all {
-            var line = "  "
-            for (i, c) in r.enumerated() where i < width.count {
-                let pad = String(repeating: " ", count: width[i] - c.count)
-                if i > 0 { line += "  " }
-                line += right.contains(i) ? pad + c : (i == r.count - 1 ? c : c + pad)
-            }
-            while line.hasSuffix(" ") { line.removeLast() }
-            out += line + "\n"
-        }
-        return out
-    }
 
     // MARK: - One launch
 
@@ -279,7 +236,7 @@ package enum SimulationFormatter {
             rows.append(["deadline", d.description] + (dated ? [date(scale.deadlineInstant(d))] : []) + ["met in \(percent(p)) of runs"])
         }
         out += "Lead time\n"
-        out += table(["", "lead time"] + (dated ? ["completion"] : []) + (plan.deadline != nil ? [""] : []), rows, right: [1])
+        out += Table.text(["", "lead time"] + (dated ? ["completion"] : []) + (plan.deadline != nil ? [""] : []), rows, right: [1])
         if let parts = partsSentence(r) { out += parts + "\n" }
         out += "\n"
 
@@ -299,7 +256,7 @@ package enum SimulationFormatter {
                              plan.nodes[i].sla == nil ? "-" : percent(n.slaBreachProbability), source + thin, n.title])
         }
         out += "Critical nodes (share of runs on the critical path)\n"
-        out += table(["node", "critical"] + (waits ? ["hand-off wait"] : []) + ["owner wait", "SLA breach", "duration from", "title"],
+        out += Table.text(["node", "critical"] + (waits ? ["hand-off wait"] : []) + ["owner wait", "SLA breach", "duration from", "title"],
                      nodeRows, right: waits ? [1, 2, 3, 4] : [1, 2, 3])
         let skipped = plan.nodes.filter(\.skipped).map(\.id)
         if !skipped.isEmpty {
@@ -333,12 +290,12 @@ package enum SimulationFormatter {
             rows.append([o.id, String(o.capacity), human(o.queueDelayMean), human(o.queueDelayP95), percent(o.utilisation)])
         }
         return "Owners (queueing for capacity)\n"
-            + table(["owner", "capacity", "queue mean", "queue P95", "utilisation"], rows, right: [1, 2, 3, 4])
+            + Table.text(["owner", "capacity", "queue mean", "queue P95", "utilisation"], rows, right: [1, 2, 3, 4])
     }
 
     static func emittedText(_ e: EmittedLog) -> String {
         var out = "\nEvent log of run 1 (\(e.cases) case\(e.cases == 1 ? "" : "s"), \(e.rows) row\(e.rows == 1 ? "" : "s")) written to \(e.path)\n"
-        out += table(["node", "activity", "rows", "mean processing"], e.nodes.map { [$0.id, $0.activity, String($0.rows), human($0.mean)] },
+        out += Table.text(["node", "activity", "rows", "mean processing"], e.nodes.map { [$0.id, $0.activity, String($0.rows), human($0.mean)] },
                      right: [2, 3])
         return out
     }
@@ -350,6 +307,12 @@ package enum SimulationFormatter {
     static func summaryJSON(_ l: LeadTimeSummary) -> JSON {
         .object([("mean_s", .number(l.mean)), ("stdev_s", .number(l.stdev)), ("min_s", .number(l.min)),
                  ("p50_s", .number(l.p50)), ("p85_s", .number(l.p85)), ("p95_s", .number(l.p95)), ("max_s", .number(l.max))])
+    }
+
+    /// The P50/P85/P95 completion instants, null without a start.
+    static func completionJSON(_ r: SimulationResult) -> JSON {
+        .object([("p50", .optional(r.completionP50.map(formatInstant))), ("p85", .optional(r.completionP85.map(formatInstant))),
+                 ("p95", .optional(r.completionP95.map(formatInstant)))])
     }
 
     static func ownersJSON(_ owners: [OwnerForecast]) -> JSON {
@@ -422,9 +385,7 @@ package enum SimulationFormatter {
                                          ("processing_s", .number(r.leadTimeParts.processing))])),
             ("lead_time_business_days", finished ? .object([("mean", .number(b.mean)), ("p50", .number(b.p50)),
                                                             ("p85", .number(b.p85)), ("p95", .number(b.p95))]) : .null),
-            ("completion", .object([("p50", .optional(r.completionP50.map(formatInstant))),
-                                    ("p85", .optional(r.completionP85.map(formatInstant))),
-                                    ("p95", .optional(r.completionP95.map(formatInstant)))])),
+            ("completion", completionJSON(r)),
             ("deadline", deadlineJSON(plan, scale: scale, context: context)),
             ("deadline_probability", .optional(r.deadlineProbability)),
             ("nodes", .array(nodes)), ("owners", ownersJSON(r.owners)),
@@ -463,7 +424,7 @@ package enum SimulationFormatter {
             out += "Runs reduced from \(requestedRuns) to \(r.runs) to keep runs × launches within \(Simulator.maxPortfolioCaseRuns).\n"
         }
         out += "\nLead time per launch (start to done, over all launches of all runs)\n"
-        out += table(["", "lead time"], [["mean", human(r.leadTime.mean)], ["P50", human(r.leadTime.p50)],
+        out += Table.text(["", "lead time"], [["mean", human(r.leadTime.mean)], ["P50", human(r.leadTime.p50)],
                                          ["P85", human(r.leadTime.p85)], ["P95", human(r.leadTime.p95)]], right: [1])
         out += "Last launch done, from kickoff: P50 \(human(r.makespan.p50)), P85 \(human(r.makespan.p85)), P95 \(human(r.makespan.p95))\n\n"
 
@@ -481,7 +442,7 @@ package enum SimulationFormatter {
                          percent(Double(r.caseFinishedRuns[c]) / Double(max(r.runs, 1)))])
         }
         out += "Launches (mean over runs)\n"
-        out += table(["launch", "starts", "mean lead time", "finished"], rows, right: [2, 3])
+        out += Table.text(["launch", "starts", "mean lead time", "finished"], rows, right: [2, 3])
         out += "\n" + ownersText(r.owners)
         out += "\nUnfinished launches: \(r.unfinishedCases) of \(r.cases * r.runs) launch-runs"
         out += r.unfinishedCases > 0 ? " (a gate rejected more than 20 times).\n" : ".\n"
@@ -546,9 +507,9 @@ package enum SimulationFormatter {
         zero ? "0" : (negative ? s : "+" + s)
     }
 
-    package static func text(_ c: ScenarioComparison, context: ForecastContext) -> String {
-        let scale = LeadScale(plan: c.a.built.plan, context: context)
-        let (a, b) = (c.a.result, c.b.result)
+    package static func text(_ scenarioA: Scenario, _ scenarioB: Scenario, context: ForecastContext) -> String {
+        let scale = LeadScale(plan: scenarioA.built.plan, context: context)
+        let (a, b) = (scenarioA.result, scenarioB.result)
         let ba = scale.businessSummary(a.leadTimeSamples), bb = scale.businessSummary(b.leadTimeSamples)
         func lead(_ e: Double, _ bdv: Double) -> String { scale.business ? bd(bdv) : human(e) }
         func diff(_ e: Double, _ bdv: Double) -> String {
@@ -565,9 +526,9 @@ package enum SimulationFormatter {
             let amount = scale.business ? bd(abs(d85)) : human(abs(d85))
             var s: String
             if amount == "0.0bd" || amount == "0m" {
-                s = "Scenario B (\(specText(c.b.spec))) finishes at the same time as A (\(specText(c.a.spec))) at P85"
+                s = "Scenario B (\(specText(scenarioB.spec))) finishes at the same time as A (\(specText(scenarioA.spec))) at P85"
             } else {
-                s = "Scenario B (\(specText(c.b.spec))) finishes \(amount) \(d85 < 0 ? "sooner" : "later") than A (\(specText(c.a.spec))) at P85"
+                s = "Scenario B (\(specText(scenarioB.spec))) finishes \(amount) \(d85 < 0 ? "sooner" : "later") than A (\(specText(scenarioA.spec))) at P85"
             }
             if let pa = a.deadlineProbability, let pb = b.deadlineProbability {
                 s += percent(pa) == percent(pb) ? " and meets the deadline as often (\(percent(pb)) of runs)"
@@ -576,7 +537,7 @@ package enum SimulationFormatter {
             out += s + ".\n\n"
         }
         out += header(context, runs: a.runs) + "Both scenarios use the same random streams.\n\n"
-        var rows: [[String]] = [["settings", specText(c.a.spec), specText(c.b.spec), ""]]
+        var rows: [[String]] = [["settings", specText(scenarioA.spec), specText(scenarioB.spec), ""]]
         rows.append(["P50", lead(a.leadTime.p50, ba.p50), lead(b.leadTime.p50, bb.p50),
                      diff(b.leadTime.p50 - a.leadTime.p50, bb.p50 - ba.p50)])
         rows.append(["P85", lead(a.leadTime.p85, ba.p85), lead(b.leadTime.p85, bb.p85),
@@ -589,29 +550,27 @@ package enum SimulationFormatter {
             rows.append(["deadline met", percent(pa), percent(pb), pts == 0 ? "0 pts" : (pts > 0 ? "+" : "-") + "\(abs(pts)) pts"])
         }
         rows.append(["unfinished runs", String(a.unfinishedRuns), String(b.unfinishedRuns), ""])
-        out += table(["", "A", "B", "B - A"], rows, right: [1, 2, 3])
+        out += Table.text(["", "A", "B", "B - A"], rows, right: [1, 2, 3])
         return out
     }
 
-    package static func json(_ c: ScenarioComparison, context: ForecastContext) -> String {
-        func scenario(_ s: Scenario) -> JSON {
+    package static func json(_ scenarioA: Scenario, _ scenarioB: Scenario, context: ForecastContext) -> String {
+        func scenario(_ label: String, _ s: Scenario) -> JSON {
             let r = s.result
             return .object([
-                ("label", .string(s.label)), ("spec", .string(s.spec)),
+                ("label", .string(label)), ("spec", .string(s.spec)),
                 ("lead_time", .object([("mean_s", .number(r.leadTime.mean)), ("p50_s", .number(r.leadTime.p50)),
                                        ("p85_s", .number(r.leadTime.p85)), ("p95_s", .number(r.leadTime.p95))])),
-                ("completion", .object([("p50", .optional(r.completionP50.map(formatInstant))),
-                                        ("p85", .optional(r.completionP85.map(formatInstant))),
-                                        ("p95", .optional(r.completionP95.map(formatInstant)))])),
+                ("completion", completionJSON(r)),
                 ("deadline_probability", .optional(r.deadlineProbability)),
                 ("unfinished_runs", .int(r.unfinishedRuns)),
             ])
         }
-        let (a, b) = (c.a.result, c.b.result)
+        let (a, b) = (scenarioA.result, scenarioB.result)
         let dp: JSON = (a.deadlineProbability != nil && b.deadlineProbability != nil)
             ? .number(b.deadlineProbability! - a.deadlineProbability!) : .null
         let fields: [(String, JSON)] = head("compare", context: context, runs: a.runs) + [
-            ("scenarios", .array([scenario(c.a), scenario(c.b)])),
+            ("scenarios", .array([scenario("A", scenarioA), scenario("B", scenarioB)])),
             ("difference", .object([("p50_s", .number(b.leadTime.p50 - a.leadTime.p50)),
                                     ("p85_s", .number(b.leadTime.p85 - a.leadTime.p85)),
                                     ("deadline_probability", dp)])),

@@ -165,14 +165,7 @@ enum StatusDashboard {
         h += e(StatusFormatter.endedNote(c, runs: runs))
         h += ".</p>\n<ul class=\"nodes\">\n"
         for n in c.nodes {
-            var text: String
-            switch n.state {
-            case .done: text = "done " + (n.since.map(F.dateTime) ?? "")
-            case .running: text = "running since \(n.since.map(F.dateTime) ?? "?")" + (n.owner.map { " by \($0)" } ?? "")
-            case .ready: text = "ready since \(n.since.map(F.dateTime) ?? "?")" + (n.owner.map { ", waiting for \($0)" } ?? "")
-            case .notReady: text = "not yet ready"
-            case .skipped: text = "skipped"
-            }
+            var text = StatusFormatter.state(n)
             if let o = c.overdue.first(where: { $0.node == n.id }) { text += " — over its SLA by \(ReportText.duration(o.overBySeconds))" }
             h += "<li class=\"node node-\(n.state.rawValue)\"><code>\(e(n.id))</code> \(e(text))</li>\n"
         }

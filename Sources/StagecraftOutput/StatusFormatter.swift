@@ -7,15 +7,15 @@ package struct StatusFormatter {
     let file: String
     let log: String
 
-    /// The workflow's title, for the HTML dashboard's heading.
-    var title = "Workflow"
-
-    /// The memberwise initializer, declared so that the other targets can call it.
-    package init(result: Status.Result, file: String, log: String, title: String = "Workflow") {
-        self.result = result
-        self.file = file
-        self.log = log
-        self.title = title
+    /// The status in `format`: text, json, markdown or html (the dashboard, headed by `title`).
+    package static func render(_ result: Status.Result, file: String, log: String, title: String, format: String) -> String {
+        let formatter = StatusFormatter(result: result, file: file, log: log)
+        switch format {
+        case "json": return formatter.json()
+        case "html": return StatusDashboard.render(result, title: title, file: file, log: log)
+        case "markdown": return formatter.markdown()
+        default: return formatter.text()
+        }
     }
 
     private typealias F = SimulationFormatter
@@ -43,7 +43,8 @@ package struct StatusFormatter {
 
     private func ended(_ c: Status.CaseStatus) -> String { Self.endedNote(c, runs: result.runs) }
 
-    private func state(_ n: Status.NodeStatus) -> String {
+    /// Where a node stands: done, running or ready since when (and for whom), not yet ready or skipped.
+    static func state(_ n: Status.NodeStatus) -> String {
         switch n.state {
         case .done: return "done " + (n.since.map(Self.instant) ?? "")
         case .running: return "running since \(n.since.map(Self.instant) ?? "?")" + (n.owner.map { " by \($0)" } ?? "")
@@ -59,27 +60,39 @@ package struct StatusFormatter {
         return "; a new launch every \(a) (\(result.newLaunches) simulated)"
     }
 
+    private static let caseHeader = ["case", "started", "P50", "P85", "deadline", "on time", "waiting on", "overdue"]
+
+    /// The cases by risk; `code` writes node IDs as Markdown code.
+    private func caseRows(code: Bool) -> [[String]] {
+        result.cases.map { c in
+            [c.id, Self.instant(c.started), Self.instant(c.completionP50), Self.instant(c.completionP85),
+             c.deadline.map(Self.deadline) ?? "-", chance(c), c.waitingOn.isEmpty ? "-" : c.waitingOn.joined(separator: ", "),
+             c.overdue.isEmpty ? "-" : c.overdue.map { (code ? "`\($0.node)`" : $0.node) + " +\(Self.span($0.overBySeconds))" }
+                .joined(separator: ", ")]
+        }
+    }
+
+    private static let ownerHeader = ["owner", "waiting cases", "queue"]
+
+    /// The owners someone waits for, or with a forecast queue.
+    private var ownerRows: [[String]] {
+        result.owners.filter { $0.waitingCases > 0 || $0.queueMean > 0 }
+            .map { [$0.id, String($0.waitingCases), Self.span($0.queueMean)] }
+    }
+
     package func text() -> String {
         let r = result
         var out = r.summary + "\n\n"
         out += "Status of \(file) on \(log) as of \(Self.instant(r.asOf)): \(r.cases.count) in flight, forecast calibrated on \(r.calibrationCases) finished cases; \(r.runs) runs, seed \(r.seed)\(arrivalNote).\n\n"
         if !r.cases.isEmpty {
-            out += "Cases by risk\n"
-            out += F.table(["case", "started", "P50", "P85", "deadline", "on time", "waiting on", "overdue"], r.cases.map { c in
-                [c.id, Self.instant(c.started), Self.instant(c.completionP50), Self.instant(c.completionP85),
-                 c.deadline.map(Self.deadline) ?? "-", chance(c), c.waitingOn.isEmpty ? "-" : c.waitingOn.joined(separator: ", "),
-                 c.overdue.isEmpty ? "-" : c.overdue.map { "\($0.node) +\(Self.span($0.overBySeconds))" }.joined(separator: ", ")]
-            }, right: [5])
+            out += "Cases by risk\n" + Table.text(Self.caseHeader, caseRows(code: false), right: [5])
         }
-        let busy = r.owners.filter { $0.waitingCases > 0 || $0.queueMean > 0 }
-        if !busy.isEmpty {
-            out += "\nOwners by cases waiting\n"
-            out += F.table(["owner", "waiting cases", "queue"], busy.map { [$0.id, String($0.waitingCases), Self.span($0.queueMean)] },
-                           right: [1, 2])
+        if !ownerRows.isEmpty {
+            out += "\nOwners by cases waiting\n" + Table.text(Self.ownerHeader, ownerRows, right: [1, 2])
         }
         for c in r.cases {
             out += "\n\(c.id) (started \(Self.instant(c.started)); remaining P50 \(Self.span(c.remainingP50)), P85 \(Self.span(c.remainingP85))\(ended(c)))\n"
-            for n in c.nodes { out += "  \(n.id): \(state(n))\n" }
+            for n in c.nodes { out += "  \(n.id): \(Self.state(n))\n" }
         }
         return out
     }
@@ -88,29 +101,14 @@ package struct StatusFormatter {
         let r = result
         var out = "# Status of `\(file)`\n\n" + r.summary + "\n\n"
         out += "As of \(Self.instant(r.asOf)), from `\(log)`: \(r.cases.count) in flight; forecast calibrated on \(r.calibrationCases) finished cases, \(r.runs) runs, seed \(r.seed)\(arrivalNote).\n\n"
-        if !r.cases.isEmpty {
-            out += "| case | started | P50 | P85 | deadline | on time | waiting on | overdue |\n"
-            out += "| --- | --- | --- | --- | --- | ---: | --- | --- |\n"
-            for c in r.cases {
-                let overdue = c.overdue.isEmpty ? "-" : c.overdue.map { "`\($0.node)` +\(Self.span($0.overBySeconds))" }.joined(separator: ", ")
-                out += "| \(c.id) | \(Self.instant(c.started)) | \(Self.instant(c.completionP50)) | \(Self.instant(c.completionP85)) | "
-                out += "\(c.deadline.map(Self.deadline) ?? "-") | \(chance(c)) | \(c.waitingOn.isEmpty ? "-" : c.waitingOn.joined(separator: ", ")) | \(overdue) |\n"
-            }
-        }
-        let busy = r.owners.filter { $0.waitingCases > 0 || $0.queueMean > 0 }
-        if !busy.isEmpty {
-            out += "\n| owner | waiting cases | queue |\n| --- | ---: | ---: |\n"
-            for o in busy { out += "| \(o.id) | \(o.waitingCases) | \(Self.span(o.queueMean)) |\n" }
-        }
+        if !r.cases.isEmpty { out += Table.markdown(Self.caseHeader, caseRows(code: true), right: [5]) }
+        if !ownerRows.isEmpty { out += "\n" + Table.markdown(Self.ownerHeader, ownerRows, right: [1, 2]) }
         for c in r.cases {
             out += "\n## \(c.id)\n\nRemaining P50 \(Self.span(c.remainingP50)), P85 \(Self.span(c.remainingP85))\(ended(c)).\n\n"
-            for n in c.nodes { out += "- `\(n.id)`: \(state(n))\n" }
+            for n in c.nodes { out += "- `\(n.id)`: \(Self.state(n))\n" }
         }
         return out
     }
-
-    /// The one-page dashboard (`StatusDashboard`).
-    package func html() -> String { StatusDashboard.render(result, title: title, file: file, log: log) }
 
     package func json() -> String {
         let r = result

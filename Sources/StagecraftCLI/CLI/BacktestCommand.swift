@@ -64,12 +64,8 @@ enum BacktestCommand {
                                                        output: &output) else { return }
         guard !model.nodes.isEmpty else { throw InputError("\(file): the workflow has no stages or gates to forecast") }
         let sets = try ParamOverrides.parse(args.values("set"), model: model)
-        let log = try HistoryCLIOptions.readLog(logPath, options: historyOptions, environment: environment)
-        if let message = HistoryCoverage.nothingMatches(model: model, log: log, logName: logPath, fileName: file) {
-            output.stderr += "stagecraft: error: \(message)\n"
-            output.exitCode = 1
-            return
-        }
+        guard let log = try WorkflowInput.readMatchingLog(logPath, options: historyOptions, model: model, file: file,
+                                                          environment: environment, output: &output) else { return }
         if log.eventCount >= 100_000 { environment.progress("backtesting over \(log.cases.count) cases…") }
         let result: Backtest.Result
         do {
@@ -79,23 +75,15 @@ enum BacktestCommand {
             throw InputError("\(logPath): \(error.description)")
         }
         if let path = args.value("emit-log") {
-            let simulated: SimulatedEventLog
-            do {
-                simulated = try Simulator.eventLog(
+            let simulated = try WorkflowInput.simulating {
+                try Simulator.eventLog(
                     result.built.plan, options: SimulationOptions(runs: 1, seed: options.seed, start: result.caseStarts.first),
                     portfolio: PortfolioOptions(cases: result.forecastCases, arrivals: .instants(result.caseStarts)),
                     run: 0, caseIDs: result.caseIDs, activities: PlanBuilder.activityNames(model: model))
-            } catch {
-                throw InputError("cannot simulate: \(error.description)")
             }
             try Files.write(Array(simulated.csv.utf8), to: path)
         }
-        let formatter = BacktestFormatter(result: result, file: file, log: logPath)
-        switch format {
-        case "json": output.stdout += formatter.json()
-        case "markdown": output.stdout += formatter.markdown()
-        default: output.stdout += formatter.text()
-        }
+        output.stdout += BacktestFormatter.render(result, file: file, log: logPath, format: format)
         output.stderr += result.built.warnings.map { "stagecraft: warning: \($0)\n" }.joined()
     }
 }

@@ -78,18 +78,11 @@ public struct CommandOutput: Sendable {
     public init() {}
 }
 
-/// The process's own streams and environment, for the executable.
-///
-/// A one-shot command needs neither `ProcessInfo` nor `FileHandle` for these, and both
-/// set up more than it uses, on every run.
+/// The process's own streams and environment, for the executable, without the set-up
+/// of `ProcessInfo` and `FileHandle`.
 public enum ProcessStreams {
     /// The environment variables Stagecraft reads (`CommandEnvironment.variableNames`)
-    /// that are set in the process environment.
-    ///
-    /// Only those: a dictionary of the whole environment costs a noticeable part of a
-    /// small check, and nothing reads the rest.
-    ///
-    /// `lookup` reads one variable (getenv(3) by default; tests pass their own).
+    /// that are set, looked up one by one with `lookup` (getenv(3); tests pass their own).
     public static func environmentVariables(
         lookup: (String) -> String? = { name in getenv(name).map { String(cString: $0) } }
     ) -> [String: String] {

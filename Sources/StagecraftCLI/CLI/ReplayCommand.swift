@@ -30,12 +30,8 @@ enum ReplayCommand {
         let historyOptions = try HistoryCLIOptions.options(from: args)
         guard let (_, model) = try WorkflowInput.load(file, verb: "replaying it", environment: environment,
                                                        output: &output) else { return }
-        let log = try HistoryCLIOptions.readLog(logPath, options: historyOptions, environment: environment)
-        if let message = HistoryCoverage.nothingMatches(model: model, log: log, logName: logPath, fileName: file) {
-            output.stderr += "stagecraft: error: \(message)\n"
-            output.exitCode = 1
-            return
-        }
+        guard let log = try WorkflowInput.readMatchingLog(logPath, options: historyOptions, model: model, file: file,
+                                                          environment: environment, output: &output) else { return }
         if log.eventCount >= 100_000 {
             environment.progress("replaying \(log.cases.count) cases…")
         }

@@ -87,11 +87,8 @@ enum ReportCommand {
             let built = PlanBuilder.build(model: model, values: values,
                                           calibration: log.map { HistoryCalibration(log: $0, model: model) })
             let kickoff = SimulationCLIOptions.kickoff(start)
-            let simulation: SimulationResult
-            do {
-                simulation = try Simulator.simulate(built.plan, options: SimulationOptions(runs: runs, seed: seed, start: kickoff))
-            } catch {
-                throw InputError("cannot simulate: \(error.description)")
+            let simulation = try WorkflowInput.simulating {
+                try Simulator.simulate(built.plan, options: SimulationOptions(runs: runs, seed: seed, start: kickoff))
             }
             document.forecast = ReportBuilder.forecastSection(
                 result: simulation, model: model, values: values,
@@ -114,36 +111,5 @@ enum ReportCommand {
             try Files.write(Array(html.utf8), to: out)
             output.stderr += "stagecraft: wrote \(out)\n"
         }
-    }
-}
-
-extension ReportBuilder {
-    /// The page for a checked workflow without history or forecast: header facts, process
-    /// graph and plan. `report` adds the other sections.
-    public static func document(model: WorkflowModel, source: SourceFile, sourceName: String, values: [String: Value],
-                                overrides: [String: Value], start: CivilDate, startGiven: Bool) -> ReportDocument {
-        let schedule = Schedule(model: model, start: start, values: values, source: source)
-        let skipped = model.skipped(values: values)
-        var notes: [String] = []
-        if !startGiven {
-            notes.append("Planned from the default kickoff \(start); pass --start DATE to plan from another day.")
-        }
-        if !model.params.isEmpty {
-            let shown = model.params.map { p -> String in
-                let v = values[p.name.name].map(\.description) ?? "unset"
-                return "\(p.name.name) = \(v)" + (overrides[p.name.name] != nil ? " (--set)" : "")
-            }
-            notes.append("Params: " + shown.joined(separator: ", ") + ".")
-        }
-        let critical = Set(schedule?.criticalPath ?? [])
-        return ReportDocument(
-            title: model.workflow.title?.value ?? "Workflow",
-            description: model.workflow.descriptionText?.value,
-            source: sourceName,
-            facts: workflowFacts(model: model, schedule: schedule),
-            details: structureFacts(model: model),
-            notes: notes,
-            graph: graphNodes(model: model, skipped: skipped, critical: critical),
-            plan: schedule.map { planSection(model: model, schedule: $0) })
     }
 }

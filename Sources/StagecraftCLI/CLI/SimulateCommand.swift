@@ -89,12 +89,9 @@ enum SimulateCommand {
         var calibration: HistoryCalibration?
         var historyNotes: [String] = []
         if let path = request.history {
-            let log = try HistoryCLIOptions.readLog(path, options: request.historyOptions, environment: environment)
-            if let message = HistoryCoverage.nothingMatches(model: model, log: log, logName: path, fileName: request.file) {
-                output.stderr += "stagecraft: error: \(message)\n"
-                output.exitCode = 1
-                return
-            }
+            guard let log = try WorkflowInput.readMatchingLog(path, options: request.historyOptions, model: model,
+                                                              file: request.file, environment: environment,
+                                                              output: &output) else { return }
             let c = HistoryCalibration(log: log, model: model)
             calibration = c
             if log.skipped.count > 0 {
@@ -125,14 +122,12 @@ enum SimulateCommand {
                                            capacities: baseCapacities.merging(specB.capacities) { $1 }, calibration: calibration)
             for w in builtB.warnings where !builtA.warnings.contains(w) { builtA.warnings.append(w) }
             context.warnings = historyNotes + builtA.warnings
-            let ra = try simulate(builtA.plan, options: options)
-            let rb = try simulate(builtB.plan, options: options)
-            let comparison = ScenarioComparison(
-                a: Scenario(label: "A", spec: a, built: builtA, result: ra),
-                b: Scenario(label: "B", spec: b, built: builtB, result: rb))
+            let ra = try WorkflowInput.simulating { try Simulator.simulate(builtA.plan, options: options) }
+            let rb = try WorkflowInput.simulating { try Simulator.simulate(builtB.plan, options: options) }
+            let (scenarioA, scenarioB): (Scenario, Scenario) = ((a, builtA, ra), (b, builtB, rb))
             output.stdout += request.format == "json"
-                ? SimulationFormatter.json(comparison, context: context)
-                : SimulationFormatter.text(comparison, context: context)
+                ? SimulationFormatter.json(scenarioA, scenarioB, context: context)
+                : SimulationFormatter.text(scenarioA, scenarioB, context: context)
             output.stderr += context.warnings.map { "stagecraft: warning: \($0)\n" }.joined()
             return
         }
@@ -159,11 +154,8 @@ enum SimulateCommand {
 
         var emitted: EmittedLog?
         if let path = request.emitLog {
-            let log: SimulatedEventLog
-            do {
-                log = try Simulator.eventLog(built.plan, options: options, portfolio: request.portfolio, run: 0)
-            } catch {
-                throw InputError("cannot simulate: \(error.description)")
+            let log = try WorkflowInput.simulating {
+                try Simulator.eventLog(built.plan, options: options, portfolio: request.portfolio, run: 0)
             }
             // Activities named so that replay maps them back to their nodes.
             let names = PlanBuilder.activityNames(model: model)
@@ -197,7 +189,7 @@ enum SimulateCommand {
                 ? SimulationFormatter.json(result, built: built, context: context, requestedRuns: request.runs, emitted: emitted)
                 : SimulationFormatter.text(result, built: built, context: context, requestedRuns: request.runs, emitted: emitted)
         } else {
-            let result = try simulate(built.plan, options: options)
+            let result = try WorkflowInput.simulating { try Simulator.simulate(built.plan, options: options) }
             output.stdout += request.format == "json"
                 ? SimulationFormatter.json(result, built: built, context: context, emitted: emitted)
                 : SimulationFormatter.text(result, built: built, context: context, emitted: emitted)
@@ -209,7 +201,7 @@ enum SimulateCommand {
     /// the simulator keeps figures for each (about `bytesPerNodeSimulation`), so beyond
     /// this a run would take gigabytes and many minutes before printing anything.
     static let maxNodeSimulations = 25_000_000
-    /// What one node simulation costs in memory, measured, for the message.
+    /// What one node simulation costs in memory, for the message.
     static let bytesPerNodeSimulation = 40
 
     /// Refuses, up front and with the figures, a simulation too big to keep in memory.
@@ -232,14 +224,6 @@ enum SimulateCommand {
         let cap = max(1, Simulator.maxPortfolioCaseRuns / max(cases, 1))
         guard requested > cap else { return (requested, nil) }
         return (cap, "\(cases) launches × \(requested) runs exceeds \(Simulator.maxPortfolioCaseRuns) simulated launches: using \(cap) run\(cap == 1 ? "" : "s")")
-    }
-
-    static func simulate(_ plan: SimulationPlan, options: SimulationOptions) throws -> SimulationResult {
-        do {
-            return try Simulator.simulate(plan, options: options)
-        } catch {
-            throw InputError("cannot simulate: \(error.description)")
-        }
     }
 
     // MARK: - Arguments
@@ -312,12 +296,7 @@ enum SimulateCommand {
 
     /// `--capacity OWNER=N` values by owner.
     static func parseCapacities(_ items: [String], model: WorkflowModel) throws -> [String: Int] {
-        var out: [String: Int] = [:]
-        for s in items {
-            let (owner, n) = try parseCapacity(s, model: model, flag: "--capacity")
-            out[owner] = n
-        }
-        return out
+        try Dictionary(items.map { try parseCapacity($0, model: model, flag: "--capacity") }, uniquingKeysWith: { $1 })
     }
 
     static func parseCapacity(_ s: String, model: WorkflowModel, flag: String) throws -> (String, Int) {

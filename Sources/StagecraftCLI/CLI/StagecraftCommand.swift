@@ -114,11 +114,7 @@ public enum StagecraftCommand {
     typealias Run = @Sendable ([String], CommandEnvironment, inout CommandOutput) throws -> Void
 
     /// A subcommand by name: its entry point, and its options and help (`CommandSpec`),
-    /// built only when asked for. Each lives in a file of its own under `CLI/`.
-    ///
-    /// A switch rather than a table: a table of entry points and specs would build every
-    /// subcommand's spec and a dictionary of closures, whose type the runtime assembles by
-    /// name, on every run (about a tenth of a small check).
+    /// built only when asked for (a switch, so that a run builds no other subcommand's spec).
     static func subcommand(_ name: String) -> (run: Run, spec: () -> CommandSpec)? {
         switch name {
         case "check": return (CheckCommand.run, { CheckCommand.spec })

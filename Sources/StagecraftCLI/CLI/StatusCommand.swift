@@ -81,13 +81,9 @@ enum StatusCommand {
         // Keep only the case attributes status reads: a deadline and the workflow's params.
         var readOptions = historyOptions
         readOptions.caseAttributes = Status.caseAttributeNames(model)
-        let log = try HistoryCLIOptions.readLog(logPath, options: readOptions, environment: environment)
+        guard let log = try WorkflowInput.readMatchingLog(logPath, options: readOptions, model: model, file: file,
+                                                          environment: environment, output: &output) else { return }
         let values = model.paramValues(overrides: sets)
-        if let message = HistoryCoverage.nothingMatches(model: model, log: log, logName: logPath, fileName: file) {
-            output.stderr += "stagecraft: error: \(message)\n"
-            output.exitCode = 1
-            return
-        }
         if backtest {
             let result: StatusBacktest.Result
             do {
@@ -108,14 +104,8 @@ enum StatusCommand {
             if case .located = error { throw InputError(error.description) }
             throw InputError("\(logPath): \(error.description)")
         }
-        let formatter = StatusFormatter(result: result, file: file, log: logPath,
-                                        title: model.workflow.title?.value ?? "Workflow")
-        switch format {
-        case "json": output.stdout += formatter.json()
-        case "html": output.stdout += formatter.html()
-        case "markdown": output.stdout += formatter.markdown()
-        default: output.stdout += formatter.text()
-        }
+        output.stdout += StatusFormatter.render(result, file: file, log: logPath,
+                                                title: model.workflow.title?.value ?? "Workflow", format: format)
         output.stderr += result.warnings.map { "stagecraft: warning: \($0)\n" }.joined()
     }
 }

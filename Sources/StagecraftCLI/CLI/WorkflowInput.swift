@@ -1,6 +1,8 @@
 import StagecraftSyntax
 import StagecraftLanguage
 import StagecraftOutput
+import StagecraftHistory
+import StagecraftAnalysis
 
 /// The one workflow FILE that `graph`, `checklist`, `replay`, `simulate` and `report` run.
 enum WorkflowInput {
@@ -20,5 +22,27 @@ enum WorkflowInput {
         output.stderr += "stagecraft: error: \(name) has \(count) error\(count == 1 ? "" : "s"); fix \(count == 1 ? "it" : "them") before \(verb)\n"
         output.exitCode = 1
         return nil
+    }
+
+    /// Reads the `--history` log of `file`'s workflow; when none of its activities matches
+    /// a node, writes the error, sets exit code 1 and returns nil.
+    static func readMatchingLog(_ path: String, options: HistoryOptions, model: WorkflowModel, file: String,
+                                environment: CommandEnvironment, output: inout CommandOutput) throws -> EventLog? {
+        let log = try HistoryCLIOptions.readLog(path, options: options, environment: environment)
+        guard let message = HistoryCoverage.nothingMatches(model: model, log: log, logName: path, fileName: file) else {
+            return log
+        }
+        output.stderr += "stagecraft: error: \(message)\n"
+        output.exitCode = 1
+        return nil
+    }
+
+    /// Runs a simulation; its error (a `SimulationError`) is an `InputError`, "cannot simulate: …".
+    static func simulating<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch {
+            throw InputError("cannot simulate: \(error)")
+        }
     }
 }

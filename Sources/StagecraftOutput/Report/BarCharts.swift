@@ -12,14 +12,6 @@ public struct BottleneckBar: Hashable, Sendable {
     public var processing: Double
     /// Shown after the bar, e.g. `31% of lead time`.
     public var note: String?
-
-    public init(id: String, label: String, waiting: Double, processing: Double, note: String? = nil) {
-        self.id = id
-        self.label = label
-        self.waiting = waiting
-        self.processing = processing
-        self.note = note
-    }
 }
 
 /// One stage's SLA record in the breach chart.
@@ -30,13 +22,6 @@ public struct BreachRate: Hashable, Sendable {
     public var breaches: Int
     /// Occurrences with an SLA to compare against.
     public var count: Int
-
-    public init(id: String, label: String, breaches: Int, count: Int) {
-        self.id = id
-        self.label = label
-        self.breaches = breaches
-        self.count = count
-    }
 
     /// breaches / count, 0…1 (0 without occurrences).
     public var rate: Double {

@@ -108,39 +108,23 @@ public struct ChartMarker: Hashable, Sendable {
     public var label: String
     /// Position on the value axis (days).
     public var value: Double
-    public var kind: Kind
-
-    public init(label: String, value: Double, kind: Kind = .percentile) {
-        self.label = label
-        self.value = value
-        self.kind = kind
-    }
+    public var kind: Kind = .percentile
 }
 
 /// Durations to draw as a histogram or a cumulative curve.
 public struct DistributionInput: Hashable, Sendable {
     /// Durations in days (non-finite values are left out).
     public var values: [Double]
-    public var markers: [ChartMarker]
+    public var markers: [ChartMarker] = []
     /// The value axis title, e.g. "Lead time (calendar days from kickoff)".
-    public var axisTitle: String
+    public var axisTitle = "Days"
     /// What one count is, e.g. "runs" or "cases".
-    public var countName: String
+    public var countName = "count"
+    /// The unit after numbers in notes and tooltips: `d` (calendar days) or `bd`.
+    public var unit = "d"
     /// When set, the value axis ends here: a long tail beyond it is not drawn but counted in
     /// a note ("12 runs above 48.0 d not shown"), so the body of the distribution stays legible.
     public var clipAbove: Double?
-    /// The unit after numbers in notes and tooltips: `d` (calendar days) or `bd`.
-    public var unit: String
-
-    public init(values: [Double], markers: [ChartMarker] = [], axisTitle: String = "Days", countName: String = "count",
-                unit: String = "d", clipAbove: Double? = nil) {
-        self.values = values
-        self.markers = markers
-        self.axisTitle = axisTitle
-        self.countName = countName
-        self.unit = unit
-        self.clipAbove = clipAbove
-    }
 
     /// A cut-off for a long right tail: when the largest value is more than 25% beyond
     /// both the 99th percentile and every marker, cut at the larger of those two plus 5%;
@@ -214,15 +198,15 @@ extension ReportCharts {
         }
         svg.close("g")
         drawMarkers(&svg, markers, x: x)
-        if beyond > 0, let clip = input.clipAbove {
-            drawOverflowNote(&svg, "\(beyond) \(beyond == 1 ? input.countName.singular : input.countName) above \(ReportText.duration(clip * secondsPerDay)) not shown")
-        }
+        drawOverflowNote(&svg, input, beyond: beyond)
         return svg.finish()
     }
 
-    /// A note in the top right corner of the plot about values beyond the axis.
-    static func drawOverflowNote(_ svg: inout SVGWriter, _ text: String, atBottom: Bool = false) {
+    /// A note in the top (or bottom) right corner of the plot about the values beyond `clipAbove`.
+    static func drawOverflowNote(_ svg: inout SVGWriter, _ input: DistributionInput, beyond: Int, atBottom: Bool = false) {
         typealias L = DistributionLayout
+        guard beyond > 0, let clip = input.clipAbove else { return }
+        let text = "\(beyond) \(beyond == 1 ? input.countName.singular : input.countName) above \(ReportText.duration(clip * secondsPerDay)) not shown"
         svg.text(text + " →", x: L.plotRight, y: atBottom ? L.plotBottom - 8 : L.plotTop + 14,
                  [("class", "overflow-note"), ("text-anchor", "end"), ("font-size", 11), ("fill", .text(Palette.muted))]
                  + halo)
@@ -263,9 +247,7 @@ extension ReportCharts {
         svg.element("path", [("class", "cdf-line"), ("d", .text(d)), ("fill", "none"), ("stroke", .text(Palette.processing)),
                              ("stroke-width", 2.5), ("stroke-linejoin", "round")])
         drawMarkers(&svg, markers, x: x)
-        if beyond > 0, let clip = input.clipAbove {
-            drawOverflowNote(&svg, "\(beyond) \(beyond == 1 ? input.countName.singular : input.countName) above \(ReportText.duration(clip * secondsPerDay)) not shown", atBottom: true)
-        }
+        drawOverflowNote(&svg, input, beyond: beyond, atBottom: true)
         return svg.finish()
     }
 

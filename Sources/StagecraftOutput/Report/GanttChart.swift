@@ -13,23 +13,12 @@ public struct GanttRow: Hashable, Sendable {
     /// three days wide. An `end` before `start` draws a milestone (no duration).
     public var end: CivilDate
     /// On the critical path: drawn in the critical colour.
-    public var critical: Bool
+    public var critical = false
     /// Skipped (its `when` is false): no bar, a "skipped" note.
-    public var skipped: Bool
+    public var skipped = false
     /// The day it became ready; when before `start`, the days it waited for a free owner
     /// are drawn as a pale lead-in to the bar.
     public var ready: CivilDate?
-
-    public init(id: String, title: String, start: CivilDate, end: CivilDate, critical: Bool = false, skipped: Bool = false,
-                ready: CivilDate? = nil) {
-        self.id = id
-        self.title = title
-        self.start = start
-        self.end = end
-        self.critical = critical
-        self.skipped = skipped
-        self.ready = ready
-    }
 }
 
 /// Everything the Gantt chart draws.
@@ -41,13 +30,6 @@ public struct GanttInput: Hashable, Sendable {
     public var deadline: CivilDate?
     /// Non-working days (weekends, holidays) are shaded when given.
     public var calendar: BusinessCalendar?
-
-    public init(rows: [GanttRow], kickoff: CivilDate? = nil, deadline: CivilDate? = nil, calendar: BusinessCalendar? = nil) {
-        self.rows = rows
-        self.kickoff = kickoff
-        self.deadline = deadline
-        self.calendar = calendar
-    }
 }
 
 /// The Gantt chart's fixed geometry and its day scale.

@@ -24,73 +24,40 @@ public struct ReportTable: Hashable, Sendable {
     public var columns: [String]
     public var rows: [[String]]
     /// Column indices to right-align (numbers).
-    public var numericColumns: Set<Int>
+    public var numericColumns: Set<Int> = []
     /// Row indices to emphasise (e.g. the critical path).
-    public var highlightedRows: Set<Int>
-
-    public init(columns: [String], rows: [[String]], numericColumns: Set<Int> = [], highlightedRows: Set<Int> = []) {
-        self.columns = columns
-        self.rows = rows
-        self.numericColumns = numericColumns
-        self.highlightedRows = highlightedRows
-    }
+    public var highlightedRows: Set<Int> = []
 }
 
 /// The "Plan" section: the Gantt chart and its table.
 public struct ReportPlan: Hashable, Sendable {
     public var gantt: GanttInput
     public var table: ReportTable
-    public var notes: [String]
-
-    public init(gantt: GanttInput, table: ReportTable, notes: [String] = []) {
-        self.gantt = gantt
-        self.table = table
-        self.notes = notes
-    }
+    public var notes: [String] = []
 }
 
 /// The "History" section: what recorded runs show.
 public struct ReportHistory: Hashable, Sendable {
-    public var facts: [ReportFact]
+    public var facts: [ReportFact] = []
     public var bottlenecks: [BottleneckBar]
     /// "Mean" or "Median": which statistic the bottleneck bars show.
-    public var bottleneckStatistic: String
+    public var bottleneckStatistic = "Mean"
     public var breaches: [BreachRate]
     /// Case lead times in days.
     public var leadTimes: DistributionInput
     public var table: ReportTable?
-    public var notes: [String]
-
-    public init(facts: [ReportFact] = [], bottlenecks: [BottleneckBar], bottleneckStatistic: String = "Mean",
-                breaches: [BreachRate], leadTimes: DistributionInput, table: ReportTable? = nil, notes: [String] = []) {
-        self.facts = facts
-        self.bottlenecks = bottlenecks
-        self.bottleneckStatistic = bottleneckStatistic
-        self.breaches = breaches
-        self.leadTimes = leadTimes
-        self.table = table
-        self.notes = notes
-    }
+    public var notes: [String] = []
 }
 
 /// The "Forecast" section: the simulated lead-time distribution.
 public struct ReportForecast: Hashable, Sendable {
-    public var facts: [ReportFact]
+    public var facts: [ReportFact] = []
     /// Simulated lead times in days with the P50/P85/P95 and deadline markers.
     public var distribution: DistributionInput
     /// The mean lead time split into waiting and processing (empty: not shown).
-    public var split: [ReportShare]
+    public var split: [ReportShare] = []
     public var table: ReportTable?
-    public var notes: [String]
-
-    public init(facts: [ReportFact] = [], distribution: DistributionInput, split: [ReportShare] = [],
-                table: ReportTable? = nil, notes: [String] = []) {
-        self.facts = facts
-        self.distribution = distribution
-        self.split = split
-        self.table = table
-        self.notes = notes
-    }
+    public var notes: [String] = []
 }
 
 /// Everything on the page. Sections without data are left out.
@@ -100,30 +67,15 @@ public struct ReportDocument: Hashable, Sendable {
     /// The file the report was made from, as the user named it.
     public var source: String
     /// The first screen: when, how sure, what could make it slip, who holds it up.
-    public var facts: [ReportFact]
+    public var facts: [ReportFact] = []
     /// The shape of the process (nodes, owners), shown at the top of the Process section.
-    public var details: [ReportFact]
+    public var details: [ReportFact] = []
     /// Assumptions worth stating (default kickoff, params, estimates used).
-    public var notes: [String]
+    public var notes: [String] = []
     public var graph: [ProcessGraphNode]
     public var plan: ReportPlan?
     public var history: ReportHistory?
     public var forecast: ReportForecast?
-
-    public init(title: String, description: String? = nil, source: String, facts: [ReportFact] = [],
-                details: [ReportFact] = [], notes: [String] = [], graph: [ProcessGraphNode], plan: ReportPlan? = nil,
-                history: ReportHistory? = nil, forecast: ReportForecast? = nil) {
-        self.title = title
-        self.description = description
-        self.source = source
-        self.facts = facts
-        self.details = details
-        self.notes = notes
-        self.graph = graph
-        self.plan = plan
-        self.history = history
-        self.forecast = forecast
-    }
 }
 
 /// Renders a `ReportDocument` as one HTML5 file.

@@ -6,36 +6,21 @@ import StagecraftLanguage
 public struct ProcessGraphNode: Hashable, Sendable {
     public var id: String
     public var title: String
-    public var isGate: Bool
+    public var isGate = false
     /// A stage's owner or a gate's approvers (IDs or names, shown as written).
-    public var owners: [String]
+    public var owners: [String] = []
     /// The SLA as written, e.g. `3bd`.
     public var sla: String?
     /// Indices (into the graph's nodes) of the nodes in its `after` list.
-    public var after: [Int]
+    public var after: [Int] = []
     /// A gate's `on reject` target, an index into the graph's nodes.
     public var reworkTarget: Int?
     /// Shown on the rework edge, e.g. `20%`.
     public var reworkLabel: String?
     /// Its `when` is false for the report's params: drawn greyed.
-    public var skipped: Bool
+    public var skipped = false
     /// On the planned critical path: drawn with a red outline.
-    public var critical: Bool
-
-    public init(id: String, title: String, isGate: Bool = false, owners: [String] = [], sla: String? = nil,
-                after: [Int] = [], reworkTarget: Int? = nil, reworkLabel: String? = nil,
-                skipped: Bool = false, critical: Bool = false) {
-        self.id = id
-        self.title = title
-        self.isGate = isGate
-        self.owners = owners
-        self.sla = sla
-        self.after = after
-        self.reworkTarget = reworkTarget
-        self.reworkLabel = reworkLabel
-        self.skipped = skipped
-        self.critical = critical
-    }
+    public var critical = false
 }
 
 /// Where each node of the graph goes: column by dependency depth, row by declaration order

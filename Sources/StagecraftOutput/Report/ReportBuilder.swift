@@ -11,6 +11,35 @@ public enum ReportBuilder {
     /// so the same file always gives the same page.
     public static let defaultStart = CivilDate(year: 2024, month: 1, day: 1)
 
+    /// The page for a checked workflow without history or forecast: header facts, process
+    /// graph and plan. `report` adds the other sections.
+    public static func document(model: WorkflowModel, source: SourceFile, sourceName: String, values: [String: Value],
+                                overrides: [String: Value], start: CivilDate, startGiven: Bool) -> ReportDocument {
+        let schedule = Schedule(model: model, start: start, values: values, source: source)
+        let skipped = model.skipped(values: values)
+        var notes: [String] = []
+        if !startGiven {
+            notes.append("Planned from the default kickoff \(start); pass --start DATE to plan from another day.")
+        }
+        if !model.params.isEmpty {
+            let shown = model.params.map { p -> String in
+                let v = values[p.name.name].map(\.description) ?? "unset"
+                return "\(p.name.name) = \(v)" + (overrides[p.name.name] != nil ? " (--set)" : "")
+            }
+            notes.append("Params: " + shown.joined(separator: ", ") + ".")
+        }
+        let critical = Set(schedule?.criticalPath ?? [])
+        return ReportDocument(
+            title: model.workflow.title?.value ?? "Workflow",
+            description: model.workflow.descriptionText?.value,
+            source: sourceName,
+            facts: workflowFacts(model: model, schedule: schedule),
+            details: structureFacts(model: model),
+            notes: notes,
+            graph: graphNodes(model: model, skipped: skipped, critical: critical),
+            plan: schedule.map { planSection(model: model, schedule: $0) })
+    }
+
     /// The process graph's nodes: owners (a stage's owner, a gate's approvers), SLA, rework
     /// edges with the declared reject share, skipped and critical flags.
     public static func graphNodes(model: WorkflowModel, skipped: [Bool], critical: Set<Int>) -> [ProcessGraphNode] {

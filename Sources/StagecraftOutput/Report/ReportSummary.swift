@@ -15,12 +15,6 @@ public struct ReportShare: Hashable, Sendable {
     public var seconds: Double
     /// A CSS class for the segment's colour: `share-waiting`, `share-queueing`, `share-processing`.
     public var kind: String
-
-    public init(label: String, seconds: Double, kind: String) {
-        self.label = label
-        self.seconds = seconds
-        self.kind = kind
-    }
 }
 
 /// Wording shared by the report's sections.
