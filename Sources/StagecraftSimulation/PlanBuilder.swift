@@ -51,7 +51,7 @@ public struct BuiltPlan: Hashable, Sendable {
 }
 
 /// Processing times and rework shares measured in an event log, per node of a model.
-public struct HistoryCalibration: Hashable, Sendable {
+public struct HistoryCalibration: Sendable {
     /// Per model node: recorded processing times (end − start of occurrences with a
     /// recorded start), elapsed seconds, in log order (cases in order of appearance).
     public var processingTimes: [[Double]]
@@ -97,19 +97,6 @@ public struct HistoryCalibration: Hashable, Sendable {
     public var leadTimes: [Double] = []
     /// The log's last completion.
     public var lastInstant: Double = 0
-
-    public static func == (a: HistoryCalibration, b: HistoryCalibration) -> Bool {
-        a.processingTimes == b.processingTimes && a.executions == b.executions && a.rejectShares == b.rejectShares
-            && a.cases == b.cases && a.unmapped.map(\.activity) == b.unmapped.map(\.activity)
-            && a.unmapped.map(\.occurrences) == b.unmapped.map(\.occurrences)
-            && a.waitingTimes == b.waitingTimes && a.casesWithNode == b.casesWithNode
-    }
-
-    public func hash(into h: inout Hasher) {
-        h.combine(processingTimes)
-        h.combine(executions)
-        h.combine(cases)
-    }
 
     /// Per run position, the share of node `v`'s judged executions picked up again
     /// directly; a position judged fewer than `leastJudged` times takes the share of all
@@ -307,16 +294,6 @@ public struct HistoryCalibration: Hashable, Sendable {
         }
         return out
     }
-
-    /// A calibration given directly (for tests and other front ends).
-    public init(processingTimes: [[Double]], executions: [Int], rejectShares: [Double?],
-                unmapped: [(activity: String, occurrences: Int)] = [], cases: Int) {
-        self.processingTimes = processingTimes
-        self.executions = executions
-        self.rejectShares = rejectShares
-        self.unmapped = unmapped
-        self.cases = cases
-    }
 }
 
 /// Builds simulation plans from workflow models.
@@ -360,11 +337,7 @@ public enum PlanBuilder {
                 source = .history
                 samples = recorded.count
             } else if let e = decl.estimate {
-                switch e {
-                case .range(let l, let h): duration = .uniform(low: l.value, high: h.value)
-                case .pert(let o, let m, let p):
-                    duration = .pert(optimistic: o.value, likely: m.value, pessimistic: p.value)
-                }
+                duration = DurationModel(e)
                 source = .estimate
             } else if let s = decl.sla {
                 duration = .fixed(s.value)
@@ -409,9 +382,7 @@ public enum PlanBuilder {
             } else if let w = model.wait(of: i) {
                 switch w {
                 case .fixed(let d): wait = .fixed(d.value)
-                case .spread(.range(let l, let h)): wait = .uniform(low: l.value, high: h.value)
-                case .spread(.pert(let o, let m, let p)):
-                    wait = .pert(optimistic: o.value, likely: m.value, pessimistic: p.value)
+                case .spread(let e): wait = DurationModel(e)
                 }
             }
             // Chance: the share of recorded cases in which the node ran, among the cases
@@ -440,11 +411,8 @@ public enum PlanBuilder {
                 predecessors: Array(model.graph.predecessors[i]), owners: nodeOwners,
                 quorum: isGate ? model.quorum(ofNode: i) : 1, duration: duration,
                 rejectProbability: reject, reworkTarget: isGate ? model.reworkTarget(ofNode: i) : nil,
-                skipped: skipped[i], sla: decl.sla?.value, wait: wait, chance: chance))
-            nodes[nodes.count - 1].repeatChance = repeatChance
-            nodes[nodes.count - 1].reworkWait = reworkWait
-            nodes[nodes.count - 1].repeatWait = repeatWait
-            nodes[nodes.count - 1].repeatShares = calibration?.repeatShares(i) ?? []
+                skipped: skipped[i], sla: decl.sla?.value, wait: wait, chance: chance, repeatChance: repeatChance,
+                reworkWait: reworkWait, repeatShares: calibration?.repeatShares(i) ?? [], repeatWait: repeatWait))
             provenance.append(NodeProvenance(id: decl.id.name, duration: source, samples: samples,
                                              reject: rejectSource))
         }
@@ -560,6 +528,16 @@ public enum PlanBuilder {
             if matcher.node(forActivity: node.id.name) == i { return node.id.name }
             for m in node.matches where matcher.node(forActivity: m.value) == i { return m.value }
             return node.id.name
+        }
+    }
+}
+
+extension DurationModel {
+    /// A declared spread: uniform for `LOW..HIGH`, PERT for three values.
+    init(_ estimate: Estimate) {
+        switch estimate {
+        case .range(let l, let h): self = .uniform(low: l.value, high: h.value)
+        case .pert(let o, let m, let p): self = .pert(optimistic: o.value, likely: m.value, pessimistic: p.value)
         }
     }
 }

@@ -229,8 +229,8 @@ struct SimulationEngine {
             state[w.g] = SimulationEngine.scheduled
             readyTime[w.g] = w.since
             if plan.hasWait[v] {
-                let rest = plan.wait.sampleRemaining(v, elapsed: w.elapsed, &rng)
-                let end = advance(asOf, by: rest, business: plan.wait.business[v], hours: plan.hours[v])
+                let (rest, business) = drawWait(v, .first, elapsed: w.elapsed)
+                let end = advance(asOf, by: rest, business: business, hours: plan.hours[v])
                 if end > asOf {
                     pendingCause[w.g] = -1
                     pushEvent(time: end, payload: -(cases + 1 + w.g))
@@ -361,14 +361,8 @@ struct SimulationEngine {
         skip[g] = false
         state[g] = SimulationEngine.scheduled
         readyTime[g] = since
-        let elapsed = max(0, asOfInstant - since)
         var rest = 0.0, business = false
-        switch waitKind(v, pass) {
-        case .repeated: (rest, business) = (plan.repeatWait.sampleRemaining(v, elapsed: elapsed, &rng), plan.repeatWait.business[v])
-        case .rework: (rest, business) = (plan.reworkWait.sampleRemaining(v, elapsed: elapsed, &rng), plan.reworkWait.business[v])
-        case .first: (rest, business) = (plan.wait.sampleRemaining(v, elapsed: elapsed, &rng), plan.wait.business[v])
-        case nil: break
-        }
+        if let kind = waitKind(v, pass) { (rest, business) = drawWait(v, kind, elapsed: max(0, asOfInstant - since)) }
         let end = rest > 0 ? advance(asOfInstant, by: rest, business: business, hours: plan.hours[v]) : asOfInstant
         if end > asOfInstant {
             pendingCause[g] = -1
@@ -550,6 +544,16 @@ struct SimulationEngine {
         return plan.hasWait[v] ? .first : nil
     }
 
+    /// A draw of what remains of node `v`'s wait of `kind` once `elapsed` of it has passed
+    /// (0: a whole wait), and whether it is in business time.
+    private mutating func drawWait(_ v: Int, _ kind: Pass, elapsed: Double) -> (seconds: Double, business: Bool) {
+        switch kind {
+        case .repeated: return (plan.repeatWait.sampleRemaining(v, elapsed: elapsed, &rng), plan.repeatWait.business[v])
+        case .rework: return (plan.reworkWait.sampleRemaining(v, elapsed: elapsed, &rng), plan.reworkWait.business[v])
+        case .first: return (plan.wait.sampleRemaining(v, elapsed: elapsed, &rng), plan.wait.business[v])
+        }
+    }
+
     /// Node `g` is ready at `t` on `pass`, and waits as that pass does.
     private mutating func makeReady(_ g: Int, cause: Int, at t: Double, pass: Pass = .first) {
         let c = g / n
@@ -561,12 +565,7 @@ struct SimulationEngine {
         state[g] = SimulationEngine.scheduled
         readyTime[g] = t
         if let kind = waitKind(v, pass) {
-            let w: Double, business: Bool
-            switch kind {
-            case .repeated: (w, business) = (plan.repeatWait.sample(v, &rng), plan.repeatWait.business[v])
-            case .rework: (w, business) = (plan.reworkWait.sample(v, &rng), plan.reworkWait.business[v])
-            case .first: (w, business) = (plan.wait.sample(v, &rng), plan.wait.business[v])
-            }
+            let (w, business) = drawWait(v, kind, elapsed: 0)
             let end = advance(t, by: w, business: business, hours: plan.hours[v])
             if end > t {
                 pendingCause[g] = cause

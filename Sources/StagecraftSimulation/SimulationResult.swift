@@ -18,19 +18,9 @@ public struct LeadTimeSummary: Hashable, Sendable {
     public var p95: Double
 
     public static let empty = LeadTimeSummary(count: 0, mean: 0, stdev: 0, min: 0, max: 0, p50: 0, p85: 0, p95: 0)
+}
 
-    public init(count: Int, mean: Double, stdev: Double, min: Double, max: Double,
-                p50: Double, p85: Double, p95: Double) {
-        self.count = count
-        self.mean = mean
-        self.stdev = stdev
-        self.min = min
-        self.max = max
-        self.p50 = p50
-        self.p85 = p85
-        self.p95 = p95
-    }
-
+extension LeadTimeSummary {
     /// Summarises values that are already sorted ascending.
     public init(sorted xs: [Double]) {
         guard !xs.isEmpty else {
@@ -150,12 +140,6 @@ public struct LeadTimeParts: Hashable, Sendable {
     public var queueing: Double = 0
     /// Processing on the critical path.
     public var processing: Double = 0
-
-    public init(waiting: Double = 0, queueing: Double = 0, processing: Double = 0) {
-        self.waiting = waiting
-        self.queueing = queueing
-        self.processing = processing
-    }
 }
 
 /// One row of a simulated event log.
@@ -188,12 +172,7 @@ public struct SimulatedEventLog: Hashable, Sendable {
 
 /// Quotes a CSV field when it holds a comma, quote, or line break.
 func csvField(_ s: String) -> String {
-    var needs = false
-    for u in s.utf8 where u == UInt8(ascii: ",") || u == UInt8(ascii: "\"") || u == 10 || u == 13 {
-        needs = true
-        break
-    }
-    guard needs else { return s }
+    guard s.utf8.contains(where: { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 10 || $0 == 13 }) else { return s }
     var out = "\""
     for ch in s {
         if ch == "\"" { out += "\"\"" } else { out.append(ch) }
