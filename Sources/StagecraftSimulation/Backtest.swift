@@ -18,13 +18,7 @@ public enum Backtest {
         public var runs: Int = 100
         public var seed: UInt64 = SimulationOptions.defaultSeed
 
-        public init(split: Double = 0.7, cutoff: Double? = nil, runs: Int = 100,
-                    seed: UInt64 = SimulationOptions.defaultSeed) {
-            self.split = split
-            self.cutoff = cutoff
-            self.runs = runs
-            self.seed = seed
-        }
+        public init() {}
     }
 
     /// Real against simulated figures of one node, over the forecast cases.

@@ -101,8 +101,6 @@ struct CompiledPlan: Sendable {
 
         for i in plan.nodes.indices { try append(node: i, of: plan, graph: graph) }
         hasChance = chance.contains { $0 < 1 }
-        (reworkWait, hasReworkWait) = try CompiledPlan.waits(plan.nodes, \.reworkWait)
-        (repeatWait, hasRepeatWait) = try CompiledPlan.waits(plan.nodes, \.repeatWait)
         (repeatStart, repeatShareFlat) = CompiledPlan.flatten(plan.nodes.map { node in
             node.repeatShares.map { $0.isFinite ? Swift.min(CompiledPlan.maxRepeatShare, Swift.max(0, $0)) : 0 }
         })
@@ -126,17 +124,6 @@ struct CompiledPlan: Sendable {
             base.append(base[base.count - 1] + o.capacity)
         }
         return (cap, base)
-    }
-
-    /// A second hand-off delay of each node (work sent back to it, or picked up again), a
-    /// fixed zero for nodes without one, and which nodes have one.
-    private static func waits(_ nodes: [SimNode], _ key: KeyPath<SimNode, DurationModel?>) throws(SimulationError)
-        -> (CompiledDurations, [Bool]) {
-        var again = CompiledDurations()
-        for node in nodes {
-            try again.append(node[keyPath: key] ?? .fixed(Duration(amount: 0, unit: .hours)), node: node.id, what: "wait")
-        }
-        return (again, nodes.map { $0[keyPath: key] != nil })
     }
 
     /// Lists as compressed sparse rows: list `i` is `items[start[i] ..< start[i + 1]]`.
@@ -326,11 +313,17 @@ extension CompiledPlan {
         }
     }
 
-    /// Duration models, chance, working hours (the first owner's) and SLA.
+    /// Duration models (a fixed zero for a wait the node does not have), chance, working
+    /// hours (the first owner's) and SLA.
     private mutating func appendTiming(_ node: SimNode, firstOwner: SimOwner?) throws(SimulationError) {
         try processing.append(node.duration, node: node.id, what: "estimate")
-        try wait.append(node.wait ?? .fixed(Duration(amount: 0, unit: .hours)), node: node.id, what: "wait")
+        let none = DurationModel.fixed(Duration(amount: 0, unit: .hours))
+        try wait.append(node.wait ?? none, node: node.id, what: "wait")
         hasWait.append(node.wait != nil)
+        try reworkWait.append(node.reworkWait ?? none, node: node.id, what: "wait")
+        hasReworkWait.append(node.reworkWait != nil)
+        try repeatWait.append(node.repeatWait ?? none, node: node.id, what: "wait")
+        hasRepeatWait.append(node.repeatWait != nil)
         guard node.chance.isFinite, node.chance >= 0, node.chance <= 1 else {
             throw .invalidProbability(node: node.id, value: node.chance)
         }
@@ -452,12 +445,7 @@ struct CompiledDurations: Sendable {
             }
             return 0
         case .empirical:
-            var lo = empStart[v], hi = empStart[v + 1]
-            let end = hi
-            while lo < hi {
-                let mid = (lo + hi) / 2
-                if empSorted[mid] <= elapsed { lo = mid + 1 } else { hi = mid }
-            }
+            let lo = firstSample(of: v, above: elapsed), end = empStart[v + 1]
             if lo == end { return sample(v, &rng) }
             return empSorted[lo + rng.nextIndex(below: end - lo)] - elapsed
         }
@@ -476,14 +464,19 @@ struct CompiledDurations: Sendable {
             if x >= b[v] { return 0 }
             return (b[v] - x) / (b[v] - a[v])
         case .empirical:
-            var lo = empStart[v], hi = empStart[v + 1]
-            let start = lo, end = hi
-            while lo < hi {
-                let mid = (lo + hi) / 2
-                if empSorted[mid] <= x { lo = mid + 1 } else { hi = mid }
-            }
-            return end > start ? Double(end - lo) / Double(end - start) : 1
+            let start = empStart[v], end = empStart[v + 1]
+            return end > start ? Double(end - firstSample(of: v, above: x)) / Double(end - start) : 1
         }
+    }
+
+    /// The index in `empSorted` of node `v`'s first sample above `x`.
+    private func firstSample(of v: Int, above x: Double) -> Int {
+        var lo = empStart[v], hi = empStart[v + 1]
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if empSorted[mid] <= x { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
     }
 }
 

@@ -55,23 +55,18 @@ public struct HistoryCalibration: Sendable {
     /// Per model node: recorded processing times (end − start of occurrences with a
     /// recorded start), elapsed seconds, in log order (cases in order of appearance).
     public var processingTimes: [[Double]]
-    /// Per model node: how many distinct executions of it the log records (occurrences of
-    /// the same activity with the same start and end in one case count once: a review with
-    /// two approvers is one review).
+    /// Per model node: distinct executions recorded (a review with two approvers is one).
     public var executions: [Int]
     /// Per model node: for a gate with at least one recorded execution, the share of its
     /// executions followed in the same case by a later execution of its rework target (of
     /// itself when it has no `on reject`); nil otherwise. Executions picked up again
     /// directly (`repeats`) count only once, by the last of them.
     public var rejectShares: [Double?]
-    /// Per model node, per position in a run of direct repeats (the 1st execution of a run,
-    /// the 2nd, … up to `repeatPositions`, the last counting every later one): executions
-    /// followed in their case directly (no other node's execution between) by another
-    /// execution of the node, work picked up again.
+    /// Per model node and position in a run of direct repeats (the last position counting
+    /// every later one): executions followed directly in their case by another of the node.
     public var repeats: [[Int]] = []
     /// Per model node and run position: executions whose case shows whether they were
-    /// picked up again (every one in a finished case; all but the case's last in a case
-    /// still in flight).
+    /// picked up again (in a case in flight, all but its last).
     public var repeatsJudged: [[Int]] = []
     /// Run positions told apart: the chance to be picked up again once more changes with
     /// how often it already has (a call made twice, then seldom again).
@@ -222,11 +217,8 @@ public struct HistoryCalibration: Sendable {
         processingTimes = times
         self.executions = executions
         rejectShares = (0..<n).map { reviewed[$0] > 0 ? Double(rejected[$0]) / Double(reviewed[$0]) : nil }
-        var unmapped: [(activity: String, occurrences: Int)] = []
-        for (a, count) in unmappedCounts.enumerated() where count > 0 {
-            unmapped.append((log.activities[a], count))
-        }
-        self.unmapped = unmapped
+        unmapped = unmappedCounts.indices.filter { unmappedCounts[$0] > 0 }
+            .map { (log.activities[$0], unmappedCounts[$0]) }
         cases = log.cases.count
         let timing = HistoryTiming(log: log, model: model, nodeOf: nodeOf, hours: hours, since: since)
         waitingTimes = timing.waits
@@ -298,19 +290,11 @@ public struct HistoryCalibration: Sendable {
 
 /// Builds simulation plans from workflow models.
 public enum PlanBuilder {
-    /// The plan for one launch of `model`.
-    ///
-    /// - Parameters:
-    ///   - values: the param values (defaults with `--set` applied, from
-    ///     `WorkflowModel.paramValues(overrides:)`); nodes whose `when` is false are skipped.
-    ///   - capacities: what-if capacities by owner ID, replacing the declared ones; IDs that
-    ///     name no owner and values below 1 are ignored (the CLI rejects them first).
-    ///   - calibration: measured history; a node with recorded processing times draws from
-    ///     them, a gate with recorded reviews rejects at the recorded share.
-    ///
-    /// Durations per node: history, else `estimate` (uniform or PERT), else the SLA as a
+    /// The plan for one launch of `model` with param `values` (nodes whose `when` is false
+    /// are skipped) and what-if `capacities` by owner ID (IDs of no owner and values below 1
+    /// are ignored). Durations per node: `calibration`, else `estimate`, else the SLA as a
     /// fixed duration (warned: no spread), else zero (warned). Reject probability per gate:
-    /// history, else `reject`, else 0.
+    /// `calibration`, else `reject`, else 0.
     public static func build(model: WorkflowModel, values: [String: Value],
                              capacities: [String: Int] = [:], calibration: HistoryCalibration? = nil,
                              pinned: Set<String> = []) -> BuiltPlan {
@@ -405,10 +389,9 @@ public enum PlanBuilder {
                 let runs = max(1, c.executions[i] - direct)
                 repeatChance = Double(max(0, runs - c.casesWithNode[i])) / Double(runs)
             }
-            let nodeOwners = model.owners(ofNode: i)
             nodes.append(SimNode(
                 id: decl.id.name, title: decl.title?.value ?? "", isGate: isGate,
-                predecessors: Array(model.graph.predecessors[i]), owners: nodeOwners,
+                predecessors: Array(model.graph.predecessors[i]), owners: model.owners(ofNode: i),
                 quorum: isGate ? model.quorum(ofNode: i) : 1, duration: duration,
                 rejectProbability: reject, reworkTarget: isGate ? model.reworkTarget(ofNode: i) : nil,
                 skipped: skipped[i], sla: decl.sla?.value, wait: wait, chance: chance, repeatChance: repeatChance,
@@ -460,25 +443,20 @@ public enum PlanBuilder {
             varying.append((decl.name.name, options))
         }
         guard !varying.isEmpty else { return ([], nil) }
-        var out: [CaseVariant] = []
-        var index = [Int](repeating: 0, count: varying.count)
-        while true {
-            var v = values
-            var probability = 1.0
-            for (k, p) in varying.enumerated() {
-                v[p.name] = p.options[index[k]].value
-                probability *= p.options[index[k]].share
+        // Every combination, the last param varying fastest.
+        var all: [(values: [String: Value], probability: Double)] = [(values, 1)]
+        for p in varying {
+            all = all.flatMap { c in
+                p.options.map { o in
+                    var v = c.values
+                    v[p.name] = o.value
+                    return (v, c.probability * o.share)
+                }
             }
-            let skipped = model.skipped(values: v)
-            out.append(CaseVariant(probability: probability, skipped: skipped.indices.filter { skipped[$0] }))
-            var k = varying.count - 1
-            while k >= 0 {
-                index[k] += 1
-                if index[k] < varying[k].options.count { break }
-                index[k] = 0
-                k -= 1
-            }
-            if k < 0 { break }
+        }
+        let out = all.map { c in
+            let skipped = model.skipped(values: c.values)
+            return CaseVariant(probability: c.probability, skipped: skipped.indices.filter { skipped[$0] })
         }
         return (out, nil)
     }

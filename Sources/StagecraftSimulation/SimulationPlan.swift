@@ -57,17 +57,14 @@ public struct SimNode: Hashable, Sendable {
     /// The probability that the node runs in a case (`chance`); otherwise it is skipped as
     /// if its `when` were false. 1 when it always runs.
     public var chance = 1.0
-    /// The probability that it runs again in a new pass of a rework loop it is part of,
-    /// once it has run: from history, the share of its executions that are repeats; nil:
-    /// `chance`.
+    /// The probability that it runs again in a new pass of a rework loop once it has run
+    /// (from history: the share of its executions that are repeats); nil: `chance`.
     public var repeatChance: Double? = nil
     /// The hand-off delay when work is sent back to it by a gate (from history: the waits
     /// of its repeated occurrences); nil: `wait`.
     public var reworkWait: DurationModel? = nil
-    /// The probability that, once done, it runs again at once, after its 1st, 2nd, …
-    /// execution in a row (the last share for every later one); from history, the share of
-    /// its executions at that position followed in the case directly by another of its
-    /// own, as a work item picked up again after a pause. Empty: never.
+    /// The probability that, once done, it is picked up again after its 1st, 2nd, …
+    /// execution in a row (the last share for every later one). Empty: never.
     public var repeatShares: [Double] = []
     /// The pause before such a repeat (from history: the waits of those repeats); nil:
     /// `reworkWait`, else `wait`.
@@ -191,13 +188,12 @@ public enum SimulationError: Error, Hashable, Sendable, CustomStringConvertible 
     public var description: String {
         switch self {
         case .invalidOption(let s): return "invalid simulation option: \(s)"
-        case .invalidReference(let n, let d): return "node \(n): \(d)"
+        case .invalidReference(let n, let d), .invalidOwner(let n, let d), .invalidDuration(let n, let d):
+            return "node \(n): \(d)"
         case .dependencyCycle(let ids): return "dependency cycle: \(ids.joined(separator: " -> "))"
-        case .invalidOwner(let n, let d): return "node \(n): \(d)"
         case .invalidCapacity(let o, let c): return "owner \(o): capacity \(c) must be at least 1"
         case .invalidQuorum(let n, let q, let a):
             return "gate \(n): quorum \(q) must be between 1 and its \(a) distinct approver(s)"
-        case .invalidDuration(let n, let d): return "node \(n): \(d)"
         case .invalidProbability(let n, let v): return "gate \(n): reject probability \(v) is not in 0…1"
         case .invalidReworkTarget(let n, let t): return "gate \(n): rework target \(t) is not upstream of it"
         case .invalidSLA(let n): return "node \(n): SLA must be a finite, non-negative duration"

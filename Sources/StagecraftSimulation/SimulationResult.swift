@@ -79,8 +79,8 @@ public struct SimulationResult: Hashable, Sendable {
     public var runs: Int
     public var seed: UInt64
     public var finishedRuns: Int
-    /// Runs abandoned because a gate rejected more than 20 times; they are left out of
-    /// every statistic below except the deadline probability (where they count as misses).
+    /// Runs abandoned after too much rework (`CompiledPlan.maxRejections`): left out of every
+    /// statistic below but the deadline probability, where they count as misses.
     public var unfinishedRuns: Int
     /// The kickoff instant used (the given start, or the default Monday 09:00).
     public var kickoff: Double
@@ -207,12 +207,18 @@ public enum SimulationStatistics {
     public static func percentile(sorted xs: [Double], _ p: Double) -> Double {
         guard !xs.isEmpty else { return 0 }
         let q = p.isNaN ? 0.5 : Swift.min(Swift.max(p, 0), 1)
-        let h = Double(xs.count - 1) * q
+        return interpolate(count: xs.count, q) { xs[$0] }
+    }
+
+    /// The value `q` (0…1) of the way through `count` ascending values read by `at`,
+    /// interpolated as `percentile(sorted:_:)` says.
+    static func interpolate(count: Int, _ q: Double, _ at: (Int) -> Double) -> Double {
+        let h = Double(count - 1) * q
         let lo = Int(h.rounded(.down))
-        let hi = Swift.min(lo + 1, xs.count - 1)
+        let hi = Swift.min(lo + 1, count - 1)
         let frac = h - Double(lo)
-        if frac == 0 || lo == hi { return xs[lo] }
-        if frac == 0.5 { return xs[lo] * 0.5 + xs[hi] * 0.5 }
-        return xs[lo] + (xs[hi] - xs[lo]) * frac
+        if frac == 0 || lo == hi { return at(lo) }
+        if frac == 0.5 { return at(lo) * 0.5 + at(hi) * 0.5 }
+        return at(lo) + (at(hi) - at(lo)) * frac
     }
 }

@@ -24,7 +24,6 @@ public enum Simulator {
         let n = compiled.nodeCount
         let owners = compiled.ownerCount
         let runs = options.runs
-        let seed = options.seed
         let arrivals = [kickoff]
         let parts = portfolioRuns(
             compiled, kickoff: kickoff, cases: 1, options: options, blockRuns: plainBlockRuns,
@@ -36,7 +35,6 @@ public enum Simulator {
         all.leadTimes.reserveCapacity(runs)
         for p in parts { all.merge(p) }
         let finished = all.finished
-        var parts3 = all.parts
         var leadSum = 0.0
         for x in all.leadTimes { leadSum += x }
         all.leadTimes.sort()
@@ -44,34 +42,31 @@ public enum Simulator {
         let summary = LeadTimeSummary(sorted: leads)
         let f = Double(finished)
 
-        var nodes: [NodeForecast] = []
-        nodes.reserveCapacity(n)
-        for (v, t) in all.nodes.enumerated() {
+        let nodes = all.nodes.enumerated().map { v, t in
             let e = Double(max(t.executions, 1))
-            nodes.append(NodeForecast(
+            return NodeForecast(
                 id: compiled.ids[v], title: compiled.titles[v],
                 criticality: finished > 0 ? Double(t.critical) / f : 0,
                 capacityDelayMean: t.delay / e,
                 slaBreachProbability: finished > 0 ? Double(t.breach) / f : 0,
                 executionsMean: finished > 0 ? Double(t.executions) / f : 0,
                 waitingMean: t.waiting / e, processingMean: t.processing / e,
-                criticalWaitingMean: finished > 0 ? t.criticalWait / f : 0))
+                criticalWaitingMean: finished > 0 ? t.criticalWait / f : 0)
         }
-        if finished > 0 {
-            parts3 = LeadTimeParts(waiting: parts3.waiting / f, queueing: parts3.queueing / f,
-                                   processing: parts3.processing / f)
-        }
+        let p = all.parts
+        let meanParts = finished > 0
+            ? LeadTimeParts(waiting: p.waiting / f, queueing: p.queueing / f, processing: p.processing / f) : p
         let ownerStats = ownerForecasts(compiled, all.owners, spanSum: leadSum, runs: finished)
         let given = options.start != nil && finished > 0
         return SimulationResult(
-            runs: runs, seed: seed, finishedRuns: finished, unfinishedRuns: all.unfinished,
+            runs: runs, seed: options.seed, finishedRuns: finished, unfinishedRuns: all.unfinished,
             kickoff: kickoff, startGiven: options.start != nil, leadTime: summary,
             completionP50: given ? businessInstant(kickoff + summary.p50, compiled.calendar) : nil,
             completionP85: given ? businessInstant(kickoff + summary.p85, compiled.calendar) : nil,
             completionP95: given ? businessInstant(kickoff + summary.p95, compiled.calendar) : nil,
             deadline: compiled.deadline,
             deadlineProbability: compiled.deadline == nil ? nil : Double(all.deadlineMet) / Double(runs),
-            leadTimeParts: parts3, nodes: nodes, owners: ownerStats, leadTimeSamples: leads)
+            leadTimeParts: meanParts, nodes: nodes, owners: ownerStats, leadTimeSamples: leads)
     }
 
     // MARK: - Portfolio
@@ -140,24 +135,19 @@ public enum Simulator {
         engine.run(seed: options.seed, index: run, arrivals: arrivals)
 
         let n = max(compiled.nodeCount, 1)
-        var order: [Int] = []
-        for e in 0..<engine.execNode.count where engine.execCompleted[e] { order.append(e) }
-        order.sort { a, b in
+        let order = (0..<engine.execNode.count).filter { engine.execCompleted[$0] }.sorted { a, b in
             let sa = engine.execStart[a], sb = engine.execStart[b]
             if sa != sb { return sa < sb }
             let ga = engine.execNode[a], gb = engine.execNode[b]
             if ga != gb { return ga < gb }
             return a < b
         }
-        var caseIDs: [String] = []
-        if let given = givenIDs, given.count >= pf.cases {
-            caseIDs = given
-        } else {
+        var caseIDs = givenIDs ?? []
+        if caseIDs.count < pf.cases {
             let width = String(pf.cases).count
-            caseIDs.reserveCapacity(pf.cases)
-            for c in 0..<pf.cases {
-                let s = String(c + 1)
-                caseIDs.append("case-" + String(repeating: "0", count: width - s.count) + s)
+            caseIDs = (1...pf.cases).map { c -> String in
+                let s = String(c)
+                return "case-" + String(repeating: "0", count: width - s.count) + s
             }
         }
         let names = activities.flatMap { $0.count == compiled.nodeCount ? $0 : nil } ?? compiled.ids
@@ -532,12 +522,6 @@ struct OwnerTotals: Sendable {
         guard count > 0 else { return 0 }
         let zeros = count - positive.count
         let sorted = positive.sorted()
-        let h = Double(count - 1) * p
-        let lo = Int(h.rounded(.down)), hi = min(lo + 1, count - 1)
-        func at(_ i: Int) -> Double { i < zeros ? 0 : sorted[i - zeros] }
-        let frac = h - Double(lo)
-        if frac == 0 || lo == hi { return at(lo) }
-        if frac == 0.5 { return at(lo) * 0.5 + at(hi) * 0.5 }
-        return at(lo) + (at(hi) - at(lo)) * frac
+        return SimulationStatistics.interpolate(count: count, p) { $0 < zeros ? 0 : sorted[$0 - zeros] }
     }
 }
