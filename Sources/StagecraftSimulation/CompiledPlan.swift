@@ -114,16 +114,14 @@ struct CompiledPlan: Sendable {
 
     /// Each owner's capacity (validated) and the first of its units in the flat unit arrays.
     private static func capacities(_ owners: [SimOwner]) throws(SimulationError) -> ([Int], [Int]) {
-        var cap: [Int] = []
         var base: [Int] = [0]
         for o in owners {
             guard o.capacity >= 1, o.capacity <= 1_000_000 else {
                 throw .invalidCapacity(owner: o.id, capacity: o.capacity)
             }
-            cap.append(o.capacity)
             base.append(base[base.count - 1] + o.capacity)
         }
-        return (cap, base)
+        return (owners.map(\.capacity), base)
     }
 
     /// Lists as compressed sparse rows: list `i` is `items[start[i] ..< start[i + 1]]`.
@@ -140,7 +138,7 @@ struct CompiledPlan: Sendable {
     private static func variants(_ variants: [CaseVariant], nodes n: Int)
         throws(SimulationError) -> (cumulative: [Double], skipStart: [Int], skips: [Int])
     {
-        var cumulative: [Double] = [], skipStart: [Int] = [0], skips: [Int] = []
+        var cumulative: [Double] = []
         var total = 0.0
         for v in variants {
             guard v.probability.isFinite, v.probability >= 0 else {
@@ -148,16 +146,15 @@ struct CompiledPlan: Sendable {
             }
             total += v.probability
             cumulative.append(total)
-            for i in v.skipped {
-                guard i >= 0, i < n else { throw .invalidOption("a case variant skips node index \(i), out of range") }
-                skips.append(i)
+            for i in v.skipped where i < 0 || i >= n {
+                throw .invalidOption("a case variant skips node index \(i), out of range")
             }
-            skipStart.append(skips.count)
         }
         if !variants.isEmpty {
             guard total > 0 else { throw .invalidOption("the case variants' probabilities sum to zero") }
             cumulative = cumulative.map { $0 / total }
         }
+        let (skipStart, skips) = flatten(variants.map(\.skipped))
         return (cumulative, skipStart, skips)
     }
 

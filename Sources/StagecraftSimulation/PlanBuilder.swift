@@ -71,14 +71,14 @@ public struct HistoryCalibration: Sendable {
     /// Run positions told apart: the chance to be picked up again once more changes with
     /// how often it already has (a call made twice, then seldom again).
     public static let repeatPositions = 8
-    /// Per model node: the waits of the executions picked up again (see `HistoryTiming`).
+    /// Per model node: the waits of the executions picked up again (see `measureTiming`).
     public var repeatWaitingTimes: [[Double]] = []
     /// Activities in the log that match no node, with their occurrence counts, in the
     /// order of the log's activity table.
     public var unmapped: [(activity: String, occurrences: Int)]
     /// Cases in the log.
     public var cases: Int
-    /// Per model node: recorded hand-off waits (ready → start; see `HistoryTiming`),
+    /// Per model node: recorded hand-off waits (ready → start; see `measureTiming`),
     /// seconds, working seconds where the node's owner keeps hours.
     public var waitingTimes: [[Double]] = []
     /// Per model node: the waits of its repeated occurrences in a case (work sent back to
@@ -220,17 +220,10 @@ public struct HistoryCalibration: Sendable {
         unmapped = unmappedCounts.indices.filter { unmappedCounts[$0] > 0 }
             .map { (log.activities[$0], unmappedCounts[$0]) }
         cases = log.cases.count
-        let timing = HistoryTiming(log: log, model: model, nodeOf: nodeOf, hours: hours, since: since)
-        waitingTimes = timing.waits
-        reworkWaitingTimes = timing.reworkWaits
-        repeatWaitingTimes = timing.repeatWaits
         self.repeats = repeats
         repeatsJudged = judged
-        casesWithNode = timing.casesWithNode
-        caseStarts = timing.caseStarts
-        leadTimes = timing.leadTimes
-        lastInstant = timing.lastInstant
-        if hours.contains(where: { $0 != nil }) { processingTimes = timing.processing }
+        let processing = measureTiming(log: log, model: model, nodeOf: nodeOf, hours: hours, since: since)
+        if hours.contains(where: { $0 != nil }) { processingTimes = processing }
     }
 
     /// One execution of a node in a case: occurrences of its activity with the same start

@@ -384,13 +384,11 @@ struct SimulationEngine {
         let base = c * n
         for _ in 0..<16 {
             if let own = variants { drawSkips(case: c, variants: own) } else { drawSkips(case: c) }
-            var agrees = true
-            for (v, s) in nodes.enumerated() {
+            let agrees = nodes.enumerated().allSatisfy { v, s in
                 switch s {
-                case .done, .running: if skip[base + v] { agrees = false }
-                default: break
+                case .done, .running: return !skip[base + v]
+                default: return true
                 }
-                if !agrees { break }
             }
             if agrees { return }
         }

@@ -155,13 +155,11 @@ public struct SimulatedEvent: Hashable, Sendable {
 
 /// The simulated events of one run, in the order they started.
 public struct SimulatedEventLog: Hashable, Sendable {
-    public static let header = ["case_id", "activity", "resource", "start_time", "end_time"]
-
     public var rows: [SimulatedEvent]
 
     /// RFC 4180 CSV with a header row, times as ISO 8601 UTC (`formatInstant`), `\n` line ends.
     public var csv: String {
-        var out = SimulatedEventLog.header.joined(separator: ",") + "\n"
+        var out = "case_id,activity,resource,start_time,end_time\n"
         for r in rows {
             out += csvField(r.caseID) + "," + csvField(r.activity) + "," + csvField(r.resource) + ","
                 + formatInstant(r.start) + "," + formatInstant(r.end) + "\n"
