@@ -291,11 +291,9 @@ public enum PlanBuilder {
     public static func build(model: WorkflowModel, values: [String: Value],
                              capacities: [String: Int] = [:], calibration: HistoryCalibration? = nil,
                              pinned: Set<String> = []) -> BuiltPlan {
-        var owners: [SimOwner] = []
-        for (i, o) in model.owners.enumerated() {
-            var cap = model.capacity(ofOwner: i)
-            if let c = capacities[o.id.name], c >= 1 { cap = c }
-            owners.append(SimOwner(id: o.id.name, capacity: cap, hours: model.hours(ofOwner: i) ?? model.calendar.hours))
+        let owners = model.owners.enumerated().map { i, o in
+            let capacity = capacities[o.id.name].flatMap { $0 >= 1 ? $0 : nil } ?? model.capacity(ofOwner: i)
+            return SimOwner(id: o.id.name, capacity: capacity, hours: model.hours(ofOwner: i) ?? model.calendar.hours)
         }
         let skipped = model.skipped(values: values)
         let (variants, variantNote) = caseVariants(model: model, values: values, pinned: pinned, calibration: calibration)
