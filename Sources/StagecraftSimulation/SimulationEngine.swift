@@ -214,9 +214,8 @@ struct SimulationEngine {
             }
             state[w.g] = SimulationEngine.scheduled
             readyTime[w.g] = w.since
-            if plan.hasWait[v] {
-                let (rest, business) = drawWait(v, .first, elapsed: w.elapsed)
-                let end = advance(asOf, by: rest, business: business, hours: plan.hours[v])
+            if let wait = drawWait(v, .first, elapsed: w.elapsed) {
+                let end = advance(asOf, by: wait.seconds, business: wait.business, hours: plan.hours[v])
                 if end > asOf {
                     pendingCause[w.g] = -1
                     pushEvent(time: end, payload: -(cases + 1 + w.g))
@@ -347,8 +346,7 @@ struct SimulationEngine {
         skip[g] = false
         state[g] = SimulationEngine.scheduled
         readyTime[g] = since
-        var rest = 0.0, business = false
-        if let kind = waitKind(v, pass) { (rest, business) = drawWait(v, kind, elapsed: max(0, asOfInstant - since)) }
+        let (rest, business) = drawWait(v, pass, elapsed: max(0, asOfInstant - since)) ?? (0, false)
         let end = rest > 0 ? advance(asOfInstant, by: rest, business: business, hours: plan.hours[v]) : asOfInstant
         if end > asOfInstant {
             pendingCause[g] = -1
@@ -520,22 +518,18 @@ struct SimulationEngine {
         case repeated
     }
 
-    /// The wait node `v` takes on `pass`: a repeat pauses as recorded for repeats, else as
-    /// work sent back, else as a first pass; nil when it does not wait.
-    private func waitKind(_ v: Int, _ pass: Pass) -> Pass? {
-        if pass == .repeated && plan.hasRepeatWait[v] { return .repeated }
-        if pass != .first && plan.hasReworkWait[v] { return .rework }
-        return plan.hasWait[v] ? .first : nil
-    }
-
-    /// A draw of what remains of node `v`'s wait of `kind` once `elapsed` of it has passed
-    /// (0: a whole wait), and whether it is in business time.
-    private mutating func drawWait(_ v: Int, _ kind: Pass, elapsed: Double) -> (seconds: Double, business: Bool) {
-        switch kind {
-        case .repeated: return (plan.repeatWait.sampleRemaining(v, elapsed: elapsed, &rng), plan.repeatWait.business[v])
-        case .rework: return (plan.reworkWait.sampleRemaining(v, elapsed: elapsed, &rng), plan.reworkWait.business[v])
-        case .first: return (plan.wait.sampleRemaining(v, elapsed: elapsed, &rng), plan.wait.business[v])
+    /// A draw of what remains of node `v`'s wait on `pass` once `elapsed` of it has passed
+    /// (0: a whole wait), and whether it is in business time; nil when it does not wait. A
+    /// repeat pauses as recorded for repeats, else as work sent back, else as a first pass.
+    private mutating func drawWait(_ v: Int, _ pass: Pass, elapsed: Double) -> (seconds: Double, business: Bool)? {
+        if pass == .repeated && plan.hasRepeatWait[v] {
+            return (plan.repeatWait.sampleRemaining(v, elapsed: elapsed, &rng), plan.repeatWait.business[v])
         }
+        if pass != .first && plan.hasReworkWait[v] {
+            return (plan.reworkWait.sampleRemaining(v, elapsed: elapsed, &rng), plan.reworkWait.business[v])
+        }
+        guard plan.hasWait[v] else { return nil }
+        return (plan.wait.sampleRemaining(v, elapsed: elapsed, &rng), plan.wait.business[v])
     }
 
     /// Node `g` is ready at `t` on `pass`, and waits as that pass does.
@@ -548,9 +542,8 @@ struct SimulationEngine {
         }
         state[g] = SimulationEngine.scheduled
         readyTime[g] = t
-        if let kind = waitKind(v, pass) {
-            let (w, business) = drawWait(v, kind, elapsed: 0)
-            let end = advance(t, by: w, business: business, hours: plan.hours[v])
+        if let wait = drawWait(v, pass, elapsed: 0) {
+            let end = advance(t, by: wait.seconds, business: wait.business, hours: plan.hours[v])
             if end > t {
                 pendingCause[g] = cause
                 pushEvent(time: end, payload: -(cases + 1 + g))
