@@ -146,6 +146,24 @@ public struct HistoryCalibration: Sendable {
         prefer(&repeatWaitingTimes, recent.repeatWaitingTimes)
     }
 
+    /// Adds the waits, processing and repeat counts of `part` (the same model measured on
+    /// other cases) to this calibration's.
+    mutating func add(_ part: HistoryCalibration) {
+        func add(_ all: inout [[Double]], _ more: [[Double]]) {
+            for v in 0..<min(all.count, more.count) { all[v] += more[v] }
+        }
+        add(&processingTimes, part.processingTimes)
+        add(&waitingTimes, part.waitingTimes)
+        add(&reworkWaitingTimes, part.reworkWaitingTimes)
+        add(&repeatWaitingTimes, part.repeatWaitingTimes)
+        for v in 0..<min(repeats.count, part.repeats.count, repeatsJudged.count, part.repeatsJudged.count) {
+            for k in 0..<min(repeats[v].count, part.repeats[v].count, part.repeatsJudged[v].count) {
+                repeats[v][k] += part.repeats[v][k]
+                repeatsJudged[v][k] += part.repeatsJudged[v][k]
+            }
+        }
+    }
+
     /// Measures `log` against `model`: activities are mapped to nodes with `ActivityMatcher`.
     /// Where a node's owner keeps working hours, its processing and waiting are measured in
     /// working time on `model.calendar`.

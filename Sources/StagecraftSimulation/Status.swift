@@ -488,27 +488,7 @@ public enum Status {
             return c
         }
         guard !partLog.cases.isEmpty else { return calibration }
-        let part = HistoryCalibration(log: partLog, model: model, inFlight: true, since: since)
-        for v in 0..<min(calibration.processingTimes.count, part.processingTimes.count) {
-            calibration.processingTimes[v] += part.processingTimes[v]
-        }
-        for v in 0..<min(calibration.waitingTimes.count, part.waitingTimes.count) {
-            calibration.waitingTimes[v] += part.waitingTimes[v]
-        }
-        for v in 0..<min(calibration.reworkWaitingTimes.count, part.reworkWaitingTimes.count) {
-            calibration.reworkWaitingTimes[v] += part.reworkWaitingTimes[v]
-        }
-        for v in 0..<min(calibration.repeatWaitingTimes.count, part.repeatWaitingTimes.count) {
-            calibration.repeatWaitingTimes[v] += part.repeatWaitingTimes[v]
-        }
-        // Whether work is picked up again, from every execution whose case shows it.
-        for v in 0..<min(calibration.repeats.count, part.repeats.count, calibration.repeatsJudged.count,
-                         part.repeatsJudged.count) {
-            for k in 0..<min(calibration.repeats[v].count, part.repeats[v].count, part.repeatsJudged[v].count) {
-                calibration.repeats[v][k] += part.repeats[v][k]
-                calibration.repeatsJudged[v][k] += part.repeatsJudged[v][k]
-            }
-        }
+        calibration.add(HistoryCalibration(log: partLog, model: model, inFlight: true, since: since))
         return calibration
     }
 
