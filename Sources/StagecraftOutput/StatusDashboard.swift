@@ -239,11 +239,8 @@ enum StatusDashboard {
 
         for (i, c) in cases.enumerated() {
             let risk = StatusRisk(c)
-            let rowTop = plotTop + Double(i) * rowHeight
-            let barY = rowTop + (rowHeight - L.barHeight) / 2
-            let textY = rowTop + rowHeight / 2 + 4
-            svg.text(TextMetrics.truncate(c.id, toWidth: L.plotX - 30, fontSize: 12), x: 16, y: textY,
-                     [("class", "row-label"), ("font-size", 12), ("fill", .text(Palette.ink))])
+            let (barY, textY) = svg.rowLabel(c.id, index: i, top: plotTop, rowHeight: rowHeight,
+                                             barHeight: L.barHeight, plotX: L.plotX)
             svg.open("g", [("class", .text("status-row risk-\(risk.rawValue)")), ("data-id", .text(c.id))])
             svg.tooltip("\(c.id): started \(day(c.started)); P50 \(day(c.completionP50)), P85 \(day(c.completionP85))"
                 + (c.deadline.map { "; deadline \(day($0 - 1))" } ?? "") + (c.deadlineProbability.map { ", \(F.percent($0)) on time" } ?? ""))
@@ -324,11 +321,8 @@ enum StatusDashboard {
         ReportCharts.drawValueAxis(&svg, ticks: queueTicks, scale: queueScale, top: plotTop, bottom: plotBottom,
                                    title: "Days from ready to start", format: { queueTicks.label($0) })
         for (i, o) in owners.enumerated() {
-            let rowTop = plotTop + Double(i) * L.rowHeight
-            let y = rowTop + (L.rowHeight - L.barHeight) / 2
-            let textY = rowTop + L.rowHeight / 2 + 4
-            svg.text(TextMetrics.truncate(o.id, toWidth: left.from - 30, fontSize: 12), x: 16, y: textY,
-                     [("class", "row-label"), ("font-size", 12), ("fill", .text(Palette.ink))])
+            let (y, textY) = svg.rowLabel(o.id, index: i, top: plotTop, rowHeight: L.rowHeight,
+                                          barHeight: L.barHeight, plotX: left.from)
             svg.open("g", [("class", "owner-queue"), ("data-id", .text(o.id))])
             svg.tooltip("\(o.id): \(o.waitingCases) waiting now; expected queue \(ReportText.duration(o.queueMean))")
             svg.rect(x: left.from, y: y, width: waitScale(Double(o.waitingCases)) - left.from, height: L.barHeight,

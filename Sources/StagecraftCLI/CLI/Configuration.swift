@@ -3,15 +3,8 @@ import StagecraftSyntax
 import StagecraftLanguage
 import StagecraftOutput
 
-/// A `.stagecraft.json` configuration file:
-///
-///     {"rules": {"missing-sla": "off", "self-approval": "error"},
-///      "exclude": ["drafts/**", "**/*.generated.flow"]}
-///
-/// `rules` maps a rule ID to `error`, `warning` or `off`; `exclude` lists globs matched
-/// against paths relative to the configuration file's folder. Entries it cannot use
-/// (an unknown rule, a bad severity, an unknown key) are reported as `config`
-/// diagnostics on the file, at the offending key, and otherwise ignored.
+/// A `.stagecraft.json` configuration file (rule severities and exclude globs, docs/cli.md).
+/// Entries it cannot use are reported as `config` diagnostics at the key and otherwise ignored.
 public struct StagecraftConfiguration: Sendable {
     /// The file name looked for in each folder.
     public static let fileName = ".stagecraft.json"

@@ -2,12 +2,8 @@ import Foundation
 import StagecraftHistory
 import StagecraftSyntax
 
-/// The history options of CLI.md, shared by every subcommand that reads an event log
-/// (`replay`, `history`, `simulate`, `backtest`, `status`, `report`).
-///
-/// Add `group` to a command's `CommandSpec`, then turn the parsed arguments into
-/// `HistoryOptions` with `options(from:)` and read the log with
-/// `readLog(_:options:environment:)`.
+/// The history options of CLI.md, shared by every subcommand that reads an event log:
+/// add `group` to the command's spec, then `options(from:)` and `readLog`.
 public enum HistoryCLIOptions {
     /// The options, under their own heading in `--help`. `--timestamp-column` is another
     /// name for `--end-column`.

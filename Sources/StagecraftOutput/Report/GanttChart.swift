@@ -152,12 +152,8 @@ extension ReportCharts {
 
         // Bars and labels.
         for (i, row) in rows.enumerated() {
-            let rowTop = plotTop + Double(i) * L.rowHeight
-            let barY = rowTop + (L.rowHeight - L.barHeight) / 2
-            let textY = rowTop + L.rowHeight / 2 + 4
-            let label = TextMetrics.truncate(row.title, toWidth: L.plotX - 30, fontSize: 12)
-            svg.text(label, x: 16, y: textY, [("class", "row-label"), ("font-size", 12),
-                                              ("fill", .text(row.skipped ? Palette.muted : Palette.ink))])
+            let (barY, textY) = svg.rowLabel(row.title, index: i, top: plotTop, rowHeight: L.rowHeight, barHeight: L.barHeight,
+                                             plotX: L.plotX, color: row.skipped ? Palette.muted : Palette.ink)
             let s = row.start.dayNumber, e = row.end.dayNumber
             let bx = layout.x(ofDay: s)
             if row.skipped {
