@@ -93,11 +93,8 @@ public enum HistoryCLIOptions {
     /// Event logs at least this large (bytes on disk) show a "reading…" line on a terminal.
     static let progressBytes = 8_000_000
 
-    /// Reads the log at `path` (`-` is standard input from `environment`).
-    ///
-    /// A `HistoryError` becomes an `InputError` (exit 2) whose message is
-    /// `file:line: column 'x': message`. For large files, and only when stderr is a terminal,
-    /// a "reading LOG…" line goes to stderr at once (it is not part of `output`).
+    /// Reads the log at `path` (`-` is standard input); a `HistoryError` becomes an
+    /// `InputError` (exit 2). Large files say "reading LOG…" on a terminal's stderr.
     public static func readLog(_ path: String, options: HistoryOptions, environment: CommandEnvironment)
         throws -> EventLog
     {

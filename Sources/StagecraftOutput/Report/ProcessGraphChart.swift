@@ -137,12 +137,8 @@ extension ReportCharts {
         return meta.joined(separator: " · ")
     }
 
-    /// The process graph as an SVG (`class="chart chart-graph"`): stages as rounded
-    /// rectangles, gates as hexagons, `after` edges with arrowheads, rework edges dashed and
-    /// arcing back over the top, skipped nodes greyed, critical nodes outlined in red, and a
-    /// legend.
-    /// With `numbered`, each title starts with the node's number (1-based, declaration
-    /// order) so a truncated label can be looked up in the page's key table.
+    /// The process graph as an SVG (`class="chart chart-graph"`). With `numbered`, titles
+    /// start with the node's number so a truncated label can be looked up in the key table.
     public static func processGraph(_ nodes: [ProcessGraphNode], title: String = "Process graph", numbered: Bool = false) -> String {
         typealias L = ProcessGraphLayout
         let layout = ProcessGraphLayout(after: nodes.map(\.after))
