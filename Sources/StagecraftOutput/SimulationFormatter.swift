@@ -8,32 +8,10 @@ import StagecraftSimulation
 /// JSON (`format_version` 1) uses seconds for durations and ISO 8601 for instants. Both are
 /// pure functions of the results, so the same inputs and seed give the same bytes.
 
-/// What a forecast was made from, for the headers of both formats.
-package struct ForecastContext {
-    var file: String
-    var workflowTitle: String
-    package var runs: Int
-    var seed: UInt64
-    var kickoff: Double
-    var startGiven: Bool
-    package var warnings: [String]
-    var history: String?
-    var calibration: HistoryCalibration?
-
-    /// The memberwise initializer, declared so that the other targets can call it.
-    package init(file: String, workflowTitle: String, runs: Int, seed: UInt64, kickoff: Double,
-                 startGiven: Bool, warnings: [String], history: String?, calibration: HistoryCalibration?) {
-        self.file = file
-        self.workflowTitle = workflowTitle
-        self.runs = runs
-        self.seed = seed
-        self.kickoff = kickoff
-        self.startGiven = startGiven
-        self.warnings = warnings
-        self.history = history
-        self.calibration = calibration
-    }
-}
+/// What a forecast was made from, for the headers of both formats (a tuple, so that the CLI
+/// builds it without an initializer written out here).
+package typealias ForecastContext = (file: String, workflowTitle: String, runs: Int, seed: UInt64, kickoff: Double,
+                                     startGiven: Bool, warnings: [String], history: String?, calibration: HistoryCalibration?)
 
 /// One side of `--compare`: its settings as written, its plan and its forecast.
 package typealias Scenario = (spec: String, built: BuiltPlan, result: SimulationResult)

@@ -108,7 +108,7 @@ enum SimulateCommand {
         let options = SimulationOptions(runs: request.runs, seed: request.seed, start: request.start)
         try checkSize(runs: request.portfolio.map { portfolioRuns(requested: request.runs, cases: $0.cases).runs } ?? request.runs,
                       cases: request.portfolio?.cases ?? 1, nodes: model.nodes.count)
-        var context = ForecastContext(
+        var context: ForecastContext = (
             file: request.file, workflowTitle: model.workflow.title?.value ?? "", runs: request.runs,
             seed: request.seed, kickoff: kickoff, startGiven: request.start != nil, warnings: [],
             history: request.history, calibration: calibration)
