@@ -164,7 +164,8 @@ enum SimulateCommand {
             var renamed = log
             for k in renamed.rows.indices { renamed.rows[k].activity = byID[renamed.rows[k].activity] ?? renamed.rows[k].activity }
             try Files.write(Array(renamed.csv.utf8), to: path)
-            emitted = EmittedLog(path: path, log: log, plan: built.plan, activities: names, cases: request.portfolio?.cases ?? 1)
+            emitted = SimulationFormatter.emittedLog(path: path, log: log, plan: built.plan, activities: names,
+                                                     cases: request.portfolio?.cases ?? 1)
         }
 
         // Long simulations (roughly a second or more) say so on a terminal; never in the output.
