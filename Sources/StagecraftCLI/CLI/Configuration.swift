@@ -57,7 +57,7 @@ public struct StagecraftConfiguration: Sendable {
         }
         for key in root.keys.sorted() where key != "rules" && key != "exclude" {
             problem("unknown key '\(key)' in \(fileName)", at: locator.key(key),
-                    help: closestName(to: key, in: ["rules", "exclude"]).map { "did you mean '\($0)'?" } ?? "the keys are 'rules' and 'exclude'")
+                    help: didYouMean(key, in: ["rules", "exclude"]) ?? "the keys are 'rules' and 'exclude'")
         }
         if let rules = root["rules"] {
             let rulesKey = locator.key("rules")
@@ -66,8 +66,7 @@ public struct StagecraftConfiguration: Sendable {
                     let keyRange = locator.key(id, after: rulesKey.end)
                     guard RuleRegistry.descriptions[id] != nil else {
                         problem("unknown rule '\(id)'", at: keyRange,
-                                help: closestName(to: id, in: RuleRegistry.ids).map { "did you mean '\($0)'?" }
-                                    ?? "stagecraft explain --list lists every rule")
+                                help: didYouMean(id, in: RuleRegistry.ids) ?? "stagecraft explain --list lists every rule")
                         continue
                     }
                     let valueRange = locator.value(afterKey: keyRange)

@@ -79,10 +79,7 @@ enum SimulateCommand {
 
         // Read and check the file: errors stop here, with the diagnostics on stderr.
         guard let (_, model) = try WorkflowInput.load(request.file, verb: "simulating it", environment: environment,
-                                                       output: &output) else { return }
-        guard !model.nodes.isEmpty else {
-            throw InputError("\(request.file): the workflow has no stages or gates to simulate")
-        }
+                                                       output: &output, nodesTo: "simulate") else { return }
         let baseSets = try ParamOverrides.parse(request.sets, model: model)
         let baseCapacities = try parseCapacities(request.capacities, model: model)
 
@@ -308,7 +305,7 @@ enum SimulateCommand {
         guard model.ownerIndex[name] != nil else {
             let names = model.owners.map(\.id.name)
             throw UsageError("unknown owner '\(name)'",
-                             help: closestName(to: name, in: names).map { "did you mean '\($0)'?" } ?? "owners: \(names.joined(separator: ", "))")
+                             help: didYouMean(name, in: names) ?? "owners: \(names.joined(separator: ", "))")
         }
         guard let n = Int(text), n >= 1, n <= 1_000_000 else {
             throw UsageError("capacity of '\(name)' must be a whole number from 1 to 1000000, not '\(text)'")
