@@ -158,7 +158,8 @@ extension Files {
         try withoutSIGPIPE { try writeAllUnguarded(bytes, to: fd, path: path) }
     }
 
-    private static func writeAllUnguarded(_ bytes: [UInt8], to fd: Int32, path: String) throws {
+    /// The same without blocking SIGPIPE, for a caller that already has.
+    static func writeAllUnguarded(_ bytes: [UInt8], to fd: Int32, path: String) throws {
         try bytes.withUnsafeBytes { buffer in
             guard var next = buffer.baseAddress else { return }
             var left = buffer.count
