@@ -149,8 +149,7 @@ public enum Files {
                 var isDir: ObjCBool = false
                 guard fm.fileExists(atPath: full, isDirectory: &isDir) else { continue }
                 if isDir.boolValue {
-                    if name == ".build" { continue }
-                    stack.append(full)
+                    stack.append(full)  // `.build` is hidden, so skipped above
                 } else if name.hasSuffix(".flow") {
                     found.append(full)
                 }

@@ -314,12 +314,7 @@ enum SimulateCommand {
     }
 
     /// One `--compare` scenario: space-separated `NAME=VALUE` and `capacity:OWNER=N`.
-    struct ScenarioSpec {
-        var sets: [String: Value]
-        var capacities: [String: Int]
-    }
-
-    static func parseScenario(_ text: String, model: WorkflowModel) throws -> ScenarioSpec {
+    static func parseScenario(_ text: String, model: WorkflowModel) throws -> (sets: [String: Value], capacities: [String: Int]) {
         var sets: [String] = []
         var caps: [String: Int] = [:]
         for token in text.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init) {
@@ -330,7 +325,7 @@ enum SimulateCommand {
                 sets.append(token)
             }
         }
-        return ScenarioSpec(sets: try ParamOverrides.parse(sets, model: model), capacities: caps)
+        return (try ParamOverrides.parse(sets, model: model), caps)
     }
 
     /// `history` (recorded inter-arrival times, filled in once the log is read), `exp(D)` or
