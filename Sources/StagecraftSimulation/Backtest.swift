@@ -18,13 +18,7 @@ public enum Backtest {
         public var runs: Int = 100
         public var seed: UInt64 = SimulationOptions.defaultSeed
 
-        public init(split: Double = 0.7, cutoff: Double? = nil, runs: Int = 100,
-                    seed: UInt64 = SimulationOptions.defaultSeed) {
-            self.split = split
-            self.cutoff = cutoff
-            self.runs = runs
-            self.seed = seed
-        }
+        public init() {}
     }
 
     /// Real against simulated figures of one node, over the forecast cases.
@@ -167,15 +161,15 @@ public enum Backtest {
         var nodes: [NodeComparison] = []
         let n = model.nodes.count
         for v in 0..<n {
-            let w = measured.waitingTimes[v], p = measured.processingTimes[v]
+            let w = measured.waitingTimes[v], p = measured.processingTimes[v], t = sim.nodes[v]
             nodes.append(NodeComparison(
                 id: model.nodes[v].id.name,
                 realRunsPerCase: Double(w.count) / Double(cases),
-                forecastRunsPerCase: Double(sim.executions[v]) / Double(cases * options.runs),
+                forecastRunsPerCase: Double(t.executions) / Double(cases * options.runs),
                 realWaitingMean: w.isEmpty ? nil : SimulationStatistics.mean(w),
-                forecastWaitingMean: sim.executions[v] > 0 ? sim.waitSum[v] / Double(sim.executions[v]) : nil,
+                forecastWaitingMean: t.executions > 0 ? t.waiting / Double(t.executions) : nil,
                 realProcessingMean: p.isEmpty ? nil : SimulationStatistics.mean(p),
-                forecastProcessingMean: sim.executions[v] > 0 ? sim.processingSum[v] / Double(sim.executions[v]) : nil,
+                forecastProcessingMean: t.executions > 0 ? t.processing / Double(t.executions) : nil,
                 calibrationSamples: calibration.waitingTimes[v].count))
         }
         let realSummary = LeadTimeSummary(sorted: real.sorted())
@@ -248,9 +242,8 @@ struct CaseSimulation: Sendable {
     /// `lastObserved[run · cases + case]`: the case's last completion at or before the
     /// horizon (its arrival when none): what a log cut at the horizon would record.
     var lastObserved: [Double] = []
-    var executions: [Int]
-    var waitSum: [Double]
-    var processingSum: [Double]
+    /// Per node, over every run.
+    var nodes: [NodeTotals]
 
     init(plan: SimulationPlan, arrivals: [Double], runs: Int, seed: UInt64,
          horizon: Double = .infinity) throws(SimulationError) {
@@ -271,23 +264,17 @@ struct CaseSimulation: Sendable {
         for p in parts {
             finish += p.finish
             lastObserved += p.lastObserved
-            for v in 0..<n {
-                executions[v] += p.executions[v]
-                waitSum[v] += p.waitSum[v]
-                processingSum[v] += p.processingSum[v]
-            }
+            for v in 0..<n { nodes[v].merge(p.nodes[v]) }
         }
     }
 
     private init(nodes n: Int) {
-        executions = [Int](repeating: 0, count: n)
-        waitSum = [Double](repeating: 0, count: n)
-        processingSum = [Double](repeating: 0, count: n)
+        nodes = [NodeTotals](repeating: NodeTotals(), count: n)
     }
 
     /// Adds one run of the engine.
     private mutating func record(_ engine: inout SimulationEngine, arrivals: [Double], horizon: Double) {
-        let n = executions.count
+        let n = nodes.count
         for c in arrivals.indices {
             finish.append(engine.caseStatus[c] == SimulationEngine.finished ? engine.caseFinish[c] : .infinity)
         }
@@ -296,10 +283,7 @@ struct CaseSimulation: Sendable {
             let c = engine.execNode[e] / max(n, 1)
             let end = engine.execFinish[e]
             if end <= horizon, end > observed[c] { observed[c] = end }
-            let v = engine.execNode[e] % max(n, 1)
-            executions[v] += 1
-            waitSum[v] += engine.execRequest[e] - engine.execReady[e]
-            processingSum[v] += engine.execFinish[e] - engine.execStart[e]
+            nodes[engine.execNode[e] % max(n, 1)].add(engine, e)
         }
         lastObserved += observed
     }

@@ -1,14 +1,10 @@
 import StagecraftSyntax
 import StagecraftLanguage
 
-/// `BusinessCalendar` arithmetic backed by a table of business days, for the engine's
-/// inner loop (the calendar itself answers each day with a weekday computation and a
-/// dictionary lookup).
-///
-/// `advance` is `BusinessCalendar.advance`'s algorithm (`advanceBusinessTime`) with a fast
-/// path that jumps over whole business days through the table, so it returns the same bits; `businessDuration` counts whole days from a prefix sum and so may differ
-/// from `BusinessCalendar.businessDuration` in the last bit only. The table grows on
-/// demand; days before its start, or absurdly far after it, fall back to the calendar.
+/// `BusinessCalendar` arithmetic backed by a table of business days that grows on demand,
+/// for the engine's inner loop. `advance` returns the calendar's bits; `businessDuration`
+/// counts whole days from a prefix sum, so it may differ in the last bit. Days outside the
+/// table fall back to the calendar.
 struct BusinessDayTable {
     let calendar: BusinessCalendar
     let hasWorkdays: Bool

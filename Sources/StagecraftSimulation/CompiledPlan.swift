@@ -2,7 +2,8 @@ import StagecraftSyntax
 import StagecraftLanguage
 
 /// A validated `SimulationPlan` flattened into index arrays (compressed sparse rows) for
-/// the engine's inner loop: no dictionaries, no strings, no optionals.
+/// the engine's inner loop: no dictionaries, no strings, no optionals. The per-node columns
+/// are appended node by node as each is validated.
 struct CompiledPlan: Sendable {
     /// Longest duration accepted, in seconds (about 3,170 years): keeps every instant the
     /// engine computes far inside the range where day numbers fit in an `Int`.
@@ -27,53 +28,53 @@ struct CompiledPlan: Sendable {
     let succStart: [Int]
     let succs: [Int]
     /// Owners of each node, distinct, in declaration order (a stage has exactly one).
-    let ownStart: [Int]
-    let owns: [Int]
-    let quorum: [Int]
-    let isGate: [Bool]
-    let skipped: [Bool]
+    private(set) var ownStart: [Int] = [0]
+    private(set) var owns: [Int] = []
+    private(set) var quorum: [Int] = []
+    private(set) var isGate: [Bool] = []
+    private(set) var skipped: [Bool] = []
     /// Reject probability of gates (0 for stages).
-    let reject: [Double]
+    private(set) var reject: [Double] = []
     /// The rework target of each gate (the gate itself when it has none); -1 for stages.
-    let reworkTarget: [Int]
+    private(set) var reworkTarget: [Int] = []
     /// Nodes reset by a rejection: the target, the gate, and every node downstream of the
     /// target and upstream of the gate, ascending.
-    let reworkStart: [Int]
-    let rework: [Int]
+    private(set) var reworkStart: [Int] = [0]
+    private(set) var rework: [Int] = []
     /// Nodes with no predecessors, ascending.
     let roots: [Int]
 
     /// Processing time of each node.
-    let processing: CompiledDurations
+    private(set) var processing = CompiledDurations()
     /// Hand-off wait of each node (a fixed zero for nodes without `wait`).
-    let wait: CompiledDurations
-    let hasWait: [Bool]
+    private(set) var wait = CompiledDurations()
+    private(set) var hasWait: [Bool] = []
     /// Per node: the hand-off delay of work sent back to it (`SimNode.reworkWait`).
-    let reworkWait: CompiledDurations
-    let hasReworkWait: [Bool]
+    private(set) var reworkWait = CompiledDurations()
+    private(set) var hasReworkWait: [Bool] = []
     /// Probability that each node runs in a case (1: always).
-    let chance: [Double]
+    private(set) var chance: [Double] = []
     /// Per node: the chance it runs again in a rework pass (`SimNode.repeatChance`).
-    let repeatChance: [Double]
+    private(set) var repeatChance: [Double] = []
     /// Per node: the chance it runs again directly once done, by its position in a row
     /// (`SimNode.repeatShares`, rows of `repeatShareFlat` from `repeatStart`), and the
     /// pause before it (`SimNode.repeatWait`).
-    let repeatStart: [Int]
-    let repeatShareFlat: [Double]
-    let repeatWait: CompiledDurations
-    let hasRepeatWait: [Bool]
+    private(set) var repeatStart: [Int] = []
+    private(set) var repeatShareFlat: [Double] = []
+    private(set) var repeatWait = CompiledDurations()
+    private(set) var hasRepeatWait: [Bool] = []
     /// Whether any node has a chance below 1 (the engine then draws per case).
-    let hasChance: Bool
+    private(set) var hasChance = false
     /// Working hours of each node's first owner, or nil: its work runs around the clock.
-    let hours: [WorkingHours?]
+    private(set) var hours: [WorkingHours?] = []
     /// Per-case variants: cumulative probabilities and the nodes each skips.
-    let variantCumulative: [Double]
-    let variantSkipStart: [Int]
-    let variantSkips: [Int]
+    private(set) var variantCumulative: [Double] = []
+    private(set) var variantSkipStart: [Int] = []
+    private(set) var variantSkips: [Int] = []
 
     /// SLA in seconds, or -1 when none.
-    let slaSeconds: [Double]
-    let slaBusiness: [Bool]
+    private(set) var slaSeconds: [Double] = []
+    private(set) var slaBusiness: [Bool] = []
 
     let calendar: BusinessCalendar
     let deadline: Duration?
@@ -98,61 +99,29 @@ struct CompiledPlan: Sendable {
         (predStart, preds) = CompiledPlan.flatten(graph.preds)
         (succStart, succs) = CompiledPlan.flatten(graph.succs)
 
-        var columns = NodeColumns()
-        for i in plan.nodes.indices { try columns.append(node: i, of: plan, graph: graph) }
-        ownStart = columns.ownStart
-        owns = columns.owns
-        quorum = columns.quorum
-        isGate = columns.isGate
-        skipped = columns.skipped
-        reject = columns.reject
-        reworkTarget = columns.reworkTarget
-        reworkStart = columns.reworkStart
-        rework = columns.rework
-        processing = columns.processing
-        wait = columns.wait
-        hasWait = columns.hasWait
-        chance = columns.chance
-        hasChance = columns.chance.contains { $0 < 1 }
-        (reworkWait, hasReworkWait) = try CompiledPlan.waits(plan.nodes, \.reworkWait)
-        (repeatWait, hasRepeatWait) = try CompiledPlan.waits(plan.nodes, \.repeatWait)
+        for i in plan.nodes.indices { try append(node: i, of: plan, graph: graph) }
+        hasChance = chance.contains { $0 < 1 }
         (repeatStart, repeatShareFlat) = CompiledPlan.flatten(plan.nodes.map { node in
             node.repeatShares.map { $0.isFinite ? Swift.min(CompiledPlan.maxRepeatShare, Swift.max(0, $0)) : 0 }
         })
         repeatChance = plan.nodes.indices.map { v in
-            let r = plan.nodes[v].repeatChance ?? columns.chance[v]
-            return r.isFinite ? Swift.min(1, Swift.max(0, r)) : columns.chance[v]
+            let r = plan.nodes[v].repeatChance ?? chance[v]
+            return r.isFinite ? Swift.min(1, Swift.max(0, r)) : chance[v]
         }
-        hours = columns.hours
-        slaSeconds = columns.slaSeconds
-        slaBusiness = columns.slaBusiness
 
         (variantCumulative, variantSkipStart, variantSkips) = try CompiledPlan.variants(plan.variants, nodes: nodeCount)
     }
 
     /// Each owner's capacity (validated) and the first of its units in the flat unit arrays.
     private static func capacities(_ owners: [SimOwner]) throws(SimulationError) -> ([Int], [Int]) {
-        var cap: [Int] = []
         var base: [Int] = [0]
         for o in owners {
             guard o.capacity >= 1, o.capacity <= 1_000_000 else {
                 throw .invalidCapacity(owner: o.id, capacity: o.capacity)
             }
-            cap.append(o.capacity)
             base.append(base[base.count - 1] + o.capacity)
         }
-        return (cap, base)
-    }
-
-    /// A second hand-off delay of each node (work sent back to it, or picked up again), a
-    /// fixed zero for nodes without one, and which nodes have one.
-    private static func waits(_ nodes: [SimNode], _ key: KeyPath<SimNode, DurationModel?>) throws(SimulationError)
-        -> (CompiledDurations, [Bool]) {
-        var again = CompiledDurations()
-        for node in nodes {
-            try again.append(node[keyPath: key] ?? .fixed(Duration(amount: 0, unit: .hours)), node: node.id, what: "wait")
-        }
-        return (again, nodes.map { $0[keyPath: key] != nil })
+        return (owners.map(\.capacity), base)
     }
 
     /// Lists as compressed sparse rows: list `i` is `items[start[i] ..< start[i + 1]]`.
@@ -169,7 +138,7 @@ struct CompiledPlan: Sendable {
     private static func variants(_ variants: [CaseVariant], nodes n: Int)
         throws(SimulationError) -> (cumulative: [Double], skipStart: [Int], skips: [Int])
     {
-        var cumulative: [Double] = [], skipStart: [Int] = [0], skips: [Int] = []
+        var cumulative: [Double] = []
         var total = 0.0
         for v in variants {
             guard v.probability.isFinite, v.probability >= 0 else {
@@ -177,16 +146,15 @@ struct CompiledPlan: Sendable {
             }
             total += v.probability
             cumulative.append(total)
-            for i in v.skipped {
-                guard i >= 0, i < n else { throw .invalidOption("a case variant skips node index \(i), out of range") }
-                skips.append(i)
+            for i in v.skipped where i < 0 || i >= n {
+                throw .invalidOption("a case variant skips node index \(i), out of range")
             }
-            skipStart.append(skips.count)
         }
         if !variants.isEmpty {
             guard total > 0 else { throw .invalidOption("the case variants' probabilities sum to zero") }
             cumulative = cumulative.map { $0 / total }
         }
+        let (skipStart, skips) = flatten(variants.map(\.skipped))
         return (cumulative, skipStart, skips)
     }
 
@@ -271,16 +239,8 @@ private struct PlanGraph {
     }
 }
 
-/// The per-node columns of a `CompiledPlan`, appended node by node as each is validated.
-private struct NodeColumns {
-    var ownStart: [Int] = [0], owns: [Int] = []
-    var quorum: [Int] = [], isGate: [Bool] = [], skipped: [Bool] = []
-    var reject: [Double] = [], reworkTarget: [Int] = [], reworkStart: [Int] = [0], rework: [Int] = []
-    var processing = CompiledDurations(), wait = CompiledDurations()
-    var hasWait: [Bool] = [], chance: [Double] = [], hours: [WorkingHours?] = []
-    var slaSeconds: [Double] = [], slaBusiness: [Bool] = []
-
-    mutating func append(node i: Int, of plan: SimulationPlan, graph: PlanGraph) throws(SimulationError) {
+extension CompiledPlan {
+    private mutating func append(node i: Int, of plan: SimulationPlan, graph: PlanGraph) throws(SimulationError) {
         let node = plan.nodes[i]
         let owners = try appendOwners(node, ownerCount: plan.owners.count)
         isGate.append(node.isGate)
@@ -350,11 +310,17 @@ private struct NodeColumns {
         }
     }
 
-    /// Duration models, chance, working hours (the first owner's) and SLA.
+    /// Duration models (a fixed zero for a wait the node does not have), chance, working
+    /// hours (the first owner's) and SLA.
     private mutating func appendTiming(_ node: SimNode, firstOwner: SimOwner?) throws(SimulationError) {
         try processing.append(node.duration, node: node.id, what: "estimate")
-        try wait.append(node.wait ?? .fixed(Duration(amount: 0, unit: .hours)), node: node.id, what: "wait")
+        let none = DurationModel.fixed(Duration(amount: 0, unit: .hours))
+        try wait.append(node.wait ?? none, node: node.id, what: "wait")
         hasWait.append(node.wait != nil)
+        try reworkWait.append(node.reworkWait ?? none, node: node.id, what: "wait")
+        hasReworkWait.append(node.reworkWait != nil)
+        try repeatWait.append(node.repeatWait ?? none, node: node.id, what: "wait")
+        hasRepeatWait.append(node.repeatWait != nil)
         guard node.chance.isFinite, node.chance >= 0, node.chance <= 1 else {
             throw .invalidProbability(node: node.id, value: node.chance)
         }
@@ -476,12 +442,7 @@ struct CompiledDurations: Sendable {
             }
             return 0
         case .empirical:
-            var lo = empStart[v], hi = empStart[v + 1]
-            let end = hi
-            while lo < hi {
-                let mid = (lo + hi) / 2
-                if empSorted[mid] <= elapsed { lo = mid + 1 } else { hi = mid }
-            }
+            let lo = firstSample(of: v, above: elapsed), end = empStart[v + 1]
             if lo == end { return sample(v, &rng) }
             return empSorted[lo + rng.nextIndex(below: end - lo)] - elapsed
         }
@@ -500,14 +461,19 @@ struct CompiledDurations: Sendable {
             if x >= b[v] { return 0 }
             return (b[v] - x) / (b[v] - a[v])
         case .empirical:
-            var lo = empStart[v], hi = empStart[v + 1]
-            let start = lo, end = hi
-            while lo < hi {
-                let mid = (lo + hi) / 2
-                if empSorted[mid] <= x { lo = mid + 1 } else { hi = mid }
-            }
-            return end > start ? Double(end - lo) / Double(end - start) : 1
+            let start = empStart[v], end = empStart[v + 1]
+            return end > start ? Double(end - firstSample(of: v, above: x)) / Double(end - start) : 1
         }
+    }
+
+    /// The index in `empSorted` of node `v`'s first sample above `x`.
+    private func firstSample(of v: Int, above x: Double) -> Int {
+        var lo = empStart[v], hi = empStart[v + 1]
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if empSorted[mid] <= x { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
     }
 }
 

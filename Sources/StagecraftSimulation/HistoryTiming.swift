@@ -1,45 +1,29 @@
 import StagecraftLanguage
 import StagecraftHistory
 
-/// When each recorded occurrence became ready, and so how long it waited: the figures a
-/// forecast is calibrated from.
-///
-/// An occurrence's *ready* instant is the latest completion, at or before its start, of
-/// an occurrence of one of its node's ancestors (through `after`, skipping nodes that did
-/// not run, as the simulator passes a skipped node on at once); a repeated occurrence
-/// (rework) is ready at the latest completion of any node of the case before it starts; an
-/// occurrence with none of these is ready when its case started. Its *wait* is start −
-/// ready, and for an occurrence without a recorded start, completion − ready (the whole
-/// sojourn counts as waiting, processing as zero).
-struct HistoryTiming {
-    /// Per node: waits in log order (working seconds inside `hours` where given).
-    var waits: [[Double]]
-    /// Per node: the waits of its repeated occurrences in a case (rework), also in `waits`.
-    var reworkWaits: [[Double]]
-    /// Per node: the waits of its occurrences that follow one of its own directly (no other
-    /// node's occurrence between): work picked up again. Also in `reworkWaits`.
-    var repeatWaits: [[Double]]
-    /// Per node: processing times (working seconds inside `hours` where given).
-    var processing: [[Double]]
-    /// Per node: cases in which it occurs.
-    var casesWithNode: [Int]
-    /// First instant of each case, ascending.
-    var caseStarts: [Double]
-    /// Lead time of each case, in log order.
-    var leadTimes: [Double]
-    /// The log's last completion.
-    var lastInstant: Double = 0
-
-    /// Waits and processing are measured only for occurrences beginning at or after `since`
-    /// (the rest still set when later ones became ready).
-    init(log: EventLog, model: WorkflowModel, nodeOf: [Int?], hours: [WorkingHours?], since: Double = -.infinity) {
+extension HistoryCalibration {
+    /// Measures when each recorded occurrence became ready, and so how long it waited
+    /// (`waitingTimes`, `reworkWaitingTimes`, `repeatWaitingTimes`), with `casesWithNode`,
+    /// `caseStarts`, `leadTimes` and `lastInstant`; returns the processing times, in working
+    /// seconds inside `hours` where given. Only occurrences beginning at or after `since` are
+    /// measured (the rest still set when later ones became ready).
+    ///
+    /// An occurrence's *ready* instant is the latest completion, at or before its start, of
+    /// an occurrence of one of its node's ancestors (through `after`, skipping nodes that did
+    /// not run, as the simulator passes a skipped node on at once); a repeated occurrence
+    /// (rework) is ready at the latest completion of any node of the case before it starts; an
+    /// occurrence with none of these is ready when its case started. Its *wait* is start −
+    /// ready, and for an occurrence without a recorded start, completion − ready (the whole
+    /// sojourn counts as waiting, processing as zero).
+    mutating func measureTiming(log: EventLog, model: WorkflowModel, nodeOf: [Int?], hours: [WorkingHours?],
+                                since: Double) -> [[Double]] {
         let n = model.nodes.count
-        let ancestors = HistoryTiming.ancestors(model)
+        let ancestors = HistoryCalibration.ancestors(model)
         var calendar = model.calendar
-        waits = [[Double]](repeating: [], count: n)
-        reworkWaits = [[Double]](repeating: [], count: n)
-        repeatWaits = [[Double]](repeating: [], count: n)
-        processing = [[Double]](repeating: [], count: n)
+        waitingTimes = [[Double]](repeating: [], count: n)
+        reworkWaitingTimes = [[Double]](repeating: [], count: n)
+        repeatWaitingTimes = [[Double]](repeating: [], count: n)
+        var processing = [[Double]](repeating: [], count: n)
         casesWithNode = [Int](repeating: 0, count: n)
         var starts: [Double] = []
         starts.reserveCapacity(log.cases.count)
@@ -86,9 +70,9 @@ struct HistoryTiming {
                 let measured = begin >= since
                 let wait = span(ready, begin)
                 if measured, wait.isFinite, wait <= CompiledPlan.maxSeconds {
-                    waits[v].append(wait)
-                    if seen[v] { reworkWaits[v].append(wait) }
-                    if direct { repeatWaits[v].append(wait) }
+                    waitingTimes[v].append(wait)
+                    if seen[v] { reworkWaitingTimes[v].append(wait) }
+                    if direct { repeatWaitingTimes[v].append(wait) }
                 }
                 if measured, let s = o.start {
                     let d = span(s, o.end)
@@ -108,10 +92,11 @@ struct HistoryTiming {
         }
         caseStarts = starts.sorted()
         if !lastInstant.isFinite { lastInstant = 0 }
+        return processing
     }
 
     /// `result[v][u]`: node `u` precedes node `v` through `after` edges.
-    static func ancestors(_ model: WorkflowModel) -> [[Bool]] {
+    private static func ancestors(_ model: WorkflowModel) -> [[Bool]] {
         let n = model.nodes.count
         var out = [[Bool]](repeating: [Bool](repeating: false, count: n), count: n)
         for v in 0..<n {

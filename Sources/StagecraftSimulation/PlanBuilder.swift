@@ -51,39 +51,34 @@ public struct BuiltPlan: Hashable, Sendable {
 }
 
 /// Processing times and rework shares measured in an event log, per node of a model.
-public struct HistoryCalibration: Hashable, Sendable {
+public struct HistoryCalibration: Sendable {
     /// Per model node: recorded processing times (end − start of occurrences with a
     /// recorded start), elapsed seconds, in log order (cases in order of appearance).
     public var processingTimes: [[Double]]
-    /// Per model node: how many distinct executions of it the log records (occurrences of
-    /// the same activity with the same start and end in one case count once: a review with
-    /// two approvers is one review).
+    /// Per model node: distinct executions recorded (a review with two approvers is one).
     public var executions: [Int]
     /// Per model node: for a gate with at least one recorded execution, the share of its
     /// executions followed in the same case by a later execution of its rework target (of
     /// itself when it has no `on reject`); nil otherwise. Executions picked up again
     /// directly (`repeats`) count only once, by the last of them.
     public var rejectShares: [Double?]
-    /// Per model node, per position in a run of direct repeats (the 1st execution of a run,
-    /// the 2nd, … up to `repeatPositions`, the last counting every later one): executions
-    /// followed in their case directly (no other node's execution between) by another
-    /// execution of the node, work picked up again.
+    /// Per model node and position in a run of direct repeats (the last position counting
+    /// every later one): executions followed directly in their case by another of the node.
     public var repeats: [[Int]] = []
     /// Per model node and run position: executions whose case shows whether they were
-    /// picked up again (every one in a finished case; all but the case's last in a case
-    /// still in flight).
+    /// picked up again (in a case in flight, all but its last).
     public var repeatsJudged: [[Int]] = []
     /// Run positions told apart: the chance to be picked up again once more changes with
     /// how often it already has (a call made twice, then seldom again).
     public static let repeatPositions = 8
-    /// Per model node: the waits of the executions picked up again (see `HistoryTiming`).
+    /// Per model node: the waits of the executions picked up again (see `measureTiming`).
     public var repeatWaitingTimes: [[Double]] = []
     /// Activities in the log that match no node, with their occurrence counts, in the
     /// order of the log's activity table.
     public var unmapped: [(activity: String, occurrences: Int)]
     /// Cases in the log.
     public var cases: Int
-    /// Per model node: recorded hand-off waits (ready → start; see `HistoryTiming`),
+    /// Per model node: recorded hand-off waits (ready → start; see `measureTiming`),
     /// seconds, working seconds where the node's owner keeps hours.
     public var waitingTimes: [[Double]] = []
     /// Per model node: the waits of its repeated occurrences in a case (work sent back to
@@ -97,19 +92,6 @@ public struct HistoryCalibration: Hashable, Sendable {
     public var leadTimes: [Double] = []
     /// The log's last completion.
     public var lastInstant: Double = 0
-
-    public static func == (a: HistoryCalibration, b: HistoryCalibration) -> Bool {
-        a.processingTimes == b.processingTimes && a.executions == b.executions && a.rejectShares == b.rejectShares
-            && a.cases == b.cases && a.unmapped.map(\.activity) == b.unmapped.map(\.activity)
-            && a.unmapped.map(\.occurrences) == b.unmapped.map(\.occurrences)
-            && a.waitingTimes == b.waitingTimes && a.casesWithNode == b.casesWithNode
-    }
-
-    public func hash(into h: inout Hasher) {
-        h.combine(processingTimes)
-        h.combine(executions)
-        h.combine(cases)
-    }
 
     /// Per run position, the share of node `v`'s judged executions picked up again
     /// directly; a position judged fewer than `leastJudged` times takes the share of all
@@ -235,23 +217,13 @@ public struct HistoryCalibration: Hashable, Sendable {
         processingTimes = times
         self.executions = executions
         rejectShares = (0..<n).map { reviewed[$0] > 0 ? Double(rejected[$0]) / Double(reviewed[$0]) : nil }
-        var unmapped: [(activity: String, occurrences: Int)] = []
-        for (a, count) in unmappedCounts.enumerated() where count > 0 {
-            unmapped.append((log.activities[a], count))
-        }
-        self.unmapped = unmapped
+        unmapped = unmappedCounts.indices.filter { unmappedCounts[$0] > 0 }
+            .map { (log.activities[$0], unmappedCounts[$0]) }
         cases = log.cases.count
-        let timing = HistoryTiming(log: log, model: model, nodeOf: nodeOf, hours: hours, since: since)
-        waitingTimes = timing.waits
-        reworkWaitingTimes = timing.reworkWaits
-        repeatWaitingTimes = timing.repeatWaits
         self.repeats = repeats
         repeatsJudged = judged
-        casesWithNode = timing.casesWithNode
-        caseStarts = timing.caseStarts
-        leadTimes = timing.leadTimes
-        lastInstant = timing.lastInstant
-        if hours.contains(where: { $0 != nil }) { processingTimes = timing.processing }
+        let processing = measureTiming(log: log, model: model, nodeOf: nodeOf, hours: hours, since: since)
+        if hours.contains(where: { $0 != nil }) { processingTimes = processing }
     }
 
     /// One execution of a node in a case: occurrences of its activity with the same start
@@ -307,41 +279,21 @@ public struct HistoryCalibration: Hashable, Sendable {
         }
         return out
     }
-
-    /// A calibration given directly (for tests and other front ends).
-    public init(processingTimes: [[Double]], executions: [Int], rejectShares: [Double?],
-                unmapped: [(activity: String, occurrences: Int)] = [], cases: Int) {
-        self.processingTimes = processingTimes
-        self.executions = executions
-        self.rejectShares = rejectShares
-        self.unmapped = unmapped
-        self.cases = cases
-    }
 }
 
 /// Builds simulation plans from workflow models.
 public enum PlanBuilder {
-    /// The plan for one launch of `model`.
-    ///
-    /// - Parameters:
-    ///   - values: the param values (defaults with `--set` applied, from
-    ///     `WorkflowModel.paramValues(overrides:)`); nodes whose `when` is false are skipped.
-    ///   - capacities: what-if capacities by owner ID, replacing the declared ones; IDs that
-    ///     name no owner and values below 1 are ignored (the CLI rejects them first).
-    ///   - calibration: measured history; a node with recorded processing times draws from
-    ///     them, a gate with recorded reviews rejects at the recorded share.
-    ///
-    /// Durations per node: history, else `estimate` (uniform or PERT), else the SLA as a
+    /// The plan for one launch of `model` with param `values` (nodes whose `when` is false
+    /// are skipped) and what-if `capacities` by owner ID (IDs of no owner and values below 1
+    /// are ignored). Durations per node: `calibration`, else `estimate`, else the SLA as a
     /// fixed duration (warned: no spread), else zero (warned). Reject probability per gate:
-    /// history, else `reject`, else 0.
+    /// `calibration`, else `reject`, else 0.
     public static func build(model: WorkflowModel, values: [String: Value],
                              capacities: [String: Int] = [:], calibration: HistoryCalibration? = nil,
                              pinned: Set<String> = []) -> BuiltPlan {
-        var owners: [SimOwner] = []
-        for (i, o) in model.owners.enumerated() {
-            var cap = model.capacity(ofOwner: i)
-            if let c = capacities[o.id.name], c >= 1 { cap = c }
-            owners.append(SimOwner(id: o.id.name, capacity: cap, hours: model.hours(ofOwner: i) ?? model.calendar.hours))
+        let owners = model.owners.enumerated().map { i, o in
+            let capacity = capacities[o.id.name].flatMap { $0 >= 1 ? $0 : nil } ?? model.capacity(ofOwner: i)
+            return SimOwner(id: o.id.name, capacity: capacity, hours: model.hours(ofOwner: i) ?? model.calendar.hours)
         }
         let skipped = model.skipped(values: values)
         let (variants, variantNote) = caseVariants(model: model, values: values, pinned: pinned, calibration: calibration)
@@ -360,11 +312,7 @@ public enum PlanBuilder {
                 source = .history
                 samples = recorded.count
             } else if let e = decl.estimate {
-                switch e {
-                case .range(let l, let h): duration = .uniform(low: l.value, high: h.value)
-                case .pert(let o, let m, let p):
-                    duration = .pert(optimistic: o.value, likely: m.value, pessimistic: p.value)
-                }
+                duration = DurationModel(e)
                 source = .estimate
             } else if let s = decl.sla {
                 duration = .fixed(s.value)
@@ -409,9 +357,7 @@ public enum PlanBuilder {
             } else if let w = model.wait(of: i) {
                 switch w {
                 case .fixed(let d): wait = .fixed(d.value)
-                case .spread(.range(let l, let h)): wait = .uniform(low: l.value, high: h.value)
-                case .spread(.pert(let o, let m, let p)):
-                    wait = .pert(optimistic: o.value, likely: m.value, pessimistic: p.value)
+                case .spread(let e): wait = DurationModel(e)
                 }
             }
             // Chance: the share of recorded cases in which the node ran, among the cases
@@ -434,17 +380,13 @@ public enum PlanBuilder {
                 let runs = max(1, c.executions[i] - direct)
                 repeatChance = Double(max(0, runs - c.casesWithNode[i])) / Double(runs)
             }
-            let nodeOwners = model.owners(ofNode: i)
             nodes.append(SimNode(
                 id: decl.id.name, title: decl.title?.value ?? "", isGate: isGate,
-                predecessors: Array(model.graph.predecessors[i]), owners: nodeOwners,
+                predecessors: Array(model.graph.predecessors[i]), owners: model.owners(ofNode: i),
                 quorum: isGate ? model.quorum(ofNode: i) : 1, duration: duration,
                 rejectProbability: reject, reworkTarget: isGate ? model.reworkTarget(ofNode: i) : nil,
-                skipped: skipped[i], sla: decl.sla?.value, wait: wait, chance: chance))
-            nodes[nodes.count - 1].repeatChance = repeatChance
-            nodes[nodes.count - 1].reworkWait = reworkWait
-            nodes[nodes.count - 1].repeatWait = repeatWait
-            nodes[nodes.count - 1].repeatShares = calibration?.repeatShares(i) ?? []
+                skipped: skipped[i], sla: decl.sla?.value, wait: wait, chance: chance, repeatChance: repeatChance,
+                reworkWait: reworkWait, repeatShares: calibration?.repeatShares(i) ?? [], repeatWait: repeatWait))
             provenance.append(NodeProvenance(id: decl.id.name, duration: source, samples: samples,
                                              reject: rejectSource))
         }
@@ -492,25 +434,20 @@ public enum PlanBuilder {
             varying.append((decl.name.name, options))
         }
         guard !varying.isEmpty else { return ([], nil) }
-        var out: [CaseVariant] = []
-        var index = [Int](repeating: 0, count: varying.count)
-        while true {
-            var v = values
-            var probability = 1.0
-            for (k, p) in varying.enumerated() {
-                v[p.name] = p.options[index[k]].value
-                probability *= p.options[index[k]].share
+        // Every combination, the last param varying fastest.
+        var all: [(values: [String: Value], probability: Double)] = [(values, 1)]
+        for p in varying {
+            all = all.flatMap { c in
+                p.options.map { o in
+                    var v = c.values
+                    v[p.name] = o.value
+                    return (v, c.probability * o.share)
+                }
             }
-            let skipped = model.skipped(values: v)
-            out.append(CaseVariant(probability: probability, skipped: skipped.indices.filter { skipped[$0] }))
-            var k = varying.count - 1
-            while k >= 0 {
-                index[k] += 1
-                if index[k] < varying[k].options.count { break }
-                index[k] = 0
-                k -= 1
-            }
-            if k < 0 { break }
+        }
+        let out = all.map { c in
+            let skipped = model.skipped(values: c.values)
+            return CaseVariant(probability: c.probability, skipped: skipped.indices.filter { skipped[$0] })
         }
         return (out, nil)
     }
@@ -560,6 +497,16 @@ public enum PlanBuilder {
             if matcher.node(forActivity: node.id.name) == i { return node.id.name }
             for m in node.matches where matcher.node(forActivity: m.value) == i { return m.value }
             return node.id.name
+        }
+    }
+}
+
+extension DurationModel {
+    /// A declared spread: uniform for `LOW..HIGH`, PERT for three values.
+    init(_ estimate: Estimate) {
+        switch estimate {
+        case .range(let l, let h): self = .uniform(low: l.value, high: h.value)
+        case .pert(let o, let m, let p): self = .pert(optimistic: o.value, likely: m.value, pessimistic: p.value)
         }
     }
 }

@@ -1,12 +1,6 @@
-/// Deterministic randomness for the simulator.
-///
-/// Every random draw in `stagecraft simulate` goes through `SeededGenerator`, whose output
-/// depends only on the seed and the stream number, and every transformation of its
-/// output (uniforms, normals, gamma, beta) uses only IEEE-754 basic operations
-/// (`+ - * /` and `sqrt`, which are correctly rounded everywhere) plus a hand-written
-/// logarithm. So the same seed gives bit-identical samples on every machine and platform,
-/// unlike `Double.random(in:using:)` or the C library's `log`/`exp`, whose last bits
-/// are not specified.
+/// Deterministic randomness for the simulator: every draw depends only on the seed and the
+/// stream, and every transformation uses only correctly rounded IEEE-754 operations and a
+/// hand-written logarithm, so the same seed gives the same bits on every platform.
 
 /// SplitMix64 (Steele, Lea and Flood): used to expand a 64-bit seed into generator state.
 public struct SplitMix64: RandomNumberGenerator, Sendable {

@@ -1,50 +1,37 @@
 import StagecraftSyntax
 import StagecraftLanguage
 
-/// The discrete-event core of `stagecraft simulate`.
-///
-/// A struct rather than a class: its buffers are then accessed under static exclusivity,
-/// which removes the runtime access checks that otherwise dominate the inner loop.
-///
-/// One engine simulates one run at a time, of one case (a plain run) or of several cases
-/// of the same plan sharing the owners (a portfolio run), and keeps every buffer between
-/// runs so that a run allocates nothing once the buffers have grown.
+/// The discrete-event core of `stagecraft simulate`: one run at a time, of one case or of
+/// several cases of the same plan sharing the owners, keeping every buffer between runs so
+/// that a run allocates nothing once they have grown. A struct, so that its buffers are
+/// accessed under static exclusivity, without runtime checks in the inner loop.
 ///
 /// ## Model
 ///
-/// - A node becomes *ready* when all its predecessors are done or skipped (nodes without
-///   predecessors: when their case arrives). A skipped node is done at its ready instant.
-/// - Scheduling is non-preemptive list scheduling in event order. Each owner has
-///   `capacity` units; each unit knows the instant it is next free. When a node becomes
-///   ready it is assigned at once: a stage takes its owner's earliest-free unit; a gate
-///   takes, among its approvers, the `quorum` whose earliest-free units are free soonest
-///   (ties: declaration order) and starts when all of them are free. Reserved units stay
-///   reserved until the node finishes (no backfilling), which makes every owner serve its
-///   work first-come, first-served by ready instant.
-/// - Events at the same instant are processed together: all completions first, then the
-///   nodes that became ready are served in declaration order (case by case in a portfolio).
-/// - A gate that finishes rejects with its reject probability: its rework set (target,
-///   gate, and every node downstream of the target and upstream of the gate) is reset to
-///   not done, and the target is ready at once. Only nodes that are done are reset; a node
-///   of the set that is already running again (rework from another gate) keeps running.
-///   A node of the set with a `chance` draws it again for the new pass (a step that runs
-///   in some passes of a loop, as drafted from history, does not run in every pass once
-///   it has run in one). A gate that rejects more than `CompiledPlan.maxRejections` times
-///   in a run abandons the case ("did not finish").
-/// - A node that finishes is first picked up again with its repeat share for its run so far
-///   (`CompiledPlan.repeatShare(_:after:)`): it stays not done and is ready again after its
-///   repeat pause, its owner free meanwhile. Only a node that is not can reject.
+/// - A node is *ready* when all its predecessors are done or skipped (roots: when their
+///   case arrives); a skipped node is done at its ready instant.
+/// - Non-preemptive list scheduling in event order: a ready stage takes its owner's
+///   earliest-free unit; a gate takes the `quorum` approvers whose units are free soonest
+///   (ties: declaration order) and starts when all are free. Units stay reserved until the
+///   node finishes (no backfilling), so every owner serves first-come, first-served.
+/// - Events at one instant are processed together: completions first, then the nodes that
+///   became ready, in declaration order (case by case in a portfolio).
+/// - A node that finishes is first picked up again with its repeat share
+///   (`CompiledPlan.repeatShare(_:after:)`): not done, ready again after its repeat pause.
+///   Otherwise a gate rejects with its reject probability: the done nodes of its rework set
+///   (target, gate, and every node between them) are reset, each with a `chance` drawing it
+///   again, and the target is ready at once; a node of the set running again keeps running.
+///   A gate rejecting more than `CompiledPlan.maxRejections` times abandons the case.
 ///
 /// ## Critical path
 ///
-/// Every execution records its *cause*: the execution whose end determined its start.
-/// That is the unit's previous execution when the node waited for capacity (start > ready;
-/// for a gate the chosen unit that frees last, ties by approver order), and otherwise the
-/// event that made it ready: the predecessor that finished last (ties: declaration
-/// order; a skipped predecessor passes on its own cause), or the rejecting gate execution
-/// for a rework target, or nothing for a node ready at kickoff. The critical path of a run
-/// walks causes back from the node that finished last (ties: the last declared). A node
-/// is critical in a run if any of its executions is on that path.
+/// Every execution records its *cause*, the execution whose end set its start: the unit's
+/// previous execution when it waited for capacity (a gate: the chosen unit freeing last,
+/// ties by approver order), else what made it ready: the predecessor that finished last
+/// (ties: declaration order; a skipped one passes on its own cause), the rejecting gate for
+/// a rework target, or none at kickoff. The critical path of a run walks causes back from
+/// the node that finished last (ties: the last declared); a node is critical in a run if
+/// any of its executions is on it.
 struct SimulationEngine {
     private static let notReady: UInt8 = 0
     private static let scheduled: UInt8 = 1
@@ -141,8 +128,7 @@ struct SimulationEngine {
         unitFree = [Double](repeating: -.infinity, count: units)
         unitLastExec = [Int](repeating: -1, count: units)
         heap = Array(0..<units)
-        var widest = 0
-        for v in 0..<n { widest = max(widest, plan.ownStart[v + 1] - plan.ownStart[v]) }
+        let widest = (0..<n).map { plan.ownStart[$0 + 1] - plan.ownStart[$0] }.max() ?? 0
         chosen = [Bool](repeating: false, count: widest)
     }
 
@@ -228,9 +214,8 @@ struct SimulationEngine {
             }
             state[w.g] = SimulationEngine.scheduled
             readyTime[w.g] = w.since
-            if plan.hasWait[v] {
-                let rest = plan.wait.sampleRemaining(v, elapsed: w.elapsed, &rng)
-                let end = advance(asOf, by: rest, business: plan.wait.business[v], hours: plan.hours[v])
+            if let wait = drawWait(v, .first, elapsed: w.elapsed) {
+                let end = advance(asOf, by: wait.seconds, business: wait.business, hours: plan.hours[v])
                 if end > asOf {
                     pendingCause[w.g] = -1
                     pushEvent(time: end, payload: -(cases + 1 + w.g))
@@ -361,14 +346,7 @@ struct SimulationEngine {
         skip[g] = false
         state[g] = SimulationEngine.scheduled
         readyTime[g] = since
-        let elapsed = max(0, asOfInstant - since)
-        var rest = 0.0, business = false
-        switch waitKind(v, pass) {
-        case .repeated: (rest, business) = (plan.repeatWait.sampleRemaining(v, elapsed: elapsed, &rng), plan.repeatWait.business[v])
-        case .rework: (rest, business) = (plan.reworkWait.sampleRemaining(v, elapsed: elapsed, &rng), plan.reworkWait.business[v])
-        case .first: (rest, business) = (plan.wait.sampleRemaining(v, elapsed: elapsed, &rng), plan.wait.business[v])
-        case nil: break
-        }
+        let (rest, business) = drawWait(v, pass, elapsed: max(0, asOfInstant - since)) ?? (0, false)
         let end = rest > 0 ? advance(asOfInstant, by: rest, business: business, hours: plan.hours[v]) : asOfInstant
         if end > asOfInstant {
             pendingCause[g] = -1
@@ -404,13 +382,11 @@ struct SimulationEngine {
         let base = c * n
         for _ in 0..<16 {
             if let own = variants { drawSkips(case: c, variants: own) } else { drawSkips(case: c) }
-            var agrees = true
-            for (v, s) in nodes.enumerated() {
+            let agrees = nodes.enumerated().allSatisfy { v, s in
                 switch s {
-                case .done, .running: if skip[base + v] { agrees = false }
-                default: break
+                case .done, .running: return !skip[base + v]
+                default: return true
                 }
-                if !agrees { break }
             }
             if agrees { return }
         }
@@ -542,12 +518,18 @@ struct SimulationEngine {
         case repeated
     }
 
-    /// The wait node `v` takes on `pass`: a repeat pauses as recorded for repeats, else as
-    /// work sent back, else as a first pass; nil when it does not wait.
-    private func waitKind(_ v: Int, _ pass: Pass) -> Pass? {
-        if pass == .repeated && plan.hasRepeatWait[v] { return .repeated }
-        if pass != .first && plan.hasReworkWait[v] { return .rework }
-        return plan.hasWait[v] ? .first : nil
+    /// A draw of what remains of node `v`'s wait on `pass` once `elapsed` of it has passed
+    /// (0: a whole wait), and whether it is in business time; nil when it does not wait. A
+    /// repeat pauses as recorded for repeats, else as work sent back, else as a first pass.
+    private mutating func drawWait(_ v: Int, _ pass: Pass, elapsed: Double) -> (seconds: Double, business: Bool)? {
+        if pass == .repeated && plan.hasRepeatWait[v] {
+            return (plan.repeatWait.sampleRemaining(v, elapsed: elapsed, &rng), plan.repeatWait.business[v])
+        }
+        if pass != .first && plan.hasReworkWait[v] {
+            return (plan.reworkWait.sampleRemaining(v, elapsed: elapsed, &rng), plan.reworkWait.business[v])
+        }
+        guard plan.hasWait[v] else { return nil }
+        return (plan.wait.sampleRemaining(v, elapsed: elapsed, &rng), plan.wait.business[v])
     }
 
     /// Node `g` is ready at `t` on `pass`, and waits as that pass does.
@@ -560,14 +542,8 @@ struct SimulationEngine {
         }
         state[g] = SimulationEngine.scheduled
         readyTime[g] = t
-        if let kind = waitKind(v, pass) {
-            let w: Double, business: Bool
-            switch kind {
-            case .repeated: (w, business) = (plan.repeatWait.sample(v, &rng), plan.repeatWait.business[v])
-            case .rework: (w, business) = (plan.reworkWait.sample(v, &rng), plan.reworkWait.business[v])
-            case .first: (w, business) = (plan.wait.sample(v, &rng), plan.wait.business[v])
-            }
-            let end = advance(t, by: w, business: business, hours: plan.hours[v])
+        if let wait = drawWait(v, pass, elapsed: 0) {
+            let end = advance(t, by: wait.seconds, business: wait.business, hours: plan.hours[v])
             if end > t {
                 pendingCause[g] = cause
                 pushEvent(time: end, payload: -(cases + 1 + g))

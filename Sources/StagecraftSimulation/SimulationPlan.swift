@@ -28,40 +28,27 @@ public enum DurationModel: Hashable, Sendable {
         }
     }
 
-    /// The expected value in seconds (business seconds when `isBusiness`).
-    public var meanSeconds: Double {
-        switch self {
-        case .empirical(let xs):
-            guard !xs.isEmpty else { return 0 }
-            var sum = 0.0
-            for x in xs { sum += x }
-            return sum / Double(xs.count)
-        case .uniform(let l, let h): return (l.seconds + h.seconds) / 2
-        case .pert(let o, let m, let p): return (o.seconds + 4 * m.seconds + p.seconds) / 6
-        case .fixed(let d): return d.seconds
-        }
-    }
 }
 
 /// One stage or gate.
 public struct SimNode: Hashable, Sendable {
     public var id: String
-    public var title: String
-    public var isGate: Bool
+    public var title = ""
+    public var isGate = false
     /// Indices of the nodes in its `after` list.
-    public var predecessors: [Int]
+    public var predecessors: [Int] = []
     /// A stage: its one owner. A gate: its approvers.
     public var owners: [Int]
     /// A gate: how many approvers must review. A stage: 1 (ignored).
-    public var quorum: Int
+    public var quorum = 1
     public var duration: DurationModel
     /// A gate: the chance that a review rejects (0…1). Ignored for stages.
-    public var rejectProbability: Double
+    public var rejectProbability = 0.0
     /// A gate: the node that rework goes back to (an upstream node). When nil, a rejecting
     /// gate is simply reviewed again.
     public var reworkTarget: Int?
     /// Its `when` condition is false: it is done instantly when ready and takes no capacity.
-    public var skipped: Bool
+    public var skipped = false
     /// Ready → done target, in business time for `bd`.
     public var sla: Duration?
     /// The hand-off delay between ready and the request for its owner (`wait`), during
@@ -69,58 +56,28 @@ public struct SimNode: Hashable, Sendable {
     public var wait: DurationModel?
     /// The probability that the node runs in a case (`chance`); otherwise it is skipped as
     /// if its `when` were false. 1 when it always runs.
-    public var chance: Double
-    /// The probability that it runs again in a new pass of a rework loop it is part of,
-    /// once it has run: from history, the share of its executions that are repeats; nil:
-    /// `chance`.
+    public var chance = 1.0
+    /// The probability that it runs again in a new pass of a rework loop once it has run
+    /// (from history: the share of its executions that are repeats); nil: `chance`.
     public var repeatChance: Double? = nil
     /// The hand-off delay when work is sent back to it by a gate (from history: the waits
     /// of its repeated occurrences); nil: `wait`.
     public var reworkWait: DurationModel? = nil
-    /// The probability that, once done, it runs again at once, after its 1st, 2nd, …
-    /// execution in a row (the last share for every later one); from history, the share of
-    /// its executions at that position followed in the case directly by another of its
-    /// own, as a work item picked up again after a pause. Empty: never.
+    /// The probability that, once done, it is picked up again after its 1st, 2nd, …
+    /// execution in a row (the last share for every later one). Empty: never.
     public var repeatShares: [Double] = []
     /// The pause before such a repeat (from history: the waits of those repeats); nil:
     /// `reworkWait`, else `wait`.
     public var repeatWait: DurationModel? = nil
-
-    public init(
-        id: String, title: String = "", isGate: Bool = false, predecessors: [Int] = [],
-        owners: [Int], quorum: Int = 1, duration: DurationModel, rejectProbability: Double = 0,
-        reworkTarget: Int? = nil, skipped: Bool = false, sla: Duration? = nil,
-        wait: DurationModel? = nil, chance: Double = 1
-    ) {
-        self.id = id
-        self.title = title
-        self.isGate = isGate
-        self.predecessors = predecessors
-        self.owners = owners
-        self.quorum = quorum
-        self.duration = duration
-        self.rejectProbability = rejectProbability
-        self.reworkTarget = reworkTarget
-        self.skipped = skipped
-        self.sla = sla
-        self.wait = wait
-        self.chance = chance
-    }
 }
 
 /// A person, team or role with a number of parallel work slots.
 public struct SimOwner: Hashable, Sendable {
     public var id: String
-    public var capacity: Int
+    public var capacity = 1
     /// Working hours: the owner's work (and the end of a wait for it) advances only inside
     /// them, on the plan's business days. Nil: around the clock.
     public var hours: WorkingHours?
-
-    public init(id: String, capacity: Int = 1, hours: WorkingHours? = nil) {
-        self.id = id
-        self.capacity = capacity
-        self.hours = hours
-    }
 }
 
 /// One combination of the values of params that vary per case, with its probability and
@@ -129,11 +86,6 @@ public struct CaseVariant: Hashable, Sendable {
     public var probability: Double
     /// Node indices skipped in a case of this variant, ascending.
     public var skipped: [Int]
-
-    public init(probability: Double, skipped: [Int]) {
-        self.probability = probability
-        self.skipped = skipped
-    }
 }
 
 /// A workflow reduced to what the simulator needs.
@@ -142,21 +94,12 @@ public struct SimulationPlan: Hashable, Sendable {
     /// this order).
     public var nodes: [SimNode]
     public var owners: [SimOwner]
-    public var calendar: BusinessCalendar
+    public var calendar = BusinessCalendar.standard
     public var deadline: Duration?
     /// Per-case variation of params: each case draws one variant with its probability,
     /// and the variant's skipped nodes replace `SimNode.skipped`. Empty: every case uses
     /// `SimNode.skipped`.
-    public var variants: [CaseVariant]
-
-    public init(nodes: [SimNode], owners: [SimOwner], calendar: BusinessCalendar = .standard,
-                deadline: Duration? = nil, variants: [CaseVariant] = []) {
-        self.nodes = nodes
-        self.owners = owners
-        self.calendar = calendar
-        self.deadline = deadline
-        self.variants = variants
-    }
+    public var variants: [CaseVariant] = []
 }
 
 /// How to run a simulation.
@@ -245,13 +188,12 @@ public enum SimulationError: Error, Hashable, Sendable, CustomStringConvertible 
     public var description: String {
         switch self {
         case .invalidOption(let s): return "invalid simulation option: \(s)"
-        case .invalidReference(let n, let d): return "node \(n): \(d)"
+        case .invalidReference(let n, let d), .invalidOwner(let n, let d), .invalidDuration(let n, let d):
+            return "node \(n): \(d)"
         case .dependencyCycle(let ids): return "dependency cycle: \(ids.joined(separator: " -> "))"
-        case .invalidOwner(let n, let d): return "node \(n): \(d)"
         case .invalidCapacity(let o, let c): return "owner \(o): capacity \(c) must be at least 1"
         case .invalidQuorum(let n, let q, let a):
             return "gate \(n): quorum \(q) must be between 1 and its \(a) distinct approver(s)"
-        case .invalidDuration(let n, let d): return "node \(n): \(d)"
         case .invalidProbability(let n, let v): return "gate \(n): reject probability \(v) is not in 0…1"
         case .invalidReworkTarget(let n, let t): return "gate \(n): rework target \(t) is not upstream of it"
         case .invalidSLA(let n): return "node \(n): SLA must be a finite, non-negative duration"

@@ -18,19 +18,9 @@ public struct LeadTimeSummary: Hashable, Sendable {
     public var p95: Double
 
     public static let empty = LeadTimeSummary(count: 0, mean: 0, stdev: 0, min: 0, max: 0, p50: 0, p85: 0, p95: 0)
+}
 
-    public init(count: Int, mean: Double, stdev: Double, min: Double, max: Double,
-                p50: Double, p85: Double, p95: Double) {
-        self.count = count
-        self.mean = mean
-        self.stdev = stdev
-        self.min = min
-        self.max = max
-        self.p50 = p50
-        self.p85 = p85
-        self.p95 = p95
-    }
-
+extension LeadTimeSummary {
     /// Summarises values that are already sorted ascending.
     public init(sorted xs: [Double]) {
         guard !xs.isEmpty else {
@@ -89,8 +79,8 @@ public struct SimulationResult: Hashable, Sendable {
     public var runs: Int
     public var seed: UInt64
     public var finishedRuns: Int
-    /// Runs abandoned because a gate rejected more than 20 times; they are left out of
-    /// every statistic below except the deadline probability (where they count as misses).
+    /// Runs abandoned after too much rework (`CompiledPlan.maxRejections`): left out of every
+    /// statistic below but the deadline probability, where they count as misses.
     public var unfinishedRuns: Int
     /// The kickoff instant used (the given start, or the default Monday 09:00).
     public var kickoff: Double
@@ -150,12 +140,6 @@ public struct LeadTimeParts: Hashable, Sendable {
     public var queueing: Double = 0
     /// Processing on the critical path.
     public var processing: Double = 0
-
-    public init(waiting: Double = 0, queueing: Double = 0, processing: Double = 0) {
-        self.waiting = waiting
-        self.queueing = queueing
-        self.processing = processing
-    }
 }
 
 /// One row of a simulated event log.
@@ -171,13 +155,11 @@ public struct SimulatedEvent: Hashable, Sendable {
 
 /// The simulated events of one run, in the order they started.
 public struct SimulatedEventLog: Hashable, Sendable {
-    public static let header = ["case_id", "activity", "resource", "start_time", "end_time"]
-
     public var rows: [SimulatedEvent]
 
     /// RFC 4180 CSV with a header row, times as ISO 8601 UTC (`formatInstant`), `\n` line ends.
     public var csv: String {
-        var out = SimulatedEventLog.header.joined(separator: ",") + "\n"
+        var out = "case_id,activity,resource,start_time,end_time\n"
         for r in rows {
             out += csvField(r.caseID) + "," + csvField(r.activity) + "," + csvField(r.resource) + ","
                 + formatInstant(r.start) + "," + formatInstant(r.end) + "\n"
@@ -188,12 +170,7 @@ public struct SimulatedEventLog: Hashable, Sendable {
 
 /// Quotes a CSV field when it holds a comma, quote, or line break.
 func csvField(_ s: String) -> String {
-    var needs = false
-    for u in s.utf8 where u == UInt8(ascii: ",") || u == UInt8(ascii: "\"") || u == 10 || u == 13 {
-        needs = true
-        break
-    }
-    guard needs else { return s }
+    guard s.utf8.contains(where: { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 10 || $0 == 13 }) else { return s }
     var out = "\""
     for ch in s {
         if ch == "\"" { out += "\"\"" } else { out.append(ch) }
@@ -228,12 +205,18 @@ public enum SimulationStatistics {
     public static func percentile(sorted xs: [Double], _ p: Double) -> Double {
         guard !xs.isEmpty else { return 0 }
         let q = p.isNaN ? 0.5 : Swift.min(Swift.max(p, 0), 1)
-        let h = Double(xs.count - 1) * q
+        return interpolate(count: xs.count, q) { xs[$0] }
+    }
+
+    /// The value `q` (0…1) of the way through `count` ascending values read by `at`,
+    /// interpolated as `percentile(sorted:_:)` says.
+    static func interpolate(count: Int, _ q: Double, _ at: (Int) -> Double) -> Double {
+        let h = Double(count - 1) * q
         let lo = Int(h.rounded(.down))
-        let hi = Swift.min(lo + 1, xs.count - 1)
+        let hi = Swift.min(lo + 1, count - 1)
         let frac = h - Double(lo)
-        if frac == 0 || lo == hi { return xs[lo] }
-        if frac == 0.5 { return xs[lo] * 0.5 + xs[hi] * 0.5 }
-        return xs[lo] + (xs[hi] - xs[lo]) * frac
+        if frac == 0 || lo == hi { return at(lo) }
+        if frac == 0.5 { return at(lo) * 0.5 + at(hi) * 0.5 }
+        return at(lo) + (at(hi) - at(lo)) * frac
     }
 }

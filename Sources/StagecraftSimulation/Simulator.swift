@@ -24,29 +24,17 @@ public enum Simulator {
         let n = compiled.nodeCount
         let owners = compiled.ownerCount
         let runs = options.runs
-        let blocks = (runs + plainBlockRuns - 1) / plainBlockRuns
-        let seed = options.seed
-
-        let parts: [PlainBlock] = forEachBlock(blocks: blocks, threads: threadCount(options)) {
-            SimulationEngine(plan: compiled, cases: 1, tableStart: kickoff)
-        } work: { engine, b in
-            var block = PlainBlock(nodes: n, owners: owners)
-            let lo = b * plainBlockRuns
-            let hi = min(runs, lo + plainBlockRuns)
-            let arrivals = [kickoff]
-            for r in lo..<hi {
-                engine.run(seed: seed, index: r, arrivals: arrivals)
-                block.record(&engine, kickoff: kickoff)
-            }
-            return block
-        }
+        let arrivals = [kickoff]
+        let parts = portfolioRuns(
+            compiled, kickoff: kickoff, cases: 1, options: options, blockRuns: plainBlockRuns,
+            arrivals: { _ in arrivals }, newBlock: { PlainBlock(nodes: n, owners: owners) },
+            record: { block, engine in block.record(&engine, kickoff: kickoff) })
 
         // Merge in block order.
         var all = PlainBlock(nodes: n, owners: owners)
         all.leadTimes.reserveCapacity(runs)
         for p in parts { all.merge(p) }
         let finished = all.finished
-        var parts3 = all.parts
         var leadSum = 0.0
         for x in all.leadTimes { leadSum += x }
         all.leadTimes.sort()
@@ -54,35 +42,31 @@ public enum Simulator {
         let summary = LeadTimeSummary(sorted: leads)
         let f = Double(finished)
 
-        var nodes: [NodeForecast] = []
-        nodes.reserveCapacity(n)
-        for v in 0..<n {
-            let e = Double(max(all.execs[v], 1))
-            nodes.append(NodeForecast(
+        let nodes = all.nodes.enumerated().map { v, t in
+            let e = Double(max(t.executions, 1))
+            return NodeForecast(
                 id: compiled.ids[v], title: compiled.titles[v],
-                criticality: finished > 0 ? Double(all.critical[v]) / f : 0,
-                capacityDelayMean: all.delaySum[v] / e,
-                slaBreachProbability: finished > 0 ? Double(all.breach[v]) / f : 0,
-                executionsMean: finished > 0 ? Double(all.execs[v]) / f : 0,
-                waitingMean: all.waitSum[v] / e, processingMean: all.processingSum[v] / e,
-                criticalWaitingMean: finished > 0 ? all.criticalWait[v] / f : 0))
+                criticality: finished > 0 ? Double(t.critical) / f : 0,
+                capacityDelayMean: t.delay / e,
+                slaBreachProbability: finished > 0 ? Double(t.breach) / f : 0,
+                executionsMean: finished > 0 ? Double(t.executions) / f : 0,
+                waitingMean: t.waiting / e, processingMean: t.processing / e,
+                criticalWaitingMean: finished > 0 ? t.criticalWait / f : 0)
         }
-        if finished > 0 {
-            parts3 = LeadTimeParts(waiting: parts3.waiting / f, queueing: parts3.queueing / f,
-                                   processing: parts3.processing / f)
-        }
-        let ownerStats = ownerForecasts(compiled, delays: all.ownerDelays, busy: all.ownerBusy,
-                                        spanSum: leadSum, runs: finished)
+        let p = all.parts
+        let meanParts = finished > 0
+            ? LeadTimeParts(waiting: p.waiting / f, queueing: p.queueing / f, processing: p.processing / f) : p
+        let ownerStats = ownerForecasts(compiled, all.owners, spanSum: leadSum, runs: finished)
         let given = options.start != nil && finished > 0
         return SimulationResult(
-            runs: runs, seed: seed, finishedRuns: finished, unfinishedRuns: all.unfinished,
+            runs: runs, seed: options.seed, finishedRuns: finished, unfinishedRuns: all.unfinished,
             kickoff: kickoff, startGiven: options.start != nil, leadTime: summary,
             completionP50: given ? businessInstant(kickoff + summary.p50, compiled.calendar) : nil,
             completionP85: given ? businessInstant(kickoff + summary.p85, compiled.calendar) : nil,
             completionP95: given ? businessInstant(kickoff + summary.p95, compiled.calendar) : nil,
             deadline: compiled.deadline,
             deadlineProbability: compiled.deadline == nil ? nil : Double(all.deadlineMet) / Double(runs),
-            leadTimeParts: parts3, nodes: nodes, owners: ownerStats, leadTimeSamples: leads)
+            leadTimeParts: meanParts, nodes: nodes, owners: ownerStats, leadTimeSamples: leads)
     }
 
     // MARK: - Portfolio
@@ -127,8 +111,7 @@ public enum Simulator {
             startGiven: options.start != nil, caseArrivals: arrivals0, finishedCases: all.finishedCases,
             unfinishedCases: all.unfinishedCases, caseLeadTimeMean: caseMeans, caseFinishedRuns: all.caseFinished,
             leadTime: LeadTimeSummary(sorted: all.leadTimes), makespan: LeadTimeSummary(sorted: all.makespans),
-            owners: ownerForecasts(compiled, delays: all.ownerDelays, busy: all.ownerBusy,
-                                   spanSum: spanSum, runs: all.makespans.count))
+            owners: ownerForecasts(compiled, all.owners, spanSum: spanSum, runs: all.makespans.count))
     }
 
     // MARK: - Event log
@@ -152,24 +135,19 @@ public enum Simulator {
         engine.run(seed: options.seed, index: run, arrivals: arrivals)
 
         let n = max(compiled.nodeCount, 1)
-        var order: [Int] = []
-        for e in 0..<engine.execNode.count where engine.execCompleted[e] { order.append(e) }
-        order.sort { a, b in
+        let order = (0..<engine.execNode.count).filter { engine.execCompleted[$0] }.sorted { a, b in
             let sa = engine.execStart[a], sb = engine.execStart[b]
             if sa != sb { return sa < sb }
             let ga = engine.execNode[a], gb = engine.execNode[b]
             if ga != gb { return ga < gb }
             return a < b
         }
-        var caseIDs: [String] = []
-        if let given = givenIDs, given.count >= pf.cases {
-            caseIDs = given
-        } else {
+        var caseIDs = givenIDs ?? []
+        if caseIDs.count < pf.cases {
             let width = String(pf.cases).count
-            caseIDs.reserveCapacity(pf.cases)
-            for c in 0..<pf.cases {
-                let s = String(c + 1)
-                caseIDs.append("case-" + String(repeating: "0", count: width - s.count) + s)
+            caseIDs = (1...pf.cases).map { c -> String in
+                let s = String(c)
+                return "case-" + String(repeating: "0", count: width - s.count) + s
             }
         }
         let names = activities.flatMap { $0.count == compiled.nodeCount ? $0 : nil } ?? compiled.ids
@@ -278,24 +256,23 @@ public enum Simulator {
         max(1, options.threads ?? ProcessInfo.processInfo.activeProcessorCount)
     }
 
-    static func ownerForecasts(_ plan: CompiledPlan, delays: [OwnerDelays], busy: [Double],
-                               spanSum: Double, runs: Int) -> [OwnerForecast] {
+    static func ownerForecasts(_ plan: CompiledPlan, _ owners: [OwnerTotals], spanSum: Double, runs: Int) -> [OwnerForecast] {
         var out: [OwnerForecast] = []
         for o in 0..<plan.ownerCount {
             let denominator = Double(plan.capacity[o]) * spanSum
             out.append(OwnerForecast(
-                id: plan.ownerIDs[o], capacity: plan.capacity[o], queueDelayMean: delays[o].mean,
-                queueDelayP95: delays[o].percentile(0.95),
-                utilisation: denominator > 0 ? busy[o] / denominator : 0,
-                itemsMean: runs > 0 ? Double(delays[o].count) / Double(runs) : 0))
+                id: plan.ownerIDs[o], capacity: plan.capacity[o], queueDelayMean: owners[o].mean,
+                queueDelayP95: owners[o].percentile(0.95),
+                utilisation: denominator > 0 ? owners[o].busy / denominator : 0,
+                itemsMean: runs > 0 ? Double(owners[o].count) / Double(runs) : 0))
         }
         return out
     }
 
     /// Runs `options.runs` runs of `cases` cases sharing owners, `blockRuns` runs to a block:
     /// run `r` arrives as `arrivals(r)` says and is recorded into its block's value, started
-    /// with `newBlock()`. The blocks come back in run order. `simulatePortfolio` and
-    /// `CaseSimulation` both run through here.
+    /// with `newBlock()`. The blocks come back in run order. Every forecast but `status`
+    /// runs through here.
     static func portfolioRuns<Block: Sendable>(
         _ compiled: CompiledPlan, kickoff: Double, cases: Int, options: SimulationOptions, blockRuns: Int,
         arrivals: @escaping @Sendable (Int) -> [Double], newBlock: @escaping @Sendable () -> Block,
@@ -340,29 +317,15 @@ struct PlainBlock: Sendable {
     /// The end of the deadline day (`Schedule.deadlineInstant`), once known.
     private var deadlineInstant: Double?
     var leadTimes: [Double] = []
-    var critical: [Int]
-    var breach: [Int]
-    var execs: [Int]
-    var delaySum: [Double]
-    var waitSum: [Double]
-    var processingSum: [Double]
-    var criticalWait: [Double]
+    var nodes: [NodeTotals]
     var parts = LeadTimeParts()
-    var ownerDelays: [OwnerDelays]
-    var ownerBusy: [Double]
+    var owners: [OwnerTotals]
     private var criticalFlag: [Bool]
     private var breachFlag: [Bool]
 
     init(nodes: Int, owners: Int) {
-        critical = [Int](repeating: 0, count: nodes)
-        breach = [Int](repeating: 0, count: nodes)
-        execs = [Int](repeating: 0, count: nodes)
-        delaySum = [Double](repeating: 0, count: nodes)
-        waitSum = [Double](repeating: 0, count: nodes)
-        processingSum = [Double](repeating: 0, count: nodes)
-        criticalWait = [Double](repeating: 0, count: nodes)
-        ownerDelays = [OwnerDelays](repeating: OwnerDelays(), count: owners)
-        ownerBusy = [Double](repeating: 0, count: owners)
+        self.nodes = [NodeTotals](repeating: NodeTotals(), count: nodes)
+        self.owners = [OwnerTotals](repeating: OwnerTotals(), count: owners)
         criticalFlag = [Bool](repeating: false, count: nodes)
         breachFlag = [Bool](repeating: false, count: nodes)
     }
@@ -373,19 +336,8 @@ struct PlainBlock: Sendable {
         unfinished += p.unfinished
         deadlineMet += p.deadlineMet
         leadTimes += p.leadTimes
-        for v in 0..<critical.count {
-            critical[v] += p.critical[v]
-            breach[v] += p.breach[v]
-            execs[v] += p.execs[v]
-            delaySum[v] += p.delaySum[v]
-            waitSum[v] += p.waitSum[v]
-            processingSum[v] += p.processingSum[v]
-            criticalWait[v] += p.criticalWait[v]
-        }
-        for o in 0..<ownerBusy.count {
-            ownerDelays[o].merge(p.ownerDelays[o])
-            ownerBusy[o] += p.ownerBusy[o]
-        }
+        for v in nodes.indices { nodes[v].merge(p.nodes[v]) }
+        for o in owners.indices { owners[o].merge(p.owners[o]) }
         parts.waiting += p.parts.waiting
         parts.queueing += p.parts.queueing
         parts.processing += p.parts.processing
@@ -412,18 +364,9 @@ struct PlainBlock: Sendable {
         }
         for e in 0..<engine.execNode.count {
             let v = engine.execNode[e]
-            let ready = engine.execReady[e], request = engine.execRequest[e]
-            let start = engine.execStart[e], end = engine.execFinish[e]
-            delaySum[v] += start - request
-            waitSum[v] += request - ready
-            processingSum[v] += end - start
-            execs[v] += 1
+            nodes[v].add(engine, e)
             if !breachFlag[v] && engine.breachesSLA(e) { breachFlag[v] = true }
-            for k in engine.execOwnStart[e]..<engine.execOwnStart[e + 1] {
-                let o = engine.execOwn[k]
-                ownerDelays[o].add(start - request)
-                ownerBusy[o] += end - start
-            }
+            OwnerTotals.add(engine, e, to: &owners)
         }
         // Along the critical path each execution accounts for the time since its cause
         // ended: processing, plus (when readiness, not capacity, set its start) its hand-off
@@ -439,11 +382,11 @@ struct PlainBlock: Sendable {
                 let c = engine.execCause[e]
                 let freed = c >= 0 ? engine.execFinish[c] : start
                 path.queueing += start - freed
-                criticalWait[v] += start - freed
+                nodes[v].criticalWait += start - freed
             } else {
                 path.waiting += request - ready
                 path.queueing += start - request
-                criticalWait[v] += start - ready
+                nodes[v].criticalWait += start - ready
             }
         }
         // Time before the first execution on the path (a root that waited at kickoff).
@@ -453,8 +396,8 @@ struct PlainBlock: Sendable {
         parts.queueing += path.queueing
         parts.processing += path.processing
         for v in 0..<criticalFlag.count {
-            if criticalFlag[v] { critical[v] += 1 }
-            if breachFlag[v] { breach[v] += 1 }
+            if criticalFlag[v] { nodes[v].critical += 1 }
+            if breachFlag[v] { nodes[v].breach += 1 }
         }
     }
 }
@@ -467,14 +410,12 @@ struct PortfolioBlock: Sendable {
     var caseFinished: [Int]
     var leadTimes: [Double] = []
     var makespans: [Double] = []
-    var ownerDelays: [OwnerDelays]
-    var ownerBusy: [Double]
+    var owners: [OwnerTotals]
 
     init(cases: Int, owners: Int) {
         caseLeadSum = [Double](repeating: 0, count: cases)
         caseFinished = [Int](repeating: 0, count: cases)
-        ownerDelays = [OwnerDelays](repeating: OwnerDelays(), count: owners)
-        ownerBusy = [Double](repeating: 0, count: owners)
+        self.owners = [OwnerTotals](repeating: OwnerTotals(), count: owners)
     }
 
     /// Adds the statistics of a later block.
@@ -487,10 +428,7 @@ struct PortfolioBlock: Sendable {
         }
         leadTimes += p.leadTimes
         makespans += p.makespans
-        for o in 0..<ownerBusy.count {
-            ownerDelays[o].merge(p.ownerDelays[o])
-            ownerBusy[o] += p.ownerBusy[o]
-        }
+        for o in owners.indices { owners[o].merge(p.owners[o]) }
     }
 
     mutating func record(_ engine: inout SimulationEngine, kickoff: Double) {
@@ -511,35 +449,70 @@ struct PortfolioBlock: Sendable {
         // matching totals.
         guard last > -Double.infinity else { return }
         makespans.append(last - kickoff)
-        for e in 0..<engine.execNode.count where engine.execCompleted[e] {
-            let request = engine.execRequest[e], start = engine.execStart[e], end = engine.execFinish[e]
-            for k in engine.execOwnStart[e]..<engine.execOwnStart[e + 1] {
-                let o = engine.execOwn[k]
-                ownerDelays[o].add(start - request)
-                ownerBusy[o] += end - start
-            }
-        }
+        for e in 0..<engine.execNode.count where engine.execCompleted[e] { OwnerTotals.add(engine, e, to: &owners) }
     }
 }
 
-/// Queueing delays of one owner: the zeros counted, the rest kept (most delays are zero,
-/// so keeping only the others bounds memory by the queueing that happens).
-struct OwnerDelays: Sendable {
+/// Per-node sums over the executions of some runs; `critical`, `breach` and `criticalWait`
+/// only in plain runs (runs with the node on the critical path or past its SLA, and its
+/// waiting there).
+struct NodeTotals: Sendable {
+    var executions = 0
+    var delay = 0.0
+    var waiting = 0.0
+    var processing = 0.0
+    var critical = 0
+    var breach = 0
+    var criticalWait = 0.0
+
+    /// Adds execution `e` of the engine's run: its capacity delay, hand-off wait and processing.
+    mutating func add(_ engine: SimulationEngine, _ e: Int) {
+        executions += 1
+        delay += engine.execStart[e] - engine.execRequest[e]
+        waiting += engine.execRequest[e] - engine.execReady[e]
+        processing += engine.execFinish[e] - engine.execStart[e]
+    }
+
+    mutating func merge(_ t: NodeTotals) {
+        executions += t.executions
+        delay += t.delay
+        waiting += t.waiting
+        processing += t.processing
+        critical += t.critical
+        breach += t.breach
+        criticalWait += t.criticalWait
+    }
+}
+
+/// One owner's queueing delays and busy time: the zero delays counted, the rest kept (most
+/// delays are zero, so keeping only the others bounds memory by the queueing that happens).
+struct OwnerTotals: Sendable {
     private(set) var count = 0
     private var sum = 0.0
     private var positive: [Double] = []
+    private(set) var busy = 0.0
 
-    mutating func add(_ x: Double) {
+    /// Adds execution `e` of the engine's run to each owner whose capacity it used.
+    static func add(_ engine: SimulationEngine, _ e: Int, to owners: inout [OwnerTotals]) {
+        let request = engine.execRequest[e], start = engine.execStart[e], end = engine.execFinish[e]
+        for k in engine.execOwnStart[e]..<engine.execOwnStart[e + 1] {
+            owners[engine.execOwn[k]].add(delay: start - request, busy: end - start)
+        }
+    }
+
+    mutating func add(delay x: Double, busy b: Double) {
+        busy += b
         count += 1
         guard x > 0 else { return }
         sum += x
         positive.append(x)
     }
 
-    mutating func merge(_ other: OwnerDelays) {
+    mutating func merge(_ other: OwnerTotals) {
         count += other.count
         sum += other.sum
         positive += other.positive
+        busy += other.busy
     }
 
     var mean: Double { count > 0 ? sum / Double(count) : 0 }
@@ -549,12 +522,6 @@ struct OwnerDelays: Sendable {
         guard count > 0 else { return 0 }
         let zeros = count - positive.count
         let sorted = positive.sorted()
-        let h = Double(count - 1) * p
-        let lo = Int(h.rounded(.down)), hi = min(lo + 1, count - 1)
-        func at(_ i: Int) -> Double { i < zeros ? 0 : sorted[i - zeros] }
-        let frac = h - Double(lo)
-        if frac == 0 || lo == hi { return at(lo) }
-        if frac == 0.5 { return at(lo) * 0.5 + at(hi) * 0.5 }
-        return at(lo) + (at(hi) - at(lo)) * frac
+        return SimulationStatistics.interpolate(count: count, p) { $0 < zeros ? 0 : sorted[$0 - zeros] }
     }
 }
