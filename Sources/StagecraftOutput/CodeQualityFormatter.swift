@@ -1,11 +1,7 @@
 import StagecraftLanguage
 
-/// Renders check results as a GitLab Code Quality report (the Code Climate issue subset
-/// GitLab reads), which merge requests show as findings on the changed lines.
-///
-/// Paths are relative to the current directory (the checkout root in CI). Each issue's
-/// `fingerprint` is worked out as SARIF's is (`SARIFFormatter.fingerprints`), so it survives lines
-/// inserted above it. Errors are `major`, warnings `minor`, notes `info`.
+/// Renders check results as a GitLab Code Quality report, which merge requests show as
+/// findings on the changed lines; fingerprints are SARIF's, so they survive inserted lines.
 public enum CodeQualityFormatter {
     public static func report(_ results: [CheckResult], currentDirectory: String) -> String {
         var issues: [JSON] = []

@@ -1,8 +1,5 @@
-/// Unified diffs of two texts, line by line, as `fmt --diff` prints them.
-///
-/// Lines are compared byte for byte (a `\r` before the `\n` is part of the line). The
-/// edit script is Myers' O(ND) shortest one after the common head and tail are set
-/// aside; past `maxEdits` edits the middle is shown as removed and re-added whole.
+/// Unified diffs of two texts, line by line, as `fmt --diff` prints them: Myers' shortest
+/// edit script, or past `maxEdits` the middle removed and re-added whole.
 public enum FormatDiff {
     /// The most edits searched for before falling back to replacing the middle whole.
     public static let maxEdits = 2_000

@@ -9,152 +9,99 @@ import StagecraftLanguage
 public enum FormatDump {
     /// The dump of a file's tree.
     public static func dump(_ file: FlowFile) -> String {
-        var out = ""
         guard let w = file.workflow else { return "(file)" }
-        out += "(workflow "
-        optionalString(w.title, &out)
-        for m in w.members {
-            out += "\n "
-            member(m, &out)
-        }
-        out += ")"
-        return out
+        return "(workflow " + optionalString(w.title) + w.members.map { "\n " + member($0) }.joined() + ")"
     }
 
-    static func member(_ m: WorkflowMember, _ out: inout String) {
+    static func member(_ m: WorkflowMember) -> String {
         switch m {
         case .description(let s, _):
-            out += "(description "
-            string(s, &out)
-            out += ")"
+            return "(description " + string(s) + ")"
         case .deadline(let d, _):
-            out += "(deadline " + duration(d) + ")"
+            return "(deadline " + duration(d) + ")"
         case .calendar(let c):
-            out += "(calendar"
+            var out = "(calendar"
             for item in c.items {
                 switch item {
                 case .workdays(let days, _):
                     out += " (workdays" + days.map { " " + $0.name }.joined() + ")"
                 case .holiday(let date, let name, _):
-                    out += " (holiday " + date.text + " " + (date.date.map { "\($0)" } ?? "nil") + " "
-                    optionalString(name, &out)
-                    out += ")"
+                    out += " (holiday " + date.text + " " + (date.date.map { "\($0)" } ?? "nil") + " " + optionalString(name) + ")"
                 case .hours(let h, _):
                     out += " (hours " + hours(h) + ")"
                 }
             }
-            out += ")"
+            return out + ")"
         case .param(let p):
-            out += "(param " + p.name.name + " " + p.typeName.name + " " + (p.type?.rawValue ?? "nil") + " "
-            expr(p.value, &out)
+            var out = "(param " + p.name.name + " " + p.typeName.name + " " + (p.type?.rawValue ?? "nil") + " " + expr(p.value)
             if let shares = p.shares {
                 out += " (shares"
                 for share in shares.items {
-                    out += " ("
-                    expr(share.value, &out)
-                    out += " " + number(share.share.value) + ")"
+                    out += " (" + expr(share.value) + " " + number(share.share.value) + ")"
                 }
                 out += ")"
             }
-            out += ")"
+            return out + ")"
         case .owner(let o):
-            out += "(owner " + o.id.name + " "
-            optionalString(o.title, &out)
-            out += o.hasBody ? " body" : " nobody"
+            var out = "(owner " + o.id.name + " " + optionalString(o.title) + (o.hasBody ? " body" : " nobody")
             for item in o.items {
                 switch item {
                 case .capacity(let n, _): out += " (capacity " + number(n.value) + ")"
-                case .members(let list, _):
-                    out += " (members"
-                    for s in list { out += " "; string(s, &out) }
-                    out += ")"
-                case .contact(let s, _):
-                    out += " (contact "
-                    string(s, &out)
-                    out += ")"
-                case .hours(let h, _):
-                    out += " (hours " + hours(h) + ")"
+                case .members(let list, _): out += " (members" + list.map { " " + string($0) }.joined() + ")"
+                case .contact(let s, _): out += " (contact " + string(s) + ")"
+                case .hours(let h, _): out += " (hours " + hours(h) + ")"
                 }
             }
-            out += ")"
+            return out + ")"
         case .node(let n):
-            out += "(" + n.kind.rawValue + " " + n.id.name + " "
-            optionalString(n.title, &out)
-            for s in n.statements {
-                out += "\n  "
-                statement(s.kind, &out)
-            }
-            out += ")"
+            return "(" + n.kind.rawValue + " " + n.id.name + " " + optionalString(n.title)
+                + n.statements.map { "\n  " + statement($0.kind) }.joined() + ")"
         }
     }
 
-    static func statement(_ s: NodeStatementKind, _ out: inout String) {
+    static func statement(_ s: NodeStatementKind) -> String {
         switch s {
-        case .after(let ids): out += "(after" + ids.map { " " + $0.name }.joined() + ")"
-        case .when(let e):
-            out += "(when "
-            expr(e, &out)
-            out += ")"
-        case .sla(let d): out += "(sla " + duration(d) + ")"
-        case .estimate(.range(let l, let h)): out += "(estimate-range " + duration(l) + " " + duration(h) + ")"
+        case .after(let ids): return "(after" + ids.map { " " + $0.name }.joined() + ")"
+        case .when(let e): return "(when " + expr(e) + ")"
+        case .sla(let d): return "(sla " + duration(d) + ")"
+        case .estimate(.range(let l, let h)): return "(estimate-range " + duration(l) + " " + duration(h) + ")"
         case .estimate(.pert(let o, let m, let p)):
-            out += "(estimate-pert " + duration(o) + " " + duration(m) + " " + duration(p) + ")"
-        case .matches(let list):
-            out += "(matches"
-            for s in list { out += " "; string(s, &out) }
-            out += ")"
+            return "(estimate-pert " + duration(o) + " " + duration(m) + " " + duration(p) + ")"
+        case .matches(let list): return "(matches" + list.map { " " + string($0) }.joined() + ")"
         case .checklist(let c):
-            out += "(checklist"
-            for item in c.items {
-                out += " ("
-                string(item.text, &out)
-                out += " " + (item.by?.name ?? "nil") + ")"
-            }
-            out += ")"
-        case .owner(let id): out += "(owner " + id.name + ")"
-        case .approvers(let ids): out += "(approvers" + ids.map { " " + $0.name }.joined() + ")"
-        case .quorum(.all): out += "(quorum all)"
-        case .quorum(.count(let n)): out += "(quorum " + number(n.value) + ")"
-        case .reject(let p): out += "(reject " + number(p.value) + ")"
-        case .wait(.fixed(let d)): out += "(wait " + duration(d) + ")"
-        case .wait(.spread(.range(let l, let h))): out += "(wait-range " + duration(l) + " " + duration(h) + ")"
+            return "(checklist" + c.items.map { " (" + string($0.text) + " " + ($0.by?.name ?? "nil") + ")" }.joined() + ")"
+        case .owner(let id): return "(owner " + id.name + ")"
+        case .approvers(let ids): return "(approvers" + ids.map { " " + $0.name }.joined() + ")"
+        case .quorum(.all): return "(quorum all)"
+        case .quorum(.count(let n)): return "(quorum " + number(n.value) + ")"
+        case .reject(let p): return "(reject " + number(p.value) + ")"
+        case .wait(.fixed(let d)): return "(wait " + duration(d) + ")"
+        case .wait(.spread(.range(let l, let h))): return "(wait-range " + duration(l) + " " + duration(h) + ")"
         case .wait(.spread(.pert(let o, let m, let p))):
-            out += "(wait-pert " + duration(o) + " " + duration(m) + " " + duration(p) + ")"
-        case .chance(let p): out += "(chance " + number(p.value) + ")"
-        case .onReject(let id): out += "(on-reject " + id.name + ")"
+            return "(wait-pert " + duration(o) + " " + duration(m) + " " + duration(p) + ")"
+        case .chance(let p): return "(chance " + number(p.value) + ")"
+        case .onReject(let id): return "(on-reject " + id.name + ")"
         }
     }
 
-    static func expr(_ e: Expr, _ out: inout String) {
+    static func expr(_ e: Expr) -> String {
         switch e {
-        case .string(let s): string(s, &out)
-        case .number(let n): out += number(n.value)
-        case .bool(let b, _): out += b ? "true" : "false"
-        case .name(let id): out += "$" + id.name
-        case .paren(let inner, _):
-            out += "(paren "
-            expr(inner, &out)
-            out += ")"
-        case .not(let inner, _):
-            out += "(not "
-            expr(inner, &out)
-            out += ")"
+        case .string(let s): return string(s)
+        case .number(let n): return number(n.value)
+        case .bool(let b, _): return b ? "true" : "false"
+        case .name(let id): return "$" + id.name
+        case .paren(let inner, _): return "(paren " + expr(inner) + ")"
+        case .not(let inner, _): return "(not " + expr(inner) + ")"
         case .binary:
             let (leftmost, links) = e.binaryChain
+            var out = ""
             for (op, _) in links.reversed() { out += "(" + op.rawValue + " " }
-            expr(leftmost, &out)
-            for (_, rhs) in links {
-                out += " "
-                expr(rhs, &out)
-                out += ")"
-            }
+            out += expr(leftmost)
+            for (_, rhs) in links { out += " " + expr(rhs) + ")" }
+            return out
         case .isIn(let lhs, let values, _):
-            out += "(in "
-            expr(lhs, &out)
-            out += " ["
-            for v in values { out += " "; expr(v, &out) }
-            out += "])"
-        case .invalid: out += "(invalid)"
+            return "(in " + expr(lhs) + " [" + values.map { " " + expr($0) }.joined() + "])"
+        case .invalid: return "(invalid)"
         }
     }
 
@@ -170,12 +117,12 @@ public enum FormatDump {
     /// Every bit of the value: the shortest text that reads back as the same Double.
     static func number(_ v: Double) -> String { "\(v)" }
 
-    static func optionalString(_ s: StringLiteral?, _ out: inout String) {
-        if let s { string(s, &out) } else { out += "nil" }
+    static func optionalString(_ s: StringLiteral?) -> String {
+        s.map(string) ?? "nil"
     }
 
-    static func string(_ s: StringLiteral, _ out: inout String) {
-        out += "\""
+    static func string(_ s: StringLiteral) -> String {
+        var out = "\""
         for scalar in s.value.unicodeScalars {
             if scalar.value >= 0x20 && scalar.value < 0x7F && scalar != "\"" && scalar != "\\" {
                 out.unicodeScalars.append(scalar)
@@ -183,6 +130,6 @@ public enum FormatDump {
                 out += "\\u{" + String(scalar.value, radix: 16) + "}"
             }
         }
-        out += "\""
+        return out + "\""
     }
 }

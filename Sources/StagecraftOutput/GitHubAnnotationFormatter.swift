@@ -1,14 +1,7 @@
 import StagecraftLanguage
 
 /// Renders check results as GitHub Actions workflow commands, which the runner turns
-/// into annotations on the pull request:
-///
-///     ::error file=PATH,line=L,col=C,endLine=L,endColumn=C,title=RULE::MESSAGE
-///
-/// Errors use `::error`, warnings `::warning`, notes `::notice`. The message is the
-/// diagnostic's message followed, when there is one, by a line break (`%0A`) and
-/// `help: …`, so the fix shows in the annotation. Paths are relative to the current
-/// directory (the checkout root in CI). Columns count UTF-16 code units, as in SARIF.
+/// into annotations on the pull request (the line format is in docs/cli.md, `--format github`).
 public enum GitHubAnnotationFormatter {
     /// Every diagnostic of `results` as one workflow command line.
     public static func annotations(_ results: [CheckResult], currentDirectory: String) -> String {

@@ -1,13 +1,8 @@
 import StagecraftSyntax
 import StagecraftLanguage
 
-/// Renders a workflow's graph as a Mermaid flowchart or Graphviz DOT.
-///
-/// Stages are rectangles, gates hexagons. Each label holds the title (or ID), the owner
-/// of a stage or the approvers and quorum of a gate, the SLA, and the `wait` and `chance`
-/// when written ("wait 2d..5d", "runs in 30%"). `after` edges are solid;
-/// `on reject` rework edges are dashed and labelled "reject". Nodes whose `when` is false
-/// for the given param values are greyed and say why ("skipped: when handles_pii").
+/// Renders a workflow's graph as a Mermaid flowchart or Graphviz DOT, drawn as
+/// `stagecraft graph --help` describes.
 public enum GraphRenderer {
     /// One node, ready to draw.
     public struct Node: Sendable, Equatable {

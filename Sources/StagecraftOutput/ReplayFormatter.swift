@@ -11,26 +11,14 @@ public struct ReplayFormatter: Sendable {
     public var result: ReplayResult
     /// The `.flow` file as named on the command line.
     public var file: String
-    /// The event log as named on the command line.
-    public var historySource: String
-    /// Format of the log read (`csv`, `xes`, `jsonl`).
-    public var historyFormat: String
-    /// Malformed rows skipped (with `--skip-bad-rows`).
-    public var skippedRows: Int
-    /// Exact duplicate rows found, and whether they were dropped.
-    public var duplicates: Int
-    public var duplicatesDropped: Bool
+    /// The event log the result came from: its name, format, skipped rows and duplicates.
+    public var log: EventLog
 
-    /// Creates a formatter for a result and the log it came from.
     public init(model: WorkflowModel, result: ReplayResult, file: String, log: EventLog) {
         self.model = model
         self.result = result
         self.file = file
-        historySource = log.source
-        historyFormat = log.detection.format.rawValue
-        skippedRows = log.skipped.count
-        duplicates = log.duplicates.count
-        duplicatesDropped = log.dedupeApplied
+        self.log = log
     }
 
     // MARK: JSON
@@ -46,17 +34,17 @@ public struct ReplayFormatter: Sendable {
     public func json() -> String {
         let r = result
         let history: JSON = .object([
-            ("source", .string(historySource)),
-            ("format", .string(historyFormat)),
+            ("source", .string(log.source)),
+            ("format", .string(log.detection.format.rawValue)),
             ("cases", .int(r.caseCount)),
             ("events", .int(r.eventCount)),
             ("occurrences", .int(r.occurrenceCount)),
             ("mapped_occurrences", .int(r.mappedOccurrenceCount)),
             ("first", .optional(r.firstInstant.map(formatInstant))),
             ("last", .optional(r.lastInstant.map(formatInstant))),
-            ("skipped_rows", .int(skippedRows)),
-            ("duplicates", .int(duplicates)),
-            ("duplicates_dropped", .bool(duplicatesDropped)),
+            ("skipped_rows", .int(log.skipped.count)),
+            ("duplicates", .int(log.duplicates.count)),
+            ("duplicates_dropped", .bool(log.dedupeApplied)),
             ("unmapped_activities", .array(r.unmappedActivities.map {
                 .object([("activity", .string($0.activity)), ("events", .int($0.events))])
             })),
@@ -217,7 +205,7 @@ public struct ReplayFormatter: Sendable {
 
     func historyLine() -> String {
         let r = result
-        var s = "history: \(historySource): \(r.caseCount) cases, \(r.eventCount) events, \(r.occurrenceCount) occurrences"
+        var s = "history: \(log.source): \(r.caseCount) cases, \(r.eventCount) events, \(r.occurrenceCount) occurrences"
             + " (\(r.mappedOccurrenceCount) counted as stages)"
         if let a = r.firstInstant, let b = r.lastInstant { s += ", \(formatInstant(a)) → \(formatInstant(b))" }
         return s
@@ -235,8 +223,8 @@ public struct ReplayFormatter: Sendable {
         var out = "replay of \(file)"
         if let t = model.workflow.title?.value { out += " (\"\(t)\")" }
         out += "\n" + historyLine() + "\n"
-        if skippedRows > 0 { out += "skipped bad rows: \(skippedRows)\n" }
-        if duplicates > 0 { out += "exact duplicates: \(duplicates) (\(duplicatesDropped ? "dropped" : "kept"))\n" }
+        if log.skipped.count > 0 { out += "skipped bad rows: \(log.skipped.count)\n" }
+        if log.duplicates.count > 0 { out += "exact duplicates: \(log.duplicates.count) (\(log.dedupeApplied ? "dropped" : "kept"))\n" }
         if !r.unmappedActivities.isEmpty {
             let events = r.unmappedActivities.reduce(0) { $0 + $1.events }
             out += "unmapped activities: \(r.unmappedActivities.count) (\(events) event\(events == 1 ? "" : "s"))\n"
@@ -277,8 +265,8 @@ public struct ReplayFormatter: Sendable {
         var out = "# Replay of `\(file)`\n\n"
         if let t = model.workflow.title?.value { out += "Workflow: **\(ReplayFormatter.escape(t))**\n\n" }
         out += ReplayFormatter.escape(historyLine()) + "\n\n"
-        if skippedRows > 0 { out += "Skipped bad rows: \(skippedRows)\n\n" }
-        if duplicates > 0 { out += "Exact duplicates: \(duplicates) (\(duplicatesDropped ? "dropped" : "kept"))\n\n" }
+        if log.skipped.count > 0 { out += "Skipped bad rows: \(log.skipped.count)\n\n" }
+        if log.duplicates.count > 0 { out += "Exact duplicates: \(log.duplicates.count) (\(log.dedupeApplied ? "dropped" : "kept"))\n\n" }
         out += "## Stages\n\n" + markdownTable(ReplayFormatter.stageHeader, stageRows(), leftColumns: 1)
         if !r.unobservedNodes.isEmpty {
             out += "\nStages never seen in the history: "

@@ -2,17 +2,8 @@ import Foundation
 import StagecraftSyntax
 import StagecraftLanguage
 
-/// Renders check results as SARIF 2.1.0 for GitHub code scanning.
-///
-/// Columns are UTF-16 code units (SARIF's default `columnKind`, which GitHub uses), and
-/// the run says so with `"columnKind": "utf16CodeUnits"`; the text and JSON formats count
-/// Unicode scalars instead. Files below the current directory get a relative `uri` with
-/// `uriBaseId` `%SRCROOT%`; files elsewhere get an absolute `file://` URI.
-///
-/// Each result carries `partialFingerprints["stagecraftFingerprint/v1"]`: an FNV-1a 64-bit
-/// hash of the rule ID, the file's URI, the trimmed text of the diagnostic's first source
-/// line, the message and an occurrence counter for identical tuples. It leaves out line
-/// numbers, so an alert keeps its identity when lines are inserted above it.
+/// Renders check results as SARIF 2.1.0 for GitHub code scanning (columns in UTF-16 code
+/// units, fingerprints without line numbers: docs/cli.md, `--format sarif`).
 public enum SARIFFormatter {
     /// The SARIF schema URI GitHub expects.
     public static let schema = "https://json.schemastore.org/sarif-2.1.0.json"

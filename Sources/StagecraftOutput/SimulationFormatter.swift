@@ -8,50 +8,23 @@ import StagecraftSimulation
 /// JSON (`format_version` 1) uses seconds for durations and ISO 8601 for instants. Both are
 /// pure functions of the results, so the same inputs and seed give the same bytes.
 
-/// What a forecast was made from, for the headers of both formats.
-package struct ForecastContext {
-    var file: String
-    var workflowTitle: String
-    package var runs: Int
-    var seed: UInt64
-    var kickoff: Double
-    var startGiven: Bool
-    package var warnings: [String]
-    var history: String?
-    var calibration: HistoryCalibration?
-
-    /// The memberwise initializer, declared so that the other targets can call it.
-    package init(file: String, workflowTitle: String, runs: Int, seed: UInt64, kickoff: Double,
-                 startGiven: Bool, warnings: [String], history: String?, calibration: HistoryCalibration?) {
-        self.file = file
-        self.workflowTitle = workflowTitle
-        self.runs = runs
-        self.seed = seed
-        self.kickoff = kickoff
-        self.startGiven = startGiven
-        self.warnings = warnings
-        self.history = history
-        self.calibration = calibration
-    }
-}
+/// What a forecast was made from, for the headers of both formats (a tuple, so that the CLI
+/// builds it without an initializer written out here).
+package typealias ForecastContext = (file: String, workflowTitle: String, runs: Int, seed: UInt64, kickoff: Double,
+                                     startGiven: Bool, warnings: [String], history: String?, calibration: HistoryCalibration?)
 
 /// One side of `--compare`: its settings as written, its plan and its forecast.
 package typealias Scenario = (spec: String, built: BuiltPlan, result: SimulationResult)
 
-/// The simulated event log written by `--emit-log`, with per-node processing means computed
-/// from the instants as written (milliseconds), as `replay` will read them back.
-package struct EmittedLog {
-    var path: String
-    var rows: Int
-    var cases: Int
-    /// Nodes with rows, in plan order: (id, activity name written, rows, mean processing seconds).
-    var nodes: [(id: String, activity: String, rows: Int, mean: Double)]
+/// The simulated event log written by `--emit-log`; `nodes` are those with rows, in plan order,
+/// with the activity name written and the mean processing seconds.
+package typealias EmittedLog = (path: String, rows: Int, cases: Int, nodes: [(id: String, activity: String, rows: Int, mean: Double)])
 
+extension SimulationFormatter {
     /// `log` as simulated (activities are node IDs); `activities` are the names written per node.
-    package init(path: String, log: SimulatedEventLog, plan: SimulationPlan, activities: [String], cases: Int) {
-        self.path = path
-        rows = log.rows.count
-        self.cases = cases
+    /// Processing means come from the instants as written (milliseconds), as `replay` reads them.
+    package static func emittedLog(path: String, log: SimulatedEventLog, plan: SimulationPlan, activities: [String],
+                                   cases: Int) -> EmittedLog {
         var index: [String: Int] = [:]
         for (i, n) in plan.nodes.enumerated() where index[n.id] == nil { index[n.id] = i }
         var count = [Int](repeating: 0, count: plan.nodes.count)
@@ -62,9 +35,10 @@ package struct EmittedLog {
             // Milliseconds, as `formatInstant` writes them.
             sum[i] += ((r.end * 1000).rounded() - (r.start * 1000).rounded()) / 1000
         }
-        nodes = plan.nodes.indices.filter { count[$0] > 0 }.map {
+        let nodes = plan.nodes.indices.filter { count[$0] > 0 }.map {
             (plan.nodes[$0].id, $0 < activities.count ? activities[$0] : plan.nodes[$0].id, count[$0], sum[$0] / Double(count[$0]))
         }
+        return (path, log.rows.count, cases, nodes)
     }
 }
 

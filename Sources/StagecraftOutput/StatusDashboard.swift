@@ -196,54 +196,13 @@ enum StatusDashboard {
         let scale = LinearScale(domain: Double(firstDay) * secondsPerDay, Double(endDay) * secondsPerDay,
                                 range: L.plotX, plotRight)
         func x(_ t: Double) -> Double { t.isFinite ? min(plotRight, max(L.plotX, scale(t))) : plotRight }
-        let dayWidth = L.plotWidth / Double(endDay - firstDay)
-
-        svg.open("g", [("class", "rows")])
-        for i in cases.indices where i % 2 == 1 {
-            svg.rect(x: 0, y: plotTop + Double(i) * rowHeight, width: L.width, height: rowHeight, [("fill", "#f9fafb")])
-        }
-        svg.close("g")
-        if r.calendar.hasWorkdays, dayWidth >= 1.5 {
-            svg.open("g", [("class", "non-working"), ("fill", .text(Palette.nonWorking))])
-            var d = firstDay
-            while d < endDay {
-                guard !r.calendar.isBusinessDay(d) else { d += 1; continue }
-                var end = d + 1
-                while end < endDay && !r.calendar.isBusinessDay(end) { end += 1 }
-                svg.rect(x: L.plotX + Double(d - firstDay) * dayWidth, y: plotTop, width: Double(end - d) * dayWidth,
-                         height: plotBottom - plotTop, [("fill-opacity", 0.9)])
-                d = end
-            }
-            svg.close("g")
-        }
-        // Week ticks on Mondays.
-        let stepWeeks = max(1, Int((Double(endDay - firstDay) / 7 / 11).rounded(.up)))
-        var tick = firstDay
-        while CivilDate.weekday(ofDay: tick) != 0 { tick += 1 }
-        svg.open("g", [("class", "axis axis-x"), ("font-size", 11), ("fill", .text(Palette.muted))])
-        var ticks = 0
-        while tick <= endDay && ticks < 60 {
-            let tx = L.plotX + Double(tick - firstDay) * dayWidth
-            svg.line(x1: tx, y1: plotTop - 6, x2: tx, y2: plotBottom, [("class", "tick"), ("stroke", .text(Palette.grid))])
-            if tx + 20 <= plotRight + 10 {
-                svg.text(ReportCharts.shortDate(CivilDate(dayNumber: tick)), x: tx + 3, y: plotTop - 10, [("class", "tick-label")])
-            }
-            tick += 7 * stepWeeks
-            ticks += 1
-        }
-        let y0 = CivilDate(dayNumber: firstDay).year, y1 = CivilDate(dayNumber: endDay - 1).year
-        svg.text("Weeks (Mondays), \(y0 == y1 ? "\(y0)" : "\(y0)–\(y1)")", x: 16, y: plotTop - 10,
-                 [("class", "axis-title"), ("font-weight", 600)])
-        svg.line(x1: L.plotX, y1: plotTop, x2: plotRight, y2: plotTop, [("stroke", .text(Palette.axis))])
-        svg.close("g")
+        ReportCharts.drawDayGrid(&svg, firstDay: firstDay, endDay: endDay, rows: cases.count,
+                                 calendar: r.calendar.hasWorkdays ? r.calendar : nil, tickWidth: false)
 
         for (i, c) in cases.enumerated() {
             let risk = StatusRisk(c)
-            let rowTop = plotTop + Double(i) * rowHeight
-            let barY = rowTop + (rowHeight - L.barHeight) / 2
-            let textY = rowTop + rowHeight / 2 + 4
-            svg.text(TextMetrics.truncate(c.id, toWidth: L.plotX - 30, fontSize: 12), x: 16, y: textY,
-                     [("class", "row-label"), ("font-size", 12), ("fill", .text(Palette.ink))])
+            let (barY, textY) = svg.rowLabel(c.id, index: i, top: plotTop, rowHeight: rowHeight,
+                                             barHeight: L.barHeight, plotX: L.plotX)
             svg.open("g", [("class", .text("status-row risk-\(risk.rawValue)")), ("data-id", .text(c.id))])
             svg.tooltip("\(c.id): started \(day(c.started)); P50 \(day(c.completionP50)), P85 \(day(c.completionP85))"
                 + (c.deadline.map { "; deadline \(day($0 - 1))" } ?? "") + (c.deadlineProbability.map { ", \(F.percent($0)) on time" } ?? ""))
@@ -324,11 +283,8 @@ enum StatusDashboard {
         ReportCharts.drawValueAxis(&svg, ticks: queueTicks, scale: queueScale, top: plotTop, bottom: plotBottom,
                                    title: "Days from ready to start", format: { queueTicks.label($0) })
         for (i, o) in owners.enumerated() {
-            let rowTop = plotTop + Double(i) * L.rowHeight
-            let y = rowTop + (L.rowHeight - L.barHeight) / 2
-            let textY = rowTop + L.rowHeight / 2 + 4
-            svg.text(TextMetrics.truncate(o.id, toWidth: left.from - 30, fontSize: 12), x: 16, y: textY,
-                     [("class", "row-label"), ("font-size", 12), ("fill", .text(Palette.ink))])
+            let (y, textY) = svg.rowLabel(o.id, index: i, top: plotTop, rowHeight: L.rowHeight,
+                                          barHeight: L.barHeight, plotX: left.from)
             svg.open("g", [("class", "owner-queue"), ("data-id", .text(o.id))])
             svg.tooltip("\(o.id): \(o.waitingCases) waiting now; expected queue \(ReportText.duration(o.queueMean))")
             svg.rect(x: left.from, y: y, width: waitScale(Double(o.waitingCases)) - left.from, height: L.barHeight,

@@ -14,6 +14,11 @@ public struct UsageError: Error, Sendable {
     }
 }
 
+/// "did you mean 'X'?" for the known name closest to a misspelt one, or nil when none is close.
+func didYouMean(_ name: String, in names: [String], prefix: String = "") -> String? {
+    closestName(to: name, in: names).map { "did you mean '\(prefix)\($0)'?" }
+}
+
 /// An I/O or input error: unreadable file, unreadable history. Exit code 2.
 public struct InputError: Error, Sendable {
     public var message: String
@@ -185,8 +190,7 @@ public struct ParsedArguments: Sendable {
             }
             let option = spec.first { $0.name == name } ?? spec.first { $0.short.map(String.init) == name }
             guard let option else {
-                let suggestion = closestName(to: name, in: spec.map(\.name))
-                throw UsageError("unknown option '\(arg)'", help: suggestion.map { "did you mean '--\($0)'?" })
+                throw UsageError("unknown option '\(arg)'", help: didYouMean(name, in: spec.map(\.name), prefix: "--"))
             }
             name = option.name
             if option.kind == .flag {

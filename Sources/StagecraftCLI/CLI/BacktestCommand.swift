@@ -61,8 +61,7 @@ enum BacktestCommand {
         if let e = args.value("emit-log"), e.isEmpty { throw UsageError("--emit-log needs a file name") }
         let historyOptions = try HistoryCLIOptions.options(from: args)
         guard let (_, model) = try WorkflowInput.load(file, verb: "backtesting it", environment: environment,
-                                                       output: &output) else { return }
-        guard !model.nodes.isEmpty else { throw InputError("\(file): the workflow has no stages or gates to forecast") }
+                                                       output: &output, nodesTo: "forecast") else { return }
         let sets = try ParamOverrides.parse(args.values("set"), model: model)
         guard let log = try WorkflowInput.readMatchingLog(logPath, options: historyOptions, model: model, file: file,
                                                           environment: environment, output: &output) else { return }

@@ -3,15 +3,8 @@ import StagecraftSyntax
 import StagecraftLanguage
 import StagecraftOutput
 
-/// A `.stagecraft.json` configuration file:
-///
-///     {"rules": {"missing-sla": "off", "self-approval": "error"},
-///      "exclude": ["drafts/**", "**/*.generated.flow"]}
-///
-/// `rules` maps a rule ID to `error`, `warning` or `off`; `exclude` lists globs matched
-/// against paths relative to the configuration file's folder. Entries it cannot use
-/// (an unknown rule, a bad severity, an unknown key) are reported as `config`
-/// diagnostics on the file, at the offending key, and otherwise ignored.
+/// A `.stagecraft.json` configuration file (rule severities and exclude globs, docs/cli.md).
+/// Entries it cannot use are reported as `config` diagnostics at the key and otherwise ignored.
 public struct StagecraftConfiguration: Sendable {
     /// The file name looked for in each folder.
     public static let fileName = ".stagecraft.json"
@@ -64,7 +57,7 @@ public struct StagecraftConfiguration: Sendable {
         }
         for key in root.keys.sorted() where key != "rules" && key != "exclude" {
             problem("unknown key '\(key)' in \(fileName)", at: locator.key(key),
-                    help: closestName(to: key, in: ["rules", "exclude"]).map { "did you mean '\($0)'?" } ?? "the keys are 'rules' and 'exclude'")
+                    help: didYouMean(key, in: ["rules", "exclude"]) ?? "the keys are 'rules' and 'exclude'")
         }
         if let rules = root["rules"] {
             let rulesKey = locator.key("rules")
@@ -73,8 +66,7 @@ public struct StagecraftConfiguration: Sendable {
                     let keyRange = locator.key(id, after: rulesKey.end)
                     guard RuleRegistry.descriptions[id] != nil else {
                         problem("unknown rule '\(id)'", at: keyRange,
-                                help: closestName(to: id, in: RuleRegistry.ids).map { "did you mean '\($0)'?" }
-                                    ?? "stagecraft explain --list lists every rule")
+                                help: didYouMean(id, in: RuleRegistry.ids) ?? "stagecraft explain --list lists every rule")
                         continue
                     }
                     let valueRange = locator.value(afterKey: keyRange)

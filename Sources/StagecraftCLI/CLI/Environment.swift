@@ -1,13 +1,5 @@
 import Foundation
 import StagecraftSyntax
-#if canImport(Glibc)
-import Glibc
-/// The POSIX write(2).
-private let posixWrite = Glibc.write
-#else
-import Darwin
-private let posixWrite = Darwin.write
-#endif
 
 /// What a command can read from and write to; the executable passes the real process
 /// streams, tests pass in-memory ones.
@@ -97,18 +89,7 @@ public enum ProcessStreams {
     /// error), going on after short writes and interruptions; stops at an error such as a
     /// closed pipe (quietly: `stagecraft … | head -1` ends without a SIGPIPE).
     public static func write(_ text: String, to descriptor: Int32) {
-        var text = text
-        Files.withoutSIGPIPE { text.withUTF8 { bytes in
-            guard var next = bytes.baseAddress else { return }
-            var left = bytes.count
-            while left > 0 {
-                let n = posixWrite(descriptor, next, left)
-                if n < 0 && errno == EINTR { continue }
-                guard n > 0 else { return }
-                next += n
-                left -= n
-            }
-        } }
+        Files.withoutSIGPIPE { try? Files.writeAllUnguarded(Array(text.utf8), to: descriptor, path: "") }
     }
 }
 
@@ -168,8 +149,7 @@ public enum Files {
                 var isDir: ObjCBool = false
                 guard fm.fileExists(atPath: full, isDirectory: &isDir) else { continue }
                 if isDir.boolValue {
-                    if name == ".build" { continue }
-                    stack.append(full)
+                    stack.append(full)  // `.build` is hidden, so skipped above
                 } else if name.hasSuffix(".flow") {
                     found.append(full)
                 }

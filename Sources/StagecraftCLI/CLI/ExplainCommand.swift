@@ -32,8 +32,7 @@ enum ExplainCommand {
         let id = try args.file(of: "explain", "RULE", example: "stagecraft explain --list lists every rule")
         guard let rule = RuleRegistry.descriptions[id] else {
             throw UsageError("unknown rule '\(id)'",
-                             help: closestName(to: id, in: RuleRegistry.ids).map { "did you mean '\($0)'?" }
-                                 ?? "stagecraft explain --list lists every rule")
+                             help: didYouMean(id, in: RuleRegistry.ids) ?? "stagecraft explain --list lists every rule")
         }
         output.stdout += RuleDocumentation.text(for: rule)
     }

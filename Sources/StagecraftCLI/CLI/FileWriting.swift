@@ -10,24 +10,9 @@ private let streamSocket = SOCK_STREAM
 #endif
 
 extension Files {
-    /// THE way Stagecraft writes a file: `fmt`, `report -o`, `history draft -o`,
-    /// `simulate --emit-log`, `backtest --emit-log` and any future writer call this, so
-    /// that no command destroys what the user points at.
-    ///
-    /// - A regular file is replaced atomically: a temporary file in the same folder,
-    ///   flushed to disk (fsync), renamed over it; the new file keeps the old one's mode,
-    ///   owner and group (as far as the process may set them).
-    /// - A symlink is followed (through chains of links) and its target replaced the same
-    ///   way: the link stays a link. A dangling link creates its target when the target's
-    ///   folder exists, else it is an error naming the target.
-    /// - A character device (`/dev/null`, a terminal), a FIFO or a Unix socket is written
-    ///   through directly and stays what it is.
-    /// - A file nobody may write (no `w` bit in its mode), a file this process may not
-    ///   write, a directory, a block device, and a path whose folder does not exist are
-    ///   errors (`InputError`, exit 2) and nothing is touched.
-    /// - A path that does not exist is created (mode 0666 less the umask).
-    ///
-    /// `-` is not a file: commands that accept `-o -` write to standard output themselves.
+    /// THE way Stagecraft writes a file, so that no command destroys what the user points
+    /// at: the cases (atomic replace, links, devices, errors) are in the README's "Reading
+    /// and writing files". `-` is not a file: `-o -` writers print to standard output.
     public static func write(_ bytes: [UInt8], to path: String) throws {
         guard !path.isEmpty else { throw InputError("cannot write to an empty path") }
         let target = try resolveLinks(path)
@@ -173,7 +158,8 @@ extension Files {
         try withoutSIGPIPE { try writeAllUnguarded(bytes, to: fd, path: path) }
     }
 
-    private static func writeAllUnguarded(_ bytes: [UInt8], to fd: Int32, path: String) throws {
+    /// The same without blocking SIGPIPE, for a caller that already has.
+    static func writeAllUnguarded(_ bytes: [UInt8], to fd: Int32, path: String) throws {
         try bytes.withUnsafeBytes { buffer in
             guard var next = buffer.baseAddress else { return }
             var left = buffer.count

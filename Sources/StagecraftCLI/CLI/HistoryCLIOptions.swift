@@ -2,12 +2,8 @@ import Foundation
 import StagecraftHistory
 import StagecraftSyntax
 
-/// The history options of CLI.md, shared by every subcommand that reads an event log
-/// (`replay`, `history`, `simulate`, `backtest`, `status`, `report`).
-///
-/// Add `group` to a command's `CommandSpec`, then turn the parsed arguments into
-/// `HistoryOptions` with `options(from:)` and read the log with
-/// `readLog(_:options:environment:)`.
+/// The history options of CLI.md, shared by every subcommand that reads an event log:
+/// add `group` to the command's spec, then `options(from:)` and `readLog`.
 public enum HistoryCLIOptions {
     /// The options, under their own heading in `--help`. `--timestamp-column` is another
     /// name for `--end-column`.
@@ -97,11 +93,8 @@ public enum HistoryCLIOptions {
     /// Event logs at least this large (bytes on disk) show a "reading…" line on a terminal.
     static let progressBytes = 8_000_000
 
-    /// Reads the log at `path` (`-` is standard input from `environment`).
-    ///
-    /// A `HistoryError` becomes an `InputError` (exit 2) whose message is
-    /// `file:line: column 'x': message`. For large files, and only when stderr is a terminal,
-    /// a "reading LOG…" line goes to stderr at once (it is not part of `output`).
+    /// Reads the log at `path` (`-` is standard input); a `HistoryError` becomes an
+    /// `InputError` (exit 2). Large files say "reading LOG…" on a terminal's stderr.
     public static func readLog(_ path: String, options: HistoryOptions, environment: CommandEnvironment)
         throws -> EventLog
     {

@@ -47,8 +47,7 @@ enum HistoryCommand {
         }
         guard action == "inspect" || action == "draft" else {
             throw UsageError("unknown history action '\(action)'",
-                             help: closestName(to: action, in: ["inspect", "draft"]).map { "did you mean '\($0)'?" }
-                                 ?? "use inspect or draft")
+                             help: didYouMean(action, in: ["inspect", "draft"]) ?? "use inspect or draft")
         }
         let args = try ParsedArguments.parse(Array(arguments.dropFirst()),
                                              spec: (action == "draft" ? draftOptions : []) + HistoryCLIOptions.group.options)

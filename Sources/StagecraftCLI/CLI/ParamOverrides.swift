@@ -16,7 +16,7 @@ public enum ParamOverrides {
             let text = String(set[set.index(after: eq)...])
             guard let index = model.paramIndex[name] else {
                 let known = model.params.map(\.name.name)
-                let help = closestName(to: name, in: known).map { "did you mean '\($0)'?" }
+                let help = didYouMean(name, in: known)
                     ?? (known.isEmpty ? "the workflow declares no params" : "the params are: " + known.joined(separator: ", "))
                 throw UsageError("unknown param '\(name)' in --set", help: help)
             }

@@ -79,10 +79,7 @@ enum SimulateCommand {
 
         // Read and check the file: errors stop here, with the diagnostics on stderr.
         guard let (_, model) = try WorkflowInput.load(request.file, verb: "simulating it", environment: environment,
-                                                       output: &output) else { return }
-        guard !model.nodes.isEmpty else {
-            throw InputError("\(request.file): the workflow has no stages or gates to simulate")
-        }
+                                                       output: &output, nodesTo: "simulate") else { return }
         let baseSets = try ParamOverrides.parse(request.sets, model: model)
         let baseCapacities = try parseCapacities(request.capacities, model: model)
 
@@ -108,7 +105,7 @@ enum SimulateCommand {
         let options = SimulationOptions(runs: request.runs, seed: request.seed, start: request.start)
         try checkSize(runs: request.portfolio.map { portfolioRuns(requested: request.runs, cases: $0.cases).runs } ?? request.runs,
                       cases: request.portfolio?.cases ?? 1, nodes: model.nodes.count)
-        var context = ForecastContext(
+        var context: ForecastContext = (
             file: request.file, workflowTitle: model.workflow.title?.value ?? "", runs: request.runs,
             seed: request.seed, kickoff: kickoff, startGiven: request.start != nil, warnings: [],
             history: request.history, calibration: calibration)
@@ -164,7 +161,8 @@ enum SimulateCommand {
             var renamed = log
             for k in renamed.rows.indices { renamed.rows[k].activity = byID[renamed.rows[k].activity] ?? renamed.rows[k].activity }
             try Files.write(Array(renamed.csv.utf8), to: path)
-            emitted = EmittedLog(path: path, log: log, plan: built.plan, activities: names, cases: request.portfolio?.cases ?? 1)
+            emitted = SimulationFormatter.emittedLog(path: path, log: log, plan: built.plan, activities: names,
+                                                     cases: request.portfolio?.cases ?? 1)
         }
 
         // Long simulations (roughly a second or more) say so on a terminal; never in the output.
@@ -307,7 +305,7 @@ enum SimulateCommand {
         guard model.ownerIndex[name] != nil else {
             let names = model.owners.map(\.id.name)
             throw UsageError("unknown owner '\(name)'",
-                             help: closestName(to: name, in: names).map { "did you mean '\($0)'?" } ?? "owners: \(names.joined(separator: ", "))")
+                             help: didYouMean(name, in: names) ?? "owners: \(names.joined(separator: ", "))")
         }
         guard let n = Int(text), n >= 1, n <= 1_000_000 else {
             throw UsageError("capacity of '\(name)' must be a whole number from 1 to 1000000, not '\(text)'")
@@ -316,12 +314,7 @@ enum SimulateCommand {
     }
 
     /// One `--compare` scenario: space-separated `NAME=VALUE` and `capacity:OWNER=N`.
-    struct ScenarioSpec {
-        var sets: [String: Value]
-        var capacities: [String: Int]
-    }
-
-    static func parseScenario(_ text: String, model: WorkflowModel) throws -> ScenarioSpec {
+    static func parseScenario(_ text: String, model: WorkflowModel) throws -> (sets: [String: Value], capacities: [String: Int]) {
         var sets: [String] = []
         var caps: [String: Int] = [:]
         for token in text.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init) {
@@ -332,7 +325,7 @@ enum SimulateCommand {
                 sets.append(token)
             }
         }
-        return ScenarioSpec(sets: try ParamOverrides.parse(sets, model: model), capacities: caps)
+        return (try ParamOverrides.parse(sets, model: model), caps)
     }
 
     /// `history` (recorded inter-arrival times, filled in once the log is read), `exp(D)` or

@@ -46,7 +46,7 @@ public enum StagecraftCommand {
                 if let topic = rest.first {
                     guard let text = help(for: topic) else {
                         throw UsageError("unknown subcommand '\(topic)'",
-                                         help: closestName(to: topic, in: subcommands.map(\.name)).map { "did you mean '\($0)'?" })
+                                         help: didYouMean(topic, in: subcommands.map(\.name)))
                     }
                     output.stdout = text
                 } else {
@@ -61,7 +61,7 @@ public enum StagecraftCommand {
                     }
                 } else {
                     throw UsageError("unknown subcommand '\(first)'",
-                                     help: closestName(to: first, in: subcommands.map(\.name)).map { "did you mean '\($0)'?" } ?? "stagecraft --help lists the subcommands")
+                                     help: didYouMean(first, in: subcommands.map(\.name)) ?? "stagecraft --help lists the subcommands")
                 }
             }
         } catch let e as UsageError {

@@ -75,8 +75,7 @@ enum StatusCommand {
         let seed = try args.seed()
         let historyOptions = try HistoryCLIOptions.options(from: args)
         guard let (_, model) = try WorkflowInput.load(file, verb: "forecasting it", environment: environment,
-                                                       output: &output) else { return }
-        guard !model.nodes.isEmpty else { throw InputError("\(file): the workflow has no stages or gates to forecast") }
+                                                       output: &output, nodesTo: "forecast") else { return }
         let sets = try ParamOverrides.parse(args.values("set"), model: model)
         // Keep only the case attributes status reads: a deadline and the workflow's params.
         var readOptions = historyOptions

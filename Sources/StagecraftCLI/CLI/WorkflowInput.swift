@@ -8,13 +8,17 @@ import StagecraftAnalysis
 enum WorkflowInput {
     /// Reads FILE (or `-`, named `stdinName`), checks it and returns the result with its
     /// model. When the file has errors, writes them (errors only: warnings are `check`'s
-    /// business) and a one-line summary to stderr, sets exit code 1 and returns nil.
+    /// business) and a one-line summary to stderr, sets exit code 1 and returns nil. With
+    /// `nodesTo`, a workflow without stages or gates is an error: there is nothing to do that to.
     static func load(_ path: String, stdinName: String? = nil, verb: String, environment: CommandEnvironment,
-                     output: inout CommandOutput) throws -> (result: CheckResult, model: WorkflowModel)? {
+                     output: inout CommandOutput, nodesTo purpose: String? = nil) throws -> (result: CheckResult, model: WorkflowModel)? {
         let name = path == "-" ? (stdinName ?? "<stdin>") : path
         let bytes = path == "-" ? environment.readStandardInput() : try Files.read(path)
         let result = Checker.check(SourceFile(path: name, bytes: bytes))
-        if result.errorCount == 0, let model = result.model { return (result, model) }
+        if result.errorCount == 0, let model = result.model {
+            if let purpose, model.nodes.isEmpty { throw InputError("\(path): the workflow has no stages or gates to \(purpose)") }
+            return (result, model)
+        }
         var errorsOnly = result
         errorsOnly.diagnostics = result.diagnostics.filter { $0.severity == .error }
         output.stderr += DiagnosticFormatter.text([errorsOnly], color: environment.useColorOnStderr)

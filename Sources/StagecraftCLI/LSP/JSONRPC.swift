@@ -23,13 +23,8 @@ public struct JSONRPCError: Error, Sendable {
     }
 }
 
-/// Splits a byte stream into Language Server Protocol messages: header lines ending in
-/// `\r\n`, a blank line, then a body of exactly `Content-Length` bytes.
-///
-/// Bad framing never stops the stream: a header block without a usable `Content-Length`
-/// is reported and dropped, an over-long header block is reported and the framer looks
-/// for the next `Content-Length`, and a body over `maxMessageSize` is reported and
-/// skipped as it arrives, without being kept in memory.
+/// Splits a byte stream into Language Server Protocol messages (headers, a blank line, a
+/// `Content-Length` body). Bad framing is reported and skipped, never stopping the stream.
 public struct MessageFramer: Sendable {
     /// What the framer found in the bytes it was given.
     public enum Event: Equatable, Sendable {

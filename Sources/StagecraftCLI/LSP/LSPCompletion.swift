@@ -3,11 +3,7 @@ import StagecraftLanguage
 import StagecraftOutput
 
 /// Completion: keywords where a statement starts, and IDs where a statement takes them.
-///
-/// The context comes from the tokens before the cursor (the lexer's, so strings and
-/// comments are skipped): the block the cursor is in (workflow, stage, gate, owner,
-/// calendar, checklist) and the words of the statement typed so far. It works on a file
-/// that does not parse, as one being typed usually doesn't.
+/// The context comes from the lexer's tokens, so it works on a file that does not parse.
 enum LSPCompletion {
     /// Statement keywords by the keyword that opens the enclosing block ("" at the top).
     static let statementKeywords: [String: [String]] = [

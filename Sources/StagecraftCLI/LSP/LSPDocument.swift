@@ -11,10 +11,7 @@ public struct LSPPosition: Hashable, Sendable {
 }
 
 /// The text of a document open in the editor, as UTF-8 bytes, with conversions between
-/// LSP positions and byte offsets.
-///
-/// Lines end at `\n`, `\r\n` or a lone `\r`, as the protocol says. A column past the end
-/// of its line means the end of the line, and a line past the end the end of the text.
+/// LSP positions and byte offsets (past the end of a line or the text clamps to it).
 public struct LSPDocument: Sendable {
     public private(set) var bytes: [UInt8]
     /// The byte offset of each line's first byte.

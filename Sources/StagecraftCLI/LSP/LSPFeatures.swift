@@ -82,25 +82,19 @@ enum LSPFeatures {
         }
         guard let o = LSPSymbols.occurrence(at: offset, in: doc.occurrences),
               let workflow = doc.result.parsed.tree.workflow else { return .null }
-        let text: String
+        let text: String?
         switch o.kind {
         case .node:
-            guard let n = workflow.nodes.first(where: { $0.id.name == o.name }) else {
-                return hoverResult("unknown stage or gate `\(o.name)`", doc.range(o.range))
-            }
-            text = describe(n, workflow: workflow, source: doc.source)
+            text = workflow.nodes.first { $0.id.name == o.name }.map { describe($0, workflow: workflow, source: doc.source) }
         case .owner:
-            guard let owner = workflow.owners.first(where: { $0.id.name == o.name }) else {
-                return hoverResult("unknown owner `\(o.name)`", doc.range(o.range))
-            }
-            text = describe(owner, workflow: workflow, source: doc.source)
+            text = workflow.owners.first { $0.id.name == o.name }.map { describe($0, workflow: workflow, source: doc.source) }
         case .param:
-            guard let p = workflow.params.first(where: { $0.name.name == o.name }) else {
-                return hoverResult("unknown param `\(o.name)`", doc.range(o.range))
+            text = workflow.params.first { $0.name.name == o.name }.map {
+                "**param** `\($0.name.name)`: \($0.typeName.name)\n\ndefault: `\(doc.source.text(of: $0.value.range))`"
             }
-            text = "**param** `\(p.name.name)`: \(p.typeName.name)\n\ndefault: `\(doc.source.text(of: p.value.range))`"
         }
-        return hoverResult(text, doc.range(o.range))
+        let noun = o.kind == .node ? "stage or gate" : o.kind.rawValue
+        return hoverResult(text ?? "unknown \(noun) `\(o.name)`", doc.range(o.range))
     }
 
     static func hoverResult(_ markdown: String, _ range: JSON) -> JSON {

@@ -14,11 +14,8 @@ public struct LSPOccurrence: Hashable, Sendable {
     public var isDeclaration: Bool
 }
 
-/// Every occurrence of a name in a syntax tree, in source order, for hover, go to
-/// definition, find references and rename.
-///
-/// Read from the tree rather than the model so a file with errors (or an ID declared
-/// twice) still has all its names.
+/// Every occurrence of a name in a syntax tree, in source order, for hover, definition,
+/// references and rename; read from the tree so a file with errors still has its names.
 public enum LSPSymbols {
     public static func occurrences(in tree: FlowFile) -> [LSPOccurrence] {
         guard let workflow = tree.workflow else { return [] }

@@ -2,12 +2,8 @@ import Foundation
 import StagecraftSyntax
 import StagecraftOutput
 
-/// The Stagecraft language server: takes JSON-RPC message bodies, answers requests and
-/// sends diagnostics, keeping the documents the editor has open.
-///
-/// Transport-free, so tests drive it in memory; `serve` runs it over a byte stream with
-/// LSP framing (`stagecraft lsp` over standard input and output). Nothing a client sends
-/// stops it: bad JSON, unknown methods and invalid parameters get JSON-RPC errors.
+/// The Stagecraft language server, transport-free so tests drive it in memory (`serve`
+/// frames it over a byte stream). Nothing a client sends stops it: errors get JSON-RPC errors.
 public struct LanguageServer {
     enum State { case uninitialized, running, shutDown }
 

@@ -44,6 +44,19 @@ public enum BarChartLayout {
 /// A finite, non-negative value (NaN and negatives count as 0).
 func nonNegative(_ v: Double) -> Double { v.isFinite && v > 0 ? v : 0 }
 
+extension SVGWriter {
+    /// Writes row `index`'s label at the left of a horizontal bar chart, truncated to end 30
+    /// before `plotX`, and returns the top of the row's bar and the baseline of its text.
+    mutating func rowLabel(_ label: String, index: Int, top: Double, rowHeight: Double, barHeight: Double,
+                           plotX: Double, color: String = Palette.ink) -> (barY: Double, textY: Double) {
+        let rowTop = top + Double(index) * rowHeight
+        let textY = rowTop + rowHeight / 2 + 4
+        text(TextMetrics.truncate(label, toWidth: plotX - 30, fontSize: 12), x: 16, y: textY,
+             [("class", "row-label"), ("font-size", 12), ("fill", .text(color))])
+        return (rowTop + (rowHeight - barHeight) / 2, textY)
+    }
+}
+
 extension ReportCharts {
     /// Stacked horizontal bars of waiting and processing time per stage, in days, in the
     /// order given (`class="chart chart-bottlenecks"`); the axis runs from 0 to a round
@@ -76,11 +89,8 @@ extension ReportCharts {
                       title: "\(statistic) days per occurrence", format: { ticks.label($0) })
 
         for (i, bar) in bars.enumerated() {
-            let rowTop = plotTop + Double(i) * L.rowHeight
-            let y = rowTop + (L.rowHeight - L.barHeight) / 2
-            let textY = rowTop + L.rowHeight / 2 + 4
-            svg.text(TextMetrics.truncate(bar.label, toWidth: L.plotX - 30, fontSize: 12), x: 16, y: textY,
-                     [("class", "row-label"), ("font-size", 12), ("fill", .text(Palette.ink))])
+            let (y, textY) = svg.rowLabel(bar.label, index: i, top: plotTop, rowHeight: L.rowHeight,
+                                          barHeight: L.barHeight, plotX: L.plotX)
             let w = nonNegative(bar.waiting), p = nonNegative(bar.processing)
             let ww = scale(w) - scale(0), pw = scale(w + p) - scale(w)
             svg.open("g", [("class", "bottleneck"), ("data-id", .text(bar.id))])
@@ -118,11 +128,8 @@ extension ReportCharts {
         drawValueAxis(&svg, ticks: ticks, scale: scale, top: plotTop, bottom: plotBottom,
                       title: "Breach rate", format: { NumberFormat.fixed($0, 0) + "%" })
         for (i, r) in rates.enumerated() {
-            let rowTop = plotTop + Double(i) * L.rowHeight
-            let y = rowTop + (L.rowHeight - L.barHeight) / 2
-            let textY = rowTop + L.rowHeight / 2 + 4
-            svg.text(TextMetrics.truncate(r.label, toWidth: L.plotX - 30, fontSize: 12), x: 16, y: textY,
-                     [("class", "row-label"), ("font-size", 12), ("fill", .text(Palette.ink))])
+            let (y, textY) = svg.rowLabel(r.label, index: i, top: plotTop, rowHeight: L.rowHeight,
+                                          barHeight: L.barHeight, plotX: L.plotX)
             let w = scale(r.rate * 100) - scale(0)
             svg.rect(x: L.plotX, y: y, width: L.plotWidth, height: L.barHeight, [("fill", "#f3f4f6")])
             svg.open("g", [("class", "breach"), ("data-id", .text(r.id))])

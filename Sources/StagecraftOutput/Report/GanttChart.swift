@@ -80,6 +80,64 @@ extension ReportCharts {
         return "\(m) \(d.day)"
     }
 
+    /// What a day-axis chart of `rows` rows from `firstDay` to `endDay` (exclusive) is drawn over,
+    /// in `GanttLayout`: row stripes, the non-working days of `calendar` shaded, and week ticks.
+    static func drawDayGrid(_ svg: inout SVGWriter, firstDay: Int, endDay: Int, rows: Int, calendar: BusinessCalendar?,
+                            tickWidth: Bool) {
+        typealias L = GanttLayout
+        let plotTop = L.headerHeight, plotBottom = plotTop + Double(rows) * L.rowHeight
+        let plotRight = L.plotX + L.plotWidth
+        let dayWidth = L.plotWidth / Double(max(1, endDay - firstDay))
+        func x(ofDay day: Int) -> Double { L.plotX + Double(day - firstDay) * dayWidth }
+
+        svg.open("g", [("class", "rows")])
+        for i in 0..<rows where i % 2 == 1 {
+            svg.rect(x: 0, y: plotTop + Double(i) * L.rowHeight, width: L.width, height: L.rowHeight,
+                     [("fill", "#f9fafb")])
+        }
+        svg.close("g")
+
+        if let calendar, dayWidth >= 1.5 {
+            svg.open("g", [("class", "non-working"), ("fill", .text(Palette.nonWorking))])
+            var day = firstDay
+            while day < endDay {
+                guard !calendar.isBusinessDay(day) else {
+                    day += 1
+                    continue
+                }
+                // Merge a run of non-working days into one rectangle.
+                var end = day + 1
+                while end < endDay && !calendar.isBusinessDay(end) { end += 1 }
+                svg.rect(x: x(ofDay: day), y: plotTop, width: Double(end - day) * dayWidth,
+                         height: plotBottom - plotTop, [("fill-opacity", 0.9)])
+                day = end
+            }
+            svg.close("g")
+        }
+
+        // Week ticks on Mondays.
+        let stepWeeks = max(1, Int((Double(endDay - firstDay) / 7 / 11).rounded(.up)))
+        var tick = firstDay
+        while CivilDate.weekday(ofDay: tick) != 0 { tick += 1 }
+        svg.open("g", [("class", "axis axis-x"), ("font-size", 11), ("fill", .text(Palette.muted))])
+        var tickCount = 0
+        while tick <= endDay && tickCount < 60 {
+            let tx = x(ofDay: tick)
+            svg.line(x1: tx, y1: plotTop - 6, x2: tx, y2: plotBottom,
+                     [("class", "tick"), ("stroke", .text(Palette.grid))] + (tickWidth ? [("stroke-width", 1)] : []))
+            if tx + 20 <= plotRight + 10 {
+                svg.text(shortDate(CivilDate(dayNumber: tick)), x: tx + 3, y: plotTop - 10, [("class", "tick-label")])
+            }
+            tick += 7 * stepWeeks
+            tickCount += 1
+        }
+        let startDate = CivilDate(dayNumber: firstDay), lastDate = CivilDate(dayNumber: endDay - 1)
+        let years = startDate.year == lastDate.year ? "\(startDate.year)" : "\(startDate.year)–\(lastDate.year)"
+        svg.text("Weeks (Mondays), \(years)", x: 16, y: plotTop - 10, [("class", "axis-title"), ("font-weight", 600)])
+        svg.line(x1: L.plotX, y1: plotTop, x2: plotRight, y2: plotTop, [("stroke", .text(Palette.axis))])
+        svg.close("g")
+    }
+
     /// The Gantt chart as an SVG (`class="chart chart-gantt"`): one bar per row from start
     /// to due date, week ticks, shaded non-working days, critical bars in red, kickoff and
     /// deadline lines, and a legend.
@@ -97,67 +155,13 @@ extension ReportCharts {
         let plotBottom = plotTop + Double(rows.count) * L.rowHeight
         let plotRight = L.plotX + L.plotWidth
         let dayWidth = layout.dayWidth
-        let dayCount = layout.endDay - layout.firstDay
-
-        // Row stripes.
-        svg.open("g", [("class", "rows")])
-        for i in rows.indices where i % 2 == 1 {
-            svg.rect(x: 0, y: plotTop + Double(i) * L.rowHeight, width: L.width, height: L.rowHeight,
-                     [("fill", "#f9fafb")])
-        }
-        svg.close("g")
-
-        // Non-working days.
-        if let calendar = input.calendar, dayWidth >= 1.5, dayCount <= 1500 {
-            svg.open("g", [("class", "non-working"), ("fill", .text(Palette.nonWorking))])
-            var day = layout.firstDay
-            while day < layout.endDay {
-                guard !calendar.isBusinessDay(day) else {
-                    day += 1
-                    continue
-                }
-                // Merge a run of non-working days into one rectangle.
-                var end = day + 1
-                while end < layout.endDay && !calendar.isBusinessDay(end) { end += 1 }
-                svg.rect(x: layout.x(ofDay: day), y: plotTop, width: Double(end - day) * dayWidth,
-                         height: plotBottom - plotTop, [("fill-opacity", 0.9)])
-                day = end
-            }
-            svg.close("g")
-        }
-
-        // Week ticks on Mondays.
-        let weeks = Double(dayCount) / 7
-        let stepWeeks = max(1, Int((weeks / 11).rounded(.up)))
-        var firstMonday = layout.firstDay
-        while CivilDate.weekday(ofDay: firstMonday) != 0 { firstMonday += 1 }
-        svg.open("g", [("class", "axis axis-x"), ("font-size", 11), ("fill", .text(Palette.muted))])
-        var tick = firstMonday
-        var tickCount = 0
-        while tick <= layout.endDay && tickCount < 60 {
-            let tx = layout.x(ofDay: tick)
-            svg.line(x1: tx, y1: plotTop - 6, x2: tx, y2: plotBottom,
-                     [("class", "tick"), ("stroke", .text(Palette.grid)), ("stroke-width", 1)])
-            if tx + 20 <= plotRight + 10 {
-                svg.text(shortDate(CivilDate(dayNumber: tick)), x: tx + 3, y: plotTop - 10, [("class", "tick-label")])
-            }
-            tick += 7 * stepWeeks
-            tickCount += 1
-        }
-        let startDate = CivilDate(dayNumber: layout.firstDay), lastDate = CivilDate(dayNumber: layout.endDay - 1)
-        let years = startDate.year == lastDate.year ? "\(startDate.year)" : "\(startDate.year)–\(lastDate.year)"
-        svg.text("Weeks (Mondays), \(years)", x: 16, y: plotTop - 10, [("class", "axis-title"), ("font-weight", 600)])
-        svg.line(x1: L.plotX, y1: plotTop, x2: plotRight, y2: plotTop, [("stroke", .text(Palette.axis))])
-        svg.close("g")
+        drawDayGrid(&svg, firstDay: layout.firstDay, endDay: layout.endDay, rows: rows.count,
+                    calendar: layout.endDay - layout.firstDay <= 1500 ? input.calendar : nil, tickWidth: true)
 
         // Bars and labels.
         for (i, row) in rows.enumerated() {
-            let rowTop = plotTop + Double(i) * L.rowHeight
-            let barY = rowTop + (L.rowHeight - L.barHeight) / 2
-            let textY = rowTop + L.rowHeight / 2 + 4
-            let label = TextMetrics.truncate(row.title, toWidth: L.plotX - 30, fontSize: 12)
-            svg.text(label, x: 16, y: textY, [("class", "row-label"), ("font-size", 12),
-                                              ("fill", .text(row.skipped ? Palette.muted : Palette.ink))])
+            let (barY, textY) = svg.rowLabel(row.title, index: i, top: plotTop, rowHeight: L.rowHeight, barHeight: L.barHeight,
+                                             plotX: L.plotX, color: row.skipped ? Palette.muted : Palette.ink)
             let s = row.start.dayNumber, e = row.end.dayNumber
             let bx = layout.x(ofDay: s)
             if row.skipped {

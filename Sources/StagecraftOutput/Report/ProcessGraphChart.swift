@@ -137,12 +137,8 @@ extension ReportCharts {
         return meta.joined(separator: " · ")
     }
 
-    /// The process graph as an SVG (`class="chart chart-graph"`): stages as rounded
-    /// rectangles, gates as hexagons, `after` edges with arrowheads, rework edges dashed and
-    /// arcing back over the top, skipped nodes greyed, critical nodes outlined in red, and a
-    /// legend.
-    /// With `numbered`, each title starts with the node's number (1-based, declaration
-    /// order) so a truncated label can be looked up in the page's key table.
+    /// The process graph as an SVG (`class="chart chart-graph"`). With `numbered`, titles
+    /// start with the node's number so a truncated label can be looked up in the key table.
     public static func processGraph(_ nodes: [ProcessGraphNode], title: String = "Process graph", numbered: Bool = false) -> String {
         typealias L = ProcessGraphLayout
         let layout = ProcessGraphLayout(after: nodes.map(\.after))
@@ -208,34 +204,30 @@ extension ReportCharts {
                     let gy = bandTop[band(i)] - bandGap + 12
                     path = "M\(fc(x1)) \(fc(y1)) L\(fc(x1 + h)) \(fc(y1)) L\(fc(x1 + h)) \(fc(gy)) "
                         + "L\(fc(x2 - h)) \(fc(gy)) L\(fc(x2 - h)) \(fc(y2)) L\(fc(x2 - 7)) \(fc(y2))"
-                    svg.element("path", [("class", "edge"), ("data-from", .text(nodes[p].id)),
-                                         ("data-to", .text(node.id)), ("d", .text(path))])
-                    svg.polygon([(x2, y2), (x2 - 8, y2 - 4.5), (x2 - 8, y2 + 4.5)],
-                                [("class", "arrowhead"), ("fill", .text(Palette.axis)), ("stroke", "none")])
-                    continue
-                }
-                let bt = bandTop[band(i)]
-                let straightIsFree = y1 == y2 && span > 1
-                    && (layout.column[p] + 1..<layout.column[i]).allSatisfy { !occupied.contains([$0, layout.row[i]]) }
-                if span <= 1 || straightIsFree {
-                    let mx = (x1 + x2) / 2
-                    path = "M\(fc(x1)) \(fc(y1)) C\(fc(mx)) \(fc(y1)) \(fc(mx)) \(fc(y2)) \(fc(x2 - 7)) \(fc(y2))"
                 } else {
-                    // Route through the horizontal gap between rows that is nearest both ends.
-                    var best = bt - L.rowGap / 2
-                    var bestCost = Double.infinity
-                    for k in 1...max(bandRows[band(i)], 1) {
-                        let g = bt + Double(k) * rowPitch - L.rowGap / 2
-                        let cost = abs(g - y1) + abs(g - y2)
-                        if cost < bestCost {
-                            best = g
-                            bestCost = cost
+                    let bt = bandTop[band(i)]
+                    let straightIsFree = y1 == y2 && span > 1
+                        && (layout.column[p] + 1..<layout.column[i]).allSatisfy { !occupied.contains([$0, layout.row[i]]) }
+                    if span <= 1 || straightIsFree {
+                        let mx = (x1 + x2) / 2
+                        path = "M\(fc(x1)) \(fc(y1)) C\(fc(mx)) \(fc(y1)) \(fc(mx)) \(fc(y2)) \(fc(x2 - 7)) \(fc(y2))"
+                    } else {
+                        // Route through the horizontal gap between rows that is nearest both ends.
+                        var best = bt - L.rowGap / 2
+                        var bestCost = Double.infinity
+                        for k in 1...max(bandRows[band(i)], 1) {
+                            let g = bt + Double(k) * rowPitch - L.rowGap / 2
+                            let cost = abs(g - y1) + abs(g - y2)
+                            if cost < bestCost {
+                                best = g
+                                bestCost = cost
+                            }
                         }
+                        let xa = x1 + L.columnGap, xb = x2 - L.columnGap
+                        let h = L.columnGap / 2
+                        path = "M\(fc(x1)) \(fc(y1)) C\(fc(x1 + h)) \(fc(y1)) \(fc(x1 + h)) \(fc(best)) \(fc(xa)) \(fc(best)) "
+                            + "L\(fc(xb)) \(fc(best)) C\(fc(xb + h)) \(fc(best)) \(fc(xb + h)) \(fc(y2)) \(fc(x2 - 7)) \(fc(y2))"
                     }
-                    let xa = x1 + L.columnGap, xb = x2 - L.columnGap
-                    let h = L.columnGap / 2
-                    path = "M\(fc(x1)) \(fc(y1)) C\(fc(x1 + h)) \(fc(y1)) \(fc(x1 + h)) \(fc(best)) \(fc(xa)) \(fc(best)) "
-                        + "L\(fc(xb)) \(fc(best)) C\(fc(xb + h)) \(fc(best)) \(fc(xb + h)) \(fc(y2)) \(fc(x2 - 7)) \(fc(y2))"
                 }
                 svg.element("path", [("class", "edge"), ("data-from", .text(nodes[p].id)),
                                      ("data-to", .text(node.id)), ("d", .text(path))])

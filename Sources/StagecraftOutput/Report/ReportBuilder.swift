@@ -118,12 +118,7 @@ public enum ReportBuilder {
         return max(0, end - kickoff)
     }
 
-    /// The "Forecast" section from a simulation: lead-time histogram and CDF from kickoff
-    /// with P50/P85/P95 and deadline markers, the mean lead time split into waiting and
-    /// processing, headline facts and a per-node table (criticality, SLA breach
-    /// probability, executions, waiting and processing). Lead times are in calendar days,
-    /// the page's one unit (`ReportText.unitNote`); a business-day deadline is converted on
-    /// the workflow calendar.
+    /// The "Forecast" section from a simulation, in calendar days (the page's one unit);
     /// `sample` (see `forecastSampleNote`) is shown beside the chance of meeting the deadline.
     public static func forecastSection(result: SimulationResult, model: WorkflowModel, values paramValues: [String: Value]? = nil,
                                        notes: [String] = [], sample: String? = nil) -> ReportForecast {

@@ -75,13 +75,8 @@ public enum ReportText {
 }
 
 extension ReportBuilder {
-    /// The first screen's cards with a forecast: the P50 and P85 completion dates, the
-    /// chance of meeting the deadline (with the sample it rests on when the durations come
-    /// from fewer than `ReportText.smallSample` recorded cases), the share of the lead time
-    /// spent waiting, the node that adds the most waiting to the critical path, and the
-    /// owner work waits for longest.
-    /// `deadlineDate` is the plan's last day within the deadline (the page shows one date
-    /// for it everywhere).
+    /// The first screen's cards with a forecast: when, how sure, what could make it slip and
+    /// who holds it up. `deadlineDate` is the plan's last day within the deadline.
     public static func headlineFacts(result: SimulationResult, model: WorkflowModel, built: BuiltPlan?,
                                      recordedCases: Int?, deadlineDate: CivilDate? = nil) -> [ReportFact] {
         func date(_ instant: Double?) -> String? { instant.map { String(formatInstant($0).prefix(10)) } }

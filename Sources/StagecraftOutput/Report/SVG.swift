@@ -1,10 +1,7 @@
 import StagecraftLanguage
 
-/// Building blocks of the report's inline SVG charts: escaping, deterministic number
-/// formatting, an element writer, axis ticks and text-width estimates.
-///
-/// Everything here is a pure function of its input: the same data gives the same bytes,
-/// whatever the locale or the platform.
+/// Building blocks of the report's inline SVG charts, each a pure function of its input:
+/// the same data gives the same bytes, whatever the locale or the platform.
 
 /// Chart renderers for the HTML report; each is a pure function of its input that
 /// returns one `<svg>` element (with `viewBox`, `role="img"`, a `<title>` and stable CSS
@@ -104,11 +101,8 @@ public struct SVGWriter: Sendable {
     public let height: Double
     private var parts: [String] = []
 
-    /// Starts an SVG of the given size with `class="chart <className>"`, `role="img"`, a
-    /// `<title>` and an optional `<desc>`.
-    ///
-    /// A page shrinks a chart to fit its width; with `minimumScale`, not below that share
-    /// of its size (the page then scrolls it sideways, see `HTMLReport`).
+    /// Starts an SVG with `class="chart <className>"`, a `<title>` and an optional `<desc>`;
+    /// with `minimumScale` a page shrinks it no further than that share (then scrolls it).
     public init(width: Double, height: Double, className: String, title: String, description: String? = nil,
                 minimumScale: Double? = nil) {
         self.width = max(1, width.isFinite ? width : 1)
