@@ -48,7 +48,7 @@ public enum Replay {
         let n = model.nodes.count
         var onRoute = [Bool](repeating: false, count: n)
         for g in 0..<n {
-            guard let t = model.reworkTarget(ofNode: g) else { continue }
+            guard let t = model.summaries[g].reworkTarget else { continue }
             onRoute[g] = true
             onRoute[t] = true
             for x in 0..<n where x != g && x != t {
@@ -403,7 +403,7 @@ struct ReplayEngine: Sendable {
         let matcher = ActivityMatcher(model: model)
         activityNode = log.activities.map { matcher.node(forActivity: $0) }
         resourceOwner = Replay.resourceOwners(model: model, log: log)
-        nodeOwners = (0..<model.nodes.count).map { model.owners(ofNode: $0) }
+        nodeOwners = (0..<model.nodes.count).map { Array(model.owners(ofNode: $0)) }
         predecessors = model.graph.predecessors.map { Array($0) }
     }
 

@@ -181,7 +181,7 @@ public struct HistoryCalibration: Hashable, Sendable {
         var reviewed = [Int](repeating: 0, count: n)
         var rejected = [Int](repeating: 0, count: n)
         var unmappedCounts = [Int](repeating: 0, count: log.activities.count)
-        let target: [Int] = (0..<n).map { model.nodes[$0].kind == .gate ? (model.reworkTarget(ofNode: $0) ?? $0) : -1 }
+        let target: [Int] = (0..<n).map { model.nodes[$0].kind == .gate ? (model.summaries[$0].reworkTarget ?? $0) : -1 }
         let positions = HistoryCalibration.repeatPositions
         var repeats = [[Int]](repeating: [Int](repeating: 0, count: positions), count: n)
         var judged = repeats
@@ -341,7 +341,7 @@ public enum PlanBuilder {
         for (i, o) in model.owners.enumerated() {
             var cap = model.capacity(ofOwner: i)
             if let c = capacities[o.id.name], c >= 1 { cap = c }
-            owners.append(SimOwner(id: o.id.name, capacity: cap, hours: model.hours(ofOwner: i) ?? model.calendar.hours))
+            owners.append(SimOwner(id: o.id.name, capacity: cap, hours: o.hours?.workingHours ?? model.calendar.hours))
         }
         let skipped = model.skipped(values: values)
         let (variants, variantNote) = caseVariants(model: model, values: values, pinned: pinned, calibration: calibration)
@@ -406,7 +406,7 @@ public enum PlanBuilder {
                     reworkWait = .empirical(sentBack.isEmpty ? again : sentBack)
                     if !paused.isEmpty { repeatWait = .empirical(paused) }
                 }
-            } else if let w = model.wait(of: i) {
+            } else if let w = model.nodes[i].wait {
                 switch w {
                 case .fixed(let d): wait = .fixed(d.value)
                 case .spread(.range(let l, let h)): wait = .uniform(low: l.value, high: h.value)
@@ -434,12 +434,12 @@ public enum PlanBuilder {
                 let runs = max(1, c.executions[i] - direct)
                 repeatChance = Double(max(0, runs - c.casesWithNode[i])) / Double(runs)
             }
-            let nodeOwners = model.owners(ofNode: i)
+            let nodeOwners = Array(model.owners(ofNode: i))
             nodes.append(SimNode(
                 id: decl.id.name, title: decl.title?.value ?? "", isGate: isGate,
                 predecessors: Array(model.graph.predecessors[i]), owners: nodeOwners,
                 quorum: isGate ? model.quorum(ofNode: i) : 1, duration: duration,
-                rejectProbability: reject, reworkTarget: isGate ? model.reworkTarget(ofNode: i) : nil,
+                rejectProbability: reject, reworkTarget: isGate ? model.summaries[i].reworkTarget : nil,
                 skipped: skipped[i], sla: decl.sla?.value, wait: wait, chance: chance))
             nodes[nodes.count - 1].repeatChance = repeatChance
             nodes[nodes.count - 1].reworkWait = reworkWait
@@ -465,7 +465,7 @@ public enum PlanBuilder {
     /// else the calendar's; nil around the clock.
     public static func nodeHours(_ model: WorkflowModel) -> [WorkingHours?] {
         (0..<model.nodes.count).map { i in
-            model.owners(ofNode: i).first.flatMap { model.hours(ofOwner: $0) } ?? model.calendar.hours
+            model.owners(ofNode: i).first.flatMap { model.owners[$0].hours?.workingHours } ?? model.calendar.hours
         }
     }
 
