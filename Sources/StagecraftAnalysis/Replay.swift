@@ -251,13 +251,6 @@ struct ConcurrencyProfile {
     var busy = 0.0
     var totalAtCapacity = 0.0
 
-    /// Builds the profile of intervals `[starts[i], ends[i])`; both arrays are sorted here.
-    init(starts: inout [Double], ends: inout [Double], capacity: Int) {
-        radixSort(&starts)
-        radixSort(&ends)
-        self.init(sortedStarts: starts[...], sortedEnds: ends[...], capacity: capacity)
-    }
-
     /// The profile of intervals whose starts and ends are each sorted ascending.
     init(sortedStarts: ArraySlice<Double>, sortedEnds: ArraySlice<Double>, capacity: Int) {
         starts = sortedStarts
