@@ -205,7 +205,6 @@ import Testing
         }
         """)
         #expect(m.calendar.hours == WorkingHours(start: 0, end: 1440))
-        #expect(m.calendar.hours?.minutesPerDay == 1440)
     }
 
     // MARK: - Diagnostics
