@@ -576,16 +576,15 @@ public enum HistoryDraft {
         /// Per group, the most occurrences in progress at once among those `group` assigns to it;
         /// at least 1.
         func peak(log: EventLog, groups: Int, group: (Occurrence) -> Int?) -> [Int] {
-            var starts = [[Double]](repeating: [], count: groups)
-            var ends = [[Double]](repeating: [], count: groups)
-            for c in log.cases {
-                for o in c.occurrences {
-                    guard let s = o.start, o.end > s, let g = group(o), g >= 0, g < groups else { continue }
-                    starts[g].append(s)
-                    ends[g].append(o.end)
+            let grouped = ReplayEngine.GroupedIntervals.grouping(groups) { add in
+                for c in log.cases {
+                    for o in c.occurrences {
+                        guard let s = o.start, o.end > s, let g = group(o), g >= 0, g < groups else { continue }
+                        add(g, s, o.end)
+                    }
                 }
             }
-            return (0..<groups).map { max(1, ConcurrencyProfile(starts: &starts[$0], ends: &ends[$0], capacity: 1).peak) }
+            return (0..<groups).map { max(1, grouped.profile($0, capacity: 1).peak) }
         }
     }
 

@@ -1,13 +1,7 @@
 import StagecraftHistory
 
 /// Divides one case's lead time among the nodes without counting any stretch twice, for the
-/// bottleneck shares of `replay` (docs/discovery.md, "Bottleneck shares").
-///
-/// The case's span (first start to last completion) is cut at every start and completion.
-/// A piece during which occurrences are in progress is split equally among them (parallel
-/// work shares the time); a piece during which nothing is in progress is waiting, and goes to
-/// the occurrences that start when it ends (the work the case was waiting for). Shares of
-/// occurrences that count as no node are dropped, so the nodes' sums never exceed the lead time.
+/// bottleneck shares of `replay`, as docs/discovery.md ("Bottleneck shares") describes.
 struct LeadTimeAttribution {
     private var times: [Double] = []
     private var active: [Int32] = []

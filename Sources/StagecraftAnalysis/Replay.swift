@@ -48,7 +48,7 @@ public enum Replay {
         let n = model.nodes.count
         var onRoute = [Bool](repeating: false, count: n)
         for g in 0..<n {
-            guard let t = model.reworkTarget(ofNode: g) else { continue }
+            guard let t = model.summaries[g].reworkTarget else { continue }
             onRoute[g] = true
             onRoute[t] = true
             for x in 0..<n where x != g && x != t {
@@ -251,13 +251,6 @@ struct ConcurrencyProfile {
     var busy = 0.0
     var totalAtCapacity = 0.0
 
-    /// Builds the profile of intervals `[starts[i], ends[i])`; both arrays are sorted here.
-    init(starts: inout [Double], ends: inout [Double], capacity: Int) {
-        radixSort(&starts)
-        radixSort(&ends)
-        self.init(sortedStarts: starts[...], sortedEnds: ends[...], capacity: capacity)
-    }
-
     /// The profile of intervals whose starts and ends are each sorted ascending.
     init(sortedStarts: ArraySlice<Double>, sortedEnds: ArraySlice<Double>, capacity: Int) {
         starts = sortedStarts
@@ -403,7 +396,7 @@ struct ReplayEngine: Sendable {
         let matcher = ActivityMatcher(model: model)
         activityNode = log.activities.map { matcher.node(forActivity: $0) }
         resourceOwner = Replay.resourceOwners(model: model, log: log)
-        nodeOwners = (0..<model.nodes.count).map { model.owners(ofNode: $0) }
+        nodeOwners = (0..<model.nodes.count).map { Array(model.owners(ofNode: $0)) }
         predecessors = model.graph.predecessors.map { Array($0) }
     }
 
@@ -439,26 +432,53 @@ struct ReplayEngine: Sendable {
     }
 
     /// Intervals `[start, end)` grouped by a key with a counting pass, in flat arrays: group `g`
-    /// is `starts[offsets[g] ..< offsets[g + 1]]`.
+    /// is `starts[offsets[g] ..< offsets[g + 1]]`, each group's starts and ends sorted.
     struct GroupedIntervals {
         var offsets: [Int]
         var starts: [Double]
         var ends: [Double]
+        /// Items per group, with a recorded start or not.
+        var items: [Int]
+        /// Σ end − start per group.
+        var processing: [Double]
 
-        /// Sorts the starts and the ends of every group in place.
-        mutating func sortGroups() {
+        /// Groups the items `visit` passes to its argument as (group, start, end); `visit` runs
+        /// twice, to count and then to fill, and must pass the same items both times.
+        static func grouping(_ count: Int, visit: ((_ group: Int, _ start: Double?, _ end: Double) -> Void) -> Void)
+            -> GroupedIntervals {
+            var items = [Int](repeating: 0, count: count)
+            var processing = [Double](repeating: 0, count: count)
+            var offsets = [Int](repeating: 0, count: count + 1)
+            visit { g, start, end in
+                items[g] += 1
+                if let s = start {
+                    offsets[g + 1] += 1
+                    processing[g] += end - s
+                }
+            }
+            for g in 0..<count { offsets[g + 1] += offsets[g] }
+            var starts = [Double](repeating: 0, count: offsets[count])
+            var ends = [Double](repeating: 0, count: offsets[count])
+            var fill = offsets
+            visit { g, start, end in
+                guard let s = start else { return }
+                starts[fill[g]] = s
+                ends[fill[g]] = end
+                fill[g] += 1
+            }
             starts.withUnsafeMutableBufferPointer { s in
                 ends.withUnsafeMutableBufferPointer { e in
-                    for g in 0..<(offsets.count - 1) {
+                    for g in 0..<count {
                         let range = offsets[g]..<offsets[g + 1]
                         radixSort(UnsafeMutableBufferPointer(rebasing: s[range]))
                         radixSort(UnsafeMutableBufferPointer(rebasing: e[range]))
                     }
                 }
             }
+            return GroupedIntervals(offsets: offsets, starts: starts, ends: ends, items: items, processing: processing)
         }
 
-        /// The concurrency profile of group `g`, after `sortGroups` (it shares the arrays).
+        /// The concurrency profile of group `g` (it shares the arrays).
         func profile(_ g: Int, capacity: Int) -> ConcurrencyProfile {
             let range = offsets[g]..<offsets[g + 1]
             return ConcurrencyProfile(sortedStarts: starts[range], sortedEnds: ends[range], capacity: capacity)
@@ -468,42 +488,21 @@ struct ReplayEngine: Sendable {
     /// Work items, busy time, processing and peak concurrency of every log resource, by name.
     func resourceLoads() -> [ResourceReplay] {
         let count = log.resources.count
-        var items = [Int](repeating: 0, count: count)
-        var processing = [Double](repeating: 0, count: count)
-        var offsets = [Int](repeating: 0, count: count + 1)
-        for c in log.cases {
-            for o in c.occurrences {
-                guard let r = o.resource, r >= 0, r < count else { continue }
-                items[r] += 1
-                if let s = o.start {
-                    offsets[r + 1] += 1
-                    processing[r] += o.end - s
+        let grouped = GroupedIntervals.grouping(count) { add in
+            for c in log.cases {
+                for o in c.occurrences {
+                    guard let r = o.resource, r >= 0, r < count else { continue }
+                    add(r, o.start, o.end)
                 }
             }
         }
-        for r in 0..<count { offsets[r + 1] += offsets[r] }
-        var starts = [Double](repeating: 0, count: offsets[count])
-        var ends = [Double](repeating: 0, count: offsets[count])
-        var fill = offsets
-        for c in log.cases {
-            for o in c.occurrences {
-                guard let r = o.resource, r >= 0, r < count, let s = o.start else { continue }
-                starts[fill[r]] = s
-                ends[fill[r]] = o.end
-                fill[r] += 1
-            }
-        }
-        var grouped = GroupedIntervals(offsets: offsets, starts: starts, ends: ends)
-        starts = []
-        ends = []
-        grouped.sortGroups()
         var resources: [ResourceReplay] = []
         resources.reserveCapacity(count)
         for r in 0..<count {
             let p = grouped.profile(r, capacity: 1)
             resources.append(ResourceReplay(
-                name: log.resources[r], owner: resourceOwner[r], workItems: items[r], busy: p.busy,
-                processing: processing[r], peakConcurrency: p.peak))
+                name: log.resources[r], owner: resourceOwner[r], workItems: grouped.items[r], busy: p.busy,
+                processing: grouped.processing[r], peakConcurrency: p.peak))
         }
         resources.sort { $0.name < $1.name }
         return resources
@@ -537,46 +536,24 @@ struct ReplayEngine: Sendable {
     /// Pass 1 of `scan`: intervals per owner, grouped in flat arrays, and node counts (which
     /// size the buckets of pass 2).
     func ownerLoads() -> OwnerLoads {
-        let ownerCount = model.owners.count
-        var ownerItems = [Int](repeating: 0, count: ownerCount)
-        var ownerProcessing = [Double](repeating: 0, count: ownerCount)
-        var ownerOffsets = [Int](repeating: 0, count: ownerCount + 1)
         var nodeOccurrences = [Int](repeating: 0, count: nodeCount)
         var nodeTimed = [Int](repeating: 0, count: nodeCount)
-        for c in log.cases {
-            for o in c.occurrences {
-                guard let v = node(of: o) else { continue }
-                nodeOccurrences[v] += 1
-                if o.start != nil { nodeTimed[v] += 1 }
-                for w in owners(node: v, resource: o.resource) {
-                    ownerItems[w] += 1
-                    if let s = o.start {
-                        ownerOffsets[w + 1] += 1
-                        ownerProcessing[w] += o.end - s
+        var counted = false
+        let grouped = GroupedIntervals.grouping(model.owners.count) { add in
+            for c in log.cases {
+                for o in c.occurrences {
+                    guard let v = node(of: o) else { continue }
+                    if !counted {
+                        nodeOccurrences[v] += 1
+                        if o.start != nil { nodeTimed[v] += 1 }
                     }
+                    for w in owners(node: v, resource: o.resource) { add(w, o.start, o.end) }
                 }
             }
+            counted = true
         }
-        for w in 0..<ownerCount { ownerOffsets[w + 1] += ownerOffsets[w] }
-        var ownerStarts = [Double](repeating: 0, count: ownerOffsets[ownerCount])
-        var ownerEnds = [Double](repeating: 0, count: ownerOffsets[ownerCount])
-        var fill = ownerOffsets
-        for c in log.cases {
-            for o in c.occurrences {
-                guard let v = node(of: o), let s = o.start else { continue }
-                for w in owners(node: v, resource: o.resource) {
-                    ownerStarts[fill[w]] = s
-                    ownerEnds[fill[w]] = o.end
-                    fill[w] += 1
-                }
-            }
-        }
-        var grouped = GroupedIntervals(offsets: ownerOffsets, starts: ownerStarts, ends: ownerEnds)
-        ownerStarts = []
-        ownerEnds = []
-        grouped.sortGroups()
-        let profiles = (0..<ownerCount).map { grouped.profile($0, capacity: model.capacity(ofOwner: $0)) }
-        return OwnerLoads(items: ownerItems, processing: ownerProcessing, profiles: profiles,
+        let profiles = (0..<model.owners.count).map { grouped.profile($0, capacity: model.capacity(ofOwner: $0)) }
+        return OwnerLoads(items: grouped.items, processing: grouped.processing, profiles: profiles,
                           nodeOccurrences: nodeOccurrences, nodeTimed: nodeTimed)
     }
 

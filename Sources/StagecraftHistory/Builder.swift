@@ -49,15 +49,8 @@ struct RawEvent {
     @inline(__always) var key2: Double { end.isNaN ? .infinity : end }
 }
 
-/// Classifies a lifecycle transition value (case-insensitive).
-///
-/// `start` starts an occurrence and `complete` ends one. The other values of the XES standard
-/// lifecycle model (`schedule`, `assign`, `reassign`, `suspend`, `resume`, `withdraw`,
-/// `ate_abort`, `pi_abort`, `autoskip`, `manualskip`) are kept as ready hints; `unknown` (the
-/// usual `<global>` default) counts as `complete`.
-/// Values outside that model (e.g. BPIC 2013's sub-statuses `In Progress`, `Awaiting Assignment`,
-/// where the activity is a status) are treated as `complete`: each such event is an instant
-/// occurrence, which matches how those logs count events. A blank value is `complete`.
+/// Classifies a lifecycle transition value (case-insensitive): `start`, a ready hint (the other
+/// transitions of the XES lifecycle model), or `complete` (docs/cli.md, "Recorded history").
 func classifyTransition(_ raw: String) -> EventKind {
     switch raw.lowercased().trimmingCharacters(in: .whitespaces) {
     case "start": return .start

@@ -102,13 +102,8 @@ struct CSVScanner {
     }
 }
 
-/// Reads CSV event logs.
-///
-/// The first non-blank record is the header; columns are detected by `ColumnDetection`. With a
-/// start column every row is one interval (a blank start makes an instant, a blank end an
-/// unfinished start) and a lifecycle column is only counted; without one, each row is a lifecycle
-/// event (blank or missing lifecycle = `complete`) and starts/completes are paired later.
-/// Blank lines are skipped; line numbers are physical lines (a quoted newline advances them).
+/// Reads CSV event logs: the header (the first non-blank record) names the columns, and each
+/// row is an interval or a lifecycle event (docs/cli.md, "Recorded history").
 enum CSVReader {
     /// Picks the delimiter among `, ; \t |` by counting occurrences outside quotes in the header
     /// line; nil when the line goes on past `n` and the input has more (`complete` false).

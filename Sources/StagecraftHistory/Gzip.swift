@@ -75,16 +75,9 @@ enum Gzip {
     }
 }
 
-/// Gzip (or zlib) data inflated block by block as a reader asks for it, including
-/// concatenated gzip members. Trailing bytes after a member that do not start another
-/// member are ignored, as `gzip -d` does. Corrupt or truncated input is a `HistoryError`.
-///
-/// The output is capped: past `maxOutput` bytes in all, or past `Gzip.ratioFloor` bytes at
-/// more than `Gzip.maxRatio` times the compressed bytes consumed so far, reading stops with
-/// an error, so a gzip bomb (a gigabyte of zeros in a megabyte) is refused after a few
-/// megabytes instead of filling memory. Real event logs compress 5-30 times.
-///
-/// Owns zlib state and an input buffer: call `close()` when done.
+/// Gzip (or zlib) data inflated block by block as a reader asks for it, read as `gzip -d`
+/// reads it; the output is capped so that a gzip bomb is refused (docs/cli.md, "Recorded
+/// history"). Owns zlib state and an input buffer: call `close()` when done.
 struct GzipStream {
     /// zlib's state points back at its `z_stream`, which therefore lives at a fixed address.
     private let stream: UnsafeMutablePointer<z_stream>

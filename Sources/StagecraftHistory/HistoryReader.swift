@@ -1,13 +1,8 @@
 import StagecraftSyntax
 
-/// Reads recorded event logs (CSV, XES, JSON Lines, each optionally gzip-compressed).
-///
-/// The CSV and JSON Lines readers stream: the input is read in blocks (and inflated as it
-/// is read), and only the record in hand is kept between blocks, so a log costs its events,
-/// not its bytes. XES is read whole. All readers intern activity, resource and case names,
-/// and parse timestamps from bytes. The result groups occurrences by case, pairs lifecycle
-/// start/complete events first-in-first-out per (case, activity), and reports duplicates,
-/// skipped rows and how columns were detected.
+/// Reads recorded event logs (CSV, XES, JSON Lines, each optionally gzip-compressed) into
+/// cases of paired occurrences. CSV and JSON Lines stream, so a log costs its events, not its
+/// bytes; XES is read whole (docs/benchmarks.md).
 public enum HistoryReader {
     /// Reads the log at `path` (`-` reads standard input).
     ///

@@ -1,41 +1,17 @@
 import StagecraftSyntax
 
-/// A summary of a read event log, for `stagecraft inspect`.
+/// A summary of a read event log, for `stagecraft inspect`: the log and what is counted over it.
 public struct HistoryInspection: Sendable {
-    /// Where the log came from.
-    public var source: String
-    /// How it was detected and mapped.
-    public var detection: HistoryDetection
-    /// Number of cases.
-    public var caseCount: Int
-    /// Events read (rows / XES events).
-    public var eventCount: Int
-    /// Occurrences after lifecycle pairing.
-    public var occurrenceCount: Int
+    /// The log summarised.
+    public var log: EventLog
     /// Activities with their event counts, most frequent first (ties by name).
     public var activities: [(name: String, count: Int)]
-    /// Number of distinct resources.
-    public var resourceCount: Int
     /// Occurrences without a resource.
     public var occurrencesWithoutResource: Int
     /// Earliest and latest instant in the log (nil when empty).
     public var dateRange: (first: Double, last: Double)?
-    /// Lifecycle transitions as written with counts.
-    public var transitions: [TransitionCount]
-    /// Starts without completion.
-    public var unfinishedCount: Int
-    /// Non-occurrence lifecycle events (schedule, …).
-    public var readyHintCount: Int
     /// Completions without a recorded start (processing time unknown).
     public var instantCount: Int
-    /// Exact duplicates.
-    public var duplicates: LineReport
-    /// Of the duplicates, how many are identical in every column (nil for XES).
-    public var identicalDuplicateRows: Int?
-    /// Whether duplicates were dropped.
-    public var dedupeApplied: Bool
-    /// Skipped malformed rows.
-    public var skipped: LineReport
 }
 
 /// Summarises a log: format, columns, timestamps, counts, activities, date range, duplicates.
@@ -59,12 +35,8 @@ public func inspect(_ log: EventLog) -> HistoryInspection {
         for h in c.readyHints { lo = min(lo, h.time); hi = max(hi, h.time) }
         for u in c.unfinished { lo = min(lo, u.start); hi = max(hi, u.start) }
     }
-    return HistoryInspection(
-        source: log.source, detection: log.detection, caseCount: log.cases.count, eventCount: log.eventCount,
-        occurrenceCount: log.occurrenceCount, activities: acts, resourceCount: log.resources.count,
-        occurrencesWithoutResource: noRes, dateRange: lo <= hi ? (lo, hi) : nil, transitions: log.transitions,
-        unfinishedCount: log.unfinishedCount, readyHintCount: log.readyHintCount, instantCount: instants,
-        duplicates: log.duplicates, identicalDuplicateRows: log.identicalDuplicateRows, dedupeApplied: log.dedupeApplied, skipped: log.skipped)
+    return HistoryInspection(log: log, activities: acts, occurrencesWithoutResource: noRes,
+                             dateRange: lo <= hi ? (lo, hi) : nil, instantCount: instants)
 }
 
 extension HistoryInspection {
@@ -80,8 +52,8 @@ extension HistoryInspection {
             return v < 0 ? "-" + out : out
         }
         var lines: [String] = []
-        let d = detection
-        lines.append("source: \(source)")
+        let d = log.detection
+        lines.append("source: \(log.source)")
         lines.append("format: \(d.format.rawValue)\(d.compressed ? " (gzip)" : "")")
         if let delim = d.delimiter {
             let shown: String
@@ -108,30 +80,30 @@ extension HistoryInspection {
                 .joined(separator: ", "))
         }
         lines.append("time zone for naive times: \(d.timeZone)")
-        lines.append("cases: \(num(caseCount))")
-        lines.append("events: \(num(eventCount))")
-        lines.append("occurrences: \(num(occurrenceCount)) (\(num(instantCount)) without start)")
-        if unfinishedCount > 0 { lines.append("unfinished starts: \(num(unfinishedCount))") }
-        if readyHintCount > 0 { lines.append("ready hints: \(num(readyHintCount))") }
+        lines.append("cases: \(num(log.cases.count))")
+        lines.append("events: \(num(log.eventCount))")
+        lines.append("occurrences: \(num(log.occurrenceCount)) (\(num(instantCount)) without start)")
+        if log.unfinishedCount > 0 { lines.append("unfinished starts: \(num(log.unfinishedCount))") }
+        if log.readyHintCount > 0 { lines.append("ready hints: \(num(log.readyHintCount))") }
         if let r = dateRange {
             lines.append("date range: \(formatInstant(r.first)) → \(formatInstant(r.last))")
         }
-        lines.append("resources: \(num(resourceCount))"
+        lines.append("resources: \(num(log.resources.count))"
             + (occurrencesWithoutResource > 0 ? " (\(num(occurrencesWithoutResource)) occurrences without)" : ""))
-        if !transitions.isEmpty {
-            lines.append("lifecycle: " + transitions.map { "\($0.transition) \(num($0.count))" }.joined(separator: ", "))
+        if !log.transitions.isEmpty {
+            lines.append("lifecycle: " + log.transitions.map { "\($0.transition) \(num($0.count))" }.joined(separator: ", "))
         }
-        if duplicates.count > 0 {
-            let same = identicalDuplicateRows.map { "\(num($0)) identical in every column; " } ?? ""
-            lines.append("exact duplicates: \(num(duplicates.count)) (\(same)\(dedupeApplied ? "dropped" : "kept"); lines "
-                + duplicates.firstLines.map(String.init).joined(separator: ", ")
-                + (duplicates.count > duplicates.firstLines.count ? ", …" : "") + ")")
+        if log.duplicates.count > 0 {
+            let same = log.identicalDuplicateRows.map { "\(num($0)) identical in every column; " } ?? ""
+            lines.append("exact duplicates: \(num(log.duplicates.count)) (\(same)\(log.dedupeApplied ? "dropped" : "kept"); lines "
+                + log.duplicates.firstLines.map(String.init).joined(separator: ", ")
+                + (log.duplicates.count > log.duplicates.firstLines.count ? ", …" : "") + ")")
         }
-        if skipped.count > 0 {
-            lines.append("skipped bad rows: \(num(skipped.count)) (lines "
-                + skipped.firstLines.map(String.init).joined(separator: ", ")
-                + (skipped.count > skipped.firstLines.count ? ", …" : "") + ")")
-            for m in skipped.firstMessages.prefix(3) { lines.append("  \(m)") }
+        if log.skipped.count > 0 {
+            lines.append("skipped bad rows: \(num(log.skipped.count)) (lines "
+                + log.skipped.firstLines.map(String.init).joined(separator: ", ")
+                + (log.skipped.count > log.skipped.firstLines.count ? ", …" : "") + ")")
+            for m in log.skipped.firstMessages.prefix(3) { lines.append("  \(m)") }
         }
         lines.append("activities: \(num(activities.count))")
         for a in activities { lines.append("  \(num(a.count))  \(a.name)") }

@@ -1,12 +1,7 @@
 import Foundation
 
-/// Reads JSON Lines event logs: one JSON object per line.
-///
-/// Keys are matched like CSV columns (case-insensitively): `case`, `activity`, `start`,
-/// `end` or `timestamp`, `resource`, `lifecycle`, plus the XES-style names
-/// (`case:concept:name`, `concept:name`, `time:timestamp`, …); options override them.
-/// Values are strings; a number is accepted as text (e.g. a numeric case id); `null` is absent.
-/// Nested objects and arrays are skipped.
+/// Reads JSON Lines event logs: one JSON object per line, its keys matched like CSV columns
+/// (docs/cli.md, "Recorded history").
 enum JSONLReader {
     private struct KeyInfo {
         var field: HistoryField

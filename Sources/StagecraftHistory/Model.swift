@@ -9,27 +9,13 @@ public enum HistoryFormat: String, Sendable, Hashable, CaseIterable {
 }
 
 /// A field of an event that a reader maps from a column (CSV), attribute (XES) or key (JSONL).
-public enum HistoryField: String, Sendable, Hashable, CaseIterable, Comparable {
+public enum HistoryField: String, Sendable, Hashable, CaseIterable {
     case caseID = "case"
     case activity
     case start
     case end
     case resource
     case lifecycle
-
-    /// Orders fields as declared (case, activity, start, end, resource, lifecycle).
-    public static func < (a: HistoryField, b: HistoryField) -> Bool {
-        allCases.firstIndex(of: a) ?? 0 < allCases.firstIndex(of: b) ?? 0
-    }
-
-    /// The field named by a command-line option: `case`, `activity`, `start`, `end` (alias
-    /// `timestamp`), `resource`, `lifecycle`; case-insensitive. Nil for other names.
-    public init?(optionName: String) {
-        let n = optionName.lowercased()
-        if n == "timestamp" { self = .end; return }
-        guard let f = HistoryField(rawValue: n) else { return nil }
-        self = f
-    }
 }
 
 /// Options that steer how an event log is read.

@@ -1,14 +1,10 @@
 import Foundation
 import StagecraftSyntax
 
-/// Parses event-log timestamps from bytes into seconds since the epoch (UTC).
-///
-/// It detects the layouts `autoLayouts` names (docs/cli.md). With a `format` (`--timestamp-format`) only that layout is read, and a value that does not fit
-/// records where and why in `mismatch`.
-///
-/// Naive times (no zone) are wall-clock times in `timeZone`; the UTC offset is looked up once per
-/// local hour and cached. Instants are computed from integer milliseconds (or nanoseconds when the
-/// fraction is finer) so that millisecond values round-trip exactly.
+/// Parses event-log timestamps from bytes into seconds since the epoch (UTC), in the layouts
+/// docs/cli.md names or the one `--timestamp-format` gives. Naive times are wall-clock times in
+/// `timeZone`, whose offset is cached per local hour; instants are computed from integer
+/// milliseconds (or nanoseconds) so that millisecond values round-trip exactly.
 package struct TimestampParser {
     /// Nil for UTC (no lookups needed).
     let timeZone: TimeZone?

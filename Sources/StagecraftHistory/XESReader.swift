@@ -50,17 +50,8 @@ func decodeXMLEntities(_ p: UnsafePointer<UInt8>, _ lo: Int, _ hi: Int, into out
     }
 }
 
-/// Reads XES 1.0/2.0 event logs with a streaming tokenizer over bytes.
-///
-/// Only `<trace>` and `<event>` structure and the standard keys matter: trace `concept:name`
-/// (the case id), event `concept:name`, `org:resource`, `lifecycle:transition` and
-/// `time:timestamp`, with defaults from `<global scope="event">`. Attributes nested inside other
-/// attributes (lists, containers, meta attributes) are ignored, as are comments, the XML
-/// declaration, processing instructions, DOCTYPE and CDATA sections. A trace's id may come
-/// after its events. A trace without `concept:name` is one bad row (all its events are dropped
-/// with `skipBadRows`); an event without a name or timestamp (after defaults) is one bad row.
-/// Line numbers are those of the `<event>` (or `<trace>`) start tag. The keys of the event
-/// attributes are listed as the log's columns (see `eventsSampledForKeys`).
+/// Reads XES 1.0/2.0 event logs with a streaming tokenizer over bytes: only the trace and
+/// event structure and the standard keys matter (docs/cli.md, "Recorded history", says which).
 enum XESReader {
     // Context codes on the element stack.
     private static let ctxOther: UInt8 = 0, ctxLog: UInt8 = 1, ctxTrace: UInt8 = 2, ctxEvent: UInt8 = 3

@@ -88,7 +88,7 @@ public struct ChecklistPlan: Sendable {
             return Node(id: node.id.name, kind: node.kind, title: title(of: i), owners: owners,
                         quorum: node.kind == .gate ? model.quorum(ofNode: i) : 1,
                         sla: node.sla?.value, items: items,
-                        reworkTo: node.kind == .gate ? model.reworkTarget(ofNode: i).map { model.nodes[$0].id.name } : nil,
+                        reworkTo: node.kind == .gate ? model.summaries[i].reworkTarget.map { model.nodes[$0].id.name } : nil,
                         entry: entry, wait: node.wait?.description, chancePercent: node.chance?.value)
         }
         criticalPath = schedule.criticalPath.map { model.nodes[$0].id.name }

@@ -53,7 +53,7 @@ public enum GraphRenderer {
             for p in preds { edges.append(Edge(from: p, to: i, rework: false)) }
         }
         for i in model.nodes.indices {
-            if model.nodes[i].kind == .gate, let target = model.reworkTarget(ofNode: i) {
+            if model.nodes[i].kind == .gate, let target = model.summaries[i].reworkTarget {
                 edges.append(Edge(from: i, to: target, rework: true))
             }
         }

@@ -181,7 +181,7 @@ public struct HistoryCalibration: Sendable {
         var reviewed = [Int](repeating: 0, count: n)
         var rejected = [Int](repeating: 0, count: n)
         var unmappedCounts = [Int](repeating: 0, count: log.activities.count)
-        let target: [Int] = (0..<n).map { model.nodes[$0].kind == .gate ? (model.reworkTarget(ofNode: $0) ?? $0) : -1 }
+        let target: [Int] = (0..<n).map { model.nodes[$0].kind == .gate ? (model.summaries[$0].reworkTarget ?? $0) : -1 }
         let positions = HistoryCalibration.repeatPositions
         var repeats = [[Int]](repeating: [Int](repeating: 0, count: positions), count: n)
         var judged = repeats
@@ -311,7 +311,7 @@ public enum PlanBuilder {
                              pinned: Set<String> = []) -> BuiltPlan {
         let owners = model.owners.enumerated().map { i, o in
             let capacity = capacities[o.id.name].flatMap { $0 >= 1 ? $0 : nil } ?? model.capacity(ofOwner: i)
-            return SimOwner(id: o.id.name, capacity: capacity, hours: model.hours(ofOwner: i) ?? model.calendar.hours)
+            return SimOwner(id: o.id.name, capacity: capacity, hours: o.hours?.workingHours ?? model.calendar.hours)
         }
         let skipped = model.skipped(values: values)
         let (variants, variantNote) = caseVariants(model: model, values: values, pinned: pinned, calibration: calibration)
@@ -372,7 +372,7 @@ public enum PlanBuilder {
                     reworkWait = .empirical(sentBack.isEmpty ? again : sentBack)
                     if !paused.isEmpty { repeatWait = .empirical(paused) }
                 }
-            } else if let w = model.wait(of: i) {
+            } else if let w = model.nodes[i].wait {
                 switch w {
                 case .fixed(let d): wait = .fixed(d.value)
                 case .spread(let e): wait = DurationModel(e)
@@ -400,9 +400,9 @@ public enum PlanBuilder {
             }
             nodes.append(SimNode(
                 id: decl.id.name, title: decl.title?.value ?? "", isGate: isGate,
-                predecessors: Array(model.graph.predecessors[i]), owners: model.owners(ofNode: i),
+                predecessors: Array(model.graph.predecessors[i]), owners: Array(model.owners(ofNode: i)),
                 quorum: isGate ? model.quorum(ofNode: i) : 1, duration: duration,
-                rejectProbability: reject, reworkTarget: isGate ? model.reworkTarget(ofNode: i) : nil,
+                rejectProbability: reject, reworkTarget: isGate ? model.summaries[i].reworkTarget : nil,
                 skipped: skipped[i], sla: decl.sla?.value, wait: wait, chance: chance, repeatChance: repeatChance,
                 reworkWait: reworkWait, repeatShares: calibration?.repeatShares(i) ?? [], repeatWait: repeatWait))
             provenance.append(NodeProvenance(id: decl.id.name, duration: source, samples: samples,
@@ -425,7 +425,7 @@ public enum PlanBuilder {
     /// else the calendar's; nil around the clock.
     public static func nodeHours(_ model: WorkflowModel) -> [WorkingHours?] {
         (0..<model.nodes.count).map { i in
-            model.owners(ofNode: i).first.flatMap { model.hours(ofOwner: $0) } ?? model.calendar.hours
+            model.owners(ofNode: i).first.flatMap { model.owners[$0].hours?.workingHours } ?? model.calendar.hours
         }
     }
 

@@ -537,7 +537,7 @@ public enum Status {
                 let e = max(0, asOf - end)
                 let r = calibration.repeatShare(v, after: v < o.state.runLength.count ? o.state.runLength[v] : 1)
                 if r > 0 { paused[v].append((e, r)) }
-                if model.nodes[v].kind == .gate, let t = model.reworkTarget(ofNode: v), t < n,
+                if model.nodes[v].kind == .gate, let t = model.summaries[v].reworkTarget, t < n,
                    v < calibration.rejectShares.count, let p = calibration.rejectShares[v], p > 0 {
                     sentBack[t].append((e, (1 - r) * p))
                 }

@@ -100,7 +100,7 @@ import Testing
                     if let p = model.nodeIndex[r.name], !expected.contains(p) { expected.append(p) }
                 }
                 #expect(Array(model.graph.predecessors[i]) == expected, "round \(round), node \(i)")
-                #expect(model.reworkTarget(ofNode: i) == model.nodes[i].onReject.flatMap { model.nodeIndex[$0.name] },
+                #expect(model.summaries[i].reworkTarget == model.nodes[i].onReject.flatMap { model.nodeIndex[$0.name] },
                         "round \(round), node \(i)")
             }
         }

@@ -128,17 +128,17 @@ import Testing
         let m = try model(Self.flow)
         let build = try #require(m.nodeIndex["build"]), review = try #require(m.nodeIndex["review"])
         let ship = try #require(m.nodeIndex["ship"])
-        guard case .spread(.range(let low, let high))? = m.wait(of: build) else {
-            Issue.record("expected a range wait, got \(String(describing: m.wait(of: build)))")
+        guard case .spread(.range(let low, let high))? = m.nodes[build].wait else {
+            Issue.record("expected a range wait, got \(String(describing: m.nodes[build].wait))")
             return
         }
         #expect(low.value.seconds == 2 * 86_400 && high.value.seconds == 5 * 86_400)
-        guard case .fixed(let fixed)? = m.wait(of: review) else {
+        guard case .fixed(let fixed)? = m.nodes[review].wait else {
             Issue.record("expected a fixed wait")
             return
         }
         #expect(fixed.value == Duration(amount: 4, unit: .hours))
-        guard case .spread(.pert(let o, let l, let p))? = m.wait(of: ship) else {
+        guard case .spread(.pert(let o, let l, let p))? = m.nodes[ship].wait else {
             Issue.record("expected a PERT wait")
             return
         }
@@ -156,10 +156,8 @@ import Testing
 
         #expect(m.calendar.hours == WorkingHours(start: 9 * 60, end: 17 * 60))
         let pm = try #require(m.ownerIndex["pm"]), sec = try #require(m.ownerIndex["sec"])
-        #expect(m.hours(ofOwner: pm) == WorkingHours(start: 8 * 60 + 30, end: 24 * 60))
-        #expect(m.hours(ofOwner: sec) == nil)
-        #expect(m.workingHours(ofOwner: pm) == WorkingHours(start: 8 * 60 + 30, end: 24 * 60))
-        #expect(m.workingHours(ofOwner: sec) == WorkingHours(start: 9 * 60, end: 17 * 60))
+        #expect(m.owners[pm].hours?.workingHours == WorkingHours(start: 8 * 60 + 30, end: 24 * 60))
+        #expect(m.owners[sec].hours?.workingHours == nil)
     }
 
     @Test func withoutTheNewStatementsNothingChanges() throws {
@@ -170,11 +168,10 @@ import Testing
           stage s { owner o; sla 1bd; when p }
         }
         """)
-        #expect(m.wait(of: 0) == nil)
+        #expect(m.nodes[0].wait == nil)
         #expect(m.chance(of: 0) == nil)
         #expect(m.shares(ofParam: 0).isEmpty)
-        #expect(m.hours(ofOwner: 0) == nil)
-        #expect(m.workingHours(ofOwner: 0) == nil)
+        #expect(m.owners[0].hours?.workingHours == nil)
         #expect(m.calendar == BusinessCalendar.standard)
         #expect(m.calendar.hours == nil)
     }
@@ -191,7 +188,7 @@ import Testing
         }
         """)
         #expect(m.calendar.hours == nil)
-        #expect(m.hours(ofOwner: 0) == nil)
+        #expect(m.owners[0].hours?.workingHours == nil)
         #expect(m.shares(ofParam: 0).map(\.value) == [.number(1)])
         #expect(m.chance(of: 0) == 1)
         #expect(m.chance(of: 1) == 0)
@@ -208,7 +205,6 @@ import Testing
         }
         """)
         #expect(m.calendar.hours == WorkingHours(start: 0, end: 1440))
-        #expect(m.calendar.hours?.minutesPerDay == 1440)
     }
 
     // MARK: - Diagnostics

@@ -10,12 +10,6 @@ public enum FlowFormatter {
         public var parsed: ParsedFile
         /// The canonical text, or nil when the input has syntax errors.
         public var formatted: String?
-
-        /// Whether the canonical text differs from the input's bytes (false on syntax errors).
-        public var isChanged: Bool {
-            guard let formatted else { return false }
-            return !formatted.utf8.elementsEqual(parsed.source.bytes)
-        }
     }
 
     /// Parses and formats one source file.

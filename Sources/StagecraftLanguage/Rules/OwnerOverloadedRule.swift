@@ -79,7 +79,7 @@ public struct OwnerOverloadedRule: Rule {
             if peakCount > capacity {
                 let peak = model.nodes.indices.filter { i in
                     !schedule.skipped[i] && schedule.start[i] <= peakTime && schedule.end[i] > peakTime
-                        && model.loadedOwners(ofNode: i).contains(o)
+                        && model.owners(ofNode: i).contains(o)
                 }
                 let names = peak.map { model.nodes[$0].id.name }
                 let start = peak.map { schedule.start[$0] }.max() ?? 0

@@ -35,10 +35,10 @@ public struct SelfApprovalRule: Rule {
             // Most gates are cleared from the model's flat tables alone. When every
             // approver name is a declared owner (as many owners resolved as names
             // written), only a stage whose owner is one of them can trigger.
-            let approverOwners = model.loadedOwners(ofNode: i)
+            let approverOwners = model.owners(ofNode: i)
             if model.summaries[i].distinctApproverCount == approverOwners.count {
                 let suspect = model.graph.predecessors[i].contains { p in
-                    guard model.summaries[p].kind == .stage, let o = model.loadedOwners(ofNode: p).first else { return false }
+                    guard model.summaries[p].kind == .stage, let o = model.owners(ofNode: p).first else { return false }
                     return approverOwners.contains(o)
                 }
                 guard suspect else { continue }
@@ -56,7 +56,7 @@ public struct SelfApprovalRule: Rule {
                     // statements; an undeclared one by name, as written.
                     let declared = model.ownerIndex[approver.name]
                     for p in model.graph.predecessors[i] where model.summaries[p].kind == .stage {
-                        let owns = declared.map { model.loadedOwners(ofNode: p).first == $0 }
+                        let owns = declared.map { model.owners(ofNode: p).first == $0 }
                             ?? (model.nodes[p].owner?.name == approver.name)
                         guard owns else { continue }
                         out.append(diagnostic("'\(approver.name)' approves gate '\(model.nodes[i].id.name)' but owns '\(model.nodes[p].id.name)', which the gate reviews",

@@ -150,7 +150,4 @@ public struct WorkingHours: Hashable, Sendable {
         self.start = start
         self.end = end
     }
-
-    /// Working minutes per workday.
-    public var minutesPerDay: Int { end - start }
 }

@@ -1,13 +1,7 @@
 import StagecraftSyntax
 
-/// The planned schedule of one run of a workflow: every node forward-scheduled from a
-/// kickoff date, in whole days, on the workflow calendar, with owner capacity, as docs/cli.md
-/// ("Planned dates") states the rules. `stagecraft checklist` prints it; the HTML report
-/// draws it as a Gantt chart.
-///
-/// The critical path runs back from the node due last (ties: first declared) through each
-/// node's *driver*: the owner-unit holder it waited for, when it waited for capacity, else
-/// the predecessor that made it ready last (ties: first in its `after` list).
+/// The planned schedule of one run of a workflow, as docs/cli.md ("Planned dates") states
+/// the rules and the critical path: `stagecraft checklist` prints it; the HTML report draws it.
 public struct Schedule: Sendable {
     /// Where a node's planned length comes from.
     public enum Basis: String, Sendable, Hashable {

@@ -276,13 +276,9 @@ extension WorkflowModel {
         return Int(c)
     }
 
-    /// The owners a node loads: a stage's owner, or a gate's approvers (resolved, unique).
-    public func owners(ofNode i: Int) -> [Int] {
-        Array(loadedOwners(ofNode: i))
-    }
-
-    /// The owners a node loads, as a slice of the model's flat table (no copy).
-    public func loadedOwners(ofNode i: Int) -> ArraySlice<Int> {
+    /// The owners a node loads: a stage's owner, or a gate's approvers (resolved, unique),
+    /// as a slice of the model's flat table (no copy).
+    public func owners(ofNode i: Int) -> ArraySlice<Int> {
         loads[i]
     }
 
@@ -299,12 +295,6 @@ extension WorkflowModel {
         // The first `quorum` counts; `quorum all` and no quorum need every approver.
         guard let n = summaries[i].quorumCount, n.value >= 1, n.value < 1_000_000 else { return max(1, approvers) }
         return max(1, min(approvers, Int(n.value)))
-    }
-
-    /// A node's first `wait` (the hand-off delay before its work starts), nil when it has
-    /// none. Read from the node's statements when asked, like its estimate.
-    public func wait(of node: Int) -> WaitDuration? {
-        nodes[node].wait
     }
 
     /// The probability (0...1) that a node runs in a case, from its first `chance`; nil
@@ -326,23 +316,6 @@ extension WorkflowModel {
             out.append((v, min(1, max(0, item.share.value / 100))))
         }
         return out
-    }
-
-    /// An owner's own `hours` (the first, when valid), nil when it has none: the caller
-    /// falls back to `calendar.hours`.
-    public func hours(ofOwner o: Int) -> WorkingHours? {
-        owners[o].hours?.workingHours
-    }
-
-    /// The working hours an owner's work advances in: its own `hours`, else the
-    /// calendar's; nil when neither is written (around the clock).
-    public func workingHours(ofOwner o: Int) -> WorkingHours? {
-        hours(ofOwner: o) ?? calendar.hours
-    }
-
-    /// The index of a gate's `on reject` target, when it names a known node.
-    public func reworkTarget(ofNode i: Int) -> Int? {
-        summaries[i].reworkTarget
     }
 
     /// The value of each param: its default, replaced by any override (`--set`).

@@ -50,7 +50,7 @@ public enum ReportBuilder {
             return ProcessGraphNode(
                 id: decl.id.name, title: decl.title?.value ?? decl.id.name, isGate: decl.kind == .gate,
                 owners: owners, sla: decl.sla.map { $0.value.description }, after: Array(model.graph.predecessors[i]),
-                reworkTarget: decl.kind == .gate ? model.reworkTarget(ofNode: i) : nil, reworkLabel: reworkLabel,
+                reworkTarget: decl.kind == .gate ? model.summaries[i].reworkTarget : nil, reworkLabel: reworkLabel,
                 skipped: i < skipped.count && skipped[i], critical: critical.contains(i))
         }
     }

@@ -47,10 +47,6 @@ import Testing
     }
 
     @Test func optionHelpers() {
-        #expect(HistoryField(optionName: "timestamp") == .end)
-        #expect(HistoryField(optionName: "Case") == .caseID)
-        #expect(HistoryField(optionName: "lifecycle") == .lifecycle)
-        #expect(HistoryField(optionName: "when") == nil)
         #expect(HistoryOptions.delimiter(named: "tab") == 9)
         #expect(HistoryOptions.delimiter(named: ";") == UInt8(ascii: ";"))
         #expect(HistoryOptions.delimiter(named: ";;") == nil)
