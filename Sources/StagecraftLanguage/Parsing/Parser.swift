@@ -171,8 +171,7 @@ public struct Parser {
         case .newline, .semicolon, .rightBrace, .endOfFile:
             return
         default:
-            error("expected end of statement, found \(describeCurrent())", at: current.range,
-                  help: "put each statement on its own line, or separate them with ';'")
+            expected("end of statement", help: "put each statement on its own line, or separate them with ';'")
             recoverToStatementEnd()
         }
     }
@@ -180,12 +179,10 @@ public struct Parser {
     // MARK: - Literals
 
     mutating func expectIdentifier(_ what: String) -> Identifier? {
-        guard kind == .identifier else {
-            error("expected \(what), found \(describeCurrent())", at: current.range)
-            return nil
+        expect(.identifier, what) { p in
+            let t = p.advance()
+            return Identifier(name: p.text(t), range: t.range)
         }
-        let t = advance()
-        return Identifier(name: text(t), range: t.range)
     }
 
     mutating func parseStringLiteral() -> StringLiteral {
@@ -195,12 +192,7 @@ public struct Parser {
     }
 
     mutating func expectString(_ what: String) -> StringLiteral? {
-        guard kind == .string else {
-            error("expected \(what), found \(describeCurrent())", at: current.range,
-                  help: kind == .identifier ? "put the text in double quotes" : nil)
-            return nil
-        }
-        return parseStringLiteral()
+        expect(.string, what, help: kind == .identifier ? "put the text in double quotes" : nil) { p in p.parseStringLiteral() }
     }
 
     mutating func parseNumberLiteral() -> NumberLiteral {
@@ -248,13 +240,8 @@ public struct Parser {
 
     mutating func expectDuration(_ what: String) -> DurationLiteral? {
         guard kind == .duration else {
-            let help: String?
-            if kind == .number {
-                help = "add a unit: m, h, d, w or bd, as in \(text(current))bd"
-            } else {
-                help = nil
-            }
-            error("expected \(what), found \(describeCurrent())", at: current.range, help: help)
+            let help = kind == .number ? "add a unit: m, h, d, w or bd, as in \(text(current))bd" : nil
+            expected(what, help: help)
             return nil
         }
         let t = advance()
@@ -280,6 +267,36 @@ public struct Parser {
         return items
     }
 
+    /// A statement of a keyword and what `value` reads after it, then the statement's end:
+    /// `make` gets the value and the range from the keyword to the value's end. Nil, after
+    /// skipping the rest of the statement, when `value` finds nothing.
+    mutating func keywordStatement<T, R>(_ make: (T, SourceRange) -> R, _ value: (inout Parser) -> T?) -> R? {
+        let start = advance().range.start
+        guard let v = value(&self) else {
+            recoverToStatementEnd()
+            return nil
+        }
+        let end = previousEnd
+        expectStatementEnd()
+        return make(v, SourceRange(start, end))
+    }
+
+    /// The token of `kind` under the parser read by `literal`, or nil after reporting
+    /// "expected `what`" and `help`.
+    mutating func expect<T>(_ kind: TokenKind, _ what: String, help: String? = nil,
+                            _ literal: (inout Parser) -> T) -> T? {
+        guard self.kind == kind else {
+            expected(what, help: help)
+            return nil
+        }
+        return literal(&self)
+    }
+
+    /// Reports that `what` was expected where the token under the parser stands.
+    mutating func expected(_ what: String, help: String? = nil) {
+        error("expected \(what), found \(describeCurrent())", at: current.range, help: help)
+    }
+
     // MARK: - File and workflow
 
     mutating func parseFile() -> FlowFile {
@@ -299,8 +316,7 @@ public struct Parser {
                       help: "declare the owners and calendar in this file for now")
                 recoverToStatementEnd()
             } else {
-                error("expected 'workflow', found \(describeCurrent())", at: current.range,
-                      help: "a .flow file holds one block: workflow \"Title\" { … }")
+                expected("'workflow'", help: "a .flow file holds one block: workflow \"Title\" { … }")
                 if kind == .rightBrace { advance() } else { recoverToStatementEnd() }
             }
             skipNewlines()
@@ -311,7 +327,7 @@ public struct Parser {
     /// Parses `{`, then statements with `body` until the matching `}`. Returns the end offset.
     mutating func parseBlock(_ what: String, _ statement: (inout Parser) -> Void) -> Int {
         guard kind == .leftBrace else {
-            error("expected '{' to open the \(what) body, found \(describeCurrent())", at: current.range)
+            expected("'{' to open the \(what) body")
             recoverToStatementEnd()
             return previousEnd
         }
@@ -340,8 +356,7 @@ public struct Parser {
         if kind == .string {
             title = parseStringLiteral()
         } else {
-            error("expected the workflow's title in double quotes, found \(describeCurrent())", at: current.range,
-                  help: "write workflow \"Product launch\" { … }")
+            expected("the workflow's title in double quotes", help: "write workflow \"Product launch\" { … }")
             if kind == .identifier { advance() }
         }
         var members: [WorkflowMember] = []
@@ -356,23 +371,15 @@ public struct Parser {
 
     mutating func parseWorkflowMember() -> WorkflowMember? {
         guard kind == .identifier else {
-            error("expected a declaration (stage, gate, owner, param, calendar, deadline or description), found \(describeCurrent())",
-                  at: current.range)
+            expected("a declaration (stage, gate, owner, param, calendar, deadline or description)")
             recoverToStatementEnd()
             return nil
         }
-        let start = current.range.start
         switch keyword(current) {
         case .description?:
-            advance()
-            guard let s = expectString("the description in double quotes") else { recoverToStatementEnd(); return nil }
-            expectStatementEnd()
-            return .description(s, range: SourceRange(start, s.range.end))
+            return keywordStatement(WorkflowMember.description) { p in p.expectString("the description in double quotes") }
         case .deadline?:
-            advance()
-            guard let d = expectDuration("a duration such as 30bd") else { recoverToStatementEnd(); return nil }
-            expectStatementEnd()
-            return .deadline(d, range: SourceRange(start, d.range.end))
+            return keywordStatement(WorkflowMember.deadline) { p in p.expectDuration("a duration such as 30bd") }
         case .calendar?:
             return parseCalendar()
         case .param?:
@@ -407,47 +414,38 @@ public struct Parser {
     }
 
     mutating func parseCalendarItem() -> CalendarItem? {
-        let start = current.range.start
-        if isKeyword(.workdays) {
-            advance()
-            var days: [Identifier] = []
-            while kind == .identifier {
-                let t = advance()
-                days.append(Identifier(name: text(t), range: t.range))
+        switch keyword(current) {
+        case .workdays?:
+            return keywordStatement(CalendarItem.workdays) { p in
+                var days: [Identifier] = []
+                while p.kind == .identifier {
+                    let t = p.advance()
+                    days.append(Identifier(name: p.text(t), range: t.range))
+                }
+                if days.isEmpty {
+                    p.expected("weekday names after 'workdays'", help: "write workdays mon tue wed thu fri")
+                    return nil
+                }
+                return days
             }
-            if days.isEmpty {
-                error("expected weekday names after 'workdays', found \(describeCurrent())", at: current.range,
-                      help: "write workdays mon tue wed thu fri")
-                recoverToStatementEnd()
-                return nil
+        case .holiday?:
+            return keywordStatement({ (day: (date: DateLiteral, name: StringLiteral?), range) in
+                .holiday(day.date, name: day.name, range: range)
+            }) { p in
+                p.expect(.date, "a date (YYYY-MM-DD) after 'holiday'") { p in
+                    let t = p.advance()
+                    let date = DateLiteral(text: p.text(t), date: CivilDate.parse(p.text(t)), range: t.range)
+                    return (date: date, name: p.kind == .string ? p.parseStringLiteral() : nil)
+                }
             }
-            expectStatementEnd()
-            return .workdays(days, range: SourceRange(start, days[days.count - 1].range.end))
-        }
-        if isKeyword(.holiday) {
-            advance()
-            guard kind == .date else {
-                error("expected a date (YYYY-MM-DD) after 'holiday', found \(describeCurrent())", at: current.range)
-                recoverToStatementEnd()
-                return nil
-            }
-            let t = advance()
-            let literal = DateLiteral(text: text(t), date: CivilDate.parse(text(t)), range: t.range)
-            var name: StringLiteral?
-            if kind == .string { name = parseStringLiteral() }
-            expectStatementEnd()
-            return .holiday(literal, name: name, range: SourceRange(start, name?.range.end ?? t.range.end))
-        }
-        if isKeyword(.hours) {
-            advance()
-            guard let hours = parseHours() else { recoverToStatementEnd(); return nil }
-            expectStatementEnd()
-            return .hours(hours, range: SourceRange(start, hours.range.end))
+        case .hours?:
+            return keywordStatement(CalendarItem.hours) { p in p.parseHours() }
+        default:
+            break
         }
         let word = kind == .identifier ? text(current) : ""
         let suggestion = closestName(to: word, in: ["workdays", "holiday", "hours"])
-        error("expected 'workdays', 'holiday' or 'hours' in a calendar, found \(describeCurrent())", at: current.range,
-              help: suggestion.map { "did you mean '\($0)'?" })
+        expected("'workdays', 'holiday' or 'hours' in a calendar", help: suggestion.map { "did you mean '\($0)'?" })
         recoverToStatementEnd()
         return nil
     }
@@ -456,8 +454,8 @@ public struct Parser {
         let keyword = advance()
         guard let name = expectIdentifier("a param name") else { recoverToStatementEnd(); return nil }
         guard kind == .colon else {
-            error("expected ':' and a type after the param name, found \(describeCurrent())", at: current.range,
-                  help: "write param \(name.name): string = \"value\" (types: string, number, bool)")
+            expected("':' and a type after the param name",
+                     help: "write param \(name.name): string = \"value\" (types: string, number, bool)")
             recoverToStatementEnd()
             return nil
         }
@@ -471,8 +469,8 @@ public struct Parser {
                               help: suggestion.map { "did you mean '\($0)'?" } ?? "the types are string, number and bool"))
         }
         guard kind == .equal else {
-            error("expected '=' and the param's default value, found \(describeCurrent())", at: current.range,
-                  help: "write param \(name.name): \(typeName.name) = VALUE; set another value with --set \(name.name)=VALUE")
+            expected("'=' and the param's default value",
+                     help: "write param \(name.name): \(typeName.name) = VALUE; set another value with --set \(name.name)=VALUE")
             recoverToStatementEnd()
             return nil
         }
@@ -498,8 +496,8 @@ public struct Parser {
     mutating func parseParamShare() -> ParamShare? {
         guard let value = parseLiteralValue() else { recoverToStatementEnd(); return nil }
         guard kind == .percent else {
-            error("expected the share of cases with this value, as a percentage, found \(describeCurrent())", at: current.range,
-                  help: "write one value and its share per line, as in \"EU\" 30%")
+            expected("the share of cases with this value, as a percentage",
+                     help: "write one value and its share per line, as in \"EU\" 30%")
             recoverToStatementEnd()
             return nil
         }
@@ -518,8 +516,7 @@ public struct Parser {
     mutating func parseHours() -> HoursLiteral? {
         guard let start = expectTime("the time work starts, as in 09:00") else { return nil }
         guard kind == .dash else {
-            error("expected '-' and the time work ends, found \(describeCurrent())", at: current.range,
-                  help: "write working hours as hours 09:00-17:00")
+            expected("'-' and the time work ends", help: "write working hours as hours 09:00-17:00")
             return nil
         }
         advance()
@@ -529,8 +526,7 @@ public struct Parser {
 
     mutating func expectTime(_ what: String) -> TimeOfDayLiteral? {
         guard kind == .time else {
-            error("expected \(what), found \(describeCurrent())", at: current.range,
-                  help: kind == .number ? "write times of day as HH:MM" : nil)
+            expected(what, help: kind == .number ? "write times of day as HH:MM" : nil)
             return nil
         }
         let t = advance()
@@ -559,7 +555,7 @@ public struct Parser {
         case .identifier where isKeyword(.true): return .bool(true, advance().range)
         case .identifier where isKeyword(.false): return .bool(false, advance().range)
         default:
-            error("expected a value (a string, a number, true or false), found \(describeCurrent())", at: current.range)
+            expected("a value (a string, a number, true or false)")
             return nil
         }
     }
@@ -585,41 +581,24 @@ public struct Parser {
     }
 
     mutating func parseOwnerItem() -> OwnerItem? {
-        let start = current.range.start
         let word = kind == .identifier ? text(current) : ""
         switch word {
         case "capacity":
-            advance()
-            guard kind == .number else {
-                error("expected a whole number after 'capacity', found \(describeCurrent())", at: current.range)
-                recoverToStatementEnd()
-                return nil
+            return keywordStatement(OwnerItem.capacity) { p in
+                p.expect(.number, "a whole number after 'capacity'") { p in p.parseNumberLiteral() }
             }
-            let n = parseNumberLiteral()
-            expectStatementEnd()
-            return .capacity(n, range: SourceRange(start, n.range.end))
         case "members":
-            advance()
-            guard let list = parseList({ p in p.expectString("a member name in double quotes") }) else {
-                recoverToStatementEnd()
-                return nil
+            return keywordStatement(OwnerItem.members) { p in
+                p.parseList { p in p.expectString("a member name in double quotes") }
             }
-            expectStatementEnd()
-            return .members(list, range: SourceRange(start, list[list.count - 1].range.end))
         case "contact":
-            advance()
-            guard let s = expectString("the contact in double quotes") else { recoverToStatementEnd(); return nil }
-            expectStatementEnd()
-            return .contact(s, range: SourceRange(start, s.range.end))
+            return keywordStatement(OwnerItem.contact) { p in p.expectString("the contact in double quotes") }
         case "hours":
-            advance()
-            guard let hours = parseHours() else { recoverToStatementEnd(); return nil }
-            expectStatementEnd()
-            return .hours(hours, range: SourceRange(start, hours.range.end))
+            return keywordStatement(OwnerItem.hours) { p in p.parseHours() }
         default:
             let suggestion = closestName(to: word, in: ["capacity", "members", "contact", "hours"])
-            error("expected 'capacity', 'members', 'contact' or 'hours' in an owner, found \(describeCurrent())", at: current.range,
-                  help: suggestion.map { "did you mean '\($0)'?" })
+            expected("'capacity', 'members', 'contact' or 'hours' in an owner",
+                     help: suggestion.map { "did you mean '\($0)'?" })
             recoverToStatementEnd()
             return nil
         }
@@ -658,7 +637,7 @@ public struct Parser {
 
     mutating func parseNodeStatement(_ nodeKind: NodeKind) -> NodeStatement? {
         guard kind == .identifier else {
-            error("expected a statement in the \(nodeKind.rawValue), found \(describeCurrent())", at: current.range)
+            expected("a statement in the \(nodeKind.rawValue)")
             recoverToStatementEnd()
             return nil
         }
@@ -682,85 +661,65 @@ public struct Parser {
             recoverToStatementEnd()
             return nil
         }
-        advance()
-        let result: NodeStatementKind?
+        return keywordStatement(NodeStatement.init) { p in p.parseNodeStatementKind(statementKeyword, keywordToken) }
+    }
+
+    /// What follows the keyword of a stage or gate statement.
+    mutating func parseNodeStatementKind(_ statementKeyword: Keyword?, _ keywordToken: Token) -> NodeStatementKind? {
         switch statementKeyword {
         case .after?:
-            result = parseList({ p in p.expectIdentifier("a stage or gate ID") }).map { .after($0) }
+            return parseList({ p in p.expectIdentifier("a stage or gate ID") }).map { .after($0) }
         case .when?:
-            result = parseOr().map { .when($0) }
+            return parseOr().map { .when($0) }
         case .sla?:
-            result = expectDuration("a duration such as 5bd").map { .sla($0) }
+            return expectDuration("a duration such as 5bd").map { .sla($0) }
         case .estimate?:
-            result = parseEstimate().map { .estimate($0) }
+            return parseEstimate().map { .estimate($0) }
         case .wait?:
-            result = parseWait().map { .wait($0) }
+            return parseWait().map { .wait($0) }
         case .chance?:
-            if kind == .percent {
-                result = .chance(parsePercentLiteral())
-            } else {
-                error("expected a percentage after 'chance', found \(describeCurrent())", at: current.range,
-                      help: "write the share of cases in which the node runs, as in chance 30%")
-                result = nil
+            return expect(.percent, "a percentage after 'chance'",
+                          help: "write the share of cases in which the node runs, as in chance 30%") { p in
+                .chance(p.parsePercentLiteral())
             }
         case .matches?:
-            result = parseList({ p in p.expectString("an activity name in double quotes") }).map { .matches($0) }
+            return parseList({ p in p.expectString("an activity name in double quotes") }).map { .matches($0) }
         case .checklist?:
-            result = parseChecklist(keywordToken).map { .checklist($0) }
+            return parseChecklist(keywordToken).map { .checklist($0) }
         case .owner?:
-            result = expectIdentifier("an owner ID").map { .owner($0) }
+            return expectIdentifier("an owner ID").map { .owner($0) }
         case .approvers?:
-            result = parseList({ p in p.expectIdentifier("an owner ID") }).map { .approvers($0) }
+            return parseList({ p in p.expectIdentifier("an owner ID") }).map { .approvers($0) }
         case .quorum?:
-            if isKeyword(.all) {
-                result = .quorum(.all(advance().range))
-            } else if kind == .number {
-                result = .quorum(.count(parseNumberLiteral()))
-            } else {
-                error("expected a number or 'all' after 'quorum', found \(describeCurrent())", at: current.range)
-                result = nil
-            }
+            if isKeyword(.all) { return .quorum(.all(advance().range)) }
+            return expect(.number, "a number or 'all' after 'quorum'") { p in .quorum(.count(p.parseNumberLiteral())) }
         case .reject?:
-            if kind == .percent {
-                result = .reject(parsePercentLiteral())
-            } else {
-                error("expected a percentage after 'reject', found \(describeCurrent())", at: current.range,
-                      help: "write the chance that a review sends work back as a percentage, as in reject 20%")
-                result = nil
+            return expect(.percent, "a percentage after 'reject'",
+                          help: "write the chance that a review sends work back as a percentage, as in reject 20%") { p in
+                .reject(p.parsePercentLiteral())
             }
         case .on?:
-            if isKeyword(.reject) {
-                advance()
-                if kind == .arrow {
-                    advance()
-                    result = expectIdentifier("the ID of the node that reworks").map { .onReject($0) }
-                } else {
-                    error("expected '->' after 'on reject', found \(describeCurrent())", at: current.range,
-                          help: "write on reject -> build")
-                    result = nil
-                }
-            } else {
-                error("expected 'reject' after 'on', found \(describeCurrent())", at: current.range,
-                      help: "write on reject -> build")
-                result = nil
+            guard isKeyword(.reject) else {
+                expected("'reject' after 'on'", help: "write on reject -> build")
+                return nil
             }
+            advance()
+            guard kind == .arrow else {
+                expected("'->' after 'on reject'", help: "write on reject -> build")
+                return nil
+            }
+            advance()
+            return expectIdentifier("the ID of the node that reworks").map { .onReject($0) }
         default:
-            result = nil
-        }
-        guard let statement = result else {
-            recoverToStatementEnd()
             return nil
         }
-        let end = previousEnd
-        expectStatementEnd()
-        return NodeStatement(kind: statement, range: SourceRange(keywordToken.range.start, end))
     }
 
     mutating func parseEstimate() -> Estimate? {
         guard let first = expectDuration("a duration such as 2bd") else { return nil }
         guard kind == .dotDot || kind == .duration else {
-            error("expected '..' or two more durations after the first estimate, found \(describeCurrent())",
-                  at: current.range, help: "write estimate 2bd..5bd (a range) or estimate 2bd 3bd 6bd (optimistic, likely, pessimistic)")
+            expected("'..' or two more durations after the first estimate",
+                     help: "write estimate 2bd..5bd (a range) or estimate 2bd 3bd 6bd (optimistic, likely, pessimistic)")
             return nil
         }
         return parseSpread(from: first, "duration")
@@ -920,8 +879,7 @@ public struct Parser {
         if isKeyword(.in) {
             advance()
             guard kind == .leftBracket else {
-                error("expected '[' after 'in', found \(describeCurrent())", at: current.range,
-                      help: "write region in [\"EU\", \"UK\"]")
+                expected("'[' after 'in'", help: "write region in [\"EU\", \"UK\"]")
                 return nil
             }
             advance()
@@ -937,7 +895,7 @@ public struct Parser {
                     advance()
                     while kind == .newline { advance() }
                 } else if kind != .rightBracket {
-                    error("expected ',' or ']' in the list, found \(describeCurrent())", at: current.range)
+                    expected("',' or ']' in the list")
                     return nil
                 }
             }
@@ -973,8 +931,7 @@ public struct Parser {
             openGroups -= 1
             guard let inner else { return nil }
             guard kind == .rightParen else {
-                error("expected ')' to close the '(' at column \(source.location(of: open.range.start).column), found \(describeCurrent())",
-                      at: current.range)
+                expected("')' to close the '(' at column \(source.location(of: open.range.start).column)")
                 return nil
             }
             let close = advance()
@@ -984,7 +941,7 @@ public struct Parser {
                   help: "conditions compare params with strings, numbers and true/false")
             return nil
         default:
-            error("expected a condition, found \(describeCurrent())", at: current.range)
+            expected("a condition")
             return nil
         }
     }
