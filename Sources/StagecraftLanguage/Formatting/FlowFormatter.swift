@@ -98,57 +98,55 @@ struct FormatLayout {
         return lo < comments.count && comments[lo].start < to
     }
 
-    /// Opens a block: `header {`, or `header {}` when it has no children and no comments.
-    /// Returns the position of the closing brace when the block is open (the caller adds
-    /// the children, then calls `close`), nil when it was written as `{}`.
-    mutating func open(_ header: String, indent: Int, start: Int, afterHeader: Int, end: Int,
-                       isEmpty: Bool, blank: FormatBlank) -> Int? {
+    /// A block spanning `start..<end`: `header {`, each child printed by `child` one level
+    /// deeper (with the blank rule for its place), then `}`; or `header {}` when it has no
+    /// children and no comments.
+    mutating func block<Child>(_ header: String, indent: Int, start: Int, afterHeader: Int, end: Int,
+                               blank: FormatBlank, _ children: [Child],
+                               _ child: (inout FormatLayout, Child, FormatBlank) -> Void) {
         let bytes = source.bytes
         var brace = afterHeader
         while brace < end && brace < bytes.count && (bytes[brace] == 0x20 || bytes[brace] == 0x09) { brace += 1 }
         let braceEnd = brace < bytes.count && bytes[brace] == 0x7B ? brace + 1 : afterHeader
         let close = end > braceEnd && end <= bytes.count && bytes[end - 1] == 0x7D ? end - 1 : end
-        if isEmpty && !hasComment(from: braceEnd, to: close) {
+        if children.isEmpty && !hasComment(from: braceEnd, to: close) {
             add(header + " {}", indent: indent, start: start, end: end, blank: blank)
-            return nil
+            return
         }
         add(header + " {", indent: indent, start: start, end: braceEnd, blank: blank)
-        return close
-    }
-
-    /// Closes a block opened by `open`.
-    mutating func close(at position: Int, indent: Int, hadChildren: Bool) {
-        add("}", indent: indent, start: position, end: position + 1, blank: hadChildren ? .preserve : .never,
+        for (i, c) in children.enumerated() {
+            child(&self, c, i == 0 ? .never : .preserve)
+        }
+        add("}", indent: indent, start: close, end: close + 1, blank: children.isEmpty ? .never : .preserve,
             lineBlank: .never, isClose: true)
     }
 
-    /// The blank rule for the `index`-th child of a block.
-    static func child(_ index: Int) -> FormatBlank { index == 0 ? .never : .preserve }
+    /// A child of a block that prints as one line, from its text and source range.
+    mutating func line(_ text: String, _ range: SourceRange, indent: Int, blank: FormatBlank) {
+        add(text, indent: indent, start: range.start, end: range.end, blank: blank)
+    }
+
+    /// `head`, then the title in quotes when there is one.
+    static func titled(_ head: String, _ title: StringLiteral?) -> String {
+        var t = head
+        if let title {
+            t += " "
+            appendQuoted(title.value, to: &t)
+        }
+        return t
+    }
 
     mutating func workflow(_ w: Workflow) {
-        var header = "workflow"
-        if let title = w.title {
-            header += " "
-            FormatLayout.appendQuoted(title.value, to: &header)
-        }
-        let afterHeader = w.title?.range.end ?? w.keywordRange.end
-        guard let close = open(header, indent: 0, start: w.range.start, afterHeader: afterHeader, end: w.range.end,
-                               isEmpty: w.members.isEmpty, blank: .preserve) else { return }
         var previousGroup: Int?
-        for (i, member) in w.members.enumerated() {
-            let group = oneLineGroup(member)
-            let blank: FormatBlank
-            if i == 0 {
-                blank = .never
-            } else if let group, group == previousGroup {
-                blank = .preserve
-            } else {
-                blank = .forced
-            }
+        block(FormatLayout.titled("workflow", w.title), indent: 0, start: w.range.start,
+              afterHeader: w.title?.range.end ?? w.keywordRange.end, end: w.range.end, blank: .preserve, w.members) { l, member, blank in
+            // Between members of one group of one-line declarations the author's blank
+            // line is kept; between other members there is always one.
+            let group = l.oneLineGroup(member)
+            let sameGroup = group != nil && group == previousGroup
             previousGroup = group
-            self.member(member, blank: blank)
+            l.member(member, blank: blank == .preserve && !sameGroup ? .forced : blank)
         }
-        self.close(at: close, indent: 0, hadChildren: !w.members.isEmpty)
     }
 
     /// The group of one-line workflow declarations a member belongs to, if any: between
@@ -168,146 +166,100 @@ struct FormatLayout {
         let indent = 1
         switch member {
         case .description(let s, let range):
-            var t = "description "
-            FormatLayout.appendQuoted(s.value, to: &t)
-            add(t, indent: indent, start: range.start, end: range.end, blank: blank)
+            line(FormatLayout.titled("description", s), range, indent: indent, blank: blank)
         case .deadline(let d, let range):
-            add("deadline " + duration(d), indent: indent, start: range.start, end: range.end, blank: blank)
+            line("deadline " + duration(d), range, indent: indent, blank: blank)
         case .calendar(let c):
-            guard let close = open("calendar", indent: indent, start: c.range.start,
-                                   afterHeader: c.range.start + 8, end: c.range.end,
-                                   isEmpty: c.items.isEmpty, blank: blank) else { return }
-            for (i, item) in c.items.enumerated() {
+            block("calendar", indent: indent, start: c.range.start, afterHeader: c.range.start + 8, end: c.range.end,
+                  blank: blank, c.items) { l, item, blank in
                 switch item {
-                case .workdays(let days, let range):
+                case .workdays(let days, _):
                     var t = "workdays"
                     for d in days { t += " "; t += d.name }
-                    add(t, indent: indent + 1, start: range.start, end: range.end, blank: FormatLayout.child(i))
-                case .holiday(let date, let name, let range):
-                    var t = "holiday " + date.text
-                    if let name {
-                        t += " "
-                        FormatLayout.appendQuoted(name.value, to: &t)
-                    }
-                    add(t, indent: indent + 1, start: range.start, end: range.end, blank: FormatLayout.child(i))
-                case .hours(let h, let range):
-                    add("hours " + h.description, indent: indent + 1, start: range.start, end: range.end,
-                        blank: FormatLayout.child(i))
+                    l.line(t, item.range, indent: indent + 1, blank: blank)
+                case .holiday(let date, let name, _):
+                    l.line(FormatLayout.titled("holiday " + date.text, name), item.range, indent: indent + 1, blank: blank)
+                case .hours(let h, _):
+                    l.line("hours " + h.description, item.range, indent: indent + 1, blank: blank)
                 }
             }
-            self.close(at: close, indent: indent, hadChildren: !c.items.isEmpty)
         case .param(let p):
             var t = "param " + p.name.name + ": " + p.typeName.name + " = "
             expression(p.value, into: &t)
             guard let shares = p.shares else {
-                add(t, indent: indent, start: p.range.start, end: p.range.end, blank: blank)
+                line(t, p.range, indent: indent, blank: blank)
                 return
             }
             // A param that varies per case: one `VALUE PERCENT` per line in its block.
-            guard let close = open(t, indent: indent, start: p.range.start, afterHeader: p.value.range.end,
-                                   end: p.range.end, isEmpty: shares.items.isEmpty, blank: blank) else { return }
-            for (i, share) in shares.items.enumerated() {
+            block(t, indent: indent, start: p.range.start, afterHeader: p.value.range.end, end: p.range.end,
+                  blank: blank, shares.items) { l, share, blank in
                 var s = ""
-                expression(share.value, into: &s)
-                s += " " + percent(share.share)
-                add(s, indent: indent + 1, start: share.range.start, end: share.range.end, blank: FormatLayout.child(i))
+                l.expression(share.value, into: &s)
+                s += " " + l.percent(share.share)
+                l.line(s, share.range, indent: indent + 1, blank: blank)
             }
-            self.close(at: close, indent: indent, hadChildren: !shares.items.isEmpty)
         case .owner(let o):
-            var t = "owner " + o.id.name
-            if let title = o.title {
-                t += " "
-                FormatLayout.appendQuoted(title.value, to: &t)
-            }
+            let header = FormatLayout.titled("owner " + o.id.name, o.title)
             guard o.hasBody else {
-                add(t, indent: indent, start: o.range.start, end: o.range.end, blank: blank)
+                line(header, o.range, indent: indent, blank: blank)
                 return
             }
-            guard let close = open(t, indent: indent, start: o.range.start,
-                                   afterHeader: o.title?.range.end ?? o.id.range.end, end: o.range.end,
-                                   isEmpty: o.items.isEmpty, blank: blank) else { return }
-            for (i, item) in o.items.enumerated() {
+            block(header, indent: indent, start: o.range.start, afterHeader: o.title?.range.end ?? o.id.range.end,
+                  end: o.range.end, blank: blank, o.items) { l, item, blank in
                 var s: String
                 switch item {
                 case .capacity(let n, _):
-                    s = "capacity " + number(n.value, n.range)
+                    s = "capacity " + l.number(n.value, n.range)
                 case .members(let list, _):
                     s = "members "
-                    stringList(list, into: &s)
+                    l.stringList(list, into: &s)
                 case .contact(let c, _):
-                    s = "contact "
-                    FormatLayout.appendQuoted(c.value, to: &s)
+                    s = FormatLayout.titled("contact", c)
                 case .hours(let h, _):
                     s = "hours " + h.description
                 }
-                add(s, indent: indent + 1, start: item.range.start, end: item.range.end, blank: FormatLayout.child(i))
+                l.line(s, item.range, indent: indent + 1, blank: blank)
             }
-            self.close(at: close, indent: indent, hadChildren: !o.items.isEmpty)
         case .node(let n):
-            var t = n.kind.rawValue + " " + n.id.name
-            if let title = n.title {
-                t += " "
-                FormatLayout.appendQuoted(title.value, to: &t)
+            block(FormatLayout.titled(n.kind.rawValue + " " + n.id.name, n.title), indent: indent, start: n.range.start,
+                  afterHeader: n.title?.range.end ?? n.id.range.end, end: n.range.end, blank: blank, n.statements) { l, statement, blank in
+                l.nodeStatement(statement, indent: indent + 1, blank: blank)
             }
-            guard let close = open(t, indent: indent, start: n.range.start,
-                                   afterHeader: n.title?.range.end ?? n.id.range.end, end: n.range.end,
-                                   isEmpty: n.statements.isEmpty, blank: blank) else { return }
-            for (i, statement) in n.statements.enumerated() {
-                nodeStatement(statement, indent: indent + 1, blank: FormatLayout.child(i))
-            }
-            self.close(at: close, indent: indent, hadChildren: !n.statements.isEmpty)
         }
     }
 
     mutating func nodeStatement(_ statement: NodeStatement, indent: Int, blank: FormatBlank) {
-        var t: String
+        var t = statement.kind.keyword + " "
         switch statement.kind {
-        case .after(let ids):
-            t = "after "
+        case .after(let ids), .approvers(let ids):
             identifierList(ids, into: &t)
         case .when(let e):
-            t = "when "
             expression(e, into: &t)
-        case .sla(let d):
-            t = "sla " + duration(d)
-        case .estimate(let e):
-            t = "estimate " + spread(e)
-        case .wait(.fixed(let d)):
-            t = "wait " + duration(d)
-        case .wait(.spread(let e)):
-            t = "wait " + spread(e)
-        case .chance(let p):
-            t = "chance " + percent(p)
+        case .sla(let d), .wait(.fixed(let d)):
+            t += duration(d)
+        case .estimate(let e), .wait(.spread(let e)):
+            t += spread(e)
+        case .chance(let p), .reject(let p):
+            t += percent(p)
         case .matches(let list):
-            t = "matches "
             stringList(list, into: &t)
         case .checklist(let c):
-            guard let closeBrace = open("checklist", indent: indent, start: statement.range.start,
-                                   afterHeader: statement.keywordRange.end, end: c.range.end,
-                                   isEmpty: c.items.isEmpty, blank: blank) else { return }
-            for (i, item) in c.items.enumerated() {
-                var s = ""
-                FormatLayout.appendQuoted(item.text.value, to: &s)
-                if let by = item.by { s += " by " + by.name }
-                add(s, indent: indent + 1, start: item.range.start, end: item.range.end, blank: FormatLayout.child(i))
+            block("checklist", indent: indent, start: statement.range.start, afterHeader: statement.keywordRange.end,
+                  end: c.range.end, blank: blank, c.items) { l, item, blank in
+                let by = item.by.map { " by " + $0.name } ?? ""
+                l.line(FlowFormatter.quoted(item.text.value) + by, item.range, indent: indent + 1, blank: blank)
             }
-            close(at: closeBrace, indent: indent, hadChildren: !c.items.isEmpty)
             return
         case .owner(let id):
-            t = "owner " + id.name
-        case .approvers(let ids):
-            t = "approvers "
-            identifierList(ids, into: &t)
+            t += id.name
         case .quorum(.all):
-            t = "quorum all"
+            t += "all"
         case .quorum(.count(let n)):
-            t = "quorum " + number(n.value, n.range)
-        case .reject(let p):
-            t = "reject " + percent(p)
+            t += number(n.value, n.range)
         case .onReject(let id):
-            t = "on reject -> " + id.name
+            t += "-> " + id.name
         }
-        add(t, indent: indent, start: statement.range.start, end: statement.range.end, blank: blank)
+        line(t, statement.range, indent: indent, blank: blank)
     }
 
     // MARK: - Pieces
