@@ -403,67 +403,39 @@ extension Expr {
 }
 
 extension NodeDecl {
-    // The accessors below switch on `statements[k]` in place instead of iterating copies:
-    // a copied statement retains its payload.
+    /// The first of the statements' payloads that `pick` finds. It reads `statements[k]`
+    /// in place instead of iterating copies: a copied statement retains its payload.
+    func first<T>(_ pick: (NodeStatementKind) -> T?) -> T? {
+        for k in statements.indices {
+            if let value = pick(statements[k].kind) { return value }
+        }
+        return nil
+    }
 
-    public var after: [Identifier] {
-        var out: [Identifier] = []
-        for k in statements.indices { if case .after(let l) = statements[k].kind { out += l } }
+    /// Every list payload that `pick` finds, in order.
+    func all<T>(_ pick: (NodeStatementKind) -> [T]?) -> [T] {
+        var out: [T] = []
+        for k in statements.indices {
+            if let values = pick(statements[k].kind) { out += values }
+        }
         return out
     }
-    public var condition: Expr? {
-        for k in statements.indices { if case .when(let e) = statements[k].kind { return e } }
-        return nil
-    }
-    public var sla: DurationLiteral? {
-        for k in statements.indices { if case .sla(let d) = statements[k].kind { return d } }
-        return nil
-    }
-    public var estimate: Estimate? {
-        for k in statements.indices { if case .estimate(let e) = statements[k].kind { return e } }
-        return nil
-    }
-    public var matches: [StringLiteral] {
-        var out: [StringLiteral] = []
-        for k in statements.indices { if case .matches(let l) = statements[k].kind { out += l } }
-        return out
-    }
-    public var checklists: [Checklist] {
-        var out: [Checklist] = []
-        for k in statements.indices { if case .checklist(let c) = statements[k].kind { out.append(c) } }
-        return out
-    }
-    public var owner: Identifier? {
-        for k in statements.indices { if case .owner(let o) = statements[k].kind { return o } }
-        return nil
-    }
-    public var approvers: [Identifier] {
-        var out: [Identifier] = []
-        for k in statements.indices { if case .approvers(let l) = statements[k].kind { out += l } }
-        return out
-    }
-    public var quorum: Quorum? {
-        for k in statements.indices { if case .quorum(let q) = statements[k].kind { return q } }
-        return nil
-    }
-    public var reject: PercentLiteral? {
-        for k in statements.indices { if case .reject(let p) = statements[k].kind { return p } }
-        return nil
-    }
-    public var onReject: Identifier? {
-        for k in statements.indices { if case .onReject(let t) = statements[k].kind { return t } }
-        return nil
-    }
+
+    public var after: [Identifier] { all { if case .after(let l) = $0 { l } else { nil } } }
+    public var condition: Expr? { first { if case .when(let e) = $0 { e } else { nil } } }
+    public var sla: DurationLiteral? { first { if case .sla(let d) = $0 { d } else { nil } } }
+    public var estimate: Estimate? { first { if case .estimate(let e) = $0 { e } else { nil } } }
+    public var matches: [StringLiteral] { all { if case .matches(let l) = $0 { l } else { nil } } }
+    public var checklists: [Checklist] { all { if case .checklist(let c) = $0 { [c] } else { nil } } }
+    public var owner: Identifier? { first { if case .owner(let o) = $0 { o } else { nil } } }
+    public var approvers: [Identifier] { all { if case .approvers(let l) = $0 { l } else { nil } } }
+    public var quorum: Quorum? { first { if case .quorum(let q) = $0 { q } else { nil } } }
+    public var reject: PercentLiteral? { first { if case .reject(let p) = $0 { p } else { nil } } }
+    public var onReject: Identifier? { first { if case .onReject(let t) = $0 { t } else { nil } } }
     /// The first `wait`.
-    public var wait: WaitDuration? {
-        for k in statements.indices { if case .wait(let w) = statements[k].kind { return w } }
-        return nil
-    }
+    public var wait: WaitDuration? { first { if case .wait(let w) = $0 { w } else { nil } } }
     /// The first `chance`.
-    public var chance: PercentLiteral? {
-        for k in statements.indices { if case .chance(let p) = statements[k].kind { return p } }
-        return nil
-    }
+    public var chance: PercentLiteral? { first { if case .chance(let p) = $0 { p } else { nil } } }
 }
 
 extension Workflow {
