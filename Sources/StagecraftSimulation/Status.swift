@@ -197,10 +197,8 @@ public enum Status {
     static func applyCaseAttributes(_ cases: inout [Observed], model: WorkflowModel, log: EventLog,
                                     values: [String: Value], pinned: Set<String>,
                                     calibration: HistoryCalibration?) throws(Failure) {
-        var paramByName: [String: Int] = [:]
-        for (i, p) in model.params.enumerated() where paramByName[p.name.name.lowercased()] == nil {
-            paramByName[p.name.name.lowercased()] = i
-        }
+        let paramByName = Dictionary(model.params.indices.map { (model.params[$0].name.name.lowercased(), $0) },
+                                     uniquingKeysWith: { first, _ in first })
         var cache: [[String: Value]: [CaseVariant]] = [:]
         for k in cases.indices {
             let c = log.cases[cases[k].index]
@@ -231,19 +229,17 @@ public enum Status {
                 own[decl.name.name] = v
             }
             guard !own.isEmpty else { continue }
-            if let v = cache[own] {
-                cases[k].state.variants = v
-                continue
+            if cache[own] == nil {
+                let merged = values.merging(own) { $1 }
+                var variants = PlanBuilder.caseVariants(model: model, values: merged, pinned: pinned.union(own.keys),
+                                                        calibration: calibration).0
+                if variants.isEmpty {
+                    let skipped = model.skipped(values: merged)
+                    variants = [CaseVariant(probability: 1, skipped: skipped.indices.filter { skipped[$0] })]
+                }
+                cache[own] = variants
             }
-            let merged = values.merging(own) { $1 }
-            var variants = PlanBuilder.caseVariants(model: model, values: merged, pinned: pinned.union(own.keys),
-                                                    calibration: calibration).0
-            if variants.isEmpty {
-                let skipped = model.skipped(values: merged)
-                variants = [CaseVariant(probability: 1, skipped: skipped.indices.filter { skipped[$0] })]
-            }
-            cache[own] = variants
-            cases[k].state.variants = variants
+            cases[k].state.variants = cache[own]
         }
         // Nodes the case's own params skip in every combination left show as skipped.
         for k in cases.indices {
@@ -273,6 +269,11 @@ public enum Status {
         var runningSince = [Double](repeating: .infinity, count: n)
         var runningBy = [String?](repeating: nil, count: n)
         func node(_ a: Int) -> Int? { a >= 0 && a < nodeOf.count ? nodeOf[a] : nil }
+        func markRunning(_ v: Int, since begin: Double, by resource: Int?) {
+            guard begin < runningSince[v] else { return }
+            runningSince[v] = begin
+            runningBy[v] = resource.flatMap { $0 < resources.count ? resources[$0] : nil }
+        }
         for o in c.occurrences {
             let begin = o.start ?? o.end
             if o.end > asOf { complete = false }
@@ -282,9 +283,8 @@ public enum Status {
             guard let v = node(o.activity) else { continue }
             if o.end <= asOf {
                 doneAt[v] = max(doneAt[v], o.end)
-            } else if begin < runningSince[v] {
-                runningSince[v] = begin
-                runningBy[v] = o.resource.flatMap { $0 < resources.count ? resources[$0] : nil }
+            } else {
+                markRunning(v, since: begin, by: o.resource)
             }
         }
         for u in c.unfinished {
@@ -293,10 +293,7 @@ public enum Status {
             started = min(started, u.start)
             last = max(last, u.start)
             guard let v = node(u.activity) else { continue }
-            if u.start < runningSince[v] {
-                runningSince[v] = u.start
-                runningBy[v] = u.resource.flatMap { $0 < resources.count ? resources[$0] : nil }
-            }
+            markRunning(v, since: u.start, by: u.resource)
         }
         guard started.isFinite else { return nil }
         // A running node that completed again after it started is done.
@@ -386,31 +383,6 @@ public enum Status {
         return out
     }
 
-    /// Nodes in dependency order (predecessors first, ties by declaration order); nodes on
-    /// a cycle are appended in declaration order.
-    static func dependencyOrder(_ model: WorkflowModel) -> [Int] {
-        let n = model.nodes.count
-        var indeg = (0..<n).map { model.graph.predecessors[$0].count }
-        var queue = (0..<n).filter { indeg[$0] == 0 }
-        var head = 0
-        while head < queue.count {
-            let v = queue[head]
-            head += 1
-            for s in model.graph.successors[v] {
-                indeg[s] -= 1
-                if indeg[s] == 0 { queue.append(s) }
-            }
-        }
-        if queue.count < n {
-            var seen = Set(queue)
-            for v in 0..<n where !seen.contains(v) {
-                queue.append(v)
-                seen.insert(v)
-            }
-        }
-        return queue
-    }
-
     /// The log's cases at `asOf`: those in flight and those finished (every event by then).
     /// With `knownFuture` (a backtest, where the log runs past `asOf`), a case is in flight
     /// when it has events after `asOf`, whatever its final nodes say.
@@ -418,7 +390,9 @@ public enum Status {
         -> (inFlight: [Observed], finished: [Int], open: [Observed]) {
         let matcher = ActivityMatcher(model: model)
         let nodeOf: [Int?] = log.activities.map { matcher.node(forActivity: $0) }
-        let order = dependencyOrder(model)
+        // Any order with predecessors first gives the same states. A model with a cycle
+        // cannot be simulated, so its declaration order is as good as any.
+        let order = model.graph.topologicalOrder ?? Array(model.nodes.indices)
         let hours = PlanBuilder.nodeHours(model)
         var inFlight: [Observed] = []
         var finished: [Int] = []
@@ -441,11 +415,7 @@ public enum Status {
 
     /// The log's last instant: the latest completion or unfinished start.
     static func lastInstant(_ log: EventLog) -> Double? {
-        var last = -Double.infinity
-        for c in log.cases {
-            for o in c.occurrences { last = max(last, o.end) }
-            for u in c.unfinished { last = max(last, u.start) }
-        }
+        let last = log.cases.map { StatusBacktest.span($0).end }.max() ?? -.infinity
         return last.isFinite ? last : nil
     }
 
@@ -669,8 +639,8 @@ public enum Status {
         let ownerCount = compiled.ownerCount
         struct Part: Sendable {
             var finish: [Double] = []
-            var queueSum: [Double]
-            var queueCount: [Int]
+            /// Per owner: the simulated queueing (ready, or `asOf`, to start) of what it serves.
+            var owners: [OwnerTotals]
         }
         let runs = options.runs, seed = options.seed
         /// Every run of the forecast; `newArrivals` start new launches that share the owners.
@@ -679,8 +649,7 @@ public enum Status {
             return Simulator.forEachBlock(blocks: runs, threads: Simulator.threadCount(SimulationOptions())) {
                 SimulationEngine(plan: compiled, cases: cases + newArrivals.count, tableStart: kickoff)
             } work: { engine, r in
-                var part = Part(queueSum: [Double](repeating: 0, count: ownerCount),
-                                queueCount: [Int](repeating: 0, count: ownerCount))
+                var part = Part(owners: [OwnerTotals](repeating: OwnerTotals(), count: ownerCount))
                 engine.run(seed: seed, index: r, asOf: asOf, states: states, newArrivals: newArrivals)
                 for c in 0..<cases {
                     part.finish.append(engine.caseStatus[c] == SimulationEngine.finished ? engine.caseFinish[c] : .infinity)
@@ -688,8 +657,7 @@ public enum Status {
                 for e in 0..<engine.execNode.count {
                     let q = engine.execStart[e] - max(engine.execReady[e], asOf)
                     for k in engine.execOwnStart[e]..<engine.execOwnStart[e + 1] {
-                        part.queueSum[engine.execOwn[k]] += max(0, q)
-                        part.queueCount[engine.execOwn[k]] += 1
+                        part.owners[engine.execOwn[k]].add(delay: max(0, q), busy: 0)
                     }
                 }
                 return part
@@ -773,14 +741,10 @@ public enum Status {
         }
         var owners: [OwnerStatus] = []
         for o in 0..<ownerCount {
-            var sum = 0.0, count = 0
-            for p in parts {
-                sum += p.queueSum[o]
-                count += p.queueCount[o]
-            }
+            var queue = OwnerTotals()
+            for p in parts { queue.merge(p.owners[o]) }
             let waiting = out.filter { $0.waitingOn.contains(compiled.ownerIDs[o]) }.count
-            owners.append(OwnerStatus(id: compiled.ownerIDs[o], waitingCases: waiting,
-                                      queueMean: count > 0 ? sum / Double(count) : 0))
+            owners.append(OwnerStatus(id: compiled.ownerIDs[o], waitingCases: waiting, queueMean: queue.mean))
         }
         owners.sort { a, b in
             a.waitingCases != b.waitingCases ? a.waitingCases > b.waitingCases
@@ -839,13 +803,12 @@ public enum Status {
     /// says nothing.
     static func condition(_ o: inout Observed, plan: CompiledPlan, asOf: Double) {
         let n = plan.nodeCount
-        func survival(_ v: Int, _ e: Double) -> Double { plan.hasWait[v] ? plan.wait.survival(v, beyond: e) : 1 }
         var runChance = [Double](repeating: 1, count: n)
         for v in 0..<n {
             guard case .ready(_, let elapsed) = o.state.nodes[v] else { continue }
             let share = plan.runShare(v)
             guard share < 1 else { continue }
-            let s = share * survival(v, elapsed)
+            let s = share * plan.waitSurvival(v, beyond: elapsed)
             runChance[v] = s + (1 - share) > 0 ? s / (s + (1 - share)) : share
         }
         o.state.runChance = runChance
@@ -859,13 +822,11 @@ public enum Status {
             guard r > 0 || p > 0 else { continue }
             let e = max(0, asOf - end)
             var goesOn = plan.succStart[v] == plan.succStart[v + 1] ? 1.0 : 0.0
-            for k in plan.succStart[v]..<plan.succStart[v + 1] { goesOn = max(goesOn, survival(plan.succs[k], e)) }
+            for k in plan.succStart[v]..<plan.succStart[v + 1] { goesOn = max(goesOn, plan.waitSurvival(plan.succs[k], beyond: e)) }
             let again = r * plan.repeatSurvival(v, beyond: e)
             var rejected = 0.0
             if p > 0 {
-                let target = plan.reworkTarget[v]
-                rejected = (1 - r) * p
-                    * (plan.hasReworkWait[target] ? plan.reworkWait.survival(target, beyond: e) : survival(target, e))
+                rejected = (1 - r) * p * plan.reworkWaitSurvival(plan.reworkTarget[v], beyond: e)
             }
             let total = again + rejected + (1 - r) * (1 - p) * goesOn
             guard total > 0 else {
@@ -906,7 +867,7 @@ public enum Status {
             switch s {
             case .running: return false
             case .ready(_, let elapsed):
-                guard plan.hasWait[v], plan.wait.survival(v, beyond: elapsed) < staleSurvival else { return false }
+                guard plan.waitSurvival(v, beyond: elapsed) < staleSurvival else { return false }
                 anyReady = true
             default: break
             }
@@ -916,10 +877,7 @@ public enum Status {
             let k = v < o.state.runLength.count ? o.state.runLength[v] : 1
             if plan.repeatShare(v, after: k) > 0 && plan.repeatSurvival(v, beyond: asOf - end) >= staleSurvival { return false }
             guard plan.isGate[v], plan.reject[v] > 0, plan.reworkTarget[v] >= 0 else { continue }
-            let t = plan.reworkTarget[v]
-            let again = plan.hasReworkWait[t] ? plan.reworkWait.survival(t, beyond: asOf - end)
-                : plan.hasWait[t] ? plan.wait.survival(t, beyond: asOf - end) : 1
-            guard again < staleSurvival else { return false }
+            guard plan.reworkWaitSurvival(plan.reworkTarget[v], beyond: asOf - end) < staleSurvival else { return false }
         }
         return anyReady
     }
@@ -974,14 +932,16 @@ public enum StatusBacktest {
         public var coverageP85: Double
     }
 
+    /// A case's first instant (a start, or a completion without one) and its last (a
+    /// completion or an unfinished start); infinite when it has no event.
+    static func span(_ c: HistoryCase) -> (begin: Double, end: Double) {
+        (min(c.occurrences.map { $0.start ?? $0.end }.min() ?? .infinity, c.unfinished.map(\.start).min() ?? .infinity),
+         max(c.occurrences.map(\.end).max() ?? -.infinity, c.unfinished.map(\.start).max() ?? -.infinity))
+    }
+
     /// The instant by which `share` of the cases have started.
     public static func defaultCut(_ log: EventLog, share: Double = 0.7) -> Double? {
-        var starts: [Double] = []
-        for c in log.cases {
-            let s = min(c.occurrences.map { $0.start ?? $0.end }.min() ?? .infinity,
-                        c.unfinished.map(\.start).min() ?? .infinity)
-            if s.isFinite { starts.append(s) }
-        }
+        var starts = log.cases.map { span($0).begin }.filter(\.isFinite)
         guard !starts.isEmpty else { return nil }
         starts.sort()
         let k = max(0, min(starts.count - 1, Int((share * Double(starts.count)).rounded(.up)) - 1))
@@ -1022,9 +982,7 @@ public enum StatusBacktest {
         // time the log could show: up to its last instant.
         let horizon = max(0, (Status.lastInstant(log) ?? at) - at)
         for c in log.cases {
-            let begin = min(c.occurrences.map { $0.start ?? $0.end }.min() ?? .infinity,
-                            c.unfinished.map(\.start).min() ?? .infinity)
-            let end = max(c.occurrences.map(\.end).max() ?? -.infinity, c.unfinished.map(\.start).max() ?? -.infinity)
+            let (begin, end) = span(c)
             guard begin <= at, end > at else { continue }
             let forecast = shown[c.id]
             let elapsed = at - begin
