@@ -307,15 +307,14 @@ public enum Status {
         }
         var calendar = model.calendar
         var pass = [Double](repeating: started, count: n)
-        var nodes = [NodeStatus?](repeating: nil, count: n)
+        var nodes = model.nodes.map { NodeStatus(id: $0.id.name, state: .notReady, since: nil, owner: nil) }
         var states = [InFlightState.Node](repeating: .notReady, count: n)
-        var finished = false
         for v in order {
             let id = model.nodes[v].id.name
             var readySince = started
             var predsPassed = true
             for p in model.graph.predecessors[v] {
-                if nodes[p]?.state == .done || nodes[p]?.state == .skipped {
+                if nodes[p].state == .done || nodes[p].state == .skipped {
                     readySince = max(readySince, pass[p])
                 } else {
                     predsPassed = false
@@ -344,14 +343,11 @@ public enum Status {
                                       owner: owners.isEmpty ? nil : owners.joined(separator: ", "))
                 states[v] = .ready(since: readySince, elapsed: span(readySince))
                 pass[v] = readySince
-            } else {
-                nodes[v] = NodeStatus(id: id, state: .notReady, since: nil, owner: nil)
             }
         }
-        for v in 0..<n where model.graph.successors[v].isEmpty && nodes[v]?.state == .done { finished = true }
-        let list = (0..<n).map { nodes[$0] ?? NodeStatus(id: model.nodes[$0].id.name, state: .notReady, since: nil, owner: nil) }
+        let finished = (0..<n).contains { model.graph.successors[$0].isEmpty && nodes[$0].state == .done }
         var undecided: [Int] = []
-        for v in 0..<n where nodes[v]?.state == .done {
+        for v in 0..<n where nodes[v].state == .done {
             let end = doneAt[v]
             let later = c.occurrences.contains { o in
                 let begin = o.start ?? o.end
@@ -361,7 +357,7 @@ public enum Status {
         }
         var state = InFlightState(started: started, nodes: states)
         state.runLength = runLengths(c, undecided: undecided, nodeOf: nodeOf, nodes: n, asOf: asOf)
-        return Observed(index: index, started: started, lastEvent: last, nodes: list,
+        return Observed(index: index, started: started, lastEvent: last, nodes: nodes,
                         state: state, finished: finished, complete: complete, undecided: undecided)
     }
 
@@ -468,12 +464,13 @@ public enum Status {
                        asOf: Double) -> HistoryCalibration {
         var calibration = measured
         let n = model.nodes.count
-        var waiting = [[Double]](repeating: [], count: n), running = [[Double]](repeating: [], count: n)
+        // Each counted whole (weight 1): it is a wait or a processing of this node for sure.
+        var waiting = [[(Double, Double)]](repeating: [], count: n), running = waiting
         for o in inFlight {
             for (v, s) in o.state.nodes.enumerated() where v < n {
                 switch s {
-                case .ready(_, let elapsed): waiting[v].append(elapsed)
-                case .running(_, let elapsed): running[v].append(elapsed)
+                case .ready(_, let elapsed): waiting[v].append((elapsed, 1))
+                case .running(_, let elapsed): running[v].append((elapsed, 1))
                 default: break
                 }
             }
@@ -483,10 +480,10 @@ public enum Status {
             // repeats stay as recorded.
             let again = v < calibration.reworkWaitingTimes.count ? calibration.reworkWaitingTimes[v] : []
             let first = HistoryCalibration.removing(again, from: calibration.waitingTimes[v])
-            calibration.waitingTimes[v] = kaplanMeierSample(exact: first, censored: waiting[v]) + again
+            calibration.waitingTimes[v] = kaplanMeierSample(exact: first, weighted: waiting[v]) + again
         }
         for v in 0..<min(n, calibration.processingTimes.count) where !running[v].isEmpty && !calibration.processingTimes[v].isEmpty {
-            calibration.processingTimes[v] = kaplanMeierSample(exact: calibration.processingTimes[v], censored: running[v])
+            calibration.processingTimes[v] = kaplanMeierSample(exact: calibration.processingTimes[v], weighted: running[v])
         }
         return censorPauses(calibration, model: model, inFlight: inFlight, asOf: asOf)
     }
@@ -529,13 +526,8 @@ public enum Status {
     /// Equally weighted samples (as many as the observations) of the Kaplan–Meier estimate
     /// of a duration from `exact` durations and `censored` ones known only to last at least
     /// that long. The mass the estimate leaves beyond the last exact duration goes to the
-    /// longest censored one: nothing recorded says how much longer it lasts.
-    static func kaplanMeierSample(exact: [Double], censored: [Double]) -> [Double] {
-        kaplanMeierSample(exact: exact, weighted: censored.map { ($0, 1) })
-    }
-
-    /// `kaplanMeierSample` with each censored duration counted with a weight (the chance
-    /// that it is a duration of this kind at all).
+    /// longest censored one: nothing recorded says how much longer it lasts. Each censored
+    /// duration counts with a weight: the chance that it is a duration of this kind at all.
     static func kaplanMeierSample(exact: [Double], weighted censored: [(Double, Double)]) -> [Double] {
         guard !censored.isEmpty, !exact.isEmpty else { return exact }
         // Observations in time order; at equal times the exact ones first.
@@ -591,19 +583,15 @@ public enum Status {
             throw .simulation(error)
         }
         let stale = seen.inFlight.filter { isStale($0, plan: compiled, asOf: asOf) }
-        if !stale.isEmpty {
-            let ended = Set(stale.map(\.index))
-            seen.inFlight.removeAll { ended.contains($0.index) }
-            seen.finished = (seen.finished + ended).sorted()
-        }
+        let ended = Set(stale.map(\.index))
+        seen.inFlight.removeAll { ended.contains($0.index) }
+        seen.finished = (seen.finished + ended).sorted()
         // A final gate that may still have sent work back, or a final node that may still be
         // picked up again, leaves its case in flight.
         let reopened = seen.open.filter { mayReopen($0, plan: compiled, asOf: asOf) }
-        if !reopened.isEmpty {
-            let back = Set(reopened.map(\.index))
-            seen.finished.removeAll { back.contains($0) }
-            seen.inFlight = (seen.inFlight + reopened).sorted { $0.index < $1.index }
-        }
+        let back = Set(reopened.map(\.index))
+        seen.finished.removeAll { back.contains($0) }
+        seen.inFlight = (seen.inFlight + reopened).sorted { $0.index < $1.index }
         let calibration = calibrate(model: model, log: log, finished: seen.finished, inFlight: seen.inFlight,
                                     asOf: asOf, censored: true)
         let built = PlanBuilder.build(model: model, values: values, calibration: calibration, pinned: pinned)
@@ -717,8 +705,7 @@ public enum Status {
                 }
                 let sla = compiled.slaSeconds[v]
                 guard sla >= 0 else { continue }
-                let ready: Double
-                if case .ready(let since, _) = o.state.nodes[v] { ready = since } else { ready = s.since ?? o.started }
+                let ready = s.since ?? o.started
                 let spent = compiled.slaBusiness[v] ? table.businessDuration(from: ready, to: asOf) : asOf - ready
                 if spent > sla { overdue.append(Overdue(node: s.id, overBySeconds: spent - sla)) }
             }
