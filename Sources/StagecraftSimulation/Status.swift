@@ -218,13 +218,7 @@ public enum Status {
                 let decl = model.params[i]
                 guard let type = decl.type else { throw fail(a, "param '\(decl.name.name)' has no valid type, so it cannot take '\(a.value)'") }
                 guard let v = Value.parse(a.value, as: type) else {
-                    let expected: String
-                    switch type {
-                    case .bool: expected = "true or false"
-                    case .number: expected = "a number such as 3 or 2.5"
-                    case .string: expected = "a string"
-                    }
-                    throw fail(a, "param '\(decl.name.name)' is a \(type.rawValue), so it takes \(expected), not '\(a.value)'")
+                    throw fail(a, "param '\(decl.name.name)' is a \(type.rawValue), so it takes \(type.expected), not '\(a.value)'")
                 }
                 own[decl.name.name] = v
             }
