@@ -381,28 +381,17 @@ public enum HistoryDraft {
             chance = [Double?](repeating: nil, count: n)
             branch = [(param: Int, value: String)?](repeating: nil, count: n)
             let optional = (0..<n).filter { Double(caseCounts[$0]) < 0.995 * Double(cases) }
+            func moreCases(_ i: Int, _ j: Int) -> Bool { caseCounts[i] != caseCounts[j] ? caseCounts[i] > caseCounts[j] : i < j }
             func exclusive(_ i: Int, _ j: Int) -> Bool {
                 let co = both[order[i] * n + order[j]]
                 return Double(co) <= options.maxDisorder * Double(min(caseCounts[i], caseCounts[j])) && co * 100 < cases
             }
-            var grouped = Set<Int>()
-            var groups: [[Int]] = []
-            for i in optional.sorted(by: { caseCounts[$0] != caseCounts[$1] ? caseCounts[$0] > caseCounts[$1] : $0 < $1 })
-            where !grouped.contains(i) {
-                var group = [i]
-                for j in optional where j != i && !grouped.contains(j) && after[j] == after[i]
-                    && group.allSatisfy({ exclusive($0, j) }) {
-                    group.append(j)
-                }
-                guard group.count > 1 else { continue }
-                grouped.formUnion(group)
-                groups.append(group)
-            }
+            let groups = Plan.greedyGroups(optional.sorted(by: moreCases), pool: optional) { after[$0] == after[$1] && exclusive($0, $1) }
             var paramNames = Set<String>()
             for group in groups.sorted(by: { $0.min()! < $1.min()! }) {
                 let anchor = after[group[0]].last.map { "route_after_" + ids[$0] } ?? "route_at_start"
                 let name = HistoryDraft.identifier(anchor, taken: &paramNames)
-                let members = group.sorted { caseCounts[$0] != caseCounts[$1] ? caseCounts[$0] > caseCounts[$1] : $0 < $1 }
+                let members = group.sorted(by: moreCases)
                 var counts = members.map { caseCounts[$0] }
                 var values = members.map { ids[$0] }
                 let covered = counts.reduce(0, +)
@@ -421,16 +410,9 @@ public enum HistoryDraft {
             func together(_ i: Int, _ j: Int) -> Bool {
                 Double(both[order[i] * n + order[j]]) >= (1 - options.maxDisorder) * Double(max(caseCounts[i], caseCounts[j]))
             }
-            let loose = optional.filter { branch[$0] == nil }
-                .sorted { caseCounts[$0] != caseCounts[$1] ? caseCounts[$0] > caseCounts[$1] : $0 < $1 }
-            var clustered = Set<Int>()
-            for i in loose where !clustered.contains(i) {
-                var cluster = [i]
-                for j in loose where j != i && !clustered.contains(j) && cluster.allSatisfy({ together($0, j) }) {
-                    cluster.append(j)
-                }
-                guard cluster.count > 1 else { continue }
-                clustered.formUnion(cluster)
+            let loose = optional.filter { branch[$0] == nil }.sorted(by: moreCases)
+            for cluster in Plan.greedyGroups(loose, pool: loose, fit: together) {
+                let i = cluster[0]
                 let name = HistoryDraft.identifier("runs_" + ids[cluster.min()!], taken: &paramNames)
                 let shares = HistoryDraft.percentages([caseCounts[i], cases - caseCounts[i]], total: cases)
                 var pairs = [(value: "true", percent: shares[0]), (value: "false", percent: shares[1])]
@@ -477,21 +459,15 @@ public enum HistoryDraft {
                 // self-loop, so the route runs from it to the next node (or from the one before).
                 let extra = Double(occurrences[k] - caseOf[k]) / Double(max(1, occurrences[k]))
                 let share = HistoryDraft.percentText(immediateRepeats[k], of: cases)
-                let downstream = (0..<n).filter { after[$0].contains(a) }
-                    .sorted { caseCounts[$0] != caseCounts[$1] ? caseCounts[$0] > caseCounts[$1] : $0 < $1 }
-                let upstream = after[a].sorted { caseCounts[$0] != caseCounts[$1] ? caseCounts[$0] > caseCounts[$1] : $0 < $1 }
+                let downstream = (0..<n).filter { after[$0].contains(a) }.sorted(by: moreCases)
+                    .map { (gate: $0, target: a, why: "\(ids[$0]) sends it back") }
+                let upstream = after[a].sorted(by: moreCases).map { (gate: a, target: $0, why: "the route starts at \(ids[$0])") }
                 // Repeats with other work between them whose route does not fit keep the comment below.
                 var done = immediateRepeats[k] == 0
-                for g in downstream where !done {
-                    done = install(gate: g, target: a, reject: extra)
+                for route in downstream + upstream where !done {
+                    done = install(gate: route.gate, target: route.target, reject: extra)
                     if done {
-                        notes[a].append("\(log.activities[activities[a]]) repeats back to back in \(share) of cases; a gate cannot send work back to itself, so \(ids[g]) sends it back.")
-                    }
-                }
-                for t in upstream where !done {
-                    done = install(gate: a, target: t, reject: extra)
-                    if done {
-                        notes[a].append("\(log.activities[activities[a]]) repeats back to back in \(share) of cases; a gate cannot send work back to itself, so the route starts at \(ids[t]).")
+                        notes[a].append("\(log.activities[activities[a]]) repeats back to back in \(share) of cases; a gate cannot send work back to itself, so \(route.why).")
                     }
                 }
             }
@@ -501,6 +477,23 @@ public enum HistoryDraft {
             }
 
             assignOwners(log: log, chosenSlot: slot, position: position)
+        }
+
+        /// Groups of two or more: each free item of `seeds` in turn gathers the free items of `pool`
+        /// that `fit` every member so far.
+        static func greedyGroups(_ seeds: [Int], pool: [Int], fit: (Int, Int) -> Bool) -> [[Int]] {
+            var taken = Set<Int>()
+            var groups: [[Int]] = []
+            for i in seeds where !taken.contains(i) {
+                var group = [i]
+                for j in pool where j != i && !taken.contains(j) && group.allSatisfy({ fit($0, j) }) {
+                    group.append(j)
+                }
+                guard group.count > 1 else { continue }
+                taken.formUnion(group)
+                groups.append(group)
+            }
+            return groups
         }
 
         /// Owners from resources: each resource joins the node it performs most; a node's owner is
@@ -608,13 +601,6 @@ public enum HistoryDraft {
         var suppressions: [(line: Int, rule: String, reason: String)] = []
         /// Notes on activities whose spellings were made one (`mergingSpellings`).
         var merged: [String] = []
-
-        init(plan: Plan, log: EventLog, name: String, options: DraftOptions) {
-            self.plan = plan
-            self.log = log
-            self.name = name
-            self.options = options
-        }
 
         /// `wait`, `estimate` and `sla` of each node from a replay of the skeleton.
         mutating func measure(_ result: ReplayResult) {

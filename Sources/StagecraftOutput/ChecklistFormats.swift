@@ -215,13 +215,7 @@ public enum ChecklistFormatter {
                              start, due, item.text, critical])
             }
         }
-        return rows.map { $0.map(csvField).joined(separator: ",") + "\r\n" }.joined()
-    }
-
-    /// Quotes a field that holds `,`, `"`, CR or LF, doubling its quotes.
-    public static func csvField(_ s: String) -> String {
-        guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\r" || $0 == "\n" || $0 == "\r\n" }) else { return s }
-        return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        return rows.map { $0.map(SimulatedEventLog.csvField).joined(separator: ",") + "\r\n" }.joined()
     }
 
     // MARK: iCalendar

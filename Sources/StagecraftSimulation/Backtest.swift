@@ -151,12 +151,10 @@ public enum Backtest {
                 resampled[c].append(min(history[rng.nextIndex(below: history.count)], horizon[c]))
             }
         }
-        let naive = [
-            Baseline(name: "calibration mean", distanceHours: wasserstein(real, meanForecast.flatMap { $0 }) / 3600,
-                     coverage: Backtest.coverage(real: real, forecasts: meanForecast)),
-            Baseline(name: "calibration resample", distanceHours: wasserstein(real, resampled.flatMap { $0 }) / 3600,
-                     coverage: Backtest.coverage(real: real, forecasts: resampled)),
-        ]
+        let naive = [("calibration mean", meanForecast), ("calibration resample", resampled)].map { name, forecasts in
+            Baseline(name: name, distanceHours: wasserstein(real, forecasts.flatMap { $0 }) / 3600,
+                     coverage: Backtest.coverage(real: real, forecasts: forecasts))
+        }
 
         var nodes: [NodeComparison] = []
         let n = model.nodes.count

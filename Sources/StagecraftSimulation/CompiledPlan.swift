@@ -486,9 +486,18 @@ extension CompiledPlan {
 
     /// The share of node `v`'s repeat pauses (else rework waits, else waits) longer than `e`.
     func repeatSurvival(_ v: Int, beyond e: Double) -> Double {
-        hasRepeatWait[v] ? repeatWait.survival(v, beyond: e)
-            : hasReworkWait[v] ? reworkWait.survival(v, beyond: e)
-            : hasWait[v] ? wait.survival(v, beyond: e) : 1
+        hasRepeatWait[v] ? repeatWait.survival(v, beyond: e) : reworkWaitSurvival(v, beyond: e)
+    }
+
+    /// The share of the waits of work sent back to node `v` (else of its waits) longer than `e`.
+    func reworkWaitSurvival(_ v: Int, beyond e: Double) -> Double {
+        hasReworkWait[v] ? reworkWait.survival(v, beyond: e) : waitSurvival(v, beyond: e)
+    }
+
+    /// The share of node `v`'s hand-off waits longer than `e`; 1 without a recorded or
+    /// declared wait (time then says nothing).
+    func waitSurvival(_ v: Int, beyond e: Double) -> Double {
+        hasWait[v] ? wait.survival(v, beyond: e) : 1
     }
 
     /// The probability that a case runs node `v` at all: the share of its variants that

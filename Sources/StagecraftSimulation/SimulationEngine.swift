@@ -381,7 +381,7 @@ struct SimulationEngine {
                                     consistentWith nodes: ArraySlice<InFlightState.Node>) {
         let base = c * n
         for _ in 0..<16 {
-            if let own = variants { drawSkips(case: c, variants: own) } else { drawSkips(case: c) }
+            drawSkips(case: c, variants: variants)
             let agrees = nodes.enumerated().allSatisfy { v, s in
                 switch s {
                 case .done, .running: return !skip[base + v]
@@ -397,10 +397,26 @@ struct SimulationEngine {
 
     /// Which nodes case `c` skips: those its drawn variant skips, or whose `when` is false,
     /// and those that lose their `chance` draw. Draws nothing for a plan without variation,
-    /// so such plans keep their random streams.
-    private mutating func drawSkips(case c: Int) {
+    /// so such plans keep their random streams. With `variants` (a case in flight whose own
+    /// params narrow the plan's), the variant is drawn from those by probability (no draw
+    /// when there is one).
+    private mutating func drawSkips(case c: Int, variants: [CaseVariant]? = nil) {
         let base = c * n
-        if plan.variantCumulative.isEmpty {
+        if let variants {
+            for v in 0..<n { skip[base + v] = false }
+            var k = 0
+            if variants.count > 1 {
+                let total = variants.reduce(0.0) { $0 + max(0, $1.probability) }
+                var u = rng.nextUniform() * total
+                while k < variants.count - 1 && u >= max(0, variants[k].probability) {
+                    u -= max(0, variants[k].probability)
+                    k += 1
+                }
+            }
+            if k < variants.count {
+                for i in variants[k].skipped where i >= 0 && i < n { skip[base + i] = true }
+            }
+        } else if plan.variantCumulative.isEmpty {
             for v in 0..<n { skip[base + v] = plan.skipped[v] }
         } else {
             for v in 0..<n { skip[base + v] = false }
@@ -408,31 +424,6 @@ struct SimulationEngine {
             var k = 0
             while k < plan.variantCumulative.count - 1 && u >= plan.variantCumulative[k] { k += 1 }
             for j in plan.variantSkipStart[k]..<plan.variantSkipStart[k + 1] { skip[base + plan.variantSkips[j]] = true }
-        }
-        if plan.hasChance {
-            for v in 0..<n where plan.chance[v] < 1 {
-                if rng.nextUniform() >= plan.chance[v] { skip[base + v] = true }
-            }
-        }
-    }
-
-    /// Which nodes case `c` skips when its own params narrow the plan's variants to
-    /// `variants`: one drawn by probability (no draw when there is one), then the `chance`
-    /// draws as in `drawSkips(case:)`.
-    private mutating func drawSkips(case c: Int, variants: [CaseVariant]) {
-        let base = c * n
-        for v in 0..<n { skip[base + v] = false }
-        var k = 0
-        if variants.count > 1 {
-            let total = variants.reduce(0.0) { $0 + max(0, $1.probability) }
-            var u = rng.nextUniform() * total
-            while k < variants.count - 1 && u >= max(0, variants[k].probability) {
-                u -= max(0, variants[k].probability)
-                k += 1
-            }
-        }
-        if k < variants.count {
-            for i in variants[k].skipped where i >= 0 && i < n { skip[base + i] = true }
         }
         if plan.hasChance {
             for v in 0..<n where plan.chance[v] < 1 {

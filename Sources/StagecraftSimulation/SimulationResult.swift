@@ -161,21 +161,22 @@ public struct SimulatedEventLog: Hashable, Sendable {
     public var csv: String {
         var out = "case_id,activity,resource,start_time,end_time\n"
         for r in rows {
-            out += csvField(r.caseID) + "," + csvField(r.activity) + "," + csvField(r.resource) + ","
+            out += Self.csvField(r.caseID) + "," + Self.csvField(r.activity) + "," + Self.csvField(r.resource) + ","
                 + formatInstant(r.start) + "," + formatInstant(r.end) + "\n"
         }
         return out
     }
-}
 
-/// Quotes a CSV field when it holds a comma, quote, or line break.
-func csvField(_ s: String) -> String {
-    guard s.utf8.contains(where: { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 10 || $0 == 13 }) else { return s }
-    var out = "\""
-    for ch in s {
-        if ch == "\"" { out += "\"\"" } else { out.append(ch) }
+    /// Quotes an RFC 4180 field when it holds a comma, quote, or line break, doubling its
+    /// quotes (every CSV the tool writes).
+    public static func csvField(_ s: String) -> String {
+        guard s.utf8.contains(where: { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 10 || $0 == 13 }) else { return s }
+        var out = "\""
+        for ch in s {
+            if ch == "\"" { out += "\"\"" } else { out.append(ch) }
+        }
+        return out + "\""
     }
-    return out + "\""
 }
 
 /// Small, order-deterministic statistics.

@@ -197,10 +197,8 @@ public enum Status {
     static func applyCaseAttributes(_ cases: inout [Observed], model: WorkflowModel, log: EventLog,
                                     values: [String: Value], pinned: Set<String>,
                                     calibration: HistoryCalibration?) throws(Failure) {
-        var paramByName: [String: Int] = [:]
-        for (i, p) in model.params.enumerated() where paramByName[p.name.name.lowercased()] == nil {
-            paramByName[p.name.name.lowercased()] = i
-        }
+        let paramByName = Dictionary(model.params.indices.map { (model.params[$0].name.name.lowercased(), $0) },
+                                     uniquingKeysWith: { first, _ in first })
         var cache: [[String: Value]: [CaseVariant]] = [:]
         for k in cases.indices {
             let c = log.cases[cases[k].index]
@@ -220,30 +218,22 @@ public enum Status {
                 let decl = model.params[i]
                 guard let type = decl.type else { throw fail(a, "param '\(decl.name.name)' has no valid type, so it cannot take '\(a.value)'") }
                 guard let v = Value.parse(a.value, as: type) else {
-                    let expected: String
-                    switch type {
-                    case .bool: expected = "true or false"
-                    case .number: expected = "a number such as 3 or 2.5"
-                    case .string: expected = "a string"
-                    }
-                    throw fail(a, "param '\(decl.name.name)' is a \(type.rawValue), so it takes \(expected), not '\(a.value)'")
+                    throw fail(a, "param '\(decl.name.name)' is a \(type.rawValue), so it takes \(type.expected), not '\(a.value)'")
                 }
                 own[decl.name.name] = v
             }
             guard !own.isEmpty else { continue }
-            if let v = cache[own] {
-                cases[k].state.variants = v
-                continue
+            if cache[own] == nil {
+                let merged = values.merging(own) { $1 }
+                var variants = PlanBuilder.caseVariants(model: model, values: merged, pinned: pinned.union(own.keys),
+                                                        calibration: calibration).0
+                if variants.isEmpty {
+                    let skipped = model.skipped(values: merged)
+                    variants = [CaseVariant(probability: 1, skipped: skipped.indices.filter { skipped[$0] })]
+                }
+                cache[own] = variants
             }
-            let merged = values.merging(own) { $1 }
-            var variants = PlanBuilder.caseVariants(model: model, values: merged, pinned: pinned.union(own.keys),
-                                                    calibration: calibration).0
-            if variants.isEmpty {
-                let skipped = model.skipped(values: merged)
-                variants = [CaseVariant(probability: 1, skipped: skipped.indices.filter { skipped[$0] })]
-            }
-            cache[own] = variants
-            cases[k].state.variants = variants
+            cases[k].state.variants = cache[own]
         }
         // Nodes the case's own params skip in every combination left show as skipped.
         for k in cases.indices {
@@ -273,6 +263,11 @@ public enum Status {
         var runningSince = [Double](repeating: .infinity, count: n)
         var runningBy = [String?](repeating: nil, count: n)
         func node(_ a: Int) -> Int? { a >= 0 && a < nodeOf.count ? nodeOf[a] : nil }
+        func markRunning(_ v: Int, since begin: Double, by resource: Int?) {
+            guard begin < runningSince[v] else { return }
+            runningSince[v] = begin
+            runningBy[v] = resource.flatMap { $0 < resources.count ? resources[$0] : nil }
+        }
         for o in c.occurrences {
             let begin = o.start ?? o.end
             if o.end > asOf { complete = false }
@@ -282,9 +277,8 @@ public enum Status {
             guard let v = node(o.activity) else { continue }
             if o.end <= asOf {
                 doneAt[v] = max(doneAt[v], o.end)
-            } else if begin < runningSince[v] {
-                runningSince[v] = begin
-                runningBy[v] = o.resource.flatMap { $0 < resources.count ? resources[$0] : nil }
+            } else {
+                markRunning(v, since: begin, by: o.resource)
             }
         }
         for u in c.unfinished {
@@ -293,10 +287,7 @@ public enum Status {
             started = min(started, u.start)
             last = max(last, u.start)
             guard let v = node(u.activity) else { continue }
-            if u.start < runningSince[v] {
-                runningSince[v] = u.start
-                runningBy[v] = u.resource.flatMap { $0 < resources.count ? resources[$0] : nil }
-            }
+            markRunning(v, since: u.start, by: u.resource)
         }
         guard started.isFinite else { return nil }
         // A running node that completed again after it started is done.
@@ -310,15 +301,14 @@ public enum Status {
         }
         var calendar = model.calendar
         var pass = [Double](repeating: started, count: n)
-        var nodes = [NodeStatus?](repeating: nil, count: n)
+        var nodes = model.nodes.map { NodeStatus(id: $0.id.name, state: .notReady, since: nil, owner: nil) }
         var states = [InFlightState.Node](repeating: .notReady, count: n)
-        var finished = false
         for v in order {
             let id = model.nodes[v].id.name
             var readySince = started
             var predsPassed = true
             for p in model.graph.predecessors[v] {
-                if nodes[p]?.state == .done || nodes[p]?.state == .skipped {
+                if nodes[p].state == .done || nodes[p].state == .skipped {
                     readySince = max(readySince, pass[p])
                 } else {
                     predsPassed = false
@@ -347,14 +337,11 @@ public enum Status {
                                       owner: owners.isEmpty ? nil : owners.joined(separator: ", "))
                 states[v] = .ready(since: readySince, elapsed: span(readySince))
                 pass[v] = readySince
-            } else {
-                nodes[v] = NodeStatus(id: id, state: .notReady, since: nil, owner: nil)
             }
         }
-        for v in 0..<n where model.graph.successors[v].isEmpty && nodes[v]?.state == .done { finished = true }
-        let list = (0..<n).map { nodes[$0] ?? NodeStatus(id: model.nodes[$0].id.name, state: .notReady, since: nil, owner: nil) }
+        let finished = (0..<n).contains { model.graph.successors[$0].isEmpty && nodes[$0].state == .done }
         var undecided: [Int] = []
-        for v in 0..<n where nodes[v]?.state == .done {
+        for v in 0..<n where nodes[v].state == .done {
             let end = doneAt[v]
             let later = c.occurrences.contains { o in
                 let begin = o.start ?? o.end
@@ -364,7 +351,7 @@ public enum Status {
         }
         var state = InFlightState(started: started, nodes: states)
         state.runLength = runLengths(c, undecided: undecided, nodeOf: nodeOf, nodes: n, asOf: asOf)
-        return Observed(index: index, started: started, lastEvent: last, nodes: list,
+        return Observed(index: index, started: started, lastEvent: last, nodes: nodes,
                         state: state, finished: finished, complete: complete, undecided: undecided)
     }
 
@@ -386,31 +373,6 @@ public enum Status {
         return out
     }
 
-    /// Nodes in dependency order (predecessors first, ties by declaration order); nodes on
-    /// a cycle are appended in declaration order.
-    static func dependencyOrder(_ model: WorkflowModel) -> [Int] {
-        let n = model.nodes.count
-        var indeg = (0..<n).map { model.graph.predecessors[$0].count }
-        var queue = (0..<n).filter { indeg[$0] == 0 }
-        var head = 0
-        while head < queue.count {
-            let v = queue[head]
-            head += 1
-            for s in model.graph.successors[v] {
-                indeg[s] -= 1
-                if indeg[s] == 0 { queue.append(s) }
-            }
-        }
-        if queue.count < n {
-            var seen = Set(queue)
-            for v in 0..<n where !seen.contains(v) {
-                queue.append(v)
-                seen.insert(v)
-            }
-        }
-        return queue
-    }
-
     /// The log's cases at `asOf`: those in flight and those finished (every event by then).
     /// With `knownFuture` (a backtest, where the log runs past `asOf`), a case is in flight
     /// when it has events after `asOf`, whatever its final nodes say.
@@ -418,7 +380,9 @@ public enum Status {
         -> (inFlight: [Observed], finished: [Int], open: [Observed]) {
         let matcher = ActivityMatcher(model: model)
         let nodeOf: [Int?] = log.activities.map { matcher.node(forActivity: $0) }
-        let order = dependencyOrder(model)
+        // Any order with predecessors first gives the same states. A model with a cycle
+        // cannot be simulated, so its declaration order is as good as any.
+        let order = model.graph.topologicalOrder ?? Array(model.nodes.indices)
         let hours = PlanBuilder.nodeHours(model)
         var inFlight: [Observed] = []
         var finished: [Int] = []
@@ -441,11 +405,7 @@ public enum Status {
 
     /// The log's last instant: the latest completion or unfinished start.
     static func lastInstant(_ log: EventLog) -> Double? {
-        var last = -Double.infinity
-        for c in log.cases {
-            for o in c.occurrences { last = max(last, o.end) }
-            for u in c.unfinished { last = max(last, u.start) }
-        }
+        let last = log.cases.map { StatusBacktest.span($0).end }.max() ?? -.infinity
         return last.isFinite ? last : nil
     }
 
@@ -498,12 +458,13 @@ public enum Status {
                        asOf: Double) -> HistoryCalibration {
         var calibration = measured
         let n = model.nodes.count
-        var waiting = [[Double]](repeating: [], count: n), running = [[Double]](repeating: [], count: n)
+        // Each counted whole (weight 1): it is a wait or a processing of this node for sure.
+        var waiting = [[(Double, Double)]](repeating: [], count: n), running = waiting
         for o in inFlight {
             for (v, s) in o.state.nodes.enumerated() where v < n {
                 switch s {
-                case .ready(_, let elapsed): waiting[v].append(elapsed)
-                case .running(_, let elapsed): running[v].append(elapsed)
+                case .ready(_, let elapsed): waiting[v].append((elapsed, 1))
+                case .running(_, let elapsed): running[v].append((elapsed, 1))
                 default: break
                 }
             }
@@ -513,10 +474,10 @@ public enum Status {
             // repeats stay as recorded.
             let again = v < calibration.reworkWaitingTimes.count ? calibration.reworkWaitingTimes[v] : []
             let first = HistoryCalibration.removing(again, from: calibration.waitingTimes[v])
-            calibration.waitingTimes[v] = kaplanMeierSample(exact: first, censored: waiting[v]) + again
+            calibration.waitingTimes[v] = kaplanMeierSample(exact: first, weighted: waiting[v]) + again
         }
         for v in 0..<min(n, calibration.processingTimes.count) where !running[v].isEmpty && !calibration.processingTimes[v].isEmpty {
-            calibration.processingTimes[v] = kaplanMeierSample(exact: calibration.processingTimes[v], censored: running[v])
+            calibration.processingTimes[v] = kaplanMeierSample(exact: calibration.processingTimes[v], weighted: running[v])
         }
         return censorPauses(calibration, model: model, inFlight: inFlight, asOf: asOf)
     }
@@ -559,13 +520,8 @@ public enum Status {
     /// Equally weighted samples (as many as the observations) of the Kaplan–Meier estimate
     /// of a duration from `exact` durations and `censored` ones known only to last at least
     /// that long. The mass the estimate leaves beyond the last exact duration goes to the
-    /// longest censored one: nothing recorded says how much longer it lasts.
-    static func kaplanMeierSample(exact: [Double], censored: [Double]) -> [Double] {
-        kaplanMeierSample(exact: exact, weighted: censored.map { ($0, 1) })
-    }
-
-    /// `kaplanMeierSample` with each censored duration counted with a weight (the chance
-    /// that it is a duration of this kind at all).
+    /// longest censored one: nothing recorded says how much longer it lasts. Each censored
+    /// duration counts with a weight: the chance that it is a duration of this kind at all.
     static func kaplanMeierSample(exact: [Double], weighted censored: [(Double, Double)]) -> [Double] {
         guard !censored.isEmpty, !exact.isEmpty else { return exact }
         // Observations in time order; at equal times the exact ones first.
@@ -621,19 +577,15 @@ public enum Status {
             throw .simulation(error)
         }
         let stale = seen.inFlight.filter { isStale($0, plan: compiled, asOf: asOf) }
-        if !stale.isEmpty {
-            let ended = Set(stale.map(\.index))
-            seen.inFlight.removeAll { ended.contains($0.index) }
-            seen.finished = (seen.finished + ended).sorted()
-        }
+        let ended = Set(stale.map(\.index))
+        seen.inFlight.removeAll { ended.contains($0.index) }
+        seen.finished = (seen.finished + ended).sorted()
         // A final gate that may still have sent work back, or a final node that may still be
         // picked up again, leaves its case in flight.
         let reopened = seen.open.filter { mayReopen($0, plan: compiled, asOf: asOf) }
-        if !reopened.isEmpty {
-            let back = Set(reopened.map(\.index))
-            seen.finished.removeAll { back.contains($0) }
-            seen.inFlight = (seen.inFlight + reopened).sorted { $0.index < $1.index }
-        }
+        let back = Set(reopened.map(\.index))
+        seen.finished.removeAll { back.contains($0) }
+        seen.inFlight = (seen.inFlight + reopened).sorted { $0.index < $1.index }
         let calibration = calibrate(model: model, log: log, finished: seen.finished, inFlight: seen.inFlight,
                                     asOf: asOf, censored: true)
         let built = PlanBuilder.build(model: model, values: values, calibration: calibration, pinned: pinned)
@@ -669,8 +621,8 @@ public enum Status {
         let ownerCount = compiled.ownerCount
         struct Part: Sendable {
             var finish: [Double] = []
-            var queueSum: [Double]
-            var queueCount: [Int]
+            /// Per owner: the simulated queueing (ready, or `asOf`, to start) of what it serves.
+            var owners: [OwnerTotals]
         }
         let runs = options.runs, seed = options.seed
         /// Every run of the forecast; `newArrivals` start new launches that share the owners.
@@ -679,8 +631,7 @@ public enum Status {
             return Simulator.forEachBlock(blocks: runs, threads: Simulator.threadCount(SimulationOptions())) {
                 SimulationEngine(plan: compiled, cases: cases + newArrivals.count, tableStart: kickoff)
             } work: { engine, r in
-                var part = Part(queueSum: [Double](repeating: 0, count: ownerCount),
-                                queueCount: [Int](repeating: 0, count: ownerCount))
+                var part = Part(owners: [OwnerTotals](repeating: OwnerTotals(), count: ownerCount))
                 engine.run(seed: seed, index: r, asOf: asOf, states: states, newArrivals: newArrivals)
                 for c in 0..<cases {
                     part.finish.append(engine.caseStatus[c] == SimulationEngine.finished ? engine.caseFinish[c] : .infinity)
@@ -688,8 +639,7 @@ public enum Status {
                 for e in 0..<engine.execNode.count {
                     let q = engine.execStart[e] - max(engine.execReady[e], asOf)
                     for k in engine.execOwnStart[e]..<engine.execOwnStart[e + 1] {
-                        part.queueSum[engine.execOwn[k]] += max(0, q)
-                        part.queueCount[engine.execOwn[k]] += 1
+                        part.owners[engine.execOwn[k]].add(delay: max(0, q), busy: 0)
                     }
                 }
                 return part
@@ -749,8 +699,7 @@ public enum Status {
                 }
                 let sla = compiled.slaSeconds[v]
                 guard sla >= 0 else { continue }
-                let ready: Double
-                if case .ready(let since, _) = o.state.nodes[v] { ready = since } else { ready = s.since ?? o.started }
+                let ready = s.since ?? o.started
                 let spent = compiled.slaBusiness[v] ? table.businessDuration(from: ready, to: asOf) : asOf - ready
                 if spent > sla { overdue.append(Overdue(node: s.id, overBySeconds: spent - sla)) }
             }
@@ -773,14 +722,10 @@ public enum Status {
         }
         var owners: [OwnerStatus] = []
         for o in 0..<ownerCount {
-            var sum = 0.0, count = 0
-            for p in parts {
-                sum += p.queueSum[o]
-                count += p.queueCount[o]
-            }
+            var queue = OwnerTotals()
+            for p in parts { queue.merge(p.owners[o]) }
             let waiting = out.filter { $0.waitingOn.contains(compiled.ownerIDs[o]) }.count
-            owners.append(OwnerStatus(id: compiled.ownerIDs[o], waitingCases: waiting,
-                                      queueMean: count > 0 ? sum / Double(count) : 0))
+            owners.append(OwnerStatus(id: compiled.ownerIDs[o], waitingCases: waiting, queueMean: queue.mean))
         }
         owners.sort { a, b in
             a.waitingCases != b.waitingCases ? a.waitingCases > b.waitingCases
@@ -839,13 +784,12 @@ public enum Status {
     /// says nothing.
     static func condition(_ o: inout Observed, plan: CompiledPlan, asOf: Double) {
         let n = plan.nodeCount
-        func survival(_ v: Int, _ e: Double) -> Double { plan.hasWait[v] ? plan.wait.survival(v, beyond: e) : 1 }
         var runChance = [Double](repeating: 1, count: n)
         for v in 0..<n {
             guard case .ready(_, let elapsed) = o.state.nodes[v] else { continue }
             let share = plan.runShare(v)
             guard share < 1 else { continue }
-            let s = share * survival(v, elapsed)
+            let s = share * plan.waitSurvival(v, beyond: elapsed)
             runChance[v] = s + (1 - share) > 0 ? s / (s + (1 - share)) : share
         }
         o.state.runChance = runChance
@@ -859,13 +803,11 @@ public enum Status {
             guard r > 0 || p > 0 else { continue }
             let e = max(0, asOf - end)
             var goesOn = plan.succStart[v] == plan.succStart[v + 1] ? 1.0 : 0.0
-            for k in plan.succStart[v]..<plan.succStart[v + 1] { goesOn = max(goesOn, survival(plan.succs[k], e)) }
+            for k in plan.succStart[v]..<plan.succStart[v + 1] { goesOn = max(goesOn, plan.waitSurvival(plan.succs[k], beyond: e)) }
             let again = r * plan.repeatSurvival(v, beyond: e)
             var rejected = 0.0
             if p > 0 {
-                let target = plan.reworkTarget[v]
-                rejected = (1 - r) * p
-                    * (plan.hasReworkWait[target] ? plan.reworkWait.survival(target, beyond: e) : survival(target, e))
+                rejected = (1 - r) * p * plan.reworkWaitSurvival(plan.reworkTarget[v], beyond: e)
             }
             let total = again + rejected + (1 - r) * (1 - p) * goesOn
             guard total > 0 else {
@@ -906,7 +848,7 @@ public enum Status {
             switch s {
             case .running: return false
             case .ready(_, let elapsed):
-                guard plan.hasWait[v], plan.wait.survival(v, beyond: elapsed) < staleSurvival else { return false }
+                guard plan.waitSurvival(v, beyond: elapsed) < staleSurvival else { return false }
                 anyReady = true
             default: break
             }
@@ -916,10 +858,7 @@ public enum Status {
             let k = v < o.state.runLength.count ? o.state.runLength[v] : 1
             if plan.repeatShare(v, after: k) > 0 && plan.repeatSurvival(v, beyond: asOf - end) >= staleSurvival { return false }
             guard plan.isGate[v], plan.reject[v] > 0, plan.reworkTarget[v] >= 0 else { continue }
-            let t = plan.reworkTarget[v]
-            let again = plan.hasReworkWait[t] ? plan.reworkWait.survival(t, beyond: asOf - end)
-                : plan.hasWait[t] ? plan.wait.survival(t, beyond: asOf - end) : 1
-            guard again < staleSurvival else { return false }
+            guard plan.reworkWaitSurvival(plan.reworkTarget[v], beyond: asOf - end) < staleSurvival else { return false }
         }
         return anyReady
     }
@@ -974,14 +913,16 @@ public enum StatusBacktest {
         public var coverageP85: Double
     }
 
+    /// A case's first instant (a start, or a completion without one) and its last (a
+    /// completion or an unfinished start); infinite when it has no event.
+    static func span(_ c: HistoryCase) -> (begin: Double, end: Double) {
+        (min(c.occurrences.map { $0.start ?? $0.end }.min() ?? .infinity, c.unfinished.map(\.start).min() ?? .infinity),
+         max(c.occurrences.map(\.end).max() ?? -.infinity, c.unfinished.map(\.start).max() ?? -.infinity))
+    }
+
     /// The instant by which `share` of the cases have started.
     public static func defaultCut(_ log: EventLog, share: Double = 0.7) -> Double? {
-        var starts: [Double] = []
-        for c in log.cases {
-            let s = min(c.occurrences.map { $0.start ?? $0.end }.min() ?? .infinity,
-                        c.unfinished.map(\.start).min() ?? .infinity)
-            if s.isFinite { starts.append(s) }
-        }
+        var starts = log.cases.map { span($0).begin }.filter(\.isFinite)
         guard !starts.isEmpty else { return nil }
         starts.sort()
         let k = max(0, min(starts.count - 1, Int((share * Double(starts.count)).rounded(.up)) - 1))
@@ -1022,9 +963,7 @@ public enum StatusBacktest {
         // time the log could show: up to its last instant.
         let horizon = max(0, (Status.lastInstant(log) ?? at) - at)
         for c in log.cases {
-            let begin = min(c.occurrences.map { $0.start ?? $0.end }.min() ?? .infinity,
-                            c.unfinished.map(\.start).min() ?? .infinity)
-            let end = max(c.occurrences.map(\.end).max() ?? -.infinity, c.unfinished.map(\.start).max() ?? -.infinity)
+            let (begin, end) = span(c)
             guard begin <= at, end > at else { continue }
             let forecast = shown[c.id]
             let elapsed = at - begin

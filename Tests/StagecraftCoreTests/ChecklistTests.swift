@@ -146,9 +146,9 @@ import Testing
         #expect(rows[1] == ["brief", "stage", "Brief, scope & \"success\" metrics", "pm", "2026-12-21", "2026-12-23", "", "true"])
         #expect(rows.contains(["review", "gate", "Review: legal, security", "legal; sec; pm", "2027-01-04", "2027-01-04", "", "true"]))
         #expect(rows.contains(["retro", "stage", "Retro", "pm", "", "", "", "false"]))
-        #expect(ChecklistFormatter.csvField("a\nb") == "\"a\nb\"")
-        #expect(ChecklistFormatter.csvField("say \"hi\"") == "\"say \"\"hi\"\"\"")
-        #expect(ChecklistFormatter.csvField("plain; text") == "plain; text")
+        #expect(SimulatedEventLog.csvField("a\nb") == "\"a\nb\"")
+        #expect(SimulatedEventLog.csvField("say \"hi\"") == "\"say \"\"hi\"\"\"")
+        #expect(SimulatedEventLog.csvField("plain; text") == "plain; text")
     }
 
     @Test func icsIsFoldedEscapedAndStable() throws {

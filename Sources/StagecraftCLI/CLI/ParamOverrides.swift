@@ -25,13 +25,7 @@ public enum ParamOverrides {
                 throw UsageError("param '\(name)' has no valid type, so --set cannot give it a value")
             }
             guard let value = Value.parse(text, as: type) else {
-                let expected: String
-                switch type {
-                case .bool: expected = "true or false"
-                case .number: expected = "a number such as 3 or 2.5"
-                case .string: expected = "a string"
-                }
-                throw UsageError("param '\(name)' is a \(type.rawValue), so --set \(name)= takes \(expected), not '\(text)'")
+                throw UsageError("param '\(name)' is a \(type.rawValue), so --set \(name)= takes \(type.expected), not '\(text)'")
             }
             values[name] = value
         }

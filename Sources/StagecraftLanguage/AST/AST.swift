@@ -153,6 +153,15 @@ public enum CalendarItem: Hashable, Sendable {
 /// The type named in a param declaration.
 public enum ParamType: String, Hashable, Sendable, CaseIterable {
     case string, number, bool
+
+    /// What a value of this type looks like, for messages about one that is not.
+    public var expected: String {
+        switch self {
+        case .bool: return "true or false"
+        case .number: return "a number such as 3 or 2.5"
+        case .string: return "a string"
+        }
+    }
 }
 
 /// `param NAME: TYPE = VALUE [{ VALUE PERCENT … }]`.

@@ -114,10 +114,10 @@ import Testing
     @Test func waitsStillUnderWayCountAsAtLeastThatLong() {
         // Kaplan–Meier over 1, 2, 3 and one still under way after 2.5: 1/4 at 1, then 1/3
         // of the rest at 2, then all the rest at 3; four equal samples.
-        #expect(Status.kaplanMeierSample(exact: [3, 1, 2], censored: [2.5]) == [1, 2, 3, 3])
+        #expect(Status.kaplanMeierSample(exact: [3, 1, 2], weighted: [(2.5, 1)]) == [1, 2, 3, 3])
         // One still under way after 5, past every exact one: its quarter stays at 5.
-        #expect(Status.kaplanMeierSample(exact: [1, 2, 3], censored: [5]) == [1, 2, 3, 5])
-        #expect(Status.kaplanMeierSample(exact: [1, 2], censored: []) == [1, 2])
+        #expect(Status.kaplanMeierSample(exact: [1, 2, 3], weighted: [(5, 1)]) == [1, 2, 3, 5])
+        #expect(Status.kaplanMeierSample(exact: [1, 2], weighted: []) == [1, 2])
         // Weighed by the chance it is such a wait at all: at weight 0 it changes nothing (the
         // samples are those of 1, 2, 3 at four equal steps); at weight 1 it is as above.
         #expect(Status.kaplanMeierSample(exact: [3, 1, 2], weighted: [(2.5, 0)]) == [1, 2, 2, 3])
