@@ -231,14 +231,6 @@ public struct NodeDecl: Hashable, Sendable {
     public var statements: [NodeStatement]
     public var range: SourceRange
 
-    init(kind: NodeKind, id: Identifier, title: StringLiteral?, statements: [NodeStatement], range: SourceRange) {
-        self.kind = kind
-        self.id = id
-        self.title = title
-        self.statements = statements
-        self.range = range
-    }
-
     /// The range of the `stage` or `gate` keyword the declaration starts with (worked
     /// out from the kind, like a statement's).
     public var keywordRange: SourceRange {
