@@ -2,19 +2,11 @@ import StagecraftLanguage
 import StagecraftHistory
 
 extension HistoryCalibration {
-    /// Measures when each recorded occurrence became ready, and so how long it waited
-    /// (`waitingTimes`, `reworkWaitingTimes`, `repeatWaitingTimes`), with `casesWithNode`,
-    /// `caseStarts`, `leadTimes` and `lastInstant`; returns the processing times, in working
-    /// seconds inside `hours` where given. Only occurrences beginning at or after `since` are
-    /// measured (the rest still set when later ones became ready).
-    ///
-    /// An occurrence's *ready* instant is the latest completion, at or before its start, of
-    /// an occurrence of one of its node's ancestors (through `after`, skipping nodes that did
-    /// not run, as the simulator passes a skipped node on at once); a repeated occurrence
-    /// (rework) is ready at the latest completion of any node of the case before it starts; an
-    /// occurrence with none of these is ready when its case started. Its *wait* is start −
-    /// ready, and for an occurrence without a recorded start, completion − ready (the whole
-    /// sojourn counts as waiting, processing as zero).
+    /// Measures how long each recorded occurrence waited from its ready instant (the
+    /// definition is in docs/forecast.md) into `waitingTimes`, `reworkWaitingTimes` and
+    /// `repeatWaitingTimes`, with `casesWithNode`, `caseStarts`, `leadTimes` and
+    /// `lastInstant`; returns the processing times (working seconds inside `hours`). Only
+    /// occurrences beginning at or after `since` are measured.
     mutating func measureTiming(log: EventLog, model: WorkflowModel, nodeOf: [Int?], hours: [WorkingHours?],
                                 since: Double) -> [[Double]] {
         let n = model.nodes.count

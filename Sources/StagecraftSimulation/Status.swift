@@ -409,18 +409,10 @@ public enum Status {
         return last.isFinite ? last : nil
     }
 
-    /// The calibration a status forecast draws from. Choices, rework shares and lead times
-    /// come from the cases finished by `asOf`; processing times and waits also from every
-    /// occurrence completed by then in the cases still in flight. Measuring only finished
-    /// cases would keep the short cases and drop the long ones still running, and so
-    /// forecast the cases in flight too early.
-    ///
-    /// Queues change, and a forecast from now should wait as work waits now: a node's waits
-    /// and processing are those recorded recently (`HistoryCalibration.prefer`).
-    ///
-    /// With `censored`, the waits and processing still under way at `asOf` count too, as
-    /// lasting at least as long as they have so far (Kaplan–Meier): the long ones are the
-    /// ones most often still under way.
+    /// The calibration a status forecast draws from: choices, rework shares and lead times
+    /// from the cases finished by `asOf`; processing and waits also from the work done in
+    /// the cases in flight, as recorded recently, and, with `censored`, from the work still
+    /// under way (Kaplan–Meier). docs/forecast.md says why each.
     static func calibrate(model: WorkflowModel, log: EventLog, finished: [Int], inFlight: [Observed],
                           asOf: Double, censored: Bool = false) -> HistoryCalibration {
         var calibration = calibrate(model: model, log: log, finished: finished, inFlight: inFlight, asOf: asOf,
@@ -774,13 +766,9 @@ public enum Status {
         return Double(next) * secondsPerDay + Double(calendar.hours?.start ?? 0) * 60
     }
 
-    /// Weighs what the log has not shown yet against the time that has passed: a ready
-    /// node that may not run at all (a `chance`, a choice) runs with its share of cases
-    /// times the share of recorded waits at least this long, against the cases that pass it
-    /// by. A done node after which nothing has started is picked up again with its repeat
-    /// share times the share of its repeat pauses this long; a gate rejected with its reject
-    /// share times the share of its rework target's waits this long; both against going on,
-    /// times the share of its successors' waits this long. Without a recorded wait, time
+    /// Weighs what the log has not shown yet (a ready node that may not run, a done node
+    /// that may be picked up again, a gate that may have rejected) against the time that has
+    /// passed, as docs/cli.md's status section gives the rules; without a recorded wait, time
     /// says nothing.
     static func condition(_ o: inout Observed, plan: CompiledPlan, asOf: Double) {
         let n = plan.nodeCount
