@@ -373,9 +373,8 @@ public enum Status {
         return out
     }
 
-    /// The log's cases at `asOf`: those in flight and those finished (every event by then).
-    /// With `knownFuture` (a backtest, where the log runs past `asOf`), a case is in flight
-    /// when it has events after `asOf`, whatever its final nodes say.
+    /// The log's cases at `asOf`: those in flight, those finished (every event by then), and
+    /// the finished ones whose final node shows no outcome yet (`open`).
     static func observeAll(model: WorkflowModel, log: EventLog, asOf: Double)
         -> (inFlight: [Observed], finished: [Int], open: [Observed]) {
         let matcher = ActivityMatcher(model: model)
@@ -403,9 +402,24 @@ public enum Status {
         return (inFlight, finished, open)
     }
 
+    /// A case's first instant (a start, or a completion without one) and its last (a
+    /// completion or an unfinished start); infinite when it has no event.
+    static func span(_ c: HistoryCase) -> (begin: Double, end: Double) {
+        var begin = Double.infinity, end = -Double.infinity
+        for o in c.occurrences {
+            begin = min(begin, o.start ?? o.end)
+            end = max(end, o.end)
+        }
+        for u in c.unfinished {
+            begin = min(begin, u.start)
+            end = max(end, u.start)
+        }
+        return (begin, end)
+    }
+
     /// The log's last instant: the latest completion or unfinished start.
     static func lastInstant(_ log: EventLog) -> Double? {
-        let last = log.cases.map { StatusBacktest.span($0).end }.max() ?? -.infinity
+        let last = log.cases.reduce(-Double.infinity) { max($0, span($1).end) }
         return last.isFinite ? last : nil
     }
 
@@ -901,16 +915,9 @@ public enum StatusBacktest {
         public var coverageP85: Double
     }
 
-    /// A case's first instant (a start, or a completion without one) and its last (a
-    /// completion or an unfinished start); infinite when it has no event.
-    static func span(_ c: HistoryCase) -> (begin: Double, end: Double) {
-        (min(c.occurrences.map { $0.start ?? $0.end }.min() ?? .infinity, c.unfinished.map(\.start).min() ?? .infinity),
-         max(c.occurrences.map(\.end).max() ?? -.infinity, c.unfinished.map(\.start).max() ?? -.infinity))
-    }
-
     /// The instant by which `share` of the cases have started.
     public static func defaultCut(_ log: EventLog, share: Double = 0.7) -> Double? {
-        var starts = log.cases.map { span($0).begin }.filter(\.isFinite)
+        var starts = log.cases.map { Status.span($0).begin }.filter(\.isFinite)
         guard !starts.isEmpty else { return nil }
         starts.sort()
         let k = max(0, min(starts.count - 1, Int((share * Double(starts.count)).rounded(.up)) - 1))
@@ -951,7 +958,7 @@ public enum StatusBacktest {
         // time the log could show: up to its last instant.
         let horizon = max(0, (Status.lastInstant(log) ?? at) - at)
         for c in log.cases {
-            let (begin, end) = span(c)
+            let (begin, end) = Status.span(c)
             guard begin <= at, end > at else { continue }
             let forecast = shown[c.id]
             let elapsed = at - begin
