@@ -89,7 +89,17 @@ public enum ProcessStreams {
     /// error), going on after short writes and interruptions; stops at an error such as a
     /// closed pipe (quietly: `stagecraft … | head -1` ends without a SIGPIPE).
     public static func write(_ text: String, to descriptor: Int32) {
-        Files.withoutSIGPIPE { try? Files.writeAllUnguarded(Array(text.utf8), to: descriptor, path: "") }
+        var text = text
+        text.withUTF8 { write(UnsafeRawBufferPointer($0), to: descriptor) }
+    }
+
+    /// The same for bytes (the language server's framed messages).
+    public static func write(_ bytes: [UInt8], to descriptor: Int32) {
+        bytes.withUnsafeBytes { write($0, to: descriptor) }
+    }
+
+    private static func write(_ buffer: UnsafeRawBufferPointer, to descriptor: Int32) {
+        Files.withoutSIGPIPE { try? Files.writeAllUnguarded(buffer, to: descriptor, path: "") }
     }
 }
 

@@ -160,22 +160,26 @@ extension Files {
 
     /// The same without blocking SIGPIPE, for a caller that already has.
     static func writeAllUnguarded(_ bytes: [UInt8], to fd: Int32, path: String) throws {
-        try bytes.withUnsafeBytes { buffer in
-            guard var next = buffer.baseAddress else { return }
-            var left = buffer.count
-            while left > 0 {
-                let n = posixWrite(fd, next, left)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    if errno == EPIPE {
-                        throw InputError("\(path): the reader closed it before everything was written "
-                            + "(\(buffer.count - left) of \(buffer.count) bytes)")
-                    }
-                    throw InputError("\(path): cannot write: \(String(cString: strerror(errno)))")
-                }
-                next += n
-                left -= n
+        try bytes.withUnsafeBytes { try writeAllUnguarded($0, to: fd, path: path) }
+    }
+
+    /// The same from a buffer (standard output and error write a string's bytes in place).
+    /// A write that takes nothing is an error too, so a descriptor that stops taking bytes
+    /// cannot make it loop.
+    static func writeAllUnguarded(_ buffer: UnsafeRawBufferPointer, to fd: Int32, path: String) throws {
+        guard var next = buffer.baseAddress else { return }
+        var left = buffer.count
+        while left > 0 {
+            let n = posixWrite(fd, next, left)
+            if n < 0 && errno == EINTR { continue }
+            if n < 0 && errno == EPIPE {
+                throw InputError("\(path): the reader closed it before everything was written "
+                    + "(\(buffer.count - left) of \(buffer.count) bytes)")
             }
+            if n < 0 { throw InputError("\(path): cannot write: \(String(cString: strerror(errno)))") }
+            if n == 0 { throw InputError("\(path): cannot write: it took no bytes") }
+            next += n
+            left -= n
         }
     }
 

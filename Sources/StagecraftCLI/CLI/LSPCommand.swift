@@ -36,9 +36,6 @@ enum LSPCommand {
                 }
                 return Array(buffer[0..<n])
             },
-            write: { bytes in
-                // Framed bytes are ASCII headers and UTF-8 JSON: a String round trip keeps them.
-                ProcessStreams.write(String(decoding: bytes, as: UTF8.self), to: 1)
-            })
+            write: { bytes in ProcessStreams.write(bytes, to: 1) })
     }
 }
