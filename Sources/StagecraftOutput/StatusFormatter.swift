@@ -38,7 +38,7 @@ package struct StatusFormatter {
 
     /// `; may already be over (nothing left in 32 of 100 runs)`, when some runs needed no more work.
     static func endedNote(_ c: Status.CaseStatus, runs: Int) -> String {
-        c.endedRuns > 0 && c.endedRuns < runs ? "; may already be over (nothing left in \(c.endedRuns) of \(runs) runs)" : ""
+        c.endedRuns > 0 ? "; may already be over (nothing left in \(c.endedRuns) of \(runs) runs)" : ""
     }
 
     private func ended(_ c: Status.CaseStatus) -> String { Self.endedNote(c, runs: result.runs) }
@@ -87,8 +87,9 @@ package struct StatusFormatter {
         if !r.cases.isEmpty {
             out += "Cases by risk\n" + Table.text(Self.caseHeader, caseRows(code: false), right: [5])
         }
-        if !ownerRows.isEmpty {
-            out += "\nOwners by cases waiting\n" + Table.text(Self.ownerHeader, ownerRows, right: [1, 2])
+        let owners = ownerRows
+        if !owners.isEmpty {
+            out += "\nOwners by cases waiting\n" + Table.text(Self.ownerHeader, owners, right: [1, 2])
         }
         for c in r.cases {
             out += "\n\(c.id) (started \(Self.instant(c.started)); remaining P50 \(Self.span(c.remainingP50)), P85 \(Self.span(c.remainingP85))\(ended(c)))\n"
@@ -102,7 +103,8 @@ package struct StatusFormatter {
         var out = "# Status of `\(file)`\n\n" + r.summary + "\n\n"
         out += "As of \(Self.instant(r.asOf)), from `\(log)`: \(r.cases.count) in flight; forecast calibrated on \(r.calibrationCases) finished cases, \(r.runs) runs, seed \(r.seed)\(arrivalNote).\n\n"
         if !r.cases.isEmpty { out += Table.markdown(Self.caseHeader, caseRows(code: true), right: [5]) }
-        if !ownerRows.isEmpty { out += "\n" + Table.markdown(Self.ownerHeader, ownerRows, right: [1, 2]) }
+        let owners = ownerRows
+        if !owners.isEmpty { out += "\n" + Table.markdown(Self.ownerHeader, owners, right: [1, 2]) }
         for c in r.cases {
             out += "\n## \(c.id)\n\nRemaining P50 \(Self.span(c.remainingP50)), P85 \(Self.span(c.remainingP85))\(ended(c)).\n\n"
             for n in c.nodes { out += "- `\(n.id)`: \(Self.state(n))\n" }

@@ -156,7 +156,7 @@ extension ReportCharts {
         let plotRight = L.plotX + L.plotWidth
         let dayWidth = layout.dayWidth
         drawDayGrid(&svg, firstDay: layout.firstDay, endDay: layout.endDay, rows: rows.count,
-                    calendar: layout.endDay - layout.firstDay <= 1500 ? input.calendar : nil, tickWidth: true)
+                    calendar: input.calendar, tickWidth: true)
 
         // Bars and labels.
         for (i, row) in rows.enumerated() {

@@ -42,6 +42,23 @@ import Testing
 
     var html: String { StatusDashboard.render(result, title: "Launch", file: "l.flow", log: "h.csv") }
 
+    @Test func runsThatNeedNoMoreWorkAreShownApartInEveryFormat() {
+        var r = result
+        r.cases[1].endedRuns = 32
+        r.cases[2].endedRuns = 100
+        let note = "may already be over (nothing left in 32 of 100 runs)"
+        let all = "may already be over (nothing left in 100 of 100 runs)"
+        for format in ["text", "markdown", "html"] {
+            let out = StatusFormatter.render(r, file: "w.flow", log: "h.csv", title: "W", format: format)
+            #expect(out.contains(note), "\(format)")
+            #expect(out.contains(all), "\(format)")
+            #expect(out.components(separatedBy: "may already be over").count == 3, "\(format): only the two cases")
+        }
+        let json = StatusFormatter.render(r, file: "w.flow", log: "h.csv", title: "W", format: "json")
+        #expect(json.contains("\"ended_runs\": 32"))
+        #expect(json.contains("\"ended_runs\": 100"))
+    }
+
     @Test func pageIsSelfContainedAndItsChartsParse() {
         let h = html
         #expect(!h.contains("<script"))
