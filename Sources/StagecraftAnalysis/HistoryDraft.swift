@@ -569,7 +569,7 @@ public enum HistoryDraft {
         /// Per group, the most occurrences in progress at once among those `group` assigns to it;
         /// at least 1.
         func peak(log: EventLog, groups: Int, group: (Occurrence) -> Int?) -> [Int] {
-            let grouped = ReplayEngine.GroupedIntervals.grouping(groups) { add in
+            let grouped = ReplayEngine.GroupedIntervals.grouping(groups) { _, add in
                 for c in log.cases {
                     for o in c.occurrences {
                         guard let s = o.start, o.end > s, let g = group(o), g >= 0, g < groups else { continue }

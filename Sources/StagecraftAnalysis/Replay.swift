@@ -442,14 +442,16 @@ struct ReplayEngine: Sendable {
         /// Σ end − start per group.
         var processing: [Double]
 
-        /// Groups the items `visit` passes to its argument as (group, start, end); `visit` runs
-        /// twice, to count and then to fill, and must pass the same items both times.
-        static func grouping(_ count: Int, visit: ((_ group: Int, _ start: Double?, _ end: Double) -> Void) -> Void)
+        /// Groups the items `visit` passes to `add` as (group, start, end); `visit` runs twice,
+        /// to count (`filling` false) and then to fill, and must pass the same items with a
+        /// start both times (the fill pass may leave out those without one).
+        static func grouping(_ count: Int,
+                             visit: (_ filling: Bool, _ add: (_ group: Int, _ start: Double?, _ end: Double) -> Void) -> Void)
             -> GroupedIntervals {
             var items = [Int](repeating: 0, count: count)
             var processing = [Double](repeating: 0, count: count)
             var offsets = [Int](repeating: 0, count: count + 1)
-            visit { g, start, end in
+            visit(false) { g, start, end in
                 items[g] += 1
                 if let s = start {
                     offsets[g + 1] += 1
@@ -460,7 +462,7 @@ struct ReplayEngine: Sendable {
             var starts = [Double](repeating: 0, count: offsets[count])
             var ends = [Double](repeating: 0, count: offsets[count])
             var fill = offsets
-            visit { g, start, end in
+            visit(true) { g, start, end in
                 guard let s = start else { return }
                 starts[fill[g]] = s
                 ends[fill[g]] = end
@@ -488,7 +490,7 @@ struct ReplayEngine: Sendable {
     /// Work items, busy time, processing and peak concurrency of every log resource, by name.
     func resourceLoads() -> [ResourceReplay] {
         let count = log.resources.count
-        let grouped = GroupedIntervals.grouping(count) { add in
+        let grouped = GroupedIntervals.grouping(count) { _, add in
             for c in log.cases {
                 for o in c.occurrences {
                     guard let r = o.resource, r >= 0, r < count else { continue }
@@ -538,19 +540,19 @@ struct ReplayEngine: Sendable {
     func ownerLoads() -> OwnerLoads {
         var nodeOccurrences = [Int](repeating: 0, count: nodeCount)
         var nodeTimed = [Int](repeating: 0, count: nodeCount)
-        var counted = false
-        let grouped = GroupedIntervals.grouping(model.owners.count) { add in
+        let grouped = GroupedIntervals.grouping(model.owners.count) { filling, add in
             for c in log.cases {
                 for o in c.occurrences {
                     guard let v = node(of: o) else { continue }
-                    if !counted {
+                    if filling {
+                        guard o.start != nil else { continue }
+                    } else {
                         nodeOccurrences[v] += 1
                         if o.start != nil { nodeTimed[v] += 1 }
                     }
                     for w in owners(node: v, resource: o.resource) { add(w, o.start, o.end) }
                 }
             }
-            counted = true
         }
         let profiles = (0..<model.owners.count).map { grouped.profile($0, capacity: model.capacity(ofOwner: $0)) }
         return OwnerLoads(items: grouped.items, processing: grouped.processing, profiles: profiles,
