@@ -263,6 +263,24 @@ import Testing
         #expect(keys == ["invalid-value 2:20", "invalid-value 4:25", "invalid-duration 7:45", "invalid-value 7:60"])
     }
 
+    @Test func aStatementGivenTwiceInOneBodyIsReportedAtEachRepeat() {
+        let source = """
+        workflow "w" {
+          description "a"
+          description "b"
+          calendar { hours 09:00-17:00; hours 10:00-18:00; hours 08:00-16:00 }
+          owner o { capacity 2; capacity 3; members "a"; members "b"; contact "x"; contact "y" }
+          stage s { owner o; sla 2bd }
+        }
+        """
+        #expect(diagnosticKeys(source) == ["invalid-value 3:3", "invalid-value 4:33", "invalid-value 4:52",
+                                           "invalid-value 5:25", "invalid-value 5:76"])
+        let parsed = Checker.check(SourceFile(path: "t.flow", text: source))
+        #expect(parsed.diagnostics.map(\.help) == ["keep one; the first is at line 2", "keep one; the first is at line 4",
+                                                   "keep one; the first is at line 4", "keep one; the first is at line 5",
+                                                   "keep one; the first is at line 5"])
+    }
+
     // MARK: - Output
 
     @Test func formatsCanonicallyAndIdempotently() throws {

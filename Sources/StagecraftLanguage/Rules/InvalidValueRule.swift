@@ -99,26 +99,27 @@ public struct InvalidValueRule: Rule {
                                       help: "write the start first, as in hours 09:00-17:00; hours cannot run past midnight"))
             }
         }
-        var seenWorkflowStatements: [String: SourceRange] = [:]
-        func once(_ keyword: String, _ range: SourceRange) {
-            if let first = seenWorkflowStatements[keyword] {
+        /// Reports `keyword` given a second time in one body (`seen` holds that body's firsts).
+        func once(_ keyword: String, _ range: SourceRange, in seen: inout [String: SourceRange]) {
+            if let first = seen[keyword] {
                 out.append(diagnostic("'\(keyword)' is given twice", at: range,
                                       help: "keep one; the first is at line \(context.line(of: first.start))"))
             } else {
-                seenWorkflowStatements[keyword] = range
+                seen[keyword] = range
             }
         }
+        var seenWorkflowStatements: [String: SourceRange] = [:]
         // Members are switched on by index rather than iterated as copies, and a node's
         // statements are checked against bits rather than a list of keywords built for
         // each node: a big workflow has hundreds of thousands of statements.
         for m in workflow.members.indices {
             switch workflow.members[m] {
-            case .description(_, let r): once("description", r)
-            case .deadline(_, let r): once("deadline", r)
+            case .description(_, let r): once("description", r, in: &seenWorkflowStatements)
+            case .deadline(_, let r): once("deadline", r, in: &seenWorkflowStatements)
             case .calendar(let c):
-                once("calendar", c.range)
+                once("calendar", c.range, in: &seenWorkflowStatements)
                 var holidays: [Int: SourceRange] = [:]
-                var firstHours: SourceRange?
+                var seenItems: [String: SourceRange] = [:]
                 for item in c.items {
                     switch item {
                     case .workdays(let days, _):
@@ -144,11 +145,7 @@ public struct InvalidValueRule: Rule {
                         }
                     case .hours(let h, let range):
                         hours(h)
-                        if let first = firstHours {
-                            out.append(diagnostic("'hours' is given twice", at: range,
-                                                  help: "keep one; the first is at line \(context.line(of: first.start))"))
-                        }
-                        firstHours = firstHours ?? range
+                        once("hours", range, in: &seenItems)
                     }
                 }
             case .owner(let o):
@@ -161,11 +158,7 @@ public struct InvalidValueRule: Rule {
                     case .contact: key = "contact"
                     case .hours(let h, _): hours(h); key = "hours"
                     }
-                    if key != "members", let first = seen[key] {
-                        out.append(diagnostic("'\(key)' is given twice", at: item.range,
-                                              help: "keep one; the first is at line \(context.line(of: first.start))"))
-                    }
-                    seen[key] = seen[key] ?? item.range
+                    if key != "members" { once(key, item.range, in: &seen) }
                 }
             case .node(let node):
                 // One bit per statement seen; the first of a repeat is looked up only
