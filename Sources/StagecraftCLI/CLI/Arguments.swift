@@ -14,11 +14,6 @@ public struct UsageError: Error, Sendable {
     }
 }
 
-/// "did you mean 'X'?" for the known name closest to a misspelt one, or nil when none is close.
-func didYouMean(_ name: String, in names: [String], prefix: String = "") -> String? {
-    closestName(to: name, in: names).map { "did you mean '\(prefix)\($0)'?" }
-}
-
 /// An I/O or input error: unreadable file, unreadable history. Exit code 2.
 public struct InputError: Error, Sendable {
     public var message: String

@@ -390,13 +390,13 @@ public struct Parser {
             return parseNode()
         default:
             let word = text(current)
-            let suggestion = closestName(to: word, in: Parser.workflowStatements)
+            let suggestion = didYouMean(word, in: Parser.workflowStatements)
             let help: String
             switch word {
             case "hours": help = "working hours go in the calendar or an owner, as in calendar { hours 09:00-17:00 }"
             case "wait", "chance": help = "'\(word)' belongs in a stage or gate"
             default:
-                help = suggestion.map { "did you mean '\($0)'?" } ?? "a workflow holds description, deadline, calendar, param, owner, stage and gate"
+                help = suggestion ?? "a workflow holds description, deadline, calendar, param, owner, stage and gate"
             }
             error("unknown declaration '\(word)' in a workflow", at: current.range, help: help)
             recoverToStatementEnd()
@@ -444,8 +444,8 @@ public struct Parser {
             break
         }
         let word = kind == .identifier ? text(current) : ""
-        let suggestion = closestName(to: word, in: ["workdays", "holiday", "hours"])
-        expected("'workdays', 'holiday' or 'hours' in a calendar", help: suggestion.map { "did you mean '\($0)'?" })
+        let suggestion = didYouMean(word, in: ["workdays", "holiday", "hours"])
+        expected("'workdays', 'holiday' or 'hours' in a calendar", help: suggestion)
         recoverToStatementEnd()
         return nil
     }
@@ -463,10 +463,10 @@ public struct Parser {
         guard let typeName = expectIdentifier("a type (string, number or bool)") else { recoverToStatementEnd(); return nil }
         let type = ParamType(rawValue: typeName.name)
         if type == nil {
-            let suggestion = closestName(to: typeName.name, in: ParamType.allCases.map(\.rawValue))
+            let suggestion = didYouMean(typeName.name, in: ParamType.allCases.map(\.rawValue))
             report(Diagnostic(rule: "type-mismatch", severity: .error,
                               message: "unknown type '\(typeName.name)'", range: typeName.range,
-                              help: suggestion.map { "did you mean '\($0)'?" } ?? "the types are string, number and bool"))
+                              help: suggestion ?? "the types are string, number and bool"))
         }
         guard kind == .equal else {
             expected("'=' and the param's default value",
@@ -596,9 +596,9 @@ public struct Parser {
         case "hours":
             return keywordStatement(OwnerItem.hours) { p in p.parseHours() }
         default:
-            let suggestion = closestName(to: word, in: ["capacity", "members", "contact", "hours"])
+            let suggestion = didYouMean(word, in: ["capacity", "members", "contact", "hours"])
             expected("'capacity', 'members', 'contact' or 'hours' in an owner",
-                     help: suggestion.map { "did you mean '\($0)'?" })
+                     help: suggestion)
             recoverToStatementEnd()
             return nil
         }
@@ -653,10 +653,10 @@ public struct Parser {
                     : "'\(word)' belongs in a stage; a gate names its 'approvers'"
                 error("'\(word)' is not allowed in a \(nodeKind.rawValue)", at: keywordToken.range, help: hint)
             } else {
-                let suggestion = closestName(to: word, in: allowed)
+                let suggestion = didYouMean(word, in: allowed)
                 error("unknown statement '\(word)' in a \(nodeKind.rawValue)", at: keywordToken.range,
                       help: word == "hours" ? "working hours belong to an owner or the calendar, as in owner ID { hours 09:00-17:00 }"
-                          : suggestion.map { "did you mean '\($0)'?" })
+                          : suggestion)
             }
             recoverToStatementEnd()
             return nil
@@ -945,6 +945,12 @@ public struct Parser {
             return nil
         }
     }
+}
+
+/// "did you mean 'X'?" for the candidate closest to a misspelt `name` (`closestName`), or nil
+/// when none is close. The language server's quick fix reads this wording.
+public func didYouMean(_ name: String, in candidates: [String], prefix: String = "") -> String? {
+    closestName(to: name, in: candidates).map { "did you mean '\(prefix)\($0)'?" }
 }
 
 /// The candidate closest to `name` by edit distance, when it is close enough to be a

@@ -126,9 +126,9 @@ public struct InvalidValueRule: Rule {
                         var seen = Set<String>()
                         for d in days {
                             if !WorkflowModel.weekdayNames.contains(d.name) {
-                                let s = closestName(to: d.name, in: WorkflowModel.weekdayNames)
+                                let s = didYouMean(d.name, in: WorkflowModel.weekdayNames)
                                 out.append(diagnostic("unknown weekday '\(d.name)'", at: d.range,
-                                                      help: s.map { "did you mean '\($0)'?" } ?? "the weekdays are mon tue wed thu fri sat sun"))
+                                                      help: s ?? "the weekdays are mon tue wed thu fri sat sun"))
                             } else if !seen.insert(d.name).inserted {
                                 out.append(diagnostic("weekday '\(d.name)' is listed twice", at: d.range))
                             }

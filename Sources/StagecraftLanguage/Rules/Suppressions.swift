@@ -71,9 +71,9 @@ public struct Suppression: Sendable {
                 if r.name == SyntaxRule.description.id {
                     problem("syntax errors cannot be suppressed", r.range)
                 } else if RuleRegistry.descriptions[r.name] == nil {
-                    let s = closestName(to: r.name, in: RuleRegistry.ids)
+                    let s = didYouMean(r.name, in: RuleRegistry.ids)
                     problem("unknown rule '\(r.name)' in a suppression", r.range,
-                            help: s.map { "did you mean '\($0)'?" } ?? "stagecraft explain --list shows the rules")
+                            help: s ?? "stagecraft explain --list shows the rules")
                 } else {
                     valid.append(r)
                 }

@@ -42,8 +42,8 @@ public struct UnknownReferenceRule: Rule {
 
         func missing(_ ref: Identifier, kind: String, candidates: [String], otherKind: (String, Bool)? = nil) {
             var help: String?
-            if let s = closestName(to: ref.name, in: candidates) {
-                help = "did you mean '\(s)'?"
+            if let s = didYouMean(ref.name, in: candidates) {
+                help = s
             } else if let (other, isOther) = otherKind, isOther {
                 help = "'\(ref.name)' is \(other), not \(kind)"
             } else {
