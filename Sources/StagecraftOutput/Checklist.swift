@@ -102,7 +102,7 @@ public struct ChecklistPlan: Sendable {
     /// `Mon 2026-12-21`.
     public static func dayLabel(_ day: Int) -> String {
         let d = CivilDate(dayNumber: day)
-        return SimulationFormatter.weekdays[d.weekday] + " " + d.description
+        return CivilDate.weekdayAbbreviations[d.weekday] + " " + d.description
     }
 
     /// `runs in 30% of launches`, for a node with a `chance`.

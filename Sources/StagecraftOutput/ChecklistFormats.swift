@@ -226,7 +226,7 @@ public enum ChecklistFormatter {
     public static func ics(_ plan: ChecklistPlan) -> String {
         let s = plan.schedule
         let stamp = icsDate(s.kickoff) + "T000000Z"
-        let hash = SARIFFormatter.fnv1a64(plan.title)
+        let hash = FNV1a.hex64(plan.title)
         var lines = [
             "BEGIN:VCALENDAR",
             "VERSION:2.0",

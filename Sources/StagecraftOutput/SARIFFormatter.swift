@@ -92,7 +92,7 @@ public enum SARIFFormatter {
             let key = [d.rule, uri, lineText, d.message].joined(separator: "\u{0}")
             let occurrence = occurrences[key, default: 0]
             occurrences[key] = occurrence + 1
-            return fnv1a64(key + "\u{0}" + String(occurrence))
+            return FNV1a.hex64(key + "\u{0}" + String(occurrence))
         }
     }
 
@@ -131,16 +131,5 @@ public enum SARIFFormatter {
         let clamped = min(max(0, offset), source.bytes.count)
         let lineStart = source.lineStart(source.lineIndex(of: clamped))
         return source.text(of: SourceRange(lineStart, clamped)).utf16.count + 1
-    }
-
-    /// The 64-bit FNV-1a hash of a string's UTF-8 bytes, as 16 lower-case hex digits.
-    public static func fnv1a64(_ s: String) -> String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in s.utf8 {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x0000_0100_0000_01b3
-        }
-        let hex = String(hash, radix: 16)
-        return String(repeating: "0", count: 16 - hex.count) + hex
     }
 }

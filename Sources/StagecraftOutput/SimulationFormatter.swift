@@ -119,15 +119,12 @@ package enum SimulationFormatter {
         CivilDate(dayNumber: Int((t / secondsPerDay).rounded(.down))).description
     }
 
-    /// Monday first, like `CivilDate.weekday`.
-    static let weekdays = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
-
     /// `Tue 2026-12-01 09:00 UTC`.
     static func dateTime(_ t: Double) -> String {
         let day = Int((t / secondsPerDay).rounded(.down))
         let iso = formatInstant(t)
         let hm = iso.dropFirst(11).prefix(5)
-        return "\(weekdays[CivilDate.weekday(ofDay: day)]) \(CivilDate(dayNumber: day)) \(hm) UTC"
+        return "\(CivilDate.weekdayAbbreviations[CivilDate.weekday(ofDay: day)]) \(CivilDate(dayNumber: day)) \(hm) UTC"
     }
 
     static func name(_ node: SimNode) -> String { node.title.isEmpty ? node.id : node.title }

@@ -54,7 +54,7 @@ enum StatusDashboard {
     static func day(_ t: Double) -> String {
         guard t.isFinite else { return "never" }
         let d = Int((t / secondsPerDay).rounded(.down))
-        return "\(F.weekdays[CivilDate.weekday(ofDay: d)]) \(ReportCharts.shortDate(CivilDate(dayNumber: d)))"
+        return "\(CivilDate.weekdayAbbreviations[CivilDate.weekday(ofDay: d)]) \(ReportCharts.shortDate(CivilDate(dayNumber: d)))"
     }
 
     /// The page. Deterministic: the same result gives the same bytes.

@@ -48,6 +48,9 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
     /// ISO weekday of the date: 0 = Monday … 6 = Sunday.
     public var weekday: Int { CivilDate.weekday(ofDay: dayNumber) }
 
+    /// Weekday abbreviations in English, by ISO weekday (`Mon` … `Sun`), as dates are shown.
+    public static let weekdayAbbreviations = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+
     /// ISO weekday of a day number: 0 = Monday … 6 = Sunday.
     public static func weekday(ofDay n: Int) -> Int {
         // Day 0 (1970-01-01) was a Thursday (3).

@@ -168,9 +168,9 @@ import Testing
         #expect(unfolded.filter { $0.hasPrefix("DTSTAMP:") }.allSatisfy { $0 == "DTSTAMP:20261221T000000Z" })
         #expect(unfolded.contains { $0.hasPrefix("DESCRIPTION:") && $0.contains("200ms> | p95\\; logs kept \\\\ rotated (eng)") })
         // UIDs: node ID and the FNV-1a hash of the title, the same on every run.
-        #expect(SARIFFormatter.fnv1a64("") == "cbf29ce484222325")
-        #expect(SARIFFormatter.fnv1a64("a") == "af63dc4c8601ec8c")
-        let hash = SARIFFormatter.fnv1a64("Lancement «Café», v2 — \"Zürich\" edition")
+        #expect(FNV1a.hex64("") == "cbf29ce484222325")
+        #expect(FNV1a.hex64("a") == "af63dc4c8601ec8c")
+        let hash = FNV1a.hex64("Lancement «Café», v2 — \"Zürich\" edition")
         #expect(unfolded.contains("UID:brief-\(hash)@stagecraft"))
         #expect(run("ics").stdout == out)
     }

@@ -88,9 +88,9 @@ import Testing
     }
 
     @Test func fnv1a64KnownValues() {
-        #expect(SARIFFormatter.fnv1a64("") == "cbf29ce484222325")
-        #expect(SARIFFormatter.fnv1a64("a") == "af63dc4c8601ec8c")
-        #expect(SARIFFormatter.fnv1a64("foobar") == "85944171f73967e8")
+        #expect(FNV1a.hex64("") == "cbf29ce484222325")
+        #expect(FNV1a.hex64("a") == "af63dc4c8601ec8c")
+        #expect(FNV1a.hex64("foobar") == "85944171f73967e8")
     }
 
     @Test func artifactURIs() {
