@@ -197,6 +197,11 @@ extension ReportCharts {
                 let x2 = x(i), y2 = midY(i)
                 let span = layout.column[i] - layout.column[p]
                 let path: String
+                // A straight curve when the cells between the two ends on their row are free.
+                func straightIsFree() -> Bool {
+                    y1 == y2 && span > 1
+                        && (layout.column[p] + 1..<layout.column[i]).allSatisfy { !occupied.contains([$0, layout.row[i]]) }
+                }
                 if band(i) != band(p) {
                     // Into a later band: out to the right, down to just above the target's
                     // band, back left, and in from the left.
@@ -204,30 +209,26 @@ extension ReportCharts {
                     let gy = bandTop[band(i)] - bandGap + 12
                     path = "M\(fc(x1)) \(fc(y1)) L\(fc(x1 + h)) \(fc(y1)) L\(fc(x1 + h)) \(fc(gy)) "
                         + "L\(fc(x2 - h)) \(fc(gy)) L\(fc(x2 - h)) \(fc(y2)) L\(fc(x2 - 7)) \(fc(y2))"
+                } else if span <= 1 || straightIsFree() {
+                    let mx = (x1 + x2) / 2
+                    path = "M\(fc(x1)) \(fc(y1)) C\(fc(mx)) \(fc(y1)) \(fc(mx)) \(fc(y2)) \(fc(x2 - 7)) \(fc(y2))"
                 } else {
+                    // Route through the horizontal gap between rows that is nearest both ends.
                     let bt = bandTop[band(i)]
-                    let straightIsFree = y1 == y2 && span > 1
-                        && (layout.column[p] + 1..<layout.column[i]).allSatisfy { !occupied.contains([$0, layout.row[i]]) }
-                    if span <= 1 || straightIsFree {
-                        let mx = (x1 + x2) / 2
-                        path = "M\(fc(x1)) \(fc(y1)) C\(fc(mx)) \(fc(y1)) \(fc(mx)) \(fc(y2)) \(fc(x2 - 7)) \(fc(y2))"
-                    } else {
-                        // Route through the horizontal gap between rows that is nearest both ends.
-                        var best = bt - L.rowGap / 2
-                        var bestCost = Double.infinity
-                        for k in 1...max(bandRows[band(i)], 1) {
-                            let g = bt + Double(k) * rowPitch - L.rowGap / 2
-                            let cost = abs(g - y1) + abs(g - y2)
-                            if cost < bestCost {
-                                best = g
-                                bestCost = cost
-                            }
+                    var best = bt - L.rowGap / 2
+                    var bestCost = Double.infinity
+                    for k in 1...max(bandRows[band(i)], 1) {
+                        let g = bt + Double(k) * rowPitch - L.rowGap / 2
+                        let cost = abs(g - y1) + abs(g - y2)
+                        if cost < bestCost {
+                            best = g
+                            bestCost = cost
                         }
-                        let xa = x1 + L.columnGap, xb = x2 - L.columnGap
-                        let h = L.columnGap / 2
-                        path = "M\(fc(x1)) \(fc(y1)) C\(fc(x1 + h)) \(fc(y1)) \(fc(x1 + h)) \(fc(best)) \(fc(xa)) \(fc(best)) "
-                            + "L\(fc(xb)) \(fc(best)) C\(fc(xb + h)) \(fc(best)) \(fc(xb + h)) \(fc(y2)) \(fc(x2 - 7)) \(fc(y2))"
                     }
+                    let xa = x1 + L.columnGap, xb = x2 - L.columnGap
+                    let h = L.columnGap / 2
+                    path = "M\(fc(x1)) \(fc(y1)) C\(fc(x1 + h)) \(fc(y1)) \(fc(x1 + h)) \(fc(best)) \(fc(xa)) \(fc(best)) "
+                        + "L\(fc(xb)) \(fc(best)) C\(fc(xb + h)) \(fc(best)) \(fc(xb + h)) \(fc(y2)) \(fc(x2 - 7)) \(fc(y2))"
                 }
                 svg.element("path", [("class", "edge"), ("data-from", .text(nodes[p].id)),
                                      ("data-to", .text(node.id)), ("d", .text(path))])
