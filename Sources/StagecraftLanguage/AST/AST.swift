@@ -243,11 +243,6 @@ public struct NodeStatement: Hashable, Sendable {
     public var kind: NodeStatementKind
     public var range: SourceRange
 
-    init(kind: NodeStatementKind, range: SourceRange) {
-        self.kind = kind
-        self.range = range
-    }
-
     /// The range of the leading keyword (`after`, `sla`, …; the `on` of `on reject`),
     /// worked out from the kind rather than stored.
     public var keywordRange: SourceRange {
