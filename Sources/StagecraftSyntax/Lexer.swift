@@ -303,30 +303,27 @@ public enum Lexer {
             let n = b.count
             let digitsStart = i
             while i < n && Lexer.isDigit(b[i]) { i += 1 }
+            var literal: (kind: TokenKind, what: String, help: String)?
             // A date: exactly four digits, '-', two digits, '-', two digits.
             if b[start] != 0x2D && i - digitsStart == 4 && i + 5 < n && b[i] == 0x2D
                 && Lexer.isDigit(b[i + 1]) && Lexer.isDigit(b[i + 2]) && b[i + 3] == 0x2D
                 && Lexer.isDigit(b[i + 4]) && Lexer.isDigit(b[i + 5]) {
                 i += 6
-                if i < n && Lexer.isIdentifierContinue(b[i]) {
-                    while i < n && Lexer.isIdentifierContinue(b[i]) { i += 1 }
-                    add(.invalid, start)
-                    error("malformed date", start, i, help: "write dates as YYYY-MM-DD")
-                    return
-                }
-                add(.date, start)
-                return
-            }
-            // A time of day: one or two digits, ':', two digits.
-            if i < n && b[i] == 0x3A && b[start] != 0x2D && Lexer.timeLength(b, start) > 0 {
+                literal = (.date, "date", "write dates as YYYY-MM-DD")
+            } else if i < n && b[i] == 0x3A && b[start] != 0x2D && Lexer.timeLength(b, start) > 0 {
+                // A time of day: one or two digits, ':', two digits.
                 i = start + Lexer.timeLength(b, start)
+                literal = (.time, "time of day", "write times of day as HH:MM, as in 09:00")
+            }
+            if let literal {
+                // A letter or digit right behind the literal makes the whole run one malformed token.
                 if i < n && Lexer.isIdentifierContinue(b[i]) {
                     while i < n && Lexer.isIdentifierContinue(b[i]) { i += 1 }
                     add(.invalid, start)
-                    error("malformed time of day", start, i, help: "write times of day as HH:MM, as in 09:00")
-                    return
+                    error("malformed \(literal.what)", start, i, help: literal.help)
+                } else {
+                    add(literal.kind, start)
                 }
-                add(.time, start)
                 return
             }
             if i + 1 < n && b[i] == 0x2E && Lexer.isDigit(b[i + 1]) {
