@@ -444,8 +444,7 @@ public struct Parser {
             break
         }
         let word = kind == .identifier ? text(current) : ""
-        let suggestion = didYouMean(word, in: ["workdays", "holiday", "hours"])
-        expected("'workdays', 'holiday' or 'hours' in a calendar", help: suggestion)
+        expected("'workdays', 'holiday' or 'hours' in a calendar", help: didYouMean(word, in: ["workdays", "holiday", "hours"]))
         recoverToStatementEnd()
         return nil
     }
@@ -581,27 +580,27 @@ public struct Parser {
     }
 
     mutating func parseOwnerItem() -> OwnerItem? {
-        let word = kind == .identifier ? text(current) : ""
-        switch word {
-        case "capacity":
+        switch keyword(current) {
+        case .capacity?:
             return keywordStatement(OwnerItem.capacity) { p in
                 p.expect(.number, "a whole number after 'capacity'") { p in p.parseNumberLiteral() }
             }
-        case "members":
+        case .members?:
             return keywordStatement(OwnerItem.members) { p in
                 p.parseList { p in p.expectString("a member name in double quotes") }
             }
-        case "contact":
+        case .contact?:
             return keywordStatement(OwnerItem.contact) { p in p.expectString("the contact in double quotes") }
-        case "hours":
+        case .hours?:
             return keywordStatement(OwnerItem.hours) { p in p.parseHours() }
         default:
-            let suggestion = didYouMean(word, in: ["capacity", "members", "contact", "hours"])
-            expected("'capacity', 'members', 'contact' or 'hours' in an owner",
-                     help: suggestion)
-            recoverToStatementEnd()
-            return nil
+            break
         }
+        let word = kind == .identifier ? text(current) : ""
+        expected("'capacity', 'members', 'contact' or 'hours' in an owner",
+                 help: didYouMean(word, in: ["capacity", "members", "contact", "hours"]))
+        recoverToStatementEnd()
+        return nil
     }
 
     static let stageKeywords: [Keyword] = [.after, .when, .sla, .estimate, .matches, .checklist, .owner, .wait, .chance]
