@@ -22,6 +22,11 @@ enum Gzip {
         return "\(tenths / 10).\(tenths % 10) \(units[unit])"
     }
 
+    /// Whether the `count` bytes at `p` start with the gzip magic number (1f 8b).
+    static func hasMagic(_ p: UnsafePointer<UInt8>, count: Int) -> Bool {
+        count >= 2 && p[0] == 0x1f && p[1] == 0x8b
+    }
+
     /// Inflates gzip data into an array (tests and small inputs).
     static func inflate(_ input: [UInt8], name: String, maxOutput: Int = maxOutput) throws -> [UInt8] {
         try input.withUnsafeBufferPointer { b in
@@ -186,8 +191,8 @@ struct GzipStream {
     /// Whether the bytes after a member start another gzip member (reading on to see two).
     private mutating func anotherMemberFollows() throws -> Bool {
         while stream.pointee.avail_in < 2 && !sourceEnded { try refill() }
-        guard stream.pointee.avail_in >= 2, let next = stream.pointee.next_in else { return false }
-        return next[0] == 0x1f && next[1] == 0x8b
+        guard let next = stream.pointee.next_in else { return false }
+        return Gzip.hasMagic(next, count: Int(stream.pointee.avail_in))
     }
 
     /// Moves the unread input to the front of the buffer (a bigger one when the block read

@@ -85,7 +85,7 @@ struct InputWindow {
         self.name = name
         self.blockSize = max(1, blockSize)
         var raw = raw
-        if case .memory(let base, let count) = raw, !(count >= 2 && base[0] == 0x1f && base[1] == 0x8b) {
+        if case .memory(let base, let count) = raw, !Gzip.hasMagic(base, count: count) {
             // In memory and not compressed: the window is the bytes themselves.
             compressed = false
             sizeHint = count
@@ -107,7 +107,7 @@ struct InputWindow {
                 block.deallocate()
                 throw HistoryError(file: name, message: "cannot read file: \(error.reason)")
             }
-            if count >= 2 && block[0] == 0x1f && block[1] == 0x8b {
+            if Gzip.hasMagic(block, count: count) {
                 compressed = true
                 sizeHint = raw.size.flatMap { size in raw.trailer.flatMap { Gzip.sizeHint(trailer: $0, compressedSize: size) } }
                 gzip = GzipStream(source: raw, pending: (block, count, first), name: name)
