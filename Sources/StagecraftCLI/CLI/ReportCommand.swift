@@ -97,10 +97,8 @@ enum ReportCommand {
                 sample: ReportBuilder.forecastSampleNote(built: built, recordedCases: recordedCases, model: model))
             // The first screen leads with the forecast; the plan's dates move to the details.
             document.details = document.facts + document.details
-            let plan = Schedule(model: model, start: start, values: values, source: result.source)
             document.facts = ReportBuilder.headlineFacts(result: simulation, model: model, built: built,
-                                                         recordedCases: recordedCases,
-                                                         deadlineDate: plan?.deadline.map { CivilDate(dayNumber: $0) })
+                                                         recordedCases: recordedCases, deadlineDate: document.plan?.gantt.deadline)
         }
         if document.history != nil || document.forecast != nil { document.notes.insert(ReportText.unitNote, at: 0) }
 
