@@ -196,7 +196,7 @@ enum StatusDashboard {
         let scale = LinearScale(domain: Double(firstDay) * secondsPerDay, Double(endDay) * secondsPerDay,
                                 range: L.plotX, plotRight)
         func x(_ t: Double) -> Double { t.isFinite ? min(plotRight, max(L.plotX, scale(t))) : plotRight }
-        ReportCharts.drawDayGrid(&svg, firstDay: firstDay, endDay: endDay, rows: cases.count,
+        ReportCharts.drawDayGrid(&svg, layout: GanttLayout(firstDay: firstDay, endDay: endDay), rows: cases.count,
                                  calendar: r.calendar.hasWorkdays ? r.calendar : nil, tickWidth: false)
 
         for (i, c) in cases.enumerated() {

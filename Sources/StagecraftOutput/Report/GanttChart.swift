@@ -58,8 +58,13 @@ public struct GanttLayout: Hashable, Sendable {
         if let k = input.kickoff { days.append(k.dayNumber) }
         if let d = input.deadline { days.append(d.dayNumber) }
         guard let lo = days.min(), let hi = days.max() else { return nil }
-        firstDay = lo
-        endDay = hi + 1
+        self.init(firstDay: lo, endDay: hi + 1)
+    }
+
+    /// The days `firstDay..<endDay`.
+    init(firstDay: Int, endDay: Int) {
+        self.firstDay = firstDay
+        self.endDay = endDay
     }
 
     /// Width of one day in pixels.
@@ -80,15 +85,14 @@ extension ReportCharts {
         return "\(m) \(d.day)"
     }
 
-    /// What a day-axis chart of `rows` rows from `firstDay` to `endDay` (exclusive) is drawn over,
-    /// in `GanttLayout`: row stripes, the non-working days of `calendar` shaded, and week ticks.
-    static func drawDayGrid(_ svg: inout SVGWriter, firstDay: Int, endDay: Int, rows: Int, calendar: BusinessCalendar?,
+    /// What a day-axis chart of `rows` rows over the days of `layout` is drawn over: row
+    /// stripes, the non-working days of `calendar` shaded, and week ticks.
+    static func drawDayGrid(_ svg: inout SVGWriter, layout: GanttLayout, rows: Int, calendar: BusinessCalendar?,
                             tickWidth: Bool) {
         typealias L = GanttLayout
         let plotTop = L.headerHeight, plotBottom = plotTop + Double(rows) * L.rowHeight
         let plotRight = L.plotX + L.plotWidth
-        let dayWidth = L.plotWidth / Double(max(1, endDay - firstDay))
-        func x(ofDay day: Int) -> Double { L.plotX + Double(day - firstDay) * dayWidth }
+        let firstDay = layout.firstDay, endDay = layout.endDay
 
         svg.open("g", [("class", "rows")])
         for i in 0..<rows where i % 2 == 1 {
@@ -97,7 +101,7 @@ extension ReportCharts {
         }
         svg.close("g")
 
-        if let calendar, dayWidth >= 1.5 {
+        if let calendar, layout.dayWidth >= 1.5 {
             svg.open("g", [("class", "non-working"), ("fill", .text(Palette.nonWorking))])
             var day = firstDay
             while day < endDay {
@@ -108,7 +112,7 @@ extension ReportCharts {
                 // Merge a run of non-working days into one rectangle.
                 var end = day + 1
                 while end < endDay && !calendar.isBusinessDay(end) { end += 1 }
-                svg.rect(x: x(ofDay: day), y: plotTop, width: Double(end - day) * dayWidth,
+                svg.rect(x: layout.x(ofDay: day), y: plotTop, width: Double(end - day) * layout.dayWidth,
                          height: plotBottom - plotTop, [("fill-opacity", 0.9)])
                 day = end
             }
@@ -122,7 +126,7 @@ extension ReportCharts {
         svg.open("g", [("class", "axis axis-x"), ("font-size", 11), ("fill", .text(Palette.muted))])
         var tickCount = 0
         while tick <= endDay && tickCount < 60 {
-            let tx = x(ofDay: tick)
+            let tx = layout.x(ofDay: tick)
             svg.line(x1: tx, y1: plotTop - 6, x2: tx, y2: plotBottom,
                      [("class", "tick"), ("stroke", .text(Palette.grid))] + (tickWidth ? [("stroke-width", 1)] : []))
             if tx + 20 <= plotRight + 10 {
@@ -155,8 +159,7 @@ extension ReportCharts {
         let plotBottom = plotTop + Double(rows.count) * L.rowHeight
         let plotRight = L.plotX + L.plotWidth
         let dayWidth = layout.dayWidth
-        drawDayGrid(&svg, firstDay: layout.firstDay, endDay: layout.endDay, rows: rows.count,
-                    calendar: input.calendar, tickWidth: true)
+        drawDayGrid(&svg, layout: layout, rows: rows.count, calendar: input.calendar, tickWidth: true)
 
         // Bars and labels.
         for (i, row) in rows.enumerated() {
