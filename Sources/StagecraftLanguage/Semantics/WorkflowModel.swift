@@ -545,17 +545,14 @@ public struct DependencyGraph: Sendable {
     public var count: Int { predecessors.count }
 
     /// Whether `a` precedes `b` through one or more `after` edges (iterative search).
-    public func precedes(_ a: Int, _ b: Int, skippingEdge skipped: (from: Int, to: Int)? = nil) -> Bool {
-        guard a != b || skipped == nil else { return false }
+    public func precedes(_ a: Int, _ b: Int) -> Bool {
         // Most often `a` is a direct predecessor: answer without allocating a search.
-        let directEdgeSkipped = skipped.map { $0.from == a && $0.to == b } ?? false
-        if !directEdgeSkipped && predecessors.list(b, contains: a) { return true }
+        if predecessors.list(b, contains: a) { return true }
         var stack = [b]
         var seen = Set<Int>([b])
         let acyclic = topologicalOrder != nil
         while let n = stack.popLast() {
             for p in predecessors[n] {
-                if let s = skipped, s.from == p && s.to == n { continue }
                 if p == a { return true }
                 // In a DAG a node ranked before `a` cannot reach `a`.
                 if acyclic && rank[p] < rank[a] { continue }
