@@ -1,3 +1,4 @@
+import Foundation
 import StagecraftSyntax
 import StagecraftLanguage
 import StagecraftHistory
@@ -250,8 +251,9 @@ public enum Status {
     /// The case's node states at `asOf`, from its events up to then; nil when it has none.
     ///
     /// A node is running when an occurrence started by `asOf` ends after it (or never);
-    /// else done when an occurrence ended by `asOf`; else skipped when a node after it is
-    /// done or running; else ready when every predecessor is done or skipped (since the
+    /// else done when an occurrence ended by `asOf` and no predecessor ran again since (work
+    /// sent back past it, which undoes what followed it too); else skipped when a node after
+    /// it is done or running; else ready when every predecessor is done or skipped (since the
     /// last of them, or the case's start); else not ready. The case is finished when a
     /// final node (one without successors) is done.
     static func observe(_ c: HistoryCase, index: Int, model: WorkflowModel, nodeOf: [Int?], order: [Int],
@@ -268,6 +270,7 @@ public enum Status {
             runningSince[v] = begin
             runningBy[v] = resource.flatMap { $0 < resources.count ? resources[$0] : nil }
         }
+        var firstEnd = [Double](repeating: .infinity, count: n), lastBegin = [Double](repeating: -.infinity, count: n)
         for o in c.occurrences {
             let begin = o.start ?? o.end
             if o.end > asOf { complete = false }
@@ -275,8 +278,10 @@ public enum Status {
             started = min(started, begin)
             last = max(last, min(o.end, asOf))
             guard let v = node(o.activity) else { continue }
+            lastBegin[v] = max(lastBegin[v], begin)
             if o.end <= asOf {
                 doneAt[v] = max(doneAt[v], o.end)
+                firstEnd[v] = min(firstEnd[v], o.end)
             } else {
                 markRunning(v, since: begin, by: o.resource)
             }
@@ -287,11 +292,22 @@ public enum Status {
             started = min(started, u.start)
             last = max(last, u.start)
             guard let v = node(u.activity) else { continue }
+            lastBegin[v] = max(lastBegin[v], u.start)
             markRunning(v, since: u.start, by: u.resource)
         }
         guard started.isFinite else { return nil }
         // A running node that completed again after it started is done.
         for v in 0..<n where runningSince[v].isFinite && doneAt[v] > runningSince[v] { runningSince[v] = .infinity }
+        // Sent back: a node done before a predecessor of it ran again (work sent back past
+        // it) was done in an earlier pass and is to run again, and so is what followed it.
+        var reopened = [Double](repeating: -.infinity, count: n)
+        for v in order where doneAt[v].isFinite {
+            for p in model.graph.predecessors[v] {
+                if firstEnd[p] <= doneAt[v] && lastBegin[p] > doneAt[v] { reopened[v] = max(reopened[v], lastBegin[p]) }
+                if reopened[p] > doneAt[v] { reopened[v] = max(reopened[v], reopened[p]) }
+            }
+            if reopened[v] > doneAt[v] { doneAt[v] = -.infinity }
+        }
         // Passed over: a later node has run. Walk successors backwards in reverse order.
         var reached = [Bool](repeating: false, count: n)
         for v in order.reversed() {
@@ -525,9 +541,10 @@ public enum Status {
 
     /// Equally weighted samples (as many as the observations) of the Kaplan–Meier estimate
     /// of a duration from `exact` durations and `censored` ones known only to last at least
-    /// that long. The mass the estimate leaves beyond the last exact duration goes to the
-    /// longest censored one: nothing recorded says how much longer it lasts. Each censored
-    /// duration counts with a weight: the chance that it is a duration of this kind at all.
+    /// that long. The mass the estimate leaves beyond the last exact duration goes on as an
+    /// exponential tail through the estimate at the longest duration seen (Brown, Hollander
+    /// and Korwar): a wait already longer than every finished one is not about to end. Each
+    /// censored duration counts with a weight: the chance that it is a duration of this kind.
     static func kaplanMeierSample(exact: [Double], weighted censored: [(Double, Double)]) -> [Double] {
         guard !censored.isEmpty, !exact.isEmpty else { return exact }
         // Observations in time order; at equal times the exact ones first.
@@ -560,7 +577,10 @@ public enum Status {
         for j in 0..<count {
             let q = (Double(j) + 0.5) / Double(count)
             while k < steps.count && steps[k].cumulative < q { k += 1 }
-            out.append(k < steps.count ? steps[k].time : max(longest, steps.last?.time ?? longest))
+            if k < steps.count { out.append(steps[k].time); continue }
+            // Beyond the estimate's last step: survival exp(-t/θ) through (seen, left).
+            let seen = max(longest, steps.last?.time ?? longest), left = 1 - (steps.last?.cumulative ?? 0)
+            out.append(left > 0 && left < 1 ? seen * Foundation.log(1 - q) / Foundation.log(left) : seen)
         }
         return out
     }

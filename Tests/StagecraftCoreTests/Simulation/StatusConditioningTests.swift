@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import StagecraftHistory
 @testable import StagecraftSimulation
@@ -115,16 +116,23 @@ import Testing
         // Kaplan–Meier over 1, 2, 3 and one still under way after 2.5: 1/4 at 1, then 1/3
         // of the rest at 2, then all the rest at 3; four equal samples.
         #expect(Status.kaplanMeierSample(exact: [3, 1, 2], weighted: [(2.5, 1)]) == [1, 2, 3, 3])
-        // One still under way after 5, past every exact one: its quarter stays at 5.
-        #expect(Status.kaplanMeierSample(exact: [1, 2, 3], weighted: [(5, 1)]) == [1, 2, 3, 5])
+        // One still under way after 5, past every exact one: the quarter left beyond 3 goes
+        // on as the exponential tail through (5, 1/4): the sample at 7/8 is 5 ln(1/8) / ln(1/4).
+        #expect(Status.kaplanMeierSample(exact: [1, 2, 3], weighted: [(5, 1)]) == [1, 2, 3, 7.5])
         #expect(Status.kaplanMeierSample(exact: [1, 2], weighted: []) == [1, 2])
         // Weighed by the chance it is such a wait at all: at weight 0 it changes nothing (the
         // samples are those of 1, 2, 3 at four equal steps); at weight 1 it is as above.
         #expect(Status.kaplanMeierSample(exact: [3, 1, 2], weighted: [(2.5, 0)]) == [1, 2, 2, 3])
         #expect(Status.kaplanMeierSample(exact: [3, 1, 2], weighted: [(2.5, 1)]) == [1, 2, 3, 3])
         // Half a wait beyond every exact one keeps (1 − 1/3.5)(1 − 1/2.5)(1 − 1/1.5), a
-        // seventh of the mass, beyond 3: at 4.
-        #expect(Status.kaplanMeierSample(exact: [1, 2, 3], weighted: [(4, 0.5)]) == [1, 2, 3, 4])
+        // seventh of the mass, beyond 3; the tail through (4, 1/7) puts the sample at 7/8 at
+        // 4 ln(1/8) / ln(1/7).
+        let half = Status.kaplanMeierSample(exact: [1, 2, 3], weighted: [(4, 0.5)])
+        #expect(half.prefix(3) == [1, 2, 3])
+        #expect(abs(half[3] - 4 * log(1.0 / 8) / log(1.0 / 7)) < 1e-12)
+        // With nothing exact past the start of the tail the estimate keeps no mass there: a
+        // censored wait longer than every exact one and at weight 0 changes nothing.
+        #expect(Status.kaplanMeierSample(exact: [1, 2, 3], weighted: [(5, 0)]) == [1, 2, 2, 3])
     }
 
     @Test func aWaitThatMayBeUnderWayAfterAnUndecidedGateCountsByItsChance() throws {
@@ -150,9 +158,14 @@ import Testing
         #expect(base.rejectShares[2] == 0.5)
         let censored = Status.censorPauses(base, model: m, inFlight: seen.inFlight, asOf: instant(8))
         // Kaplan–Meier over 1 day (exact) and 3 days (weight 1/2): 1 day takes 1/1.5 of the
-        // mass, the rest stays at 3 days; two samples.
-        #expect(censored.reworkWaitingTimes[1] == [day, 3 * day])
-        #expect(censored.waitingTimes[1] == [0, day, day, 3 * day])
+        // mass, the third left goes on as the tail through (3 days, 1/3); two samples, the
+        // second at 3/4: 3 days × ln(1/4) / ln(1/3), about 3.79 days.
+        let tail = 3 * day * log(1.0 / 4) / log(1.0 / 3)
+        #expect(censored.reworkWaitingTimes[1].count == 2)
+        #expect(censored.reworkWaitingTimes[1].first == day)
+        #expect(abs((censored.reworkWaitingTimes[1].last ?? 0) - tail) < 1e-6)
+        #expect(censored.waitingTimes[1].prefix(3) == [0, day, day])
+        #expect(censored.waitingTimes[1].last == censored.reworkWaitingTimes[1].last)
     }
 
     @Test func aChanceInsideAReworkLoopIsDrawnAgainEachPass() throws {

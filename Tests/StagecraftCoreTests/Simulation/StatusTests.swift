@@ -96,6 +96,32 @@ import Testing
         #expect(r.summary == "0 of 1 case is likely to miss its deadline.")
     }
 
+    @Test func aFinalGateDoneBeforeWorkWasSentBackIsNotDone() throws {
+        let m = try PlanBuilderTests.model("""
+            workflow "W" {
+              owner o
+              stage a { owner o; estimate 1d..1d }
+              gate g { after a; approvers o; on reject -> a }
+            }
+            """)
+        // w's g was done on the 7th, but a ran again on the 8th: g rejected, and its pass is
+        // to come. v's a ran again only before g: v is finished.
+        let l = try Sim.log("""
+            v,a,2026-01-01T00:00:00Z,2026-01-02T00:00:00Z
+            v,a,2026-01-02T00:00:00Z,2026-01-03T00:00:00Z
+            v,g,2026-01-03T00:00:00Z,2026-01-04T00:00:00Z
+            w,a,2026-01-05T00:00:00Z,2026-01-06T00:00:00Z
+            w,g,2026-01-06T00:00:00Z,2026-01-07T00:00:00Z
+            w,a,2026-01-08T00:00:00Z,
+            """)
+        let r = try Status.run(model: m, log: l, values: m.paramValues(), options: Status.Options(asOf: instant(8, hour: 12), runs: 10))
+        #expect(r.cases.map(\.id) == ["w"])
+        #expect(r.calibrationCases == 1)
+        let w = try #require(r.cases.first)
+        #expect(w.nodes.map(\.state) == [.running, .notReady])
+        #expect(w.nodes[0].since == instant(8))
+    }
+
     @Test func newLaunchesCompeteForTheOwners() throws {
         let m = try PlanBuilderTests.model("""
             workflow "W" {
