@@ -165,7 +165,6 @@ public enum Status {
     struct Observed {
         var index: Int
         var started: Double
-        var lastEvent: Double
         var nodes: [NodeStatus]
         var state: InFlightState
         var finished: Bool
@@ -259,7 +258,7 @@ public enum Status {
     static func observe(_ c: HistoryCase, index: Int, model: WorkflowModel, nodeOf: [Int?], order: [Int],
                         hours: [WorkingHours?], resources: [String], asOf: Double) -> Observed? {
         let n = model.nodes.count
-        var started = Double.infinity, last = -Double.infinity
+        var started = Double.infinity
         var complete = true
         var doneAt = [Double](repeating: -.infinity, count: n)
         var runningSince = [Double](repeating: .infinity, count: n)
@@ -276,7 +275,6 @@ public enum Status {
             if o.end > asOf { complete = false }
             guard begin <= asOf else { continue }
             started = min(started, begin)
-            last = max(last, min(o.end, asOf))
             guard let v = node(o.activity) else { continue }
             lastBegin[v] = max(lastBegin[v], begin)
             if o.end <= asOf {
@@ -290,7 +288,6 @@ public enum Status {
             complete = false
             guard u.start <= asOf else { continue }
             started = min(started, u.start)
-            last = max(last, u.start)
             guard let v = node(u.activity) else { continue }
             lastBegin[v] = max(lastBegin[v], u.start)
             markRunning(v, since: u.start, by: u.resource)
@@ -367,7 +364,7 @@ public enum Status {
         }
         var state = InFlightState(started: started, nodes: states)
         state.runLength = runLengths(c, undecided: undecided, nodeOf: nodeOf, nodes: n, asOf: asOf)
-        return Observed(index: index, started: started, lastEvent: last, nodes: nodes,
+        return Observed(index: index, started: started, nodes: nodes,
                         state: state, finished: finished, complete: complete, undecided: undecided)
     }
 
