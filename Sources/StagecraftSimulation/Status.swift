@@ -250,11 +250,11 @@ public enum Status {
     /// The case's node states at `asOf`, from its events up to then; nil when it has none.
     ///
     /// A node is running when an occurrence started by `asOf` ends after it (or never);
-    /// else done when an occurrence ended by `asOf` and no predecessor ran again since (work
-    /// sent back past it, which undoes what followed it too); else skipped when a node after
-    /// it is done or running; else ready when every predecessor is done or skipped (since the
-    /// last of them, or the case's start); else not ready. The case is finished when a
-    /// final node (one without successors) is done.
+    /// else done when an occurrence ended by `asOf` and no predecessor that is a gate's rework
+    /// target ran again since (work sent back past it, which undoes what followed it too);
+    /// else skipped when a node after it is done or running; else ready when every
+    /// predecessor is done or skipped (since the last of them, or the case's start); else not
+    /// ready. The case is finished when a final node (one without successors) is done.
     static func observe(_ c: HistoryCase, index: Int, model: WorkflowModel, nodeOf: [Int?], order: [Int],
                         hours: [WorkingHours?], resources: [String], asOf: Double) -> Observed? {
         let n = model.nodes.count
@@ -295,12 +295,15 @@ public enum Status {
         guard started.isFinite else { return nil }
         // A running node that completed again after it started is done.
         for v in 0..<n where runningSince[v].isFinite && doneAt[v] > runningSince[v] { runningSince[v] = .infinity }
-        // Sent back: a node done before a predecessor of it ran again (work sent back past
-        // it) was done in an earlier pass and is to run again, and so is what followed it.
+        // Sent back: a node done before a predecessor of it that a gate sends work back to
+        // ran again was done in an earlier pass and is to run again, and so is what followed.
+        let targets = Set(model.summaries.compactMap(\.reworkTarget))
         var reopened = [Double](repeating: -.infinity, count: n)
         for v in order where doneAt[v].isFinite {
             for p in model.graph.predecessors[v] {
-                if firstEnd[p] <= doneAt[v] && lastBegin[p] > doneAt[v] { reopened[v] = max(reopened[v], lastBegin[p]) }
+                if targets.contains(p) && firstEnd[p] <= doneAt[v] && lastBegin[p] > doneAt[v] {
+                    reopened[v] = max(reopened[v], lastBegin[p])
+                }
                 if reopened[p] > doneAt[v] { reopened[v] = max(reopened[v], reopened[p]) }
             }
             if reopened[v] > doneAt[v] { doneAt[v] = -.infinity }

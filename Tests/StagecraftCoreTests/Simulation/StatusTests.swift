@@ -122,6 +122,26 @@ import Testing
         #expect(w.nodes[0].since == instant(8))
     }
 
+    @Test func aStepRunAgainThatNoGateSendsWorkBackToUndoesNothing() throws {
+        let m = try PlanBuilderTests.model("""
+            workflow "W" {
+              owner o
+              stage a { owner o; estimate 1d..1d }
+              stage b { after a; owner o; estimate 1d..1d }
+            }
+            """)
+        // w's a ran again after b, but no gate sends work back to a: b stays done, and w is
+        // finished (the log's order is noise, not a rejection).
+        let l = try Sim.log("""
+            w,a,2026-01-05T00:00:00Z,2026-01-06T00:00:00Z
+            w,b,2026-01-06T00:00:00Z,2026-01-07T00:00:00Z
+            w,a,2026-01-07T00:00:00Z,2026-01-08T00:00:00Z
+            """)
+        let seen = Status.observeAll(model: m, log: l, asOf: instant(9))
+        #expect(seen.inFlight.isEmpty)
+        #expect(seen.finished == [0])
+    }
+
     @Test func newLaunchesCompeteForTheOwners() throws {
         let m = try PlanBuilderTests.model("""
             workflow "W" {
