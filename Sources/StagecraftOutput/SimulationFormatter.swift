@@ -473,10 +473,6 @@ package enum SimulationFormatter {
 
     // MARK: - Compare
 
-    static func signed(_ s: String, negative: Bool, zero: Bool) -> String {
-        zero ? "0" : (negative ? s : "+" + s)
-    }
-
     package static func text(_ scenarioA: Scenario, _ scenarioB: Scenario, context: ForecastContext) -> String {
         let scale = LeadScale(plan: scenarioA.built.plan, context: context)
         let (a, b) = (scenarioA.result, scenarioB.result)
@@ -484,7 +480,7 @@ package enum SimulationFormatter {
         func lead(_ e: Double, _ bdv: Double) -> String { scale.business ? bd(bdv) : human(e) }
         func diff(_ e: Double, _ bdv: Double) -> String {
             let text = lead(e, bdv)
-            return signed(text, negative: text.hasPrefix("-"), zero: text == "0.0bd" || text == "0m")
+            return text == "0.0bd" || text == "0m" ? "0" : (text.hasPrefix("-") ? text : "+" + text)
         }
         func specText(_ s: String) -> String {
             let t = s.split(whereSeparator: { $0 == " " || $0 == "\t" }).joined(separator: " ")
