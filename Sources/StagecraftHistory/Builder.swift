@@ -99,10 +99,9 @@ struct LogBuilder {
 
     var timeZoneName: String { options.timeZone ?? "UTC" }
 
-    /// Interns a lifecycle value and returns (index, kind).
+    /// Counts lifecycle value `t` (its index in `transitions`) and returns it with its kind.
     @inline(__always)
-    mutating func transition(_ p: UnsafePointer<UInt8>, _ n: Int) -> (Int32, EventKind) {
-        let t = transitions.intern(p, n)
+    mutating func transition(_ t: Int32) -> (Int32, EventKind) {
         let i = Int(t)
         if i == transitionKinds.count {
             transitionKinds.append(classifyTransition(transitions.strings[i]))

@@ -289,7 +289,7 @@ enum CSVReader {
             var kind: EventKind = intervalMode ? (endT.isNaN ? .openInterval : .interval) : .complete
             if lifeCol >= 0 {
                 (q, len) = scratch.bytes(p, fields[lifeCol])
-                let (t, k) = b.transition(q, len)
+                let (t, k) = b.transition(b.transitions.intern(q, len))
                 transition = t
                 if !intervalMode { kind = k }
             }

@@ -214,12 +214,7 @@ struct GzipStream {
         } else if left > 0 && next != buffer {
             buffer.update(from: next, count: left)
         }
-        let n: Int
-        do {
-            n = try source.read(into: buffer + left, count: bufferCapacity - left)
-        } catch {
-            throw HistoryError(file: name, message: "cannot read file: \(error.reason)")
-        }
+        let n = try source.read(into: buffer + left, count: bufferCapacity - left, name: name)
         if n == 0 { sourceEnded = true }
         stream.pointee.next_in = buffer
         stream.pointee.avail_in = UInt32(clamping: left + n)

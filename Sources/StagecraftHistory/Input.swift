@@ -10,11 +10,16 @@ enum RawInput {
     case blocks(UnsafePointer<UInt8>, Int, position: Int)
 
     /// Reads up to `count` bytes into `buffer` from a file or `blocks`; 0 at the end (and
-    /// always for `memory`, which is read in place).
-    mutating func read(into buffer: UnsafeMutablePointer<UInt8>, count: Int) throws(FileInput.Failure) -> Int {
+    /// always for `memory`, which is read in place). A failure is reported on the log `name`.
+    mutating func read(into buffer: UnsafeMutablePointer<UInt8>, count: Int, name: String) throws(HistoryError) -> Int {
         switch self {
         case .memory: return 0
-        case .file(let file): return try file.read(into: buffer, count: count)
+        case .file(let file):
+            do {
+                return try file.read(into: buffer, count: count)
+            } catch {
+                throw HistoryError(file: name, message: "cannot read file: \(error.reason)")
+            }
         case .blocks(let base, let total, let position):
             let n = min(count, total - position)
             buffer.update(from: base + position, count: n)
@@ -24,9 +29,9 @@ enum RawInput {
     }
 
     /// Fills `buffer` as far as the input goes: fewer than `count` bytes only at the end.
-    mutating func readFully(into buffer: UnsafeMutablePointer<UInt8>, count: Int) throws(FileInput.Failure) -> Int {
-        try FileInput.fill(buffer, count: count) { p, n throws(FileInput.Failure) in
-            try read(into: p.assumingMemoryBound(to: UInt8.self), count: n)
+    mutating func readFully(into buffer: UnsafeMutablePointer<UInt8>, count: Int, name: String) throws(HistoryError) -> Int {
+        try FileInput.fill(buffer, count: count) { p, n throws(HistoryError) in
+            try read(into: p.assumingMemoryBound(to: UInt8.self), count: n, name: name)
         }
     }
 
@@ -102,10 +107,10 @@ struct InputWindow {
             let block = UnsafeMutablePointer<UInt8>.allocate(capacity: first)
             let count: Int
             do {
-                count = try raw.readFully(into: block, count: first)
+                count = try raw.readFully(into: block, count: first, name: name)
             } catch {
                 block.deallocate()
-                throw HistoryError(file: name, message: "cannot read file: \(error.reason)")
+                throw error
             }
             if Gzip.hasMagic(block, count: count) {
                 compressed = true
@@ -164,11 +169,7 @@ struct InputWindow {
             n = try stream.read(into: base + kept, count: capacity - kept)
             gzip = stream
         } else {
-            do {
-                n = try raw.read(into: base + kept, count: capacity - kept)
-            } catch {
-                throw HistoryError(file: name, message: "cannot read file: \(error.reason)")
-            }
+            n = try raw.read(into: base + kept, count: capacity - kept, name: name)
         }
         end = start + kept + n
         if n == 0 { atEnd = true }

@@ -188,11 +188,7 @@ enum JSONLReader {
             var kind: EventKind = interval ? (endT.isNaN ? .openInterval : .interval) : .complete
             var transition: Int32 = -1
             if let l = values[.lifecycle]?.1 {
-                let (t, k2) = l.withUnsafeBufferPointer { bb -> (Int32, EventKind) in
-                    var zero: UInt8 = 0
-                    guard let base = bb.baseAddress else { return withUnsafePointer(to: &zero) { b.transition($0, 0) } }
-                    return b.transition(base, bb.count)
-                }
+                let (t, k2) = b.transition(b.transitions.intern(l))
                 transition = t
                 if !interval { kind = k2 }
             }

@@ -394,13 +394,7 @@ enum XESReader {
             if let l = evLife { lifeBytes = valueBytes(l) } else if let g = gLife { lifeBytes = g }
             if let lb = lifeBytes {
                 sawLifecycle = true
-                let (t, k) = lb.withUnsafeBufferPointer { bb -> (Int32, EventKind) in
-                    var zero: UInt8 = 0
-                    guard let base = bb.baseAddress else { return withUnsafePointer(to: &zero) { b.transition($0, 0) } }
-                    return b.transition(base, bb.count)
-                }
-                transition = t
-                kind = k
+                (transition, kind) = b.transition(b.transitions.intern(lb))
             }
             b.events.append(RawEvent(
                 caseIndex: -1, activity: act, resource: res, transition: transition, kind: kind,

@@ -318,10 +318,13 @@ package enum SimulationFormatter {
                         ("date", context.startGiven ? .string(formatInstant(scale.deadlineInstant(d))) : .null)])
     }
 
-    static func head(_ mode: String, context: ForecastContext, runs: Int) -> [(String, JSON)] {
-        [("format_version", .int(1)), ("mode", .string(mode)), ("file", .string(context.file)),
-         ("workflow", .string(context.workflowTitle)), ("runs", .int(runs)), ("seed", seedJSON(context.seed)),
-         ("kickoff", .string(formatInstant(context.kickoff))), ("kickoff_given", .bool(context.startGiven))]
+    /// A JSON output of `mode`: the shared header fields, then `body`, then the warnings.
+    static func document(_ mode: String, context: ForecastContext, runs: Int, _ body: [(String, JSON)]) -> String {
+        let head: [(String, JSON)] = [("format_version", .int(1)), ("mode", .string(mode)), ("file", .string(context.file)),
+            ("workflow", .string(context.workflowTitle)), ("runs", .int(runs)), ("seed", seedJSON(context.seed)),
+            ("kickoff", .string(formatInstant(context.kickoff))), ("kickoff_given", .bool(context.startGiven))]
+        let warnings: (String, JSON) = ("warnings", .array(context.warnings.map { .string($0) }))
+        return JSON.object(head + body + [warnings]).serialized(pretty: true) + "\n"
     }
 
     package static func json(_ r: SimulationResult, built: BuiltPlan, context: ForecastContext, emitted: EmittedLog?) -> String {
@@ -348,7 +351,7 @@ package enum SimulationFormatter {
                 ("reject_source", node.isGate ? .string(p.reject.rawValue) : .null),
             ]))
         }
-        let fields: [(String, JSON)] = head("single", context: context, runs: r.runs) + [
+        return document("single", context: context, runs: r.runs, [
             ("finished_runs", .int(r.finishedRuns)), ("unfinished_runs", .int(r.unfinishedRuns)),
             ("lead_time", summaryJSON(r.leadTime)),
             ("lead_time_parts", .object([("waiting_s", .number(r.leadTimeParts.waiting)),
@@ -361,9 +364,7 @@ package enum SimulationFormatter {
             ("deadline_probability", .optional(r.deadlineProbability)),
             ("nodes", .array(nodes)), ("owners", ownersJSON(r.owners)),
             ("history", historyJSON(context)), ("event_log", emittedJSON(emitted)),
-            ("warnings", .array(context.warnings.map { .string($0) })),
-        ]
-        return JSON.object(fields).serialized(pretty: true) + "\n"
+        ])
     }
 
     // MARK: - Portfolio
@@ -460,23 +461,17 @@ package enum SimulationFormatter {
                 ("finished_runs", .int(r.caseFinishedRuns[c])),
             ]))
         }
-        let fields: [(String, JSON)] = head("portfolio", context: context, runs: r.runs) + [
+        return document("portfolio", context: context, runs: r.runs, [
             ("runs_requested", .int(requestedRuns)), ("cases", .int(r.cases)),
             ("arrival", .string(r.arrivals.description)), ("arrival_s", arrivalSeconds(r.arrivals)),
             ("finished_cases", .int(r.finishedCases)), ("unfinished_cases", .int(r.unfinishedCases)),
             ("lead_time", summaryJSON(r.leadTime)), ("makespan", summaryJSON(r.makespan)),
             ("instances", .array(instances)), ("owners", ownersJSON(r.owners)),
             ("history", historyJSON(context)), ("event_log", emittedJSON(emitted)),
-            ("warnings", .array(context.warnings.map { .string($0) })),
-        ]
-        return JSON.object(fields).serialized(pretty: true) + "\n"
+        ])
     }
 
     // MARK: - Compare
-
-    static func signed(_ s: String, negative: Bool, zero: Bool) -> String {
-        zero ? "0" : (negative ? s : "+" + s)
-    }
 
     package static func text(_ scenarioA: Scenario, _ scenarioB: Scenario, context: ForecastContext) -> String {
         let scale = LeadScale(plan: scenarioA.built.plan, context: context)
@@ -485,7 +480,7 @@ package enum SimulationFormatter {
         func lead(_ e: Double, _ bdv: Double) -> String { scale.business ? bd(bdv) : human(e) }
         func diff(_ e: Double, _ bdv: Double) -> String {
             let text = lead(e, bdv)
-            return signed(text, negative: text.hasPrefix("-"), zero: text == "0.0bd" || text == "0m")
+            return text == "0.0bd" || text == "0m" ? "0" : (text.hasPrefix("-") ? text : "+" + text)
         }
         func specText(_ s: String) -> String {
             let t = s.split(whereSeparator: { $0 == " " || $0 == "\t" }).joined(separator: " ")
@@ -538,15 +533,12 @@ package enum SimulationFormatter {
             ])
         }
         let (a, b) = (scenarioA.result, scenarioB.result)
-        let dp: JSON = (a.deadlineProbability != nil && b.deadlineProbability != nil)
-            ? .number(b.deadlineProbability! - a.deadlineProbability!) : .null
-        let fields: [(String, JSON)] = head("compare", context: context, runs: a.runs) + [
+        let dp = a.deadlineProbability.flatMap { pa in b.deadlineProbability.map { $0 - pa } }
+        return document("compare", context: context, runs: a.runs, [
             ("scenarios", .array([scenario("A", scenarioA), scenario("B", scenarioB)])),
             ("difference", .object([("p50_s", .number(b.leadTime.p50 - a.leadTime.p50)),
                                     ("p85_s", .number(b.leadTime.p85 - a.leadTime.p85)),
-                                    ("deadline_probability", dp)])),
-            ("warnings", .array(context.warnings.map { .string($0) })),
-        ]
-        return JSON.object(fields).serialized(pretty: true) + "\n"
+                                    ("deadline_probability", .optional(dp))])),
+        ])
     }
 }

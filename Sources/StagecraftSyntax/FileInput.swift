@@ -84,8 +84,8 @@ package struct FileInput {
 
     /// Fills `buffer` with `read` (which gives up to the bytes asked for, 0 at the end) as far
     /// as it goes: fewer than `count` bytes only at the end.
-    package static func fill(_ buffer: UnsafeMutableRawPointer, count: Int,
-                             _ read: (UnsafeMutableRawPointer, Int) throws(Failure) -> Int) throws(Failure) -> Int {
+    package static func fill<E: Error>(_ buffer: UnsafeMutableRawPointer, count: Int,
+                                       _ read: (UnsafeMutableRawPointer, Int) throws(E) -> Int) throws(E) -> Int {
         var total = 0
         while total < count {
             let n = try read(buffer + total, count - total)

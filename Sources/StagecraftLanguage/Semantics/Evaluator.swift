@@ -51,36 +51,32 @@ public enum Evaluator {
     }
 
     /// Evaluates a condition; nil when it refers to an unknown param or is ill-typed.
+    /// Conditions are depth-limited by the parser, so recursion is safe here.
     public static func evaluate(_ e: Expr, values: [String: Value]) -> Value? {
-        // Conditions are depth-limited by the parser, so recursion is safe here.
-        eval(e, values)
-    }
-
-    private static func eval(_ e: Expr, _ values: [String: Value]) -> Value? {
         switch e {
         case .string, .number, .bool:
             return literal(e)
         case .name(let id):
             return values[id.name]
         case .paren(let inner, _):
-            return eval(inner, values)
+            return evaluate(inner, values: values)
         case .not(let inner, _):
-            guard case .bool(let b)? = eval(inner, values) else { return nil }
+            guard case .bool(let b)? = evaluate(inner, values: values) else { return nil }
             return .bool(!b)
         case .binary(let op, let l, let r, _):
             if op == .and || op == .or {
-                guard case .bool(let a)? = eval(l, values) else { return nil }
+                guard case .bool(let a)? = evaluate(l, values: values) else { return nil }
                 if op == .and && !a { return .bool(false) }
                 if op == .or && a { return .bool(true) }
-                guard case .bool(let b)? = eval(r, values) else { return nil }
+                guard case .bool(let b)? = evaluate(r, values: values) else { return nil }
                 return .bool(b)
             }
-            guard let a = eval(l, values), let b = eval(r, values) else { return nil }
+            guard let a = evaluate(l, values: values), let b = evaluate(r, values: values) else { return nil }
             return compare(op, a, b).map { .bool($0) }
         case .isIn(let l, let list, _):
-            guard let a = eval(l, values) else { return nil }
+            guard let a = evaluate(l, values: values) else { return nil }
             for item in list {
-                guard let b = eval(item, values), b.type == a.type else { return nil }
+                guard let b = evaluate(item, values: values), b.type == a.type else { return nil }
                 if a == b { return .bool(true) }
             }
             return .bool(false)
