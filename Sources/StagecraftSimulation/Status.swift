@@ -1,4 +1,3 @@
-import Foundation
 import StagecraftSyntax
 import StagecraftLanguage
 import StagecraftHistory
@@ -580,7 +579,7 @@ public enum Status {
             if k < steps.count { out.append(steps[k].time); continue }
             // Beyond the estimate's last step: survival exp(-t/θ) through (seen, left).
             let seen = max(longest, steps.last?.time ?? longest), left = 1 - (steps.last?.cumulative ?? 0)
-            out.append(left > 0 && left < 1 ? seen * Foundation.log(1 - q) / Foundation.log(left) : seen)
+            out.append(left > 0 && left < 1 ? seen * deterministicLog(1 - q) / deterministicLog(left) : seen)
         }
         return out
     }
