@@ -255,7 +255,7 @@ public enum Status {
     /// predecessor is done or skipped (since the last of them, or the case's start); else not
     /// ready. The case is finished when a final node (one without successors) is done.
     static func observe(_ c: HistoryCase, index: Int, model: WorkflowModel, nodeOf: [Int?], order: [Int],
-                        hours: [WorkingHours?], resources: [String], asOf: Double) -> Observed? {
+                        hours: [WorkingHours?], reworkTargets: Set<Int>, resources: [String], asOf: Double) -> Observed? {
         let n = model.nodes.count
         var started = Double.infinity
         var complete = true
@@ -296,11 +296,10 @@ public enum Status {
         for v in 0..<n where runningSince[v].isFinite && doneAt[v] > runningSince[v] { runningSince[v] = .infinity }
         // Sent back: a node done before a predecessor of it that a gate sends work back to
         // ran again was done in an earlier pass and is to run again, and so is what followed.
-        let targets = Set(model.summaries.compactMap(\.reworkTarget))
         var reopened = [Double](repeating: -.infinity, count: n)
         for v in order where doneAt[v].isFinite {
             for p in model.graph.predecessors[v] {
-                if targets.contains(p) && firstEnd[p] <= doneAt[v] && lastBegin[p] > doneAt[v] {
+                if reworkTargets.contains(p) && firstEnd[p] <= doneAt[v] && lastBegin[p] > doneAt[v] {
                     reopened[v] = max(reopened[v], lastBegin[p])
                 }
                 if reopened[p] > doneAt[v] { reopened[v] = max(reopened[v], reopened[p]) }
@@ -398,13 +397,14 @@ public enum Status {
         // cannot be simulated, so its declaration order is as good as any.
         let order = model.graph.topologicalOrder ?? Array(model.nodes.indices)
         let hours = PlanBuilder.nodeHours(model)
+        let reworkTargets = Set(model.summaries.compactMap(\.reworkTarget))
         var inFlight: [Observed] = []
         var finished: [Int] = []
         var open: [Observed] = []
         let finals = (0..<model.nodes.count).filter { model.graph.successors[$0].isEmpty }
         for (i, c) in log.cases.enumerated() {
             guard let o = observe(c, index: i, model: model, nodeOf: nodeOf, order: order, hours: hours,
-                                  resources: log.resources, asOf: asOf) else { continue }
+                                  reworkTargets: reworkTargets, resources: log.resources, asOf: asOf) else { continue }
             if o.finished {
                 guard o.complete else { continue }
                 finished.append(i)
