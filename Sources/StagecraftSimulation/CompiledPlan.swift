@@ -62,7 +62,8 @@ struct CompiledPlan: Sendable {
     private(set) var repeatStart: [Int] = []
     private(set) var repeatShareFlat: [Double] = []
     private(set) var repeatWait = CompiledDurations()
-    private(set) var hasRepeatWait: [Bool] = []
+    /// Node `v`'s pauses by run position are `repeatWait`'s entries `repeatWaitStart[v]..<repeatWaitStart[v + 1]`.
+    private(set) var repeatWaitStart: [Int] = [0]
     /// Whether any node has a chance below 1 (the engine then draws per case).
     private(set) var hasChance = false
     /// Working hours of each node's first owner, or nil: its work runs around the clock.
@@ -319,8 +320,8 @@ extension CompiledPlan {
         hasWait.append(node.wait != nil)
         try reworkWait.append(node.reworkWait ?? none, node: node.id, what: "wait")
         hasReworkWait.append(node.reworkWait != nil)
-        try repeatWait.append(node.repeatWait ?? none, node: node.id, what: "wait")
-        hasRepeatWait.append(node.repeatWait != nil)
+        for w in node.repeatWaits { try repeatWait.append(w, node: node.id, what: "wait") }
+        repeatWaitStart.append(repeatWaitStart[repeatWaitStart.count - 1] + node.repeatWaits.count)
         guard node.chance.isFinite, node.chance >= 0, node.chance <= 1 else {
             throw .invalidProbability(node: node.id, value: node.chance)
         }
@@ -484,9 +485,18 @@ extension CompiledPlan {
         return count == 0 ? 0 : repeatShareFlat[repeatStart[v] + HistoryCalibration.position(after: k, of: count)]
     }
 
-    /// The share of node `v`'s repeat pauses (else rework waits, else waits) longer than `e`.
-    func repeatSurvival(_ v: Int, beyond e: Double) -> Double {
-        hasRepeatWait[v] ? repeatWait.survival(v, beyond: e) : reworkWaitSurvival(v, beyond: e)
+    /// The entry of `repeatWait` for the pause after node `v`'s `k`th execution in a row;
+    /// nil when no pause was recorded for it.
+    func repeatWaitEntry(_ v: Int, after k: Int) -> Int? {
+        let count = repeatWaitStart[v + 1] - repeatWaitStart[v]
+        return count == 0 ? nil : repeatWaitStart[v] + HistoryCalibration.position(after: k, of: count)
+    }
+
+    /// The share of node `v`'s pauses after its `k`th execution in a row (else its rework
+    /// waits, else its waits) longer than `e`.
+    func repeatSurvival(_ v: Int, after k: Int, beyond e: Double) -> Double {
+        guard let entry = repeatWaitEntry(v, after: k) else { return reworkWaitSurvival(v, beyond: e) }
+        return repeatWait.survival(entry, beyond: e)
     }
 
     /// The share of the waits of work sent back to node `v` (else of its waits) longer than `e`.

@@ -14,7 +14,8 @@ extension HistoryCalibration {
         var calendar = model.calendar
         waitingTimes = [[Double]](repeating: [], count: n)
         reworkWaitingTimes = [[Double]](repeating: [], count: n)
-        repeatWaitingTimes = [[Double]](repeating: [], count: n)
+        repeatWaitingTimes = [[[Double]]](repeating: [[Double]](repeating: [], count: HistoryCalibration.repeatPositions),
+                                          count: n)
         var processing = [[Double]](repeating: [], count: n)
         casesWithNode = [Int](repeating: 0, count: n)
         var starts: [Double] = []
@@ -38,12 +39,17 @@ extension HistoryCalibration {
             }
             var completions: [(node: Int, end: Double)] = []
             var previous: HistoryCalibration.Execution?
+            // The run position of `previous` (0: the first of its run).
+            var position = 0
             for k in order {
                 let o = c.occurrences[k]
                 guard o.activity >= 0, o.activity < nodeOf.count, let v = nodeOf[o.activity] else { continue }
                 let begin = o.start ?? o.end
                 let execution = HistoryCalibration.Execution(node: v, begin: begin, end: o.end)
                 let direct = previous?.isPickedUpAgain(by: execution) ?? false
+                let pausedAt = min(position, HistoryCalibration.repeatPositions - 1)
+                // Two occurrences of one execution (a review with two approvers) are one.
+                if previous != execution { position = direct ? position + 1 : 0 }
                 previous = execution
                 var ready = first
                 if seen[v] {
@@ -64,7 +70,7 @@ extension HistoryCalibration {
                 if measured, wait.isFinite, wait <= CompiledPlan.maxSeconds {
                     waitingTimes[v].append(wait)
                     if seen[v] { reworkWaitingTimes[v].append(wait) }
-                    if direct { repeatWaitingTimes[v].append(wait) }
+                    if direct { repeatWaitingTimes[v][pausedAt].append(wait) }
                 }
                 if measured, let s = o.start {
                     let d = span(s, o.end)

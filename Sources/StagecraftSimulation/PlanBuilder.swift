@@ -71,8 +71,10 @@ public struct HistoryCalibration: Sendable {
     /// Run positions told apart: the chance to be picked up again once more changes with
     /// how often it already has (a call made twice, then seldom again).
     public static let repeatPositions = 8
-    /// Per model node: the waits of the executions picked up again (see `measureTiming`).
-    public var repeatWaitingTimes: [[Double]] = []
+    /// Per model node and run position (as `repeats`): the pauses before the executions
+    /// that picked the one at that position up again (see `measureTiming`). A call made
+    /// again days later and a call made again the same hour are told apart.
+    public var repeatWaitingTimes: [[[Double]]] = []
     /// Activities in the log that match no node, with their occurrence counts, in the
     /// order of the log's activity table.
     public var unmapped: [(activity: String, occurrences: Int)]
@@ -119,6 +121,35 @@ public struct HistoryCalibration: Sendable {
         return shares.isEmpty ? 0 : shares[HistoryCalibration.position(after: k, of: shares.count)]
     }
 
+    /// Per run position, node `v`'s recorded repeat pauses; a position with fewer than
+    /// `leastPauses` of them takes those of all positions from it on. Empty when the node
+    /// was never picked up again.
+    public func repeatWaits(_ v: Int) -> [[Double]] {
+        guard v < repeatWaitingTimes.count else { return [] }
+        let byPosition = repeatWaitingTimes[v]
+        var out: [[Double]] = []
+        for k in byPosition.indices {
+            if byPosition[k].count >= HistoryCalibration.leastPauses {
+                out.append(byPosition[k])
+                continue
+            }
+            let tail = Array(byPosition[k...].joined())
+            if !tail.isEmpty { out.append(tail) }
+            break
+        }
+        return out
+    }
+
+    /// Every recorded pause of node `v` before a repeat, at any run position.
+    public func allRepeatWaits(_ v: Int) -> [Double] {
+        v < repeatWaitingTimes.count ? Array(repeatWaitingTimes[v].joined()) : []
+    }
+
+    /// Fewer pauses than this at a run position say too little on their own about how long
+    /// a pause may last: the rare long one, that tells a case idle from one paused, is
+    /// seen in about one pause in a hundred.
+    static let leastPauses = 100
+
     /// Fewer judged executions than this at a run position say too little on their own.
     static let leastJudged = 10
 
@@ -143,7 +174,9 @@ public struct HistoryCalibration: Sendable {
         prefer(&processingTimes, recent.processingTimes)
         prefer(&waitingTimes, recent.waitingTimes)
         prefer(&reworkWaitingTimes, recent.reworkWaitingTimes)
-        prefer(&repeatWaitingTimes, recent.repeatWaitingTimes)
+        for v in 0..<min(repeatWaitingTimes.count, recent.repeatWaitingTimes.count) {
+            prefer(&repeatWaitingTimes[v], recent.repeatWaitingTimes[v])
+        }
     }
 
     /// Adds the waits, processing and repeat counts of `part` (the same model measured on
@@ -155,7 +188,9 @@ public struct HistoryCalibration: Sendable {
         add(&processingTimes, part.processingTimes)
         add(&waitingTimes, part.waitingTimes)
         add(&reworkWaitingTimes, part.reworkWaitingTimes)
-        add(&repeatWaitingTimes, part.repeatWaitingTimes)
+        for v in 0..<min(repeatWaitingTimes.count, part.repeatWaitingTimes.count) {
+            add(&repeatWaitingTimes[v], part.repeatWaitingTimes[v])
+        }
         for v in 0..<min(repeats.count, part.repeats.count, repeatsJudged.count, part.repeatsJudged.count) {
             for k in 0..<min(repeats[v].count, part.repeats[v].count, part.repeatsJudged[v].count) {
                 repeats[v][k] += part.repeats[v][k]
@@ -357,7 +392,7 @@ public enum PlanBuilder {
             // Hand-off waiting: the recorded waits, else the declared `wait`, else none.
             var wait: DurationModel?
             var reworkWait: DurationModel?
-            var repeatWait: DurationModel?
+            var repeatWaits: [DurationModel] = []
             if let c = calibration, i < c.waitingTimes.count, !c.waitingTimes[i].isEmpty {
                 wait = .empirical(c.waitingTimes[i])
                 // Work sent back waits as recorded for repeats; a first pass as for first
@@ -367,10 +402,9 @@ public enum PlanBuilder {
                     wait = .empirical(HistoryCalibration.removing(again, from: c.waitingTimes[i]))
                     // Picked up again directly pauses as recorded for that; sent back, as
                     // the other repeats.
-                    let paused = i < c.repeatWaitingTimes.count ? c.repeatWaitingTimes[i] : []
-                    let sentBack = HistoryCalibration.removing(paused, from: again)
+                    let sentBack = HistoryCalibration.removing(c.allRepeatWaits(i), from: again)
                     reworkWait = .empirical(sentBack.isEmpty ? again : sentBack)
-                    if !paused.isEmpty { repeatWait = .empirical(paused) }
+                    repeatWaits = c.repeatWaits(i).map { .empirical($0) }
                 }
             } else if let w = model.nodes[i].wait {
                 switch w {
@@ -404,7 +438,7 @@ public enum PlanBuilder {
                 quorum: isGate ? model.quorum(ofNode: i) : 1, duration: duration,
                 rejectProbability: reject, reworkTarget: isGate ? model.summaries[i].reworkTarget : nil,
                 skipped: skipped[i], sla: decl.sla?.value, wait: wait, chance: chance, repeatChance: repeatChance,
-                reworkWait: reworkWait, repeatShares: calibration?.repeatShares(i) ?? [], repeatWait: repeatWait))
+                reworkWait: reworkWait, repeatShares: calibration?.repeatShares(i) ?? [], repeatWaits: repeatWaits))
             provenance.append(NodeProvenance(id: decl.id.name, duration: source, samples: samples,
                                              reject: rejectSource))
         }

@@ -214,7 +214,7 @@ struct SimulationEngine {
             }
             state[w.g] = SimulationEngine.scheduled
             readyTime[w.g] = w.since
-            if let wait = drawWait(v, .first, elapsed: w.elapsed) {
+            if let wait = drawWait(w.g, node: v, .first, elapsed: w.elapsed) {
                 let end = advance(asOf, by: wait.seconds, business: wait.business, hours: plan.hours[v])
                 if end > asOf {
                     pendingCause[w.g] = -1
@@ -346,7 +346,7 @@ struct SimulationEngine {
         skip[g] = false
         state[g] = SimulationEngine.scheduled
         readyTime[g] = since
-        let (rest, business) = drawWait(v, pass, elapsed: max(0, asOfInstant - since)) ?? (0, false)
+        let (rest, business) = drawWait(g, node: v, pass, elapsed: max(0, asOfInstant - since)) ?? (0, false)
         let end = rest > 0 ? advance(asOfInstant, by: rest, business: business, hours: plan.hours[v]) : asOfInstant
         if end > asOfInstant {
             pendingCause[g] = -1
@@ -509,12 +509,13 @@ struct SimulationEngine {
         case repeated
     }
 
-    /// A draw of what remains of node `v`'s wait on `pass` once `elapsed` of it has passed
-    /// (0: a whole wait), and whether it is in business time; nil when it does not wait. A
-    /// repeat pauses as recorded for repeats, else as work sent back, else as a first pass.
-    private mutating func drawWait(_ v: Int, _ pass: Pass, elapsed: Double) -> (seconds: Double, business: Bool)? {
-        if pass == .repeated && plan.hasRepeatWait[v] {
-            return (plan.repeatWait.sampleRemaining(v, elapsed: elapsed, &rng), plan.repeatWait.business[v])
+    /// A draw of what remains of node-of-case `g`'s wait (node `v`) on `pass` once `elapsed`
+    /// of it has passed (0: a whole wait), and whether it is in business time; nil when it
+    /// does not wait. A repeat pauses as recorded for repeats at its run position, else as
+    /// work sent back, else as a first pass.
+    private mutating func drawWait(_ g: Int, node v: Int, _ pass: Pass, elapsed: Double) -> (seconds: Double, business: Bool)? {
+        if pass == .repeated, let entry = plan.repeatWaitEntry(v, after: runLength[g]) {
+            return (plan.repeatWait.sampleRemaining(entry, elapsed: elapsed, &rng), plan.repeatWait.business[entry])
         }
         if pass != .first && plan.hasReworkWait[v] {
             return (plan.reworkWait.sampleRemaining(v, elapsed: elapsed, &rng), plan.reworkWait.business[v])
@@ -533,7 +534,7 @@ struct SimulationEngine {
         }
         state[g] = SimulationEngine.scheduled
         readyTime[g] = t
-        if let wait = drawWait(v, pass, elapsed: 0) {
+        if let wait = drawWait(g, node: v, pass, elapsed: 0) {
             let end = advance(t, by: wait.seconds, business: wait.business, hours: plan.hours[v])
             if end > t {
                 pendingCause[g] = cause

@@ -66,9 +66,10 @@ public struct SimNode: Hashable, Sendable {
     /// The probability that, once done, it is picked up again after its 1st, 2nd, …
     /// execution in a row (the last share for every later one). Empty: never.
     public var repeatShares: [Double] = []
-    /// The pause before such a repeat (from history: the waits of those repeats); nil:
+    /// The pause before such a repeat after its 1st, 2nd, … execution in a row (from
+    /// history: the waits of those repeats; the last for every later one). Empty:
     /// `reworkWait`, else `wait`.
-    public var repeatWait: DurationModel? = nil
+    public var repeatWaits: [DurationModel] = []
 }
 
 /// A person, team or role with a number of parallel work slots.

@@ -512,26 +512,36 @@ public enum Status {
         var calibration = measured
         let n = min(model.nodes.count, calibration.waitingTimes.count, calibration.reworkWaitingTimes.count,
                     calibration.repeatWaitingTimes.count)
-        var sentBack = [[(Double, Double)]](repeating: [], count: n), paused = sentBack
+        var sentBack = [[(Double, Double)]](repeating: [], count: n)
+        let positions = HistoryCalibration.repeatPositions
+        var paused = [[[(Double, Double)]]](repeating: [[(Double, Double)]](repeating: [], count: positions), count: n)
         for o in inFlight {
             for v in o.undecided where v < n {
                 guard case .done(let end) = o.state.nodes[v] else { continue }
                 let e = max(0, asOf - end)
-                let r = calibration.repeatShare(v, after: v < o.state.runLength.count ? o.state.runLength[v] : 1)
-                if r > 0 { paused[v].append((e, r)) }
+                let k = v < o.state.runLength.count ? o.state.runLength[v] : 1
+                let r = calibration.repeatShare(v, after: k)
+                if r > 0 { paused[v][HistoryCalibration.position(after: k, of: positions)].append((e, r)) }
                 if model.nodes[v].kind == .gate, let t = model.summaries[v].reworkTarget, t < n,
                    v < calibration.rejectShares.count, let p = calibration.rejectShares[v], p > 0 {
                     sentBack[t].append((e, (1 - r) * p))
                 }
             }
         }
-        for v in 0..<n where !sentBack[v].isEmpty || !paused[v].isEmpty {
-            let again = calibration.reworkWaitingTimes[v], pauses = calibration.repeatWaitingTimes[v]
+        for v in 0..<n where !sentBack[v].isEmpty || paused[v].contains(where: { !$0.isEmpty }) {
+            let again = calibration.reworkWaitingTimes[v], pauses = calibration.allRepeatWaits(v)
             let first = HistoryCalibration.removing(again, from: calibration.waitingTimes[v])
             let others = HistoryCalibration.removing(pauses, from: again)
-            let newPauses = pauses.isEmpty ? pauses : kaplanMeierSample(exact: pauses, weighted: paused[v])
+            // The pauses at each run position the plan tells apart, censored by the cases
+            // paused there.
+            let groups = calibration.repeatWaits(v)
+            var censored = [[(Double, Double)]](repeating: [], count: groups.count)
+            for (p, list) in paused[v].enumerated() where !groups.isEmpty {
+                censored[HistoryCalibration.position(after: p + 1, of: groups.count)] += list
+            }
+            calibration.repeatWaitingTimes[v] = groups.indices.map { kaplanMeierSample(exact: groups[$0], weighted: censored[$0]) }
+            let newPauses = calibration.allRepeatWaits(v)
             let newOthers = others.isEmpty ? others : kaplanMeierSample(exact: others, weighted: sentBack[v])
-            calibration.repeatWaitingTimes[v] = newPauses
             calibration.reworkWaitingTimes[v] = newOthers + newPauses
             calibration.waitingTimes[v] = first + newOthers + newPauses
         }
@@ -819,13 +829,14 @@ public enum Status {
         var pendingRepeat = [Double](repeating: 0, count: n)
         for v in o.undecided {
             guard case .done(let end) = o.state.nodes[v] else { continue }
-            let r = v < o.state.runLength.count ? plan.repeatShare(v, after: o.state.runLength[v]) : 0
+            let k = v < o.state.runLength.count ? o.state.runLength[v] : 0
+            let r = v < o.state.runLength.count ? plan.repeatShare(v, after: k) : 0
             let p = plan.isGate[v] && plan.reworkTarget[v] >= 0 ? plan.reject[v] : 0
             guard r > 0 || p > 0 else { continue }
             let e = max(0, asOf - end)
             var goesOn = plan.succStart[v] == plan.succStart[v + 1] ? 1.0 : 0.0
-            for k in plan.succStart[v]..<plan.succStart[v + 1] { goesOn = max(goesOn, plan.waitSurvival(plan.succs[k], beyond: e)) }
-            let again = r * plan.repeatSurvival(v, beyond: e)
+            for j in plan.succStart[v]..<plan.succStart[v + 1] { goesOn = max(goesOn, plan.waitSurvival(plan.succs[j], beyond: e)) }
+            let again = r * plan.repeatSurvival(v, after: k, beyond: e)
             var rejected = 0.0
             if p > 0 {
                 rejected = (1 - r) * p * plan.reworkWaitSurvival(plan.reworkTarget[v], beyond: e)
@@ -877,7 +888,7 @@ public enum Status {
         for v in o.undecided {
             guard case .done(let end) = o.state.nodes[v] else { continue }
             let k = v < o.state.runLength.count ? o.state.runLength[v] : 1
-            if plan.repeatShare(v, after: k) > 0 && plan.repeatSurvival(v, beyond: asOf - end) >= staleSurvival { return false }
+            if plan.repeatShare(v, after: k) > 0 && plan.repeatSurvival(v, after: k, beyond: asOf - end) >= staleSurvival { return false }
             guard plan.isGate[v], plan.reject[v] > 0, plan.reworkTarget[v] >= 0 else { continue }
             guard plan.reworkWaitSurvival(plan.reworkTarget[v], beyond: asOf - end) < staleSurvival else { return false }
         }

@@ -169,7 +169,7 @@ import Testing
         #expect(c.repeats[0].prefix(2) == [1, 0])
         #expect(c.repeatsJudged[0].prefix(2) == [3, 1])
         #expect(c.repeatShares(0) == [0.25])
-        #expect(c.repeatWaitingTimes == [[0]])
+        #expect(c.repeatWaits(0) == [[0]])
         #expect(c.processingTimes[0] == [3600, 3600, 3600, 3600])
         // Still in flight, each case's last execution does not show yet whether it repeats.
         let open = HistoryCalibration(log: log, model: m, inFlight: true)
