@@ -479,12 +479,28 @@ public enum Status {
                        asOf: Double) -> HistoryCalibration {
         var calibration = measured
         let n = model.nodes.count
-        // Each counted whole (weight 1): it is a wait or a processing of this node for sure.
+        // A processing under way counts whole (weight 1); a wait, with the chance that it is
+        // one: a node that may not run (`chance`) runs with its share of cases, weighed
+        // against how many of its recorded first waits last as long (as `condition` weighs
+        // it for the forecast).
+        let firstWaits: [[Double]] = (0..<min(n, calibration.waitingTimes.count)).map { v in
+            let again = v < calibration.reworkWaitingTimes.count ? calibration.reworkWaitingTimes[v] : []
+            return HistoryCalibration.removing(again, from: calibration.waitingTimes[v]).sorted()
+        }
+        func isWait(_ v: Int, after elapsed: Double) -> Double {
+            guard model.chance(of: v) != nil, v < firstWaits.count, !firstWaits[v].isEmpty,
+                  v < calibration.casesWithNode.count, calibration.cases > 0 else { return 1 }
+            let share = min(1, Double(calibration.casesWithNode[v]) / Double(calibration.cases))
+            let waits = firstWaits[v]
+            let longer = Double(waits.count - HistoryCalibration.upperBound(waits, elapsed)) / Double(waits.count)
+            let runs = share * longer
+            return runs + (1 - share) > 0 ? runs / (runs + (1 - share)) : 1
+        }
         var waiting = [[(Double, Double)]](repeating: [], count: n), running = waiting
         for o in inFlight {
             for (v, s) in o.state.nodes.enumerated() where v < n {
                 switch s {
-                case .ready(_, let elapsed): waiting[v].append((elapsed, 1))
+                case .ready(_, let elapsed): waiting[v].append((elapsed, isWait(v, after: elapsed)))
                 case .running(_, let elapsed): running[v].append((elapsed, 1))
                 default: break
                 }
@@ -494,8 +510,7 @@ public enum Status {
             // Only first passes are ready here (a node that ran shows as done), so the
             // repeats stay as recorded.
             let again = v < calibration.reworkWaitingTimes.count ? calibration.reworkWaitingTimes[v] : []
-            let first = HistoryCalibration.removing(again, from: calibration.waitingTimes[v])
-            calibration.waitingTimes[v] = kaplanMeierSample(exact: first, weighted: waiting[v]) + again
+            calibration.waitingTimes[v] = kaplanMeierSample(exact: firstWaits[v], weighted: waiting[v]) + again
         }
         for v in 0..<min(n, calibration.processingTimes.count) where !running[v].isEmpty && !calibration.processingTimes[v].isEmpty {
             calibration.processingTimes[v] = kaplanMeierSample(exact: calibration.processingTimes[v], weighted: running[v])

@@ -135,6 +135,45 @@ import Testing
         #expect(Status.kaplanMeierSample(exact: [1, 2, 3], weighted: [(5, 0)]) == [1, 2, 2, 3])
     }
 
+    @Test func aWaitAtANodeThatMayNotRunCountsByTheChanceItRuns() throws {
+        // b ran in y1 and y2, 1 and 3 days after a; y3 and y4 passed it by. By the 9th, x's
+        // b has been ready 4 days, longer than both recorded waits: b runs in half the
+        // cases, but none of those waited that long, so x's wait is not one of b's at all
+        // (weight 0) and b's waits stay those recorded: three samples of 1, 1 and 3 days.
+        let history = """
+            x,a,2026-01-04T00:00:00Z,2026-01-05T00:00:00Z
+            x,c,2026-01-04T00:00:00Z,
+            y1,a,2025-12-01T00:00:00Z,2025-12-02T00:00:00Z
+            y1,c,2025-12-01T00:00:00Z,2025-12-11T00:00:00Z
+            y1,b,2025-12-03T00:00:00Z,2025-12-23T00:00:00Z
+            y2,a,2025-12-01T00:00:00Z,2025-12-02T00:00:00Z
+            y2,c,2025-12-01T00:00:00Z,2025-12-11T00:00:00Z
+            y2,b,2025-12-05T00:00:00Z,2025-12-25T00:00:00Z
+            y3,a,2025-12-01T00:00:00Z,2025-12-02T00:00:00Z
+            y3,c,2025-12-01T00:00:00Z,2025-12-11T00:00:00Z
+            y4,a,2025-12-01T00:00:00Z,2025-12-02T00:00:00Z
+            y4,c,2025-12-01T00:00:00Z,2025-12-11T00:00:00Z
+            """
+        func bWaits(_ source: String) throws -> [Double] {
+            let m = try PlanBuilderTests.model(source)
+            let l = try Sim.log(history)
+            let seen = Status.observeAll(model: m, log: l, asOf: instant(9))
+            #expect(seen.inFlight.map { l.cases[$0.index].id } == ["x"])
+            let base = Status.calibrate(model: m, log: l, finished: seen.finished, inFlight: seen.inFlight,
+                                        asOf: instant(9), since: -.infinity)
+            #expect(base.waitingTimes[1] == [day, 3 * day])
+            return Status.censor(base, model: m, inFlight: seen.inFlight, asOf: instant(9)).waitingTimes[1]
+        }
+        #expect(try bWaits(chanceModel) == [day, day, 3 * day])
+        // Without `chance`, b runs in every case: x's wait is one of b's for sure and lasts
+        // at least 4 days. Kaplan–Meier keeps 2/3 after 1 day and 1/3 after 3; the third
+        // left goes on as the tail through (4 days, 1/3): the sample at 5/6 is
+        // 4 days × ln(1/6) / ln(1/3).
+        let always = try bWaits(chanceModel.replacingOccurrences(of: "chance 50%; ", with: ""))
+        #expect(always.prefix(2) == [day, 3 * day])
+        #expect(abs((always.last ?? 0) - 4 * day * log(1.0 / 6) / log(1.0 / 3)) < 1e-6)
+    }
+
     @Test func aWaitThatMayBeUnderWayAfterAnUndecidedGateCountsByItsChance() throws {
         let m = try PlanBuilderTests.model(gateModel)
         // x's g ended on the 5th and nothing has started since. If g rejected (its share,
