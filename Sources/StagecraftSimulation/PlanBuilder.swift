@@ -321,16 +321,6 @@ public struct HistoryCalibration: Sendable {
         return lo
     }
 
-    /// The first index of sorted `xs` whose value exceeds `x`.
-    static func upperBound(_ xs: [Double], _ x: Double) -> Int {
-        var lo = 0, hi = xs.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if xs[mid] <= x { lo = mid + 1 } else { hi = mid }
-        }
-        return lo
-    }
-
     /// `all` without one occurrence of each element of `some` (a multiset difference).
     static func removing(_ some: [Double], from all: [Double]) -> [Double] {
         var left: [Double: Int] = [:]

@@ -440,17 +440,17 @@ public enum Status {
 
     /// The calibration a status forecast draws from: choices, rework shares and lead times
     /// from the cases finished by `asOf`; processing and waits also from the work done in
-    /// the cases in flight, as recorded recently, and, with `censored`, from the work still
-    /// under way (Kaplan–Meier). docs/forecast.md says why each.
+    /// the cases in flight, as recorded recently (`censor` adds the work still under way).
+    /// docs/forecast.md says why each.
     static func calibrate(model: WorkflowModel, log: EventLog, finished: [Int], inFlight: [Observed],
-                          asOf: Double, censored: Bool = false) -> HistoryCalibration {
+                          asOf: Double) -> HistoryCalibration {
         var calibration = calibrate(model: model, log: log, finished: finished, inFlight: inFlight, asOf: asOf,
                                     since: -.infinity)
         if let since = calibration.recentSince(asOf: asOf) {
             calibration.prefer(calibrate(model: model, log: log, finished: finished, inFlight: inFlight, asOf: asOf,
                                          since: since))
         }
-        return censored ? censor(calibration, model: model, inFlight: inFlight, asOf: asOf) : calibration
+        return calibration
     }
 
     /// The calibration from the finished cases and the parts of those in flight completed
@@ -473,34 +473,22 @@ public enum Status {
         return calibration
     }
 
-    /// `measured` with the waits and processing still under way in `inFlight` counted as
-    /// lasting at least as long as they have so far (Kaplan–Meier).
+    /// `measured` with the waits and processing that may still be under way in `inFlight`
+    /// counted as lasting at least as long as they have so far (Kaplan–Meier). A processing
+    /// under way is one for sure; a wait, with the chance that it is one, as `condition`
+    /// weighs it on `plan` for the forecast: a node that may not run (`chance`) runs with
+    /// its share of cases against how many recorded waits last as long.
     static func censor(_ measured: HistoryCalibration, model: WorkflowModel, inFlight: [Observed],
-                       asOf: Double) -> HistoryCalibration {
+                       asOf: Double, judgedBy plan: CompiledPlan) -> HistoryCalibration {
         var calibration = measured
         let n = model.nodes.count
-        // A processing under way counts whole (weight 1); a wait, with the chance that it is
-        // one: a node that may not run (`chance`) runs with its share of cases, weighed
-        // against how many of its recorded first waits last as long (as `condition` weighs
-        // it for the forecast).
-        let firstWaits: [[Double]] = (0..<min(n, calibration.waitingTimes.count)).map { v in
-            let again = v < calibration.reworkWaitingTimes.count ? calibration.reworkWaitingTimes[v] : []
-            return HistoryCalibration.removing(again, from: calibration.waitingTimes[v]).sorted()
-        }
-        func isWait(_ v: Int, after elapsed: Double) -> Double {
-            guard model.chance(of: v) != nil, v < firstWaits.count, !firstWaits[v].isEmpty,
-                  v < calibration.casesWithNode.count, calibration.cases > 0 else { return 1 }
-            let share = min(1, Double(calibration.casesWithNode[v]) / Double(calibration.cases))
-            let waits = firstWaits[v]
-            let longer = Double(waits.count - HistoryCalibration.upperBound(waits, elapsed)) / Double(waits.count)
-            let runs = share * longer
-            return runs + (1 - share) > 0 ? runs / (runs + (1 - share)) : 1
-        }
         var waiting = [[(Double, Double)]](repeating: [], count: n), running = waiting
         for o in inFlight {
+            var seen = o
+            condition(&seen, plan: plan, asOf: asOf)
             for (v, s) in o.state.nodes.enumerated() where v < n {
                 switch s {
-                case .ready(_, let elapsed): waiting[v].append((elapsed, isWait(v, after: elapsed)))
+                case .ready(_, let elapsed): waiting[v].append((elapsed, v < seen.state.runChance.count ? seen.state.runChance[v] : 1))
                 case .running(_, let elapsed): running[v].append((elapsed, 1))
                 default: break
                 }
@@ -510,37 +498,38 @@ public enum Status {
             // Only first passes are ready here (a node that ran shows as done), so the
             // repeats stay as recorded.
             let again = v < calibration.reworkWaitingTimes.count ? calibration.reworkWaitingTimes[v] : []
-            calibration.waitingTimes[v] = kaplanMeierSample(exact: firstWaits[v], weighted: waiting[v]) + again
+            let first = HistoryCalibration.removing(again, from: calibration.waitingTimes[v])
+            calibration.waitingTimes[v] = kaplanMeierSample(exact: first, weighted: waiting[v]) + again
         }
         for v in 0..<min(n, calibration.processingTimes.count) where !running[v].isEmpty && !calibration.processingTimes[v].isEmpty {
             calibration.processingTimes[v] = kaplanMeierSample(exact: calibration.processingTimes[v], weighted: running[v])
         }
-        return censorPauses(calibration, model: model, inFlight: inFlight, asOf: asOf)
+        return censorPauses(calibration, model: model, inFlight: inFlight, asOf: asOf, judgedBy: plan)
     }
 
     /// `measured` with the waits that may be under way after a done node the log shows no
-    /// outcome of yet: work sent back to a gate's rework target, weighed by the gate's
-    /// reject share, and the node picked up again, weighed by its repeat share for the run
-    /// so far. Such a wait, if it is one, has lasted at least the time since.
+    /// outcome of yet: the node picked up again, and work sent back to a gate's rework
+    /// target, each weighed by its chance given the time since, as `condition` weighs it
+    /// on `plan`. Such a wait, if it is one, has lasted at least the time since.
     static func censorPauses(_ measured: HistoryCalibration, model: WorkflowModel, inFlight: [Observed],
-                             asOf: Double) -> HistoryCalibration {
+                             asOf: Double, judgedBy plan: CompiledPlan) -> HistoryCalibration {
         var calibration = measured
         let n = min(model.nodes.count, calibration.waitingTimes.count, calibration.reworkWaitingTimes.count,
                     calibration.repeatWaitingTimes.count)
         var sentBack = [[(Double, Double)]](repeating: [], count: n)
         let positions = HistoryCalibration.repeatPositions
         var paused = [[[(Double, Double)]]](repeating: [[(Double, Double)]](repeating: [], count: positions), count: n)
-        for o in inFlight {
+        for o in inFlight where !o.undecided.isEmpty {
+            var seen = o
+            condition(&seen, plan: plan, asOf: asOf)
             for v in o.undecided where v < n {
                 guard case .done(let end) = o.state.nodes[v] else { continue }
                 let e = max(0, asOf - end)
+                let again = v < seen.state.pendingRepeat.count ? seen.state.pendingRepeat[v] : 0
+                let back = v < seen.state.pendingReject.count ? (1 - again) * seen.state.pendingReject[v] : 0
                 let k = v < o.state.runLength.count ? o.state.runLength[v] : 1
-                let r = calibration.repeatShare(v, after: k)
-                if r > 0 { paused[v][HistoryCalibration.position(after: k, of: positions)].append((e, r)) }
-                if model.nodes[v].kind == .gate, let t = model.summaries[v].reworkTarget, t < n,
-                   v < calibration.rejectShares.count, let p = calibration.rejectShares[v], p > 0 {
-                    sentBack[t].append((e, (1 - r) * p))
-                }
+                if again > 0 { paused[v][HistoryCalibration.position(after: k, of: positions)].append((e, again)) }
+                if back > 0, let t = model.summaries[v].reworkTarget, t < n { sentBack[t].append((e, back)) }
             }
         }
         for v in 0..<n where !sentBack[v].isEmpty || paused[v].contains(where: { !$0.isEmpty }) {
@@ -636,8 +625,13 @@ public enum Status {
         let back = Set(reopened.map(\.index))
         seen.finished.removeAll { back.contains($0) }
         seen.inFlight = (seen.inFlight + reopened).sorted { $0.index < $1.index }
-        let calibration = calibrate(model: model, log: log, finished: seen.finished, inFlight: seen.inFlight,
-                                    asOf: asOf, censored: true)
+        // The work that may still be under way is weighed as the idle rule weighs it, by
+        // the cases whose final node is done: counting the cases taken as ended would
+        // make each of their skipped steps look less likely to run, and the waits for
+        // them shorter.
+        let calibration = censor(calibrate(model: model, log: log, finished: seen.finished, inFlight: seen.inFlight,
+                                           asOf: asOf),
+                                 model: model, inFlight: seen.inFlight, asOf: asOf, judgedBy: compiled)
         let built = PlanBuilder.build(model: model, values: values, calibration: calibration, pinned: pinned)
         var inFlight = seen.inFlight
         try applyCaseAttributes(&inFlight, model: model, log: log, values: values, pinned: pinned, calibration: calibration)

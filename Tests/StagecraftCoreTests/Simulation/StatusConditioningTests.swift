@@ -162,7 +162,8 @@ import Testing
             let base = Status.calibrate(model: m, log: l, finished: seen.finished, inFlight: seen.inFlight,
                                         asOf: instant(9), since: -.infinity)
             #expect(base.waitingTimes[1] == [day, 3 * day])
-            return Status.censor(base, model: m, inFlight: seen.inFlight, asOf: instant(9)).waitingTimes[1]
+            let plan = try CompiledPlan(PlanBuilder.build(model: m, values: m.paramValues(), calibration: base).plan)
+            return Status.censor(base, model: m, inFlight: seen.inFlight, asOf: instant(9), judgedBy: plan).waitingTimes[1]
         }
         #expect(try bWaits(chanceModel) == [day, day, 3 * day])
         // Without `chance`, b runs in every case: x's wait is one of b's for sure and lasts
@@ -176,9 +177,9 @@ import Testing
 
     @Test func aWaitThatMayBeUnderWayAfterAnUndecidedGateCountsByItsChance() throws {
         let m = try PlanBuilderTests.model(gateModel)
-        // x's g ended on the 5th and nothing has started since. If g rejected (its share,
-        // 1 in 2, from y), a's rework wait has lasted 3 days by the 8th, longer than y's
-        // recorded 1 day: that wait counts, weighed by 1/2, as lasting at least 3 days.
+        // y and z each had g reject once: a was ready again 1 day (y) and 4 days (z) after
+        // g, and b 6 days after g approved. x's g ended on the 5th and nothing has started
+        // since.
         let l = try Sim.log(gateLog + """
 
             y,s,2025-12-20T00:00:00Z,2025-12-21T00:00:00Z
@@ -186,25 +187,34 @@ import Testing
             y,g,2025-12-22T00:00:00Z,2025-12-23T00:00:00Z
             y,a,2025-12-24T00:00:00Z,2025-12-25T00:00:00Z
             y,g,2025-12-25T00:00:00Z,2025-12-26T00:00:00Z
-            y,b,2025-12-31T00:00:00Z,2026-01-01T00:00:00Z
+            y,b,2026-01-01T00:00:00Z,2026-01-02T00:00:00Z
+            z,s,2025-12-20T00:00:00Z,2025-12-21T00:00:00Z
+            z,a,2025-12-21T00:00:00Z,2025-12-22T00:00:00Z
+            z,g,2025-12-22T00:00:00Z,2025-12-23T00:00:00Z
+            z,a,2025-12-27T00:00:00Z,2025-12-28T00:00:00Z
+            z,g,2025-12-28T00:00:00Z,2025-12-29T00:00:00Z
+            z,b,2026-01-04T00:00:00Z,2026-01-05T00:00:00Z
             """)
-        let seen = Status.observeAll(model: m, log: l, asOf: instant(8))
-        #expect(seen.inFlight.map { l.cases[$0.index].id } == ["x"])
-        let base = Status.calibrate(model: m, log: l, finished: seen.finished, inFlight: seen.inFlight,
-                                    asOf: instant(8), since: -.infinity)
-        #expect(base.reworkWaitingTimes[1] == [day])
-        #expect(base.waitingTimes[1] == [0, day, day])
-        #expect(base.rejectShares[2] == 0.5)
-        let censored = Status.censorPauses(base, model: m, inFlight: seen.inFlight, asOf: instant(8))
-        // Kaplan–Meier over 1 day (exact) and 3 days (weight 1/2): 1 day takes 1/1.5 of the
-        // mass, the third left goes on as the tail through (3 days, 1/3); two samples, the
-        // second at 3/4: 3 days × ln(1/4) / ln(1/3), about 3.79 days.
-        let tail = 3 * day * log(1.0 / 4) / log(1.0 / 3)
-        #expect(censored.reworkWaitingTimes[1].count == 2)
-        #expect(censored.reworkWaitingTimes[1].first == day)
-        #expect(abs((censored.reworkWaitingTimes[1].last ?? 0) - tail) < 1e-6)
-        #expect(censored.waitingTimes[1].prefix(3) == [0, day, day])
-        #expect(censored.waitingTimes[1].last == censored.reworkWaitingTimes[1].last)
+        func reworkWaits(asOf date: Int) throws -> [Double] {
+            let seen = Status.observeAll(model: m, log: l, asOf: instant(date))
+            #expect(seen.inFlight.map { l.cases[$0.index].id } == ["x"])
+            let base = Status.calibrate(model: m, log: l, finished: seen.finished, inFlight: seen.inFlight,
+                                        asOf: instant(date), since: -.infinity)
+            #expect(base.reworkWaitingTimes[1] == [day, 4 * day])
+            #expect(base.rejectShares[2] == 0.5)
+            let plan = try CompiledPlan(PlanBuilder.build(model: m, values: m.paramValues(), calibration: base).plan)
+            return Status.censorPauses(base, model: m, inFlight: seen.inFlight, asOf: instant(date), judgedBy: plan)
+                .reworkWaitingTimes[1]
+        }
+        // By the 8th, 3 days on: g rejected with its share, 1/2, times the share of a's
+        // rework waits that long, 1/2, against approval times b's waits that long, all:
+        // 1/4 against 1/2, so the wait under way counts with weight 1/3. Kaplan–Meier over
+        // 1 day, 4 days and 3 days (weight 1/3) leaves 4/7 after 1 day: three samples, at
+        // 1/6, 1/2 and 5/6, of 1, 4 and 4 days.
+        #expect(try reworkWaits(asOf: 8) == [day, 4 * day, 4 * day])
+        // By the 10th, 5 days on, longer than any rework wait recorded: g approved, and
+        // a's rework waits stay as recorded.
+        #expect(try reworkWaits(asOf: 10) == [day, 4 * day])
     }
 
     @Test func aChanceInsideAReworkLoopIsDrawnAgainEachPass() throws {
