@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import StagecraftLanguage
 @testable import StagecraftHistory
 @testable import StagecraftSimulation
 
@@ -135,6 +136,18 @@ import Testing
         #expect(Status.kaplanMeierSample(exact: [1, 2, 3], weighted: [(5, 0)]) == [1, 2, 2, 3])
     }
 
+    /// What censoring starts from in `l` on the `date`th, with x the only case in flight:
+    /// the calibration before it, and the plan that weighs what may be under way.
+    func measured(_ m: WorkflowModel, _ l: EventLog, asOf date: Int) throws
+        -> (inFlight: [Status.Observed], base: HistoryCalibration, plan: CompiledPlan) {
+        let seen = Status.observeAll(model: m, log: l, asOf: instant(date))
+        #expect(seen.inFlight.map { l.cases[$0.index].id } == ["x"])
+        let base = Status.calibrate(model: m, log: l, finished: seen.finished, inFlight: seen.inFlight,
+                                    asOf: instant(date), since: -.infinity)
+        let plan = try CompiledPlan(PlanBuilder.build(model: m, values: m.paramValues(), calibration: base).plan)
+        return (seen.inFlight, base, plan)
+    }
+
     @Test func aWaitAtANodeThatMayNotRunCountsByTheChanceItRuns() throws {
         // b ran in y1 and y2, 1 and 3 days after a; y3 and y4 passed it by. By the 9th, x's
         // b has been ready 4 days, longer than both recorded waits: b runs in half the
@@ -156,14 +169,9 @@ import Testing
             """
         func bWaits(_ source: String) throws -> [Double] {
             let m = try PlanBuilderTests.model(source)
-            let l = try Sim.log(history)
-            let seen = Status.observeAll(model: m, log: l, asOf: instant(9))
-            #expect(seen.inFlight.map { l.cases[$0.index].id } == ["x"])
-            let base = Status.calibrate(model: m, log: l, finished: seen.finished, inFlight: seen.inFlight,
-                                        asOf: instant(9), since: -.infinity)
+            let (inFlight, base, plan) = try measured(m, try Sim.log(history), asOf: 9)
             #expect(base.waitingTimes[1] == [day, 3 * day])
-            let plan = try CompiledPlan(PlanBuilder.build(model: m, values: m.paramValues(), calibration: base).plan)
-            return Status.censor(base, model: m, inFlight: seen.inFlight, asOf: instant(9), judgedBy: plan).waitingTimes[1]
+            return Status.censor(base, model: m, inFlight: inFlight, asOf: instant(9), judgedBy: plan).waitingTimes[1]
         }
         #expect(try bWaits(chanceModel) == [day, day, 3 * day])
         // Without `chance`, b runs in every case: x's wait is one of b's for sure and lasts
@@ -196,14 +204,10 @@ import Testing
             z,b,2026-01-04T00:00:00Z,2026-01-05T00:00:00Z
             """)
         func reworkWaits(asOf date: Int) throws -> [Double] {
-            let seen = Status.observeAll(model: m, log: l, asOf: instant(date))
-            #expect(seen.inFlight.map { l.cases[$0.index].id } == ["x"])
-            let base = Status.calibrate(model: m, log: l, finished: seen.finished, inFlight: seen.inFlight,
-                                        asOf: instant(date), since: -.infinity)
+            let (inFlight, base, plan) = try measured(m, l, asOf: date)
             #expect(base.reworkWaitingTimes[1] == [day, 4 * day])
             #expect(base.rejectShares[2] == 0.5)
-            let plan = try CompiledPlan(PlanBuilder.build(model: m, values: m.paramValues(), calibration: base).plan)
-            return Status.censorPauses(base, model: m, inFlight: seen.inFlight, asOf: instant(date), judgedBy: plan)
+            return Status.censorPauses(base, model: m, inFlight: inFlight, asOf: instant(date), judgedBy: plan)
                 .reworkWaitingTimes[1]
         }
         // By the 8th, 3 days on: g rejected with its share, 1/2, times the share of a's
