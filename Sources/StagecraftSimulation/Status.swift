@@ -488,7 +488,8 @@ public enum Status {
             condition(&seen, plan: plan, asOf: asOf)
             for (v, s) in o.state.nodes.enumerated() where v < n {
                 switch s {
-                case .ready(_, let elapsed): waiting[v].append((elapsed, v < seen.state.runChance.count ? seen.state.runChance[v] : 1))
+                case .ready(_, let elapsed):
+                    waiting[v].append((elapsed, v < seen.state.runChance.count ? seen.state.runChance[v] : 1))
                 case .running(_, let elapsed): running[v].append((elapsed, 1))
                 default: break
                 }
