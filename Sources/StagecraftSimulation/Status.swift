@@ -53,13 +53,17 @@ public enum Status {
     public struct Options: Hashable, Sendable {
         /// The instant to look from; nil: the log's last instant.
         public var asOf: Double?
-        public var runs: Int = 100
+        /// Runs of the forecast: by default enough that a case's P50 and P85 dates hardly
+        /// move with the seed, since a lead quotes them (docs/benchmarks.md has the figures).
+        public var runs: Int = Options.standardRuns
         public var seed: UInt64 = SimulationOptions.defaultSeed
         /// New launches arriving every this long from `asOf` (business time for `bd`), sharing
         /// the owners with the cases in flight; nil: none.
         public var arrival: Duration?
 
-        public init(asOf: Double? = nil, runs: Int = 100, seed: UInt64 = SimulationOptions.defaultSeed,
+        public static let standardRuns = 1_000
+
+        public init(asOf: Double? = nil, runs: Int = standardRuns, seed: UInt64 = SimulationOptions.defaultSeed,
                     arrival: Duration? = nil) {
             self.asOf = asOf
             self.runs = runs
