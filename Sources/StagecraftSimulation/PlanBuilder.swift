@@ -101,18 +101,25 @@ public struct HistoryCalibration: Sendable {
     public func repeatShares(_ v: Int) -> [Double] {
         guard v < repeats.count, v < repeatsJudged.count, repeats[v].reduce(0, +) > 0 else { return [] }
         let again = repeats[v], judged = repeatsJudged[v]
-        var shares: [Double] = []
-        for k in judged.indices {
-            let tailJudged = judged[k...].reduce(0, +)
-            guard tailJudged > 0 else { break }
-            if judged[k] >= HistoryCalibration.leastJudged {
-                shares.append(Double(again[k]) / Double(judged[k]))
-            } else {
-                shares.append(Double(again[k...].reduce(0, +)) / Double(tailJudged))
+        return HistoryCalibration.positionGroups(judged, least: HistoryCalibration.leastJudged).map { r in
+            Double(again[r].reduce(0, +)) / Double(judged[r].reduce(0, +))
+        }
+    }
+
+    /// The run positions told apart by `counts` (one per position): each on its own while
+    /// it has at least `least`, then the first with fewer together with all after it; none
+    /// from where nothing more was counted.
+    static func positionGroups(_ counts: [Int], least: Int) -> [Range<Int>] {
+        var groups: [Range<Int>] = []
+        for k in counts.indices {
+            guard counts[k...].reduce(0, +) > 0 else { break }
+            if counts[k] < least {
+                groups.append(k..<counts.count)
                 break
             }
+            groups.append(k..<k + 1)
         }
-        return shares
+        return groups
     }
 
     /// The share for node `v` to be picked up again after its `k`th execution in a row.
@@ -127,17 +134,8 @@ public struct HistoryCalibration: Sendable {
     public func repeatWaits(_ v: Int) -> [[Double]] {
         guard v < repeatWaitingTimes.count else { return [] }
         let byPosition = repeatWaitingTimes[v]
-        var out: [[Double]] = []
-        for k in byPosition.indices {
-            if byPosition[k].count >= HistoryCalibration.leastPauses {
-                out.append(byPosition[k])
-                continue
-            }
-            let tail = Array(byPosition[k...].joined())
-            if !tail.isEmpty { out.append(tail) }
-            break
-        }
-        return out
+        return HistoryCalibration.positionGroups(byPosition.map(\.count), least: HistoryCalibration.leastPauses)
+            .map { Array(byPosition[$0].joined()) }
     }
 
     /// Every recorded pause of node `v` before a repeat, at any run position.
