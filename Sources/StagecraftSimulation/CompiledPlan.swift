@@ -481,15 +481,21 @@ struct CompiledDurations: Sendable {
 extension CompiledPlan {
     /// The chance node `v` runs again directly after its `k`th execution in a row (k ≥ 1).
     func repeatShare(_ v: Int, after k: Int) -> Double {
-        let count = repeatStart[v + 1] - repeatStart[v]
-        return count == 0 ? 0 : repeatShareFlat[repeatStart[v] + HistoryCalibration.position(after: k, of: count)]
+        CompiledPlan.entry(repeatStart, v, after: k).map { repeatShareFlat[$0] } ?? 0
     }
 
     /// The entry of `repeatWait` for the pause after node `v`'s `k`th execution in a row;
     /// nil when no pause was recorded for it.
     func repeatWaitEntry(_ v: Int, after k: Int) -> Int? {
-        let count = repeatWaitStart[v + 1] - repeatWaitStart[v]
-        return count == 0 ? nil : repeatWaitStart[v] + HistoryCalibration.position(after: k, of: count)
+        CompiledPlan.entry(repeatWaitStart, v, after: k)
+    }
+
+    /// The entry for node `v` after its `k`th execution in a row of a table kept per node
+    /// and run position (node `v`'s row is `start[v]..<start[v + 1]`; its last entry serves
+    /// every later position); nil when the row is empty.
+    private static func entry(_ start: [Int], _ v: Int, after k: Int) -> Int? {
+        let count = start[v + 1] - start[v]
+        return count == 0 ? nil : start[v] + HistoryCalibration.position(after: k, of: count)
     }
 
     /// The share of node `v`'s pauses after its `k`th execution in a row (else its rework
