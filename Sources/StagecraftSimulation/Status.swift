@@ -486,14 +486,17 @@ public enum Status {
                        asOf: Double, judgedBy plan: CompiledPlan) -> HistoryCalibration {
         var calibration = measured
         let n = model.nodes.count
-        var waiting = [[(Double, Double)]](repeating: [], count: n), running = waiting
-        for o in inFlight {
+        let judged = inFlight.map { o in
             var seen = o
             condition(&seen, plan: plan, asOf: asOf)
+            return seen
+        }
+        var waiting = [[(Double, Double)]](repeating: [], count: n), running = waiting
+        for o in judged {
             for (v, s) in o.state.nodes.enumerated() where v < n {
                 switch s {
                 case .ready(_, let elapsed):
-                    waiting[v].append((elapsed, v < seen.state.runChance.count ? seen.state.runChance[v] : 1))
+                    waiting[v].append((elapsed, v < o.state.runChance.count ? o.state.runChance[v] : 1))
                 case .running(_, let elapsed): running[v].append((elapsed, 1))
                 default: break
                 }
@@ -509,31 +512,34 @@ public enum Status {
         for v in 0..<min(n, calibration.processingTimes.count) where !running[v].isEmpty && !calibration.processingTimes[v].isEmpty {
             calibration.processingTimes[v] = kaplanMeierSample(exact: calibration.processingTimes[v], weighted: running[v])
         }
-        return censorPauses(calibration, model: model, inFlight: inFlight, asOf: asOf, judgedBy: plan)
+        return censorPauses(calibration, model: model, judged: judged, asOf: asOf)
     }
 
     /// `measured` with the waits that may be under way after a done node the log shows no
     /// outcome of yet: the node picked up again, and work sent back to a gate's rework
-    /// target, each weighed by its chance given the time since, as `condition` weighs it
-    /// on `plan`. Such a wait, if it is one, has lasted at least the time since.
-    static func censorPauses(_ measured: HistoryCalibration, model: WorkflowModel, inFlight: [Observed],
-                             asOf: Double, judgedBy plan: CompiledPlan) -> HistoryCalibration {
+    /// target, each weighed by its chance given the time since, as `condition` has weighed
+    /// it for each case in flight in `judged`. Such a wait, if it is one, has lasted at
+    /// least the time since.
+    static func censorPauses(_ measured: HistoryCalibration, model: WorkflowModel, judged: [Observed],
+                             asOf: Double) -> HistoryCalibration {
         var calibration = measured
         let n = min(model.nodes.count, calibration.waitingTimes.count, calibration.reworkWaitingTimes.count,
                     calibration.repeatWaitingTimes.count)
+        // The pauses at each run position the plan tells apart, censored by the cases
+        // paused there.
+        let groups = (0..<n).map { calibration.repeatWaits($0) }
+        var paused = groups.map { [[(Double, Double)]](repeating: [], count: $0.count) }
         var sentBack = [[(Double, Double)]](repeating: [], count: n)
-        let positions = HistoryCalibration.repeatPositions
-        var paused = [[[(Double, Double)]]](repeating: [[(Double, Double)]](repeating: [], count: positions), count: n)
-        for o in inFlight where !o.undecided.isEmpty {
-            var seen = o
-            condition(&seen, plan: plan, asOf: asOf)
+        for o in judged {
             for v in o.undecided where v < n {
                 guard case .done(let end) = o.state.nodes[v] else { continue }
                 let e = max(0, asOf - end)
-                let again = v < seen.state.pendingRepeat.count ? seen.state.pendingRepeat[v] : 0
-                let back = v < seen.state.pendingReject.count ? (1 - again) * seen.state.pendingReject[v] : 0
+                let again = v < o.state.pendingRepeat.count ? o.state.pendingRepeat[v] : 0
+                let back = v < o.state.pendingReject.count ? (1 - again) * o.state.pendingReject[v] : 0
                 let k = v < o.state.runLength.count ? o.state.runLength[v] : 1
-                if again > 0 { paused[v][HistoryCalibration.position(after: k, of: positions)].append((e, again)) }
+                if again > 0 && !groups[v].isEmpty {
+                    paused[v][HistoryCalibration.position(after: k, of: groups[v].count)].append((e, again))
+                }
                 if back > 0, let t = model.summaries[v].reworkTarget, t < n { sentBack[t].append((e, back)) }
             }
         }
@@ -541,14 +547,9 @@ public enum Status {
             let again = calibration.reworkWaitingTimes[v], pauses = calibration.allRepeatWaits(v)
             let first = HistoryCalibration.removing(again, from: calibration.waitingTimes[v])
             let others = HistoryCalibration.removing(pauses, from: again)
-            // The pauses at each run position the plan tells apart, censored by the cases
-            // paused there.
-            let groups = calibration.repeatWaits(v)
-            var censored = [[(Double, Double)]](repeating: [], count: groups.count)
-            for (p, list) in paused[v].enumerated() where !groups.isEmpty {
-                censored[HistoryCalibration.position(after: p + 1, of: groups.count)] += list
+            calibration.repeatWaitingTimes[v] = groups[v].indices.map {
+                kaplanMeierSample(exact: groups[v][$0], weighted: paused[v][$0])
             }
-            calibration.repeatWaitingTimes[v] = groups.indices.map { kaplanMeierSample(exact: groups[$0], weighted: censored[$0]) }
             let newPauses = calibration.allRepeatWaits(v)
             let newOthers = others.isEmpty ? others : kaplanMeierSample(exact: others, weighted: sentBack[v])
             calibration.reworkWaitingTimes[v] = newOthers + newPauses

@@ -207,7 +207,7 @@ import StagecraftLanguage
             let (inFlight, base, plan) = try measured(m, l, asOf: date)
             #expect(base.reworkWaitingTimes[1] == [day, 4 * day])
             #expect(base.rejectShares[2] == 0.5)
-            return Status.censorPauses(base, model: m, inFlight: inFlight, asOf: instant(date), judgedBy: plan)
+            return Status.censor(base, model: m, inFlight: inFlight, asOf: instant(date), judgedBy: plan)
                 .reworkWaitingTimes[1]
         }
         // By the 8th, 3 days on: g rejected with its share, 1/2, times the share of a's
